@@ -1,0 +1,164 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import { tableDesign } from '../../shared/entity/table-design.js';
+import { students } from '../../shared/students/students.entity.js';
+import { CursorSecret } from './cursor-secret.js';
+import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';
+import { EntityTables } from './tables.js';
+
+const code = Code.fromInline('export const handler = async () => ({ statusCode: 204 });');
+
+function declaration(overrides: Partial<FunctionDeclaration> = {}): FunctionDeclaration {
+  return {
+    id: 'students-get',
+    entry: 'functions/students/get.ts',
+    description: 'Reads students',
+    routes: [{ method: 'GET', path: '/api/v1/students/{student_id}' }],
+    permission: 'viewer',
+    tables: [{ table: 'students', actions: ['GetItem'] }],
+    ...overrides,
+  };
+}
+
+function synth(decl: FunctionDeclaration, props: Partial<ServiceFunctionProps> = {}) {
+  const stack = new Stack(new App(), 'Test');
+  const tables = new EntityTables(stack, 'Tables', { entities: [students] });
+  const secret = new CursorSecret(stack, 'Cursor').secret;
+  const fn = new ServiceFunction(stack, decl.id, { declaration: decl, tables, cursorSecret: secret, code, ...props });
+  const tableArn = stack.resolve(tables.tables.students?.tableArn);
+  return { stack, fn, tableArn, secretArn: stack.resolve(secret.secretArn), template: Template.fromStack(stack) };
+}
+
+/** The statements every function gets: its own log group and X-Ray. */
+function baseStatements(stack: Stack, fn: ServiceFunction) {
+  return [
+    { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(fn.logGroup.logGroupArn) },
+    { Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+  ];
+}
+
+describe('ServiceFunction', () => {
+  it('runs the bundle on nodejs22.x arm64 with active tracing and the platform defaults', () => {
+    const { template } = synth(declaration());
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 10,
+      TracingConfig: { Mode: 'Active' },
+      Description: 'Reads students',
+    });
+  });
+
+  it('sets the Powertools variables and the table name variable of the design', () => {
+    const { template, tableArn } = synth(declaration());
+    const tableRef = { Ref: tableArn['Fn::GetAtt'][0] };
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'students-get',
+          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          [tableDesign(students).envVar]: tableRef,
+          CURSOR_SECRET_ARN: Match.absent(),
+        },
+      },
+    });
+  });
+
+  it('logs to its own log group with one month retention by default', () => {
+    const { stack, fn, template } = synth(declaration());
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: stack.resolve(fn.logGroup.logGroupName) },
+    });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+  });
+
+  it('accepts other memory, timeout and retention settings', () => {
+    const { template } = synth(declaration(), {
+      memorySize: 1024,
+      timeout: Duration.seconds(20),
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 20 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('uses its own role without managed policies', () => {
+    const { template } = synth(declaration());
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('grants exactly the declared actions on the table and nothing on its indexes without Query', () => {
+    const { stack, fn, tableArn, template } = synth(declaration());
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(fn.role.roleName)],
+      PolicyDocument: {
+        Statement: [...baseStatements(stack, fn), { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: tableArn }],
+      },
+    });
+  });
+
+  it('adds Query on each named index of the design when Query is declared', () => {
+    const decl = declaration({ id: 'students-list', tables: [{ table: 'students', actions: ['Query', 'GetItem'] }] });
+    const { stack, fn, tableArn, template } = synth(decl);
+    const indexArns = tableDesign(students)
+      .indexes.map((index) => index.name)
+      .sort()
+      .map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(fn.role.roleName)],
+      PolicyDocument: {
+        Statement: [
+          ...baseStatements(stack, fn),
+          { Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: tableArn },
+          { Action: 'dynamodb:Query', Resource: indexArns },
+        ],
+      },
+    });
+  });
+
+  it('passes the cursor secret ARN and may read only that secret when the declaration asks for it', () => {
+    const decl = declaration({ id: 'students-list', cursorSecret: true });
+    const { stack, fn, tableArn, secretArn, template } = synth(decl);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CURSOR_SECRET_ARN: secretArn }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(fn.role.roleName)],
+      PolicyDocument: {
+        Statement: [
+          ...baseStatements(stack, fn),
+          { Action: 'dynamodb:GetItem', Resource: tableArn },
+          { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secretArn },
+        ],
+      },
+    });
+  });
+
+  it('grants no table access to a function that declares none', () => {
+    const { stack, fn, template } = synth(declaration({ id: 'system-docs', tables: [] }));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [stack.resolve(fn.role.roleName)],
+      PolicyDocument: { Statement: baseStatements(stack, fn) },
+    });
+  });
+
+  it('refuses a declaration that names an unknown table', () => {
+    expect(() => synth(declaration({ tables: [{ table: 'teachers', actions: ['GetItem'] }] }))).toThrow(
+      /students-get: unknown table 'teachers'/,
+    );
+  });
+
+  it('refuses a cursor declaration without a secret', () => {
+    expect(() => synth(declaration({ cursorSecret: true }), { cursorSecret: undefined })).toThrow(
+      /declares cursorSecret but none was given/,
+    );
+  });
+});

@@ -1,0 +1,139 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import type { TableDesign } from '../../shared/entity/table-design.js';
+import { bundleDir } from '../build/bundle-functions.js';
+
+/** Tables and their designs by table id; `EntityTables` provides both. */
+export interface TableCatalog {
+  readonly tables: Readonly<Record<string, ITable>>;
+  readonly designs: Readonly<Record<string, TableDesign>>;
+}
+
+export interface ServiceFunctionProps {
+  /** The registry entry: id, entry, routes and the grants it may have. */
+  readonly declaration: FunctionDeclaration;
+  /** Where the tables named in `declaration.tables` are looked up. */
+  readonly tables: TableCatalog;
+  /** Required when `declaration.cursorSecret` is set. */
+  readonly cursorSecret?: ISecret;
+  /**
+   * @default 512 (MB): also buys CPU, which dominates cold starts of a bundled handler
+   */
+  readonly memorySize?: number;
+  /**
+   * Keep well under API Gateway's 30 s integration limit so the function, not the gateway,
+   * decides what the client sees.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The deployment package.
+   * @default - the esbuild output of `bundleFunctions()` for this function (`.build/functions/<id>`)
+   */
+  readonly code?: Code;
+}
+
+/** One namespace for every function; the service name dimension tells them apart. */
+const METRICS_NAMESPACE = 'RecordsPlatform';
+
+/**
+ * One Lambda per registry entry, with the platform's runtime defaults and exactly the
+ * DynamoDB actions its declaration lists: no `grantReadData`, whose action set is broader.
+ */
+export class ServiceFunction extends Construct {
+  public readonly declaration: FunctionDeclaration;
+  public readonly function: LambdaFunction;
+  public readonly role: Role;
+  public readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { declaration } = props;
+    this.declaration = declaration;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // Own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
+    // which may write to every log group of the account.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${declaration.id}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new LambdaFunction(this, 'Function', {
+      description: declaration.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      code: props.code ?? Code.fromAsset(bundleDir(declaration)),
+      handler: 'index.handler',
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: declaration.id,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+
+    for (const grant of declaration.tables) {
+      const table = props.tables.tables[grant.table];
+      const design = props.tables.designs[grant.table];
+      if (!table || !design) throw new Error(`${declaration.id}: unknown table '${grant.table}'`);
+      this.function.addEnvironment(design.envVar, table.tableName);
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: grant.actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
+      );
+      // Named index ARNs rather than `index/*`: the design lists every index the store may
+      // query, and only Query can target an index at all.
+      if (grant.actions.includes('Query') && design.indexes.length > 0) {
+        this.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: design.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+          }),
+        );
+      }
+    }
+
+    if (declaration.cursorSecret) {
+      if (!props.cursorSecret) throw new Error(`${declaration.id}: declares cursorSecret but none was given`);
+      this.function.addEnvironment('CURSOR_SECRET_ARN', props.cursorSecret.secretArn);
+      props.cursorSecret.grantRead(this.role);
+    }
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by active tracing uses Resource "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords do not support resource-level permissions.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x on purpose: it matches the pinned local Node 22 (the `node` devDependency) that runs ' +
+        'the tests and the local gateway; the runtime moves together with that pin.',
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { tableDesign } from '../../shared/entity/table-design.js';
+import { students } from '../../shared/students/students.entity.js';
+import { EntityTables, type EntityTablesProps } from './tables.js';
+
+function synth(props: Partial<EntityTablesProps> = {}) {
+  const stack = new Stack(new App(), 'Test');
+  const tables = new EntityTables(stack, 'Tables', { entities: [students], ...props });
+  return { stack, tables, template: Template.fromStack(stack) };
+}
+
+describe('EntityTables', () => {
+  it('creates one on-demand, PITR-enabled, KMS-encrypted table per entity', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('creates exactly the GSIs of the table design, projecting all attributes', () => {
+    const { template } = synth();
+    const expected = tableDesign(students).indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { GlobalSecondaryIndexes: expected });
+  });
+
+  it('exposes each table and its design under the table id', () => {
+    const { stack, tables, template } = synth();
+    const [logicalId] = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(stack.resolve(tables.tables.students?.tableArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+    expect(tables.designs.students).toEqual(tableDesign(students));
+  });
+
+  it('retains tables and protects them from deletion by default', () => {
+    const { template } = synth();
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] }),
+    });
+  });
+
+  it('drops deletion protection when the tables are meant to be destroyed', () => {
+    const { template } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
+    });
+  });
+
+  it('lets deletion protection be set explicitly', () => {
+    const { template } = synth({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, type ITableV2, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import type { Entity } from '../../shared/entity/define-entity.js';
+import { type TableDesign, tableDesign } from '../../shared/entity/table-design.js';
+
+export interface EntityTablesProps {
+  /** Entities whose tables to create; the table id is the entity name. */
+  readonly entities: readonly Entity[];
+  /**
+   * What happens to the tables (and their data) when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Refuse DeleteTable calls, even from CloudFormation.
+   * @default - true unless `removalPolicy` is DESTROY (a protected table would block the teardown)
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * One on-demand table per entity, shaped by `tableDesign` so that the GSIs the store queries
+ * and the GSIs that exist can never differ. PITR and AWS-managed KMS encryption are always on.
+ */
+export class EntityTables extends Construct {
+  /** Tables by table id (`students`). */
+  public readonly tables: Readonly<Record<string, ITableV2>>;
+  /** The design each table was built from, by table id: env var and index names for grants. */
+  public readonly designs: Readonly<Record<string, TableDesign>>;
+
+  constructor(scope: Construct, id: string, props: EntityTablesProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
+    const tables: Record<string, ITableV2> = {};
+    const designs: Record<string, TableDesign> = {};
+    for (const entity of props.entities) {
+      const design = tableDesign(entity);
+      tables[design.id] = new TableV2(this, design.id, {
+        partitionKey: { name: design.partitionKey, type: AttributeType.STRING },
+        billing: Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryptionV2.awsManagedKey(),
+        deletionProtection,
+        removalPolicy,
+        // Every key attribute is a string: sort values are encoded to sort as the API promises.
+        globalSecondaryIndexes: design.indexes.map((index) => ({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          // Lists return whole items from the index; projecting less would cost a GetItem per row.
+          projectionType: ProjectionType.ALL,
+        })),
+      });
+      designs[design.id] = design;
+    }
+    this.tables = tables;
+    this.designs = designs;
+  }
+}

@@ -1,0 +1,30 @@
+import { App, type AppProps, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { RecordsStack } from './records-stack.js';
+
+/** Context values accepted by `-c removalPolicy=...`. */
+const REMOVAL_POLICIES: Record<string, RemovalPolicy> = {
+  retain: RemovalPolicy.RETAIN,
+  destroy: RemovalPolicy.DESTROY,
+};
+
+/**
+ * The deployable app: the `RecordsPlatform` stack checked by cdk-nag's AwsSolutions pack.
+ * Shared by `infra/app.ts` and the infra tests so that both synthesize the same thing.
+ */
+export function createRecordsApp(props: AppProps = {}): { app: App; stack: RecordsStack } {
+  const app = new App(props);
+  const stack = new RecordsStack(app, 'RecordsPlatform', {
+    description: 'Records platform: HTTP API, Lambda functions and DynamoDB tables',
+    removalPolicy: removalPolicyFrom(app.node.tryGetContext('removalPolicy')),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function removalPolicyFrom(value: unknown): RemovalPolicy {
+  if (value === undefined) return RemovalPolicy.RETAIN;
+  const policy = typeof value === 'string' ? REMOVAL_POLICIES[value.toLowerCase()] : undefined;
+  if (!policy) throw new Error(`context removalPolicy must be one of ${Object.keys(REMOVAL_POLICIES).join(', ')}`);
+  return policy;
+}

@@ -1,0 +1,119 @@
+import * as z from 'zod/mini';
+import './zod-locale.js';
+
+/** Who may call an operation; enforced by the authorizer (see the auth issue). */
+export type Permission = 'public' | 'viewer' | 'staff' | 'admin';
+
+export type EntityOperation = 'create' | 'get' | 'list' | 'update' | 'delete';
+
+/** A field the list endpoint can sort on; `encode` must sort as the API promises. */
+export interface SortField {
+  /** Field of the response view (stored or derived). */
+  field: string;
+  /** Sortable string: DynamoDB orders GSI sort keys by UTF-8 bytes. */
+  encode(view: Record<string, unknown>): string;
+}
+
+/** A case-insensitive exact-match filter on a stored string field, backed by its own GSIs. */
+export interface FilterField {
+  field: string;
+  description: string;
+}
+
+type Shape = z.core.$ZodShape;
+export type StoredOf<TFields extends Shape> = z.infer<z.ZodMiniObject<TFields>> & SystemFields & Record<string, unknown>;
+
+/** Fields every stored item gets from the service, never from clients. */
+export interface SystemFields {
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
+  /** Plural, lower-case: route segment, table and cache namespace (`students`). */
+  name: string;
+  /** Singular for messages and error codes (`student`). */
+  singular: string;
+  idField: string;
+  /** Parses and normalises an id from a path or body (trim, upper-case, pattern). */
+  id: z.ZodMiniType<string, string>;
+  /** Mutable fields with their validation; nullable ones are optional on create. */
+  fields: TFields;
+  /** Fields a create must carry besides the id. */
+  requiredOnCreate: readonly (keyof TFields & string)[];
+  /** Fields computed on every response, with their schema for OpenAPI. */
+  derived: TDerived;
+  derive(stored: StoredOf<TFields>): z.infer<z.ZodMiniObject<TDerived>>;
+  list: {
+    sorts: Record<string, SortField>;
+    defaultSort: string;
+    filters: Record<string, FilterField>;
+    /** Fields matched case-insensitively by `search=` (substring). */
+    searchFields: readonly string[];
+  };
+  /** Route permissions; defaults: reads viewer, writes staff, delete admin. */
+  permissions?: Partial<Record<EntityOperation, Permission>>;
+}
+
+const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
+  get: 'viewer',
+  list: 'viewer',
+  create: 'staff',
+  update: 'staff',
+  delete: 'admin',
+};
+
+/**
+ * Declares an entity once; schemas for create/update/stored/response are derived here so
+ * that handlers, routes, tables and OpenAPI cannot drift apart.
+ */
+export function defineEntity<TFields extends Shape, TDerived extends Shape>(input: EntityInput<TFields, TDerived>) {
+  const required = new Set<string>(input.requiredOnCreate);
+  const createShape: Record<string, z.ZodMiniType> = { [input.idField]: input.id };
+  const updateShape: Record<string, z.ZodMiniType> = {};
+  for (const [key, schema] of Object.entries(input.fields)) {
+    const field = schema as z.ZodMiniType;
+    createShape[key] = required.has(key) ? field : z.optional(field);
+    updateShape[key] = z.optional(field);
+  }
+  const systemShape = {
+    created_at: z.iso.datetime().check(z.describe('Creation time, ISO-8601 UTC')),
+    updated_at: z.iso.datetime().check(z.describe('Last change, ISO-8601 UTC')),
+    version: z.int().check(z.minimum(1), z.describe('Optimistic-concurrency version; the ETag')),
+  };
+  const storedSchema = z.object({ [input.idField]: z.string(), ...input.fields, ...systemShape });
+  const responseSchema = z.object({ ...storedSchema.shape, ...input.derived });
+  const routeBase = `/api/v1/${input.name}`;
+  if (!(input.list.defaultSort in input.list.sorts)) {
+    throw new Error(`${input.name}: defaultSort '${input.list.defaultSort}' is not a declared sort`);
+  }
+  const known = new Set(Object.keys(responseSchema.shape));
+  const referenced = [
+    ...Object.values(input.list.sorts).map((sort) => sort.field),
+    ...Object.values(input.list.filters).map((filter) => filter.field),
+    ...input.list.searchFields,
+  ];
+  for (const field of referenced) {
+    if (!known.has(field)) throw new Error(`${input.name}: list settings name unknown field '${field}'`);
+  }
+  return {
+    ...input,
+    permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },
+    createSchema: z.strictObject(createShape).check(z.meta({ id: `${pascal(input.singular)}Create` })),
+    updateSchema: z.strictObject(updateShape).check(z.meta({ id: `${pascal(input.singular)}Update` })),
+    storedSchema,
+    responseSchema: responseSchema.check(z.meta({ id: pascal(input.singular) })),
+    nullableFields: Object.keys(input.fields).filter((key) => !required.has(key)),
+    routes: { collection: routeBase, item: `${routeBase}/{${input.idField}}` },
+  };
+}
+
+export type Entity = ReturnType<typeof defineEntity<Shape, Shape>>;
+
+/** The response view: stored fields plus derived ones. */
+export type EntityView = Record<string, unknown> & SystemFields;
+
+function pascal(word: string): string {
+  return word.replace(/(^|[_-])(\w)/g, (_m, _sep, ch: string) => ch.toUpperCase());
+}

@@ -1,0 +1,32 @@
+import { CursorCodec } from '../cursor/cursor-codec.js';
+import { loadCursorSecret } from '../cursor/cursor-secret.js';
+import { createDocumentClient } from '../store/dynamodb/document-client.js';
+import { DynamoDbEntityStore } from '../store/dynamodb/dynamodb-entity-store.js';
+import { tracer } from '../powertools/tracer.js';
+import type { Entity } from './define-entity.js';
+import { createEntityService, type EntityService } from './entity-service.js';
+import { tableDesign } from './table-design.js';
+
+const services = new Map<string, EntityService>();
+
+/**
+ * Builds an entity's service once per container (cold start): the DynamoDB adapter for its
+ * table (name from `<ENTITY>_TABLE_NAME`) and the cursor codec. Tests build services
+ * directly with `createEntityService` and their own ports.
+ */
+export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.env): EntityService {
+  let service = services.get(entity.name);
+  if (!service) {
+    const design = tableDesign(entity);
+    const tableName = env[design.envVar];
+    if (!tableName) throw new Error(`${design.envVar} is not set`);
+    const client = tracer.captureAWSv3Client(createDocumentClient(env));
+    let codec: Promise<CursorCodec> | undefined;
+    service = createEntityService(entity, {
+      store: new DynamoDbEntityStore(entity, client, tableName),
+      cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
+    });
+    services.set(entity.name, service);
+  }
+  return service;
+}

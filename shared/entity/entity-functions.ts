@@ -1,0 +1,54 @@
+import type { Entity, EntityOperation, Permission } from './define-entity.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** DynamoDB actions a function may perform on one table (and its indexes). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+export interface RouteDeclaration {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/api/v1/students/{student_id}`. */
+  path: string;
+}
+
+/** One Lambda: its entry file, its routes, who may call it and what it may touch. */
+export interface FunctionDeclaration {
+  /** Stable id: bundle folder, construct id and log/service name (`students-get`). */
+  id: string;
+  /** Entry file relative to the repository root. */
+  entry: string;
+  description: string;
+  routes: RouteDeclaration[];
+  permission: Permission;
+  /** Least-privilege grants, per table id. */
+  tables: { table: string; actions: TableAction[] }[];
+  /** Needs the HMAC secret that signs list cursors. */
+  cursorSecret?: boolean;
+}
+
+const OPERATIONS: Record<
+  EntityOperation,
+  { methods: HttpMethod[]; on: 'collection' | 'item'; actions: TableAction[]; verb: string }
+> = {
+  create: { methods: ['POST'], on: 'collection', actions: ['PutItem', 'UpdateItem'], verb: 'Creates' },
+  get: { methods: ['GET'], on: 'item', actions: ['GetItem'], verb: 'Reads' },
+  list: { methods: ['GET'], on: 'collection', actions: ['Query', 'GetItem'], verb: 'Lists' },
+  update: { methods: ['PUT', 'PATCH'], on: 'item', actions: ['GetItem', 'PutItem', 'UpdateItem'], verb: 'Updates' },
+  delete: { methods: ['DELETE'], on: 'item', actions: ['GetItem', 'DeleteItem', 'UpdateItem'], verb: 'Deletes' },
+};
+
+/** The five CRUD functions of an entity, derived from its declaration. */
+export function entityFunctions(entity: Entity): FunctionDeclaration[] {
+  return (Object.keys(OPERATIONS) as EntityOperation[]).map((operation) => {
+    const spec = OPERATIONS[operation];
+    return {
+      id: `${entity.name}-${operation}`,
+      entry: `functions/${entity.name}/${operation}.ts`,
+      description: `${spec.verb} ${entity.name}`,
+      routes: spec.methods.map((method) => ({ method, path: entity.routes[spec.on] })),
+      permission: entity.permissions[operation],
+      tables: [{ table: entity.name, actions: spec.actions }],
+      ...(operation === 'list' ? { cursorSecret: true } : {}),
+    };
+  });
+}

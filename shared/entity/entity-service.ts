@@ -1,0 +1,188 @@
+import { ValidationError } from '../errors/app-error.js';
+import type { CursorCodec } from '../cursor/cursor-codec.js';
+import { invalidCursor } from '../cursor/cursor-codec.js';
+import type { EntityStore, ListFilter, StartKey, StoredItem } from '../store/entity-store.js';
+import type { Entity, EntityView } from './define-entity.js';
+import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError } from './entity.errors.js';
+import { DEFAULT_PAGE_SIZE, type ListQueryInput } from './list-query.js';
+import { filterValue } from './table-design.js';
+
+export interface EntityServiceDeps {
+  store: EntityStore;
+  cursors: () => Promise<CursorCodec>;
+  clock?: () => Date;
+}
+
+/** `*` (any current version) or a version number taken from an If-Match ETag. */
+export type ExpectedVersion = number | '*' | 'none-match';
+
+export interface ListResult {
+  items: EntityView[];
+  total: number;
+  page: number;
+  page_size: number;
+  total_pages: number;
+  has_next: boolean;
+  has_prev: boolean;
+  next_cursor: string | null;
+}
+
+/** Conditional writes that lose a race without If-Match are retried this many times. */
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * CRUD and list use cases of any declared entity. Depends on ports only: the store, the
+ * cursor codec and a clock.
+ */
+export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const view = (item: StoredItem): EntityView => ({ ...item, ...entity.derive(item as never) }) as EntityView;
+
+  async function current(id: string): Promise<StoredItem> {
+    const item = await deps.store.get(id);
+    if (!item) throw new EntityNotFoundError(entity.singular, id);
+    return item;
+  }
+
+  function checkExpected(item: StoredItem, id: string, expected?: ExpectedVersion) {
+    if (expected === undefined || expected === '*') return;
+    if (expected === 'none-match' || expected !== item.version) {
+      throw new EntityVersionMismatchError(entity.singular, id, expected === 'none-match' ? -1 : expected, item.version);
+    }
+  }
+
+  /** Read → check → conditional write, retried when a concurrent writer got there first. */
+  async function writeWithRetry(id: string, expected: ExpectedVersion | undefined, write: (item: StoredItem) => Promise<EntityView | void>) {
+    for (let attempt = 1; ; attempt++) {
+      const item = await current(id);
+      checkExpected(item, id, expected);
+      try {
+        return await write(item);
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+        if (expected !== undefined || attempt >= WRITE_ATTEMPTS) {
+          const latest = await current(id);
+          throw new EntityVersionMismatchError(entity.singular, id, item.version, latest.version);
+        }
+      }
+    }
+  }
+
+  return {
+    view,
+
+    /** Reachability of the store, for /health. */
+    ping: () => deps.store.ping(),
+
+    async create(input: Record<string, unknown>): Promise<EntityView> {
+      const now = clock().toISOString();
+      const item = { ...nulls(entity), ...input, created_at: now, updated_at: now, version: 1 } as StoredItem;
+      await deps.store.create(item);
+      return view(item);
+    },
+
+    async get(id: string): Promise<EntityView> {
+      return view(await current(id));
+    },
+
+    async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion): Promise<EntityView> {
+      return (await writeWithRetry(id, expected, async (item) => {
+        const next = { ...item, ...patch, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
+        await deps.store.replace(next, item);
+        return view(next);
+      })) as EntityView;
+    },
+
+    async remove(id: string, expected?: ExpectedVersion): Promise<void> {
+      await writeWithRetry(id, expected, (item) => deps.store.remove(item));
+    },
+
+    async list(input: ListQueryInput): Promise<ListResult> {
+      const query = await resolveQuery(entity, input, deps.cursors);
+      const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
+      const counting = deps.store.count({ filter: query.filter, search: query.search });
+      // A page number past the end must not walk the whole index to find nothing.
+      const known = skip > 0 ? await counting : undefined;
+      const reading =
+        known !== undefined && skip >= known
+          ? Promise.resolve({ items: [], lastKey: undefined })
+          : deps.store.list({ ...query, skip });
+      const [total, page] = await Promise.all([counting, reading]);
+      const totalPages = Math.ceil(total / query.pageSize);
+      const hasNext = page.lastKey !== undefined && query.page < totalPages;
+      const nextCursor = hasNext
+        ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 })
+        : null;
+      return {
+        items: page.items.map(view),
+        total,
+        page: query.page,
+        page_size: query.pageSize,
+        total_pages: totalPages,
+        has_next: hasNext,
+        has_prev: query.page > 1,
+        next_cursor: nextCursor,
+      };
+    },
+  };
+}
+
+export type EntityService = ReturnType<typeof createEntityService>;
+
+function nulls(entity: Entity): Record<string, null> {
+  return Object.fromEntries(entity.nullableFields.map((field) => [field, null]));
+}
+
+interface ResolvedQuery {
+  sort: string;
+  descending: boolean;
+  filter?: ListFilter;
+  search?: string;
+  pageSize: number;
+  page: number;
+  startKey?: StartKey;
+  /** The parameters a cursor is bound to. */
+  canonical: Record<string, string | number>;
+}
+
+/**
+ * Applies defaults and, with a cursor, its bound query: parameters may be repeated but must
+ * not contradict the cursor; `page` and `cursor` together are refused.
+ */
+async function resolveQuery(entity: Entity, input: ListQueryInput, cursors: () => Promise<CursorCodec>): Promise<ResolvedQuery> {
+  const given: Record<string, string | number> = {};
+  if (input.sort) given.sort = input.sort;
+  if (input.page_size) given.page_size = input.page_size;
+  if (input.search) given.search = input.search.toLowerCase();
+  for (const name of Object.keys(entity.list.filters)) {
+    const value = filterValue((input as Record<string, unknown>)[name]);
+    if (value) given[name] = value;
+  }
+  let canonical: Record<string, string | number> = { sort: entity.list.defaultSort, page_size: DEFAULT_PAGE_SIZE, ...given };
+  let page = input.page ?? 1;
+  let startKey: StartKey | undefined;
+  if (input.cursor) {
+    if (input.page !== undefined) {
+      throw new ValidationError([{ loc: ['query', 'page'], msg: 'Use either page or cursor, not both', type: 'mutually_exclusive' }]);
+    }
+    const cursor = (await cursors()).decode(input.cursor, entity.name);
+    for (const [key, value] of Object.entries(given)) {
+      if (cursor.q[key] !== value) throw invalidCursor(`The cursor was issued for a different ${key}; drop the parameter or start again.`);
+    }
+    canonical = cursor.q;
+    page = cursor.p;
+    startKey = cursor.k;
+  }
+  const sort = String(canonical.sort);
+  const filterName = Object.keys(entity.list.filters).find((name) => canonical[name] !== undefined);
+  return {
+    sort: sort.replace(/^-/, ''),
+    descending: sort.startsWith('-'),
+    filter: filterName ? { name: filterName, value: String(canonical[filterName]) } : undefined,
+    search: canonical.search === undefined ? undefined : String(canonical.search),
+    pageSize: Number(canonical.page_size),
+    page,
+    startKey,
+    canonical,
+  };
+}

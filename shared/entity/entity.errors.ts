@@ -1,0 +1,41 @@
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors/app-error.js';
+
+/** The entity with this id does not exist (`student.notFound`). */
+export class EntityNotFoundError extends NotFoundError {
+  constructor(singular: string, id: string) {
+    super(`${singular}.notFound`, `${capitalize(singular)} '${id}' was not found.`, { id });
+  }
+}
+
+/** Create with an id that is taken (`student.alreadyExists`). */
+export class EntityAlreadyExistsError extends ConflictError {
+  constructor(singular: string, id: string) {
+    super(`${singular}.alreadyExists`, `${capitalize(singular)} '${id}' already exists.`, { id });
+  }
+}
+
+/** If-Match named a version that is no longer current (`student.versionMismatch`). */
+export class EntityVersionMismatchError extends PreconditionFailedError {
+  constructor(singular: string, id: string, expected: number, actual: number) {
+    super(
+      `${singular}.versionMismatch`,
+      `${capitalize(singular)} '${id}' is at version ${actual}, not ${expected}; fetch it again and retry.`,
+      { id, expected, actual },
+    );
+  }
+}
+
+/**
+ * Store-level signal that a conditional write lost a race; the service decides whether to
+ * retry (no If-Match) or report 412 (If-Match given).
+ */
+export class ConcurrentModificationError extends Error {
+  constructor(readonly id: string) {
+    super(`Concurrent modification of '${id}'.`);
+    this.name = 'ConcurrentModificationError';
+  }
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

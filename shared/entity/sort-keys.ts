@@ -1,0 +1,36 @@
+import type { SortField } from './define-entity.js';
+
+/**
+ * Sort-key encoders. DynamoDB orders string sort keys by UTF-8 bytes, so each encoder
+ * turns a field of the response view into a string whose byte order is the order the API
+ * promises. Items without a value still need a key (or they would vanish from the list):
+ * they get NULL_KEY, which sorts after every real value.
+ */
+export const NULL_KEY = '\u{10FFFD}';
+
+type View = Record<string, unknown>;
+
+export const sortBy = {
+  /** Byte order of the value itself (ids, ISO timestamps). */
+  exact(field: string): SortField {
+    return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : String(view[field])) };
+  },
+  /** Case-insensitive text order. */
+  text(field: string): SortField {
+    return {
+      field,
+      encode: (view: View) => (view[field] == null ? NULL_KEY : String(view[field]).normalize('NFKC').toLowerCase()),
+    };
+  },
+  /** Non-negative decimals with a fixed number of fraction digits, zero-padded. */
+  decimal(field: string, digits: number): SortField {
+    return {
+      field,
+      encode: (view: View) => {
+        const value = view[field];
+        if (typeof value !== 'number') return NULL_KEY;
+        return Math.round(value * 10 ** digits).toString().padStart(15, '0');
+      },
+    };
+  },
+};

@@ -1,0 +1,96 @@
+/** One entry of a validation failure, in the FastAPI/pydantic shape clients already know. */
+export interface ErrorDetail {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+/**
+ * Base of every error the platform raises on purpose. `code` is stable (clients and
+ * dashboards key on it); `kind` selects the HTTP status in exactly one place
+ * (`shared/http/problem.ts`).
+ */
+export abstract class AppError extends Error {
+  abstract readonly kind: AppErrorKind;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly context: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export type AppErrorKind =
+  | 'badRequest'
+  | 'validation'
+  | 'notFound'
+  | 'conflict'
+  | 'preconditionFailed'
+  | 'payloadTooLarge'
+  | 'unsupportedMediaType'
+  | 'methodNotAllowed'
+  | 'dependencyUnavailable'
+  | 'dependencyTimeout';
+
+export class BadRequestError extends AppError {
+  readonly kind = 'badRequest';
+}
+
+export class ValidationError extends AppError {
+  readonly kind = 'validation';
+  constructor(
+    readonly errors: ErrorDetail[],
+    message = 'The request contains invalid values.',
+  ) {
+    super('request.invalid', message, { errors: errors.length });
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly kind = 'notFound';
+}
+
+export class ConflictError extends AppError {
+  readonly kind = 'conflict';
+}
+
+export class PreconditionFailedError extends AppError {
+  readonly kind = 'preconditionFailed';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly kind = 'payloadTooLarge';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly kind = 'unsupportedMediaType';
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly kind = 'methodNotAllowed';
+  constructor(readonly allow: string[]) {
+    super('route.methodNotAllowed', `Method not allowed; use ${allow.join(', ')}.`);
+  }
+}
+
+/** A dependency (DynamoDB, Redis, …) is down or throttling; the client may retry later. */
+export class DependencyUnavailableError extends AppError {
+  readonly kind = 'dependencyUnavailable';
+  constructor(
+    readonly dependency: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super('dependency.unavailable', `${dependency} is temporarily unavailable.`, { dependency }, options);
+  }
+}
+
+export class DependencyTimeoutError extends AppError {
+  readonly kind = 'dependencyTimeout';
+  constructor(readonly dependency: string, options?: { cause?: unknown }) {
+    super('dependency.timeout', `${dependency} did not answer in time.`, { dependency }, options);
+  }
+}

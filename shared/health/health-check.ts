@@ -1,0 +1,42 @@
+import { logger } from '../powertools/logger.js';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: Record<string, 'ok' | 'unavailable'>;
+}
+
+/** A named dependency probe; it resolves when the dependency answers. */
+export type Probe = () => Promise<void>;
+
+/**
+ * Runs every probe of a dependency in parallel with a deadline; a probe that fails or is
+ * slower than `timeoutMs` marks its dependency unavailable (logged, never echoed).
+ */
+export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2_000): Promise<HealthReport> {
+  const checks: HealthReport['checks'] = {};
+  await Promise.all(
+    Object.entries(probes).map(async ([name, list]) => {
+      try {
+        await withDeadline(Promise.all(list.map((probe) => probe())), timeoutMs);
+        checks[name] = 'ok';
+      } catch (error) {
+        logger.warn('health probe failed', { dependency: name, error: error as Error });
+        checks[name] = 'unavailable';
+      }
+    }),
+  );
+  const healthy = Object.values(checks).every((state) => state === 'ok');
+  return { status: healthy ? 'ok' : 'degraded', checks };
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

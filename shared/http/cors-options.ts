@@ -1,0 +1,18 @@
+/**
+ * CORS allow-list from configuration (`CORS_ALLOWED_ORIGINS`, comma-separated). An origin
+ * not on the list gets no Access-Control-Allow-Origin header; `*` is never implied.
+ */
+export function corsOptions(env: NodeJS.ProcessEnv = process.env) {
+  const origins = (env.CORS_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return {
+    origins: origins.length > 0 ? origins : ['https://invalid.example'],
+    headers: 'Authorization,Content-Type,If-Match,If-None-Match,X-Request-Id,X-API-Key',
+    methods: 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
+    exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After',
+    maxAge: 600,
+    vary: 'Origin',
+  };
+}

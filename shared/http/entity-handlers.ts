@@ -1,0 +1,65 @@
+import * as z from 'zod/mini';
+import type { Entity } from '../entity/define-entity.js';
+import { entityService } from '../entity/entity-container.js';
+import { listQuerySchema } from '../entity/list-query.js';
+import { createHttpHandler } from './create-http-handler.js';
+import { etagOf, expectedVersion } from './etag.js';
+
+/**
+ * The five CRUD handlers of any declared entity. Each is the same three steps: the factory
+ * validates, one service call does the work, the result is shaped here.
+ */
+const idParams = (entity: Entity) => z.object({ [entity.idField]: entity.id });
+const idOf = (entity: Entity, path: Record<string, string>) => path[entity.idField] as string;
+
+export function entityCreateHandler(entity: Entity) {
+  return createHttpHandler({
+    input: { body: entity.createSchema },
+    handle: async ({ body }) => {
+      const item = await entityService(entity).create(body as Record<string, unknown>);
+      const location = `${entity.routes.collection}/${encodeURIComponent(String(item[entity.idField]))}`;
+      return { statusCode: 201, body: item, headers: { location, etag: etagOf(item.version) } };
+    },
+  });
+}
+
+export function entityGetHandler(entity: Entity) {
+  return createHttpHandler({
+    input: { path: idParams(entity) },
+    handle: async ({ path }) => {
+      const item = await entityService(entity).get(idOf(entity, path));
+      return { statusCode: 200, body: item, headers: { etag: etagOf(item.version) } };
+    },
+  });
+}
+
+export function entityListHandler(entity: Entity) {
+  return createHttpHandler({
+    input: { query: listQuerySchema(entity) },
+    handle: async ({ query }) => ({ statusCode: 200, body: await entityService(entity).list(query) }),
+  });
+}
+
+export function entityUpdateHandler(entity: Entity) {
+  return createHttpHandler({
+    input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField] },
+    handle: async ({ path, body, headers }) => {
+      const item = await entityService(entity).update(
+        idOf(entity, path),
+        body as Record<string, unknown>,
+        expectedVersion(headers['if-match']),
+      );
+      return { statusCode: 200, body: item, headers: { etag: etagOf(item.version) } };
+    },
+  });
+}
+
+export function entityDeleteHandler(entity: Entity) {
+  return createHttpHandler({
+    input: { path: idParams(entity) },
+    handle: async ({ path, headers }) => {
+      await entityService(entity).remove(idOf(entity, path), expectedVersion(headers['if-match']));
+      return { statusCode: 204 };
+    },
+  });
+}

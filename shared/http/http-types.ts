@@ -1,0 +1,21 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+/** What business code returns; the factory serialises `body` as JSON. */
+export interface HttpResult {
+  statusCode: number;
+  body?: unknown;
+  /** Already-serialised payload with its own content type (HTML, CSV …). */
+  rawBody?: { contentType: string; text: string };
+  headers?: Record<string, string>;
+}
+
+/** Request state shared by the middlewares of one invocation. */
+export interface RequestState {
+  requestId: string;
+  startedAt: bigint;
+}
+
+export type HttpContext = Context & { state?: RequestState };

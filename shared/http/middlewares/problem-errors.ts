@@ -1,0 +1,30 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from '../../powertools/logger.js';
+import { metrics } from '../../powertools/metrics.js';
+import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
+import { statusOf, toProblem } from '../problem.js';
+
+type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
+
+/**
+ * The single error handler: every thrown value becomes problem+json. 4xx are logged as
+ * client errors; 5xx are logged with the error and answered with a generic body.
+ */
+export function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  function problemErrorsOnError(request: Req) {
+    const error = request.error;
+    const status = statusOf(error);
+    if (status >= 500) {
+      logger.error('request failed', { status, error: error ?? undefined });
+      metrics.addMetric(status === 500 ? 'UnhandledError' : 'DependencyError', MetricUnit.Count, 1);
+    } else {
+      logger.info('request rejected', { status, code: (error as { code?: string }).code });
+      metrics.addMetric('ClientError', MetricUnit.Count, 1);
+    }
+    const requestId = request.context.state?.requestId ?? request.context.awsRequestId ?? 'unknown';
+    request.response = toProblem(error, { requestId, instance: request.event.rawPath });
+    // No return value: later onError middlewares (CORS, security headers, request id) still run.
+  }
+  return { onError: problemErrorsOnError };
+}

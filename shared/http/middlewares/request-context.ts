@@ -1,0 +1,33 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import { logger } from '../../powertools/logger.js';
+import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
+
+/** A caller's X-Request-Id is reused only when it is short and harmless to log. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
+
+/**
+ * Gives every invocation a request id (the caller's X-Request-Id when safe, else API
+ * Gateway's) and echoes it with X-Process-Time (seconds, like the FastAPI original).
+ */
+export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  function requestContextBefore(request: Req) {
+    const given = request.event.headers?.['x-request-id'];
+    const requestId =
+      given && SAFE_REQUEST_ID.test(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
+    request.context.state = { requestId, startedAt: process.hrtime.bigint() };
+    logger.appendKeys({ request_id: requestId, route: request.event.routeKey });
+  }
+  function requestContextAfter(request: Req) {
+    const state = request.context.state;
+    if (!request.response || !state) return;
+    const elapsed = Number(process.hrtime.bigint() - state.startedAt) / 1e9;
+    request.response.headers = {
+      ...request.response.headers,
+      'x-request-id': state.requestId,
+      'x-process-time': elapsed.toFixed(6),
+    };
+  }
+  return { before: requestContextBefore, after: requestContextAfter, onError: requestContextAfter };
+}

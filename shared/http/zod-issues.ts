@@ -1,0 +1,29 @@
+import type * as z from 'zod/mini';
+import { type ErrorDetail, ValidationError } from '../errors/app-error.js';
+
+export type InputSource = 'body' | 'query' | 'path' | 'header';
+
+/**
+ * zod issues → `errors[{loc, msg, type}]`. Unknown keys become one entry per key so a
+ * client sees exactly which field to remove; fields in `immutable` say why they are refused.
+ */
+export function toErrorDetails(issues: z.core.$ZodIssue[], source: InputSource, immutable: readonly string[] = []): ErrorDetail[] {
+  return issues.flatMap((issue): ErrorDetail[] => {
+    const loc = [source, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) =>
+        immutable.includes(key)
+          ? { loc: [...loc, key], msg: `${key} cannot be changed`, type: 'immutable_field' }
+          : { loc: [...loc, key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' },
+      );
+    }
+    return [{ loc, msg: issue.message, type: issue.code }];
+  });
+}
+
+/** Parses or throws a ValidationError located in `source`. */
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, source: InputSource, immutable?: readonly string[]): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(toErrorDetails(result.error.issues, source, immutable));
+}

@@ -1,0 +1,7 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/** EMF metrics, flushed once per invocation by the handler factory. */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'RecordsPlatform',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'records-platform',
+});

@@ -1,0 +1,40 @@
+import type { Entity } from './entity/define-entity.js';
+import { entityFunctions, type FunctionDeclaration } from './entity/entity-functions.js';
+import { students } from './students/students.entity.js';
+
+/**
+ * Every entity of the platform. Routes (local gateway and CDK), tables, grants and OpenAPI
+ * are derived from this list: adding an entity means adding its declaration here.
+ */
+export const entities: readonly Entity[] = [students];
+
+/** Routes that belong to no entity. */
+const systemFunctions: FunctionDeclaration[] = [
+  {
+    id: 'system-health',
+    entry: 'functions/system/health.ts',
+    description: 'Liveness and dependency checks',
+    routes: [{ method: 'GET', path: '/health' }],
+    permission: 'public',
+    tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'] })),
+  },
+  {
+    id: 'system-openapi',
+    entry: 'functions/system/openapi.ts',
+    description: 'OpenAPI document generated from the zod schemas',
+    routes: [{ method: 'GET', path: '/openapi.json' }],
+    permission: 'public',
+    tables: [],
+  },
+  {
+    id: 'system-docs',
+    entry: 'functions/system/docs.ts',
+    description: 'Readable API documentation page',
+    routes: [{ method: 'GET', path: '/docs' }],
+    permission: 'public',
+    tables: [],
+  },
+];
+
+/** Every Lambda function with its routes and grants. */
+export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...systemFunctions];
