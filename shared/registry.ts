@@ -27,6 +27,15 @@ const systemFunctions: FunctionDeclaration[] = [
     tables: [],
   },
   {
+    id: 'system-fallback',
+    entry: 'functions/system/fallback.ts',
+    description: 'Problem+json 404/405 for anything no route matched',
+    routes: [],
+    defaultRoute: true,
+    permission: 'public',
+    tables: [],
+  },
+  {
     id: 'system-docs',
     entry: 'functions/system/docs.ts',
     description: 'Readable API documentation page',

@@ -3,6 +3,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi as HttpApiL2,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,7 +16,7 @@ import type { FunctionDeclaration } from '../../shared/entity/entity-functions.j
 
 /** A function and the declaration that says which routes it serves; `ServiceFunction` is one. */
 export interface RoutedFunction {
-  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission'>;
+  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission' | 'defaultRoute'>;
   readonly function: IFunction;
 }
 
@@ -97,12 +99,22 @@ export class HttpApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
+    const fallbacks = props.functions.filter(({ declaration }) => declaration.defaultRoute);
+    if (fallbacks.length > 1) {
+      throw new Error(`only one function may serve $default: ${fallbacks.map(({ declaration }) => declaration.id).join(', ')}`);
+    }
     for (const { declaration, function: handler } of props.functions) {
       const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler);
       for (const route of declaration.routes) {
         for (const httpRoute of this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
           acknowledgeMissingAuthorizer(httpRoute, declaration.permission);
         }
+      }
+      if (declaration.defaultRoute) {
+        // Unmatched requests (unknown paths, wrong methods, CORS preflights) reach a function
+        // instead of API Gateway's bare `{"message":"Not Found"}`.
+        const fallback = new HttpRoute(this.api, 'DefaultRoute', { httpApi: this.api, routeKey: HttpRouteKey.DEFAULT, integration });
+        acknowledgeMissingAuthorizer(fallback, declaration.permission);
       }
     }
   }

@@ -22,6 +22,8 @@ export interface FunctionDeclaration {
   permission: Permission;
   /** Least-privilege grants, per table id. */
   tables: { table: string; actions: TableAction[] }[];
+  /** Serves API Gateway's `$default` route (whatever no other route matched). */
+  defaultRoute?: boolean;
   /** Needs the HMAC secret that signs list cursors. */
   cursorSecret?: boolean;
 }

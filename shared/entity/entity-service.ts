@@ -36,7 +36,12 @@ const WRITE_ATTEMPTS = 3;
  */
 export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const view = (item: StoredItem): EntityView => ({ ...item, ...entity.derive(item as never) }) as EntityView;
+  const fieldOrder = Object.keys(entity.responseSchema.shape);
+  /** Stored + derived fields, in declaration order (DynamoDB returns attributes unordered). */
+  const view = (item: StoredItem): EntityView => {
+    const all: Record<string, unknown> = { ...item, ...entity.derive(item as never) };
+    return Object.fromEntries(fieldOrder.map((field) => [field, all[field] ?? null])) as EntityView;
+  };
 
   async function current(id: string): Promise<StoredItem> {
     const item = await deps.store.get(id);

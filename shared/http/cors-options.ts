@@ -13,6 +13,5 @@ export function corsOptions(env: NodeJS.ProcessEnv = process.env) {
     methods: 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
     exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After',
     maxAge: 600,
-    vary: 'Origin',
   };
 }

@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { logger } from '../powertools/logger.js';
-import { metrics } from '../powertools/metrics.js';
 import { tracer } from '../powertools/tracer.js';
 import { corsOptions } from './cors-options.js';
+import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 import type { HttpContext, HttpEvent, HttpResponse, HttpResult } from './http-types.js';
+import { flushMetrics } from './middlewares/flush-metrics.js';
 import { jsonResponse } from './middlewares/json-response.js';
 import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares/parse-request.js';
 import { problemErrors } from './middlewares/problem-errors.js';
@@ -29,8 +29,8 @@ type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
 
 export interface HttpHandlerSpec<S extends InputSchemas> {
   input?: S;
-  /** Extra security-header options (e.g. a CSP that lets /docs render). */
-  securityHeaders?: Parameters<typeof httpSecurityHeaders>[0];
+  /** Extra security-header options (e.g. a CSP that lets /docs render), merged over the API defaults. */
+  securityHeaders?: SecurityHeaderOptions;
   handle(request: HttpRequest<Infer<S['path']>, Infer<S['query']>, Infer<S['body']>>): Promise<HttpResult>;
 }
 
@@ -56,8 +56,8 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(requestContext())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(httpSecurityHeaders(spec.securityHeaders))
+    .use(flushMetrics())
+    .use(httpSecurityHeaders(securityHeaderOptions(spec.securityHeaders)))
     .use(httpCors(corsOptions()))
     .use(problemErrors())
     .use(parseRequest(spec.input ?? {}))

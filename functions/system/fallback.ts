@@ -1,0 +1,15 @@
+/** `$default` route — anything no route matched: 404, or 405 with Allow, as problem+json. */
+import { MethodNotAllowedError, NotFoundError } from '../../shared/errors/app-error.js';
+import { createHttpHandler } from '../../shared/http/create-http-handler.js';
+import { createRouteTable } from '../../shared/http/route-table.js';
+import { functions } from '../../shared/registry.js';
+
+const routes = createRouteTable(functions);
+
+export const handler = createHttpHandler({
+  handle: async ({ method, rawPath }) => {
+    const resolution = routes.resolve(method, rawPath);
+    if (resolution.kind === 'methodNotAllowed') throw new MethodNotAllowedError(resolution.allow);
+    throw new NotFoundError('route.notFound', `No route for ${method} ${rawPath}.`);
+  },
+});

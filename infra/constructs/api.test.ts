@@ -1,0 +1,130 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { HttpApi, type HttpApiProps, type RoutedFunction } from './api.js';
+
+type Declaration = RoutedFunction['declaration'];
+
+const getOne: Declaration = { id: 'things-get', routes: [{ method: 'GET', path: '/things/{id}' }], permission: 'viewer' };
+const update: Declaration = {
+  id: 'things-update',
+  routes: [
+    { method: 'PUT', path: '/things/{id}' },
+    { method: 'PATCH', path: '/things/{id}' },
+  ],
+  permission: 'staff',
+};
+const health: Declaration = { id: 'health', routes: [{ method: 'GET', path: '/health' }], permission: 'public' };
+const fallback: Declaration = { id: 'fallback', routes: [], permission: 'public', defaultRoute: true };
+
+function synth(props: Partial<HttpApiProps> = {}, declarations = [getOne, update, health, fallback]) {
+  const stack = new Stack(new App(), 'Test');
+  const functions = declarations.map((declaration) => ({
+    declaration,
+    function: new LambdaFunction(stack, declaration.id, {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => ({ statusCode: 204 });'),
+    }),
+  }));
+  const api = new HttpApi(stack, 'HttpApi', { functions, ...props });
+  return { stack, api, functions, template: Template.fromStack(stack) };
+}
+
+/** Logical id of the function a route's integration invokes. */
+function targetOf(template: Template, routeKey: string): string {
+  const integrationId = new Capture();
+  template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+    RouteKey: routeKey,
+    Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+  });
+  const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId.asString()];
+  expect(integration?.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  return integration?.Properties.IntegrationUri['Fn::GetAtt'][0];
+}
+
+describe('HttpApi', () => {
+  it('routes every declared method and path to the integration of its function', () => {
+    const { stack, functions, template } = synth();
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    for (const { declaration, function: fn } of functions) {
+      const [functionId] = stack.resolve(fn.functionArn)['Fn::GetAtt'];
+      for (const route of declaration.routes) {
+        expect(targetOf(template, `${route.method} ${route.path}`), `${route.method} ${route.path}`).toBe(functionId);
+      }
+    }
+  });
+
+  it('sends whatever no route matched to the function that serves $default', () => {
+    const { stack, functions, template } = synth();
+    const fallbackFn = functions.find(({ declaration }) => declaration.defaultRoute)!.function;
+    expect(targetOf(template, '$default')).toBe(stack.resolve(fallbackFn.functionArn)['Fn::GetAtt'][0]);
+  });
+
+  it('refuses two functions for $default', () => {
+    expect(() => synth({}, [fallback, { ...fallback, id: 'other-fallback' }])).toThrow(/only one function may serve \$default/);
+  });
+
+  it('lets API Gateway invoke each function on its own routes only', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Lambda::Permission', 5);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/*/*/things/{id}'])] },
+    });
+  });
+
+  it('leaves CORS to the functions', () => {
+    synth().template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  it('throttles the $default stage at 100 rps with bursts of 200 by default', () => {
+    synth().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  });
+
+  it('accepts other throttling limits', () => {
+    synth({ throttleRateLimit: 10, throttleBurstLimit: 20 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+  });
+
+  it('writes one JSON access log line per request to its own log group', () => {
+    const { stack, api, template } = synth();
+    const format = new Capture();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: stack.resolve(api.accessLogs.logGroupArn), Format: format },
+    });
+    expect(JSON.parse(format.asString())).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('explains per route why it has no authorizer yet', () => {
+    const { api } = synth();
+    const reasons = api.api.node
+      .findAll()
+      .flatMap((node) => node.node.metadata)
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+    expect(reasons).toHaveLength(5);
+    expect(reasons.every(([id]) => id.endsWith('AwsSolutions-APIG4'))).toBe(true);
+    const texts = reasons.map(([, reason]) => reason);
+    expect(texts.filter((text) => text.includes('"public"'))).toHaveLength(2);
+    expect(texts.filter((text) => text.includes('"staff"'))).toHaveLength(2);
+  });
+});
+

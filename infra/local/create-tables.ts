@@ -1,0 +1,55 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import type { Entity } from '../../shared/entity/define-entity.js';
+import { tableDesign } from '../../shared/entity/table-design.js';
+
+/** Local table name of an entity: `<prefix><entity>`; prefixes isolate test suites. */
+export const localTableName = (entity: Entity, prefix = '') => `${prefix}${entity.name}`;
+
+/**
+ * Creates every entity table from the same design CDK deploys (keys, GSIs); existing tables
+ * are kept, so data survives restarts. Returns the env vars that name them.
+ */
+export async function createTables(client: DynamoDBClient, entities: readonly Entity[], prefix = ''): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const entity of entities) {
+    const design = tableDesign(entity);
+    const name = localTableName(entity, prefix);
+    env[design.envVar] = name;
+    const attributes = new Set([design.partitionKey, ...design.indexes.flatMap((index) => [index.partitionKey, index.sortKey])]);
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
+          GlobalSecondaryIndexes: design.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  return env;
+}
+
+/** Drops the tables of the given prefix (test teardown, `--fresh`). */
+export async function dropTables(client: DynamoDBClient, prefix: string): Promise<void> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  for (const name of TableNames.filter((table) => table.startsWith(prefix))) {
+    await client.send(new DeleteTableCommand({ TableName: name }));
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import { bundleDir } from '../build/bundle-functions.js';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class LambdaTimeoutError extends Error {}
+
+/**
+ * Loads a function's esbuild bundle (the file CDK deploys) once, like a warm container,
+ * and invokes it with a Lambda-shaped context whose remaining time counts down from the
+ * function's timeout. A handler still running at the deadline is reported as a timeout.
+ */
+export class LambdaInvoker {
+  private readonly handlers = new Map<string, Promise<Handler>>();
+
+  constructor(private readonly timeoutMs = 10_000) {}
+
+  async invoke(fn: FunctionDeclaration, event: unknown): Promise<unknown> {
+    const handler = await this.load(fn);
+    const deadline = Date.now() + this.timeoutMs;
+    const context = lambdaContext(fn, deadline);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LambdaTimeoutError(`${fn.id} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([handler(event, context), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private load(fn: FunctionDeclaration): Promise<Handler> {
+    let loaded = this.handlers.get(fn.id);
+    if (!loaded) {
+      const file = pathToFileURL(path.join(bundleDir(fn), 'index.mjs')).href;
+      loaded = import(file).then((module: { handler?: Handler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${fn.id}: bundle exports no handler`);
+        return module.handler;
+      });
+      this.handlers.set(fn.id, loaded);
+    }
+    return loaded;
+  }
+}
+
+function lambdaContext(fn: FunctionDeclaration, deadline: number): Context {
+  const fail = () => {
+    throw new Error('callback-style completion is not supported');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn.id}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: fail,
+    fail,
+    succeed: fail,
+  };
+}

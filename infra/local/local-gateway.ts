@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import { createRouteTable } from '../../shared/http/route-table.js';
+import { toApiGatewayEvent } from './api-gateway-event.js';
+import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
+
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface LocalGatewayOptions {
+  functions: readonly FunctionDeclaration[];
+  port?: number;
+  host?: string;
+  invoker?: LambdaInvoker;
+  /** One line per request; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+export interface LocalGateway {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+interface LambdaResult {
+  statusCode?: number;
+  headers?: Record<string, string | number | boolean>;
+  multiValueHeaders?: Record<string, (string | number | boolean)[]>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/**
+ * A local stand-in for API Gateway: turns HTTP requests into payload-2.0 events, invokes the
+ * bundled handler of the matching route (or the `$default` fallback) and maps the result back
+ * the way API Gateway does.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const routes = createRouteTable(options.functions);
+  const fallback = options.functions.find((fn) => fn.defaultRoute);
+  const invoker = options.invoker ?? new LambdaInvoker();
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const body = await readBody(req);
+    if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+    const resolution = routes.resolve(req.method ?? 'GET', url.pathname);
+    const target =
+      resolution.kind === 'found'
+        ? { fn: resolution.fn, routeKey: resolution.routeKey, pathParameters: resolution.pathParameters }
+        : fallback && { fn: fallback, routeKey: '$default', pathParameters: {} };
+    if (!target) return send(res, 404, { message: 'Not Found' });
+    const event = toApiGatewayEvent({ req, url, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
+    try {
+      const result = await invoker.invoke(target.fn, event);
+      writeResult(res, result, event.requestContext.requestId, req.method === 'HEAD');
+    } catch (error) {
+      // What API Gateway answers when the integration fails or times out.
+      const timedOut = error instanceof LambdaTimeoutError;
+      console.error(`[gateway] ${target.fn.id} ${timedOut ? 'timed out' : 'failed'}:`, error);
+      send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
+    }
+    options.log?.(`${req.method} ${url.pathname}${url.search} → ${res.statusCode} ${target.fn.id} ${(performance.now() - started).toFixed(1)} ms`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('[gateway] unexpected failure', error);
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The whole body (API Gateway buffers it too), or undefined past the 10 MB limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** API Gateway's mapping of a payload-2.0 result onto the HTTP response. */
+function writeResult(res: ServerResponse, raw: unknown, requestId: string, head: boolean) {
+  const result: LambdaResult =
+    raw !== null && typeof raw === 'object' && 'statusCode' in raw
+      ? (raw as LambdaResult)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(raw) };
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    res.setHeader(name, values.map(String));
+  }
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    res.setHeader(name, String(value));
+  }
+  if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
+  res.setHeader('apigw-requestid', requestId);
+  const payload = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  res.statusCode = result.statusCode ?? 200;
+  if (!res.hasHeader('content-length') && res.statusCode !== 204 && res.statusCode !== 304) {
+    res.setHeader('content-length', payload.length);
+  }
+  res.end(head ? undefined : payload);
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

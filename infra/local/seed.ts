@@ -1,0 +1,37 @@
+/** ~50 demo students with varied hometowns, scores and names (some accented). */
+const FIRST = ['An', 'Bình', 'Chi', 'Dũng', 'Emma', 'Farid', 'Giulia', 'Hana', 'Ivan', 'José'];
+const LAST = ['Nguyen', 'Tran', 'Le', 'Pham', 'Smith', 'García', 'Rossi', 'Sato', 'Petrov', "O'Brien"];
+const TOWNS = ['Hanoi', 'Da Nang', 'Hue', 'Saigon', 'Lyon', null];
+
+export function demoStudents(count = 50) {
+  return Array.from({ length: count }, (_, i) => {
+    const score = (offset: number) => (i % 7 === offset ? null : Math.round(((i * 37 + offset * 11) % 101) / 10 * 10) / 10);
+    return {
+      student_id: `S${String(i + 1).padStart(4, '0')}`,
+      first_name: FIRST[i % FIRST.length]!,
+      last_name: LAST[(i * 3) % LAST.length]!,
+      email: i % 5 === 4 ? null : `student${i + 1}@example.edu`,
+      hometown: TOWNS[i % TOWNS.length] ?? null,
+      math_score: score(1),
+      literature_score: score(2),
+      english_score: score(3),
+    };
+  });
+}
+
+/** Creates the demo students through the API (existing ids are left as they are). */
+export async function seed(baseUrl: string, count = 50): Promise<{ created: number; existing: number }> {
+  let created = 0;
+  let existing = 0;
+  for (const student of demoStudents(count)) {
+    const response = await fetch(`${baseUrl}/api/v1/students`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(student),
+    });
+    if (response.status === 201) created++;
+    else if (response.status === 409) existing++;
+    else throw new Error(`seeding ${student.student_id} failed: ${response.status} ${await response.text()}`);
+  }
+  return { created, existing };
+}

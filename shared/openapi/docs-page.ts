@@ -1,0 +1,137 @@
+import { DOCS_STYLE } from './docs-style.js';
+import { escapeHtml } from './escape-html.js';
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, PathItemMethod, ResponseObject } from './openapi-types.js';
+import { refName, schemaConstraints, schemaDescription, schemaType } from './schema-label.js';
+
+interface Listed {
+  path: string;
+  method: PathItemMethod;
+  operation: OperationObject;
+}
+
+
+/**
+ * A self-contained HTML rendering of the OpenAPI document: no scripts, fonts or external
+ * resources, every interpolated value escaped.
+ */
+export function renderDocsPage(doc: OpenApiDocument): string {
+  const byTag = groupByTag(doc);
+  const sections = doc.tags
+    .filter((tag) => byTag.has(tag.name))
+    .map((tag) => `<section><h2 id="tag-${escapeHtml(tag.name)}">${escapeHtml(tag.name)}</h2><p>${text(tag.description)}</p>
+${(byTag.get(tag.name) ?? []).map((listed) => operationHtml(listed, doc)).join('\n')}</section>`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(doc.info.title)}</title><style>${DOCS_STYLE}</style></head>
+<body><header><h1>${escapeHtml(doc.info.title)}</h1><p>Version ${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)} · <a href="openapi.json">openapi.json</a></p>
+<p>${text(doc.info.description)}</p></header>
+${navHtml(doc, byTag)}
+${sections.join('\n')}
+${problemTypesHtml(doc)}
+${schemasHtml(doc)}
+</body></html>
+`;
+}
+
+function groupByTag(doc: OpenApiDocument): Map<string, Listed[]> {
+  const byTag = new Map<string, Listed[]>();
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(item) as [PathItemMethod, OperationObject][]) {
+      const tag = operation.tags[0] ?? 'default';
+      byTag.set(tag, [...(byTag.get(tag) ?? []), { path, method, operation }]);
+    }
+  }
+  return byTag;
+}
+
+function navHtml(doc: OpenApiDocument, byTag: Map<string, Listed[]>): string {
+  const items = [...byTag.values()].flat().map(
+    ({ path, method, operation }) =>
+      `<li><a href="#op-${escapeHtml(operation.operationId)}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a></li>`,
+  );
+  return `<nav><h2>Operations</h2><ul>${items.join('')}</ul><p><a href="#problem-types">Problem types</a> · <a href="#schemas">Schemas</a> (${Object.keys(doc.components.schemas).length})</p></nav>`;
+}
+
+function operationHtml({ path, method, operation }: Listed, doc: OpenApiDocument): string {
+  const body = operation.requestBody;
+  const bodyHtml = body
+    ? Object.entries(body.content)
+        .map(([type, media]) => `<h4>Request body</h4><p><code>${escapeHtml(type)}</code> ${schemaLink(media.schema)}${body.required ? ' (required)' : ''}</p>${fieldsTable(media.schema, doc)}`)
+        .join('')
+    : '';
+  return `<article class="op" id="op-${escapeHtml(operation.operationId)}">
+<h3><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span><code>${escapeHtml(path)}</code></h3>
+<p><strong>${text(operation.summary)}</strong> — ${text(operation.description)}</p>
+<p class="perm">Permission: <strong>${escapeHtml(operation['x-permission'])}</strong> · operationId <code>${escapeHtml(operation.operationId)}</code></p>
+${parametersHtml(operation.parameters)}${bodyHtml}${responsesHtml(operation.responses)}
+</article>`;
+}
+
+function parametersHtml(parameters: ParameterObject[]): string {
+  if (parameters.length === 0) return '';
+  const rows = parameters.map(
+    (parameter) =>
+      `<tr><td><code>${escapeHtml(parameter.name)}</code></td><td>${escapeHtml(parameter.in)}</td>${typeCells(parameter.schema)}<td>${parameter.required ? 'yes' : 'no'}</td><td>${text(parameter.description ?? schemaDescription(parameter.schema) ?? '')}</td></tr>`,
+  );
+  return `<h4>Parameters</h4><table><thead><tr><th>Name</th><th>In</th><th>Type</th><th>Constraints</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function responsesHtml(responses: Record<string, ResponseObject>): string {
+  const rows = Object.entries(responses).map(([status, response]) => {
+    const content = Object.entries(response.content ?? {})
+      .map(([type, media]) => `<code>${escapeHtml(type)}</code> ${schemaLink(media.schema)}`)
+      .join('<br>');
+    const headers = Object.keys(response.headers ?? {})
+      .map((name) => `<code>${escapeHtml(name)}</code>`)
+      .join(' ');
+    return `<tr><td>${escapeHtml(status)}</td><td>${text(response.description)}</td><td>${content}</td><td>${headers}</td></tr>`;
+  });
+  return `<h4>Responses</h4><table><thead><tr><th>Status</th><th>Description</th><th>Content</th><th>Headers</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function problemTypesHtml(doc: OpenApiDocument): string {
+  const rows = doc['x-problem-types'].map(
+    (problem) =>
+      `<tr><td><code>${escapeHtml(problem.code)}</code></td><td>${escapeHtml(problem.status)}</td><td>${escapeHtml(problem.title)}</td><td><code>${escapeHtml(problem.type)}</code></td><td>${text(problem.description)}</td></tr>`,
+  );
+  return `<section><h2 id="problem-types">Problem types</h2><p>Errors are <code>application/problem+json</code> (RFC 9457) with the fields of ${schemaLink({ $ref: '#/components/schemas/Problem' })}; key on <code>code</code>.</p>
+<table><thead><tr><th>Code</th><th>Status</th><th>Title</th><th>Type</th><th>When</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
+function schemasHtml(doc: OpenApiDocument): string {
+  const blocks = Object.entries(doc.components.schemas).map(
+    ([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3>${schema.description ? `<p>${text(schema.description)}</p>` : ''}${fieldsTable(schema, doc)}`,
+  );
+  return `<section><h2 id="schemas">Schemas</h2>${blocks.join('\n')}</section>`;
+}
+
+/** One row per property of an object schema (following a `$ref`); other schemas get none. */
+function fieldsTable(schema: JsonSchema, doc: OpenApiDocument): string {
+  const name = refName(schema);
+  const resolved = name ? doc.components.schemas[name] : schema;
+  const properties = Object.entries(resolved?.properties ?? {});
+  if (properties.length === 0) return '';
+  const required = new Set(resolved?.required ?? []);
+  const rows = properties.map(
+    ([field, property]) =>
+      `<tr><td><code>${escapeHtml(field)}</code></td>${typeCells(property)}<td>${required.has(field) ? 'yes' : 'no'}</td><td>${text(schemaDescription(property) ?? '')}</td></tr>`,
+  );
+  return `<table><thead><tr><th>Field</th><th>Type</th><th>Constraints</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function typeCells(schema: JsonSchema): string {
+  const constraints = schemaConstraints(schema).map((rule) => escapeHtml(rule));
+  return `<td>${schemaLink(schema)}</td><td>${constraints.join('<br>')}</td>`;
+}
+
+/** The schema's type; named schemas (also as array items) link to their table. */
+function schemaLink(schema: JsonSchema): string {
+  const named = refName(schema) ?? (schema.items ? refName(schema.items) : undefined);
+  const label = escapeHtml(schemaType(schema));
+  return named ? `<a href="#schema-${escapeHtml(named)}">${label}</a>` : label;
+}
+
+/** Escaped prose; `code` spans written in descriptions become <code>. */
+function text(value: string): string {
+  return escapeHtml(value).replace(/`([^`]+)`/g, '<code>$1</code>');
+}

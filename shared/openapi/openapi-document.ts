@@ -1,0 +1,148 @@
+import type { Entity, EntityOperation } from '../entity/define-entity.js';
+import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from '../entity/entity-functions.js';
+import { entities, functions } from '../registry.js';
+import { entityOperationSpec } from './entity-operation-spec.js';
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OperationObject,
+  ParameterObject,
+  PathItemMethod,
+  ProblemTypeEntry,
+  ResponseObject,
+} from './openapi-types.js';
+import { commonProblems, entityProblems, type ProblemSample } from './problem-samples.js';
+import { problemSchema } from './problem-schema.js';
+import { responseHeaders, withCommonHeaders } from './response-headers.js';
+import { createSchemaComponents } from './schema-components.js';
+import { systemOperationSpec } from './system-operation-spec.js';
+
+type SchemaComponents = ReturnType<typeof createSchemaComponents>;
+type EntityOwner = { entity: Entity; operation: EntityOperation };
+
+const METHOD_ORDER: PathItemMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+const REQUEST_ID_PARAMETER: ParameterObject = {
+  name: 'X-Request-Id',
+  in: 'header',
+  required: false,
+  description: 'Your correlation id; reused in logs and echoed back when it is short and safe to log',
+  schema: { type: 'string' },
+};
+
+let cached: OpenApiDocument | undefined;
+
+/**
+ * OpenAPI 3.1 of every route in the registry, from the entities' zod schemas. Built on first
+ * call (never at import) and reused; the result is frozen and its key order is stable, so it
+ * can be served as is and compared as a snapshot.
+ */
+export function buildOpenApiDocument(): OpenApiDocument {
+  cached ??= deepFreeze(createDocument(entities, functions));
+  return cached;
+}
+
+function createDocument(entityList: readonly Entity[], functionList: readonly FunctionDeclaration[]): OpenApiDocument {
+  const schemas = createSchemaComponents();
+  const problem = schemas.named('Problem', problemSchema, 'output');
+  const owners = entityOwners(entityList);
+  const paths: OpenApiDocument['paths'] = {};
+  const problemTypes = new Map<string, ProblemTypeEntry>();
+
+  for (const fn of functionList) {
+    const owner = owners.get(fn.id);
+    for (const route of fn.routes) {
+      const spec = owner ? entityOperationSpec(owner.entity, owner.operation, schemas) : systemOperationSpec(fn, schemas);
+      const problems = owner ? entityProblems(owner.entity, owner.operation) : commonProblems(route.path);
+      for (const sample of problems) problemTypes.set(sample.code, problemType(sample));
+      const method = route.method.toLowerCase() as PathItemMethod;
+      const operation: OperationObject = {
+        operationId: fn.routes.length > 1 ? `${fn.id}-${method}` : fn.id,
+        summary: fn.description,
+        description: spec.description,
+        tags: [owner ? owner.entity.name : 'system'],
+        parameters: [...pathParameters(route, owner?.entity, schemas), ...spec.parameters, REQUEST_ID_PARAMETER],
+        ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
+        // Integer-like keys enumerate in ascending order: responses list by status.
+        responses: { ...problemResponses(problems, problem), ...spec.responses },
+        'x-permission': fn.permission,
+      };
+      paths[route.path] = { ...paths[route.path], [method]: operation };
+    }
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Records Platform API',
+      version: '1.0.0',
+      description:
+        'Generated from the entity declarations and their zod schemas. Every error is RFC 9457 ' +
+        '`application/problem+json` with a stable `code` (see `x-problem-types`). `x-permission` ' +
+        'names the role an operation needs: public, viewer, staff or admin.',
+    },
+    tags: [
+      ...entityList.map((entity) => ({ name: entity.name, description: `Create, read, list, update and delete ${entity.name}` })),
+      { name: 'system', description: 'Health, this document and its HTML page' },
+    ],
+    paths: Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, sortMethods(item)])),
+    components: { schemas: schemas.all() },
+    'x-problem-types': [...problemTypes.values()].sort((a, b) => a.status - b.status || a.code.localeCompare(b.code)),
+  };
+}
+
+/** Function id → the entity operation it implements (ids are `<entity>-<operation>`). */
+function entityOwners(entityList: readonly Entity[]): Map<string, EntityOwner> {
+  const owners = new Map<string, EntityOwner>();
+  for (const entity of entityList) {
+    for (const fn of entityFunctions(entity)) {
+      owners.set(fn.id, { entity, operation: fn.id.slice(entity.name.length + 1) as EntityOperation });
+    }
+  }
+  return owners;
+}
+
+function pathParameters(route: RouteDeclaration, entity: Entity | undefined, schemas: SchemaComponents): ParameterObject[] {
+  return [...route.path.matchAll(/\{([^}+]+)\+?\}/g)].map(([, name = '']) => {
+    const schema: JsonSchema = entity && name === entity.idField ? schemas.schema(entity.id, 'input') : { type: 'string' };
+    const { description, ...rest } = schema;
+    return { name, in: 'path', required: true, ...(description ? { description } : {}), schema: rest };
+  });
+}
+
+/** Problems grouped by status: one response each, one example per code. */
+function problemResponses(samples: ProblemSample[], problem: JsonSchema): Record<string, ResponseObject> {
+  const byStatus = new Map<number, ProblemSample[]>();
+  for (const sample of samples) byStatus.set(sample.status, [...(byStatus.get(sample.status) ?? []), sample]);
+  const responses: Record<string, ResponseObject> = {};
+  for (const [status, group] of byStatus) {
+    const retry = group.some((sample) => sample.retryAfter);
+    responses[String(status)] = {
+      description: group.map((sample) => `\`${sample.code}\`: ${sample.description}`).join(' '),
+      headers: withCommonHeaders(retry ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+      content: {
+        'application/problem+json': {
+          schema: problem,
+          examples: Object.fromEntries(group.map((sample) => [sample.code, { summary: sample.description, value: sample.example }])),
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+function problemType({ code, status, title, type, description }: ProblemSample): ProblemTypeEntry {
+  return { code, status, title, type, description };
+}
+
+function sortMethods<T>(item: Partial<Record<PathItemMethod, T>>): Partial<Record<PathItemMethod, T>> {
+  return Object.fromEntries(METHOD_ORDER.filter((method) => item[method]).map((method) => [method, item[method]]));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

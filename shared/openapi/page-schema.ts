@@ -1,0 +1,21 @@
+import * as z from 'zod/mini';
+import type { Entity } from '../entity/define-entity.js';
+import type { ListResult } from '../entity/entity-service.js';
+
+/**
+ * The list response of an entity (`StudentPage`) for OpenAPI. `ListResult` is a TypeScript
+ * interface, so its keys are checked here at compile time to keep the two from drifting.
+ */
+export function pageSchema(entity: Entity) {
+  const shape = {
+    items: z.array(entity.responseSchema),
+    total: z.int().check(z.minimum(0), z.describe('Items matching the filters and search')),
+    page: z.int().check(z.minimum(1), z.describe('Number of this page, from 1')),
+    page_size: z.int().check(z.minimum(1), z.describe('Items per page')),
+    total_pages: z.int().check(z.minimum(0), z.describe('Pages at this page size')),
+    has_next: z.boolean(),
+    has_prev: z.boolean(),
+    next_cursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` to read the next page; null on the last page')),
+  } satisfies Record<keyof ListResult, z.core.$ZodType>;
+  return z.object(shape);
+}

@@ -1,0 +1,104 @@
+import * as z from 'zod/mini';
+import type { Entity, EntityOperation } from '../entity/define-entity.js';
+import { EntityAlreadyExistsError, EntityNotFoundError, EntityVersionMismatchError } from '../entity/entity.errors.js';
+import { listQuerySchema } from '../entity/list-query.js';
+import {
+  BadRequestError,
+  DependencyUnavailableError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors/app-error.js';
+import { MAX_BODY_BYTES } from '../http/middlewares/parse-request.js';
+import { toProblem } from '../http/problem.js';
+import { toErrorDetails } from '../http/zod-issues.js';
+
+/** One problem an operation can answer with, rendered by the real `toProblem`. */
+export interface ProblemSample {
+  code: string;
+  status: number;
+  title: string;
+  type: string;
+  /** When a client gets it. */
+  description: string;
+  example: Record<string, unknown>;
+  /** Carries a Retry-After header. */
+  retryAfter: boolean;
+}
+
+const EXAMPLE_ID = 'ABC123';
+const EXAMPLE_REQUEST = { requestId: '3f6c2a1e-8b7d-4c55-9e0a-1b2c3d4e5f60', now: new Date('2025-01-01T12:00:00.000Z') };
+
+/**
+ * Problems of one entity operation. Statuses, titles and bodies come from the one mapping in
+ * `shared/http/problem.ts`, and 422 examples from the operation's own zod schemas, so the
+ * documentation cannot promise a status the code does not send.
+ */
+export function entityProblems(entity: Entity, operation: EntityOperation): ProblemSample[] {
+  const instance = operation === 'create' || operation === 'list' ? entity.routes.collection : `${entity.routes.collection}/${EXAMPLE_ID}`;
+  const sample = (error: unknown, description: string) => render(error, description, instance);
+  const invalid = (error: ValidationError) => sample(error, 'Path, query or body values are invalid; `errors` lists each one.');
+  const body = [
+    sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
+    sample(new PayloadTooLargeError('request.tooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes.`), `The body is larger than ${MAX_BODY_BYTES} bytes.`),
+    sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not sent as application/json.'),
+  ];
+  const notFound = sample(new EntityNotFoundError(entity.singular, EXAMPLE_ID), `No ${entity.singular} has this ${entity.idField}.`);
+  const stale = sample(
+    new EntityVersionMismatchError(entity.singular, EXAMPLE_ID, 3, 4),
+    'If-Match names a version that is no longer current; read the resource again and retry.',
+  );
+  const byOperation: Record<EntityOperation, ProblemSample[]> = {
+    create: [
+      ...body,
+      invalid(validationOf(entity.createSchema, {}, 'body')),
+      sample(new EntityAlreadyExistsError(entity.singular, EXAMPLE_ID), `A ${entity.singular} with this ${entity.idField} exists.`),
+    ],
+    get: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound],
+    list: [invalid(validationOf(listQuerySchema(entity), { page_size: '1000' }, 'query'))],
+    update: [
+      ...body,
+      invalid(validationOf(entity.updateSchema, { [entity.idField]: EXAMPLE_ID }, 'body', [entity.idField])),
+      notFound,
+      stale,
+    ],
+    delete: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound, stale],
+  };
+  return [...byOperation[operation], ...dependencyProblems(instance)];
+}
+
+/** Problems every route can answer with. */
+export function commonProblems(instance: string): ProblemSample[] {
+  return [render(new Error('boom'), 'An unexpected failure; details are logged under request_id.', instance)];
+}
+
+function dependencyProblems(instance: string): ProblemSample[] {
+  return [
+    render(new DependencyUnavailableError('DynamoDB', 1), 'A dependency is throttling or down; retry after Retry-After seconds.', instance),
+    ...commonProblems(instance),
+  ];
+}
+
+function render(error: unknown, description: string, instance: string): ProblemSample {
+  const result = toProblem(error, { ...EXAMPLE_REQUEST, instance });
+  const example = JSON.parse(String(result.body)) as Record<string, unknown>;
+  return {
+    code: typeof example.code === 'string' ? example.code : 'internal',
+    status: result.statusCode ?? 500,
+    title: String(example.title),
+    type: String(example.type),
+    description,
+    example,
+    retryAfter: result.headers?.['retry-after'] !== undefined,
+  };
+}
+
+function idSchema(entity: Entity) {
+  return z.object({ [entity.idField]: entity.id });
+}
+
+function validationOf(schema: z.core.$ZodType, value: unknown, source: 'body' | 'path' | 'query', immutable?: readonly string[]) {
+  const result = z.safeParse(schema, value);
+  if (result.success) throw new Error(`openapi: example ${JSON.stringify(value)} unexpectedly passes validation`);
+  return new ValidationError(toErrorDetails(result.error.issues, source, immutable));
+}

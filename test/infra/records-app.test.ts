@@ -1,0 +1,255 @@
+import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, bundleFunctions } from '../../infra/build/bundle-functions.js';
+import type { ServiceFunction } from '../../infra/constructs/service-function.js';
+import { createRecordsApp } from '../../infra/stacks/records-app.js';
+import type { RecordsStack } from '../../infra/stacks/records-stack.js';
+import { tableDesign } from '../../shared/entity/table-design.js';
+import { entities, functions } from '../../shared/registry.js';
+
+/** The feature flags `cdk synth` uses, so the tests see the template that gets deployed. */
+const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+/** Synthesis that reports cdk-nag findings instead of throwing; only the nag tests need strictness. */
+const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
+
+let app: App;
+let stack: RecordsStack;
+let template: Template;
+
+beforeAll(() => {
+  bundleFunctions();
+  // A cdk-nag finding would otherwise abort synthesis here and skip every test; the nag tests
+  // below report findings one by one instead, and check the strict synthesis separately.
+  ({ app, stack } = createRecordsApp({ context: lenient }));
+  template = Template.fromStack(stack);
+});
+
+function serviceFunction(id: string): ServiceFunction {
+  const found = stack.functions.find((fn) => fn.declaration.id === id);
+  if (!found) throw new Error(`no ServiceFunction ${id}`);
+  return found;
+}
+
+/** `{ Ref }` / `{ Fn::GetAtt }` of a construct attribute, as the template spells it. */
+const ref = (token: string) => stack.resolve(token);
+const logicalIdOf = (token: string): string => {
+  const resolved = ref(token);
+  return resolved.Ref ?? resolved['Fn::GetAtt'][0];
+};
+
+function grant(action: string, resource: unknown): string {
+  return `${action} ${JSON.stringify(resource)}`;
+}
+
+/** Every (action, resource) pair a function's role may use, sorted; grouping doesn't matter. */
+function grantsOf(fn: ServiceFunction): string[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(fn.role.roleName)] } });
+  return Object.values(policies)
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+    .flatMap((statement) =>
+      [statement.Action].flat().flatMap((action) => [statement.Resource].flat().map((resource) => grant(String(action), resource))),
+    )
+    .sort();
+}
+
+describe('routes', () => {
+  const declared = functions.flatMap((fn) => [
+    ...fn.routes.map((route) => ({ fn, routeKey: `${route.method} ${route.path}` })),
+    ...(fn.defaultRoute ? [{ fn, routeKey: '$default' }] : []),
+  ]);
+
+  it('exist exactly as the registry declares them', () => {
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(declared.map((route) => route.routeKey).sort());
+  });
+
+  it.each(declared.map(({ fn, routeKey }) => [routeKey, fn.id]))('%s invokes %s and no other function', (routeKey, id) => {
+    const integrationId = new Capture();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+    });
+    const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId.asString()];
+    expect(integration?.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: ref(serviceFunction(id).function.functionArn),
+    });
+  });
+});
+
+describe('function grants', () => {
+  it.each(functions.map((fn) => [fn.id, fn]))('%s may use exactly its declared DynamoDB actions', (_id, declaration) => {
+    const fn = serviceFunction(declaration.id);
+    const expected = declaration.tables.flatMap(({ table, actions }) => {
+      const tableArn = ref(stack.tables.tables[table]!.tableArn);
+      const indexes = actions.includes('Query') ? stack.tables.designs[table]!.indexes : [];
+      return [
+        ...actions.map((action) => grant(`dynamodb:${action}`, tableArn)),
+        ...indexes.map((index) => grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
+      ];
+    });
+    expect(grantsOf(fn).filter((entry) => entry.startsWith('dynamodb:'))).toEqual(expected.sort());
+  });
+
+  it('reads one item for health, one item for get, and queries the named indexes only for list', () => {
+    const studentsArn = ref(stack.tables.tables.students!.tableArn);
+    const dynamo = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('dynamodb:'));
+    expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
+    expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
+    expect(dynamo('students-list')).toContain(
+      grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/by_student_id']] }),
+    );
+    expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
+    expect(dynamo('system-docs')).toEqual([]);
+  });
+
+  it.each(functions.map((fn) => [fn.id, fn]))('%s may otherwise only write its logs and traces', (_id, declaration) => {
+    const fn = serviceFunction(declaration.id);
+    const logGroupArn = ref(fn.logGroup.logGroupArn);
+    const secretArn = ref(stack.cursorSecret.secret.secretArn);
+    const expected = [
+      grant('logs:CreateLogStream', logGroupArn),
+      grant('logs:PutLogEvents', logGroupArn),
+      grant('xray:PutTelemetryRecords', '*'),
+      grant('xray:PutTraceSegments', '*'),
+      ...(declaration.cursorSecret
+        ? [grant('secretsmanager:DescribeSecret', secretArn), grant('secretsmanager:GetSecretValue', secretArn)]
+        : []),
+    ];
+    expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:'))).toEqual(expected.sort());
+    const role = template.findResources('AWS::IAM::Role')[logicalIdOf(fn.role.roleArn)];
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('functions', () => {
+  it.each(functions.map((fn) => [fn.id, fn]))('%s runs its bundle with the platform defaults', (_id, declaration) => {
+    const fn = serviceFunction(declaration.id);
+    const tableVariables = Object.fromEntries(
+      declaration.tables.map(({ table }) => [stack.tables.designs[table]!.envVar, ref(stack.tables.tables[table]!.tableName)]),
+    );
+    const props = template.findResources('AWS::Lambda::Function')[logicalIdOf(fn.function.functionArn)]?.Properties;
+    expect(props).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 10,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: ref(fn.logGroup.logGroupName) },
+      Environment: {
+        Variables: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: declaration.id,
+          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          ...tableVariables,
+          ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
+        },
+      },
+    });
+    expect(Object.keys(props.Environment.Variables)).toHaveLength(4 + declaration.tables.length + (declaration.cursorSecret ? 1 : 0));
+    const logGroup = template.findResources('AWS::Logs::LogGroup')[logicalIdOf(fn.logGroup.logGroupName)];
+    expect(logGroup).toMatchObject({ Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('tables', () => {
+  it.each(entities.map((entity) => [entity.name, entity]))('%s is on-demand, recoverable, encrypted and shaped by its design', (_name, entity) => {
+    const design = tableDesign(entity);
+    const table = template.findResources('AWS::DynamoDB::GlobalTable')[logicalIdOf(stack.tables.tables[design.id]!.tableArn)];
+    expect(table).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
+        SSESpecification: { SSEEnabled: true },
+        Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }],
+        GlobalSecondaryIndexes: design.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      },
+    });
+    expect(table?.Properties.GlobalSecondaryIndexes).toHaveLength(design.indexes.length);
+  });
+});
+
+describe('app', () => {
+  it('outputs the API URL', () => {
+    template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+  });
+
+  it('destroys tables, logs and the cursor key with -c removalPolicy=destroy', () => {
+    const throwAway = Template.fromStack(createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack);
+    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret']) {
+      const policies = Object.values(throwAway.findResources(type)).map((resource) => resource.DeletionPolicy);
+      expect(policies.length, type).toBeGreaterThan(0);
+      expect(new Set(policies), type).toEqual(new Set(['Delete']));
+    }
+    throwAway.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+    });
+  });
+
+  it('rejects an unknown removalPolicy', () => {
+    expect(() => createRecordsApp({ context: { ...context, removalPolicy: 'snapshot' } })).toThrow(/removalPolicy must be one of/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  const acknowledgments = () =>
+    app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
+
+  it('finds nothing that is not acknowledged', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('lets the app synthesize as `cdk synth` does: with the plugin registered and failing on errors', () => {
+    const strict = createRecordsApp({ context });
+    expect(() => strict.app.synth()).not.toThrow();
+    expect(Annotations.fromStack(strict.stack).findError('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('acknowledges only the reviewed rules, each with a specific reason', () => {
+    const acks = acknowledgments();
+    expect(new Set(acks.map((ack) => ack.id))).toEqual(
+      new Set(['AwsSolutions-APIG4', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-L1', 'AwsSolutions-SMG4']),
+    );
+    for (const ack of acks) expect(ack.reason.trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(40);
+  });
+
+  it('acknowledges the missing authorizer per route, never for the API as a whole', () => {
+    const routes = functions.reduce((count, fn) => count + fn.routes.length + (fn.defaultRoute ? 1 : 0), 0);
+    const apig4 = acknowledgments().filter((ack) => ack.id === 'AwsSolutions-APIG4');
+    expect(apig4).toHaveLength(routes);
+    expect(apig4.every((ack) => ack.path.startsWith(`${stack.api.api.node.path}/`))).toBe(true);
+  });
+
+  it('acknowledges Resource "*" only where X-Ray, which has no resource-level permissions, is its sole use', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const wildcard = statements.filter((statement) => [statement.Resource].flat().includes('*'));
+    expect(wildcard.length).toBeGreaterThan(0);
+    for (const statement of wildcard) expect([statement.Action].flat().every((action) => action.startsWith('xray:'))).toBe(true);
+  });
+});
