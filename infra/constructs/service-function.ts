@@ -106,7 +106,7 @@ export class ServiceFunction extends Construct {
         new PolicyStatement({ actions: grant.actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
       );
       // Named index ARNs rather than `index/*`: the design lists every index the store may
-      // query, and only Query can target an index at all.
+      // query, and of the declarable actions only Query can target an index.
       if (grant.actions.includes('Query') && design.indexes.length > 0) {
         this.role.addToPrincipalPolicy(
           new PolicyStatement({

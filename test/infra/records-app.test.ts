@@ -1,10 +1,10 @@
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, bundleFunctions } from '../../infra/build/bundle-functions.js';
+import { ROOT, bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
 import type { ServiceFunction } from '../../infra/constructs/service-function.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
@@ -21,7 +21,9 @@ let stack: RecordsStack;
 let template: Template;
 
 beforeAll(() => {
-  bundleFunctions();
+  // The template depends on the bundles' existence, not their content; rebuilding present ones
+  // would rewrite files that integration tests running in parallel may be importing.
+  bundleFunctions(functions.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
   // A cdk-nag finding would otherwise abort synthesis here and skip every test; the nag tests
   // below report findings one by one instead, and check the strict synthesis separately.
   ({ app, stack } = createRecordsApp({ context: lenient }));

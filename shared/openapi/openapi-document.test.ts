@@ -1,0 +1,186 @@
+import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod/mini';
+import { MAX_PAGE_SIZE } from '../entity/list-query.js';
+import { functions } from '../registry.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+import type { JsonSchema, OperationObject, PathItemMethod } from './openapi-types.js';
+import { problemSchema } from './problem-schema.js';
+
+const doc = buildOpenApiDocument();
+
+function operation(path: string, method: PathItemMethod): OperationObject {
+  const found = doc.paths[path]?.[method];
+  if (!found) throw new Error(`${method} ${path} is not documented`);
+  return found;
+}
+
+function resolve(schema: JsonSchema | undefined): JsonSchema {
+  const name = schema?.$ref?.replace('#/components/schemas/', '');
+  return name ? (doc.components.schemas[name] as JsonSchema) : (schema as JsonSchema);
+}
+
+const allOperations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ path, method, op: op as OperationObject })),
+);
+
+function refsIn(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(refsIn);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === '$ref' && typeof value === 'string' ? [value] : refsIn(value)));
+}
+
+describe('buildOpenApiDocument', () => {
+  it('is OpenAPI 3.1.0', () => {
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('documents every registered route with its method and nothing else', () => {
+    const routes = functions.flatMap((fn) => fn.routes.map((route) => `${route.method} ${route.path}`));
+    for (const route of routes) {
+      const [method, path] = route.split(' ') as [string, string];
+      expect(doc.paths[path]?.[method.toLowerCase() as PathItemMethod], route).toBeDefined();
+    }
+    expect(allOperations.map(({ path, method }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([...routes].sort());
+  });
+
+  it('gives every operation a unique operationId, suffixed by method when a function has several routes', () => {
+    const ids = allOperations.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operation('/api/v1/students/{student_id}', 'put').operationId).toBe('students-update-put');
+    expect(operation('/api/v1/students/{student_id}', 'patch').operationId).toBe('students-update-patch');
+    expect(operation('/api/v1/students', 'post').operationId).toBe('students-create');
+  });
+
+  it('carries the declared permission and a tag on every operation', () => {
+    for (const fn of functions) {
+      for (const route of fn.routes) {
+        const op = operation(route.path, route.method.toLowerCase() as PathItemMethod);
+        expect(op['x-permission']).toBe(fn.permission);
+        expect(op.tags).toEqual([fn.id.startsWith('system-') ? 'system' : 'students']);
+        expect(op.summary).toBe(fn.description);
+      }
+    }
+  });
+
+  it('requires student_id, first_name and last_name on create and bounds math_score to 0-10 or null', () => {
+    const body = operation('/api/v1/students', 'post').requestBody;
+    expect(body?.required).toBe(true);
+    const schema = resolve(body?.content['application/json']?.schema);
+    expect(schema.required).toEqual(expect.arrayContaining(['student_id', 'first_name', 'last_name']));
+    expect(schema.required).not.toContain('math_score');
+    expect(schema.additionalProperties).toBe(false);
+    const math = schema.properties?.math_score;
+    expect(math?.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'number', minimum: 0, maximum: 10 }), { type: 'null' }]));
+  });
+
+  it('makes every field optional on update', () => {
+    const schema = resolve(operation('/api/v1/students/{student_id}', 'patch').requestBody?.content['application/json']?.schema);
+    expect(schema.required ?? []).toEqual([]);
+    expect(Object.keys(schema.properties ?? {})).toContain('first_name');
+  });
+
+  it('lists page, page_size, search, hometown, sort and cursor as separate query parameters', () => {
+    const params = operation('/api/v1/students', 'get').parameters.filter((param) => param.in === 'query');
+    expect(params.map((param) => param.name).sort()).toEqual(['cursor', 'hometown', 'page', 'page_size', 'search', 'sort']);
+    const pageSize = params.find((param) => param.name === 'page_size');
+    expect(pageSize?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE });
+    expect(pageSize?.required).toBe(false);
+    expect(params.find((param) => param.name === 'sort')?.schema.enum).toContain('-average_score');
+  });
+
+  it('answers list with a StudentPage whose items are Students', () => {
+    const response = operation('/api/v1/students', 'get').responses['200'];
+    const page = resolve(response?.content?.['application/json']?.schema);
+    expect(response?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/StudentPage' });
+    expect(page.properties?.items).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Student' } });
+    expect(page.required).toEqual(['items', 'total', 'page', 'page_size', 'total_pages', 'has_next', 'has_prev', 'next_cursor']);
+  });
+
+  it('takes the path parameter schema from the entity id', () => {
+    const param = operation('/api/v1/students/{student_id}', 'get').parameters.find((p) => p.in === 'path');
+    expect(param).toMatchObject({ name: 'student_id', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{2,20}$' } });
+  });
+
+  it('documents Location and ETag on 201, ETag on reads and updates, 204 on delete', () => {
+    expect(Object.keys(operation('/api/v1/students', 'post').responses['201']?.headers ?? {})).toEqual(
+      expect.arrayContaining(['Location', 'ETag', 'X-Request-Id']),
+    );
+    expect(operation('/api/v1/students/{student_id}', 'get').responses['200']?.headers).toHaveProperty('ETag');
+    expect(operation('/api/v1/students/{student_id}', 'put').responses['200']?.headers).toHaveProperty('ETag');
+    expect(operation('/api/v1/students/{student_id}', 'delete').responses['204']).toBeDefined();
+  });
+
+  it('documents the error statuses each operation can produce', () => {
+    const statuses = (path: string, method: PathItemMethod) =>
+      Object.keys(operation(path, method).responses).filter((status) => Number(status) >= 400);
+    expect(statuses('/api/v1/students', 'post')).toEqual(['400', '409', '413', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/students', 'get')).toEqual(['422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'get')).toEqual(['404', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'patch')).toEqual(['400', '404', '412', '413', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'delete')).toEqual(['404', '412', '422', '500', '503']);
+    expect(statuses('/openapi.json', 'get')).toEqual(['500']);
+  });
+
+  it('accepts If-Match on update and delete only', () => {
+    for (const { op, method } of allOperations) {
+      const hasIfMatch = op.parameters.some((param) => param.in === 'header' && param.name === 'If-Match');
+      expect(hasIfMatch, op.operationId).toBe(['put', 'patch', 'delete'].includes(method));
+    }
+  });
+
+  it('answers problems as application/problem+json referencing Problem, with examples the schema accepts', () => {
+    for (const { op } of allOperations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400 || op.operationId === 'system-health') continue;
+        const media = response.content?.['application/problem+json'];
+        expect(media?.schema, `${op.operationId} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        for (const example of Object.values(media?.examples ?? {})) {
+          expect(z.safeParse(problemSchema, example.value).success, `${op.operationId} ${status}`).toBe(true);
+          expect((example.value as { status: number }).status).toBe(Number(status));
+        }
+      }
+    }
+  });
+
+  it('sends Retry-After with 503 and X-Request-Id with every response', () => {
+    for (const { op } of allOperations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect(response.headers, `${op.operationId} ${status}`).toHaveProperty('X-Request-Id');
+        if (status === '503') expect(response.headers).toHaveProperty('Retry-After');
+      }
+    }
+  });
+
+  it('lists each problem code once with its status', () => {
+    const types = doc['x-problem-types'];
+    expect(new Set(types.map((type) => type.code)).size).toBe(types.length);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'student.notFound', status: 404, type: 'urn:records-platform:problem:student.notFound' }),
+        expect.objectContaining({ code: 'student.versionMismatch', status: 412 }),
+        expect.objectContaining({ code: 'request.invalid', status: 422 }),
+        expect.objectContaining({ code: 'internal', status: 500 }),
+      ]),
+    );
+  });
+
+  it('resolves every $ref to a schema in components.schemas', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas, ref).toHaveProperty([ref.replace('#/components/schemas/', '')]);
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(['HealthReport', 'Problem', 'Student', 'StudentCreate', 'StudentPage', 'StudentUpdate']);
+  });
+
+  it('builds once, freezes the result and builds the same JSON again after a fresh import', async () => {
+    expect(buildOpenApiDocument()).toBe(doc);
+    expect(Object.isFrozen(doc.paths)).toBe(true);
+    vi.resetModules();
+    const fresh = await import('./openapi-document.js');
+    const again = fresh.buildOpenApiDocument();
+    expect(again).not.toBe(doc);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(doc));
+  });
+});
