@@ -6,7 +6,11 @@ import { HttpApi, type HttpApiProps, type RoutedFunction } from './api.js';
 
 type Declaration = RoutedFunction['declaration'];
 
-const getOne: Declaration = { id: 'things-get', routes: [{ method: 'GET', path: '/things/{id}' }], permission: 'viewer' };
+const getOne: Declaration = {
+  id: 'things-get',
+  routes: [{ method: 'GET', path: '/things/{id}' }],
+  permission: 'viewer',
+};
 const update: Declaration = {
   id: 'things-update',
   routes: [
@@ -63,7 +67,8 @@ describe('HttpApi', () => {
   });
 
   it('refuses two functions for $default', () => {
-    expect(() => synth({}, [fallback, { ...fallback, id: 'other-fallback' }])).toThrow(/only one function may serve \$default/);
+    const twoFallbacks = [fallback, { ...fallback, id: 'other-fallback' }];
+    expect(() => synth({}, twoFallbacks)).toThrow(/only one function may serve \$default/);
   });
 
   it('lets API Gateway invoke each function on its own routes only', () => {
@@ -91,7 +96,8 @@ describe('HttpApi', () => {
   });
 
   it('accepts other throttling limits', () => {
-    synth({ throttleRateLimit: 10, throttleBurstLimit: 20 }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    const { template } = synth({ throttleRateLimit: 10, throttleBurstLimit: 20 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
   });

@@ -101,19 +101,25 @@ export class HttpApi extends Construct {
 
     const fallbacks = props.functions.filter(({ declaration }) => declaration.defaultRoute);
     if (fallbacks.length > 1) {
-      throw new Error(`only one function may serve $default: ${fallbacks.map(({ declaration }) => declaration.id).join(', ')}`);
+      const ids = fallbacks.map(({ declaration }) => declaration.id).join(', ');
+      throw new Error(`only one function may serve $default: ${ids}`);
     }
     for (const { declaration, function: handler } of props.functions) {
       const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler);
       for (const route of declaration.routes) {
-        for (const httpRoute of this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
+        const methods = [HttpMethod[route.method]];
+        for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration })) {
           acknowledgeMissingAuthorizer(httpRoute, declaration.permission);
         }
       }
       if (declaration.defaultRoute) {
         // Unmatched requests (unknown paths, wrong methods, CORS preflights) reach a function
         // instead of API Gateway's bare `{"message":"Not Found"}`.
-        const fallback = new HttpRoute(this.api, 'DefaultRoute', { httpApi: this.api, routeKey: HttpRouteKey.DEFAULT, integration });
+        const fallback = new HttpRoute(this.api, 'DefaultRoute', {
+          httpApi: this.api,
+          routeKey: HttpRouteKey.DEFAULT,
+          integration,
+        });
         acknowledgeMissingAuthorizer(fallback, declaration.permission);
       }
     }

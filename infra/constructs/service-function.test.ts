@@ -39,8 +39,8 @@ function grantsOf(template: Template, stack: Stack, fn: ServiceFunction): string
   const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [roleRef] } }));
   return policies
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
-    .flatMap((statement) =>
-      [statement.Action].flat().flatMap((action) => [statement.Resource].flat().map((resource) => grant(String(action), resource))),
+    .flatMap(({ Action, Resource }) =>
+      [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), resource))),
     )
     .sort();
 }
@@ -116,7 +116,8 @@ describe('ServiceFunction', () => {
 
   it('grants exactly the declared actions on the table and nothing on its indexes without Query', () => {
     const { stack, fn, tableArn, template } = synth(declaration());
-    expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), grant('dynamodb:GetItem', tableArn)].sort());
+    const expected = [...baseGrants(stack, fn), grant('dynamodb:GetItem', tableArn)];
+    expect(grantsOf(template, stack, fn)).toEqual(expected.sort());
   });
 
   it('adds Query on each named index of the design when Query is declared', () => {
@@ -125,9 +126,8 @@ describe('ServiceFunction', () => {
     const indexGrants = tableDesign(students).indexes.map((index) =>
       grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }),
     );
-    expect(grantsOf(template, stack, fn)).toEqual(
-      [...baseGrants(stack, fn), grant('dynamodb:GetItem', tableArn), grant('dynamodb:Query', tableArn), ...indexGrants].sort(),
-    );
+    const tableGrants = [grant('dynamodb:GetItem', tableArn), grant('dynamodb:Query', tableArn)];
+    expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), ...tableGrants, ...indexGrants].sort());
   });
 
   it('passes the cursor secret ARN and may read only that secret when the declaration asks for it', () => {

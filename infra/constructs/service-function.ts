@@ -102,9 +102,8 @@ export class ServiceFunction extends Construct {
       const design = props.tables.designs[grant.table];
       if (!table || !design) throw new Error(`${declaration.id}: unknown table '${grant.table}'`);
       this.function.addEnvironment(design.envVar, table.tableName);
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: grant.actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
-      );
+      const actions = grant.actions.map((action) => `dynamodb:${action}`);
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
       // Named index ARNs rather than `index/*`: the design lists every index the store may
       // query, and of the declarable actions only Query can target an index.
       if (grant.actions.includes('Query') && design.indexes.length > 0) {

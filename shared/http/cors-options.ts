@@ -13,5 +13,7 @@ export function corsOptions(env: NodeJS.ProcessEnv = process.env) {
     methods: 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
     exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After',
     maxAge: 600,
+    // Preflight is answered in `before`, so no business code (or validation) runs for OPTIONS.
+    disableBeforePreflightResponse: false,
   };
 }

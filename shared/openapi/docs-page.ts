@@ -53,55 +53,65 @@ function navHtml(doc: OpenApiDocument, byTag: Map<string, Listed[]>): string {
 }
 
 function operationHtml({ path, method, operation }: Listed, doc: OpenApiDocument): string {
-  const body = operation.requestBody;
-  const bodyHtml = body
-    ? Object.entries(body.content)
-        .map(([type, media]) => `<h4>Request body</h4><p><code>${escapeHtml(type)}</code> ${schemaLink(media.schema)}${body.required ? ' (required)' : ''}</p>${fieldsTable(media.schema, doc)}`)
-        .join('')
-    : '';
-  return `<article class="op" id="op-${escapeHtml(operation.operationId)}">
+  const id = escapeHtml(operation.operationId);
+  const body = Object.entries(operation.requestBody?.content ?? {}).map(
+    ([type, media]) =>
+      `<h4>Request body</h4><p><code>${escapeHtml(type)}</code> ${schemaLink(media.schema)}` +
+      `${operation.requestBody?.required ? ' (required)' : ''}</p>${fieldsTable(media.schema, doc)}`,
+  );
+  return `<article class="op" id="op-${id}">
 <h3><span class="method ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span><code>${escapeHtml(path)}</code></h3>
 <p><strong>${text(operation.summary)}</strong> — ${text(operation.description)}</p>
-<p class="perm">Permission: <strong>${escapeHtml(operation['x-permission'])}</strong> · operationId <code>${escapeHtml(operation.operationId)}</code></p>
-${parametersHtml(operation.parameters)}${bodyHtml}${responsesHtml(operation.responses)}
+<p class="perm">Permission: <strong>${escapeHtml(operation['x-permission'])}</strong> · operationId <code>${id}</code></p>
+${parametersHtml(operation.parameters)}${body.join('')}${responsesHtml(operation.responses)}
 </article>`;
 }
 
 function parametersHtml(parameters: ParameterObject[]): string {
   if (parameters.length === 0) return '';
-  const rows = parameters.map(
-    (parameter) =>
-      `<tr><td><code>${escapeHtml(parameter.name)}</code></td><td>${escapeHtml(parameter.in)}</td>${typeCells(parameter.schema)}<td>${parameter.required ? 'yes' : 'no'}</td><td>${text(parameter.description ?? schemaDescription(parameter.schema) ?? '')}</td></tr>`,
-  );
-  return `<h4>Parameters</h4><table><thead><tr><th>Name</th><th>In</th><th>Type</th><th>Constraints</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = parameters.map((parameter) => [
+    `<code>${escapeHtml(parameter.name)}</code>`,
+    escapeHtml(parameter.in),
+    ...typeCells(parameter.schema),
+    parameter.required ? 'yes' : 'no',
+    text(parameter.description ?? schemaDescription(parameter.schema) ?? ''),
+  ]);
+  return `<h4>Parameters</h4>${table(['Name', 'In', 'Type', 'Constraints', 'Required', 'Description'], rows)}`;
 }
 
 function responsesHtml(responses: Record<string, ResponseObject>): string {
-  const rows = Object.entries(responses).map(([status, response]) => {
-    const content = Object.entries(response.content ?? {})
+  const rows = Object.entries(responses).map(([status, response]) => [
+    escapeHtml(status),
+    text(response.description),
+    Object.entries(response.content ?? {})
       .map(([type, media]) => `<code>${escapeHtml(type)}</code> ${schemaLink(media.schema)}`)
-      .join('<br>');
-    const headers = Object.keys(response.headers ?? {})
+      .join('<br>'),
+    Object.keys(response.headers ?? {})
       .map((name) => `<code>${escapeHtml(name)}</code>`)
-      .join(' ');
-    return `<tr><td>${escapeHtml(status)}</td><td>${text(response.description)}</td><td>${content}</td><td>${headers}</td></tr>`;
-  });
-  return `<h4>Responses</h4><table><thead><tr><th>Status</th><th>Description</th><th>Content</th><th>Headers</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      .join(' '),
+  ]);
+  return `<h4>Responses</h4>${table(['Status', 'Description', 'Content', 'Headers'], rows)}`;
 }
 
 function problemTypesHtml(doc: OpenApiDocument): string {
-  const rows = doc['x-problem-types'].map(
-    (problem) =>
-      `<tr><td><code>${escapeHtml(problem.code)}</code></td><td>${escapeHtml(problem.status)}</td><td>${escapeHtml(problem.title)}</td><td><code>${escapeHtml(problem.type)}</code></td><td>${text(problem.description)}</td></tr>`,
-  );
-  return `<section><h2 id="problem-types">Problem types</h2><p>Errors are <code>application/problem+json</code> (RFC 9457) with the fields of ${schemaLink({ $ref: '#/components/schemas/Problem' })}; key on <code>code</code>.</p>
-<table><thead><tr><th>Code</th><th>Status</th><th>Title</th><th>Type</th><th>When</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  const rows = doc['x-problem-types'].map((problem) => [
+    `<code>${escapeHtml(problem.code)}</code>`,
+    escapeHtml(problem.status),
+    escapeHtml(problem.title),
+    `<code>${escapeHtml(problem.type)}</code>`,
+    text(problem.description),
+  ]);
+  const problem = schemaLink({ $ref: '#/components/schemas/Problem' });
+  return `<section><h2 id="problem-types">Problem types</h2>
+<p>Errors are <code>application/problem+json</code> (RFC 9457) with the fields of ${problem}; key on <code>code</code>.</p>
+${table(['Code', 'Status', 'Title', 'Type', 'When'], rows)}</section>`;
 }
 
 function schemasHtml(doc: OpenApiDocument): string {
-  const blocks = Object.entries(doc.components.schemas).map(
-    ([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3>${schema.description ? `<p>${text(schema.description)}</p>` : ''}${fieldsTable(schema, doc)}`,
-  );
+  const blocks = Object.entries(doc.components.schemas).map(([name, schema]) => {
+    const description = schema.description ? `<p>${text(schema.description)}</p>` : '';
+    return `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3>${description}${fieldsTable(schema, doc)}`;
+  });
   return `<section><h2 id="schemas">Schemas</h2>${blocks.join('\n')}</section>`;
 }
 
@@ -112,16 +122,24 @@ function fieldsTable(schema: JsonSchema, doc: OpenApiDocument): string {
   const properties = Object.entries(resolved?.properties ?? {});
   if (properties.length === 0) return '';
   const required = new Set(resolved?.required ?? []);
-  const rows = properties.map(
-    ([field, property]) =>
-      `<tr><td><code>${escapeHtml(field)}</code></td>${typeCells(property)}<td>${required.has(field) ? 'yes' : 'no'}</td><td>${text(schemaDescription(property) ?? '')}</td></tr>`,
-  );
-  return `<table><thead><tr><th>Field</th><th>Type</th><th>Constraints</th><th>Required</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = properties.map(([field, property]) => [
+    `<code>${escapeHtml(field)}</code>`,
+    ...typeCells(property),
+    required.has(field) ? 'yes' : 'no',
+    text(schemaDescription(property) ?? ''),
+  ]);
+  return table(['Field', 'Type', 'Constraints', 'Required', 'Description'], rows);
 }
 
-function typeCells(schema: JsonSchema): string {
-  const constraints = schemaConstraints(schema).map((rule) => escapeHtml(rule));
-  return `<td>${schemaLink(schema)}</td><td>${constraints.join('<br>')}</td>`;
+/** Cells are HTML already escaped by the caller. */
+function table(headings: string[], rows: string[][]): string {
+  const head = headings.map((heading) => `<th>${heading}</th>`).join('');
+  const body = rows.map((cells) => `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function typeCells(schema: JsonSchema): [string, string] {
+  return [schemaLink(schema), schemaConstraints(schema).map(escapeHtml).join('<br>')];
 }
 
 /** The schema's type; named schemas (also as array items) link to their table. */
