@@ -28,6 +28,7 @@ export const bundleOptions: BuildOptions = {
   // The nodejs22.x runtime ships AWS SDK v3; bundling it would triple every function
   // (~350 KB). Locally the same imports resolve to the lockfile-pinned SDK.
   external: ['@aws-sdk/*'],
+  alias: { semver: path.join(path.dirname(fileURLToPath(import.meta.url)), 'semver-gte.cjs') },
   // CommonJS dependencies (X-Ray SDK) call require(); ESM bundles need it defined.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

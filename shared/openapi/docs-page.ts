@@ -18,12 +18,17 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   const byTag = groupByTag(doc);
   const sections = doc.tags
     .filter((tag) => byTag.has(tag.name))
-    .map((tag) => `<section><h2 id="tag-${escapeHtml(tag.name)}">${escapeHtml(tag.name)}</h2><p>${text(tag.description)}</p>
-${(byTag.get(tag.name) ?? []).map((listed) => operationHtml(listed, doc)).join('\n')}</section>`);
+    .map((tag) => {
+      const operations = (byTag.get(tag.name) ?? []).map((listed) => operationHtml(listed, doc));
+      return `<section><h2 id="tag-${escapeHtml(tag.name)}">${escapeHtml(tag.name)}</h2><p>${text(tag.description)}</p>
+${operations.join('\n')}</section>`;
+    });
+  const title = escapeHtml(doc.info.title);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(doc.info.title)}</title><style>${DOCS_STYLE}</style></head>
-<body><header><h1>${escapeHtml(doc.info.title)}</h1><p>Version ${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)} · <a href="openapi.json">openapi.json</a></p>
+<title>${title}</title><style>${DOCS_STYLE}</style></head>
+<body><header><h1>${title}</h1>
+<p>Version ${escapeHtml(doc.info.version)} · OpenAPI ${escapeHtml(doc.openapi)} · <a href="openapi.json">openapi.json</a></p>
 <p>${text(doc.info.description)}</p></header>
 ${navHtml(doc, byTag)}
 ${sections.join('\n')}
@@ -49,7 +54,9 @@ function navHtml(doc: OpenApiDocument, byTag: Map<string, Listed[]>): string {
     ({ path, method, operation }) =>
       `<li><a href="#op-${escapeHtml(operation.operationId)}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a></li>`,
   );
-  return `<nav><h2>Operations</h2><ul>${items.join('')}</ul><p><a href="#problem-types">Problem types</a> · <a href="#schemas">Schemas</a> (${Object.keys(doc.components.schemas).length})</p></nav>`;
+  const schemaCount = Object.keys(doc.components.schemas).length;
+  return `<nav><h2>Operations</h2><ul>${items.join('')}</ul>
+<p><a href="#problem-types">Problem types</a> · <a href="#schemas">Schemas</a> (${schemaCount})</p></nav>`;
 }
 
 function operationHtml({ path, method, operation }: Listed, doc: OpenApiDocument): string {

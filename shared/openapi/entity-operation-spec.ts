@@ -35,7 +35,9 @@ export function entityOperationSpec(entity: Entity, operation: EntityOperation, 
   switch (operation) {
     case 'create':
       return {
-        description: `Creates a ${entity.singular}. \`${entity.idField}\` is trimmed, upper-cased and must be unique; omitted optional fields are stored as null.`,
+        description:
+          `Creates a ${entity.singular}; \`${entity.idField}\` must be unique. ` +
+          'Optional fields that are left out are stored as null.',
         parameters: [],
         requestBody: body(entity.createSchema),
         responses: {

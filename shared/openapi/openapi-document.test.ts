@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { MAX_PAGE_SIZE } from '../entity/list-query.js';
-import { functions } from '../registry.js';
+import { entities, functions } from '../registry.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import type { JsonSchema, OperationObject, PathItemMethod } from './openapi-types.js';
 import { problemSchema } from './problem-schema.js';
@@ -56,7 +56,8 @@ describe('buildOpenApiDocument', () => {
       for (const route of fn.routes) {
         const op = operation(route.path, route.method.toLowerCase() as PathItemMethod);
         expect(op['x-permission']).toBe(fn.permission);
-        expect(op.tags).toEqual([fn.id.startsWith('system-') ? 'system' : 'students']);
+        const owner = entities.find((entity) => fn.id.startsWith(`${entity.name}-`));
+        expect(op.tags).toEqual([owner?.name ?? 'system']);
         expect(op.summary).toBe(fn.description);
       }
     }
@@ -160,6 +161,16 @@ describe('buildOpenApiDocument', () => {
         expect.objectContaining({ code: 'student.versionMismatch', status: 412 }),
         expect.objectContaining({ code: 'request.invalid', status: 422 }),
         expect.objectContaining({ code: 'internal', status: 500 }),
+      ]),
+    );
+  });
+
+  it('lists the problems of the $default route although it has no path of its own', () => {
+    expect(functions.some((fn) => fn.defaultRoute)).toBe(true);
+    expect(doc['x-problem-types']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'route.notFound', status: 404 }),
+        expect.objectContaining({ code: 'route.methodNotAllowed', status: 405 }),
       ]),
     );
   });

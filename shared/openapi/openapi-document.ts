@@ -11,7 +11,7 @@ import type {
   ProblemTypeEntry,
   ResponseObject,
 } from './openapi-types.js';
-import { commonProblems, entityProblems, type ProblemSample } from './problem-samples.js';
+import { commonProblems, entityProblems, fallbackProblems, type ProblemSample } from './problem-samples.js';
 import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
@@ -50,11 +50,13 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
   const problemTypes = new Map<string, ProblemTypeEntry>();
 
   for (const fn of functionList) {
+    // The $default route has no path of its own; its problems still belong in the catalog.
+    if (fn.defaultRoute) for (const sample of fallbackProblems()) problemTypes.set(sample.code, problemTypeEntry(sample));
     const owner = owners.get(fn.id);
     for (const route of fn.routes) {
       const spec = owner ? entityOperationSpec(owner.entity, owner.operation, schemas) : systemOperationSpec(fn, schemas);
       const problems = owner ? entityProblems(owner.entity, owner.operation) : commonProblems(route.path);
-      for (const sample of problems) problemTypes.set(sample.code, problemType(sample));
+      for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;
       const operation: OperationObject = {
         operationId: fn.routes.length > 1 ? `${fn.id}-${method}` : fn.id,
@@ -131,7 +133,7 @@ function problemResponses(samples: ProblemSample[], problem: JsonSchema): Record
   return responses;
 }
 
-function problemType({ code, status, title, type, description }: ProblemSample): ProblemTypeEntry {
+function problemTypeEntry({ code, status, title, type, description }: ProblemSample): ProblemTypeEntry {
   return { code, status, title, type, description };
 }
 

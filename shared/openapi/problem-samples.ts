@@ -5,6 +5,8 @@ import { listQuerySchema } from '../entity/list-query.js';
 import {
   BadRequestError,
   DependencyUnavailableError,
+  MethodNotAllowedError,
+  NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -35,13 +37,15 @@ const EXAMPLE_REQUEST = { requestId: '3f6c2a1e-8b7d-4c55-9e0a-1b2c3d4e5f60', now
  * documentation cannot promise a status the code does not send.
  */
 export function entityProblems(entity: Entity, operation: EntityOperation): ProblemSample[] {
-  const instance = operation === 'create' || operation === 'list' ? entity.routes.collection : `${entity.routes.collection}/${EXAMPLE_ID}`;
+  const onCollection = operation === 'create' || operation === 'list';
+  const instance = onCollection ? entity.routes.collection : `${entity.routes.collection}/${EXAMPLE_ID}`;
   const sample = (error: unknown, description: string) => render(error, description, instance);
   const invalid = (error: ValidationError) => sample(error, 'Path, query or body values are invalid; `errors` lists each one.');
+  // The codes below are the ones parse-request.ts throws; they are not exported constants.
   const body = [
     sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
-    sample(new PayloadTooLargeError('request.tooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes.`), `The body is larger than ${MAX_BODY_BYTES} bytes.`),
-    sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not sent as application/json.'),
+    sample(new PayloadTooLargeError('request.tooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes.`), `The body exceeds ${MAX_BODY_BYTES} bytes.`),
+    sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not JSON.'),
   ];
   const notFound = sample(new EntityNotFoundError(entity.singular, EXAMPLE_ID), `No ${entity.singular} has this ${entity.idField}.`);
   const stale = sample(
@@ -70,6 +74,15 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
 /** Problems every route can answer with. */
 export function commonProblems(instance: string): ProblemSample[] {
   return [render(new Error('boom'), 'An unexpected failure; details are logged under request_id.', instance)];
+}
+
+/** Problems of the `$default` route (functions/system/fallback.ts): no route matched. */
+export function fallbackProblems(): ProblemSample[] {
+  const instance = '/api/v1/unknown';
+  return [
+    render(new NotFoundError('route.notFound', `No route for GET ${instance}.`), 'No route matches the path.', instance),
+    render(new MethodNotAllowedError(['GET', 'POST']), 'The path exists, but not for this method; Allow lists the methods.', instance),
+  ];
 }
 
 function dependencyProblems(instance: string): ProblemSample[] {
