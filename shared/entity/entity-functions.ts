@@ -22,6 +22,8 @@ export interface FunctionDeclaration {
   permission: Permission;
   /** Least-privilege grants, per table id. */
   tables: { table: string; actions: TableAction[] }[];
+  /** The entity operation it implements, for functions derived from an entity. */
+  operation?: { entity: string; name: EntityOperation };
   /** Serves API Gateway's `$default` route (whatever no other route matched). */
   defaultRoute?: boolean;
   /** Needs the HMAC secret that signs list cursors. */
@@ -50,6 +52,7 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       routes: spec.methods.map((method) => ({ method, path: entity.routes[spec.on] })),
       permission: entity.permissions[operation],
       tables: [{ table: entity.name, actions: spec.actions }],
+      operation: { entity: entity.name, name: operation },
       ...(operation === 'list' ? { cursorSecret: true } : {}),
     };
   });

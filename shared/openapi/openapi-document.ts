@@ -93,12 +93,12 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
   };
 }
 
-/** Function id → the entity operation it implements (ids are `<entity>-<operation>`). */
+/** Function id → the entity operation it implements, as its declaration states. */
 function entityOwners(entityList: readonly Entity[]): Map<string, EntityOwner> {
   const owners = new Map<string, EntityOwner>();
   for (const entity of entityList) {
     for (const fn of entityFunctions(entity)) {
-      owners.set(fn.id, { entity, operation: fn.id.slice(entity.name.length + 1) as EntityOperation });
+      if (fn.operation) owners.set(fn.id, { entity, operation: fn.operation.name });
     }
   }
   return owners;
