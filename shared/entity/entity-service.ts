@@ -3,8 +3,9 @@ import type { CursorCodec } from '../cursor/cursor-codec.js';
 import { invalidCursor } from '../cursor/cursor-codec.js';
 import type { EntityStore, ListFilter, StartKey, StoredItem } from '../store/entity-store.js';
 import type { Entity, EntityView } from './define-entity.js';
-import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError } from './entity.errors.js';
+import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from './entity.errors.js';
 import { DEFAULT_PAGE_SIZE, type ListQueryInput } from './list-query.js';
+import { searchText } from './search-text.js';
 import { filterValue } from './table-design.js';
 
 export interface EntityServiceDeps {
@@ -13,8 +14,8 @@ export interface EntityServiceDeps {
   clock?: () => Date;
 }
 
-/** `*` (any current version) or a version number taken from an If-Match ETag. */
-export type ExpectedVersion = number | '*' | 'none-match';
+/** `*` (any current version) or the versions named by an If-Match header ([] = none can match). */
+export type ExpectedVersion = '*' | readonly number[];
 
 export interface ListResult {
   items: EntityView[];
@@ -28,7 +29,7 @@ export interface ListResult {
 }
 
 /** Conditional writes that lose a race without If-Match are retried this many times. */
-const WRITE_ATTEMPTS = 3;
+const WRITE_ATTEMPTS = 5;
 
 /**
  * CRUD and list use cases of any declared entity. Depends on ports only: the store, the
@@ -51,8 +52,8 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
 
   function checkExpected(item: StoredItem, id: string, expected?: ExpectedVersion) {
     if (expected === undefined || expected === '*') return;
-    if (expected === 'none-match' || expected !== item.version) {
-      throw new EntityVersionMismatchError(entity.singular, id, expected === 'none-match' ? -1 : expected, item.version);
+    if (!expected.includes(item.version)) {
+      throw new EntityVersionMismatchError(entity.singular, id, expected, item.version);
     }
   }
 
@@ -65,10 +66,14 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
         return await write(item);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
-        if (expected !== undefined || attempt >= WRITE_ATTEMPTS) {
+        if (expected !== undefined) {
+          // The client's precondition held when we read, but another write won: 412 with the truth.
           const latest = await current(id);
-          throw new EntityVersionMismatchError(entity.singular, id, item.version, latest.version);
+          throw new EntityVersionMismatchError(entity.singular, id, expected === '*' ? [item.version] : expected, latest.version);
         }
+        // No precondition was sent, so this is contention, not a 412 (RFC 9110 §15.5.13).
+        if (attempt >= WRITE_ATTEMPTS) throw new EntityWriteConflictError(entity.singular, id, attempt);
+        await backoff(attempt);
       }
     }
   }
@@ -134,6 +139,11 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
 
 export type EntityService = ReturnType<typeof createEntityService>;
 
+/** Full-jitter exponential backoff between write attempts: up to 10, 20, 40 … ms. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** (attempt - 1)));
+}
+
 function nulls(entity: Entity): Record<string, null> {
   return Object.fromEntries(entity.nullableFields.map((field) => [field, null]));
 }
@@ -158,7 +168,7 @@ async function resolveQuery(entity: Entity, input: ListQueryInput, cursors: () =
   const given: Record<string, string | number> = {};
   if (input.sort) given.sort = input.sort;
   if (input.page_size) given.page_size = input.page_size;
-  if (input.search) given.search = input.search.toLowerCase();
+  if (input.search) given.search = searchText(input.search);
   for (const name of Object.keys(entity.list.filters)) {
     const value = filterValue((input as Record<string, unknown>)[name]);
     if (value) given[name] = value;

@@ -14,13 +14,25 @@ export class EntityAlreadyExistsError extends ConflictError {
   }
 }
 
-/** If-Match named a version that is no longer current (`student.versionMismatch`). */
+/** If-Match named no version that is current (`student.versionMismatch`). */
 export class EntityVersionMismatchError extends PreconditionFailedError {
-  constructor(singular: string, id: string, expected: number, actual: number) {
+  constructor(singular: string, id: string, expected: readonly number[], actual: number) {
+    const named = expected.length === 0 ? 'no strong ETag of it' : `version ${expected.join(' or ')}`;
     super(
       `${singular}.versionMismatch`,
-      `${capitalize(singular)} '${id}' is at version ${actual}, not ${expected}; fetch it again and retry.`,
+      `${capitalize(singular)} '${id}' is at version ${actual}; If-Match named ${named}. Fetch it again and retry.`,
       { id, expected, actual },
+    );
+  }
+}
+
+/** An unconditional write kept losing races to other writers (`student.writeConflict`). */
+export class EntityWriteConflictError extends ConflictError {
+  constructor(singular: string, id: string, attempts: number) {
+    super(
+      `${singular}.writeConflict`,
+      `${capitalize(singular)} '${id}' is being changed by other requests; ${attempts} attempts lost the race. Retry shortly.`,
+      { id, attempts },
     );
   }
 }

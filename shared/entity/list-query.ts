@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Entity } from './define-entity.js';
+import { plainText } from './plain-text.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 10;
@@ -13,7 +14,7 @@ export function listQuerySchema(entity: Entity) {
   const sorts = Object.keys(entity.list.sorts);
   const filters: Record<string, z.ZodMiniOptional<z.ZodMiniString>> = {};
   for (const [name, filter] of Object.entries(entity.list.filters)) {
-    filters[name] = z.optional(z.string().check(z.trim(), z.maxLength(100), z.describe(filter.description)));
+    filters[name] = z.optional(plainText(0, 100).check(z.describe(filter.description)));
   }
   return z
     .object({
@@ -22,7 +23,7 @@ export function listQuerySchema(entity: Entity) {
         z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE_SIZE), z.describe(`Items per page (default ${DEFAULT_PAGE_SIZE})`)),
       ),
       search: z.optional(
-        z.string().check(z.trim(), z.maxLength(100), z.describe(`Case-insensitive substring of ${entity.list.searchFields.join(', ')}`)),
+        plainText(0, 100).check(z.describe(`Case-insensitive substring of ${entity.list.searchFields.join(', ')}`)),
       ),
       sort: z.optional(
         z

@@ -10,16 +10,21 @@ export const NULL_KEY = '\u{10FFFD}';
 
 type View = Record<string, unknown>;
 
+/** Lower-case, accents removed (NFKD minus combining marks; đ has no decomposition). */
+export function foldText(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'd');
+}
+
 export const sortBy = {
   /** Byte order of the value itself (ids, ISO timestamps). */
   exact(field: string): SortField {
     return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : String(view[field])) };
   },
-  /** Case-insensitive text order. */
+  /** Case- and accent-insensitive text order ("Élodie" sorts with "elodie", not after "z"). */
   text(field: string): SortField {
     return {
       field,
-      encode: (view: View) => (view[field] == null ? NULL_KEY : String(view[field]).normalize('NFKC').toLowerCase()),
+      encode: (view: View) => (view[field] == null ? NULL_KEY : foldText(String(view[field]))),
     };
   },
   /** Non-negative decimals with a fixed number of fraction digits, zero-padded. */

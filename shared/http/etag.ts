@@ -6,16 +6,18 @@ export function etagOf(version: number): string {
 }
 
 /**
- * If-Match → the version a write expects. `*` matches any existing resource; a weak or
- * foreign tag can never match (RFC 9110 strong comparison), so it yields 'none-match' → 412.
+ * If-Match → the versions a write accepts. `*` matches any existing resource; the list form
+ * matches if any strong tag names the current version. Weak or foreign tags never match
+ * (RFC 9110 strong comparison), so a header of only those yields [] → 412.
  */
 export function expectedVersion(ifMatch: string | undefined): ExpectedVersion | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
   const tags = ifMatch.split(',').map((tag) => tag.trim());
   if (tags.includes('*')) return '*';
+  const versions: number[] = [];
   for (const tag of tags) {
     const match = /^"(\d{1,15})"$/.exec(tag);
-    if (match) return Number(match[1]);
+    if (match) versions.push(Number(match[1]));
   }
-  return 'none-match';
+  return versions;
 }

@@ -25,7 +25,7 @@ describe('renderDocsPage', () => {
     const create = html.slice(html.indexOf('id="op-students-create"'), html.indexOf('</article>', html.indexOf('id="op-students-create"')));
     expect(create).toContain('<a href="#schema-StudentCreate">StudentCreate</a>');
     expect(create).toMatch(/<code>math_score<\/code><\/td><td>number \| null<\/td><td>0 ≤ x ≤ 10<\/td><td>no<\/td>/);
-    expect(create).toMatch(/<code>first_name<\/code><\/td><td>string<\/td><td>1 ≤ length ≤ 100<\/td><td>yes<\/td>/);
+    expect(create).toMatch(/<code>first_name<\/code><\/td><td>string<\/td><td>1 ≤ length ≤ 100<br>pattern [^<]+<\/td><td>yes<\/td>/);
   });
 
   it('lists every problem type with its status', () => {

@@ -117,8 +117,8 @@ describe('buildOpenApiDocument', () => {
     expect(statuses('/api/v1/students', 'post')).toEqual(['400', '409', '413', '415', '422', '500', '503']);
     expect(statuses('/api/v1/students', 'get')).toEqual(['422', '500', '503']);
     expect(statuses('/api/v1/students/{student_id}', 'get')).toEqual(['404', '422', '500', '503']);
-    expect(statuses('/api/v1/students/{student_id}', 'patch')).toEqual(['400', '404', '412', '413', '415', '422', '500', '503']);
-    expect(statuses('/api/v1/students/{student_id}', 'delete')).toEqual(['404', '412', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'patch')).toEqual(['400', '404', '409', '412', '413', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'delete')).toEqual(['404', '409', '412', '422', '500', '503']);
     expect(statuses('/openapi.json', 'get')).toEqual(['500']);
   });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
-import { EntityAlreadyExistsError, EntityNotFoundError, EntityVersionMismatchError } from '../entity/entity.errors.js';
+import { EntityAlreadyExistsError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from '../entity/entity.errors.js';
 import { listQuerySchema } from '../entity/list-query.js';
 import {
   BadRequestError,
@@ -49,8 +49,12 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
   ];
   const notFound = sample(new EntityNotFoundError(entity.singular, EXAMPLE_ID), `No ${entity.singular} has this ${entity.idField}.`);
   const stale = sample(
-    new EntityVersionMismatchError(entity.singular, EXAMPLE_ID, 3, 4),
+    new EntityVersionMismatchError(entity.singular, EXAMPLE_ID, [3], 4),
     'If-Match names a version that is no longer current; read the resource again and retry.',
+  );
+  const contended = sample(
+    new EntityWriteConflictError(entity.singular, EXAMPLE_ID, 5),
+    'Other requests kept changing the resource while this one retried; retry shortly.',
   );
   const byOperation: Record<EntityOperation, ProblemSample[]> = {
     create: [
@@ -65,8 +69,9 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
       invalid(validationOf(entity.updateSchema, { [entity.idField]: EXAMPLE_ID }, 'body', [entity.idField])),
       notFound,
       stale,
+      contended,
     ],
-    delete: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound, stale],
+    delete: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound, stale, contended],
   };
   return [...byOperation[operation], ...dependencyProblems(instance)];
 }

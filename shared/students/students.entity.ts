@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { defineEntity } from '../entity/define-entity.js';
+import { plainText } from '../entity/plain-text.js';
 import { sortBy } from '../entity/sort-keys.js';
 
-const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const name = plainText(1, 100);
 const score = z.nullable(z.number().check(z.minimum(0), z.maximum(10)));
 
 /** Grade bands of the original system, applied to the rounded average. */
@@ -40,7 +41,7 @@ export const students = defineEntity({
     first_name: name,
     last_name: name,
     email: z.nullable(z.string().check(z.trim(), z.maxLength(254), z.email())),
-    hometown: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    hometown: z.nullable(plainText(1, 100)),
     math_score: score,
     literature_score: score,
     english_score: score,

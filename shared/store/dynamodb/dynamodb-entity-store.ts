@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Entity } from '../../entity/define-entity.js';
+import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { ConcurrentModificationError, EntityAlreadyExistsError } from '../../entity/entity.errors.js';
 import {
   ALL_PARTITION,
@@ -21,6 +22,9 @@ import {
 import type { EntityStore, ListFilter, ListPage, ListQuery, StartKey, StoredItem } from '../entity-store.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
+
+/** Attempts of a transaction cancelled by TransactionConflict before answering 503. */
+const TRANSACTION_ATTEMPTS = 4;
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
@@ -52,7 +56,7 @@ export class DynamoDbEntityStore implements EntityStore {
       ...this.counterUpdates(this.filtersOf(item), +1),
     ];
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.runTransaction(items);
     } catch (error) {
       if (isConditionFailure(error, 0)) throw new EntityAlreadyExistsError(this.entity.singular, this.idOf(item));
       translateDynamoError(error);
@@ -193,10 +197,28 @@ export class DynamoDbEntityStore implements EntityStore {
 
   private async transact(items: TransactItems, id: string): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.runTransaction(items);
     } catch (error) {
       if (isConditionFailure(error, 0)) throw new ConcurrentModificationError(id);
       translateDynamoError(error);
+    }
+  }
+
+  /**
+   * Every create/delete also updates the shared counter items, so in AWS concurrent writers
+   * cancel each other with TransactionConflict. Those are retried with jittered backoff;
+   * still conflicting after that, the caller gets a retryable 503.
+   */
+  private async runTransaction(items: TransactItems): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!isTransactionConflict(error)) throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS) throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** (attempt - 1)));
+      }
     }
   }
 
@@ -228,6 +250,13 @@ function versionCondition(version: number) {
     ExpressionAttributeNames: { '#v': 'version' },
     ExpressionAttributeValues: { ':v': version },
   };
+}
+
+/** A transaction cancelled only because another transaction touched the same items. */
+function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'TransactionConflict') && !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
 /** A transaction cancelled because the condition on item `position` failed. */

@@ -1,4 +1,5 @@
 import type { Entity } from '../../entity/define-entity.js';
+import { searchText } from '../../entity/search-text.js';
 import { ALL_ATTR, ALL_PARTITION, filterAttr, filterValue, PK, SEARCH_ATTR, sortAttr } from '../../entity/table-design.js';
 import type { StoredItem } from '../entity-store.js';
 
@@ -22,7 +23,7 @@ export function toRecord(entity: Entity, item: StoredItem): Record<string, unkno
   record[SEARCH_ATTR] = entity.list.searchFields
     .map((field) => view[field])
     .filter((value) => value != null)
-    .map((value) => String(value).toLowerCase())
+    .map((value) => searchText(String(value)))
     .join(SEARCH_SEPARATOR);
   return record;
 }

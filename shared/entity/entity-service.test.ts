@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { CursorCodec } from '../cursor/cursor-codec.js';
+import { AppError, PreconditionFailedError } from '../errors/app-error.js';
+import type { EntityStore, StoredItem } from '../store/entity-store.js';
+import { students } from '../students/students.entity.js';
+import { createEntityService } from './entity-service.js';
+import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError } from './entity.errors.js';
+
+/**
+ * In-memory store port whose conditional writes can be made to lose a given number of
+ * races, as they do when other writers commit between our read and our write.
+ */
+function racyStore(lostRaces: number) {
+  const items = new Map<string, StoredItem>();
+  let losses = lostRaces;
+  const writes = { replace: 0, remove: 0 };
+  const store: EntityStore = {
+    get: async (id) => items.get(id),
+    create: async (item) => {
+      items.set(String(item.student_id), item);
+    },
+    replace: async (next, previous) => {
+      writes.replace++;
+      if (losses > 0 || items.get(String(previous.student_id))?.version !== previous.version) {
+        losses--;
+        throw new ConcurrentModificationError(String(previous.student_id));
+      }
+      items.set(String(next.student_id), next);
+    },
+    remove: async (previous) => {
+      writes.remove++;
+      if (losses > 0) {
+        losses--;
+        throw new ConcurrentModificationError(String(previous.student_id));
+      }
+      items.delete(String(previous.student_id));
+    },
+    list: async () => ({ items: [] }),
+    count: async () => 0,
+    ping: async () => undefined,
+  };
+  return { store, items, writes };
+}
+
+const setup = async (lostRaces: number) => {
+  const fake = racyStore(lostRaces);
+  const service = createEntityService(students, {
+    store: fake.store,
+    cursors: async () => new CursorCodec('c'.repeat(32)),
+    clock: () => new Date('2026-01-01T00:00:00.000Z'),
+  });
+  await service.create({ student_id: 'S1', first_name: 'An', last_name: 'Nguyen' });
+  return { ...fake, service };
+};
+
+describe('entity service writes', () => {
+  it('retries an update without If-Match that lost a race, and applies it once', async () => {
+    const { service, writes } = await setup(2);
+    const updated = await service.update('S1', { math_score: 7 });
+    expect(updated).toMatchObject({ version: 2, math_score: 7, average_score: 7 });
+    expect(writes.replace).toBe(3);
+  });
+
+  it('answers 412 at once when an update with If-Match loses a race', async () => {
+    const { service, writes } = await setup(1);
+    await expect(service.update('S1', { math_score: 7 }, [1])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    expect(writes.replace).toBe(1);
+  });
+
+  it('answers 412 without writing when If-Match names another version', async () => {
+    const { service, writes } = await setup(0);
+    await expect(service.update('S1', { math_score: 7 }, [5])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    await expect(service.remove('S1', [])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    expect(writes).toEqual({ replace: 0, remove: 0 });
+  });
+
+  it('answers 404 for a missing id', async () => {
+    const { service } = await setup(0);
+    await expect(service.update('NOPE', {})).rejects.toBeInstanceOf(EntityNotFoundError);
+    await expect(service.remove('NOPE')).rejects.toBeInstanceOf(EntityNotFoundError);
+  });
+
+  // 412 means "a precondition you sent is false" (RFC 9110 §15.5.13); a request without
+  // If-Match sent none, so losing every retry must be reported some other way (409/503).
+  it.each([
+    ['update', (service: Awaited<ReturnType<typeof setup>>['service']) => service.update('S1', { math_score: 7 })],
+    ['remove', (service: Awaited<ReturnType<typeof setup>>['service']) => service.remove('S1')],
+  ])('does not answer 412 to an unconditional %s that keeps losing races', async (_label, write) => {
+    const { service } = await setup(100);
+    const error = await write(service).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).not.toBeInstanceOf(PreconditionFailedError);
+  });
+});

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, LOCAL_AWS_ENV } from '../../infra/local/dynamodb-local.js';
+import { type LocalGateway, startLocalGateway } from '../../infra/local/local-gateway.js';
+import { functions } from '../../shared/registry.js';
+import { expectProblem } from './support/problem-assertions.js';
+
+/**
+ * The functions point at a port nothing listens on: DynamoDB is "down". This file runs in
+ * its own worker, so the bundles build their clients with this endpoint.
+ */
+let gateway: LocalGateway;
+
+beforeAll(async () => {
+  Object.assign(process.env, LOCAL_AWS_ENV, {
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    STUDENTS_TABLE_NAME: 'students-down',
+    CURSOR_SECRET: 'd'.repeat(40),
+  });
+  gateway = await startLocalGateway({ functions, port: 0 });
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const get = async (path: string) => {
+  const res = await fetch(`${gateway.url}${path}`);
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
+};
+
+describe('with DynamoDB unreachable', () => {
+  it('reports /health as 503 degraded with Retry-After', async () => {
+    const res = await get('/health');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'degraded', checks: { dynamodb: 'unavailable' } });
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+  });
+
+  it.each(['/api/v1/students/S1', '/api/v1/students?page_size=5'])('answers GET %s with a retryable 503 problem', async (path) => {
+    const res = await get(path);
+    expectProblem(res, 503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+  });
+});
