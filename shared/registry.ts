@@ -1,5 +1,5 @@
 import type { Entity } from './entity/define-entity.js';
-import { entityFunctions, type FunctionDeclaration } from './entity/entity-functions.js';
+import { entityFunctions, type FunctionDeclaration, NO_STORE } from './entity/entity-functions.js';
 import { students } from './students/students.entity.js';
 
 /**
@@ -7,6 +7,9 @@ import { students } from './students/students.entity.js';
  * are derived from this list: adding an entity means adding its declaration here.
  */
 export const entities: readonly Entity[] = [students];
+
+/** The API description is the same for every caller and changes only with a deploy. */
+const PUBLIC_DOCUMENT = 'public, max-age=300';
 
 /** Routes that belong to no entity. */
 const systemFunctions: FunctionDeclaration[] = [
@@ -17,6 +20,7 @@ const systemFunctions: FunctionDeclaration[] = [
     routes: [{ method: 'GET', path: '/health' }],
     permission: 'public',
     tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'] })),
+    cacheControl: NO_STORE,
   },
   {
     id: 'system-openapi',
@@ -25,6 +29,7 @@ const systemFunctions: FunctionDeclaration[] = [
     routes: [{ method: 'GET', path: '/openapi.json' }],
     permission: 'public',
     tables: [],
+    cacheControl: PUBLIC_DOCUMENT,
   },
   {
     id: 'system-fallback',
@@ -34,6 +39,7 @@ const systemFunctions: FunctionDeclaration[] = [
     defaultRoute: true,
     permission: 'public',
     tables: [],
+    cacheControl: NO_STORE,
   },
   {
     id: 'system-docs',
@@ -42,8 +48,16 @@ const systemFunctions: FunctionDeclaration[] = [
     routes: [{ method: 'GET', path: '/docs' }],
     permission: 'public',
     tables: [],
+    cacheControl: PUBLIC_DOCUMENT,
   },
 ];
 
 /** Every Lambda function with its routes and grants. */
 export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...systemFunctions];
+
+/** The declaration of one function; a typo'd id fails at cold start, not at request time. */
+export function declarationOf(id: string): FunctionDeclaration {
+  const found = functions.find((fn) => fn.id === id);
+  if (!found) throw new Error(`no function '${id}' in the registry`);
+  return found;
+}

@@ -3,12 +3,13 @@ import { createHttpHandler } from '../../shared/http/create-http-handler.js';
 import { docsContentSecurityPolicy } from '../../shared/openapi/docs-content-security-policy.js';
 import { renderDocsPage } from '../../shared/openapi/docs-page.js';
 import { buildOpenApiDocument } from '../../shared/openapi/openapi-document.js';
+import { declarationOf } from '../../shared/registry.js';
 
 export const handler = createHttpHandler({
+  declaration: declarationOf('system-docs'),
   securityHeaders: { contentSecurityPolicy: docsContentSecurityPolicy },
   handle: async () => ({
     statusCode: 200,
     rawBody: { contentType: 'text/html; charset=utf-8', text: renderDocsPage(buildOpenApiDocument()) },
-    headers: { 'cache-control': 'public, max-age=300' },
   }),
 });

@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { servedRoutes } from '../../shared/entity/entity-functions.js';
 import { HttpApi, type HttpApiProps, type RoutedFunction } from './api.js';
 
 type Declaration = RoutedFunction['declaration'];
@@ -49,12 +50,13 @@ function targetOf(template: Template, routeKey: string): string {
 }
 
 describe('HttpApi', () => {
-  it('routes every declared method and path to the integration of its function', () => {
+  it('routes every declared method and path, plus HEAD for each GET, to the integration of its function', () => {
     const { stack, functions, template } = synth();
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    // 4 declared routes + HEAD for the 2 GETs + $default
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
     for (const { declaration, function: fn } of functions) {
       const [functionId] = stack.resolve(fn.functionArn)['Fn::GetAtt'];
-      for (const route of declaration.routes) {
+      for (const route of servedRoutes(declaration)) {
         expect(targetOf(template, `${route.method} ${route.path}`), `${route.method} ${route.path}`).toBe(functionId);
       }
     }
@@ -73,7 +75,7 @@ describe('HttpApi', () => {
 
   it('lets API Gateway invoke each function on its own routes only', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::Lambda::Permission', 5);
+    template.resourceCountIs('AWS::Lambda::Permission', 7);
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'apigateway.amazonaws.com',
       SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/*/*/things/{id}'])] },
@@ -126,10 +128,11 @@ describe('HttpApi', () => {
       .flatMap((node) => node.node.metadata)
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
-    expect(reasons).toHaveLength(5);
+    expect(reasons).toHaveLength(7);
     expect(reasons.every(([id]) => id.endsWith('AwsSolutions-APIG4'))).toBe(true);
     const texts = reasons.map(([, reason]) => reason);
-    expect(texts.filter((text) => text.includes('"public"'))).toHaveLength(2);
+    // health GET + HEAD, $default
+    expect(texts.filter((text) => text.includes('"public"'))).toHaveLength(3);
     expect(texts.filter((text) => text.includes('"staff"'))).toHaveLength(2);
   });
 });

@@ -12,7 +12,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 
 /** A function and the declaration that says which routes it serves; `ServiceFunction` is one. */
 export interface RoutedFunction {
@@ -106,7 +106,8 @@ export class HttpApi extends Construct {
     }
     for (const { declaration, function: handler } of props.functions) {
       const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler);
-      for (const route of declaration.routes) {
+      // HEAD is answered for every GET route by the same function (it drops the body).
+      for (const route of servedRoutes(declaration)) {
         const methods = [HttpMethod[route.method]];
         for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration })) {
           acknowledgeMissingAuthorizer(httpRoute, declaration.permission);

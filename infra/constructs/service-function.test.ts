@@ -18,6 +18,7 @@ function declaration(overrides: Partial<FunctionDeclaration> = {}): FunctionDecl
     entry: 'functions/students/get.ts',
     description: 'Reads students',
     routes: [{ method: 'GET', path: '/api/v1/students/{student_id}' }],
+    cacheControl: 'private, no-cache',
     permission: 'viewer',
     tables: [{ table: 'students', actions: ['GetItem'] }],
     ...overrides,

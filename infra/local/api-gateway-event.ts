@@ -42,7 +42,7 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
+    rawPath: rawPathOf(req),
     rawQueryString: url.search.replace(/^\?/, ''),
     ...(cookies ? { cookies } : {}),
     headers,
@@ -55,7 +55,7 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
       domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
       http: {
         method: req.method ?? 'GET',
-        path: url.pathname,
+        path: rawPathOf(req),
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp,
         userAgent: headers['user-agent'] ?? '',
@@ -69,6 +69,11 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
     ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: body.length > 0 && !isText,
   };
+}
+
+/** The path as sent: not normalised (`/a/../b` stays), so traversal attempts stay visible. */
+export function rawPathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] || '/';
 }
 
 /** `25/Nov/2026:19:08:31 +0000`, the format of requestContext.time. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
 import { createRouteTable } from '../../shared/http/route-table.js';
-import { toApiGatewayEvent } from './api-gateway-event.js';
+import { rawPathOf, toApiGatewayEvent } from './api-gateway-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
@@ -47,7 +47,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
-    const resolution = routes.resolve(req.method ?? 'GET', url.pathname);
+    const resolution = routes.resolve(req.method ?? 'GET', rawPathOf(req));
     const target =
       resolution.kind === 'found'
         ? { fn: resolution.fn, routeKey: resolution.routeKey, pathParameters: resolution.pathParameters }

@@ -1,6 +1,6 @@
 import type { Entity, EntityOperation, Permission } from './define-entity.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may perform on one table (and its indexes). */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
@@ -28,6 +28,21 @@ export interface FunctionDeclaration {
   defaultRoute?: boolean;
   /** Needs the HMAC secret that signs list cursors. */
   cursorSecret?: boolean;
+  /**
+   * Cache-Control of its successful responses. `no-store` for writes, admin, auth and
+   * anything user-specific; `private, no-cache` for reads that revalidate by ETag;
+   * `public, max-age=…` only for documents that are the same for everyone.
+   */
+  cacheControl: string;
+}
+
+/** Reads are user-specific (once authorisation lands): cache privately, revalidate by ETag. */
+export const PRIVATE_REVALIDATE = 'private, no-cache';
+export const NO_STORE = 'no-store';
+
+/** Every route a function serves: its declared ones plus HEAD for each GET. */
+export function servedRoutes(fn: Pick<FunctionDeclaration, 'routes'>): RouteDeclaration[] {
+  return fn.routes.flatMap((route) => (route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route]));
 }
 
 const OPERATIONS: Record<
@@ -54,6 +69,7 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       tables: [{ table: entity.name, actions: spec.actions }],
       operation: { entity: entity.name, name: operation },
       ...(operation === 'list' ? { cursorSecret: true } : {}),
+      cacheControl: operation === 'get' || operation === 'list' ? PRIVATE_REVALIDATE : NO_STORE,
     };
   });
 }

@@ -33,7 +33,8 @@ export type AppErrorKind =
   | 'unsupportedMediaType'
   | 'methodNotAllowed'
   | 'dependencyUnavailable'
-  | 'dependencyTimeout';
+  | 'dependencyTimeout'
+  | 'requestTimeout';
 
 export class BadRequestError extends AppError {
   readonly kind = 'badRequest';
@@ -85,6 +86,14 @@ export class DependencyUnavailableError extends AppError {
     options?: { cause?: unknown },
   ) {
     super('dependency.unavailable', `${dependency} is temporarily unavailable.`, { dependency }, options);
+  }
+}
+
+/** The invocation ran out of its time budget; the work in flight was abandoned. */
+export class RequestTimeoutError extends AppError {
+  readonly kind = 'requestTimeout';
+  constructor(budgetMs: number) {
+    super('request.timeout', 'The request could not be completed in time; it was abandoned. Retry later.', { budgetMs });
   }
 }
 

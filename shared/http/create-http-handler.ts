@@ -3,16 +3,24 @@ import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
+import type { FunctionDeclaration } from '../entity/entity-functions.js';
+import { RequestTimeoutError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
 import { tracer } from '../powertools/tracer.js';
+import { withBudget } from '../runtime/request-budget.js';
 import { corsOptions } from './cors-options.js';
-import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 import type { HttpContext, HttpEvent, HttpResponse, HttpResult } from './http-types.js';
+import { cacheControl } from './middlewares/cache-control.js';
+import { compressResponse } from './middlewares/compress-response.js';
+import { conditionalGet } from './middlewares/conditional-get.js';
 import { flushMetrics } from './middlewares/flush-metrics.js';
 import { jsonResponse } from './middlewares/json-response.js';
 import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares/parse-request.js';
 import { problemErrors } from './middlewares/problem-errors.js';
+import { rejectSuspicious } from './middlewares/reject-suspicious.js';
 import { requestContext } from './middlewares/request-context.js';
+import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 
 /** What business code sees: validated input plus the request's identity. */
 export interface HttpRequest<TPath, TQuery, TBody> {
@@ -28,39 +36,71 @@ export interface HttpRequest<TPath, TQuery, TBody> {
 type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
 
 export interface HttpHandlerSpec<S extends InputSchemas> {
+  /** The function's registry entry: its Cache-Control (and, later, its permission). */
+  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl'>;
   input?: S;
   /** Extra security-header options (e.g. a CSP that lets /docs render), merged over the API defaults. */
   securityHeaders?: SecurityHeaderOptions;
   handle(request: HttpRequest<Infer<S['path']>, Infer<S['query']>, Infer<S['body']>>): Promise<HttpResult>;
 }
 
+/** API Gateway HTTP APIs give up on an integration after 30 s; answer before that. */
+export const API_GATEWAY_LIMIT_MS = 29_000;
+/** Time kept back from the budget to serialise, log and return the 504 itself. */
+export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500);
+
 /**
  * Builds a Lambda handler with the platform's middleware chain, in one fixed order:
- * request id → logger → tracer → metrics → security headers → CORS → problem+json errors
- * → input validation → JSON response. Functions only supply schemas and `handle`.
+ * request id → logger → tracer → metrics → suspicious-request refusal → security headers →
+ * CORS (answers preflight) → compression → cache control → problem+json errors →
+ * conditional GET/HEAD → input validation → JSON response. The handler gets a time budget:
+ * whatever still runs at min(Lambda timeout, 29 s) − margin is abandoned with a 504, and
+ * SDK calls see the budget's abort signal. Functions only supply schemas and `handle`.
  */
 export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<S>) {
-  const core = async (event: HttpEvent, context: HttpContext & { input?: ParsedInput }): Promise<HttpResult> => {
+  const core = async (event: HttpEvent, context: HttpContext & { input?: ParsedInput }, opts: { signal: AbortSignal }): Promise<HttpResult> => {
     const input = context.input ?? { path: {}, query: {}, body: undefined };
-    return spec.handle({
-      path: input.path as never,
-      query: input.query as never,
-      body: input.body as never,
-      headers: event.headers ?? {},
-      requestId: context.state?.requestId ?? context.awsRequestId,
-      method: event.requestContext.http.method,
-      rawPath: event.rawPath,
-    });
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - BUDGET_MARGIN_MS;
+    return withBudget({ deadline, signal: opts.signal }, () =>
+      spec.handle({
+        path: input.path as never,
+        query: input.query as never,
+        body: input.body as never,
+        headers: event.headers ?? {},
+        requestId: context.state?.requestId ?? context.awsRequestId,
+        method: event.requestContext.http.method,
+        rawPath: event.rawPath,
+      }),
+    );
   };
-  return middy<HttpEvent, HttpResponse, Error, HttpContext>()
+  const chain = middy<HttpEvent, HttpResponse, Error, HttpContext>({
+    timeoutEarlyInMillis: BUDGET_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      throw new RequestTimeoutError(API_GATEWAY_LIMIT_MS);
+    },
+  })
     .use(requestContext())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(flushMetrics())
+    .use(rejectSuspicious())
     .use(httpSecurityHeaders(securityHeaderOptions(spec.securityHeaders)))
     .use(httpCors(corsOptions()))
+    .use(compressResponse())
+    .use(cacheControl(spec.declaration.cacheControl))
     .use(problemErrors())
+    .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))
     .use(jsonResponse())
     .handler(core as never);
+  // The budget is the Lambda's remaining time, capped by API Gateway's integration limit.
+  return (event: HttpEvent, context: Context): Promise<HttpResponse> => {
+    const arrived = Date.now();
+    const lambdaRemaining = context.getRemainingTimeInMillis.bind(context);
+    const capped: Context = {
+      ...context,
+      getRemainingTimeInMillis: () => Math.min(lambdaRemaining(), API_GATEWAY_LIMIT_MS - (Date.now() - arrived)),
+    };
+    return chain(event, capped);
+  };
 }

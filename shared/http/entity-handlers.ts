@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { Entity } from '../entity/define-entity.js';
+import type { Entity, EntityOperation } from '../entity/define-entity.js';
+import { entityFunctions } from '../entity/entity-functions.js';
 import { entityService } from '../entity/entity-container.js';
 import { listQuerySchema } from '../entity/list-query.js';
 import { createHttpHandler } from './create-http-handler.js';
@@ -11,9 +12,12 @@ import { etagOf, expectedVersion } from './etag.js';
  */
 const idParams = (entity: Entity) => z.object({ [entity.idField]: entity.id });
 const idOf = (entity: Entity, path: Record<string, string>) => path[entity.idField] as string;
+const declarationFor = (entity: Entity, operation: EntityOperation) =>
+  entityFunctions(entity).find((fn) => fn.operation?.name === operation)!;
 
 export function entityCreateHandler(entity: Entity) {
   return createHttpHandler({
+    declaration: declarationFor(entity, 'create'),
     input: { body: entity.createSchema },
     handle: async ({ body }) => {
       const item = await entityService(entity).create(body as Record<string, unknown>);
@@ -25,6 +29,7 @@ export function entityCreateHandler(entity: Entity) {
 
 export function entityGetHandler(entity: Entity) {
   return createHttpHandler({
+    declaration: declarationFor(entity, 'get'),
     input: { path: idParams(entity) },
     handle: async ({ path }) => {
       const item = await entityService(entity).get(idOf(entity, path));
@@ -35,6 +40,7 @@ export function entityGetHandler(entity: Entity) {
 
 export function entityListHandler(entity: Entity) {
   return createHttpHandler({
+    declaration: declarationFor(entity, 'list'),
     input: { query: listQuerySchema(entity) },
     handle: async ({ query }) => ({ statusCode: 200, body: await entityService(entity).list(query) }),
   });
@@ -42,6 +48,7 @@ export function entityListHandler(entity: Entity) {
 
 export function entityUpdateHandler(entity: Entity) {
   return createHttpHandler({
+    declaration: declarationFor(entity, 'update'),
     input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField] },
     handle: async ({ path, body, headers }) => {
       const item = await entityService(entity).update(
@@ -56,6 +63,7 @@ export function entityUpdateHandler(entity: Entity) {
 
 export function entityDeleteHandler(entity: Entity) {
   return createHttpHandler({
+    declaration: declarationFor(entity, 'delete'),
     input: { path: idParams(entity) },
     handle: async ({ path, headers }) => {
       await entityService(entity).remove(idOf(entity, path), expectedVersion(headers['if-match']));

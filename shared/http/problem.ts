@@ -13,6 +13,7 @@ const STATUS: Record<AppErrorKind, number> = {
   validation: 422,
   dependencyUnavailable: 503,
   dependencyTimeout: 504,
+  requestTimeout: 504,
 };
 
 const TITLES: Record<number, string> = {

@@ -10,6 +10,7 @@ const fn = (id: string, routes: [HttpMethod, string][]): FunctionDeclaration => 
   routes: routes.map(([method, path]) => ({ method, path })),
   permission: 'public',
   tables: [],
+  cacheControl: 'no-store',
 });
 
 const table = createRouteTable([
@@ -50,8 +51,11 @@ describe('createRouteTable', () => {
     expect(table.resolve('GET', '/api/v1/things/%E0%A4%A')).toMatchObject({ kind: 'found', pathParameters: { thing_id: '%E0%A4%A' } });
   });
 
-  it('serves HEAD from the GET route', () => {
-    expect(table.resolve('HEAD', '/api/v1/things/T1')).toMatchObject({ kind: 'found', routeKey: 'GET /api/v1/things/{thing_id}' });
+  it('serves HEAD by the function of the GET route', () => {
+    const head = table.resolve('HEAD', '/api/v1/things/T1');
+    const get = table.resolve('GET', '/api/v1/things/T1');
+    expect(head).toMatchObject({ kind: 'found', routeKey: 'HEAD /api/v1/things/{thing_id}' });
+    expect(head.kind === 'found' && get.kind === 'found' && head.fn).toBe(get.kind === 'found' && get.fn);
   });
 
   it('sends OPTIONS to a function of the path (its CORS middleware answers)', () => {

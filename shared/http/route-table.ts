@@ -1,4 +1,4 @@
-import type { FunctionDeclaration, HttpMethod } from '../entity/entity-functions.js';
+import { type FunctionDeclaration, type HttpMethod, servedRoutes } from '../entity/entity-functions.js';
 
 export type RouteResolution =
   | { kind: 'found'; fn: FunctionDeclaration; routeKey: string; pathParameters: Record<string, string> }
@@ -16,12 +16,12 @@ interface CompiledRoute {
 /**
  * Matches requests to registered routes the way API Gateway HTTP APIs do (`{name}` is one
  * path segment). Used by the local gateway and by the `$default` fallback function, so a
- * wrong path or method gets the same 404/405 locally and in AWS. HEAD is served by the GET
- * route; OPTIONS goes to any function of the path, whose CORS middleware answers it.
+ * wrong path or method gets the same 404/405 locally and in AWS. HEAD routes exist for every
+ * GET route; OPTIONS goes to any function of the path, whose CORS middleware answers it.
  */
 export function createRouteTable(functions: readonly FunctionDeclaration[]) {
   const routes: CompiledRoute[] = functions.flatMap((fn) =>
-    fn.routes.map((route) => {
+    servedRoutes(fn).map((route) => {
       const names: string[] = [];
       const source = route.path
         .split('/')
@@ -40,11 +40,9 @@ export function createRouteTable(functions: readonly FunctionDeclaration[]) {
     resolve(method: string, path: string): RouteResolution {
       const onPath = routes.filter((route) => route.pattern.test(path));
       if (onPath.length === 0) return { kind: 'notFound' };
-      const wanted = method === 'HEAD' ? 'GET' : method;
-      const route = onPath.find((candidate) => candidate.method === wanted) ?? (method === 'OPTIONS' ? onPath[0] : undefined);
+      const route = onPath.find((candidate) => candidate.method === method) ?? (method === 'OPTIONS' ? onPath[0] : undefined);
       if (!route) {
         const allow: string[] = [...new Set(onPath.map((candidate) => candidate.method))];
-        if (allow.includes('GET')) allow.push('HEAD');
         return { kind: 'methodNotAllowed', allow: [...allow, 'OPTIONS'] };
       }
       const values = route.pattern.exec(path)!.slice(1);

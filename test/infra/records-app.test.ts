@@ -8,6 +8,7 @@ import { ROOT, bundleDir, bundleFunctions } from '../../infra/build/bundle-funct
 import type { ServiceFunction } from '../../infra/constructs/service-function.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
+import { servedRoutes } from '../../shared/entity/entity-functions.js';
 import { tableDesign } from '../../shared/entity/table-design.js';
 import { entities, functions } from '../../shared/registry.js';
 
@@ -62,7 +63,7 @@ function grantsOf(fn: ServiceFunction): string[] {
 
 describe('routes', () => {
   const declared = functions.flatMap((fn) => [
-    ...fn.routes.map((route) => ({ fn, routeKey: `${route.method} ${route.path}` })),
+    ...servedRoutes(fn).map((route) => ({ fn, routeKey: `${route.method} ${route.path}` })),
     ...(fn.defaultRoute ? [{ fn, routeKey: '$default' }] : []),
   ]);
 
@@ -260,7 +261,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges the missing authorizer per route, never for the API as a whole', () => {
-    const routes = functions.reduce((count, fn) => count + fn.routes.length + (fn.defaultRoute ? 1 : 0), 0);
+    const routes = functions.reduce((count, fn) => count + servedRoutes(fn).length + (fn.defaultRoute ? 1 : 0), 0);
     const apig4 = acknowledgments().filter((ack) => ack.id === 'AwsSolutions-APIG4');
     expect(apig4).toHaveLength(routes);
     expect(apig4.every((ack) => ack.path.startsWith(`${stack.api.api.node.path}/`))).toBe(true);

@@ -1,5 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { RequestTimeoutError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
@@ -15,8 +16,13 @@ export function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, H
   function problemErrorsOnError(request: Req) {
     const error = request.error;
     const status = statusOf(error);
-    if (status >= 500) {
-      logger.error('request failed', { status, error: error ?? undefined });
+    const startedAt = request.context.state?.startedAt;
+    const elapsed_ms = startedAt === undefined ? undefined : Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
+    if (error instanceof RequestTimeoutError) {
+      logger.error('request abandoned at its time budget', { status, elapsed_ms, budget_ms: error.context.budgetMs });
+      metrics.addMetric('RequestTimeout', MetricUnit.Count, 1);
+    } else if (status >= 500) {
+      logger.error('request failed', { status, elapsed_ms, error: error ?? undefined });
       metrics.addMetric(status === 500 ? 'UnhandledError' : 'DependencyError', MetricUnit.Count, 1);
     } else {
       logger.info('request rejected', { status, code: (error as { code?: string }).code });

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Entity } from '../../entity/define-entity.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { ConcurrentModificationError, EntityAlreadyExistsError } from '../../entity/entity.errors.js';
 import {
   ALL_PARTITION,
@@ -212,7 +213,7 @@ export class DynamoDbEntityStore implements EntityStore {
   private async runTransaction(items: TransactItems): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }), budgetedCallOptions());
         return;
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
@@ -227,11 +228,11 @@ export class DynamoDbEntityStore implements EntityStore {
   }
 
   private query(input: QueryCommandInput) {
-    return this.send(() => this.client.send(new QueryCommand(input)));
+    return this.send(() => this.client.send(new QueryCommand(input), budgetedCallOptions()));
   }
 
   private getRecord(input: ConstructorParameters<typeof GetCommand>[0]) {
-    return this.send(() => this.client.send(new GetCommand(input)));
+    return this.send(() => this.client.send(new GetCommand(input), budgetedCallOptions()));
   }
 
   /** Runs one DynamoDB call, turning throttling and outages into a retryable 503. */

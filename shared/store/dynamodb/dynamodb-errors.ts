@@ -1,4 +1,4 @@
-import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { DependencyTimeoutError, DependencyUnavailableError } from '../../errors/app-error.js';
 
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
@@ -16,6 +16,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * else (a bug, a bad request we built) is rethrown unchanged and ends as a generic 500.
  */
 export function translateDynamoError(error: unknown): never {
+  if (error instanceof Error && error.name === 'AbortError') {
+    // The request's time budget ran out (see shared/runtime/request-budget.ts).
+    throw new DependencyTimeoutError('DynamoDB', { cause: error });
+  }
   if (isUnavailable(error)) {
     throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
   }

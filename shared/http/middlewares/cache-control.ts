@@ -1,0 +1,22 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
+import { addVary } from '../vary.js';
+
+type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
+
+/**
+ * Applies the route's declared Cache-Control to answers that have none (error bodies carry
+ * their own `no-store`) and the Vary fields every answer depends on: Authorization (roles
+ * decide what a caller sees) and Origin (CORS).
+ */
+export function cacheControl(policy: string): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  function cacheControlAfter(request: Req) {
+    const response = request.response;
+    if (!response) return;
+    let headers: Record<string, string | number | boolean> = { ...response.headers };
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'cache-control')) headers['cache-control'] = policy;
+    headers = addVary(addVary(headers, 'Authorization'), 'Origin');
+    response.headers = headers;
+  }
+  return { after: cacheControlAfter, onError: cacheControlAfter };
+}
