@@ -16,6 +16,7 @@ export class LambdaTimeoutError extends Error {}
  */
 export class LambdaInvoker {
   private readonly handlers = new Map<string, Promise<Handler>>();
+  private loading: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly timeoutMs = 10_000) {}
 
@@ -37,14 +38,27 @@ export class LambdaInvoker {
   private load(fn: FunctionDeclaration): Promise<Handler> {
     let loaded = this.handlers.get(fn.id);
     if (!loaded) {
-      const file = pathToFileURL(path.join(bundleDir(fn), 'index.mjs')).href;
-      loaded = import(file).then((module: { handler?: Handler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${fn.id}: bundle exports no handler`);
-        return module.handler;
-      });
+      // Loads run one at a time so each module initialises with its own function's env
+      // (Powertools reads POWERTOOLS_SERVICE_NAME at init, as in its Lambda container).
+      loaded = this.loading.then(() => importWithEnv(fn));
+      this.loading = loaded.catch(() => undefined);
       this.handlers.set(fn.id, loaded);
     }
     return loaded;
+  }
+}
+
+async function importWithEnv(fn: FunctionDeclaration): Promise<Handler> {
+  const previous = process.env.POWERTOOLS_SERVICE_NAME;
+  process.env.POWERTOOLS_SERVICE_NAME = fn.id;
+  try {
+    const file = pathToFileURL(path.join(bundleDir(fn), 'index.mjs')).href;
+    const module = (await import(file)) as { handler?: Handler };
+    if (typeof module.handler !== 'function') throw new Error(`${fn.id}: bundle exports no handler`);
+    return module.handler;
+  } finally {
+    if (previous === undefined) delete process.env.POWERTOOLS_SERVICE_NAME;
+    else process.env.POWERTOOLS_SERVICE_NAME = previous;
   }
 }
 
