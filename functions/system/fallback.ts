@@ -11,6 +11,6 @@ export const handler = createHttpHandler({
   handle: async ({ method, rawPath }) => {
     const resolution = routes.resolve(method, rawPath);
     if (resolution.kind === 'methodNotAllowed') throw new MethodNotAllowedError(resolution.allow);
-    throw new NotFoundError('route.notFound', `No route for ${method} ${rawPath}.`);
+    throw new NotFoundError('route.notFound', 'No route matches this path; see /docs for the API.');
   },
 });

@@ -23,7 +23,7 @@ describe('EntityTables', () => {
     });
   });
 
-  it('creates exactly the GSIs of the table design, projecting all attributes', () => {
+  it('creates exactly the GSIs of the table design, projecting all attributes but for the search-count index', () => {
     const { template } = synth();
     const expected = tableDesign(students).indexes.map((index) => ({
       IndexName: index.name,
@@ -31,8 +31,11 @@ describe('EntityTables', () => {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
     }));
+    expect(expected.filter((index) => index.Projection.ProjectionType === 'INCLUDE')).toEqual([
+      expect.objectContaining({ IndexName: 'search_text', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['_search'] } }),
+    ]);
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { GlobalSecondaryIndexes: expected });
   });
 

@@ -57,7 +57,10 @@ export class EntityTables extends Construct {
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
           // Lists return whole items from the index; projecting less would cost a GetItem per row.
-          projectionType: ProjectionType.ALL,
+          // The search-count index projects only the search text.
+          ...(index.include
+            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+            : { projectionType: ProjectionType.ALL }),
         })),
       });
       designs[design.id] = design;

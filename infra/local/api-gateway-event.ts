@@ -7,7 +7,8 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlenc
 
 export interface EventInput {
   req: IncomingMessage;
-  url: URL;
+  /** The raw query string (after `?`), as sent. */
+  rawQuery: string;
   body: Buffer;
   routeKey: string;
   pathParameters?: Record<string, string>;
@@ -20,7 +21,7 @@ export interface EventInput {
  * comma-joined, path parameters, base64 for binary bodies, and a requestContext with the
  * same fields API Gateway fills in.
  */
-export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, now = new Date() }: EventInput): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent({ req, rawQuery, body, routeKey, pathParameters, now = new Date() }: EventInput): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -33,7 +34,7 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
   const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) {
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
     query[key] = key in query ? `${query[key]},${value}` : value;
   }
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
@@ -43,7 +44,7 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
     version: '2.0',
     routeKey,
     rawPath: rawPathOf(req),
-    rawQueryString: url.search.replace(/^\?/, ''),
+    rawQueryString: rawQuery,
     ...(cookies ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
@@ -74,6 +75,13 @@ export function toApiGatewayEvent({ req, url, body, routeKey, pathParameters, no
 /** The path as sent: not normalised (`/a/../b` stays), so traversal attempts stay visible. */
 export function rawPathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0] || '/';
+}
+
+/** The query string as sent, without the `?`. */
+export function rawQueryOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const mark = url.indexOf('?');
+  return mark === -1 ? '' : url.slice(mark + 1);
 }
 
 /** `25/Nov/2026:19:08:31 +0000`, the format of requestContext.time. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
 import { createRouteTable } from '../../shared/http/route-table.js';
-import { rawPathOf, toApiGatewayEvent } from './api-gateway-event.js';
+import { rawPathOf, rawQueryOf, toApiGatewayEvent } from './api-gateway-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
@@ -44,16 +44,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    // No URL parsing: a hostile Host header or a `//` path must not break the gateway.
+    const rawPath = rawPathOf(req);
+    const rawQuery = rawQueryOf(req);
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
-    const resolution = routes.resolve(req.method ?? 'GET', rawPathOf(req));
+    const resolution = routes.resolve(req.method ?? 'GET', rawPath);
     const target =
       resolution.kind === 'found'
         ? { fn: resolution.fn, routeKey: resolution.routeKey, pathParameters: resolution.pathParameters }
         : fallback && { fn: fallback, routeKey: '$default', pathParameters: {} };
     if (!target) return send(res, 404, { message: 'Not Found' });
-    const event = toApiGatewayEvent({ req, url, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
+    const event = toApiGatewayEvent({ req, rawQuery, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
     try {
       const result = await invoker.invoke(target.fn, event);
       writeResult(res, result, event.requestContext.requestId, req.method === 'HEAD');
@@ -63,7 +65,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       console.error(`[gateway] ${target.fn.id} ${timedOut ? 'timed out' : 'failed'}:`, error);
       send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
     }
-    options.log?.(`${req.method} ${url.pathname}${url.search} → ${res.statusCode} ${target.fn.id} ${(performance.now() - started).toFixed(1)} ms`);
+    options.log?.(`${req.method} ${rawPath}${rawQuery ? `?${rawQuery}` : ''} → ${res.statusCode} ${target.fn.id} ${(performance.now() - started).toFixed(1)} ms`);
   }
 
   const server = createServer((req, res) => {

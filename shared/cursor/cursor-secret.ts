@@ -1,5 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
 let cached: Promise<string> | undefined;
 
 /**
@@ -17,6 +15,9 @@ export function loadCursorSecret(env: NodeJS.ProcessEnv = process.env): Promise<
 async function resolve(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.CURSOR_SECRET) return env.CURSOR_SECRET;
   if (!env.CURSOR_SECRET_ARN) throw new Error('CURSOR_SECRET or CURSOR_SECRET_ARN must be set');
+  // Loaded on first use: only list functions need it, and importing the client costs every
+  // other function ~10 ms of cold start.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env.CURSOR_SECRET_ARN }));
   if (!out.SecretString) throw new Error('cursor secret is empty');
   return out.SecretString;

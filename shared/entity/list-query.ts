@@ -30,7 +30,7 @@ export function listQuerySchema(entity: Entity) {
           .enum([...sorts, ...sorts.map((sort) => `-${sort}`)] as [string, ...string[]])
           .check(z.describe(`Sort field, '-' for descending (default ${entity.list.defaultSort})`)),
       ),
-      cursor: z.optional(z.string().check(z.maxLength(4096), z.describe('Opaque cursor from next_cursor; the fast alternative to page'))),
+      cursor: z.optional(z.string().check(z.maxLength(8192), z.describe('Opaque cursor from next_cursor; the fast alternative to page'))),
       ...filters,
     })
     .check(z.meta({ id: `${entity.name}ListQuery` }));

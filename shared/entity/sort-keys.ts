@@ -10,6 +10,18 @@ export const NULL_KEY = '\u{10FFFD}';
 
 type View = Record<string, unknown>;
 
+/**
+ * DynamoDB caps a sort key at 1,024 bytes. Normalisation can multiply a name's length
+ * (ﷺ → 18 letters), so keys keep their first 200 code points (≤ 800 bytes): enough to order
+ * any real name; longer ones tie and fall back to key order.
+ */
+const MAX_SORT_KEY_CODE_POINTS = 200;
+
+function capped(value: string): string {
+  const points = Array.from(value);
+  return points.length <= MAX_SORT_KEY_CODE_POINTS ? value : points.slice(0, MAX_SORT_KEY_CODE_POINTS).join('');
+}
+
 /** Lower-case, accents removed (NFKD minus combining marks; đ has no decomposition). */
 export function foldText(value: string): string {
   return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'd');
@@ -18,13 +30,13 @@ export function foldText(value: string): string {
 export const sortBy = {
   /** Byte order of the value itself (ids, ISO timestamps). */
   exact(field: string): SortField {
-    return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : String(view[field])) };
+    return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : capped(String(view[field]))) };
   },
   /** Case- and accent-insensitive text order ("Élodie" sorts with "elodie", not after "z"). */
   text(field: string): SortField {
     return {
       field,
-      encode: (view: View) => (view[field] == null ? NULL_KEY : foldText(String(view[field]))),
+      encode: (view: View) => (view[field] == null ? NULL_KEY : capped(foldText(String(view[field])))),
     };
   },
   /** Non-negative decimals with a fixed number of fraction digits, zero-padded. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Entity } from './define-entity.js';
 
 /** A GSI serving one sort order, over all items or over one filter's partitions. */
@@ -5,8 +6,11 @@ export interface IndexDesign {
   name: string;
   partitionKey: string;
   sortKey: string;
-  sort: string;
+  /** The sort order it serves; absent for the search-count index. */
+  sort?: string;
   filter?: string;
+  /** Non-key attributes projected (INCLUDE); absent = ALL. */
+  include?: readonly string[];
 }
 
 export interface TableDesign {
@@ -16,6 +20,8 @@ export interface TableDesign {
   envVar: string;
   partitionKey: string;
   indexes: IndexDesign[];
+  /** Keys plus search text only: counting search matches reads ~1/6 of the bytes of a sort index. */
+  searchIndex: IndexDesign;
 }
 
 /** Every item of a list index shares this partition value (one partition: see README limits). */
@@ -34,7 +40,8 @@ const MAX_GSIS = 20;
 
 /**
  * Derives the table and its indexes from the entity declaration: one GSI per sort field
- * over all items, and one per (filter, sort) pair whose partition is the filter value.
+ * over all items, one per (filter, sort) pair whose partition is the filter value, and a
+ * lean keys-plus-search-text GSI that `search=` totals are counted on.
  */
 export function tableDesign(entity: Entity): TableDesign {
   const sorts = Object.keys(entity.list.sorts);
@@ -48,10 +55,12 @@ export function tableDesign(entity: Entity): TableDesign {
       indexes.push({ name: `${filter}_by_${sort}`, partitionKey: filterAttr(filter), sortKey: sortAttr(sort), sort, filter });
     }
   }
+  const searchIndex: IndexDesign = { name: 'search_text', partitionKey: ALL_ATTR, sortKey: PK, include: [SEARCH_ATTR] };
+  indexes.push(searchIndex);
   if (indexes.length > MAX_GSIS) {
     throw new Error(`${entity.name}: ${indexes.length} indexes exceed DynamoDB's ${MAX_GSIS} GSIs per table`);
   }
-  return { id: entity.name, envVar: `${entity.name.toUpperCase()}_TABLE_NAME`, partitionKey: PK, indexes };
+  return { id: entity.name, envVar: `${entity.name.toUpperCase()}_TABLE_NAME`, partitionKey: PK, indexes, searchIndex };
 }
 
 /** The index that serves a sort order, optionally inside a filter's partition. */
@@ -61,9 +70,18 @@ export function indexFor(design: TableDesign, sort: string, filter?: string): In
   return index;
 }
 
-/** How a filter value is indexed and queried: trimmed, case-folded; empty means none. */
+/** Longest filter value indexed as is; DynamoDB caps partition keys at 2,048 bytes. */
+const MAX_FILTER_VALUE_BYTES = 512;
+
+/**
+ * How a filter value is indexed and queried: trimmed, case-folded; empty means none. A value
+ * that normalisation made very long becomes its first 100 code points plus a SHA-256 of the
+ * whole, so matching stays exact and the key stays within DynamoDB's limit.
+ */
 export function filterValue(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
   const value = raw.trim().normalize('NFKC').toLowerCase();
-  return value === '' ? undefined : value;
+  if (value === '') return undefined;
+  if (Buffer.byteLength(value) <= MAX_FILTER_VALUE_BYTES) return value;
+  return `${Array.from(value).slice(0, 100).join('')}#${createHash('sha256').update(value).digest('hex')}`;
 }

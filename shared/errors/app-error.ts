@@ -40,6 +40,13 @@ export class BadRequestError extends AppError {
   readonly kind = 'badRequest';
 }
 
+/** A request refused as hostile; its problem body must not echo any part of it. */
+export class SuspiciousRequestError extends BadRequestError {
+  constructor(reason: string) {
+    super('request.suspicious', 'The request was refused as malformed or unsafe.', { reason });
+  }
+}
+
 export class ValidationError extends AppError {
   readonly kind = 'validation';
   constructor(

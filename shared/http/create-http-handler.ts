@@ -8,13 +8,14 @@ import type { FunctionDeclaration } from '../entity/entity-functions.js';
 import { RequestTimeoutError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
 import { tracer } from '../powertools/tracer.js';
-import { withBudget } from '../runtime/request-budget.js';
+import { currentBudget, withBudget } from '../runtime/request-budget.js';
 import { corsOptions } from './cors-options.js';
 import type { HttpContext, HttpEvent, HttpResponse, HttpResult } from './http-types.js';
 import { cacheControl } from './middlewares/cache-control.js';
 import { compressResponse } from './middlewares/compress-response.js';
 import { conditionalGet } from './middlewares/conditional-get.js';
 import { flushMetrics } from './middlewares/flush-metrics.js';
+import { headWithoutBody } from './middlewares/head-without-body.js';
 import { jsonResponse } from './middlewares/json-response.js';
 import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares/parse-request.js';
 import { problemErrors } from './middlewares/problem-errors.js';
@@ -52,17 +53,18 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
 /**
  * Builds a Lambda handler with the platform's middleware chain, in one fixed order:
  * request id → logger → tracer → metrics → suspicious-request refusal → security headers →
- * CORS (answers preflight) → compression → cache control → problem+json errors →
- * conditional GET/HEAD → input validation → JSON response. The handler gets a time budget:
+ * cache control + Vary → CORS (answers preflight) → HEAD body removal → compression →
+ * problem+json errors → conditional GET (ETag/304) → input validation → JSON response.
+ * (middy runs `after` steps in reverse: JSON, 304, compression, HEAD, CORS, Vary, …) The handler gets a time budget:
  * whatever still runs at min(Lambda timeout, 29 s) − margin is abandoned with a 504, and
  * SDK calls see the budget's abort signal. Functions only supply schemas and `handle`.
  */
 export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<S>) {
   const core = async (event: HttpEvent, context: HttpContext & { input?: ParsedInput }, opts: { signal: AbortSignal }): Promise<HttpResult> => {
     const input = context.input ?? { path: {}, query: {}, body: undefined };
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - BUDGET_MARGIN_MS;
-    return withBudget({ deadline, signal: opts.signal }, () =>
-      spec.handle({
+    const budget = currentBudget();
+    if (budget) budget.signal = opts.signal;
+    return spec.handle({
         path: input.path as never,
         query: input.query as never,
         body: input.body as never,
@@ -70,13 +72,12 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
         requestId: context.state?.requestId ?? context.awsRequestId,
         method: event.requestContext.http.method,
         rawPath: event.rawPath,
-      }),
-    );
+      });
   };
   const chain = middy<HttpEvent, HttpResponse, Error, HttpContext>({
     timeoutEarlyInMillis: BUDGET_MARGIN_MS,
     timeoutEarlyResponse: () => {
-      throw new RequestTimeoutError(API_GATEWAY_LIMIT_MS);
+      throw new RequestTimeoutError(currentBudget()?.budgetMs ?? 0);
     },
   })
     .use(requestContext())
@@ -85,9 +86,10 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(flushMetrics())
     .use(rejectSuspicious())
     .use(httpSecurityHeaders(securityHeaderOptions(spec.securityHeaders)))
-    .use(httpCors(corsOptions()))
-    .use(compressResponse())
     .use(cacheControl(spec.declaration.cacheControl))
+    .use(httpCors(corsOptions()))
+    .use(headWithoutBody())
+    .use(compressResponse({ declaredCacheControl: spec.declaration.cacheControl }))
     .use(problemErrors())
     .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))
@@ -97,10 +99,9 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
   return (event: HttpEvent, context: Context): Promise<HttpResponse> => {
     const arrived = Date.now();
     const lambdaRemaining = context.getRemainingTimeInMillis.bind(context);
-    const capped: Context = {
-      ...context,
-      getRemainingTimeInMillis: () => Math.min(lambdaRemaining(), API_GATEWAY_LIMIT_MS - (Date.now() - arrived)),
-    };
-    return chain(event, capped);
+    const remaining = () => Math.min(lambdaRemaining(), API_GATEWAY_LIMIT_MS - (Date.now() - arrived));
+    const capped: Context = { ...context, getRemainingTimeInMillis: remaining };
+    const budgetMs = Math.max(0, remaining() - BUDGET_MARGIN_MS);
+    return withBudget({ deadline: arrived + budgetMs, budgetMs }, () => chain(event, capped));
   };
 }

@@ -4,8 +4,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestBudget {
   /** Epoch ms when the handler's answer is due (the early-timeout point). */
   deadline: number;
+  /** Milliseconds the handler was given. */
+  budgetMs: number;
   /** Aborted at the deadline: pass it to SDK calls so abandoned work stops. */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestBudget>();
@@ -23,5 +25,5 @@ export function currentBudget(): RequestBudget | undefined {
 /** SDK call options derived from the remaining budget: abort when it runs out. */
 export function budgetedCallOptions(): { abortSignal?: AbortSignal } {
   const budget = currentBudget();
-  return budget ? { abortSignal: budget.signal } : {};
+  return budget?.signal ? { abortSignal: budget.signal } : {};
 }

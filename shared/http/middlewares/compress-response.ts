@@ -22,8 +22,11 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
  * Compresses text responses of 1 KB or more with br or gzip, chosen by the Accept-Encoding
  * q-values (negotiator). The body becomes base64 with isBase64Encoded, which API Gateway
  * (and the local gateway) turn back into bytes. Binary or already-encoded bodies pass as is.
+ * `cacheControl` also sets `Vary: Accept-Encoding` on 304 and HEAD answers, which have no body here.
  */
-export function compressResponse(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function compressResponse(options: { declaredCacheControl?: string } = {}): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  // The route's declared policy is applied after this step, so consult it here as well.
+  const declaredNoTransform = options.declaredCacheControl?.includes('no-transform') ?? false;
   function compressResponseAfter(request: Req) {
     const response = request.response;
     if (!response || typeof response.body !== 'string' || response.isBase64Encoded) return;
@@ -31,7 +34,7 @@ export function compressResponse(): MiddlewareObj<HttpEvent, HttpResponse, Error
     const contentType = String(headers['content-type'] ?? '');
     if (!COMPRESSIBLE.test(contentType) || headers['content-encoding']) return;
     response.headers = addVary(headers, 'Accept-Encoding');
-    if (String(headers['cache-control'] ?? '').includes('no-transform')) return;
+    if (declaredNoTransform || String(headers['cache-control'] ?? '').includes('no-transform')) return;
     const input = Buffer.from(response.body, 'utf8');
     if (input.length < MIN_COMPRESS_BYTES) return;
     const encoding = new Negotiator({ headers: request.event.headers ?? {} }).encoding(Object.keys(ENCODERS)) as keyof typeof ENCODERS | undefined;

@@ -7,7 +7,8 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 /**
  * Conditional GET for every route: a 200 answer to GET/HEAD keeps the handler's strong ETag
  * (single resources) or gets a weak one hashed from the body (lists, documents); a matching
- * If-None-Match turns it into a 304 without body. HEAD answers drop the body.
+ * If-None-Match turns it into a 304 without body. HEAD keeps its body here so that later
+ * steps (compression) produce GET's exact headers; `headWithoutBody` drops it last.
  */
 export function conditionalGet(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function conditionalGetAfter(request: Req) {
@@ -23,7 +24,7 @@ export function conditionalGet(): MiddlewareObj<HttpEvent, HttpResponse, Error, 
       request.response = { statusCode: 304, headers };
       return;
     }
-    request.response = method === 'HEAD' ? { statusCode: 200, headers } : { ...response, headers };
+    request.response = { ...response, headers };
   }
   return { after: conditionalGetAfter };
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { RequestTimeoutError } from '../../errors/app-error.js';
+import { RequestTimeoutError, SuspiciousRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
@@ -29,7 +29,9 @@ export function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, H
       metrics.addMetric('ClientError', MetricUnit.Count, 1);
     }
     const requestId = request.context.state?.requestId ?? request.context.awsRequestId ?? 'unknown';
-    request.response = toProblem(error, { requestId, instance: request.event.rawPath });
+    // A hostile request's path is part of the attack: never reflect it.
+    const instance = error instanceof SuspiciousRequestError ? undefined : request.event.rawPath;
+    request.response = toProblem(error, { requestId, instance });
     // No return value: later onError middlewares (CORS, security headers, request id) still run.
   }
   return { onError: problemErrorsOnError };

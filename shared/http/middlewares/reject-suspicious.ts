@@ -1,19 +1,20 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { BadRequestError } from '../../errors/app-error.js';
+import { SuspiciousRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 
 export const LIMITS = {
-  queryStringBytes: 2_048,
+  // Cursors carry their query and sort keys; 8 KiB leaves room for long non-Latin names.
+  queryStringBytes: 8_192,
   headerValueBytes: 4_096,
   headersTotalBytes: 16_384,
   pathBytes: 1_024,
 } as const;
 
-/** Dot segments and separators, raw or percent-encoded (once or twice). */
-const TRAVERSAL = /(^|[/\\])\.\.([/\\]|$)|%2e%2e|%252e|\.\.%2f|\.\.%5c|%2f\.\.|%5c\.\.|\\/i;
+/** A dot-dot segment or a backslash, once the path is decoded (see `decodeSeparators`). */
+const TRAVERSAL = /(^|[/\\])\.\.([/\\]|$)|\\/;
 const NULL_BYTE = /\u0000|%00/i;
 /** Payloads that never belong in an identifier: script tags, template/JNDI injection, SQL. */
 const HOSTILE_IDENTIFIER = /<\s*\/?\s*script|javascript:|\$\{|\{\{|\bunion\s+(all\s+)?select\b|;\s*(drop|delete|insert|update)\s|'\s*or\s+'?\d|\/\*|[<>"'`;]/i;
@@ -38,9 +39,21 @@ export function rejectSuspicious(): MiddlewareObj<HttpEvent, HttpResponse, Error
       source_ip: request.event.requestContext?.http?.sourceIp,
     });
     metrics.addMetric('SuspiciousRequest', MetricUnit.Count, 1);
-    throw new BadRequestError('request.suspicious', 'The request was refused as malformed or unsafe.', { reason });
+    throw new SuspiciousRequestError(reason);
   }
   return { before: rejectSuspiciousBefore };
+}
+
+/**
+ * Decodes the characters a traversal is spelled with (`.`, `/`, `\`), percent-encoded once or
+ * twice (`%2e`, `%252e`), so mixed spellings like `.%2e` are seen as `..`.
+ */
+export function decodeSeparators(path: string): string {
+  let decoded = path;
+  for (let round = 0; round < 2; round++) {
+    decoded = decoded.replace(/%25/gi, '%').replace(/%2e/gi, '.').replace(/%2f/gi, '/').replace(/%5c/gi, '\\');
+  }
+  return decoded;
 }
 
 /** Why a request looks hostile, or undefined when it does not. */
@@ -48,7 +61,7 @@ export function suspicionOf(event: HttpEvent): string | undefined {
   const path = event.rawPath ?? '';
   if (Buffer.byteLength(path) > LIMITS.pathBytes) return 'path too long';
   if (NULL_BYTE.test(path) || NULL_BYTE.test(event.rawQueryString ?? '')) return 'null byte';
-  if (TRAVERSAL.test(path)) return 'path traversal';
+  if (TRAVERSAL.test(decodeSeparators(path))) return 'path traversal';
   if (Buffer.byteLength(event.rawQueryString ?? '') > LIMITS.queryStringBytes) return 'query string too long';
   let total = 0;
   for (const [name, value = ''] of Object.entries(event.headers ?? {})) {
@@ -59,7 +72,7 @@ export function suspicionOf(event: HttpEvent): string | undefined {
   }
   if (total > LIMITS.headersTotalBytes) return 'headers too large';
   for (const value of Object.values(event.pathParameters ?? {})) {
-    if (value && (HOSTILE_IDENTIFIER.test(value) || TRAVERSAL.test(value) || NULL_BYTE.test(value))) return 'hostile identifier';
+    if (value && (HOSTILE_IDENTIFIER.test(value) || TRAVERSAL.test(decodeSeparators(value)) || NULL_BYTE.test(value))) return 'hostile identifier';
   }
   for (const value of Object.values(event.queryStringParameters ?? {})) {
     if (value && NULL_BYTE.test(value)) return 'null byte';

@@ -113,8 +113,9 @@ export class DynamoDbEntityStore implements EntityStore {
       const out = await this.getRecord({ TableName: this.tableName, Key: { [PK]: counterKey(query.filter) }, ProjectionExpression: 'n' });
       return Number(out.Item?.n ?? 0);
     }
-    // Search has no index: count matches by reading the whole (filtered) index once.
-    const index = indexFor(this.design, this.entity.list.defaultSort, query.filter?.name);
+    // Search has no index: count matches by reading a whole index once — the lean
+    // search-text index, or the filter's own partition when a filter narrows it.
+    const index = query.filter ? indexFor(this.design, this.entity.list.defaultSort, query.filter.name) : this.design.searchIndex;
     const base = this.queryInput(index, { ...query, descending: false });
     let total = 0;
     let startKey: StartKey | undefined;

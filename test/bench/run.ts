@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { ROOT } from '../../infra/build/bundle-functions.js';
+import { type BenchOutcome, printChecks, writeOutcome } from './bench-report.js';
+
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- size|cold|warm|list` runs one (or
+ * several). Missed targets are printed loudly but do not fail the run: only a crash exits
+ * non-zero. Results go to `.build/bench/<name>.json`.
+ */
+const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<BenchOutcome> }> = {
+  size: { about: 'minified bundle size per function', run: async () => (await import('./size.js')).runSizeBench() },
+  cold: { about: 'cold module init vs bare AWS SDK', run: async () => (await import('./cold.js')).runColdBench() },
+  warm: { about: 'warm GET through the handler vs raw GetItem', run: async () => (await import('./warm.js')).runWarmBench() },
+  list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
+};
+
+const args = process.argv.slice(2);
+const flags = args.filter((arg) => arg.startsWith('--'));
+const names = args.filter((arg) => !arg.startsWith('--'));
+const unknown = names.filter((name) => !(name in BENCHES));
+if (unknown.length > 0 || flags.includes('--help')) {
+  (unknown.length > 0 ? console.error : console.log)(`usage: npm run bench [-- <name>...] [--keep [--fresh]]\n  --keep   list: seed into .local/bench/list-db and reuse it next time; --fresh wipes it\n${Object.entries(BENCHES)
+    .map(([name, bench]) => `  ${name.padEnd(5)} ${bench.about}`)
+    .join('\n')}`);
+  process.exit(unknown.length > 0 ? 2 : 0);
+}
+
+const selected = names.length > 0 ? names : Object.keys(BENCHES);
+const outcomes: BenchOutcome[] = [];
+const crashed: { name: string; error: unknown }[] = [];
+const started = performance.now();
+
+for (const name of selected) {
+  console.log(`\n=== bench: ${name} — ${BENCHES[name]!.about} ===\n`);
+  const benchStarted = performance.now();
+  try {
+    const outcome = await BENCHES[name]!.run(flags);
+    const file = writeOutcome(outcome);
+    outcomes.push(outcome);
+    console.log(`\n${name}: ${((performance.now() - benchStarted) / 1000).toFixed(1)} s, results in ${path.relative(ROOT, file)}`);
+  } catch (error) {
+    crashed.push({ name, error });
+    console.error(`\n${name} CRASHED:`, error);
+  }
+}
+
+console.log(`\n=== summary (${((performance.now() - started) / 1000).toFixed(1)} s) ===\n`);
+for (const outcome of outcomes) {
+  console.log(`[${outcome.name}]`);
+  printChecks(outcome.checks);
+  console.log('');
+}
+const missed = outcomes.flatMap((outcome) => outcome.checks.filter((check) => check.pass === false).map((check) => `${outcome.name}: ${check.name}`));
+if (missed.length > 0) {
+  console.log(`!!!!!!!! ${missed.length} TARGET(S) MISSED !!!!!!!!\n${missed.map((line) => `  ✗ ${line}`).join('\n')}\n`);
+} else if (outcomes.length > 0) {
+  console.log('all targets met\n');
+}
+for (const { name } of crashed) console.error(`${name}: CRASHED (see above)`);
+// Open sockets or timers left by imported bundles must not keep the run alive.
+process.exit(crashed.length > 0 ? 1 : 0);
