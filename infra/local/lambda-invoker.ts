@@ -62,7 +62,8 @@ async function importWithEnv(fn: FunctionDeclaration): Promise<Handler> {
   }
 }
 
-function lambdaContext(fn: FunctionDeclaration, deadline: number): Context {
+/** A Lambda context for `fn` whose remaining time counts down to `deadline` (epoch ms). */
+export function lambdaContext(fn: Pick<FunctionDeclaration, 'id'>, deadline: number, logStreamName = 'local'): Context {
   const fail = () => {
     throw new Error('callback-style completion is not supported');
   };
@@ -74,7 +75,7 @@ function lambdaContext(fn: FunctionDeclaration, deadline: number): Context {
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${fn.id}`,
-    logStreamName: 'local',
+    logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: fail,
     fail,

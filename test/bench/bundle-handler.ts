@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { bundleDir } from '../../infra/build/bundle-functions.js';
+import { lambdaContext } from '../../infra/local/lambda-invoker.js';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
 import { functions } from '../../shared/registry.js';
 
@@ -38,29 +38,9 @@ export async function loadBundleHandler(fn: FunctionDeclaration, instance: strin
   })) as { handler?: (event: unknown, context: Context) => Promise<unknown> };
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${fn.id}: bundle exports no handler`);
-  return async (event) => (await handler(event, lambdaContext(fn))) as APIGatewayProxyStructuredResultV2;
+  return async (event) => (await handler(event, lambdaContext(fn, Date.now() + LAMBDA_TIMEOUT_MS, 'bench'))) as APIGatewayProxyStructuredResultV2;
 }
 
 /** The functions' deployed timeout (the service-function construct's default). */
 const LAMBDA_TIMEOUT_MS = 10_000;
 
-function lambdaContext(fn: FunctionDeclaration, timeoutMs = LAMBDA_TIMEOUT_MS): Context {
-  const deadline = Date.now() + timeoutMs;
-  const fail = () => {
-    throw new Error('callback-style completion is not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: fn.id,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fn.id}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn.id}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: fail,
-    fail,
-    succeed: fail,
-  };
-}

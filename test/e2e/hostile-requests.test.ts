@@ -1,7 +1,7 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/http/middlewares/reject-suspicious.js';
 import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js';
+import { type RawResponse, rawRequest } from './support/raw-http.js';
 import { expectNoLeak } from './support/problem-assertions.js';
 
 /**
@@ -10,32 +10,11 @@ import { expectNoLeak } from './support/problem-assertions.js';
  * identifiers → 400 request.suspicious without echo; plus a seeded fuzz that must never 5xx.
  */
 
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
 const BASE = '/api/v1/students';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 let api: LocalApi;
 
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
-  const { hostname, port } = new URL(api.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: hostname, port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => rawRequest(api.url, method, path, headers, body);
 
 const sendJson = (method: string, path: string, json: unknown) => raw(method, path, { 'content-type': 'application/json' }, JSON.stringify(json));
 

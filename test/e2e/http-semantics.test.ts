@@ -1,9 +1,9 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { functions } from '../../shared/registry.js';
 import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js';
+import { type RawResponse, rawRequest } from './support/raw-http.js';
 
 /**
  * HTTP semantics of every registered route over the local gateway: HEAD, CORS preflight,
@@ -34,34 +34,9 @@ const pathOf = (route: Route, id = STUDENT) => route.path.replace(/\{\w+\}/g, en
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  bytes: Buffer;
-  text: string;
-}
-
 let api: LocalApi;
 
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
-  const { hostname, port } = new URL(api.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: hostname, port, method, path, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const bytes = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes, text: bytes.toString('utf8') });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => rawRequest(api.url, method, path, headers, body);
 
 const sendJson = (method: string, path: string, json: unknown, headers: Record<string, string> = {}) =>
   raw(method, path, { 'content-type': 'application/json', ...headers }, JSON.stringify(json));
