@@ -2,15 +2,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
- * One DocumentClient per container. Timeouts are short because a Lambda behind API
- * Gateway has at most 30 s and a slow DynamoDB should surface as a 503, not a hang.
+ * One DocumentClient per container. Connecting gets 1 s (an unreachable endpoint becomes a
+ * 503 quickly); how long a call may then take is not a constant but the request's remaining
+ * time budget, passed per call as an abort signal (shared/runtime/request-budget.ts).
  * `DYNAMODB_ENDPOINT` points at DynamoDB Local; in AWS it is unset.
  */
 export function createDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    requestHandler: { connectionTimeout: 1_000 },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
