@@ -245,6 +245,19 @@ describe('TwoLevelCache when L2 fails', () => {
     expect(await reader.item(scope, 'S1', async () => 'v2')).toBe('v2');
   });
 
+  it('after an outage it saw, moves the namespaces it knows: writers may not have reached L2 either', async () => {
+    const { backend, make, advance } = setup({ breakerOpenMs: 1_000 });
+    const reader = make();
+    await reader.item(scope, 'S1', async () => 'v1'); // in L2 now
+    backend.failing = true;
+    expect(await reader.item(scope, 'S1', async () => 'v2 from store')).toBe('v2 from store');
+    // …meanwhile another container wrote v2 and could not invalidate, and is never heard of again.
+    backend.failing = false;
+    advance(1_000);
+    expect(await reader.item(scope, 'S1', async () => 'v2')).toBe('v2');
+    expect(await backend.inner.mget(['t:students:ns'])).toEqual(['1']);
+  });
+
   it('drops L1 when the connection drops', async () => {
     const { backend, make } = setup();
     const cache = make();

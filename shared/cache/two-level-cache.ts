@@ -57,8 +57,10 @@ interface Lookup {
  * When L2 fails or is slow (50 ms command timeout), a circuit breaker skips the cache
  * entirely for `breakerOpenMs` — L1 included, because without the namespace nothing says
  * its entries are current — and reads go to the store. One warning and one
- * `CacheUnavailable` metric per opening. Invalidations that could not be sent are replayed
- * before the next command once L2 answers; L1 is dropped whenever the connection drops.
+ * `CacheUnavailable` metric per opening. L1 is dropped whenever the connection drops. Once
+ * L2 answers again, the first command also moves the namespaces this container knows
+ * (writes elsewhere may have failed to invalidate meanwhile), including those of its own
+ * invalidations that could not be sent.
  */
 export class TwoLevelCache implements EntityCache, CacheAdmin {
   readonly keys: CacheKeys;
@@ -71,6 +73,8 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
   /** Entities whose invalidation did not reach L2 (value: attempt number), replayed first. */
   private readonly unsent = new Map<string, number>();
   private unsentAttempts = 0;
+  /** L2 failed since the last successful command: other containers' writes may have been lost too. */
+  private recovering = false;
   private readonly settleMs: number;
   private readonly flushEvents: number;
   private readonly flushIntervalMs: number;
@@ -259,12 +263,17 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
    */
   private async run(commands: L2Command[], flush = this.flushDue()): Promise<L2Reply[]> {
     const replayed = [...this.unsent];
+    // Writers elsewhere may have failed to invalidate during the outage this container saw:
+    // move every namespace it knows once, rather than serve what they could not invalidate.
+    const recovering = this.recovering;
+    if (recovering) for (const entity of this.seen.keys()) if (!this.unsent.has(entity)) replayed.push([entity, -1]);
     const deltas: CounterDeltas = flush ? this.counters.drain() : [];
     const extra = [...replayed.flatMap(([entity]) => this.bumpCommands(entity)), ...(flush ? this.statsCommands(deltas) : [])];
     if (extra.length + commands.length === 0) return [];
     try {
       const replies = await this.backend.exec([...extra, ...commands]);
       for (const [entity, attempt] of replayed) if (this.unsent.get(entity) === attempt) this.unsent.delete(entity);
+      if (recovering) this.recovering = false;
       if (flush) this.lastFlush = this.now();
       return replies.slice(extra.length);
     } catch (error) {
@@ -287,6 +296,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
   private unavailable(error: unknown): void {
     // Without L2 nothing says which namespace is current: L1 entries cannot be trusted.
     this.l1?.clear();
+    this.recovering = true;
     if (!this.breaker.fail()) return;
     this.logger.warn('Cache unavailable: reads go to the store until it answers again', {
       retryInMs: this.breaker.openMs,

@@ -22,21 +22,6 @@ let redis: RedisTestPrefix;
 let codec: CursorCodec;
 const opened: TwoLevelCache[] = [];
 
-beforeAll(async () => {
-  tables = await createLocalTables();
-  store = new DynamoDbEntityStore(students, createDocumentClient(tables.env), tables.env.STUDENTS_TABLE_NAME!);
-  codec = new CursorCodec(tables.env.CURSOR_SECRET!);
-  redis = redisTestPrefix('cache-redis');
-  const seed = createEntityService(students, { store, cursors: async () => codec });
-  for (let n = 1; n <= 6; n++) {
-    await seed.create({ student_id: `S${n}`, first_name: `First${n}`, last_name: 'Cache', hometown: n % 2 ? 'Hanoi' : 'Hue', math_score: n });
-  }
-});
-afterAll(async () => {
-  await Promise.all(opened.map((cache) => cache.close()));
-  await redis?.cleanup();
-  await tables?.drop();
-});
 
 interface Container {
   service: EntityService;
@@ -75,6 +60,22 @@ function twoContainers(name: string, options: Partial<TwoLevelCacheOptions> = {}
 }
 
 describeWithRedis('entity cache on Redis, two containers', () => {
+  beforeAll(async () => {
+    tables = await createLocalTables();
+    store = new DynamoDbEntityStore(students, createDocumentClient(tables.env), tables.env.STUDENTS_TABLE_NAME!);
+    codec = new CursorCodec(tables.env.CURSOR_SECRET!);
+    redis = redisTestPrefix('cache-redis');
+    const seed = createEntityService(students, { store, cursors: async () => codec });
+    for (let n = 1; n <= 6; n++) {
+      await seed.create({ student_id: `S${n}`, first_name: `First${n}`, last_name: 'Cache', hometown: n % 2 ? 'Hanoi' : 'Hue', math_score: n });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(opened.map((cache) => cache.close()));
+    await redis?.cleanup();
+    await tables?.drop();
+  });
+
   it('misses once, then hits L2 in the other container and L1 in the same one', async () => {
     const { a, b } = twoContainers('hit');
     const fromStore = await a.service.get('S1');

@@ -28,13 +28,16 @@ export function createRedisClient(url: string, overrides: RedisOptions = {}): Re
 /** Whether a Redis answers PING at `url` within `timeoutMs`; the reason when not. */
 export async function probeRedis(url: string, timeoutMs = 500): Promise<{ ok: true } | { ok: false; reason: string }> {
   const client = createRedisClient(url, { connectTimeout: timeoutMs, commandTimeout: timeoutMs });
-  client.on('error', () => undefined);
+  // The socket error (ECONNREFUSED, ETIMEDOUT…) says more than the rejection ("Connection is closed.").
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => (socketError ??= error));
   try {
     await client.connect();
     await client.ping();
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message || (error as Error).name };
+    const cause = socketError ?? (error as Error);
+    return { ok: false, reason: cause.message || (cause as NodeJS.ErrnoException).code || cause.name };
   } finally {
     client.disconnect();
   }
