@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppError, DependencyUnavailableError } from '../errors/app-error.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
@@ -33,8 +33,13 @@ export interface TwoLevelCacheOptions {
   /** Names this container's L1 size report. @default a random id */
   containerId?: string;
   logger?: Pick<Logger, 'warn'>;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  metrics?: MetricSink;
   now?: () => number;
+}
+
+/** Where the CacheUnavailable metric goes: Powertools metrics, or a spy in tests. */
+export interface MetricSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
 }
 
 /** A container that stopped reporting (Lambda recycled it) stops counting toward L1 size. */
@@ -80,7 +85,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
   private readonly flushIntervalMs: number;
   private readonly containerId: string;
   private readonly logger: Pick<Logger, 'warn'>;
-  private readonly metrics: Pick<Metrics, 'addMetric'>;
+  private readonly metrics: MetricSink;
   private readonly now: () => number;
   private lastFlush: number;
 
