@@ -39,7 +39,8 @@ export async function unlinkEntries(backend: L2Backend, keys: CacheKeys, match: 
  * container Lambda recycled stops counting), L2 evictions from the server.
  */
 export async function readStats(backend: L2Backend, keys: CacheKeys): Promise<CacheStats> {
-  const [counters, evicted] = await Promise.all([backend.hgetall(keys.stats), backend.evictedKeys()]);
+  // Some managed caches restrict INFO; eviction counts are then unknown, not an error.
+  const [counters, evicted] = await Promise.all([backend.hgetall(keys.stats), backend.evictedKeys().catch(() => 0)]);
   let entries = 0;
   const sizeKeys: string[] = [];
   for await (const batch of backend.scan(keys.glob())) {

@@ -111,6 +111,14 @@ describe('TwoLevelCache reads', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('treats an entry that is not JSON as a miss and replaces it', async () => {
+    const { backend, make } = setup();
+    await backend.inner.exec([{ op: 'set', key: 't:students:v0:item:S1', value: '{broken', ttlMs: 60_000 }]);
+    const cache = make();
+    expect(await cache.item(scope, 'S1', async () => ({ ok: true }))).toEqual({ ok: true });
+    expect(await backend.inner.mget(['t:students:v0:item:S1'])).toEqual(['{"ok":true}']);
+  });
+
   it('does not cache a failed load', async () => {
     const { make } = setup();
     const cache = make();

@@ -12,35 +12,9 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache } from './entity-cache.js';
 import { L1Cache } from './l1-cache.js';
 import type { L2Backend, L2Command, L2Reply } from './l2-backend.js';
+import type { MetricSink, TwoLevelCacheOptions } from './two-level-cache-options.js';
 
-export interface TwoLevelCacheOptions {
-  /** Starts every key the cache reads or writes (`records:`). */
-  prefix: string;
-  /** L1 bound in entries; 0 turns L1 off (every read goes to L2). @default 1000 */
-  l1MaxEntries?: number;
-  /** How long L2 is skipped after a failure. @default 15_000 */
-  breakerOpenMs?: number;
-  /**
-   * After a write, reads of that entity are served but not stored for this long: DynamoDB
-   * GetItem and GSI queries are eventually consistent, and a lagging answer cached now would
-   * outlive the write by a whole TTL. 0 turns it off (DynamoDB Local does not lag). @default 1_000
-   */
-  settleMs?: number;
-  /** Statistics ride along with the next command once this many events accumulated… @default 100 */
-  statsFlushEvents?: number;
-  /** …or once this long passed since the last flush. @default 1_000 */
-  statsFlushIntervalMs?: number;
-  /** Names this container's L1 size report. @default a random id */
-  containerId?: string;
-  logger?: Pick<Logger, 'warn'>;
-  metrics?: MetricSink;
-  now?: () => number;
-}
-
-/** Where the CacheUnavailable metric goes: Powertools metrics, or a spy in tests. */
-export interface MetricSink {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-}
+export type { TwoLevelCacheOptions } from './two-level-cache-options.js';
 
 /** A container that stopped reporting (Lambda recycled it) stops counting toward L1 size. */
 const L1_REPORT_TTL_MS = 10 * 60_000;
@@ -209,11 +183,11 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       this.unavailable(error);
       return load();
     }
-    if (found.value !== null) {
+    const hit = found.value === null ? undefined : parsed(found.value);
+    if (hit) {
       this.counters.add('l2:hits');
-      const value = JSON.parse(found.value) as T;
-      this.l1?.set(slot, found.ns, value, ttlMs);
-      return value;
+      this.l1?.set(slot, found.ns, hit.value, ttlMs);
+      return hit.value as T;
     }
     this.counters.add('l2:misses');
     const value = await load();
@@ -317,5 +291,14 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError('Cache', ADMIN_RETRY_AFTER_SECONDS, { cause: error });
     }
+  }
+}
+
+/** An entry's value, or undefined when it is not JSON (written by something else): a miss. */
+function parsed(json: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(json) };
+  } catch {
+    return undefined;
   }
 }
