@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functions, entities } from '../../shared/registry.js';
 import { bundleFunctions, ROOT } from '../build/bundle-functions.js';
 import { createTables } from './create-tables.js';
+import { chooseLocalCache, type LocalCache } from './local-cache.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { type LocalGateway, startLocalGateway } from './local-gateway.js';
 
@@ -23,6 +24,8 @@ export interface LocalStack {
   url: string;
   dynamodb: DynamoDbLocal;
   gateway: LocalGateway;
+  /** Redis, or the in-memory stand-in when none answered at startup. */
+  cache: LocalCache;
   /** The environment the functions see (also applied to process.env). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -31,8 +34,9 @@ export interface LocalStack {
 export const LOCAL_DIR = path.join(ROOT, '.local');
 
 /**
- * Composes the local picture: DynamoDB Local, tables from the registry, the same esbuild
- * bundles CDK deploys, and the API Gateway stand-in in front of them.
+ * Composes the local picture: DynamoDB Local, tables from the registry, the cache (Redis if
+ * one answers, else in memory), the same esbuild bundles CDK deploys, and the API Gateway
+ * stand-in in front of them.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
@@ -45,9 +49,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, entities);
     client.destroy();
+    const cache = await chooseLocalCache(options.dataDir);
+    (options.log ?? console.log)(cache.description);
     const env: Record<string, string> = {
       ...LOCAL_AWS_ENV,
       ...tableEnv,
+      ...cache.env,
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       CURSOR_SECRET: cursorSecret(options.dataDir),
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000',
@@ -64,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       url: gateway.url,
       dynamodb,
       gateway,
+      cache,
       env,
       stop: async () => {
         await gateway.close();

@@ -54,6 +54,8 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   };
   /** Route permissions; defaults: reads viewer, writes staff, delete admin. */
   permissions?: Partial<Record<EntityOperation, Permission>>;
+  /** Cache-aside for get and list responses, entries living `ttlSeconds`; omitted = never cached. */
+  cache?: { ttlSeconds: number };
 }
 
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
@@ -97,6 +99,11 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   for (const field of referenced) {
     if (!known.has(field)) throw new Error(`${input.name}: list settings name unknown field '${field}'`);
   }
+  if (input.cache && !(Number.isInteger(input.cache.ttlSeconds) && input.cache.ttlSeconds > 0)) {
+    throw new Error(`${input.name}: cache.ttlSeconds must be a positive whole number`);
+  }
+  // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.
+  if (!/^[a-z][a-z0-9_-]*$/.test(input.name)) throw new Error(`${input.name}: entity names are lower-case letters, digits, _ or -`);
   return {
     ...input,
     permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },

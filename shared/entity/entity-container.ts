@@ -1,3 +1,5 @@
+import { createCacheFromEnv } from '../cache/cache-from-env.js';
+import type { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
 import { loadCursorSecret } from '../cursor/cursor-secret.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
@@ -8,11 +10,21 @@ import { createEntityService, type EntityService } from './entity-service.js';
 import { tableDesign } from './table-design.js';
 
 const services = new Map<string, EntityService>();
+let cache: { built: TwoLevelCache | undefined } | undefined;
+
+/**
+ * The container's cache, built once from the environment (`REDIS_URL`; absent → none).
+ * Admin endpoints use the same instance for `stats()`, `clear()`, `invalidatePattern()`.
+ */
+export function containerCache(env: NodeJS.ProcessEnv = process.env): TwoLevelCache | undefined {
+  cache ??= { built: createCacheFromEnv(env) };
+  return cache.built;
+}
 
 /**
  * Builds an entity's service once per container (cold start): the DynamoDB adapter for its
- * table (name from `<ENTITY>_TABLE_NAME`) and the cursor codec. Tests build services
- * directly with `createEntityService` and their own ports.
+ * table (name from `<ENTITY>_TABLE_NAME`), the cursor codec and the container's cache. Tests
+ * build services directly with `createEntityService` and their own ports.
  */
 export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.env): EntityService {
   let service = services.get(entity.name);
@@ -25,6 +37,7 @@ export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.e
     service = createEntityService(entity, {
       store: new DynamoDbEntityStore(entity, client, tableName),
       cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
+      cache: containerCache(env),
     });
     services.set(entity.name, service);
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryBackend } from '../cache/memory-cache.js';
+import { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
 import { AppError, PreconditionFailedError } from '../errors/app-error.js';
 import type { EntityStore, StoredItem } from '../store/entity-store.js';
@@ -93,5 +95,66 @@ describe('entity service writes', () => {
     );
     expect(error).toBeInstanceOf(AppError);
     expect(error).not.toBeInstanceOf(PreconditionFailedError);
+  });
+});
+
+describe('entity service with a cache', () => {
+  const cached = async (entity = students) => {
+    const fake = racyStore(0);
+    const reads = { get: 0, list: 0 };
+    const store: EntityStore = {
+      ...fake.store,
+      get: async (id) => {
+        reads.get++;
+        return fake.store.get(id);
+      },
+      list: async (query) => {
+        reads.list++;
+        return fake.store.list(query);
+      },
+    };
+    const backend = new MemoryBackend();
+    const deps = { store, cursors: async () => new CursorCodec('c'.repeat(32)), clock: () => new Date('2026-01-01T00:00:00.000Z') };
+    const service = createEntityService(entity, { ...deps, cache: new TwoLevelCache(backend, { prefix: 'u:', settleMs: 0 }) });
+    const uncached = createEntityService(entity, deps);
+    await service.create({ student_id: 'S1', first_name: 'An', last_name: 'Nguyen', math_score: 8 });
+    return { service, uncached, reads, backend };
+  };
+
+  it('answers get and list from the cache with exactly what the store path answers', async () => {
+    const { service, uncached, reads } = await cached();
+    const first = await service.get('S1');
+    expect(await service.get('S1')).toEqual(first);
+    expect(first).toEqual(await uncached.get('S1'));
+    const page = await service.list({ page_size: 5 } as never);
+    expect(await service.list({ page_size: 5 } as never)).toEqual(page);
+    expect(page).toEqual(await uncached.list({ page_size: 5 } as never));
+    expect(reads).toEqual({ get: 2, list: 2 }); // one cached + one uncached each
+  });
+
+  it('invalidates after a write, so the next read sees it', async () => {
+    const { service, backend } = await cached();
+    await service.get('S1');
+    await service.list({} as never);
+    await service.update('S1', { math_score: 9 });
+    expect(await service.get('S1')).toMatchObject({ version: 2, math_score: 9 });
+    await service.remove('S1');
+    await expect(service.get('S1')).rejects.toBeInstanceOf(EntityNotFoundError);
+    expect(await backend.mget(['u:students:ns'])).toEqual(['3']); // create, update, remove
+  });
+
+  it('does not invalidate when a write certainly wrote nothing', async () => {
+    const { service, backend } = await cached();
+    await expect(service.update('S1', { math_score: 9 }, [7])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    await expect(service.remove('S1', [])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    await expect(service.remove('NOPE')).rejects.toBeInstanceOf(EntityNotFoundError);
+    expect(await backend.mget(['u:students:ns'])).toEqual(['1']); // the setup's create only
+  });
+
+  it('does not cache an entity that declares no TTL', async () => {
+    const { service, reads } = await cached({ ...students, cache: undefined });
+    await service.get('S1');
+    await service.get('S1');
+    expect(reads.get).toBe(2);
   });
 });

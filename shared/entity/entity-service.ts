@@ -1,4 +1,5 @@
-import { ValidationError } from '../errors/app-error.js';
+import type { EntityCache } from '../cache/entity-cache.js';
+import { AppError, ValidationError } from '../errors/app-error.js';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import { invalidCursor } from '../cursor/cursor-codec.js';
 import type { EntityStore, ListFilter, StartKey, StoredItem } from '../store/entity-store.js';
@@ -12,6 +13,8 @@ export interface EntityServiceDeps {
   store: EntityStore;
   cursors: () => Promise<CursorCodec>;
   clock?: () => Date;
+  /** Read-through cache for get and list; used only when the entity declares `cache`. */
+  cache?: EntityCache;
 }
 
 /** `*` (any current version) or the versions named by an If-Match header ([] = none can match). */
@@ -33,10 +36,13 @@ const WRITE_ATTEMPTS = 5;
 
 /**
  * CRUD and list use cases of any declared entity. Depends on ports only: the store, the
- * cursor codec and a clock.
+ * cursor codec, a clock and, optionally, a cache that get and list read through (for
+ * entities that declare a TTL) and that every write invalidates.
  */
 export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
+  const cache = entity.cache && deps.cache;
+  const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0 };
   const fieldOrder = Object.keys(entity.responseSchema.shape);
   /** Stored + derived fields, in declaration order (DynamoDB returns attributes unordered). */
   const view = (item: StoredItem): EntityView => {
@@ -78,6 +84,49 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     }
   }
 
+  /**
+   * Runs a write and invalidates the cache after it — also when it failed in a way that may
+   * have written anyway (timeouts, 5xx), not when it certainly wrote nothing.
+   */
+  async function invalidating<T>(id: string, write: () => Promise<T>): Promise<T> {
+    if (!cache) return write();
+    try {
+      const result = await write();
+      await cache.invalidate(entity.name, id);
+      return result;
+    } catch (error) {
+      if (!wroteNothing(error)) await cache.invalidate(entity.name, id);
+      throw error;
+    }
+  }
+
+  async function loadPage(query: ResolvedQuery): Promise<ListResult> {
+    const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
+    const counting = deps.store.count({ filter: query.filter, search: query.search });
+    // A page number past the end must not walk the whole index to find nothing.
+    const known = skip > 0 ? await counting : undefined;
+    const reading =
+      known !== undefined && skip >= known
+        ? Promise.resolve({ items: [], lastKey: undefined })
+        : deps.store.list({ ...query, skip });
+    const [total, page] = await Promise.all([counting, reading]);
+    const totalPages = Math.ceil(total / query.pageSize);
+    const hasNext = page.lastKey !== undefined && query.page < totalPages;
+    const nextCursor = hasNext
+      ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 })
+      : null;
+    return {
+      items: page.items.map(view),
+      total,
+      page: query.page,
+      page_size: query.pageSize,
+      total_pages: totalPages,
+      has_next: hasNext,
+      has_prev: query.page > 1,
+      next_cursor: nextCursor,
+    };
+  }
+
   return {
     view,
 
@@ -87,54 +136,42 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     async create(input: Record<string, unknown>): Promise<EntityView> {
       const now = clock().toISOString();
       const item = { ...nulls(entity), ...input, created_at: now, updated_at: now, version: 1 } as StoredItem;
-      await deps.store.create(item);
+      await invalidating(String(item[entity.idField]), () => deps.store.create(item));
       return view(item);
     },
 
     async get(id: string): Promise<EntityView> {
-      return view(await current(id));
+      const load = async () => view(await current(id));
+      return cache ? cache.item(scope, id, load) : load();
     },
 
     async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion): Promise<EntityView> {
-      return (await writeWithRetry(id, expected, async (item) => {
-        const next = { ...item, ...patch, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
-        await deps.store.replace(next, item);
-        return view(next);
-      })) as EntityView;
+      return (await invalidating(id, () =>
+        writeWithRetry(id, expected, async (item) => {
+          const next = { ...item, ...patch, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
+          await deps.store.replace(next, item);
+          return view(next);
+        }),
+      )) as EntityView;
     },
 
     async remove(id: string, expected?: ExpectedVersion): Promise<void> {
-      await writeWithRetry(id, expected, (item) => deps.store.remove(item));
+      await invalidating(id, () => writeWithRetry(id, expected, (item) => deps.store.remove(item)));
     },
 
     async list(input: ListQueryInput): Promise<ListResult> {
+      // Cursor checks run on every request; the page itself (items, total, next_cursor) is
+      // what gets cached, keyed by the query it answers.
       const query = await resolveQuery(entity, input, deps.cursors);
-      const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
-      const counting = deps.store.count({ filter: query.filter, search: query.search });
-      // A page number past the end must not walk the whole index to find nothing.
-      const known = skip > 0 ? await counting : undefined;
-      const reading =
-        known !== undefined && skip >= known
-          ? Promise.resolve({ items: [], lastKey: undefined })
-          : deps.store.list({ ...query, skip });
-      const [total, page] = await Promise.all([counting, reading]);
-      const totalPages = Math.ceil(total / query.pageSize);
-      const hasNext = page.lastKey !== undefined && query.page < totalPages;
-      const nextCursor = hasNext
-        ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 })
-        : null;
-      return {
-        items: page.items.map(view),
-        total,
-        page: query.page,
-        page_size: query.pageSize,
-        total_pages: totalPages,
-        has_next: hasNext,
-        has_prev: query.page > 1,
-        next_cursor: nextCursor,
-      };
+      if (!cache) return loadPage(query);
+      return cache.list(scope, { q: query.canonical, p: query.page, k: query.startKey ?? null }, () => loadPage(query));
     },
   };
+}
+
+/** Errors after which the store certainly holds what it held before the write. */
+function wroteNothing(error: unknown): boolean {
+  return error instanceof AppError && ['validation', 'notFound', 'conflict', 'preconditionFailed'].includes(error.kind);
 }
 
 export type EntityService = ReturnType<typeof createEntityService>;

@@ -74,6 +74,9 @@ export const students = defineEntity({
     },
     searchFields: ['student_id', 'first_name', 'last_name', 'email'],
   },
+  // Reads are cached for a minute; every write moves the namespace, so this only bounds
+  // how long an entry survives when nothing changes.
+  cache: { ttlSeconds: 60 },
 });
 
 export type Student = z.infer<typeof students.responseSchema>;

@@ -1,0 +1,51 @@
+/** Which entity a cached read belongs to and how long its entries live. */
+export interface CacheScope {
+  /** Entity name; the key namespace (`students`). */
+  entity: string;
+  ttlSeconds: number;
+}
+
+/** A list query in canonical form: everything that decides the page (hashed into the key). */
+export type CanonicalQuery = Readonly<Record<string, unknown>>;
+
+/**
+ * Port the entity service reads through. Cache-aside: a value cached under the entity's
+ * current namespace version, else `load()` (whose result is then stored). No method fails
+ * because of the cache — an unreachable cache means `load()` answers. Values that come
+ * from the cache are frozen: treat every result as read-only.
+ */
+export interface EntityCache {
+  item<T>(scope: CacheScope, id: string, load: () => Promise<T>): Promise<T>;
+  list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>): Promise<T>;
+  /** After a write: every cached read of `entity` (and the item `id`) stops being served. */
+  invalidate(entity: string, id?: string): Promise<void>;
+}
+
+/** One cache level's counters, in the original system's shape. */
+export interface CacheLevelStats {
+  hits: number;
+  misses: number;
+  /** Entries held now (L1: summed over live containers; L2: keys under the prefix). */
+  size: number;
+  evictions: number;
+  /** hits / (hits + misses) × 100, 2 dp; 0 before any read. */
+  hit_rate_percent: number;
+}
+
+/** Statistics aggregated over every container that shares the cache. */
+export interface CacheStats {
+  l1: CacheLevelStats;
+  l2: CacheLevelStats;
+}
+
+/**
+ * Operations for admin endpoints. Unlike reads they do fail when the cache is unreachable
+ * (DependencyUnavailableError → 503), since a silent "0 removed" would be a lie.
+ */
+export interface CacheAdmin {
+  stats(): Promise<CacheStats>;
+  /** Removes every cached entry under the prefix; resolves the number removed. */
+  clear(): Promise<number>;
+  /** Removes entries matching a glob under the prefix (`students:*`); resolves the number removed. */
+  invalidatePattern(pattern: string): Promise<number>;
+}

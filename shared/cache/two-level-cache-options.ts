@@ -1,0 +1,31 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export interface TwoLevelCacheOptions {
+  /** Starts every key the cache reads or writes (`records:`). */
+  prefix: string;
+  /** L1 bound in entries; 0 turns L1 off (every read goes to L2). @default 1000 */
+  l1MaxEntries?: number;
+  /** How long L2 is skipped after a failure. @default 15_000 */
+  breakerOpenMs?: number;
+  /**
+   * After a write, reads of that entity are served but not stored for this long: DynamoDB
+   * GetItem and GSI queries are eventually consistent, and a lagging answer cached now would
+   * outlive the write by a whole TTL. 0 turns it off (DynamoDB Local does not lag). @default 1_000
+   */
+  settleMs?: number;
+  /** Statistics ride along with the next command once this many events accumulated… @default 100 */
+  statsFlushEvents?: number;
+  /** …or once this long passed since the last flush. @default 1_000 */
+  statsFlushIntervalMs?: number;
+  /** Names this container's L1 size report. @default a random id */
+  containerId?: string;
+  logger?: Pick<Logger, 'warn'>;
+  metrics?: MetricSink;
+  now?: () => number;
+}
+
+/** Where the CacheUnavailable metric goes: Powertools metrics, or a spy in tests. */
+export interface MetricSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { students } from '../students/students.entity.js';
+import { defineEntity } from './define-entity.js';
+
+describe('defineEntity cache settings', () => {
+  const base = { ...students, cache: undefined };
+
+  it('keeps the declared TTL; students are cached for a minute', () => {
+    expect(students.cache).toEqual({ ttlSeconds: 60 });
+    expect(defineEntity(base).cache).toBeUndefined();
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses a TTL of %s seconds', (ttlSeconds) => {
+    expect(() => defineEntity({ ...base, cache: { ttlSeconds } })).toThrow(/ttlSeconds/);
+  });
+
+  it('refuses a name that would break cache keys', () => {
+    expect(() => defineEntity({ ...base, name: 'stu:dents' })).toThrow(/entity names/);
+  });
+});
