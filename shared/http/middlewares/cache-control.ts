@@ -6,8 +6,8 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 
 /**
  * Applies the route's declared Cache-Control to answers that have none (error bodies carry
- * their own `no-store`) and the Vary fields every answer depends on: Authorization (roles
- * decide what a caller sees) and Origin (CORS).
+ * their own `no-store`) and the Vary fields every answer depends on: Authorization and
+ * X-API-Key (roles decide what a caller sees) and Origin (CORS).
  */
 export function cacheControl(policy: string): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function cacheControlAfter(request: Req) {
@@ -15,7 +15,7 @@ export function cacheControl(policy: string): MiddlewareObj<HttpEvent, HttpRespo
     if (!response) return;
     let headers: Record<string, string | number | boolean> = { ...response.headers };
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'cache-control')) headers['cache-control'] = policy;
-    headers = addVary(addVary(headers, 'Authorization'), 'Origin');
+    headers = addVary(addVary(addVary(headers, 'Authorization'), 'X-API-Key'), 'Origin');
     response.headers = headers;
   }
   return { after: cacheControlAfter, onError: cacheControlAfter };
