@@ -37,6 +37,9 @@ export async function bearer(role: Role | null, options?: Omit<MintOptions, 'rol
   return { authorization: `Bearer ${await token}` };
 }
 
+/** A key pair that is not the identity provider's (generated once: RSA generation is slow). */
+let otherKey: ReturnType<typeof generateKeyPair> | undefined;
+
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
@@ -46,7 +49,8 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 export const forgedTokens = {
   /** Right kid and claims, signed by some other key. */
   async badSignature(): Promise<string> {
-    const { privateKey } = await generateKeyPair(LOCAL_ALG);
+    otherKey ??= generateKeyPair(LOCAL_ALG);
+    const { privateKey } = await otherKey;
     const kid = (await localIdentity()).publicJwk.kid!;
     return new SignJWT(validClaims()).setProtectedHeader({ alg: LOCAL_ALG, kid }).sign(privateKey);
   },
