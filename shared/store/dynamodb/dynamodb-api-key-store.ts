@@ -15,12 +15,14 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
 
   async put(record: ApiKeyRecord): Promise<void> {
     const { key_id, ...rest } = record;
-    await this.client
-      .send(
-        new PutCommand({ TableName: this.tableName, Item: { [PK]: key_id, ...rest }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }),
-        budgetedCallOptions(),
-      )
-      .catch(translateDynamoError);
+    const put = new PutCommand({
+      TableName: this.tableName,
+      Item: { [PK]: key_id, ...rest },
+      // Ids are random; never let a collision overwrite another key's hash.
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+    });
+    await this.client.send(put, budgetedCallOptions()).catch(translateDynamoError);
   }
 
   async get(keyId: string): Promise<ApiKeyRecord | undefined> {
