@@ -1,5 +1,8 @@
+import { adminFunctions } from './admin/admin-functions.js';
+import { apiKeysTable } from './api-keys/api-keys.table.js';
 import type { Entity } from './entity/define-entity.js';
-import { entityFunctions, type FunctionDeclaration, NO_STORE } from './entity/entity-functions.js';
+import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
+import { type TableDesign, tableDesign } from './entity/table-design.js';
 import { students } from './students/students.entity.js';
 
 /**
@@ -53,7 +56,26 @@ const systemFunctions: FunctionDeclaration[] = [
 ];
 
 /** Every Lambda function with its routes and grants. */
-export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...systemFunctions];
+export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...adminFunctions, ...systemFunctions];
+
+/**
+ * The HTTP API's Lambda authorizer: runs before every route whose permission is not public,
+ * identifies the caller (JWT or API key) and leaves enforcement to the function.
+ */
+export const authorizer: LambdaDeclaration = {
+  id: 'auth-authorizer',
+  entry: 'functions/auth/authorizer.ts',
+  description: 'Identifies callers by JWT or API key for the HTTP API',
+  tables: [{ table: apiKeysTable.id, actions: ['GetItem'] }],
+  revocationList: true,
+  identityProvider: true,
+};
+
+/** Every bundle: the route functions and the authorizer. */
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer];
+
+/** Every table: one per entity, plus the API keys. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

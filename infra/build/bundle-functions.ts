@@ -2,8 +2,8 @@ import { type BuildOptions, buildSync } from 'esbuild';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
-import { functions } from '../../shared/registry.js';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import { lambdas } from '../../shared/registry.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE_DIR = path.join(ROOT, '.build', 'functions');
@@ -35,12 +35,12 @@ export const bundleOptions: BuildOptions = {
 };
 
 /** Folder holding `index.mjs` (+ map) of one function. */
-export function bundleDir(fn: Pick<FunctionDeclaration, 'id'>): string {
+export function bundleDir(fn: Pick<LambdaDeclaration, 'id'>): string {
   return path.join(BUNDLE_DIR, fn.id);
 }
 
-/** Bundles every registered function (or the given ones) synchronously; ~1 s for all. */
-export function bundleFunctions(selected: readonly FunctionDeclaration[] = functions): string[] {
+/** Bundles every registered Lambda (or the given ones) synchronously; ~1 s for all. */
+export function bundleFunctions(selected: readonly LambdaDeclaration[] = lambdas): string[] {
   return selected.map((fn) => {
     const entry = path.join(ROOT, fn.entry);
     if (!existsSync(entry)) throw new Error(`${fn.id}: entry ${fn.entry} does not exist`);

@@ -6,6 +6,7 @@ import {
   HttpRoute,
   HttpRouteKey,
   HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -22,6 +23,12 @@ export interface RoutedFunction {
 
 export interface HttpApiProps {
   readonly functions: readonly RoutedFunction[];
+  /**
+   * Runs before every route whose declared permission is not public (the function then
+   * enforces the role). Required as soon as such a route exists: synthesis fails otherwise.
+   * @default - none; only valid when every route is public
+   */
+  readonly authorizer?: IHttpRouteAuthorizer;
   /**
    * @default - generated from the construct path
    */
@@ -72,8 +79,9 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 
 /**
  * The HTTP API: every declared (method, path) routed to its function with payload format 2.0
- * and one throttled, access-logged `$default` stage. CORS preflight is answered by the
- * functions' middleware, so the API configures none.
+ * and one throttled, access-logged `$default` stage. Routes that are not public run the
+ * Lambda authorizer; public ones (and `$default`, which also receives CORS preflights) run
+ * none. CORS preflight is answered by the functions' middleware, so the API configures none.
  */
 export class HttpApi extends Construct {
   public readonly api: HttpApiL2;
@@ -106,11 +114,19 @@ export class HttpApi extends Construct {
     }
     for (const { declaration, function: handler } of props.functions) {
       const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler);
+      const isPublic = declaration.permission === 'public';
+      if (!isPublic && !props.authorizer) {
+        throw new Error(`${declaration.id}: permission '${declaration.permission}' needs an authorizer, and the API has none`);
+      }
+      if (!isPublic && declaration.defaultRoute) {
+        throw new Error(`${declaration.id}: $default must stay public, it answers CORS preflights`);
+      }
       // HEAD is answered for every GET route by the same function (it drops the body).
       for (const route of servedRoutes(declaration)) {
         const methods = [HttpMethod[route.method]];
-        for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration })) {
-          acknowledgeMissingAuthorizer(httpRoute, declaration.permission);
+        const authorizer = isPublic ? undefined : props.authorizer;
+        for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration, authorizer })) {
+          if (isPublic) acknowledgePublicRoute(httpRoute);
         }
       }
       if (declaration.defaultRoute) {
@@ -121,7 +137,7 @@ export class HttpApi extends Construct {
           routeKey: HttpRouteKey.DEFAULT,
           integration,
         });
-        acknowledgeMissingAuthorizer(fallback, declaration.permission);
+        acknowledgePublicRoute(fallback);
       }
     }
   }
@@ -132,12 +148,13 @@ export class HttpApi extends Construct {
   }
 }
 
-/** Auth is a later issue; each route says why it has no authorizer yet, by its permission. */
-function acknowledgeMissingAuthorizer(route: Construct, permission: FunctionDeclaration['permission']): void {
-  const reason =
-    permission === 'public'
-      ? 'Public by declaration (permission "public" in the registry): the route is meant to be called anonymously.'
-      : `Declared permission "${permission}" is enforced by the authorizer that arrives with the auth issue; ` +
-        'it is not built yet, so this route is knowingly unauthenticated until then.';
-  Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+/** Public routes run no authorizer by declaration; each says so to cdk-nag on its own. */
+function acknowledgePublicRoute(route: Construct): void {
+  Validations.of(route).acknowledge({
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'Public by declaration (permission "public" in the registry): health, the API description and the ' +
+      '$default fallback (404/405 and CORS preflight) are meant to be called anonymously. Every other route ' +
+      'runs the Lambda authorizer.',
+  });
 }

@@ -8,7 +8,8 @@ import { tableDesign } from '../../shared/entity/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { CursorSecret } from './cursor-secret.js';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';
-import { EntityTables } from './tables.js';
+import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
+import { Tables } from './tables.js';
 
 const code = Code.fromInline('export const handler = async () => ({ statusCode: 204 });');
 
@@ -27,11 +28,12 @@ function declaration(overrides: Partial<FunctionDeclaration> = {}): FunctionDecl
 
 function synth(decl: FunctionDeclaration, props: Partial<ServiceFunctionProps> = {}) {
   const stack = new Stack(new App(), 'Test');
-  const tables = new EntityTables(stack, 'Tables', { entities: [students] });
+  const tables = new Tables(stack, 'Tables', { designs: [tableDesign(students), apiKeysTable] });
   const secret = new CursorSecret(stack, 'Cursor').secret;
   const fn = new ServiceFunction(stack, decl.id, { declaration: decl, tables, cursorSecret: secret, code, ...props });
   const tableArn = stack.resolve(tables.tables.students?.tableArn);
-  return { stack, fn, tableArn, secretArn: stack.resolve(secret.secretArn), template: Template.fromStack(stack) };
+  const apiKeysArn = stack.resolve(tables.tables[apiKeysTable.id]?.tableArn);
+  return { stack, fn, tableArn, apiKeysArn, secretArn: stack.resolve(secret.secretArn), template: Template.fromStack(stack) };
 }
 
 /** Every (action, resource) pair the role's policies allow, sorted: order and statement grouping don't matter. */
@@ -150,6 +152,35 @@ describe('ServiceFunction', () => {
   it('grants no table access to a function that declares none', () => {
     const { stack, fn, template } = synth(declaration({ id: 'system-docs', tables: [] }));
     expect(grantsOf(template, stack, fn)).toEqual(baseGrants(stack, fn).sort());
+  });
+
+  it('grants Scan on the table only (no indexes to scan) when Scan is declared', () => {
+    const decl = declaration({ id: 'admin-api-keys-list', tables: [{ table: apiKeysTable.id, actions: ['Scan'] }] });
+    const { stack, fn, apiKeysArn, template } = synth(decl);
+    expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), grant('dynamodb:Scan', apiKeysArn)].sort());
+  });
+
+  it('passes the identity provider settings to a function that verifies tokens', () => {
+    const decl = declaration({ id: 'auth-authorizer', tables: [], identityProvider: true });
+    const identityProvider = { jwksUrl: 'https://idp/.well-known/jwks.json', issuer: 'https://idp', audience: 'client-1' };
+    const { template } = synth(decl, { identityProvider });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ AUTH_JWKS_URL: identityProvider.jwksUrl, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'client-1' }),
+      },
+    });
+    expect(() => synth(decl)).toThrow(/declares identityProvider but none was given/);
+  });
+
+  it('passes the revocation list settings, and REDIS_URL only when one is configured', () => {
+    const decl = declaration({ id: 'admin-tokens-revoke', tables: [], revocationList: true });
+    synth(decl, { revocationList: { keyPrefix: 'p:' } }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AUTH_REDIS_PREFIX: 'p:', REDIS_URL: Match.absent() }) },
+    });
+    synth(decl, { revocationList: { keyPrefix: 'p:', redisUrl: 'rediss://cache:6379' } }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379' }) },
+    });
+    expect(() => synth(decl)).toThrow(/declares revocationList but none was given/);
   });
 
   it('refuses a declaration that names an unknown table', () => {

@@ -5,23 +5,39 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { TableDesign } from '../../shared/entity/table-design.js';
 import { bundleDir } from '../build/bundle-functions.js';
+import type { IdentityProviderConfig } from './identity-provider.js';
 
-/** Tables and their designs by table id; `EntityTables` provides both. */
+/** Where revocations live: the Redis the functions reach and a key prefix of this deployment. */
+export interface RevocationListConfig {
+  /**
+   * `REDIS_URL`, e.g. `rediss://…:6379` of an ElastiCache endpoint the function can reach.
+   * @default - unset: the functions fall back to redis://127.0.0.1:6379 and fail open (see README)
+   */
+  readonly redisUrl?: string;
+  /** `AUTH_REDIS_PREFIX` */
+  readonly keyPrefix: string;
+}
+
+/** Tables and their designs by table id; `Tables` provides both. */
 export interface TableCatalog {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly designs: Readonly<Record<string, TableDesign>>;
 }
 
-export interface ServiceFunctionProps {
+export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDeclaration> {
   /** The registry entry: id, entry, routes and the grants it may have. */
-  readonly declaration: FunctionDeclaration;
+  readonly declaration: D;
   /** Where the tables named in `declaration.tables` are looked up. */
   readonly tables: TableCatalog;
   /** Required when `declaration.cursorSecret` is set. */
   readonly cursorSecret?: ISecret;
+  /** Required when `declaration.identityProvider` is set. */
+  readonly identityProvider?: IdentityProviderConfig;
+  /** Required when `declaration.revocationList` is set. */
+  readonly revocationList?: RevocationListConfig;
   /**
    * @default 512 (MB): also buys CPU, which dominates cold starts of a bundled handler
    */
@@ -55,13 +71,13 @@ const METRICS_NAMESPACE = 'RecordsPlatform';
  * One Lambda per registry entry, with the platform's runtime defaults and exactly the
  * DynamoDB actions its declaration lists: no `grantReadData`, whose action set is broader.
  */
-export class ServiceFunction extends Construct {
-  public readonly declaration: FunctionDeclaration;
+export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> extends Construct {
+  public readonly declaration: D;
   public readonly function: LambdaFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps<D>) {
     super(scope, id);
     const { declaration } = props;
     this.declaration = declaration;
@@ -120,6 +136,19 @@ export class ServiceFunction extends Construct {
       if (!props.cursorSecret) throw new Error(`${declaration.id}: declares cursorSecret but none was given`);
       this.function.addEnvironment('CURSOR_SECRET_ARN', props.cursorSecret.secretArn);
       props.cursorSecret.grantRead(this.role);
+    }
+
+    if (declaration.identityProvider) {
+      if (!props.identityProvider) throw new Error(`${declaration.id}: declares identityProvider but none was given`);
+      this.function.addEnvironment('AUTH_JWKS_URL', props.identityProvider.jwksUrl);
+      this.function.addEnvironment('AUTH_ISSUER', props.identityProvider.issuer);
+      this.function.addEnvironment('AUTH_AUDIENCE', props.identityProvider.audience);
+    }
+
+    if (declaration.revocationList) {
+      if (!props.revocationList) throw new Error(`${declaration.id}: declares revocationList but none was given`);
+      this.function.addEnvironment('AUTH_REDIS_PREFIX', props.revocationList.keyPrefix);
+      if (props.revocationList.redisUrl) this.function.addEnvironment('REDIS_URL', props.revocationList.redisUrl);
     }
 
     Validations.of(this.role).acknowledge({

@@ -3,16 +3,26 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { tableDesign } from '../../shared/entity/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
-import { EntityTables, type EntityTablesProps } from './tables.js';
+import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
+import { Tables, type TablesProps } from './tables.js';
 
-function synth(props: Partial<EntityTablesProps> = {}) {
+function synth(props: Partial<TablesProps> = {}) {
   const stack = new Stack(new App(), 'Test');
-  const tables = new EntityTables(stack, 'Tables', { entities: [students], ...props });
+  const tables = new Tables(stack, 'Tables', { designs: [tableDesign(students)], ...props });
   return { stack, tables, template: Template.fromStack(stack) };
 }
 
-describe('EntityTables', () => {
-  it('creates one on-demand, PITR-enabled, KMS-encrypted table per entity', () => {
+describe('Tables', () => {
+  it('creates a design without indexes (api-keys) as a plain key-value table', () => {
+    const { template } = synth({ designs: [apiKeysTable] });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: Match.absent(),
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+  });
+
+  it('creates one on-demand, PITR-enabled, KMS-encrypted table per design', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {

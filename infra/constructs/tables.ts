@@ -8,12 +8,11 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import type { Entity } from '../../shared/entity/define-entity.js';
-import { type TableDesign, tableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/entity/table-design.js';
 
-export interface EntityTablesProps {
-  /** Entities whose tables to create; the table id is the entity name. */
-  readonly entities: readonly Entity[];
+export interface TablesProps {
+  /** The tables to create (`tableDesign(entity)` per entity, the api-keys design …), by table id. */
+  readonly designs: readonly TableDesign[];
   /**
    * What happens to the tables (and their data) when they leave the stack.
    * @default RemovalPolicy.RETAIN
@@ -27,23 +26,23 @@ export interface EntityTablesProps {
 }
 
 /**
- * One on-demand table per entity, shaped by `tableDesign` so that the GSIs the store queries
- * and the GSIs that exist can never differ. PITR and AWS-managed KMS encryption are always on.
+ * One on-demand table per design (each entity's, the api-keys one), shaped by the design so
+ * that the GSIs the store queries and the GSIs that exist can never differ. PITR and
+ * AWS-managed KMS encryption are always on.
  */
-export class EntityTables extends Construct {
-  /** Tables by table id (`students`). */
+export class Tables extends Construct {
+  /** Tables by table id (`students`, `api-keys`). */
   public readonly tables: Readonly<Record<string, ITableV2>>;
   /** The design each table was built from, by table id: env var and index names for grants. */
   public readonly designs: Readonly<Record<string, TableDesign>>;
 
-  constructor(scope: Construct, id: string, props: EntityTablesProps) {
+  constructor(scope: Construct, id: string, props: TablesProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
     const tables: Record<string, ITableV2> = {};
     const designs: Record<string, TableDesign> = {};
-    for (const entity of props.entities) {
-      const design = tableDesign(entity);
+    for (const design of props.designs) {
       tables[design.id] = new TableV2(this, design.id, {
         partitionKey: { name: design.partitionKey, type: AttributeType.STRING },
         billing: Billing.onDemand(),

@@ -5,21 +5,19 @@ import {
   ListTablesCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import type { Entity } from '../../shared/entity/define-entity.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/entity/table-design.js';
 
-/** Local table name of an entity: `<prefix><entity>`; prefixes isolate test suites. */
-export const localTableName = (entity: Entity, prefix = '') => `${prefix}${entity.name}`;
+/** Local table name of a design: `<prefix><table id>`; prefixes isolate test suites. */
+export const localTableName = (design: TableDesign, prefix = '') => `${prefix}${design.id}`;
 
 /**
- * Creates every entity table from the same design CDK deploys (keys, GSIs); existing tables
- * are kept, so data survives restarts. Returns the env vars that name them.
+ * Creates every table from the same designs CDK deploys (keys, GSIs); existing tables are
+ * kept, so data survives restarts. Returns the env vars that name them.
  */
-export async function createTables(client: DynamoDBClient, entities: readonly Entity[], prefix = ''): Promise<Record<string, string>> {
+export async function createTables(client: DynamoDBClient, designs: readonly TableDesign[], prefix = ''): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
-  for (const entity of entities) {
-    const design = tableDesign(entity);
-    const name = localTableName(entity, prefix);
+  for (const design of designs) {
+    const name = localTableName(design, prefix);
     env[design.envVar] = name;
     const attributes = new Set([design.partitionKey, ...design.indexes.flatMap((index) => [index.partitionKey, index.sortKey])]);
     try {
@@ -29,7 +27,7 @@ export async function createTables(client: DynamoDBClient, entities: readonly En
           BillingMode: 'PAY_PER_REQUEST',
           KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
           AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
-          GlobalSecondaryIndexes: design.indexes.map((index) => ({
+          GlobalSecondaryIndexes: design.indexes.length === 0 ? undefined : design.indexes.map((index) => ({
             IndexName: index.name,
             KeySchema: [
               { AttributeName: index.partitionKey, KeyType: 'HASH' },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { bundleDir } from '../build/bundle-functions.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -20,7 +20,7 @@ export class LambdaInvoker {
 
   constructor(private readonly timeoutMs = 10_000) {}
 
-  async invoke(fn: FunctionDeclaration, event: unknown): Promise<unknown> {
+  async invoke(fn: LambdaDeclaration, event: unknown): Promise<unknown> {
     const handler = await this.load(fn);
     const deadline = Date.now() + this.timeoutMs;
     const context = lambdaContext(fn, deadline);
@@ -35,7 +35,7 @@ export class LambdaInvoker {
     }
   }
 
-  private load(fn: FunctionDeclaration): Promise<Handler> {
+  private load(fn: LambdaDeclaration): Promise<Handler> {
     let loaded = this.handlers.get(fn.id);
     if (!loaded) {
       // Loads run one at a time so each module initialises with its own function's env
@@ -48,7 +48,7 @@ export class LambdaInvoker {
   }
 }
 
-async function importWithEnv(fn: FunctionDeclaration): Promise<Handler> {
+async function importWithEnv(fn: LambdaDeclaration): Promise<Handler> {
   const previous = process.env.POWERTOOLS_SERVICE_NAME;
   process.env.POWERTOOLS_SERVICE_NAME = fn.id;
   try {
@@ -63,7 +63,7 @@ async function importWithEnv(fn: FunctionDeclaration): Promise<Handler> {
 }
 
 /** A Lambda context for `fn` whose remaining time counts down to `deadline` (epoch ms). */
-export function lambdaContext(fn: Pick<FunctionDeclaration, 'id'>, deadline: number, logStreamName = 'local'): Context {
+export function lambdaContext(fn: Pick<LambdaDeclaration, 'id'>, deadline: number, logStreamName = 'local'): Context {
   const fail = () => {
     throw new Error('callback-style completion is not supported');
   };

@@ -1,18 +1,34 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { JSONWebKeySet } from 'jose';
+import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { createRouteTable } from '../../shared/http/route-table.js';
+import { authorizer as registryAuthorizer } from '../../shared/registry.js';
 import { rawPathOf, rawQueryOf, toApiGatewayEvent } from './api-gateway-event.js';
+import { isSimpleAuthorizerResult, toAuthorizerEvent } from './authorizer-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** Where the local identity provider publishes its keys (Cognito: `<issuer>/.well-known/jwks.json`). */
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface LocalGatewayOptions {
   functions: readonly FunctionDeclaration[];
   port?: number;
   host?: string;
   invoker?: LambdaInvoker;
+  /**
+   * The Lambda authorizer run before every non-public route, as API Gateway does.
+   * @default the registry's authorizer
+   */
+  authorizer?: LambdaDeclaration;
+  /**
+   * Public keys of the local identity provider, served at `/.well-known/jwks.json`. That path
+   * belongs to the identity provider (Cognito in AWS), not to the API.
+   */
+  jwks?: JSONWebKeySet;
   /** One line per request; silent when omitted. */
   log?: (line: string) => void;
 }
@@ -33,20 +49,54 @@ interface LambdaResult {
 }
 
 /**
- * A local stand-in for API Gateway: turns HTTP requests into payload-2.0 events, invokes the
- * bundled handler of the matching route (or the `$default` fallback) and maps the result back
- * the way API Gateway does.
+ * A local stand-in for API Gateway: turns HTTP requests into payload-2.0 events, runs the
+ * Lambda authorizer for non-public routes (its context lands in
+ * `requestContext.authorizer.lambda`), invokes the bundled handler of the matching route (or
+ * the `$default` fallback) and maps the result back the way API Gateway does.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const routes = createRouteTable(options.functions);
   const fallback = options.functions.find((fn) => fn.defaultRoute);
   const invoker = options.invoker ?? new LambdaInvoker();
+  const authorizer = options.authorizer ?? registryAuthorizer;
+
+  /**
+   * API Gateway's part of authorization: invoke the authorizer and attach its context, or
+   * answer as API Gateway would (403 for isAuthorized false, 500 for a failed authorizer).
+   * Preflight never runs it: in AWS, OPTIONS has no route of its own and reaches the public
+   * `$default`.
+   */
+  async function authorizeRequest(fn: FunctionDeclaration, event: APIGatewayProxyEventV2, res: ServerResponse): Promise<boolean> {
+    if (fn.permission === 'public' || event.routeKey === '$default' || event.requestContext.http.method === 'OPTIONS') return true;
+    let result: unknown;
+    try {
+      result = await invoker.invoke(authorizer, toAuthorizerEvent(event));
+    } catch (error) {
+      console.error(`[gateway] authorizer ${authorizer.id} failed:`, error);
+      send(res, 500, { message: 'Internal Server Error' });
+      return false;
+    }
+    if (!isSimpleAuthorizerResult(result)) {
+      console.error(`[gateway] authorizer ${authorizer.id} returned an invalid simple response`);
+      send(res, 500, { message: 'Internal Server Error' });
+      return false;
+    }
+    if (!result.isAuthorized) {
+      send(res, 403, { message: 'Forbidden' });
+      return false;
+    }
+    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: result.context ?? {} };
+    return true;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
     // No URL parsing: a hostile Host header or a `//` path must not break the gateway.
     const rawPath = rawPathOf(req);
     const rawQuery = rawQueryOf(req);
+    if (options.jwks && rawPath === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      return send(res, 200, options.jwks);
+    }
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
     const resolution = routes.resolve(req.method ?? 'GET', rawPath);
@@ -56,6 +106,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         : fallback && { fn: fallback, routeKey: '$default', pathParameters: {} };
     if (!target) return send(res, 404, { message: 'Not Found' });
     const event = toApiGatewayEvent({ req, rawQuery, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
+    if (!(await authorizeRequest(target.fn, event, res))) {
+      options.log?.(`${req.method} ${rawPath} → ${res.statusCode} ${authorizer.id}`);
+      return;
+    }
     try {
       const result = await invoker.invoke(target.fn, event);
       writeResult(res, result, event.requestContext.requestId, req.method === 'HEAD');

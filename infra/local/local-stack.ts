@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { functions, entities } from '../../shared/registry.js';
+import { functions, tableDesigns } from '../../shared/registry.js';
 import { bundleFunctions, ROOT } from '../build/bundle-functions.js';
 import { createTables } from './create-tables.js';
 import { chooseLocalCache, type LocalCache } from './local-cache.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
-import { type LocalGateway, startLocalGateway } from './local-gateway.js';
+import { JWKS_PATH, type LocalGateway, startLocalGateway } from './local-gateway.js';
+import { type LocalIdentity, loadLocalIdentity, localAuthEnv } from './local-identity.js';
 
 export interface LocalStackOptions {
   /** Persist DynamoDB data here; in-memory when omitted (tests). */
@@ -26,6 +27,8 @@ export interface LocalStack {
   gateway: LocalGateway;
   /** Redis, or the in-memory stand-in when none answered at startup. */
   cache: LocalCache;
+  /** The local identity provider's key: `mintLocalToken(stack.identity, …)`. */
+  identity: LocalIdentity;
   /** The environment the functions see (also applied to process.env). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -35,8 +38,9 @@ export const LOCAL_DIR = path.join(ROOT, '.local');
 
 /**
  * Composes the local picture: DynamoDB Local, tables from the registry, the cache (Redis if
- * one answers, else in memory), the same esbuild bundles CDK deploys, and the API Gateway
- * stand-in in front of them.
+ * one answers, else in memory), the same esbuild bundles CDK deploys, the local identity
+ * provider (a signing key under `.local/auth/`, its JWKS served by the gateway), Redis for
+ * revocations, and the API Gateway stand-in in front of them.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
@@ -47,10 +51,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   try {
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const tableEnv = await createTables(client, entities);
+    const tableEnv = await createTables(client, tableDesigns);
     client.destroy();
     const cache = await chooseLocalCache(options.dataDir);
     (options.log ?? console.log)(cache.description);
+    const identity = await loadLocalIdentity();
     const env: Record<string, string> = {
       ...LOCAL_AWS_ENV,
       ...tableEnv,
@@ -63,15 +68,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AUTH_REDIS_PREFIX: process.env.AUTH_REDIS_PREFIX ?? 'records-platform:local:auth:',
     };
     Object.assign(process.env, env);
     if (options.bundle !== false) bundleFunctions();
-    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log });
+    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks });
+    // The authorizer bundle loads on the first protected request, after the port is known.
+    Object.assign(env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
+    Object.assign(process.env, env);
     return {
       url: gateway.url,
       dynamodb,
       gateway,
       cache,
+      identity,
       env,
       stop: async () => {
         await gateway.close();

@@ -19,14 +19,14 @@ export function demoStudents(count = 50) {
   });
 }
 
-/** Creates the demo students through the API (existing ids are left as they are). */
-export async function seed(baseUrl: string, count = 50): Promise<{ created: number; existing: number }> {
+/** Creates the demo students through the API as `token`'s caller (a staff or admin JWT); existing ids are left as they are. */
+export async function seed(baseUrl: string, token: string, count = 50): Promise<{ created: number; existing: number }> {
   let created = 0;
   let existing = 0;
   for (const student of demoStudents(count)) {
     const response = await fetch(`${baseUrl}/api/v1/students`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(student),
     });
     if (response.status === 201) created++;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions } from '../../shared/registry.js';
+import { mintLocalToken } from './local-identity.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
 
@@ -37,8 +38,10 @@ async function shutdown(signal: string) {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+const adminToken = await mintLocalToken(stack.identity, { role: 'admin', sub: 'local-admin', ttlSeconds: 12 * 3600 });
+
 if (values.seed) {
-  const result = await seed(stack.url);
+  const result = await seed(stack.url, adminToken);
   console.log(`seeded demo students: ${result.created} created, ${result.existing} already there`);
 }
 
@@ -50,5 +53,8 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
   .join('\n')}
-  Try: curl -s ${stack.url}/api/v1/students | head -c 400
+  Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in Redis ${stack.env.REDIS_URL}
+  Admin token (12 h; other roles: npm run token -- --role viewer|staff|admin):
+    export TOKEN=${adminToken}
+  Try: curl -s -H "Authorization: Bearer $TOKEN" ${stack.url}/api/v1/students | head -c 400
 Ctrl-C stops everything.`);

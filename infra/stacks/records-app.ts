@@ -15,8 +15,9 @@ const REMOVAL_POLICIES: Record<string, RemovalPolicy> = {
 export function createRecordsApp(props: AppProps = {}): { app: App; stack: RecordsStack } {
   const app = new App(props);
   const stack = new RecordsStack(app, 'RecordsPlatform', {
-    description: 'Records platform: HTTP API, Lambda functions and DynamoDB tables',
+    description: 'Records platform: HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions and DynamoDB tables',
     removalPolicy: removalPolicyFrom(app.node.tryGetContext('removalPolicy')),
+    redisUrl: app.node.tryGetContext('redisUrl'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

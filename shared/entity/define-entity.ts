@@ -1,7 +1,10 @@
 import * as z from 'zod/mini';
 import './zod-locale.js';
 
-/** Who may call an operation; enforced by the authorizer (see the auth issue). */
+/**
+ * Who may call an operation: anyone, or a role (admin > staff > viewer). The Lambda authorizer
+ * identifies the caller; the function's `authorize` middleware enforces this.
+ */
 export type Permission = 'public' | 'viewer' | 'staff' | 'admin';
 
 export type EntityOperation = 'create' | 'get' | 'list' | 'update' | 'delete';

@@ -3,7 +3,7 @@ import type { Entity, EntityOperation, Permission } from './define-entity.js';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may perform on one table (and its indexes). */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction = 'GetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 export interface RouteDeclaration {
   method: HttpMethod;
@@ -11,23 +11,32 @@ export interface RouteDeclaration {
   path: string;
 }
 
-/** One Lambda: its entry file, its routes, who may call it and what it may touch. */
-export interface FunctionDeclaration {
+/** Any Lambda of the platform: its bundle, what it may touch and the configuration it needs. */
+export interface LambdaDeclaration {
   /** Stable id: bundle folder, construct id and log/service name (`students-get`). */
   id: string;
   /** Entry file relative to the repository root. */
   entry: string;
   description: string;
-  routes: RouteDeclaration[];
-  permission: Permission;
   /** Least-privilege grants, per table id. */
   tables: { table: string; actions: TableAction[] }[];
+  /** Needs the HMAC secret that signs list cursors. */
+  cursorSecret?: boolean;
+  /** Reads or writes the token revocation list (Redis: `REDIS_URL`, `AUTH_REDIS_PREFIX`). */
+  revocationList?: boolean;
+  /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
+  identityProvider?: boolean;
+}
+
+/** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */
+export interface FunctionDeclaration extends LambdaDeclaration {
+  routes: RouteDeclaration[];
+  /** Enforced by the `authorize` middleware from what the Lambda authorizer resolved. */
+  permission: Permission;
   /** The entity operation it implements, for functions derived from an entity. */
   operation?: { entity: string; name: EntityOperation };
   /** Serves API Gateway's `$default` route (whatever no other route matched). */
   defaultRoute?: boolean;
-  /** Needs the HMAC secret that signs list cursors. */
-  cursorSecret?: boolean;
   /**
    * Cache-Control of its successful responses. `no-store` for writes, admin, auth and
    * anything user-specific; `private, no-cache` for reads that revalidate by ETag;
@@ -36,7 +45,7 @@ export interface FunctionDeclaration {
   cacheControl: string;
 }
 
-/** Reads are user-specific (once authorisation lands): cache privately, revalidate by ETag. */
+/** Reads depend on the caller's role: cache privately, revalidate by ETag. */
 export const PRIVATE_REVALIDATE = 'private, no-cache';
 export const NO_STORE = 'no-store';
 

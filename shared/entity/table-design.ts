@@ -21,7 +21,7 @@ export interface TableDesign {
   partitionKey: string;
   indexes: IndexDesign[];
   /** Keys plus search text only: counting search matches reads ~1/6 of the bytes of a sort index. */
-  searchIndex: IndexDesign;
+  searchIndex?: IndexDesign;
 }
 
 /** Every item of a list index shares this partition value (one partition: see README limits). */

@@ -25,6 +25,8 @@ export abstract class AppError extends Error {
 
 export type AppErrorKind =
   | 'badRequest'
+  | 'unauthenticated'
+  | 'forbidden'
   | 'validation'
   | 'notFound'
   | 'conflict'
@@ -44,6 +46,35 @@ export class BadRequestError extends AppError {
 export class SuspiciousRequestError extends BadRequestError {
   constructor(reason: string) {
     super('request.suspicious', 'The request was refused as malformed or unsafe.', { reason });
+  }
+}
+
+/**
+ * The caller is not authenticated (no, bad, expired or revoked credentials). `challenge` is
+ * the `WWW-Authenticate` value (RFC 6750) that tells the client how to authenticate.
+ */
+export class UnauthenticatedError extends AppError {
+  readonly kind = 'unauthenticated';
+  constructor(
+    code: string,
+    message: string,
+    readonly challenge: string,
+    context: Record<string, unknown> = {},
+  ) {
+    super(code, message, context);
+  }
+}
+
+/** The caller is authenticated but may not do this; `challenge` as for UnauthenticatedError. */
+export class ForbiddenError extends AppError {
+  readonly kind = 'forbidden';
+  constructor(
+    code: string,
+    message: string,
+    readonly challenge?: string,
+    context: Record<string, unknown> = {},
+  ) {
+    super(code, message, context);
   }
 }
 

@@ -4,6 +4,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
+import type { Principal } from '../auth/principal.js';
 import type { FunctionDeclaration } from '../entity/entity-functions.js';
 import { RequestTimeoutError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
@@ -11,6 +12,7 @@ import { tracer } from '../powertools/tracer.js';
 import { currentBudget, withBudget } from '../runtime/request-budget.js';
 import { corsOptions } from './cors-options.js';
 import type { HttpContext, HttpEvent, HttpResponse, HttpResult } from './http-types.js';
+import { authorize } from './middlewares/authorize.js';
 import { cacheControl } from './middlewares/cache-control.js';
 import { compressResponse } from './middlewares/compress-response.js';
 import { conditionalGet } from './middlewares/conditional-get.js';
@@ -32,13 +34,15 @@ export interface HttpRequest<TPath, TQuery, TBody> {
   requestId: string;
   method: string;
   rawPath: string;
+  /** The authenticated caller; undefined on public routes only. */
+  principal: Principal | undefined;
 }
 
 type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
 
 export interface HttpHandlerSpec<S extends InputSchemas> {
-  /** The function's registry entry: its Cache-Control (and, later, its permission). */
-  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl'>;
+  /** The function's registry entry: its Cache-Control and the permission it enforces. */
+  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl' | 'permission'>;
   input?: S;
   /** Extra security-header options (e.g. a CSP that lets /docs render), merged over the API defaults. */
   securityHeaders?: SecurityHeaderOptions;
@@ -54,8 +58,9 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
  * Builds a Lambda handler with the platform's middleware chain, in one fixed order:
  * request id → logger → tracer → metrics → suspicious-request refusal → security headers →
  * cache control + Vary → CORS (answers preflight) → HEAD body removal → compression →
- * problem+json errors → conditional GET (ETag/304) → input validation → JSON response.
- * (middy runs `after` steps in reverse: JSON, 304, compression, HEAD, CORS, Vary, …) The handler gets a time budget:
+ * problem+json errors → authorization (401/403 before any validation, 304 or business code)
+ * → conditional GET (ETag/304) → input validation → JSON response. (middy runs `after`
+ * steps in reverse: JSON, 304, compression, HEAD, CORS, Vary, …) The handler gets a time budget:
  * whatever still runs at min(Lambda timeout, 29 s) − margin is abandoned with a 504, and
  * SDK calls see the budget's abort signal. Functions only supply schemas and `handle`.
  */
@@ -65,14 +70,15 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     const budget = currentBudget();
     if (budget) budget.signal = opts.signal;
     return spec.handle({
-        path: input.path as never,
-        query: input.query as never,
-        body: input.body as never,
-        headers: event.headers ?? {},
-        requestId: context.state?.requestId ?? context.awsRequestId,
-        method: event.requestContext.http.method,
-        rawPath: event.rawPath,
-      });
+      path: input.path as never,
+      query: input.query as never,
+      body: input.body as never,
+      headers: event.headers ?? {},
+      requestId: context.state?.requestId ?? context.awsRequestId,
+      method: event.requestContext.http.method,
+      rawPath: event.rawPath,
+      principal: context.principal,
+    });
   };
   const chain = middy<HttpEvent, HttpResponse, Error, HttpContext>({
     timeoutEarlyInMillis: BUDGET_MARGIN_MS,
@@ -91,6 +97,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(headWithoutBody())
     .use(compressResponse({ declaredCacheControl: spec.declaration.cacheControl }))
     .use(problemErrors())
+    .use(authorize(spec.declaration.permission))
     .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))
     .use(jsonResponse())

@@ -1,6 +1,12 @@
 import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { AuthorizerContext } from '../auth/authorizer-context.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -10,7 +16,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
  * mockClient patches the class prototype, so the client the container builds later is mocked.
  */
 const ddb = mockClient(DynamoDBDocumentClient);
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Event = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+type Handler = (event: Event, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
 
 beforeAll(async () => {
@@ -31,7 +38,7 @@ afterAll(() => {
   ddb.restore();
 });
 
-function getEvent(id: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+function getEvent(id: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext> {
   const path = `/api/v1/students/${id}`;
   return {
     version: '2.0',
@@ -57,6 +64,8 @@ function getEvent(id: string, headers: Record<string, string> = {}): APIGatewayP
       domainPrefix: 'a1b2c3d4e5',
       http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
       requestId: 'JKJaXmPLvHcESHA=',
+      // What the Lambda authorizer (simple response) leaves for the function to enforce.
+      authorizer: { lambda: { principal: JSON.stringify({ sub: 'user-1', role: 'viewer', method: 'jwt', jti: 'jti-1' }) } },
       routeKey: 'GET /api/v1/students/{student_id}',
       stage: '$default',
       time: '25/Nov/2026:19:08:31 +0000',

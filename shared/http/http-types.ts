@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Principal } from '../auth/principal.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -18,4 +19,5 @@ export interface RequestState {
   startedAt: bigint;
 }
 
-export type HttpContext = Context & { state?: RequestState };
+/** `principal` is set by the authorize middleware on routes that are not public. */
+export type HttpContext = Context & { state?: RequestState; principal?: Principal };

@@ -1,9 +1,19 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, type AppErrorKind, DependencyUnavailableError, MethodNotAllowedError, ValidationError } from '../errors/app-error.js';
+import {
+  AppError,
+  type AppErrorKind,
+  DependencyUnavailableError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors/app-error.js';
 
 /** The only place that turns error kinds into HTTP statuses. */
 const STATUS: Record<AppErrorKind, number> = {
   badRequest: 400,
+  unauthenticated: 401,
+  forbidden: 403,
   notFound: 404,
   methodNotAllowed: 405,
   conflict: 409,
@@ -18,6 +28,8 @@ const STATUS: Record<AppErrorKind, number> = {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -69,6 +81,9 @@ export function toProblem(error: unknown, ctx: ProblemContext): APIGatewayProxyS
   if (error instanceof ValidationError) body.errors = error.errors;
   if (error instanceof DependencyUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
+  if ((error instanceof UnauthenticatedError || error instanceof ForbiddenError) && error.challenge) {
+    headers['www-authenticate'] = error.challenge;
+  }
   return { statusCode: status, headers, body: JSON.stringify(body) };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
+import { adminFunctions } from '../admin/admin-functions.js';
 import { MAX_PAGE_SIZE } from '../entity/list-query.js';
 import { entities, functions } from '../registry.js';
 import { buildOpenApiDocument } from './openapi-document.js';
@@ -57,7 +58,8 @@ describe('buildOpenApiDocument', () => {
         const op = operation(route.path, route.method.toLowerCase() as PathItemMethod);
         expect(op['x-permission']).toBe(fn.permission);
         const owner = entities.find((entity) => fn.id.startsWith(`${entity.name}-`));
-        expect(op.tags).toEqual([owner?.name ?? 'system']);
+        const admin = adminFunctions.includes(fn);
+        expect(op.tags).toEqual([owner?.name ?? (admin ? 'admin' : 'system')]);
         expect(op.summary).toBe(fn.description);
       }
     }
@@ -114,19 +116,54 @@ describe('buildOpenApiDocument', () => {
   it('documents the error statuses each operation can produce', () => {
     const statuses = (path: string, method: PathItemMethod) =>
       Object.keys(operation(path, method).responses).filter((status) => Number(status) >= 400);
-    expect(statuses('/api/v1/students', 'post')).toEqual(['400', '409', '413', '415', '422', '500', '503']);
-    expect(statuses('/api/v1/students', 'get')).toEqual(['422', '500', '503']);
-    expect(statuses('/api/v1/students/{student_id}', 'get')).toEqual(['404', '422', '500', '503']);
-    expect(statuses('/api/v1/students/{student_id}', 'patch')).toEqual(['400', '404', '409', '412', '413', '415', '422', '500', '503']);
-    expect(statuses('/api/v1/students/{student_id}', 'delete')).toEqual(['404', '409', '412', '422', '500', '503']);
+    expect(statuses('/api/v1/students', 'post')).toEqual(['400', '401', '403', '409', '413', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/students', 'get')).toEqual(['401', '403', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'get')).toEqual(['401', '403', '404', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'patch')).toEqual(['400', '401', '403', '404', '409', '412', '413', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/students/{student_id}', 'delete')).toEqual(['401', '403', '404', '409', '412', '422', '500', '503']);
+    expect(statuses('/api/v1/admin/api-keys', 'post')).toEqual(['400', '401', '403', '415', '422', '500', '503']);
+    expect(statuses('/api/v1/admin/api-keys/{key_id}', 'delete')).toEqual(['401', '403', '404', '422', '500', '503']);
     expect(statuses('/openapi.json', 'get')).toEqual(['500']);
   });
 
-  it('accepts If-Match on update and delete only', () => {
+  it('accepts If-Match on entity updates and deletes only', () => {
     for (const { op, method } of allOperations) {
       const hasIfMatch = op.parameters.some((param) => param.in === 'header' && param.name === 'If-Match');
-      expect(hasIfMatch, op.operationId).toBe(['put', 'patch', 'delete'].includes(method));
+      const onEntity = entities.some((entity) => op.tags.includes(entity.name));
+      expect(hasIfMatch, op.operationId).toBe(onEntity && ['put', 'patch', 'delete'].includes(method));
     }
+  });
+
+  it('requires a bearer token or an API key on every operation that is not public, and nothing on public ones', () => {
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['bearerAuth', 'apiKey']);
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+    for (const fn of functions) {
+      for (const route of fn.routes) {
+        const op = operation(route.path, route.method.toLowerCase() as PathItemMethod);
+        if (fn.permission === 'public') {
+          expect(op.security, op.operationId).toEqual([]);
+          expect(op.responses).not.toHaveProperty('401');
+        } else {
+          expect(op.security, op.operationId).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
+          expect(op.responses['401']?.headers, op.operationId).toHaveProperty('WWW-Authenticate');
+          expect(Object.keys(op.responses['401']?.content?.['application/problem+json']?.examples ?? {}).sort()).toEqual([
+            'auth.credentialsInvalid',
+            'auth.credentialsMissing',
+            'auth.credentialsRevoked',
+            'auth.tokenExpired',
+          ]);
+          expect(op.responses['403']?.content?.['application/problem+json']?.examples).toHaveProperty('auth.insufficientRole');
+        }
+      }
+    }
+  });
+
+  it('documents the API key secret only in the create answer', () => {
+    const created = resolve(operation('/api/v1/admin/api-keys', 'post').responses['201']?.content?.['application/json']?.schema);
+    expect(created.required).toContain('api_key');
+    const listed = resolve(operation('/api/v1/admin/api-keys', 'get').responses['200']?.content?.['application/json']?.schema);
+    expect(JSON.stringify(listed)).not.toContain('api_key');
+    expect(resolve(listed.properties?.items?.items).properties).not.toHaveProperty('api_key');
   });
 
   it('answers problems as application/problem+json referencing Problem, with examples the schema accepts', () => {
@@ -182,7 +219,19 @@ describe('buildOpenApiDocument', () => {
       expect(ref).toMatch(/^#\/components\/schemas\//);
       expect(doc.components.schemas, ref).toHaveProperty([ref.replace('#/components/schemas/', '')]);
     }
-    expect(Object.keys(doc.components.schemas)).toEqual(['HealthReport', 'Problem', 'Student', 'StudentCreate', 'StudentPage', 'StudentUpdate']);
+    expect(Object.keys(doc.components.schemas)).toEqual([
+      'ApiKey',
+      'ApiKeyCreate',
+      'ApiKeyCreated',
+      'ApiKeyList',
+      'HealthReport',
+      'Problem',
+      'Student',
+      'StudentCreate',
+      'StudentPage',
+      'StudentUpdate',
+      'TokenRevoke',
+    ]);
   });
 
   it('builds once, freezes the result and builds the same JSON again after a fresh import', async () => {

@@ -1,6 +1,8 @@
+import { adminFunctions } from '../admin/admin-functions.js';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
 import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from '../entity/entity-functions.js';
 import { entities, functions } from '../registry.js';
+import { adminOperationSpec } from './admin-operation-spec.js';
 import { entityOperationSpec } from './entity-operation-spec.js';
 import type {
   JsonSchema,
@@ -10,8 +12,10 @@ import type {
   PathItemMethod,
   ProblemTypeEntry,
   ResponseObject,
+  SecurityRequirement,
+  SecuritySchemeObject,
 } from './openapi-types.js';
-import { commonProblems, entityProblems, fallbackProblems, type ProblemSample } from './problem-samples.js';
+import { adminProblems, authProblems, commonProblems, entityProblems, fallbackProblems, type ProblemSample } from './problem-samples.js';
 import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
@@ -29,6 +33,26 @@ const REQUEST_ID_PARAMETER: ParameterObject = {
   description: 'Your correlation id; reused in logs and echoed back when it is short and safe to log',
   schema: { type: 'string' },
 };
+
+const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A Cognito access or id token of the app client (locally: `npm run token`). The role is the highest ' +
+      'of its groups (`cognito:groups`): admin > staff > viewer.',
+  },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'An API key (`ak_<id>.<secret>`) created by an admin; it acts with the role it was created with.',
+  },
+};
+/** Either scheme authenticates; public operations declare none. */
+const AUTHENTICATED: SecurityRequirement[] = [{ bearerAuth: [] }, { apiKey: [] }];
+const ADMIN_IDS = new Set(adminFunctions.map((fn) => fn.id));
 
 let cached: OpenApiDocument | undefined;
 
@@ -53,20 +77,29 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // The $default route has no path of its own; its problems still belong in the catalog.
     if (fn.defaultRoute) for (const sample of fallbackProblems()) problemTypes.set(sample.code, problemTypeEntry(sample));
     const owner = owners.get(fn.id);
+    const admin = ADMIN_IDS.has(fn.id);
     for (const route of fn.routes) {
-      const spec = owner ? entityOperationSpec(owner.entity, owner.operation, schemas) : systemOperationSpec(fn, schemas);
-      const problems = owner ? entityProblems(owner.entity, owner.operation) : commonProblems(route.path);
+      const spec = owner
+        ? entityOperationSpec(owner.entity, owner.operation, schemas)
+        : admin
+          ? adminOperationSpec(fn, schemas)
+          : systemOperationSpec(fn, schemas);
+      const problems = [
+        ...authProblems(fn.permission, route.path),
+        ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : commonProblems(route.path)),
+      ];
       for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;
       const operation: OperationObject = {
         operationId: fn.routes.length > 1 ? `${fn.id}-${method}` : fn.id,
         summary: fn.description,
         description: spec.description,
-        tags: [owner ? owner.entity.name : 'system'],
+        tags: [owner ? owner.entity.name : admin ? 'admin' : 'system'],
         parameters: [...pathParameters(route, owner?.entity, schemas), ...spec.parameters, REQUEST_ID_PARAMETER],
         ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
         // Integer-like keys enumerate in ascending order: responses list by status.
         responses: { ...problemResponses(problems, problem), ...spec.responses },
+        security: fn.permission === 'public' ? [] : AUTHENTICATED,
         'x-permission': fn.permission,
       };
       paths[route.path] = { ...paths[route.path], [method]: operation };
@@ -81,14 +114,17 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
       description:
         'Generated from the entity declarations and their zod schemas. Every error is RFC 9457 ' +
         '`application/problem+json` with a stable `code` (see `x-problem-types`). `x-permission` ' +
-        'names the role an operation needs: public, viewer, staff or admin.',
+        'names the role an operation needs: public, viewer, staff or admin (admin > staff > viewer). ' +
+        'Authenticate with `Authorization: Bearer <JWT>` or `X-API-Key`; without valid credentials the ' +
+        'answer is 401 with `WWW-Authenticate`, with too low a role 403.',
     },
     tags: [
       ...entityList.map((entity) => ({ name: entity.name, description: `Create, read, list, update and delete ${entity.name}` })),
+      { name: 'admin', description: 'API keys and token revocation (admin only)' },
       { name: 'system', description: 'Health, this document and its HTML page' },
     ],
     paths: Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, sortMethods(item)])),
-    components: { schemas: schemas.all() },
+    components: { schemas: schemas.all(), securitySchemes: SECURITY_SCHEMES },
     'x-problem-types': [...problemTypes.values()].sort((a, b) => a.status - b.status || a.code.localeCompare(b.code)),
   };
 }
@@ -119,9 +155,13 @@ function problemResponses(samples: ProblemSample[], problem: JsonSchema): Record
   const responses: Record<string, ResponseObject> = {};
   for (const [status, group] of byStatus) {
     const retry = group.some((sample) => sample.retryAfter);
+    const challenge = group.some((sample) => sample.challenge);
     responses[String(status)] = {
       description: group.map((sample) => `\`${sample.code}\`: ${sample.description}`).join(' '),
-      headers: withCommonHeaders(retry ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+      headers: withCommonHeaders({
+        ...(retry ? { 'Retry-After': responseHeaders.retryAfter } : {}),
+        ...(challenge ? { 'WWW-Authenticate': responseHeaders.wwwAuthenticate } : {}),
+      }),
       content: {
         'application/problem+json': {
           schema: problem,

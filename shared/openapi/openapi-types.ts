@@ -61,8 +61,16 @@ export interface OperationObject {
   parameters: ParameterObject[];
   requestBody?: RequestBodyObject;
   responses: Record<string, ResponseObject>;
+  /** Alternatives: any one of them authenticates. Empty for public operations. */
+  security: SecurityRequirement[];
   'x-permission': Permission;
 }
+
+export type SecurityRequirement = Record<string, string[]>;
+
+export type SecuritySchemeObject =
+  | { type: 'http'; scheme: 'bearer'; bearerFormat: string; description: string }
+  | { type: 'apiKey'; in: 'header'; name: string; description: string };
 
 export type PathItemMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -80,6 +88,6 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<PathItemMethod, OperationObject>>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, SecuritySchemeObject> };
   'x-problem-types': ProblemTypeEntry[];
 }

@@ -1,5 +1,9 @@
 import * as z from 'zod/mini';
-import type { Entity, EntityOperation } from '../entity/define-entity.js';
+import { ApiKeyNotFoundError } from '../api-keys/api-keys.errors.js';
+import { apiKeyCreateSchema, keyIdPathSchema } from '../api-keys/api-keys.schemas.js';
+import { CredentialsMissingError, CredentialsRejectedError, InsufficientRoleError } from '../auth/auth.errors.js';
+import { tokenRevokeSchema } from '../auth/revocation.schemas.js';
+import type { Entity, EntityOperation, Permission } from '../entity/define-entity.js';
 import { EntityAlreadyExistsError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from '../entity/entity.errors.js';
 import { listQuerySchema } from '../entity/list-query.js';
 import {
@@ -26,6 +30,8 @@ export interface ProblemSample {
   example: Record<string, unknown>;
   /** Carries a Retry-After header. */
   retryAfter: boolean;
+  /** Carries a WWW-Authenticate header. */
+  challenge: boolean;
 }
 
 const EXAMPLE_ID = 'ABC123';
@@ -76,6 +82,47 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
   return [...byOperation[operation], ...dependencyProblems(instance)];
 }
 
+/**
+ * Problems of an operation that needs `permission`: 401 without valid credentials, 403 with
+ * a role below it, 503 when the authorizer could not reach its dependencies. Public
+ * operations have none.
+ */
+export function authProblems(permission: Permission, instance: string): ProblemSample[] {
+  if (permission === 'public') return [];
+  const sample = (error: unknown, description: string) => render(error, description, instance);
+  return [
+    sample(new CredentialsMissingError(), 'No Authorization bearer token and no X-API-Key.'),
+    sample(new CredentialsRejectedError('invalid'), 'The token or API key is malformed, forged, for another audience or issuer, or unknown.'),
+    sample(new CredentialsRejectedError('expired'), 'The token has expired (30 s of clock skew are tolerated).'),
+    sample(new CredentialsRejectedError('revoked'), 'The token was revoked, or the API key deleted.'),
+    sample(new InsufficientRoleError(permission), `The caller's role is below ${permission}.`),
+  ];
+}
+
+/** Problems of the admin operations (functions/admin/). */
+export function adminProblems(id: string, instance: string): ProblemSample[] {
+  const sample = (error: unknown, description: string) => render(error, description, instance);
+  const body = [
+    sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
+    sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not JSON.'),
+  ];
+  const byId: Record<string, ProblemSample[]> = {
+    'admin-api-keys-create': [...body, sample(validationOf(apiKeyCreateSchema, { name: '', role: 'root' }, 'body'), 'The name or role is invalid.')],
+    'admin-api-keys-list': [],
+    'admin-api-keys-delete': [
+      sample(validationOf(keyIdPathSchema, { key_id: 'x' }, 'path'), 'The key id is malformed.'),
+      sample(new ApiKeyNotFoundError(`ak_${'0'.repeat(16)}`), 'No key has this id (or it was deleted already).'),
+    ],
+    'admin-tokens-revoke': [...body, sample(validationOf(tokenRevokeSchema, { jti: '', exp: 0 }, 'body'), 'jti or exp is invalid.')],
+  };
+  const dependency = id === 'admin-tokens-revoke' ? 'Redis' : 'DynamoDB';
+  return [
+    ...(byId[id] ?? []),
+    sample(new DependencyUnavailableError(dependency, 1), `${dependency} is unavailable; retry after Retry-After seconds.`),
+    ...commonProblems(instance),
+  ];
+}
+
 /** Problems every route can answer with. */
 export function commonProblems(instance: string): ProblemSample[] {
   return [render(new Error('boom'), 'An unexpected failure; details are logged under request_id.', instance)];
@@ -108,6 +155,7 @@ function render(error: unknown, description: string, instance: string): ProblemS
     description,
     example,
     retryAfter: result.headers?.['retry-after'] !== undefined,
+    challenge: result.headers?.['www-authenticate'] !== undefined,
   };
 }
 

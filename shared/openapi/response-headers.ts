@@ -11,6 +11,10 @@ export const responseHeaders = {
   location: { description: 'Path of the created resource', schema: { type: 'string' } },
   retryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
   cacheControl: { description: 'Caching policy of the response', schema: { type: 'string' } },
+  wwwAuthenticate: {
+    description: 'How to authenticate (RFC 6750): a Bearer challenge, with error="invalid_token" when credentials were refused',
+    schema: { type: 'string', examples: ['Bearer realm="records-platform", error="invalid_token"'] },
+  },
 } satisfies Record<string, HeaderObject>;
 
 /** Headers every response carries, merged with the operation's own. */

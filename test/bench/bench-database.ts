@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ROOT } from '../../infra/build/bundle-functions.js';
 import { createTables } from '../../infra/local/create-tables.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
-import { entities } from '../../shared/registry.js';
+import { tableDesigns } from '../../shared/registry.js';
 import { createDocumentClient } from '../../shared/store/dynamodb/document-client.js';
 import { functionEnv } from './function-env.js';
 
@@ -33,7 +33,7 @@ export async function startBenchDatabase(options: { dbPath?: string } = {}): Pro
     credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
   });
   try {
-    const tableEnv = await createTables(client, entities);
+    const tableEnv = await createTables(client, tableDesigns);
     const env = functionEnv({ ...tableEnv, DYNAMODB_ENDPOINT: dynamodb.endpoint });
     Object.assign(process.env, env);
     const doc = createDocumentClient(env);

@@ -1,3 +1,4 @@
+import { tableDesign } from '../../shared/entity/table-design.js';
 /**
  * GET by id through the entity service: cache-hit paths (L1 hit; L2 hit with L1 off) vs the
  * DynamoDB path, in the same run, interleaved so machine noise hits all three alike.
@@ -41,7 +42,7 @@ const openings = { count: 0 };
 
 try {
   const admin = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const tableEnv = await createTables(admin, [students], 'bench_');
+  const tableEnv = await createTables(admin, [tableDesign(students)], 'bench_');
   admin.destroy();
   const store = new DynamoDbEntityStore(students, createDocumentClient({ ...process.env, DYNAMODB_ENDPOINT: dynamodb.endpoint }), tableEnv.STUDENTS_TABLE_NAME!);
   const codec = new CursorCodec(randomBytes(32).toString('base64url'));

@@ -1,7 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, dropTables, localTableName } from '../../infra/local/create-tables.js';
 import { counterKey, PK, tableDesign } from '../../shared/entity/table-design.js';
-import { entities } from '../../shared/registry.js';
 import { students } from '../../shared/students/students.entity.js';
 import { seedItems, writeCounters } from './batch-seeder.js';
 import type { BenchDatabase } from './bench-database.js';
@@ -41,8 +40,8 @@ export async function ensureBenchStudents(db: BenchDatabase, total: number, log:
   }
 
   log(`warming the DynamoDB Local JVM with ${JVM_WARMUP_ITEMS} writes to a scratch table…`);
-  await createTables(db.client, entities, WARMUP_PREFIX);
-  const warmup = await seedItems(db.doc, students, localTableName(students, WARMUP_PREFIX), studentBatches(0, JVM_WARMUP_ITEMS, BATCH), {
+  await createTables(db.client, [tableDesign(students)], WARMUP_PREFIX);
+  const warmup = await seedItems(db.doc, students, localTableName(tableDesign(students), WARMUP_PREFIX), studentBatches(0, JVM_WARMUP_ITEMS, BATCH), {
     writers: WRITERS,
   });
   await dropTables(db.client, WARMUP_PREFIX);

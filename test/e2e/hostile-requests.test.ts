@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/http/middlewares/reject-suspicious.js';
 import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js';
 import { type RawResponse, rawRequest } from './support/raw-http.js';
+import { bearer } from './support/tokens.js';
 import { expectNoLeak } from './support/problem-assertions.js';
 
 /**
@@ -14,7 +15,10 @@ const BASE = '/api/v1/students';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 let api: LocalApi;
 
-const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => rawRequest(api.url, method, path, headers, body);
+/** These tests are about HTTP, not roles: every raw request carries an admin token unless it sets its own. */
+let adminAuth: Record<string, string> = {};
+const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
+  rawRequest(api.url, method, path, { ...adminAuth, ...headers }, body);
 
 const sendJson = (method: string, path: string, json: unknown) => raw(method, path, { 'content-type': 'application/json' }, JSON.stringify(json));
 
@@ -27,7 +31,8 @@ function expectRefused(res: RawResponse): void {
 }
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ role: 'admin' });
+  adminAuth = await bearer('admin');
   for (const id of ['S0001', 'AB--12', 'S_001']) {
     const res = await sendJson('POST', BASE, { student_id: id, first_name: 'Hostile', last_name: 'Target' });
     expect(res.status, res.text).toBe(201);
@@ -182,7 +187,8 @@ describe('ordinary requests pass', () => {
 
   it('accepts browser-sized headers', async () => {
     const res = await raw('GET', `${BASE}/S0001`, {
-      authorization: `Bearer ${'t'.repeat(1_500)}`,
+      ...adminAuth,
+      'x-client-state': 't'.repeat(1_500),
       cookie: `session=${'c'.repeat(1_000)}`,
       'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
       'accept-language': 'vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7',

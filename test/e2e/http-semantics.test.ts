@@ -4,6 +4,7 @@ import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/enti
 import { functions } from '../../shared/registry.js';
 import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js';
 import { type RawResponse, rawRequest } from './support/raw-http.js';
+import { bearer } from './support/tokens.js';
 
 /**
  * HTTP semantics of every registered route over the local gateway: HEAD, CORS preflight,
@@ -36,7 +37,10 @@ const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"
 
 let api: LocalApi;
 
-const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => rawRequest(api.url, method, path, headers, body);
+/** These tests are about HTTP, not roles: every raw request carries an admin token unless it sets its own. */
+let adminAuth: Record<string, string> = {};
+const raw = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
+  rawRequest(api.url, method, path, { ...adminAuth, ...headers }, body);
 
 const sendJson = (method: string, path: string, json: unknown, headers: Record<string, string> = {}) =>
   raw(method, path, { 'content-type': 'application/json', ...headers }, JSON.stringify(json));
@@ -67,7 +71,8 @@ async function createStudent(id: string, extra: Record<string, unknown> = {}): P
 }
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ role: 'admin' });
+  adminAuth = await bearer('admin');
   const ids = Array.from({ length: SEEDED }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
   await inBatches(ids, 8, (id, i) =>
     createStudent(id, {
@@ -254,6 +259,17 @@ describe('Cache-Control and Vary', () => {
   let made = 0;
   async function succeed(route: Route): Promise<RawResponse> {
     const id = `CC-${route.method}-${++made}`;
+    // Admin routes are not entity operations: each needs its own successful request.
+    if (route.path === '/api/v1/admin/api-keys' && route.method === 'POST') {
+      return sendJson('POST', route.path, { name: `cache-control ${id}`, role: 'viewer' }, { origin: ORIGIN });
+    }
+    if (route.path === '/api/v1/admin/api-keys/{key_id}') {
+      const created = await sendJson('POST', '/api/v1/admin/api-keys', { name: `to delete ${id}`, role: 'viewer' });
+      return raw('DELETE', pathOf(route, JSON.parse(created.text).key_id), { origin: ORIGIN });
+    }
+    if (route.path === '/api/v1/admin/tokens/revoke') {
+      return sendJson('POST', route.path, { jti: `cache-control-${id}`, exp: Math.floor(Date.now() / 1000) + 600 }, { origin: ORIGIN });
+    }
     switch (route.method) {
       case 'GET':
       case 'HEAD':

@@ -7,7 +7,7 @@ const BASE = '/api/v1/students';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ role: 'admin' });
 });
 afterAll(async () => {
   await api?.close();

@@ -57,7 +57,7 @@ const sortFold = (value: string) => value.normalize('NFKD').replace(/\p{M}/gu, '
 const all = () => [...model.values()];
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ role: 'admin' });
   // Created in a scrambled order so that id order and creation order differ.
   const order = Array.from({ length: COUNT }, (_, i) => ((i * 17) % COUNT) + 1);
   const created = await inBatches(order, 4, (n) => api.request('POST', BASE, { json: seedOf(n) }));

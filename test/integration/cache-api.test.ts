@@ -21,7 +21,7 @@ describeWithRedis('cache through the deployed bundles', () => {
     // Read by the bundles on their first request (this test file has its own process).
     process.env.REDIS_URL = TEST_REDIS_URL;
     process.env.CACHE_KEY_PREFIX = redis.prefix;
-    api = await startLocalApi();
+    api = await startLocalApi({ role: 'admin' });
   });
   afterAll(async () => {
     await api?.close();

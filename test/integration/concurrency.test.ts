@@ -9,7 +9,7 @@ const ROUNDS = 4;
 let api: LocalApi;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  api = await startLocalApi({ role: 'admin' });
 });
 afterAll(async () => {
   await api?.close();

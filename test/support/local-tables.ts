@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { createTables, dropTables } from '../../infra/local/create-tables.js';
 import { LOCAL_AWS_ENV } from '../../infra/local/dynamodb-local.js';
-import { entities } from '../../shared/registry.js';
+import { tableDesigns } from '../../shared/registry.js';
 
 export interface LocalTables {
   endpoint: string;
@@ -21,7 +21,7 @@ export async function createLocalTables(): Promise<LocalTables> {
   const endpoint = inject('dynamodbEndpoint');
   const prefix = `t${randomBytes(4).toString('hex')}_`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const tableEnv = await createTables(client, entities, prefix);
+  const tableEnv = await createTables(client, tableDesigns, prefix);
   const env = {
     ...LOCAL_AWS_ENV,
     ...tableEnv,

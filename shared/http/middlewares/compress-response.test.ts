@@ -213,7 +213,7 @@ describe('compression in the handler factory chain', () => {
   const text = '<p>Nguyễn, Δημήτρης, O’Brien</p>\n'.repeat(100);
   const handlerWith = (cacheControl: string) =>
     createHttpHandler({
-      declaration: { id: 'unit-document', cacheControl },
+      declaration: { id: 'unit-document', cacheControl, permission: 'public' },
       handle: async () => ({ statusCode: 200, rawBody: { contentType: 'text/html; charset=utf-8', text } }),
     });
 

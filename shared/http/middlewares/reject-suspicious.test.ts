@@ -216,7 +216,7 @@ describe('rejectSuspicious in the handler factory chain', () => {
     ({ awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', functionName: 'students-get', getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
   const handled: string[] = [];
   const handler = createHttpHandler({
-    declaration: { id: 'students-get', cacheControl: 'private, no-cache' },
+    declaration: { id: 'students-get', cacheControl: 'private, no-cache', permission: 'public' },
     handle: async ({ rawPath }) => {
       handled.push(rawPath);
       return { statusCode: 200, body: { ok: true } };

@@ -62,7 +62,7 @@ interface Observed {
 /** A handler that works for `workMs` unless its budget aborts first. */
 function slowHandler(workMs: number, observed: Observed) {
   return createHttpHandler({
-    declaration: { id: 'slow', cacheControl: 'no-store' },
+    declaration: { id: 'slow', cacheControl: 'no-store', permission: 'public' },
     handle: async () => {
       observed.budget = currentBudget();
       observed.sdkSignal = budgetedCallOptions().abortSignal;

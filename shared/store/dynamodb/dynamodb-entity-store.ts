@@ -115,7 +115,10 @@ export class DynamoDbEntityStore implements EntityStore {
     }
     // Search has no index: count matches by reading a whole index once — the lean
     // search-text index, or the filter's own partition when a filter narrows it.
-    const index = query.filter ? indexFor(this.design, this.entity.list.defaultSort, query.filter.name) : this.design.searchIndex;
+    const index =
+      query.filter || !this.design.searchIndex
+        ? indexFor(this.design, this.entity.list.defaultSort, query.filter?.name)
+        : this.design.searchIndex;
     const base = this.queryInput(index, { ...query, descending: false });
     let total = 0;
     let startKey: StartKey | undefined;

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { JWKS_PATH, type LocalGateway, startLocalGateway } from '../../../infra/local/local-gateway.js';
+import { localAuthEnv } from '../../../infra/local/local-identity.js';
+import type { Role } from '../../../shared/auth/role.js';
 import { functions } from '../../../shared/registry.js';
-import { type LocalGateway, startLocalGateway } from '../../../infra/local/local-gateway.js';
 import { createLocalTables, type LocalTables } from '../../support/local-tables.js';
+import { bearer, localIdentity } from './tokens.js';
 
 /** A JSON value as a test reads it; tests assert its shape, so it is loosely typed on purpose. */
 export type Json = any;
@@ -20,6 +24,16 @@ export interface RequestOptions {
   /** Raw body, sent as is (pair it with a content-type header). */
   body?: string;
   headers?: Record<string, string>;
+  /**
+   * Whose token to send: a role, or null for no credentials at all. Ignored when `headers`
+   * carry Authorization or X-API-Key. @default the LocalApi's role
+   */
+  as?: Role | null;
+}
+
+export interface LocalApiOptions {
+  /** Role of the token every request carries unless it says otherwise. @default none: anonymous */
+  role?: Role;
 }
 
 export interface LocalApi {
@@ -31,20 +45,39 @@ export interface LocalApi {
 
 /**
  * This test file's own tables on the shared DynamoDB Local plus the local gateway over the
- * esbuild bundles (run `npm run build` after source changes).
+ * esbuild bundles (run `npm run build` after source changes), trusting the local identity
+ * provider, with revocations under a key prefix of its own on the shared Redis.
  */
-export async function startLocalApi(): Promise<LocalApi> {
+export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const tables = await createLocalTables();
-  const gateway: LocalGateway = await startLocalGateway({ functions, port: 0 });
+  const gateway = await startAuthenticatedGateway();
   return {
     url: gateway.url,
     tables,
-    request: (method, path, options = {}) => send(gateway.url, method, path, options),
+    request: async (method, path, request = {}) => {
+      const role = 'as' in request ? request.as : options.role;
+      const given = Object.keys(request.headers ?? {}).map((name) => name.toLowerCase());
+      const sendsCredentials = given.includes('authorization') || given.includes('x-api-key');
+      const auth = role && !sendsCredentials ? await bearer(role) : {};
+      return send(gateway.url, method, path, { ...request, headers: { ...auth, ...request.headers } });
+    },
     close: async () => {
       await gateway.close();
       await tables.drop();
     },
   };
+}
+
+/**
+ * The local gateway over every registered function with its JWKS endpoint, and the
+ * environment the authorizer bundle reads when it first runs (in this worker's process).
+ */
+export async function startAuthenticatedGateway(): Promise<LocalGateway> {
+  const gateway = await startLocalGateway({ functions, port: 0, jwks: (await localIdentity()).jwks });
+  Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`), {
+    AUTH_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+  });
+  return gateway;
 }
 
 async function send(base: string, method: string, path: string, options: RequestOptions): Promise<ApiResponse> {

@@ -1,0 +1,82 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
+import { authorizer as declaration } from '../../shared/registry.js';
+import { ApiAuthorizer } from './api-authorizer.js';
+import { HttpApi } from './api.js';
+import { Tables } from './tables.js';
+
+const code = Code.fromInline('export const handler = async () => ({ isAuthorized: true });');
+const identityProvider = { jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example', audience: 'client-1' };
+
+function synth() {
+  const stack = new Stack(new App(), 'Test');
+  const tables = new Tables(stack, 'Tables', { designs: [apiKeysTable] });
+  const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
+    declaration,
+    tables,
+    identityProvider,
+    revocationList: { keyPrefix: 'records-platform:Test:auth:' },
+    code,
+  });
+  const target = new LambdaFunction(stack, 'Target', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code });
+  new HttpApi(stack, 'Api', {
+    functions: [{ declaration: { id: 'things-get', routes: [{ method: 'GET', path: '/things' }], permission: 'viewer' }, function: target }],
+    authorizer: apiAuthorizer.authorizer,
+  });
+  return { stack, apiAuthorizer, tables, template: Template.fromStack(stack) };
+}
+
+describe('ApiAuthorizer', () => {
+  it('is a REQUEST authorizer with simple responses, payload 2.0, no identity source and no API Gateway cache', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: [],
+    });
+  });
+
+  it('runs the authorizer bundle with the identity provider and revocation settings', () => {
+    const { stack, apiAuthorizer, tables, template } = synth();
+    const props = template.findResources('AWS::Lambda::Function')[
+      stack.resolve(apiAuthorizer.function.function.functionArn)['Fn::GetAtt'][0]
+    ]?.Properties;
+    expect(props).toMatchObject({
+      Timeout: 5,
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'auth-authorizer',
+          AUTH_JWKS_URL: identityProvider.jwksUrl,
+          AUTH_ISSUER: identityProvider.issuer,
+          AUTH_AUDIENCE: 'client-1',
+          AUTH_REDIS_PREFIX: 'records-platform:Test:auth:',
+          API_KEYS_TABLE_NAME: stack.resolve(tables.tables[apiKeysTable.id]!.tableName),
+        },
+      },
+    });
+    // No Redis configured: the functions fall back to the local default and fail open.
+    expect(props.Environment.Variables).not.toHaveProperty('REDIS_URL');
+  });
+
+  it('may read single API keys and nothing else in DynamoDB', () => {
+    const { stack, apiAuthorizer, tables, template } = synth();
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [stack.resolve(apiAuthorizer.function.role.roleName)] } });
+    const statements = Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+    const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')));
+    expect(dynamo).toEqual([expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: stack.resolve(tables.tables[apiKeysTable.id]!.tableArn) })]);
+  });
+
+  it('may be invoked by API Gateway as an authorizer of this API', () => {
+    synth().template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/authorizers/')])] },
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import type { IdentityProviderConfig } from './identity-provider.js';
+import { type RevocationListConfig, ServiceFunction, type TableCatalog } from './service-function.js';
+
+export interface ApiAuthorizerProps {
+  /** The authorizer's registry entry (`authorizer` in `shared/registry.ts`). */
+  readonly declaration: LambdaDeclaration;
+  /** Where its declared tables (api-keys, GetItem) are looked up. */
+  readonly tables: TableCatalog;
+  readonly identityProvider: IdentityProviderConfig;
+  readonly revocationList: RevocationListConfig;
+  /**
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * @default - the esbuild bundle of the declaration
+   */
+  readonly code?: Code;
+}
+
+/**
+ * The HTTP API's Lambda REQUEST authorizer (payload 2.0, simple responses). No identity
+ * source and no API Gateway result cache: with identity sources API Gateway itself answers a
+ * request without them with a bare 401, bypassing problem+json. The function caches verified
+ * credentials itself (by hash, ≤ 5 min, never past expiry) and checks revocations every call.
+ */
+export class ApiAuthorizer extends Construct {
+  public readonly function: ServiceFunction<LambdaDeclaration>;
+  public readonly authorizer: HttpLambdaAuthorizer;
+
+  constructor(scope: Construct, id: string, props: ApiAuthorizerProps) {
+    super(scope, id);
+    this.function = new ServiceFunction(this, 'Function', {
+      declaration: props.declaration,
+      tables: props.tables,
+      identityProvider: props.identityProvider,
+      revocationList: props.revocationList,
+      // Verification is CPU-light but sits in front of every request: keep it well under the route budget.
+      timeout: Duration.seconds(5),
+      logRemovalPolicy: props.logRemovalPolicy,
+      code: props.code,
+    });
+    this.authorizer = new HttpLambdaAuthorizer('Authorizer', this.function.function, {
+      authorizerName: 'records-platform-authorizer',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: Duration.seconds(0),
+      identitySource: [],
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { IdentityProvider, type IdentityProviderProps } from './identity-provider.js';
+
+function synth(props: IdentityProviderProps = {}) {
+  const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1', account: '123456789012' } });
+  const idp = new IdentityProvider(stack, 'Idp', props);
+  return { stack, idp, template: Template.fromStack(stack) };
+}
+
+describe('IdentityProvider', () => {
+  it('creates a pool of admin-created users with MFA required and a strong password policy', () => {
+    synth().template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has one group per role, admin taking precedence over staff over viewer', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
+    const precedence = Object.fromEntries(
+      Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((group) => [group.Properties.GroupName, group.Properties.Precedence]),
+    );
+    expect(precedence).toEqual({ admin: 0, staff: 1, viewer: 2 });
+  });
+
+  it('has an app client without secret, SRP sign-in, token revocation and one-hour tokens', () => {
+    synth().template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+    });
+  });
+
+  it('names the issuer, its JWKS and the client id as the audience', () => {
+    const { stack, idp } = synth();
+    const poolId = stack.resolve(idp.userPool.userPoolId);
+    expect(stack.resolve(idp.config.issuer)).toEqual({ 'Fn::Join': ['', ['https://cognito-idp.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/', poolId]] });
+    expect(stack.resolve(idp.config.jwksUrl)['Fn::Join'][1].at(-1)).toBe('/.well-known/jwks.json');
+    expect(stack.resolve(idp.config.audience)).toEqual(stack.resolve(idp.client.userPoolClientId));
+  });
+
+  it('drops deletion protection when the pool is meant to be destroyed', () => {
+    synth({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: 'INACTIVE' }),
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import { apiKeysTable } from '../api-keys/api-keys.table.js';
+import { type FunctionDeclaration, NO_STORE } from '../entity/entity-functions.js';
+
+const ADMIN_BASE = '/api/v1/admin';
+
+/** Administration of credentials: API keys and token revocation. Admin only, never cached. */
+export const adminFunctions: FunctionDeclaration[] = [
+  {
+    id: 'admin-api-keys-create',
+    entry: 'functions/admin/api-keys-create.ts',
+    description: 'Creates an API key; its secret is shown once',
+    routes: [{ method: 'POST', path: `${ADMIN_BASE}/api-keys` }],
+    permission: 'admin',
+    tables: [{ table: apiKeysTable.id, actions: ['PutItem'] }],
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-api-keys-list',
+    entry: 'functions/admin/api-keys-list.ts',
+    description: 'Lists API keys without secrets or hashes',
+    routes: [{ method: 'GET', path: `${ADMIN_BASE}/api-keys` }],
+    permission: 'admin',
+    tables: [{ table: apiKeysTable.id, actions: ['Scan'] }],
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-api-keys-delete',
+    entry: 'functions/admin/api-keys-delete.ts',
+    description: 'Revokes an API key',
+    routes: [{ method: 'DELETE', path: `${ADMIN_BASE}/api-keys/{key_id}` }],
+    permission: 'admin',
+    tables: [{ table: apiKeysTable.id, actions: ['DeleteItem'] }],
+    revocationList: true,
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-tokens-revoke',
+    entry: 'functions/admin/tokens-revoke.ts',
+    description: 'Revokes a token by its jti until it expires',
+    routes: [{ method: 'POST', path: `${ADMIN_BASE}/tokens/revoke` }],
+    permission: 'admin',
+    tables: [],
+    revocationList: true,
+    cacheControl: NO_STORE,
+  },
+];

@@ -1,0 +1,44 @@
+import * as z from 'zod/mini';
+import { type Principal, principalSchema } from './principal.js';
+
+/**
+ * Why a request carries no principal. Coarse on purpose: it travels to the function and
+ * selects the client-facing problem; the precise reason is logged by the authorizer only.
+ */
+export const AUTH_FAILURES = ['missing', 'malformed', 'invalid', 'expired', 'revoked', 'unavailable'] as const;
+export type AuthFailure = (typeof AUTH_FAILURES)[number];
+
+/** The authorizer's verdict about one request's credentials. */
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; failure: AuthFailure };
+
+/**
+ * `requestContext.authorizer.lambda` as the authorizer sets it (simple responses accept
+ * only flat string/number/boolean values, hence the principal as JSON).
+ */
+export type AuthorizerContext = { principal: string } | { failure: AuthFailure };
+
+export function toAuthorizerContext(outcome: AuthOutcome): AuthorizerContext {
+  return outcome.ok ? { principal: JSON.stringify(outcome.principal) } : { failure: outcome.failure };
+}
+
+const failureSchema = z.enum(AUTH_FAILURES);
+
+/**
+ * Reads what the authorizer left on the event. Anything absent or unreadable counts as
+ * `missing`/`invalid`: a route that somehow skipped the authorizer fails closed.
+ */
+export function fromAuthorizerContext(lambda: Record<string, unknown> | undefined): AuthOutcome {
+  if (!lambda) return { ok: false, failure: 'missing' };
+  if (typeof lambda.principal === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(lambda.principal);
+    } catch {
+      return { ok: false, failure: 'invalid' };
+    }
+    const principal = z.safeParse(principalSchema, parsed);
+    return principal.success ? { ok: true, principal: principal.data } : { ok: false, failure: 'invalid' };
+  }
+  const failure = z.safeParse(failureSchema, lambda.failure);
+  return { ok: false, failure: failure.success ? failure.data : 'missing' };
+}

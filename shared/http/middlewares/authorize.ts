@@ -1,0 +1,47 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { CredentialsMissingError, CredentialsRejectedError, InsufficientRoleError } from '../../auth/auth.errors.js';
+import { fromAuthorizerContext } from '../../auth/authorizer-context.js';
+import { roleSatisfies } from '../../auth/role.js';
+import type { Permission } from '../../entity/define-entity.js';
+import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { logger } from '../../powertools/logger.js';
+import { metrics } from '../../powertools/metrics.js';
+import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
+
+type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
+
+/** What API Gateway puts under `requestContext.authorizer` for a Lambda authorizer. */
+interface AuthorizerField {
+  lambda?: Record<string, unknown>;
+}
+
+/**
+ * Enforces the route's declared permission from what the Lambda authorizer resolved
+ * (`requestContext.authorizer.lambda`): 401 + `WWW-Authenticate` without a valid identity,
+ * 403 when the role is too low, 503 when the authorizer could not reach its dependencies.
+ * The authorizer itself always lets the request through, because API Gateway cannot answer
+ * its rejections with problem+json; this middleware is where access is decided.
+ */
+export function authorize(permission: Permission): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  function authorizeBefore(request: Req) {
+    if (permission === 'public') return;
+    const requestContext = request.event.requestContext as HttpEvent['requestContext'] & { authorizer?: AuthorizerField };
+    const outcome = fromAuthorizerContext(requestContext.authorizer?.lambda);
+    if (!outcome.ok) {
+      metrics.addMetric('AuthenticationFailed', MetricUnit.Count, 1);
+      logger.info('request not authenticated', { auth_failure: outcome.failure });
+      if (outcome.failure === 'missing') throw new CredentialsMissingError();
+      if (outcome.failure === 'unavailable') throw new DependencyUnavailableError('Authentication', 5);
+      throw new CredentialsRejectedError(outcome.failure);
+    }
+    const { principal } = outcome;
+    logger.appendKeys({ principal: principal.sub, role: principal.role, auth_method: principal.method });
+    if (!roleSatisfies(principal.role, permission)) {
+      metrics.addMetric('AuthorizationDenied', MetricUnit.Count, 1);
+      throw new InsufficientRoleError(permission);
+    }
+    request.context.principal = principal;
+  }
+  return { before: authorizeBefore };
+}
