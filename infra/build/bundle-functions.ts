@@ -6,6 +6,9 @@ import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js'
 import { lambdas } from '../../shared/registry.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Packages deployed once in the shared-dependencies layer instead of in every bundle. */
+export const LAYER_PACKAGES = ['ioredis', 'aws-xray-sdk-core'];
 export const BUNDLE_DIR = path.join(ROOT, '.build', 'functions');
 
 /**
@@ -26,9 +29,10 @@ export const bundleOptions: BuildOptions = {
   outExtension: { '.js': '.mjs' },
   mainFields: ['module', 'main'],
   // The nodejs22.x runtime ships AWS SDK v3; bundling it would triple every function
-  // (~350 KB). Locally the same imports resolve to the lockfile-pinned SDK.
-  external: ['@aws-sdk/*'],
-  alias: { semver: path.join(path.dirname(fileURLToPath(import.meta.url)), 'semver-gte.cjs') },
+  // (~350 KB). The X-Ray SDK (Powertools Tracer) comes from the shared-dependencies layer
+  // (Lambda resolves ES module imports from layers since Node.js 18). Locally the same
+  // imports resolve to the lockfile-pinned packages in node_modules.
+  external: ['@aws-sdk/*', ...LAYER_PACKAGES],
   // CommonJS dependencies (X-Ray SDK) call require(); ESM bundles need it defined.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
@@ -47,10 +51,4 @@ export function bundleFunctions(selected: readonly LambdaDeclaration[] = lambdas
     buildSync({ ...bundleOptions, entryPoints: { index: entry }, outdir: bundleDir(fn) });
     return bundleDir(fn);
   });
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const started = Date.now();
-  const dirs = bundleFunctions();
-  console.log(`bundled ${dirs.length} functions into ${path.relative(ROOT, BUNDLE_DIR)} in ${Date.now() - started} ms`);
 }

@@ -195,3 +195,19 @@ describe('ServiceFunction', () => {
     );
   });
 });
+
+describe('ServiceFunction shared dependencies', () => {
+  it('attaches the one shared-dependencies layer of the stack to every function', () => {
+    const stack = new Stack(new App(), 'Layers');
+    const tables = new Tables(stack, 'Tables', { designs: [tableDesign(students), apiKeysTable] });
+    for (const id of ['students-get', 'students-list']) {
+      new ServiceFunction(stack, id, { declaration: { ...declaration(), id }, tables, code });
+    }
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    const layers = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => JSON.stringify(fn.Properties.Layers));
+    expect(layers).toHaveLength(2);
+    expect(new Set(layers).size).toBe(1);
+    expect(layers[0]).toContain('SharedDependencies');
+  });
+});

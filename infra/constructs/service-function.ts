@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { TableDesign } from '../../shared/entity/table-design.js';
 import { bundleDir } from '../build/bundle-functions.js';
+import { SharedDependenciesLayer } from './shared-dependencies-layer.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
 
 /** Where revocations live: the Redis the functions reach and a key prefix of this deployment. */
@@ -102,6 +103,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       timeout: props.timeout ?? Duration.seconds(10),
       code: props.code ?? Code.fromAsset(bundleDir(declaration)),
       handler: 'index.handler',
+      layers: [SharedDependenciesLayer.of(this).layer],
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis } from '../../redis/ioredis.js';
 import { logger } from '../../powertools/logger.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from '../../redis/ioredis.js';
 
 /**
  * Options that keep a slow or absent Redis from slowing requests down: commands time out

@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { BUNDLE_DIR, bundleFunctions, ROOT } from './bundle-functions.js';
+import { bundleSharedDependencies } from './bundle-layers.js';
+
+/** `npm run build`: every function bundle and the shared-dependencies layer, as CDK deploys them. */
+const started = Date.now();
+const dirs = bundleFunctions();
+const layer = bundleSharedDependencies();
+console.log(
+  `bundled ${dirs.length} functions into ${path.relative(ROOT, BUNDLE_DIR)} and the shared-deps layer into ${path.relative(ROOT, layer)} in ${Date.now() - started} ms`,
+);
