@@ -63,6 +63,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       CURSOR_SECRET: cursorSecret(options.dataDir),
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000',
+      ALLOWED_HOSTS: process.env.ALLOWED_HOSTS ?? 'localhost,127.0.0.1,::1',
       POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',

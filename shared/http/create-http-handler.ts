@@ -23,6 +23,7 @@ import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares
 import { problemErrors } from './middlewares/problem-errors.js';
 import { rejectSuspicious } from './middlewares/reject-suspicious.js';
 import { requestContext } from './middlewares/request-context.js';
+import { trustedHost } from './middlewares/trusted-host.js';
 import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 
 /** What business code sees: validated input plus the request's identity. */
@@ -56,7 +57,7 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
 
 /**
  * Builds a Lambda handler with the platform's middleware chain, in one fixed order:
- * request id → logger → tracer → metrics → suspicious-request refusal → security headers →
+ * request id → logger → tracer → metrics → suspicious-request refusal → trusted Host → security headers →
  * cache control + Vary → CORS (answers preflight) → HEAD body removal → compression →
  * problem+json errors → authorization (401/403 before any validation, 304 or business code)
  * → conditional GET (ETag/304) → input validation → JSON response. (middy runs `after`
@@ -91,6 +92,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(flushMetrics())
     .use(rejectSuspicious())
+    .use(trustedHost())
     .use(httpSecurityHeaders(securityHeaderOptions(spec.securityHeaders)))
     .use(cacheControl(spec.declaration.cacheControl))
     .use(httpCors(corsOptions()))

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer } from 'aws-lambda';
+import { type AuthorizerContext, toAuthorizerContext } from '../../shared/auth/authorizer-context.js';
+
+const BENCH_PRINCIPAL = { sub: 'bench-admin', role: 'admin' as const, method: 'jwt' as const };
 
 export interface ApiEventInput {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -14,7 +17,7 @@ export interface ApiEventInput {
  * lower-cased headers, decoded query parameters, a fresh request id. Built outside the timed
  * region, since API Gateway builds it before the function runs.
  */
-export function apiEvent({ method, route, pathParameters, query }: ApiEventInput): APIGatewayProxyEventV2 {
+export function apiEvent({ method, route, pathParameters, query }: ApiEventInput): APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext> {
   const rawPath = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(pathParameters?.[name] ?? ''));
   const rawQueryString = new URLSearchParams(query ?? {}).toString();
   const now = new Date();
@@ -47,6 +50,9 @@ export function apiEvent({ method, route, pathParameters, query }: ApiEventInput
       stage: '$default',
       time: clfTime(now),
       timeEpoch: now.getTime(),
+      // What the Lambda authorizer leaves for a valid admin token (its cost is measured
+      // separately by the cache bench): the functions enforce roles from this context.
+      authorizer: { lambda: toAuthorizerContext({ ok: true, principal: BENCH_PRINCIPAL }) },
     },
     isBase64Encoded: false,
   };

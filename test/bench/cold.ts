@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { bundleFunctions, ROOT } from '../../infra/build/bundle-functions.js';
+import { bundleFunctions, bundleDir, LAYER_PACKAGES, ROOT } from '../../infra/build/bundle-functions.js';
+import { bundleSharedDependencies } from '../../infra/build/bundle-layers.js';
 import { tableDesign } from '../../shared/entity/table-design.js';
 import { entities } from '../../shared/registry.js';
 import { BENCH_OUT_DIR, type BenchOutcome, type Check, printTable, verdict } from './bench-report.js';
-import { bundleFile, functionById } from './bundle-handler.js';
+import { functionById } from './bundle-handler.js';
 import { functionEnv } from './function-env.js';
 import { ms, summarize } from './percentiles.js';
 
@@ -21,8 +22,8 @@ const BASELINE = 'baseline (SDK + DocumentClient)';
 
 /**
  * The child: times a dynamic import (or, for the baseline, importing the two DynamoDB SDK
- * packages and building a DocumentClient) and prints it. It runs from `.build/bench/`, so
- * `@aws-sdk/*` resolves from the repository's node_modules as it does for the bundles.
+ * packages and building a DocumentClient) and prints it. It runs inside a Lambda-like
+ * layout (see `lambdaLayout`), so packages resolve as they do in Lambda.
  */
 const CHILD_SOURCE = `// Written by test/bench/cold.ts; times one cold module init.
 const target = process.argv[2];
@@ -56,17 +57,17 @@ interface ChildTiming {
 export async function runColdBench(): Promise<BenchOutcome> {
   const fns = BUNDLES.map(functionById);
   bundleFunctions(fns);
-  mkdirSync(BENCH_OUT_DIR, { recursive: true });
-  const childFile = path.join(BENCH_OUT_DIR, 'cold-child.mjs');
+  const layout = lambdaLayout(fns.map((fn) => fn.id));
+  const childFile = path.join(layout.taskDir, 'cold-child.mjs');
   writeFileSync(childFile, CHILD_SOURCE);
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...functionEnv(Object.fromEntries(entities.map((entity) => [tableDesign(entity).envVar, entity.name]))) };
   const targets = [
     { label: BASELINE, arg: 'baseline' },
-    ...fns.map((fn) => ({ label: fn.id, arg: pathToFileURL(bundleFile(fn)).href })),
+    ...fns.map((fn) => ({ label: fn.id, arg: pathToFileURL(path.join(layout.taskDir, fn.id, 'index.mjs')).href })),
   ];
   const spawnChild = async (target: { label: string; arg: string }): Promise<ChildTiming> => {
     const started = performance.now();
-    const { stdout } = await run(process.execPath, [childFile, target.arg], { cwd: ROOT, env: { ...env, POWERTOOLS_SERVICE_NAME: target.label } });
+    const { stdout } = await run(process.execPath, [childFile, target.arg], { cwd: layout.taskDir, env: { ...env, POWERTOOLS_SERVICE_NAME: target.label } });
     const wallMs = performance.now() - started;
     return { ...(JSON.parse(stdout.trim().split('\n').pop()!) as Omit<ChildTiming, 'wallMs'>), wallMs };
   };
@@ -122,4 +123,30 @@ export async function runColdBench(): Promise<BenchOutcome> {
     checks,
     data: { runs: RUNS, targetRatio: TARGET_RATIO, nodeBinary: process.execPath, stats, samples: Object.fromEntries(timings) },
   };
+}
+
+/**
+ * A directory shaped like a Lambda container: bundles under `task/`, and a `node_modules/`
+ * beside it where the AWS SDK (and everything else) links to the repository's packages —
+ * the runtime provides those — while the layer's packages (ioredis, the X-Ray SDK) link to
+ * the esbuild-bundled copies the shared-dependencies layer deploys. Loading the unbundled
+ * originals from node_modules would cost ~60 ms that no Lambda pays.
+ */
+function lambdaLayout(functionIds: string[]): { taskDir: string } {
+  const root = path.join(BENCH_OUT_DIR, 'lambda');
+  rmSync(root, { recursive: true, force: true });
+  const modules = path.join(root, 'node_modules');
+  mkdirSync(modules, { recursive: true });
+  const layerModules = path.join(bundleSharedDependencies(), 'nodejs', 'node_modules');
+  for (const name of readdirSync(path.join(ROOT, 'node_modules'))) {
+    if (name.startsWith('.') || LAYER_PACKAGES.includes(name)) continue;
+    symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name));
+  }
+  for (const name of LAYER_PACKAGES) symlinkSync(path.join(layerModules, name), path.join(modules, name));
+  const taskDir = path.join(root, 'task');
+  for (const id of functionIds) {
+    mkdirSync(path.join(taskDir, id), { recursive: true });
+    copyFileSync(path.join(bundleDir({ id }), 'index.mjs'), path.join(taskDir, id, 'index.mjs'));
+  }
+  return { taskDir };
 }

@@ -1,4 +1,4 @@
-import { Redis } from '../../redis/ioredis.js';
+import { type Redis, redisClass } from '../../redis/ioredis.js';
 import { logger } from '../../powertools/logger.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -10,7 +10,7 @@ export const REDIS_COMMAND_TIMEOUT_MS = 50;
  * 50 ms and are not retried, so a Redis outage costs each request at most that long.
  */
 export function createRedisClient(env: NodeJS.ProcessEnv = process.env): Redis {
-  const client = new Redis(env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+  const client = new (redisClass())(env.REDIS_URL ?? DEFAULT_REDIS_URL, {
     lazyConnect: true,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 1_000,

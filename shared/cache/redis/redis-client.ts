@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from '../../redis/ioredis.js';
+import { type Redis, type RedisOptions, redisClass } from '../../redis/ioredis.js';
 
 /**
  * Options that keep a slow or absent Redis from slowing requests down: commands time out
@@ -22,7 +22,7 @@ export const RESILIENT_REDIS_OPTIONS: RedisOptions = {
 
 /** An ioredis client for `url` (`redis://` or `rediss://` for TLS) with the resilient options. */
 export function createRedisClient(url: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, { ...RESILIENT_REDIS_OPTIONS, ...overrides });
+  return new (redisClass())(url, { ...RESILIENT_REDIS_OPTIONS, ...overrides });
 }
 
 /** Whether a Redis answers PING at `url` within `timeoutMs`; the reason when not. */
