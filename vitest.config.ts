@@ -33,7 +33,8 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Tests that use Redis say so (test/support/local-redis.ts: TEST_REDIS_URL, REQUIRE_REDIS).
-          env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', REDIS_URL: '' },
+          // Those that enable REDIS_URL also get the rate limiter: 1000× limits, unless they set their own.
+          env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', REDIS_URL: '', RATE_LIMIT_SCALE: '1000' },
         },
       },
     ],

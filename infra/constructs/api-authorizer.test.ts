@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
@@ -62,6 +63,32 @@ describe('ApiAuthorizer', () => {
     });
     // No Redis configured: the functions fall back to the local default and fail open.
     expect(props.Environment.Variables).not.toHaveProperty('REDIS_URL');
+  });
+
+  it('passes the Redis and the subnets it is given to the function', () => {
+    const stack = new Stack(new App(), 'Vpc');
+    const vpc = new Vpc(stack, 'Vpc', { natGateways: 1, subnetConfiguration: [
+      { name: 'public', subnetType: SubnetType.PUBLIC },
+      { name: 'egress', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+    ] });
+    const securityGroup = new SecurityGroup(stack, 'Functions', { vpc });
+    const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
+      declaration,
+      tables: new Tables(stack, 'Tables', { designs: [apiKeysTable] }),
+      identityProvider,
+      revocationList: { keyPrefix: 'p:' },
+      redis: { url: 'rediss://cache:6379' },
+      network: { vpc, subnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [securityGroup] },
+      code,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379', AUTH_REDIS_PREFIX: 'p:' }) },
+      VpcConfig: {
+        SubnetIds: vpc.privateSubnets.map((subnet) => stack.resolve(subnet.subnetId)),
+        SecurityGroupIds: [stack.resolve(securityGroup.securityGroupId)],
+      },
+    });
+    expect(apiAuthorizer.function.function.isBoundToVpc).toBe(true);
   });
 
   it('may read single API keys and nothing else in DynamoDB', () => {

@@ -4,7 +4,7 @@ import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
-import { type RevocationListConfig, ServiceFunction, type TableCatalog } from './service-function.js';
+import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction, type TableCatalog } from './service-function.js';
 
 export interface ApiAuthorizerProps {
   /** The authorizer's registry entry (`authorizer` in `shared/registry.ts`). */
@@ -13,6 +13,17 @@ export interface ApiAuthorizerProps {
   readonly tables: TableCatalog;
   readonly identityProvider: IdentityProviderConfig;
   readonly revocationList: RevocationListConfig;
+  /**
+   * The Redis holding the revocation list.
+   * @default - none: revocation checks try redis://127.0.0.1:6379 and fail open
+   */
+  readonly redis?: RedisConnection;
+  /**
+   * Subnets to run in. They must reach Redis and, for the JWKS, the identity provider:
+   * the internet for Cognito.
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
   /**
    * @default RemovalPolicy.RETAIN
    */
@@ -40,6 +51,8 @@ export class ApiAuthorizer extends Construct {
       tables: props.tables,
       identityProvider: props.identityProvider,
       revocationList: props.revocationList,
+      redis: props.redis,
+      network: props.network,
       // Verification is CPU-light but sits in front of every request: keep it well under the route budget.
       timeout: Duration.seconds(5),
       logRemovalPolicy: props.logRemovalPolicy,

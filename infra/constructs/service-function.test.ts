@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
 import { tableDesign } from '../../shared/entity/table-design.js';
@@ -172,15 +173,22 @@ describe('ServiceFunction', () => {
     expect(() => synth(decl)).toThrow(/declares identityProvider but none was given/);
   });
 
-  it('passes the revocation list settings, and REDIS_URL only when one is configured', () => {
+  it('passes the revocation list prefix to a function that declares it', () => {
     const decl = declaration({ id: 'admin-tokens-revoke', tables: [], revocationList: true });
     synth(decl, { revocationList: { keyPrefix: 'p:' } }).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ AUTH_REDIS_PREFIX: 'p:', REDIS_URL: Match.absent() }) },
     });
-    synth(decl, { revocationList: { keyPrefix: 'p:', redisUrl: 'rediss://cache:6379' } }).template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379' }) },
-    });
     expect(() => synth(decl)).toThrow(/declares revocationList but none was given/);
+  });
+
+  it('passes REDIS_URL and CACHE_KEY_PREFIX only when a Redis is given', () => {
+    synth(declaration(), { redis: { url: 'rediss://cache:6379', cacheKeyPrefix: 'records:Test:' } }).template.hasResourceProperties(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379', CACHE_KEY_PREFIX: 'records:Test:' }) } },
+    );
+    synth(declaration()).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REDIS_URL: Match.absent(), CACHE_KEY_PREFIX: Match.absent() }) },
+    });
   });
 
   it('refuses a declaration that names an unknown table', () => {
@@ -193,6 +201,58 @@ describe('ServiceFunction', () => {
     expect(() => synth(declaration({ cursorSecret: true }), { cursorSecret: undefined })).toThrow(
       /declares cursorSecret but none was given/,
     );
+  });
+});
+
+describe('ServiceFunction in a VPC', () => {
+  function inVpc() {
+    const stack = new Stack(new App(), 'Vpc');
+    const vpc = new Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED }] });
+    const securityGroup = new SecurityGroup(stack, 'Functions', { vpc, allowAllOutbound: false });
+    const tables = new Tables(stack, 'Tables', { designs: [tableDesign(students), apiKeysTable] });
+    const network = { vpc, subnets: { subnetType: SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup] };
+    const fn = new ServiceFunction(stack, 'students-get', { declaration: declaration(), tables, code, network });
+    return { stack, vpc, securityGroup, fn, template: Template.fromStack(stack) };
+  }
+
+  it('runs in the given subnets with the given security groups only', () => {
+    const { stack, vpc, securityGroup, template } = inVpc();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: {
+        SubnetIds: vpc.isolatedSubnets.map((subnet) => stack.resolve(subnet.subnetId)),
+        SecurityGroupIds: [stack.resolve(securityGroup.securityGroupId)],
+      },
+    });
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+  });
+
+  it('may manage its network interfaces through an inline statement, not the managed VPC access policy', () => {
+    const { stack, fn, template } = inVpc();
+    const networkGrants = grantsOf(template, stack, fn).filter((entry) => entry.startsWith('ec2:'));
+    expect(networkGrants).toEqual(
+      [
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:UnassignPrivateIpAddresses',
+      ].map((action) => grant(action, '*')),
+    );
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('is created after its role may create network interfaces: Lambda checks that on creation', () => {
+    const { stack, fn, template } = inVpc();
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [stack.resolve(fn.role.roleName)] } }))[0]!;
+    const functionId = stack.resolve(fn.function.functionArn)['Fn::GetAtt'][0];
+    expect(template.findResources('AWS::Lambda::Function')[functionId]?.DependsOn).toContain(policyId);
+  });
+
+  it('grants nothing network-related to a function outside a VPC', () => {
+    const { stack, fn, template } = synth(declaration());
+    expect(grantsOf(template, stack, fn).filter((entry) => entry.startsWith('ec2:'))).toEqual([]);
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
   });
 });
 

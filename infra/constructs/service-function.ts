@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,15 +12,28 @@ import { bundleDir } from '../build/bundle-functions.js';
 import { SharedDependenciesLayer } from './shared-dependencies-layer.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
 
-/** Where revocations live: the Redis the functions reach and a key prefix of this deployment. */
+/** Where revocations live in Redis: a key prefix of this deployment. */
 export interface RevocationListConfig {
-  /**
-   * `REDIS_URL`, e.g. `rediss://…:6379` of an ElastiCache endpoint the function can reach.
-   * @default - unset: the functions fall back to redis://127.0.0.1:6379 and fail open (see README)
-   */
-  readonly redisUrl?: string;
   /** `AUTH_REDIS_PREFIX` */
   readonly keyPrefix: string;
+}
+
+/** The Redis a function uses for the cache and the revocation list. */
+export interface RedisConnection {
+  /** `REDIS_URL`, e.g. `rediss://…:6379` of an ElastiCache endpoint the function can reach. */
+  readonly url: string;
+  /**
+   * `CACHE_KEY_PREFIX`
+   * @default - unset: the runtime default `records:`
+   */
+  readonly cacheKeyPrefix?: string;
+}
+
+/** Where a function runs inside a VPC. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly subnets: SubnetSelection;
+  readonly securityGroups: readonly ISecurityGroup[];
 }
 
 /** Tables and their designs by table id; `Tables` provides both. */
@@ -39,6 +53,17 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
   readonly identityProvider?: IdentityProviderConfig;
   /** Required when `declaration.revocationList` is set. */
   readonly revocationList?: RevocationListConfig;
+  /**
+   * `REDIS_URL` (+ `CACHE_KEY_PREFIX`) for functions that use the cache or the revocation list.
+   * @default - none: no cache, and revocation checks try redis://127.0.0.1:6379 and fail open
+   */
+  readonly redis?: RedisConnection;
+  /**
+   * Runs the function in these subnets with these security groups (to reach Redis). Its role
+   * then may manage the function's network interfaces.
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
   /**
    * @default 512 (MB): also buys CPU, which dominates cold starts of a bundled handler
    */
@@ -66,7 +91,20 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
 }
 
 /** One namespace for every function; the service name dimension tells them apart. */
-const METRICS_NAMESPACE = 'RecordsPlatform';
+export const METRICS_NAMESPACE = 'RecordsPlatform';
+
+/**
+ * What Lambda needs to attach a function to a VPC (the actions of the managed
+ * AWSLambdaVPCAccessExecutionRole, without its account-wide log permissions).
+ */
+const NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 /**
  * One Lambda per registry entry, with the platform's runtime defaults and exactly the
@@ -94,6 +132,8 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       description: `Runs ${declaration.id}`,
     });
     this.logGroup.grantWrite(this.role);
+    // Before the function: Lambda checks these permissions when it creates a VPC function.
+    if (props.network) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: NETWORK_INTERFACE_ACTIONS, resources: ['*'] }));
 
     this.function = new LambdaFunction(this, 'Function', {
       description: declaration.description,
@@ -107,6 +147,9 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,
+      ...(props.network
+        ? { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups: [...props.network.securityGroups] }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: declaration.id,
@@ -150,14 +193,23 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
     if (declaration.revocationList) {
       if (!props.revocationList) throw new Error(`${declaration.id}: declares revocationList but none was given`);
       this.function.addEnvironment('AUTH_REDIS_PREFIX', props.revocationList.keyPrefix);
-      if (props.revocationList.redisUrl) this.function.addEnvironment('REDIS_URL', props.revocationList.redisUrl);
+    }
+
+    if (props.redis) {
+      this.function.addEnvironment('REDIS_URL', props.redis.url);
+      if (props.redis.cacheKeyPrefix) this.function.addEnvironment('CACHE_KEY_PREFIX', props.redis.cacheKeyPrefix);
     }
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only the X-Ray statement added by active tracing uses Resource "*": xray:PutTraceSegments and ' +
-        'xray:PutTelemetryRecords do not support resource-level permissions.',
+        'xray:PutTelemetryRecords do not support resource-level permissions.' +
+        (props.network
+          ? ' So does the network-interface statement of this VPC function: the ec2:Describe* actions have no ' +
+            'resource-level permissions, and Lambda validates the others against "*" when it creates the function ' +
+            '(the AWS managed AWSLambdaVPCAccessExecutionRole grants the same actions on "*", plus logs on every group).'
+          : ''),
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -15,7 +15,8 @@ const REMOVAL_POLICIES: Record<string, RemovalPolicy> = {
 export function createRecordsApp(props: AppProps = {}): { app: App; stack: RecordsStack } {
   const app = new App(props);
   const stack = new RecordsStack(app, 'RecordsPlatform', {
-    description: 'Records platform: HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions and DynamoDB tables',
+    description:
+      'Records platform: HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC',
     removalPolicy: removalPolicyFrom(app.node.tryGetContext('removalPolicy')),
     redisUrl: app.node.tryGetContext('redisUrl'),
   });

@@ -1,12 +1,17 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { authorizer, functions, tableDesigns } from '../../shared/registry.js';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import { authorizer, entities, functions, tableDesigns } from '../../shared/registry.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi } from '../constructs/api.js';
+import { Cache } from '../constructs/cache.js';
 import { CursorSecret } from '../constructs/cursor-secret.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
-import { type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { Network } from '../constructs/network.js';
+import { Observability } from '../constructs/observability.js';
+import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
 import { Tables } from '../constructs/tables.js';
+import { placementOf } from './function-placement.js';
 
 export interface RecordsStackProps extends StackProps {
   /**
@@ -24,10 +29,9 @@ export interface RecordsStackProps extends StackProps {
    */
   readonly throttleBurstLimit?: number;
   /**
-   * Redis holding the token revocation list (`-c redisUrl=rediss://…`), reachable from the
-   * functions. Until the cache issue brings ElastiCache and a VPC, it is unset and revocation
-   * checks fail open (README: Authentication).
-   * @default - none
+   * A Redis of your own (`-c redisUrl=rediss://…`), reachable from Lambda outside any VPC.
+   * The stack then creates no VPC and no cache, and every function runs outside a VPC.
+   * @default - the stack's ElastiCache Serverless (Valkey) cache, in the stack's VPC
    */
   readonly redisUrl?: string;
 }
@@ -38,8 +42,13 @@ export class RecordsStack extends Stack {
   public readonly identityProvider: IdentityProvider;
   public readonly authorizer: ApiAuthorizer;
   public readonly cursorSecret: CursorSecret;
+  /** Undefined with a Redis of your own (`redisUrl`). */
+  public readonly network: Network | undefined;
+  /** Undefined with a Redis of your own (`redisUrl`). */
+  public readonly cache: Cache | undefined;
   public readonly functions: readonly ServiceFunction[];
   public readonly api: HttpApi;
+  public readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -48,15 +57,31 @@ export class RecordsStack extends Stack {
     this.tables = new Tables(this, 'Tables', { designs: tableDesigns, removalPolicy });
     this.cursorSecret = new CursorSecret(this, 'CursorSecret', { removalPolicy });
     this.identityProvider = new IdentityProvider(this, 'IdentityProvider', { removalPolicy });
-    const revocationList: RevocationListConfig = {
-      keyPrefix: `records-platform:${this.stackName}:auth:`,
-      ...(props.redisUrl ? { redisUrl: props.redisUrl } : {}),
+    if (!props.redisUrl) {
+      // The authorizer fetches Cognito's JWKS, and Cognito has no VPC endpoint for it: one NAT.
+      this.network = new Network(this, 'Network', { internetEgress: true, removalPolicy });
+      this.cache = new Cache(this, 'Cache', { vpc: this.network.vpc, clients: [this.network.functionsSecurityGroup] });
+    }
+    const redis: RedisConnection = {
+      url: props.redisUrl ?? this.cache!.url,
+      // Stacks sharing a Redis of their own must not share entries.
+      cacheKeyPrefix: `records:${this.stackName}:`,
     };
+    const revocationList: RevocationListConfig = { keyPrefix: `records-platform:${this.stackName}:auth:` };
+    const entityTables = new Set(entities.map((entity) => entity.name));
+    const runtime = (declaration: LambdaDeclaration): { redis?: RedisConnection; network?: FunctionNetwork } => {
+      const placement = placementOf(declaration, entityTables);
+      if (placement === 'outside') return {};
+      const network = placement === 'internet' ? this.network?.withInternetEgress : this.network?.isolated;
+      return { redis, ...(network ? { network } : {}) };
+    };
+
     this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
       declaration: authorizer,
       tables: this.tables,
       identityProvider: this.identityProvider.config,
       revocationList,
+      ...runtime(authorizer),
       logRemovalPolicy: removalPolicy,
     });
     this.functions = functions.map(
@@ -66,6 +91,7 @@ export class RecordsStack extends Stack {
           tables: this.tables,
           cursorSecret: this.cursorSecret.secret,
           revocationList,
+          ...runtime(declaration),
           logRemovalPolicy: removalPolicy,
         }),
     );
@@ -76,6 +102,7 @@ export class RecordsStack extends Stack {
       throttleBurstLimit: props.throttleBurstLimit,
       removalPolicy,
     });
+    this.observability = new Observability(this, 'Observability');
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });

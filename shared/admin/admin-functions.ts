@@ -3,7 +3,7 @@ import { type FunctionDeclaration, NO_STORE } from '../entity/entity-functions.j
 
 const ADMIN_BASE = '/api/v1/admin';
 
-/** Administration of credentials: API keys and token revocation. Admin only, never cached. */
+/** Administration: API keys, token revocation, the cache and request metrics. Admin only, never cached. */
 export const adminFunctions: FunctionDeclaration[] = [
   {
     id: 'admin-api-keys-create',
@@ -41,6 +41,43 @@ export const adminFunctions: FunctionDeclaration[] = [
     permission: 'admin',
     tables: [],
     revocationList: true,
+    cacheControl: NO_STORE,
+  },
+  // Cache and metrics operations use Redis (REDIS_URL), no table.
+  {
+    id: 'admin-cache-stats',
+    entry: 'functions/admin/cache-stats.ts',
+    description: 'Cache hits, misses, sizes and evictions over every container',
+    routes: [{ method: 'GET', path: `${ADMIN_BASE}/cache/stats` }],
+    permission: 'admin',
+    tables: [],
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-cache-clear',
+    entry: 'functions/admin/cache-clear.ts',
+    description: 'Drops every cached entry',
+    routes: [{ method: 'POST', path: `${ADMIN_BASE}/cache/clear` }],
+    permission: 'admin',
+    tables: [],
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-cache-invalidate',
+    entry: 'functions/admin/cache-invalidate.ts',
+    description: 'Drops the cached entries matching a pattern',
+    routes: [{ method: 'POST', path: `${ADMIN_BASE}/cache/invalidate` }],
+    permission: 'admin',
+    tables: [],
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'admin-metrics',
+    entry: 'functions/admin/metrics.ts',
+    description: 'Request counts, errors and latency per route, cache and import statistics',
+    routes: [{ method: 'GET', path: `${ADMIN_BASE}/metrics` }],
+    permission: 'admin',
+    tables: [],
     cacheControl: NO_STORE,
   },
 ];

@@ -10,25 +10,27 @@ export interface RemovedEntries {
 }
 
 /**
- * UNLINKs the cache entries among the keys matching `match`, one SCAN batch at a time.
- * Namespace, settling and statistics keys are never removed: deleting a namespace would
- * reset it to 0 and revive entries other containers still hold under that number.
+ * UNLINKs the cache entries among the keys matching `match`, one SCAN batch at a time and
+ * one UNLINK per entity: an entity's keys share a cluster slot (see CacheKeys), a batch
+ * spanning entities does not. Namespace, settling and statistics keys are never removed:
+ * deleting a namespace would reset it to 0 and revive entries other containers still hold
+ * under that number.
  */
 export async function unlinkEntries(backend: L2Backend, keys: CacheKeys, match: string): Promise<RemovedEntries> {
   let removed = 0;
   const entities = new Set<string>();
   for await (const batch of backend.scan(match)) {
-    const entries: string[] = [];
+    const entriesByEntity = new Map<string, string[]>();
     for (const key of batch) {
       const found = keys.classify(key);
       if (found.kind === 'entry') {
-        entries.push(key);
+        entriesByEntity.set(found.entity, [...(entriesByEntity.get(found.entity) ?? []), key]);
         entities.add(found.entity);
       } else if (found.kind === 'namespace') {
         entities.add(found.entity);
       }
     }
-    if (entries.length > 0) removed += await backend.unlink(entries);
+    for (const entries of entriesByEntity.values()) removed += await backend.unlink(entries);
   }
   return { removed, entities };
 }

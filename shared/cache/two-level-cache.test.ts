@@ -85,10 +85,10 @@ describe('TwoLevelCache reads', () => {
     expect(stats.l2).toMatchObject({ hits: 1, misses: 1, size: 1, hit_rate_percent: 50 });
   });
 
-  it('stores values as JSON under <prefix><entity>:v<ns>:item:<id> with the entity TTL', async () => {
+  it('stores values as JSON under <prefix>{<entity>}:v<ns>:item:<id> with the entity TTL', async () => {
     const { backend, make } = setup();
     await make().item(scope, 'S1', async () => ({ id: 'S1' }));
-    expect(await backend.inner.mget(['t:students:v0:item:S1'])).toEqual(['{"id":"S1"}']);
+    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"id":"S1"}']);
   });
 
   it('hands out frozen values from the cache, equal to what the loader returned', async () => {
@@ -113,10 +113,10 @@ describe('TwoLevelCache reads', () => {
 
   it('treats an entry that is not JSON as a miss and replaces it', async () => {
     const { backend, make } = setup();
-    await backend.inner.exec([{ op: 'set', key: 't:students:v0:item:S1', value: '{broken', ttlMs: 60_000 }]);
+    await backend.inner.exec([{ op: 'set', key: 't:{students}:v0:item:S1', value: '{broken', ttlMs: 60_000 }]);
     const cache = make();
     expect(await cache.item(scope, 'S1', async () => ({ ok: true }))).toEqual({ ok: true });
-    expect(await backend.inner.mget(['t:students:v0:item:S1'])).toEqual(['{"ok":true}']);
+    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"ok":true}']);
   });
 
   it('does not cache a failed load', async () => {
@@ -161,7 +161,7 @@ describe('TwoLevelCache invalidation', () => {
     await b.list(scope, { p: 1 }, async () => page());
     version = 2;
     await a.invalidate('students', 'S1');
-    expect(await backend.inner.mget(['t:students:ns', 't:students:v0:item:S1'])).toEqual(['1', null]);
+    expect(await backend.inner.mget(['t:{students}:ns', 't:{students}:v0:item:S1'])).toEqual(['1', null]);
     expect(await b.item(scope, 'S1', async () => item())).toEqual({ v: 2 });
     expect(await b.list(scope, { p: 1 }, async () => page())).toEqual({ items: [2] });
     expect(await a.item(scope, 'S1', async () => ({ v: 'unused' }))).toEqual({ v: 2 });
@@ -249,7 +249,7 @@ describe('TwoLevelCache when L2 fails', () => {
     backend.failing = false;
     advance(1_000);
     await writer.item(scope, 'S2', async () => 'other'); // the first command replays the INCR
-    expect(await backend.inner.mget(['t:students:ns'])).toEqual(['1']);
+    expect(await backend.inner.mget(['t:{students}:ns'])).toEqual(['1']);
     expect(await reader.item(scope, 'S1', async () => 'v2')).toBe('v2');
   });
 
@@ -263,7 +263,7 @@ describe('TwoLevelCache when L2 fails', () => {
     backend.failing = false;
     advance(1_000);
     expect(await reader.item(scope, 'S1', async () => 'v2')).toBe('v2');
-    expect(await backend.inner.mget(['t:students:ns'])).toEqual(['1']);
+    expect(await backend.inner.mget(['t:{students}:ns'])).toEqual(['1']);
   });
 
   it('drops L1 when the connection drops', async () => {
@@ -294,7 +294,7 @@ describe('TwoLevelCache admin operations', () => {
     await a.item({ entity: 'courses', ttlSeconds: 60 }, 'C1', async () => 'c1');
     await b.list(scope, { p: 1 }, async () => ['v1']);
     expect(await a.clear()).toBe(3);
-    expect(await backend.inner.mget(['t:students:ns', 't:courses:ns'])).toEqual(['1', '1']);
+    expect(await backend.inner.mget(['t:{students}:ns', 't:{courses}:ns'])).toEqual(['1', '1']);
     expect(await b.list(scope, { p: 1 }, async () => ['reloaded'])).toEqual(['reloaded']);
     expect((await a.stats()).l2.size).toBe(1);
   });
@@ -305,17 +305,46 @@ describe('TwoLevelCache admin operations', () => {
     await cache.item(scope, 'S1', async () => 1);
     await cache.item(scope, 'S2', async () => 2);
     await cache.item({ entity: 'courses', ttlSeconds: 60 }, 'C1', async () => 3);
-    await backend.inner.exec([{ op: 'set', key: 'students:v0:item:S1', value: 'not ours', ttlMs: 60_000 }]);
+    await backend.inner.exec([{ op: 'set', key: '{students}:v0:item:S1', value: 'not ours', ttlMs: 60_000 }]);
     expect(await cache.invalidatePattern('students:*')).toBe(2);
     expect(await cache.invalidatePattern('students:*')).toBe(0);
-    expect(await backend.inner.mget(['students:v0:item:S1', 't:courses:v0:item:C1'])).toEqual(['not ours', '3']);
+    expect(await backend.inner.mget(['{students}:v0:item:S1', 't:{courses}:v0:item:C1'])).toEqual(['not ours', '3']);
   });
 
   it('moves the namespace an entity pattern names even when L2 holds none of its entries', async () => {
     const { backend, make } = setup();
     const cache = make();
     expect(await cache.invalidatePattern('students:v0:item:*')).toBe(0);
-    expect(await backend.inner.mget(['t:students:ns'])).toEqual(['1']);
+    expect(await backend.inner.mget(['t:{students}:ns'])).toEqual(['1']);
+  });
+
+  it('sends multi-key commands (MGET, UNLINK) for one cluster slot only: a cluster refuses CROSSSLOT', async () => {
+    const { backend, make } = setup();
+    const multiKey: string[][] = [];
+    const { exec, mget, unlink } = { exec: backend.exec.bind(backend), mget: backend.mget.bind(backend), unlink: backend.unlink.bind(backend) };
+    backend.exec = async (commands) => {
+      for (const command of commands) if (command.op === 'mget') multiKey.push([...command.keys]);
+      return exec(commands);
+    };
+    backend.mget = async (keys) => (multiKey.push([...keys]), mget(keys));
+    backend.unlink = async (keys) => (multiKey.push([...keys]), unlink(keys));
+    const courses = { entity: 'courses', ttlSeconds: 60 };
+    const [a, b] = [make(), make()];
+    for (const cache of [a, b]) {
+      await cache.item(scope, 'S1', async () => 1);
+      await cache.item(courses, 'C1', async () => 2);
+      await cache.list(scope, { p: 1 }, async () => [1]);
+      await cache.flushStats();
+    }
+    await a.invalidate('students', 'S1');
+    await b.stats();
+    await a.invalidatePattern('*:v*:item:*');
+    await b.item(scope, 'S1', async () => 1);
+    await b.item(courses, 'C1', async () => 2);
+    expect(await a.clear()).toBe(3); // the list page and the two items read again
+    const hashTag = (key: string) => /\{([^}]+)\}/.exec(key)?.[1] ?? key;
+    expect(multiKey.filter((keys) => keys.length > 1).length).toBeGreaterThan(3);
+    for (const keys of multiKey) expect(new Set(keys.map(hashTag)), keys.join(' ')).toHaveProperty('size', 1);
   });
 
   it('refuses an empty pattern', async () => {
@@ -327,7 +356,7 @@ describe('TwoLevelCache admin operations', () => {
     const { backend } = setup();
     const cache = new TwoLevelCache(backend, { prefix: 'a*[b]:', settleMs: 0 });
     await cache.item(scope, 'S1', async () => 1);
-    await backend.inner.exec([{ op: 'set', key: 'aX[b]:students:v0:item:S1', value: '1', ttlMs: 60_000 }]);
+    await backend.inner.exec([{ op: 'set', key: 'aX[b]:{students}:v0:item:S1', value: '1', ttlMs: 60_000 }]);
     expect(await cache.clear()).toBe(1);
   });
 });

@@ -140,7 +140,7 @@ describe('entity service with a cache', () => {
     expect(await service.get('S1')).toMatchObject({ version: 2, math_score: 9 });
     await service.remove('S1');
     await expect(service.get('S1')).rejects.toBeInstanceOf(EntityNotFoundError);
-    expect(await backend.mget(['u:students:ns'])).toEqual(['3']); // create, update, remove
+    expect(await backend.mget(['u:{students}:ns'])).toEqual(['3']); // create, update, remove
   });
 
   it('does not invalidate when a write certainly wrote nothing', async () => {
@@ -148,7 +148,7 @@ describe('entity service with a cache', () => {
     await expect(service.update('S1', { math_score: 9 }, [7])).rejects.toBeInstanceOf(EntityVersionMismatchError);
     await expect(service.remove('S1', [])).rejects.toBeInstanceOf(EntityVersionMismatchError);
     await expect(service.remove('NOPE')).rejects.toBeInstanceOf(EntityNotFoundError);
-    expect(await backend.mget(['u:students:ns'])).toEqual(['1']); // the setup's create only
+    expect(await backend.mget(['u:{students}:ns'])).toEqual(['1']); // the setup's create only
   });
 
   it('does not cache an entity that declares no TTL', async () => {

@@ -34,6 +34,7 @@ export type AppErrorKind =
   | 'payloadTooLarge'
   | 'unsupportedMediaType'
   | 'methodNotAllowed'
+  | 'tooManyRequests'
   | 'dependencyUnavailable'
   | 'dependencyTimeout'
   | 'requestTimeout';
@@ -112,6 +113,19 @@ export class MethodNotAllowedError extends AppError {
   readonly kind = 'methodNotAllowed';
   constructor(readonly allow: string[]) {
     super('route.methodNotAllowed', `Method not allowed; use ${allow.join(', ')}.`);
+  }
+}
+
+/** The caller sent too many requests; it may retry after `retryAfterSeconds` (`Retry-After`). */
+export class TooManyRequestsError extends AppError {
+  readonly kind = 'tooManyRequests';
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    context: Record<string, unknown> = {},
+  ) {
+    super(code, message, context);
   }
 }
 

@@ -11,7 +11,7 @@ export function corsOptions(env: NodeJS.ProcessEnv = process.env) {
     origins: origins.length > 0 ? origins : ['https://invalid.example'],
     headers: 'Authorization,Content-Type,If-Match,If-None-Match,X-Request-Id,X-API-Key',
     methods: 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
-    exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After',
+    exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset',
     maxAge: 600,
     // Preflight is answered in `before`, so no business code (or validation) runs for OPTIONS.
     disableBeforePreflightResponse: false,

@@ -21,8 +21,10 @@ import { headWithoutBody } from './middlewares/head-without-body.js';
 import { jsonResponse } from './middlewares/json-response.js';
 import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares/parse-request.js';
 import { problemErrors } from './middlewares/problem-errors.js';
+import { rateLimit } from './middlewares/rate-limit.js';
 import { rejectSuspicious } from './middlewares/reject-suspicious.js';
 import { requestContext } from './middlewares/request-context.js';
+import { requestMetrics } from './middlewares/request-metrics.js';
 import { trustedHost } from './middlewares/trusted-host.js';
 import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 
@@ -60,7 +62,7 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
  * request id → logger → tracer → metrics → suspicious-request refusal → trusted Host → security headers →
  * cache control + Vary → CORS (answers preflight) → HEAD body removal → compression →
  * problem+json errors → authorization (401/403 before any validation, 304 or business code)
- * → conditional GET (ETag/304) → input validation → JSON response. (middy runs `after`
+ * → rate limit (429) → conditional GET (ETag/304) → input validation → JSON response. (middy runs `after`
  * steps in reverse: JSON, 304, compression, HEAD, CORS, Vary, …) The handler gets a time budget:
  * whatever still runs at min(Lambda timeout, 29 s) − margin is abandoned with a 504, and
  * SDK calls see the budget's abort signal. Functions only supply schemas and `handle`.
@@ -88,6 +90,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     },
   })
     .use(requestContext())
+    .use(requestMetrics(spec.declaration))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(flushMetrics())
@@ -100,6 +103,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(compressResponse({ declaredCacheControl: spec.declaration.cacheControl }))
     .use(problemErrors())
     .use(authorize(spec.declaration.permission))
+    .use(rateLimit(spec.declaration))
     .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))
     .use(jsonResponse())

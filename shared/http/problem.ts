@@ -5,6 +5,7 @@ import {
   DependencyUnavailableError,
   ForbiddenError,
   MethodNotAllowedError,
+  TooManyRequestsError,
   UnauthenticatedError,
   ValidationError,
 } from '../errors/app-error.js';
@@ -21,6 +22,7 @@ const STATUS: Record<AppErrorKind, number> = {
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   validation: 422,
+  tooManyRequests: 429,
   dependencyUnavailable: 503,
   dependencyTimeout: 504,
   requestTimeout: 504,
@@ -37,6 +39,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -51,6 +54,23 @@ export interface ProblemContext {
   now?: Date;
 }
 
+/** Headers a middleware attached to an error on its way to problemErrors (e.g. X-RateLimit-*). */
+const attachedHeaders = new WeakMap<object, Record<string, string>>();
+
+/**
+ * Makes the problem response for `error` carry `headers` too: middlewares whose `onError`
+ * runs before the error is mapped (those after problemErrors in the chain) have no response
+ * to decorate yet. Content-Type and Cache-Control stay the problem's own.
+ */
+export function attachHeaders(error: unknown, headers: Record<string, string>): void {
+  if (typeof error !== 'object' || error === null) return;
+  attachedHeaders.set(error, { ...attachedHeaders.get(error), ...headers });
+}
+
+function headersAttachedTo(error: unknown): Record<string, string> | undefined {
+  return typeof error === 'object' && error !== null ? attachedHeaders.get(error) : undefined;
+}
+
 /** Status a thrown value will be answered with (500 for anything not an AppError). */
 export function statusOf(error: unknown): number {
   return error instanceof AppError ? STATUS[error.kind] : 500;
@@ -62,7 +82,7 @@ export function statusOf(error: unknown): number {
  */
 export function toProblem(error: unknown, ctx: ProblemContext): APIGatewayProxyStructuredResultV2 {
   const status = statusOf(error);
-  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' };
+  const headers: Record<string, string> = { ...headersAttachedTo(error), 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' };
   const timestamp = (ctx.now ?? new Date()).toISOString();
   if (!(error instanceof AppError)) {
     const body = { type: problemType('internal'), title: TITLES[500], status, request_id: ctx.requestId, timestamp };
@@ -79,7 +99,9 @@ export function toProblem(error: unknown, ctx: ProblemContext): APIGatewayProxyS
     timestamp,
   };
   if (error instanceof ValidationError) body.errors = error.errors;
-  if (error instanceof DependencyUnavailableError) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof DependencyUnavailableError || error instanceof TooManyRequestsError) {
+    headers['retry-after'] = String(error.retryAfterSeconds);
+  }
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
   if ((error instanceof UnauthenticatedError || error instanceof ForbiddenError) && error.challenge) {
     headers['www-authenticate'] = error.challenge;

@@ -166,6 +166,26 @@ describe('buildOpenApiDocument', () => {
     expect(resolve(listed.properties?.items?.items).properties).not.toHaveProperty('api_key');
   });
 
+  it('documents the cache and metrics operations: a required pattern on invalidate, their bodies, 503 while Redis is down', () => {
+    const pattern = operation('/api/v1/admin/cache/invalidate', 'post').parameters.find((param) => param.in === 'query');
+    expect(pattern).toMatchObject({ name: 'pattern', required: true, schema: { type: 'string', minLength: 1 } });
+    expect(operation('/api/v1/admin/cache/invalidate', 'post').responses['422']).toBeDefined();
+    expect(operation('/api/v1/admin/cache/clear', 'post').responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/CacheEntriesRemoved',
+    });
+    expect(operation('/api/v1/admin/cache/stats', 'get').responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/CacheStats',
+    });
+    const metrics = resolve(operation('/api/v1/admin/metrics', 'get').responses['200']?.content?.['application/json']?.schema);
+    expect(metrics.required).toEqual(['enabled', 'since', 'routes', 'cache', 'imports']);
+    expect(metrics.properties?.cache).toEqual({ $ref: '#/components/schemas/CacheStats' });
+    for (const path of ['/api/v1/admin/cache/stats', '/api/v1/admin/cache/clear', '/api/v1/admin/cache/invalidate', '/api/v1/admin/metrics']) {
+      const op = doc.paths[path]!.get ?? doc.paths[path]!.post!;
+      expect(op['x-permission']).toBe('admin');
+      expect(op.responses['503'], path).toBeDefined();
+    }
+  });
+
   it('answers problems as application/problem+json referencing Problem, with examples the schema accepts', () => {
     for (const { op } of allOperations) {
       for (const [status, response] of Object.entries(op.responses)) {
@@ -220,10 +240,13 @@ describe('buildOpenApiDocument', () => {
       expect(doc.components.schemas, ref).toHaveProperty([ref.replace('#/components/schemas/', '')]);
     }
     expect(Object.keys(doc.components.schemas)).toEqual([
+      'AdminMetrics',
       'ApiKey',
       'ApiKeyCreate',
       'ApiKeyCreated',
       'ApiKeyList',
+      'CacheEntriesRemoved',
+      'CacheStats',
       'HealthReport',
       'Problem',
       'Student',

@@ -120,7 +120,7 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     },
     tags: [
       ...entityList.map((entity) => ({ name: entity.name, description: `Create, read, list, update and delete ${entity.name}` })),
-      { name: 'admin', description: 'API keys and token revocation (admin only)' },
+      { name: 'admin', description: 'API keys, token revocation, the cache and request metrics (admin only)' },
       { name: 'system', description: 'Health, this document and its HTML page' },
     ],
     paths: Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, sortMethods(item)])),

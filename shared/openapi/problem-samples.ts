@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { cacheInvalidateQuerySchema } from '../admin/cache-admin.schemas.js';
 import { ApiKeyNotFoundError } from '../api-keys/api-keys.errors.js';
 import { apiKeyCreateSchema, keyIdPathSchema } from '../api-keys/api-keys.schemas.js';
 import { CredentialsMissingError, CredentialsRejectedError, InsufficientRoleError } from '../auth/auth.errors.js';
@@ -114,8 +115,9 @@ export function adminProblems(id: string, instance: string): ProblemSample[] {
       sample(new ApiKeyNotFoundError(`ak_${'0'.repeat(16)}`), 'No key has this id (or it was deleted already).'),
     ],
     'admin-tokens-revoke': [...body, sample(validationOf(tokenRevokeSchema, { jti: '', exp: 0 }, 'body'), 'jti or exp is invalid.')],
+    'admin-cache-invalidate': [sample(validationOf(cacheInvalidateQuerySchema, {}, 'query'), 'The pattern is missing or empty.')],
   };
-  const dependency = id === 'admin-tokens-revoke' ? 'Redis' : 'DynamoDB';
+  const dependency = id.startsWith('admin-cache-') ? 'Cache' : id === 'admin-tokens-revoke' || id === 'admin-metrics' ? 'Redis' : 'DynamoDB';
   return [
     ...(byId[id] ?? []),
     sample(new DependencyUnavailableError(dependency, 1), `${dependency} is unavailable; retry after Retry-After seconds.`),

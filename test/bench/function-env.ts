@@ -16,6 +16,9 @@ export function functionEnv(extra: Record<string, string> = {}): Record<string, 
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // Benchmarks measure the DynamoDB path: no cache or limiter unless a bench opts in.
+    REDIS_URL: '',
+    RATE_LIMIT_SCALE: '100000',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
     ...extra,
   };

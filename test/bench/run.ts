@@ -3,7 +3,7 @@ import { ROOT } from '../../infra/build/bundle-functions.js';
 import { type BenchOutcome, printChecks, writeOutcome } from './bench-report.js';
 
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- size|cold|warm|list|http` runs one (or
+ * `npm run bench` runs every benchmark; `npm run bench -- size|cold|warm|list|http|cache` runs one (or
  * several). Missed targets are printed loudly but do not fail the run: only a crash exits
  * non-zero. Results go to `.build/bench/<name>.json`.
  */
@@ -13,6 +13,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   warm: { about: 'warm GET through the handler vs raw GetItem', run: async () => (await import('./warm.js')).runWarmBench() },
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
+  cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
 };
 
 const args = process.argv.slice(2);

@@ -270,6 +270,9 @@ describe('Cache-Control and Vary', () => {
     if (route.path === '/api/v1/admin/tokens/revoke') {
       return sendJson('POST', route.path, { jti: `cache-control-${id}`, exp: Math.floor(Date.now() / 1000) + 600 }, { origin: ORIGIN });
     }
+    if (route.path === '/api/v1/admin/cache/invalidate') {
+      return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
+    }
     switch (route.method) {
       case 'GET':
       case 'HEAD':

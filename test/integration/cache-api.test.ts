@@ -28,7 +28,7 @@ describeWithRedis('cache through the deployed bundles', () => {
     await redis?.cleanup();
   });
 
-  const cachedKeys = async () => (await redis.keys()).filter((key) => /:students:v\d+:(item|list):/.test(key));
+  const cachedKeys = async () => (await redis.keys()).filter((key) => /:\{students\}:v\d+:(item|list):/.test(key));
 
   it('caches get and list responses, and a write in one function is seen at once by the others', async () => {
     const created = await api.request('POST', BASE, { json: { student_id: 'api1', first_name: 'Cached', last_name: 'Api', math_score: 8 } });

@@ -88,17 +88,17 @@ describeWithRedis('entity cache on Redis, two containers', () => {
     expect(stats.l1).toMatchObject({ hits: 1, misses: 2, size: 2, hit_rate_percent: 33.33 });
   });
 
-  it('keeps entries as JSON under <prefix><entity>:v<ns>:item|list:… with the declared TTL', async () => {
+  it('keeps entries as JSON under <prefix>{<entity>}:v<ns>:item|list:… with the declared TTL', async () => {
     const { prefix, a } = twoContainers('layout');
     const item = await a.service.get('S2');
     const page = await a.service.list({ page_size: 2 } as never);
-    const keys = (await redis.keys()).filter((key) => key.startsWith(`${prefix}students:`));
-    expect(keys).toEqual([expect.stringMatching(new RegExp(`^${prefix}students:v0:item:S2$`)), expect.stringMatching(/:students:v0:list:[0-9a-f]{64}$/)]);
-    const [itemJson, pageJson] = await redis.backend.mget([`${prefix}students:v0:item:S2`, keys.find((key) => key.includes(':list:'))!]);
+    const keys = (await redis.keys()).filter((key) => key.startsWith(`${prefix}{students}:`));
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`^${prefix}\\{students\\}:v0:item:S2$`)), expect.stringMatching(/:\{students\}:v0:list:[0-9a-f]{64}$/)]);
+    const [itemJson, pageJson] = await redis.backend.mget([`${prefix}{students}:v0:item:S2`, keys.find((key) => key.includes(':list:'))!]);
     expect(JSON.parse(itemJson!)).toEqual(item);
     expect(JSON.parse(pageJson!)).toEqual(page);
     expect(page.next_cursor).toEqual(expect.any(String)); // the whole ListResult, cursor included
-    const ttl = await redis.pttl(`${prefix}students:v0:item:S2`);
+    const ttl = await redis.pttl(`${prefix}{students}:v0:item:S2`);
     expect(ttl).toBeGreaterThan(58_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
@@ -167,7 +167,7 @@ describeWithRedis('entity cache on Redis, two containers', () => {
     await a.service.list({} as never);
     await a.service.list({ page_size: 2 } as never);
     await b.service.get('S5');
-    const sentinel = `${redis.prefix}admin-sentinel:students:v0:item:S1`;
+    const sentinel = `${redis.prefix}admin-sentinel:{students}:v0:item:S1`;
     await redis.backend.exec([{ op: 'set', key: sentinel, value: 'not the cache', ttlMs: 60_000 }]);
 
     expect(await a.cache.invalidatePattern('students:v*:item:*')).toBe(4);
@@ -178,16 +178,16 @@ describeWithRedis('entity cache on Redis, two containers', () => {
 
     expect(await b.cache.clear()).toBe(3); // two list pages + the S5 just reloaded
     expect(await a.cache.clear()).toBe(0);
-    expect((await redis.keys()).filter((key) => key.startsWith(`${prefix}students:v`))).toEqual([]);
+    expect((await redis.keys()).filter((key) => key.startsWith(`${prefix}{students}:v`))).toEqual([]);
     expect(await redis.backend.mget([sentinel])).toEqual(['not the cache']);
-    expect(Number((await redis.backend.mget([`${prefix}students:ns`]))[0])).toBeGreaterThanOrEqual(2);
+    expect(Number((await redis.backend.mget([`${prefix}{students}:ns`]))[0])).toBeGreaterThanOrEqual(2);
     await expect(a.cache.invalidatePattern('')).rejects.toThrow(/must not be empty/);
   });
 
   it('marks an entity as settling after a write so lagging reads are not stored', async () => {
     const { prefix, a } = twoContainers('settle', { settleMs: 1_000 });
     await a.service.update('S6', { math_score: 6.5 });
-    const ttl = await redis.pttl(`${prefix}students:settling`);
+    const ttl = await redis.pttl(`${prefix}{students}:settling`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1_000);
     await a.service.get('S6');

@@ -1,0 +1,25 @@
+import { createRedisClient } from '../cache/redis/redis-client.js';
+import { RedisTokenBucketStore } from './redis/redis-token-bucket-store.js';
+import { rateLimitRules } from './rate-limit-rules.js';
+import { DEFAULT_RATE_LIMIT_PREFIX, RateLimiter } from './rate-limiter.js';
+
+let built: { limiter: RateLimiter | undefined } | undefined;
+
+/**
+ * The container's rate limiter, built on its first request from the environment (so a test
+ * may set it before then): Redis at `REDIS_URL`, keys under `RATE_LIMIT_KEY_PREFIX`, rules
+ * from rate-limit-rules.ts with their env overrides. Without `REDIS_URL` there is no limiter
+ * and nothing is limited (unit tests; a deployment without Redis relies on stage throttling).
+ */
+export function containerRateLimiter(env: NodeJS.ProcessEnv = process.env): RateLimiter | undefined {
+  built ??= { limiter: rateLimiterFromEnv(env) };
+  return built.limiter;
+}
+
+/** A new limiter from `env`, or undefined when `REDIS_URL` is unset. Throws on invalid limits. */
+export function rateLimiterFromEnv(env: NodeJS.ProcessEnv): RateLimiter | undefined {
+  if (!env.REDIS_URL) return undefined;
+  const rules = rateLimitRules(env);
+  const store = new RedisTokenBucketStore(createRedisClient(env.REDIS_URL));
+  return new RateLimiter(store, rules, { prefix: env.RATE_LIMIT_KEY_PREFIX || DEFAULT_RATE_LIMIT_PREFIX });
+}

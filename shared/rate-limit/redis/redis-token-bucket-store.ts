@@ -1,0 +1,53 @@
+import type { Redis } from '../../redis/ioredis.js';
+import type { TokenBucket, TokenBucketStore, TokenBucketTake } from '../token-bucket-store.js';
+import { TOKEN_BUCKET_SCRIPT } from './token-bucket-script.js';
+
+type ScriptReply = [allowed: number, remaining: number, msUntilFull: number, msUntilNextToken: number];
+
+interface TokenBucketCommand {
+  takeToken(key: string, capacity: number, refillPerSecond: number): Promise<ScriptReply>;
+}
+
+/**
+ * Redis/Valkey adapter of the bucket store: one EVALSHA per request (ioredis falls back to
+ * EVAL once per connection when the script is not cached yet). Expects a client from
+ * createRedisClient (50 ms command timeout, no offline queue, no automatic reconnect): it
+ * connects on first use and again on the first use after the connection ended — the
+ * limiter's circuit breaker spaces those attempts out.
+ */
+export class RedisTokenBucketStore implements TokenBucketStore {
+  private readonly client: Redis & TokenBucketCommand;
+  private connecting: Promise<void> | undefined;
+
+  constructor(client: Redis) {
+    // Failures surface through the commands; an 'error' event without listener would be
+    // printed by ioredis on every failed connect.
+    client.on('error', () => undefined);
+    client.defineCommand('takeToken', { numberOfKeys: 1, lua: TOKEN_BUCKET_SCRIPT });
+    this.client = client as Redis & TokenBucketCommand;
+  }
+
+  async take(key: string, bucket: TokenBucket): Promise<TokenBucketTake> {
+    await this.ready();
+    const [allowed, remaining, msUntilFull, msUntilNextToken] = await this.client.takeToken(key, bucket.capacity, bucket.refillPerSecond);
+    return { allowed: allowed === 1, remaining, msUntilFull, msUntilNextToken };
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
+    this.client.disconnect();
+  }
+
+  /** Connects when idle or ended; joins a connect in progress; fails fast otherwise. */
+  private async ready(): Promise<void> {
+    const status = this.client.status;
+    if (status === 'ready') return;
+    if (!this.connecting && (status === 'wait' || status === 'end')) {
+      this.connecting = this.client.connect().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    if (!this.connecting) throw new Error(`Redis connection is ${status}`);
+    await this.connecting;
+  }
+}

@@ -1,0 +1,146 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
+import { FAIL_OPEN_SIGNALS } from '../../infra/constructs/observability.js';
+import type { ServiceFunction } from '../../infra/constructs/service-function.js';
+import { placementOf } from '../../infra/stacks/function-placement.js';
+import { createRecordsApp } from '../../infra/stacks/records-app.js';
+import type { RecordsStack } from '../../infra/stacks/records-stack.js';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import { authorizer, entities, functions, lambdas } from '../../shared/registry.js';
+
+/**
+ * The stack's network, cache and alarms as `cdk synth` produces them; routes, grants, tables
+ * and the cdk-nag pass (which covers these resources too) are in records-app.test.ts.
+ */
+const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
+
+let stack: RecordsStack;
+let template: Template;
+
+beforeAll(() => {
+  bundleFunctions(lambdas.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
+  ({ stack } = createRecordsApp({ context: lenient }));
+  template = Template.fromStack(stack);
+});
+
+const ref = (token: string) => stack.resolve(token);
+const logicalIdOf = (token: string): string => {
+  const resolved = ref(token);
+  return resolved.Ref ?? resolved['Fn::GetAtt'][0];
+};
+const functionProps = (fn: ServiceFunction<LambdaDeclaration>) =>
+  template.findResources('AWS::Lambda::Function')[logicalIdOf(fn.function.functionArn)]?.Properties;
+const entityTables = new Set(entities.map((entity) => entity.name));
+const usesRedis = (declaration: LambdaDeclaration) => placementOf(declaration, entityTables) !== 'outside';
+
+function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
+  if (id === authorizer.id) return stack.authorizer.function;
+  const found = stack.functions.find((fn) => fn.declaration.id === id);
+  if (!found) throw new Error(`no ServiceFunction ${id}`);
+  return found;
+}
+
+describe('network and cache', () => {
+  const inVpc = lambdas.filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
+  const subnetIds = (subnets: readonly { subnetId: string }[]) => subnets.map((subnet) => ref(subnet.subnetId));
+
+  it('has an ElastiCache Serverless cache with engine valkey in the isolated subnets', () => {
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey',
+      SubnetIds: subnetIds(stack.network!.vpc.isolatedSubnets),
+      SecurityGroupIds: [ref(stack.cache!.securityGroup.securityGroupId)],
+    });
+  });
+
+  it('admits Valkey traffic (6379) to the cache only from the functions’ security group', () => {
+    const cacheGroup = ref(stack.cache!.securityGroup.securityGroupId);
+    const toCache = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((rule) => rule.Properties)
+      .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify(cacheGroup));
+    expect(toCache).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 6379,
+        ToPort: 6379,
+        SourceSecurityGroupId: ref(stack.network!.functionsSecurityGroup.securityGroupId),
+      }),
+    ]);
+    const inline = template.findResources('AWS::EC2::SecurityGroup')[logicalIdOf(stack.cache!.securityGroup.securityGroupId)];
+    expect(inline?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('lets no security group admit traffic from an address range', () => {
+    const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup'));
+    expect(groups.flatMap((group) => group.Properties.SecurityGroupIngress ?? [])).toEqual([]);
+    const rules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((rule) => rule.Properties);
+    expect(rules.filter((rule) => rule.CidrIp || rule.CidrIpv6)).toEqual([]);
+  });
+
+  it.each(inVpc)('%s runs in the VPC with the functions’ security group and REDIS_URL of the stack’s cache', (id, declaration) => {
+    const props = functionProps(serviceFunction(id));
+    const subnets = placementOf(declaration, entityTables) === 'internet' ? stack.network!.vpc.privateSubnets : stack.network!.vpc.isolatedSubnets;
+    expect(props.VpcConfig).toEqual({
+      SubnetIds: subnetIds(subnets),
+      SecurityGroupIds: [ref(stack.network!.functionsSecurityGroup.securityGroupId)],
+    });
+    expect(props.Environment.Variables.REDIS_URL).toEqual(ref(stack.cache!.url));
+    expect(JSON.stringify(props.Environment.Variables.REDIS_URL)).toContain('rediss://');
+  });
+
+  it('runs the functions the cache issue names in the VPC: entity functions, health, admin, the authorizer', () => {
+    const named = [...functions.filter((fn) => fn.operation || fn.id === 'system-health' || fn.permission === 'admin'), authorizer];
+    expect(named.filter((declaration) => !usesRedis(declaration)).map((declaration) => declaration.id)).toEqual([]);
+  });
+
+  it('gives internet egress (for the Cognito JWKS) to the authorizer only', () => {
+    const egress = new Set(subnetIds(stack.network!.vpc.privateSubnets).map((id) => JSON.stringify(id)));
+    const withEgress = [stack.authorizer.function, ...stack.functions]
+      .filter((fn) => (functionProps(fn).VpcConfig?.SubnetIds ?? []).some((id: unknown) => egress.has(JSON.stringify(id))))
+      .map((fn) => fn.declaration.id);
+    expect(withEgress).toEqual([authorizer.id]);
+  });
+
+  it('has one NAT gateway, and no route out of the isolated subnets', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    const isolatedTables = stack.network!.vpc.isolatedSubnets.map((subnet) => JSON.stringify(ref(subnet.routeTable.routeTableId)));
+    const routes = Object.values(template.findResources('AWS::EC2::Route')).map((route) => route.Properties);
+    expect(routes.filter((route) => isolatedTables.includes(JSON.stringify(route.RouteTableId)))).toEqual([]);
+  });
+
+  it('reaches DynamoDB and S3 through gateway endpoints and Secrets Manager through an interface endpoint', () => {
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => endpoint.Properties);
+    const services = endpoints.map((endpoint) => `${endpoint.VpcEndpointType} ${JSON.stringify(endpoint.ServiceName).match(/\.(\w+)"\]\]\}$/)?.[1]}`);
+    expect(services.sort()).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface secretsmanager']);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+  });
+
+  it('logs the VPC’s flows to CloudWatch', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceId: ref(stack.network!.vpc.vpcId), LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  it('alarms when a function fails open: cache, rate limiter, revocation list', () => {
+    const expressions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.Metrics[0].Expression);
+    expect(expressions.sort()).toEqual(
+      Object.keys(FAIL_OPEN_SIGNALS)
+        .map((signal) => `SELECT SUM(${signal}) FROM SCHEMA("RecordsPlatform", service)`)
+        .sort(),
+    );
+    expect(Object.keys(FAIL_OPEN_SIGNALS)).toEqual(expect.arrayContaining(['CacheUnavailable', 'RateLimitFailOpen']));
+  });
+
+  it('with -c redisUrl uses that Redis, and creates no VPC, NAT or cache', () => {
+    const own = createRecordsApp({ context: { ...lenient, redisUrl: 'rediss://own-redis.example:6379' } }).stack;
+    const ownTemplate = Template.fromStack(own);
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::ElastiCache::ServerlessCache', 'AWS::EC2::VPCEndpoint']) ownTemplate.resourceCountIs(type, 0);
+    for (const fn of [own.authorizer.function, ...own.functions]) {
+      const props = ownTemplate.findResources('AWS::Lambda::Function')[own.resolve(fn.function.functionArn)['Fn::GetAtt'][0]]?.Properties;
+      expect(props.VpcConfig, fn.declaration.id).toBeUndefined();
+      expect(props.Environment.Variables.REDIS_URL, fn.declaration.id).toBe('rediss://own-redis.example:6379');
+    }
+  });
+});
