@@ -271,3 +271,18 @@ describe('ServiceFunction shared dependencies', () => {
     expect(layers[0]).toContain('SharedDependencies');
   });
 });
+
+describe('ServiceFunction trusted hosts', () => {
+  it("allows the region's API Gateway hosts by default and custom domains when given", () => {
+    const stack = new Stack(new App(), 'Hosts', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const tables = new Tables(stack, 'Tables', { designs: [tableDesign(students), apiKeysTable] });
+    new ServiceFunction(stack, 'default-hosts', { declaration: { ...declaration(), id: 'default-hosts' }, tables, code });
+    new ServiceFunction(stack, 'custom-hosts', { declaration: { ...declaration(), id: 'custom-hosts' }, tables, code, allowedHosts: ['api.records.example'] });
+    const hosts = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables.ALLOWED_HOSTS,
+    );
+    expect(hosts).toContain('api.records.example');
+    // The partition's URL suffix stays a reference (amazonaws.com, amazonaws.com.cn, …).
+    expect(hosts).toContainEqual({ 'Fn::Join': ['', ['*.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] });
+  });
+});

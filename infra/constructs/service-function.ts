@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -79,6 +79,12 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
    */
   readonly logRetention?: RetentionDays;
   /**
+   * Host names requests may carry (`ALLOWED_HOSTS`, the original's TrustedHost); add custom
+   * domains here. Anything else is refused with 400 before business code.
+   * @default - the region's API Gateway hosts, `*.execute-api.<region>.amazonaws.com`
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
    * What happens to the log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -155,6 +161,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
         POWERTOOLS_SERVICE_NAME: declaration.id,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ALLOWED_HOSTS: (props.allowedHosts ?? [`*.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`]).join(','),
       },
     });
 

@@ -233,12 +233,13 @@ describe('functions', () => {
           POWERTOOLS_SERVICE_NAME: declaration.id,
           POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          ALLOWED_HOSTS: { 'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
           ...tableVariables,
           ...secretVariables,
         },
       },
     });
-    const variableCount = 4 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
+    const variableCount = 5 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
     expect(resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
       Properties: { RetentionInDays: 30 },
