@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { RedisConnection } from '../../redis/redis-connection.js';
 import type { L2Backend, L2Command, L2Reply } from '../l2-backend.js';
 
 /** Keys per SCAN step: small enough that each step stays far below the command timeout. */
@@ -11,16 +12,17 @@ const SCAN_COUNT = 500;
  * breaker spaces those attempts out.
  */
 export class RedisBackend implements L2Backend {
-  private connecting: Promise<void> | undefined;
+  private readonly connection: RedisConnection;
 
   constructor(private readonly client: Redis) {
+    this.connection = new RedisConnection(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
     client.on('error', () => undefined);
   }
 
   async exec(commands: readonly L2Command[]): Promise<L2Reply[]> {
-    await this.ready();
+    await this.connection.ready();
     const pipeline = this.client.pipeline();
     for (const command of commands) queue(pipeline, command);
     const results = (await pipeline.exec()) ?? [];
@@ -31,17 +33,17 @@ export class RedisBackend implements L2Backend {
   }
 
   async hgetall(key: string): Promise<Record<string, string>> {
-    await this.ready();
+    await this.connection.ready();
     return this.client.hgetall(key);
   }
 
   async mget(keys: readonly string[]): Promise<(string | null)[]> {
-    await this.ready();
+    await this.connection.ready();
     return this.client.mget(...keys);
   }
 
   async *scan(match: string): AsyncIterable<string[]> {
-    await this.ready();
+    await this.connection.ready();
     let cursor = '0';
     do {
       const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
@@ -52,12 +54,12 @@ export class RedisBackend implements L2Backend {
 
   async unlink(keys: readonly string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    await this.ready();
+    await this.connection.ready();
     return this.client.unlink(...keys);
   }
 
   async evictedKeys(): Promise<number> {
-    await this.ready();
+    await this.connection.ready();
     const info = await this.client.info('stats');
     return Number(/^evicted_keys:(\d+)/m.exec(info)?.[1] ?? 0);
   }
@@ -66,23 +68,10 @@ export class RedisBackend implements L2Backend {
     this.client.on('close', listener);
   }
 
-  async close(): Promise<void> {
-    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
-    this.client.disconnect();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
-  /** Connects when idle or ended; joins a connect in progress; fails fast otherwise. */
-  private async ready(): Promise<void> {
-    const status = this.client.status;
-    if (status === 'ready') return;
-    if (!this.connecting && (status === 'wait' || status === 'end')) {
-      this.connecting = this.client.connect().finally(() => {
-        this.connecting = undefined;
-      });
-    }
-    if (!this.connecting) throw new Error(`Redis connection is ${status}`);
-    await this.connecting;
-  }
 }
 
 function queue(pipeline: ChainableCommander, command: L2Command): void {

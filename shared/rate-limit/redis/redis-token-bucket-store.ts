@@ -1,3 +1,4 @@
+import { RedisConnection } from '../../redis/redis-connection.js';
 import type { Redis } from '../../redis/ioredis.js';
 import type { TokenBucket, TokenBucketStore, TokenBucketTake } from '../token-bucket-store.js';
 import { TOKEN_BUCKET_SCRIPT } from './token-bucket-script.js';
@@ -17,9 +18,10 @@ interface TokenBucketCommand {
  */
 export class RedisTokenBucketStore implements TokenBucketStore {
   private readonly client: Redis & TokenBucketCommand;
-  private connecting: Promise<void> | undefined;
+  private readonly connection: RedisConnection;
 
   constructor(client: Redis) {
+    this.connection = new RedisConnection(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
     client.on('error', () => undefined);
@@ -28,26 +30,13 @@ export class RedisTokenBucketStore implements TokenBucketStore {
   }
 
   async take(key: string, bucket: TokenBucket): Promise<TokenBucketTake> {
-    await this.ready();
+    await this.connection.ready();
     const [allowed, remaining, msUntilFull, msUntilNextToken] = await this.client.takeToken(key, bucket.capacity, bucket.refillPerSecond);
     return { allowed: allowed === 1, remaining, msUntilFull, msUntilNextToken };
   }
 
-  async close(): Promise<void> {
-    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
-    this.client.disconnect();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
-  /** Connects when idle or ended; joins a connect in progress; fails fast otherwise. */
-  private async ready(): Promise<void> {
-    const status = this.client.status;
-    if (status === 'ready') return;
-    if (!this.connecting && (status === 'wait' || status === 'end')) {
-      this.connecting = this.client.connect().finally(() => {
-        this.connecting = undefined;
-      });
-    }
-    if (!this.connecting) throw new Error(`Redis connection is ${status}`);
-    await this.connecting;
-  }
 }
