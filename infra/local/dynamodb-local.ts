@@ -55,6 +55,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     env: { ...process.env, ...LOCAL_AWS_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave an orphaned JVM behind when this process ends, however it ends.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

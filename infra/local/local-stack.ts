@@ -64,6 +64,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CURSOR_SECRET: cursorSecret(options.dataDir),
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000',
       ALLOWED_HOSTS: process.env.ALLOWED_HOSTS ?? 'localhost,127.0.0.1,::1',
+      // One developer is every caller locally: 10× the deployed limits (RATE_LIMIT_SCALE=1 to try them).
+      RATE_LIMIT_SCALE: process.env.RATE_LIMIT_SCALE ?? '10',
       POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',

@@ -19,12 +19,22 @@ export function demoStudents(count = 50) {
   });
 }
 
+/** A well-behaved client: on 429 or 503 it waits for Retry-After (a few times) and tries again. */
+async function postHonouringRetryAfter(url: string, init: RequestInit, attempts = 5): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if ((response.status !== 429 && response.status !== 503) || attempt === attempts) return response;
+    const seconds = Number(response.headers.get('retry-after') ?? 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(seconds, 0.2), 30) * 1000));
+  }
+}
+
 /** Creates the demo students through the API as `token`'s caller (a staff or admin JWT); existing ids are left as they are. */
 export async function seed(baseUrl: string, token: string, count = 50): Promise<{ created: number; existing: number }> {
   let created = 0;
   let existing = 0;
   for (const student of demoStudents(count)) {
-    const response = await fetch(`${baseUrl}/api/v1/students`, {
+    const response = await postHonouringRetryAfter(`${baseUrl}/api/v1/students`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(student),

@@ -41,8 +41,14 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 const adminToken = await mintLocalToken(stack.identity, { role: 'admin', sub: 'local-admin', ttlSeconds: 12 * 3600 });
 
 if (values.seed) {
-  const result = await seed(stack.url, adminToken);
-  console.log(`seeded demo students: ${result.created} created, ${result.existing} already there`);
+  try {
+    const result = await seed(stack.url, adminToken);
+    console.log(`seeded demo students: ${result.created} created, ${result.existing} already there`);
+  } catch (error) {
+    console.error(`seeding failed: ${(error as Error).message}`);
+    await stack.stop();
+    process.exit(1);
+  }
 }
 
 console.log(`
