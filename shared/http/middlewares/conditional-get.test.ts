@@ -1,35 +1,15 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
+import { apiGatewayV2Event } from '../../../test/support/api-gateway-v2-event.js';
 import { conditionalGet, ifNoneMatchHits, weakEtag } from './conditional-get.js';
 import { headWithoutBody } from './head-without-body.js';
 
 type Response = APIGatewayProxyStructuredResultV2;
 
-function eventOf(method: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  const path = '/api/v1/students';
-  return {
-    version: '2.0',
-    routeKey: `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { accept: 'application/json', host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', ...headers },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'a1b2c3d4e5',
-      domainName: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
-      domainPrefix: 'a1b2c3d4e5',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
-      requestId: 'JKJaXmPLvHcESHA=',
-      routeKey: `${method} ${path}`,
-      stage: '$default',
-      time: '25/Nov/2026:19:08:31 +0000',
-      timeEpoch: 1795633711000,
-    },
-    isBase64Encoded: false,
-  };
-}
+const eventOf = (method: string, headers: Record<string, string> = {}) =>
+  apiGatewayV2Event({ method, headers: { accept: 'application/json', ...headers } });
 
 const context = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 'unit' } as unknown as Context;
 
