@@ -1,5 +1,6 @@
 import { sharedMemoryBackend } from './memory-cache.js';
 import { RedisBackend } from './redis/redis-backend.js';
+import type { Redis } from '../redis/ioredis.js';
 import { createRedisClient } from './redis/redis-client.js';
 import { TwoLevelCache } from './two-level-cache.js';
 
@@ -11,9 +12,9 @@ export const DEFAULT_CACHE_PREFIX = 'records:';
  * L1 + Redis; `CACHE_BACKEND=memory` (set by the local runner when no Redis answers) →
  * L1 + the process-wide memory L2; neither → no cache. `CACHE_KEY_PREFIX` starts every key.
  */
-export function createCacheFromEnv(env: NodeJS.ProcessEnv): TwoLevelCache | undefined {
+export function createCacheFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: string) => Redis = createRedisClient): TwoLevelCache | undefined {
   const prefix = env.CACHE_KEY_PREFIX ?? DEFAULT_CACHE_PREFIX;
-  if (env.REDIS_URL) return new TwoLevelCache(new RedisBackend(createRedisClient(env.REDIS_URL)), { prefix });
+  if (env.REDIS_URL) return new TwoLevelCache(new RedisBackend(redisFor(env.REDIS_URL)), { prefix });
   if (env.CACHE_BACKEND === 'memory') return new TwoLevelCache(sharedMemoryBackend(), { prefix });
   return undefined;
 }

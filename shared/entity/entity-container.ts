@@ -1,4 +1,5 @@
 import { createCacheFromEnv } from '../cache/cache-from-env.js';
+import { containerRedisClient } from '../redis/container-redis.js';
 import type { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
 import { loadCursorSecret } from '../cursor/cursor-secret.js';
@@ -17,7 +18,7 @@ let cache: { built: TwoLevelCache | undefined } | undefined;
  * Admin endpoints use the same instance for `stats()`, `clear()`, `invalidatePattern()`.
  */
 export function containerCache(env: NodeJS.ProcessEnv = process.env): TwoLevelCache | undefined {
-  cache ??= { built: createCacheFromEnv(env) };
+  cache ??= { built: createCacheFromEnv(env, containerRedisClient) };
   return cache.built;
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_CACHE_PREFIX } from '../cache/cache-from-env.js';
-import { createRedisClient } from '../cache/redis/redis-client.js';
+import { containerRedisClient } from '../redis/container-redis.js';
 import { RedisRequestMetrics } from './redis/redis-request-metrics.js';
 import type { RequestMetricsStore } from './request-metrics-store.js';
 
@@ -15,12 +15,12 @@ export function metricsKeyPrefix(env: NodeJS.ProcessEnv): string {
 
 /**
  * The container's request metrics store, built once from the environment on first use:
- * Redis at `REDIS_URL` (own connection, 50 ms command timeout), keys under
+ * Redis at `REDIS_URL` (the container's shared client, 50 ms command timeout), keys under
  * `metricsKeyPrefix(env)`; no `REDIS_URL` → none, and recording is a no-op.
  */
 export function requestMetricsStore(env: NodeJS.ProcessEnv = process.env): RequestMetricsStore | undefined {
   store ??= {
-    built: env.REDIS_URL ? new RedisRequestMetrics(createRedisClient(env.REDIS_URL), { prefix: metricsKeyPrefix(env) }) : undefined,
+    built: env.REDIS_URL ? new RedisRequestMetrics(containerRedisClient(env.REDIS_URL), { prefix: metricsKeyPrefix(env) }) : undefined,
   };
   return store.built;
 }

@@ -1,4 +1,6 @@
 import { createRedisClient } from '../cache/redis/redis-client.js';
+import type { Redis } from '../redis/ioredis.js';
+import { containerRedisClient } from '../redis/container-redis.js';
 import { RedisTokenBucketStore } from './redis/redis-token-bucket-store.js';
 import { rateLimitRules } from './rate-limit-rules.js';
 import { DEFAULT_RATE_LIMIT_PREFIX, RateLimiter } from './rate-limiter.js';
@@ -12,14 +14,14 @@ let built: { limiter: RateLimiter | undefined } | undefined;
  * and nothing is limited (unit tests; a deployment without Redis relies on stage throttling).
  */
 export function containerRateLimiter(env: NodeJS.ProcessEnv = process.env): RateLimiter | undefined {
-  built ??= { limiter: rateLimiterFromEnv(env) };
+  built ??= { limiter: rateLimiterFromEnv(env, containerRedisClient) };
   return built.limiter;
 }
 
 /** A new limiter from `env`, or undefined when `REDIS_URL` is unset. Throws on invalid limits. */
-export function rateLimiterFromEnv(env: NodeJS.ProcessEnv): RateLimiter | undefined {
+export function rateLimiterFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: string) => Redis = createRedisClient): RateLimiter | undefined {
   if (!env.REDIS_URL) return undefined;
   const rules = rateLimitRules(env);
-  const store = new RedisTokenBucketStore(createRedisClient(env.REDIS_URL));
+  const store = new RedisTokenBucketStore(redisFor(env.REDIS_URL));
   return new RateLimiter(store, rules, { prefix: env.RATE_LIMIT_KEY_PREFIX || DEFAULT_RATE_LIMIT_PREFIX });
 }

@@ -1,20 +1,38 @@
 import type { Redis } from './ioredis.js';
 
+const connections = new WeakMap<Redis, RedisConnection>();
+
 /**
- * On-demand connection of a lazyConnect client: connects when idle or ended, joins a connect
- * in progress, and fails fast in any other state (so callers' breakers can open), instead of
- * each adapter repeating that state machine.
+ * On-demand connection of a lazyConnect client: connects when idle or ended, waits for a
+ * connect already in progress (whoever started it), and fails fast in any other state (so
+ * callers' breakers can open). One per client (`RedisConnection.of`), so the cache, the rate
+ * limiter and the request metrics can share a container's single client.
  */
 export class RedisConnection {
   private connecting: Promise<void> | undefined;
 
-  constructor(readonly client: Redis) {}
+  /** The connection of `client`, shared by every adapter that uses it. */
+  static of(client: Redis): RedisConnection {
+    let connection = connections.get(client);
+    if (!connection) {
+      connection = new RedisConnection(client);
+      connections.set(client, connection);
+    }
+    return connection;
+  }
+
+  private constructor(readonly client: Redis) {}
 
   async ready(): Promise<void> {
     const status = this.client.status;
     if (status === 'ready') return;
     if (!this.connecting && (status === 'wait' || status === 'end')) {
       this.connecting = this.client.connect().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    if (!this.connecting && (status === 'connecting' || status === 'connect')) {
+      this.connecting = untilReady(this.client).finally(() => {
         this.connecting = undefined;
       });
     }
@@ -27,4 +45,23 @@ export class RedisConnection {
     if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
     this.client.disconnect();
   }
+}
+
+/** Settles with a connect started elsewhere: ready, or the error/close that ended it. */
+function untilReady(client: Redis): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      client.off('ready', onReady);
+      client.off('error', onError);
+      client.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onError = (error: Error) => done(error);
+    const onClose = () => done(new Error('Redis connection closed while connecting'));
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.once('close', onClose);
+  });
 }

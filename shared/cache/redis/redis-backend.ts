@@ -15,7 +15,7 @@ export class RedisBackend implements L2Backend {
   private readonly connection: RedisConnection;
 
   constructor(private readonly client: Redis) {
-    this.connection = new RedisConnection(client);
+    this.connection = RedisConnection.of(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
     client.on('error', () => undefined);

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { CircuitBreaker } from '../../cache/circuit-breaker.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { logger as powertoolsLogger } from '../../powertools/logger.js';
+import { RedisConnection } from '../../redis/redis-connection.js';
 import { LATENCY_BUCKETS, latencyBucketLabel } from '../latency-histogram.js';
 import { RequestMetricsBatch } from '../request-metrics-batch.js';
 import { emptyRouteCounters, type RequestMetricsSnapshot, type RequestMetricsStore, type RequestSample, type RouteCounters } from '../request-metrics-store.js';
@@ -47,7 +48,6 @@ export class RedisRequestMetrics implements RequestMetricsStore {
   private readonly now: () => number;
   private lastFlush: number;
   private flushing: Promise<void> | undefined;
-  private connecting: Promise<void> | undefined;
 
   /** Expects a client with the resilient options (createRedisClient); starts connecting at once. */
   constructor(
@@ -88,8 +88,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
   async close(): Promise<void> {
     await this.flushing;
     await this.flush();
-    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
-    this.client.disconnect();
+    await RedisConnection.of(this.client).close();
   }
 
   private flushDue(): boolean {
@@ -129,13 +128,10 @@ export class RedisRequestMetrics implements RequestMetricsStore {
   }
 
   private connect(): Promise<void> {
-    this.connecting ??= this.client
-      .connect()
-      .catch((error: unknown) => this.unavailable(error))
-      .finally(() => {
-        this.connecting = undefined;
-      });
-    return this.connecting;
+    // The client may be shared with the cache and the limiter: join whatever connect is running.
+    return RedisConnection.of(this.client)
+      .ready()
+      .catch((error: unknown) => this.unavailable(error));
   }
 
   private unavailable(error: unknown): void {

@@ -21,7 +21,7 @@ export class RedisTokenBucketStore implements TokenBucketStore {
   private readonly connection: RedisConnection;
 
   constructor(client: Redis) {
-    this.connection = new RedisConnection(client);
+    this.connection = RedisConnection.of(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
     client.on('error', () => undefined);
