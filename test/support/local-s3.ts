@@ -21,7 +21,7 @@ export interface TestS3 {
 }
 
 /** A default SDK v3 client (checksum settings untouched) for the endpoint. */
-export function s3Client(endpoint: string, credentials = LOCAL_CREDENTIALS): S3Client {
+export function s3Client(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS): S3Client {
   return new S3Client({ endpoint, forcePathStyle: true, region: LOCAL_AWS_ENV.AWS_REGION, credentials });
 }
 

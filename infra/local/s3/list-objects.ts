@@ -1,5 +1,6 @@
 import { compareUtf8, type ObjectStore } from './object-store.js';
 import { S3Error } from './s3-error.js';
+import { s3UrlEncode } from './s3-url-encode.js';
 import { xmlDocument, type XmlNode } from './s3-xml.js';
 
 /**
@@ -20,7 +21,7 @@ export function listObjects(store: ObjectStore, bucket: string, query: URLSearch
   const token = query.get('continuation-token') ?? undefined;
   const startAfter = query.get(v2 ? 'start-after' : 'marker') ?? '';
   const resume = token !== undefined ? decodeToken(token) : { after: startAfter, skipPrefix: undefined };
-  const encode = (value: string) => (encodingType === 'url' ? encodeURIComponent(value).replace(/%2F/g, '/') : value);
+  const encode = (value: string) => (encodingType === 'url' ? s3UrlEncode(value) : value);
 
   const contents: XmlNode[] = [];
   const commonPrefixes: string[] = [];

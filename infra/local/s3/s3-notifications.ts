@@ -1,4 +1,5 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { s3UrlEncode } from './s3-url-encode.js';
 
 /** `ObjectCreated:Put`, `ObjectCreated:CompleteMultipartUpload`, `ObjectRemoved:Delete`, … */
 export type S3EventName = `ObjectCreated:${'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload'}` | 'ObjectRemoved:Delete';
@@ -57,24 +58,8 @@ export function s3Event(config: Pick<LocalS3Notification, 'id'>, event: ObjectEv
       s3SchemaVersion: '1.0',
       configurationId: config.id,
       bucket: { name: event.bucket, ownerIdentity: { principalId }, arn: `arn:aws:s3:::${event.bucket}` },
-      object: { key: encodeEventKey(event.key), size: event.size, eTag: event.etag.replace(/"/g, ''), sequencer: lastSequence.toString(16).toUpperCase().padStart(18, '0') },
+      object: { key: s3UrlEncode(event.key), size: event.size, eTag: event.etag.replace(/"/g, ''), sequencer: lastSequence.toString(16).toUpperCase().padStart(18, '0') },
     },
   };
   return { Records: [record] };
-}
-
-/**
- * Keys in S3 event records are form-URL-encoded: spaces become `+`, everything outside
- * `A-Za-z0-9.-_*` and `/` is percent-encoded as UTF-8 (`é` → `%C3%A9`). Consumers decode with
- * `decodeURIComponent(key.replace(/\+/g, ' '))`.
- */
-export function encodeEventKey(key: string): string {
-  return [...Buffer.from(key, 'utf8')]
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      if (/[A-Za-z0-9.\-_*/]/.test(char)) return char;
-      if (char === ' ') return '+';
-      return `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-    .join('');
 }
