@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions } from '../../shared/registry.js';
 import { mintLocalToken } from './local-identity.js';
+import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
 
@@ -24,6 +25,8 @@ const stack = await startLocalStack({
   dataDir: path.join(LOCAL_DIR, 'data'),
   fresh: values.fresh,
   port,
+  s3Port: Number(process.env.S3_PORT ?? DEFAULT_S3_PORT),
+  s3Dir: path.join(LOCAL_DIR, 's3'),
   log: values.quiet ? undefined : (line) => console.log(line),
 });
 
@@ -54,6 +57,8 @@ if (values.seed) {
 console.log(`
 Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   DynamoDB Local  ${stack.dynamodb.endpoint}  data in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 'data'))}
+  Local S3        ${stack.imports.s3.endpoint}  bucket ${stack.imports.bucket}, objects in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 's3'))} (credentials local/local)
+    export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
   Routes:
 ${functions
