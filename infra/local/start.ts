@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions } from '../../shared/registry.js';
+import { startLocalEventBus } from './eventbridge/local-event-bus.js';
 import { mintLocalToken } from './local-identity.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
@@ -26,12 +27,22 @@ const stack = await startLocalStack({
   port,
   log: values.quiet ? undefined : (line) => console.log(line),
 });
+// The local EventBridge (EVENTS_PORT, default 4571); bundles and the printed exports point at it.
+const events = await startLocalEventBus({ log: values.quiet ? undefined : (line) => console.log(line) }).catch(async (error: Error) => {
+  console.error(`local EventBridge failed to start: ${error.message}`);
+  await stack.stop();
+  process.exit(1);
+});
+const eventsEnv = { AWS_ENDPOINT_URL_EVENTBRIDGE: events.url, EVENT_BUS_NAME: events.busName };
+Object.assign(stack.env, eventsEnv);
+Object.assign(process.env, eventsEnv);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
+  await events.close();
   await stack.stop();
   process.exit(0);
 }
@@ -55,6 +66,8 @@ console.log(`
 Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   DynamoDB Local  ${stack.dynamodb.endpoint}  data in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 'data'))}
   API docs        ${stack.url}/docs
+  EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
+    export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))

@@ -46,6 +46,7 @@ export interface LocalEventBus {
   port: number;
   busName: string;
   busArn: string;
+  ruleCount: number;
   /** Replaces the delivery callback (e.g. once the local queues are up). */
   setDeliver(deliver: Deliver): void;
   /** Called with every accepted event and the rules it matched (tailing, tests). */
@@ -222,9 +223,12 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
   }
 
   const port = options.port ?? Number(process.env.EVENTS_PORT ?? 4571);
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, options.host ?? '127.0.0.1', () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use; set EVENTS_PORT to another port`) : error),
+    );
+    server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
@@ -234,6 +238,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     port: address.port,
     busName,
     busArn,
+    ruleCount: rules.length,
     failedDeliveries,
     setDeliver(next) {
       deliver = next;
