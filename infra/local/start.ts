@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions } from '../../shared/registry.js';
+import { startLocalEventBus } from './eventbridge/local-event-bus.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
@@ -29,12 +30,22 @@ const stack = await startLocalStack({
   s3Dir: path.join(LOCAL_DIR, 's3'),
   log: values.quiet ? undefined : (line) => console.log(line),
 });
+// The local EventBridge (EVENTS_PORT, default 4571); bundles and the printed exports point at it.
+const events = await startLocalEventBus({ log: values.quiet ? undefined : (line) => console.log(line) }).catch(async (error: Error) => {
+  console.error(`local EventBridge failed to start: ${error.message}`);
+  await stack.stop();
+  process.exit(1);
+});
+const eventsEnv = { AWS_ENDPOINT_URL_EVENTBRIDGE: events.url, EVENT_BUS_NAME: events.busName };
+Object.assign(stack.env, eventsEnv);
+Object.assign(process.env, eventsEnv);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
+  await events.close();
   await stack.stop();
   process.exit(0);
 }
@@ -60,6 +71,8 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
   Local S3        ${stack.imports.s3.endpoint}  bucket ${stack.imports.bucket}, objects in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 's3'))} (credentials local/local)
     export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
+  EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
+    export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
