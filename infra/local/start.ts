@@ -4,6 +4,7 @@ import { functions } from '../../shared/registry.js';
 import { mintLocalToken } from './local-identity.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
+import { TableShapeMismatchError } from './table-shape.js';
 
 /**
  * `npm start [-- --fresh] [-- --seed] [-- --port N]`: the whole API on http://127.0.0.1:3000
@@ -25,6 +26,11 @@ const stack = await startLocalStack({
   fresh: values.fresh,
   port,
   log: values.quiet ? undefined : (line) => console.log(line),
+}).catch((error: unknown) => {
+  // An older local table shape: say what to do rather than serve wrong lists.
+  if (!(error instanceof TableShapeMismatchError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 
 let stopping = false;
