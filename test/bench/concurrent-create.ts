@@ -47,7 +47,7 @@ export async function runConcurrentCreateBench(flags: readonly string[]): Promis
     );
     const seconds = (performance.now() - started) / 1000;
     const counted = await store.count({});
-    const unavailable = errors.get('unavailable') ?? 0;
+    const unavailable = errors.get('dependencyUnavailable') ?? 0;
     const errorCount = [...errors.values()].reduce((sum, count) => sum + count, 0);
     printTable(['writers', 'creates', 'ok', 'errors', '503', 's', 'creates/s', 'counter'], [[String(WRITERS), String(creates), String(ok), String(errorCount), String(unavailable), seconds.toFixed(1), (ok / seconds).toFixed(0), String(counted)]]);
     return {
