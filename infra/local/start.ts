@@ -6,6 +6,7 @@ import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
+import { TableShapeMismatchError } from './table-shape.js';
 
 /**
  * `npm start [-- --fresh] [-- --seed] [-- --port N]`: the whole API on http://127.0.0.1:3000
@@ -29,6 +30,11 @@ const stack = await startLocalStack({
   s3Port: Number(process.env.S3_PORT ?? DEFAULT_S3_PORT),
   s3Dir: path.join(LOCAL_DIR, 's3'),
   log: values.quiet ? undefined : (line) => console.log(line),
+}).catch((error: unknown) => {
+  // An older local table shape: say what to do rather than serve wrong lists.
+  if (!(error instanceof TableShapeMismatchError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 // The local EventBridge (EVENTS_PORT, default 4571); bundles and the printed exports point at it.
 const events = await startLocalEventBus({ log: values.quiet ? undefined : (line) => console.log(line) }).catch(async (error: Error) => {
