@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.js';
+import { checkImportSettings, type ImportSettings } from './import-settings.js';
 
 /**
  * Who may call an operation: anyone, or a role (admin > staff > viewer). The Lambda authorizer
@@ -59,6 +60,8 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   permissions?: Partial<Record<EntityOperation, Permission>>;
   /** Cache-aside for get and list responses, entries living `ttlSeconds`; omitted = never cached. */
   cache?: { ttlSeconds: number };
+  /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
+  import?: ImportSettings;
 }
 
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
@@ -107,6 +110,7 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   }
   // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.
   if (!/^[a-z][a-z0-9_-]*$/.test(input.name)) throw new Error(`${input.name}: entity names are lower-case letters, digits, _ or -`);
+  if (input.import) checkImportSettings(input.name, [input.idField, ...Object.keys(input.fields)], input.import);
   return {
     ...input,
     permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },
