@@ -23,6 +23,7 @@ export interface ZipDirectory {
  * is over the limits: a zip bomb costs a few KB of reading, not gigabytes of inflating.
  */
 export async function checkZipDirectory(bytes: ByteSource, limits: ImportLimits): Promise<ZipDirectory> {
+  if (bytes.size === 0) throw new ImportFileError('empty', 'The file is empty.');
   const tailStart = Math.max(0, bytes.size - TAIL);
   const tail = await readRange(bytes, tailStart, bytes.size);
   let at = -1;
