@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.js';
+import { checkImportSettings, type ImportSettings } from './import-settings.js';
 
 /**
  * Who may call an operation: anyone, or a role (admin > staff > viewer). The Lambda authorizer
@@ -61,6 +62,8 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   cache?: { ttlSeconds: number };
   /** Load the table must sustain; index and counter shard counts are derived from it. */
   capacity?: EntityCapacity;
+  /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
+  import?: ImportSettings;
 }
 
 /** Declared write load: items per second, and the share of writes the hottest value of a filter takes. */
@@ -117,6 +120,7 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   if (input.capacity) checkCapacity(input.name, input.capacity, Object.keys(input.list.filters));
   // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.
   if (!/^[a-z][a-z0-9_-]*$/.test(input.name)) throw new Error(`${input.name}: entity names are lower-case letters, digits, _ or -`);
+  if (input.import) checkImportSettings(input.name, [input.idField, ...Object.keys(input.fields)], input.import);
   return {
     ...input,
     permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },
