@@ -6,6 +6,7 @@
  * test shares with the bundle (same process).
  */
 interface AnyRecord {
+  eventSourceARN?: string;
   messageId?: string;
   body?: string;
   dynamodb?: { SequenceNumber?: string; NewImage?: Record<string, { S?: string }>; OldImage?: Record<string, { S?: string }>; Keys?: Record<string, { S?: string }> };
@@ -35,7 +36,7 @@ function instruction(record: AnyRecord): { action: string; id: string; key: stri
   if (record.dynamodb) {
     const image = record.dynamodb.NewImage ?? record.dynamodb.OldImage ?? {};
     const sequence = record.dynamodb.SequenceNumber!;
-    return { action: image.action?.S ?? 'ok', id: sequence, key: sequence };
+    return { action: image.action?.S ?? 'ok', id: sequence, key: `${record.eventSourceARN}/${sequence}` };
   }
   let action = 'ok';
   try {

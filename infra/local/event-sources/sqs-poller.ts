@@ -1,5 +1,6 @@
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
+import { abortableSleep } from './abortable-sleep.js';
 import { batchOutcome } from './batch-item-failures.js';
 import { sqsRecord } from './sqs-event.js';
 
@@ -59,7 +60,7 @@ async function pollLoop(options: SqsPollerOptions, windowMs: number, signal: Abo
     } catch (error) {
       if (signal.aborted) return;
       report(error, 'ReceiveMessage failed; retrying in 1 s');
-      await sleep(1000, signal);
+      await abortableSleep(1000, signal);
       continue;
     }
     if (batch.length > 0) await invokeAndSettle(options, batch, report);
@@ -79,7 +80,7 @@ async function gather(options: SqsPollerOptions, windowMs: number, signal: Abort
     if (received.length > 0 && batch.length === 0) closesAt = Date.now() + windowMs;
     batch.push(...received);
     if (windowMs === 0 && batch.length > 0) break;
-    if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) await sleep(Math.min(100, Math.max(0, closesAt - Date.now())), signal);
+    if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) await abortableSleep(Math.min(100, Math.max(0, closesAt - Date.now())), signal);
   }
   return batch;
 }
@@ -138,16 +139,4 @@ async function deleteMessages(options: SqsPollerOptions, messages: Message[], re
       report(error, `DeleteMessageBatch failed; ${chunk.length} processed record(s) will be delivered again`);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
