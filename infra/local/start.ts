@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { functions } from '../../shared/registry.js';
+import { queues } from '../../shared/events/queues.js';
+import { streamSources } from '../../shared/events/stream-sources.js';
+import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
+import { startLocalEventSources } from './local-event-sources.js';
 import { mintLocalToken } from './local-identity.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
@@ -27,11 +30,27 @@ const stack = await startLocalStack({
   log: values.quiet ? undefined : (line) => console.log(line),
 });
 
+const eventSources = await startLocalEventSources({
+  dynamodbEndpoint: stack.dynamodb.endpoint,
+  env: stack.env,
+  lambdas,
+  tableDesigns,
+  queues,
+  streamSources,
+  dataDir: path.join(LOCAL_DIR, 'data'),
+  log: values.quiet ? () => undefined : (line) => console.log(line),
+}).catch(async (error) => {
+  await stack.stop();
+  throw error;
+});
+Object.assign(stack.env, eventSources.env);
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
+  await eventSources.stop();
   await stack.stop();
   process.exit(0);
 }
@@ -59,8 +78,12 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
   .join('\n')}
+  SQS             ${eventSources.sqs.endpoint}  queues → consumers (DLQ: <name>-dlq):
+${eventSources.banner.join('\n')}
   Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in Redis ${stack.env.REDIS_URL}
   Admin token (12 h; other roles: npm run token -- --role viewer|staff|admin):
     export TOKEN=${adminToken}
+  For the AWS CLI / SDK scripts (CLI v1 also needs --endpoint-url for sqs):
+    export AWS_ENDPOINT_URL_SQS=${eventSources.sqs.endpoint}
   Try: curl -s -H "Authorization: Bearer $TOKEN" ${stack.url}/api/v1/students | head -c 400
 Ctrl-C stops everything.`);
