@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { functions } from '../../shared/registry.js';
+import { queues } from '../../shared/events/queues.js';
+import { streamSources } from '../../shared/events/stream-sources.js';
+import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
 import { startLocalEventBus } from './eventbridge/local-event-bus.js';
+import { startLocalEventSources } from './local-event-sources.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
@@ -46,12 +49,28 @@ const eventsEnv = { AWS_ENDPOINT_URL_EVENTBRIDGE: events.url, EVENT_BUS_NAME: ev
 Object.assign(stack.env, eventsEnv);
 Object.assign(process.env, eventsEnv);
 
+const eventSources = await startLocalEventSources({
+  dynamodbEndpoint: stack.dynamodb.endpoint,
+  env: stack.env,
+  lambdas,
+  tableDesigns,
+  queues,
+  streamSources,
+  dataDir: path.join(LOCAL_DIR, 'data'),
+  log: values.quiet ? () => undefined : (line) => console.log(line),
+}).catch(async (error) => {
+  await stack.stop();
+  throw error;
+});
+Object.assign(stack.env, eventSources.env);
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
   await events.close();
+  await eventSources.stop();
   await stack.stop();
   process.exit(0);
 }
@@ -83,8 +102,12 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
   .join('\n')}
+  SQS             ${eventSources.sqs.endpoint}  queues → consumers (DLQ: <name>-dlq):
+${eventSources.banner.join('\n')}
   Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in Redis ${stack.env.REDIS_URL}
   Admin token (12 h; other roles: npm run token -- --role viewer|staff|admin):
     export TOKEN=${adminToken}
+  For the AWS CLI / SDK scripts (CLI v1 also needs --endpoint-url for sqs):
+    export AWS_ENDPOINT_URL_SQS=${eventSources.sqs.endpoint}
   Try: curl -s -H "Authorization: Bearer $TOKEN" ${stack.url}/api/v1/students | head -c 400
 Ctrl-C stops everything.`);
