@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import type { TableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { consumerOf, type QueueDeclaration } from '../../shared/events/queues.js';
 import type { StreamSourceDeclaration } from '../../shared/events/stream-sources.js';
 import { LOCAL_AWS_ENV } from './dynamodb-local.js';
