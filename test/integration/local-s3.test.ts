@@ -11,6 +11,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  S3Client,
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -57,6 +58,20 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     const out = await s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect((await failure(s3.client.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' })))).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('serves a client configured only by AWS_ENDPOINT_URL_S3, as the functions are', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.current.s3.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' });
+    const plain = new S3Client({});
+    try {
+      // An IP endpoint makes the SDK choose path-style by itself: no forcePathStyle in handlers.
+      await plain.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'env/plain.txt', Body: 'plain' }));
+      expect((await body('env/plain.txt')).toString()).toBe('plain');
+    } finally {
+      plain.destroy();
+      process.env = saved;
+    }
   });
 
   it('stores a PutObject body with the quoted MD5 as ETag, and its headers and metadata', async () => {
