@@ -104,6 +104,8 @@ async function handle(ctx: S3Context, credentials: LocalCredentials, request: In
     await route(ctx, target);
   } catch (error) {
     const s3Error = error instanceof S3Error ? error : undefined;
+    // A client that went away mid-upload: its temp file is already gone, nobody to answer.
+    if (!s3Error && (request.destroyed || response.destroyed) && !response.headersSent) return;
     if (!s3Error) log(`local S3: ${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}`);
     if (response.headersSent) {
       response.destroy();
