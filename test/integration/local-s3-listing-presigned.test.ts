@@ -109,6 +109,27 @@ describe('local S3 listing and presigned URLs', () => {
     expect([anonymous.status, (await anonymous.text()).includes('<Code>AccessDenied</Code>')]).toEqual([403, true]);
   });
 
+  it('refuses an unsigned upload that expects 100-continue before its body is sent', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${s3.current.s3.endpoint}/${s3.bucket}/imports/students/unsigned.csv`);
+    const outcome = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request(url, { method: 'PUT', headers: { Expect: '100-continue', 'Content-Length': 5 } });
+      req.on('continue', () => {
+        continued = true;
+        req.end('hello');
+      });
+      req.on('response', (response) => {
+        response.resume();
+        resolve({ status: response.statusCode!, continued });
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(outcome).toEqual({ status: 403, continued: false });
+  });
+
   it('answers missing keys with the S3 error document', async () => {
     const url = await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: s3.bucket, Key: 'list/absent.csv' }));
     const response = await fetch(url);

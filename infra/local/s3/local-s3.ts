@@ -67,6 +67,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   };
 
   const server = createServer((request, response) => void handle(ctx, options.credentials, request, response, log));
+  // `Expect: 100-continue` (the AWS CLI's uploads): refuse a bad signature or bucket before the body is sent.
+  server.on('checkContinue', (request, response) => void handle(ctx, options.credentials, request, response, log, true));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -92,7 +94,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   };
 }
 
-async function handle(ctx: S3Context, credentials: LocalCredentials, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+async function handle(ctx: S3Context, credentials: LocalCredentials, request: IncomingMessage, response: ServerResponse, log: (line: string) => void, expectsContinue = false): Promise<void> {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   response.setHeader('x-amz-request-id', requestId);
   response.setHeader('x-amz-id-2', requestId);
@@ -101,6 +103,10 @@ async function handle(ctx: S3Context, credentials: LocalCredentials, request: In
   try {
     target = parseTarget(request, response, requestId);
     verifySignature(request, credentials);
+    if (expectsContinue) {
+      if (target.key && !ctx.store.hasBucket(target.bucket)) throw new S3Error('NoSuchBucket', { BucketName: target.bucket });
+      response.writeContinue();
+    }
     await route(ctx, target);
   } catch (error) {
     const s3Error = error instanceof S3Error ? error : undefined;
