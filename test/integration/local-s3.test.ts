@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import {
@@ -185,13 +187,18 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     expect((await failure(s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'd/source.txt' })))).$metadata.httpStatusCode).toBe(404);
   });
 
-  it('keeps objects and unfinished multipart uploads across a restart', async () => {
+  it('keeps objects and unfinished multipart uploads across a restart, and sweeps crash leftovers', async () => {
     const data = Buffer.from('persisted ✓');
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'p/kept.txt', Body: data }));
     const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: 'p/multi.txt' }));
     const part = await s3.client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'p/multi.txt', UploadId, PartNumber: 1, Body: 'resumed' }));
+    // What a crash mid-upload leaves: a half-written temp file and bytes no key points to.
+    writeFileSync(path.join(s3.dir, s3.bucket, 'tmp', 'half-upload'), 'partial');
+    writeFileSync(path.join(s3.dir, s3.bucket, 'data', 'orphan'), 'orphan');
     await s3.restart();
     expect(await body('p/kept.txt')).toEqual(data);
+    expect(readdirSync(path.join(s3.dir, s3.bucket, 'tmp'))).toEqual([]);
+    expect(readdirSync(path.join(s3.dir, s3.bucket, 'data'))).not.toContain('orphan');
     await s3.client.send(new CompleteMultipartUploadCommand({ Bucket: s3.bucket, Key: 'p/multi.txt', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] } }));
     expect((await body('p/multi.txt')).toString()).toBe('resumed');
   });

@@ -42,8 +42,24 @@ export interface LocalS3 {
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const region = options.region ?? 'us-east-1';
-  const store = new ObjectStore(options.dataDir);
-  for (const bucket of options.buckets ?? []) await store.createBucket(bucket);
+  // The port first: a second endpoint on the same folder fails here, before its start-up sweep
+  // could touch the running one's files.
+  const server = createServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`local S3: port ${options.port} is already in use (choose another with S3_PORT)`, { cause: error }) : error),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  let store: ObjectStore;
+  try {
+    store = new ObjectStore(options.dataDir);
+    for (const bucket of options.buckets ?? []) await store.createBucket(bucket);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const notifications = new Set<LocalS3Notification>();
   const pending = new Set<Promise<unknown>>();
   const log = options.log ?? (() => undefined);
@@ -66,14 +82,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     },
   };
 
-  const server = createServer((request, response) => void handle(ctx, options.credentials, request, response, log));
+  server.on('request', (request, response) => void handle(ctx, options.credentials, request, response, log));
   // `Expect: 100-continue` (the AWS CLI's uploads): refuse a bad signature or bucket before the body is sent.
   server.on('checkContinue', (request, response) => void handle(ctx, options.credentials, request, response, log, true));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
