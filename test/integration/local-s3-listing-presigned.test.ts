@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client, startTestS3, type TestS3 } from '../support/local-s3.js';
@@ -54,6 +54,15 @@ describe('local S3 listing and presigned URLs', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
     expect(xml).toContain(`<Name>${s3.bucket}</Name><Prefix>list/name</Prefix><KeyCount>1</KeyCount><MaxKeys>5</MaxKeys><IsTruncated>false</IsTruncated>`);
     expect(xml).toMatch(/<Contents><Key>list\/name with space\+plus é\.csv<\/Key><LastModified>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z<\/LastModified><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><Size>\d+<\/Size><StorageClass>STANDARD<\/StorageClass><\/Contents>/);
+  });
+
+  it('also answers ListObjects (V1) with markers', async () => {
+    const first = await s3.client.send(new ListObjectsCommand({ Bucket: s3.bucket, Prefix: 'list/flat-', MaxKeys: 20 }));
+    expect(first.Contents?.length).toBe(20);
+    expect(first.IsTruncated).toBe(true);
+    const rest = await s3.client.send(new ListObjectsCommand({ Bucket: s3.bucket, Prefix: 'list/flat-', Marker: first.Contents!.at(-1)!.Key }));
+    expect(rest.Contents?.map((item) => item.Key)).toEqual(['list/flat-20.csv', 'list/flat-21.csv', 'list/flat-22.csv']);
+    expect(rest.IsTruncated).toBe(false);
   });
 
   it('URL-encodes keys in listings when asked (encoding-type=url, as the AWS CLI asks)', async () => {
