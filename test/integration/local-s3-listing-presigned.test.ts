@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client, startTestS3, type TestS3 } from '../support/local-s3.js';
@@ -56,6 +56,15 @@ describe('local S3 listing and presigned URLs', () => {
     expect(xml).toMatch(/<Contents><Key>list\/name with space\+plus é\.csv<\/Key><LastModified>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z<\/LastModified><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><Size>\d+<\/Size><StorageClass>STANDARD<\/StorageClass><\/Contents>/);
   });
 
+  it('also answers ListObjects (V1) with markers', async () => {
+    const first = await s3.client.send(new ListObjectsCommand({ Bucket: s3.bucket, Prefix: 'list/flat-', MaxKeys: 20 }));
+    expect(first.Contents?.length).toBe(20);
+    expect(first.IsTruncated).toBe(true);
+    const rest = await s3.client.send(new ListObjectsCommand({ Bucket: s3.bucket, Prefix: 'list/flat-', Marker: first.Contents!.at(-1)!.Key }));
+    expect(rest.Contents?.map((item) => item.Key)).toEqual(['list/flat-20.csv', 'list/flat-21.csv', 'list/flat-22.csv']);
+    expect(rest.IsTruncated).toBe(false);
+  });
+
   it('URL-encodes keys in listings when asked (encoding-type=url, as the AWS CLI asks)', async () => {
     const out = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'list/name', EncodingType: 'url' }));
     // Form encoding like S3 (the CLI decodes it; the SDK v3 leaves it to the caller).
@@ -107,6 +116,27 @@ describe('local S3 listing and presigned URLs', () => {
 
     const anonymous = await fetch(`${s3.current.s3.endpoint}/${s3.bucket}/${keys[0]}`);
     expect([anonymous.status, (await anonymous.text()).includes('<Code>AccessDenied</Code>')]).toEqual([403, true]);
+  });
+
+  it('refuses an unsigned upload that expects 100-continue before its body is sent', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${s3.current.s3.endpoint}/${s3.bucket}/imports/students/unsigned.csv`);
+    const outcome = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = request(url, { method: 'PUT', headers: { Expect: '100-continue', 'Content-Length': 5 } });
+      req.on('continue', () => {
+        continued = true;
+        req.end('hello');
+      });
+      req.on('response', (response) => {
+        response.resume();
+        resolve({ status: response.statusCode!, continued });
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(outcome).toEqual({ status: 403, continued: false });
   });
 
   it('answers missing keys with the S3 error document', async () => {

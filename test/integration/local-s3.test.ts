@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import {
@@ -11,6 +13,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  S3Client,
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -57,6 +60,20 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     const out = await s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect((await failure(s3.client.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' })))).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('serves a client configured only by AWS_ENDPOINT_URL_S3, as the functions are', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.current.s3.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' });
+    const plain = new S3Client({});
+    try {
+      // An IP endpoint makes the SDK choose path-style by itself: no forcePathStyle in handlers.
+      await plain.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'env/plain.txt', Body: 'plain' }));
+      expect((await body('env/plain.txt')).toString()).toBe('plain');
+    } finally {
+      plain.destroy();
+      process.env = saved;
+    }
   });
 
   it('stores a PutObject body with the quoted MD5 as ETag, and its headers and metadata', async () => {
@@ -170,13 +187,18 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     expect((await failure(s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'd/source.txt' })))).$metadata.httpStatusCode).toBe(404);
   });
 
-  it('keeps objects and unfinished multipart uploads across a restart', async () => {
+  it('keeps objects and unfinished multipart uploads across a restart, and sweeps crash leftovers', async () => {
     const data = Buffer.from('persisted ✓');
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'p/kept.txt', Body: data }));
     const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: 'p/multi.txt' }));
     const part = await s3.client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'p/multi.txt', UploadId, PartNumber: 1, Body: 'resumed' }));
+    // What a crash mid-upload leaves: a half-written temp file and bytes no key points to.
+    writeFileSync(path.join(s3.dir, s3.bucket, 'tmp', 'half-upload'), 'partial');
+    writeFileSync(path.join(s3.dir, s3.bucket, 'data', 'orphan'), 'orphan');
     await s3.restart();
     expect(await body('p/kept.txt')).toEqual(data);
+    expect(readdirSync(path.join(s3.dir, s3.bucket, 'tmp'))).toEqual([]);
+    expect(readdirSync(path.join(s3.dir, s3.bucket, 'data'))).not.toContain('orphan');
     await s3.client.send(new CompleteMultipartUploadCommand({ Bucket: s3.bucket, Key: 'p/multi.txt', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] } }));
     expect((await body('p/multi.txt')).toString()).toBe('resumed');
   });

@@ -42,8 +42,24 @@ export interface LocalS3 {
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const region = options.region ?? 'us-east-1';
-  const store = new ObjectStore(options.dataDir);
-  for (const bucket of options.buckets ?? []) await store.createBucket(bucket);
+  // The port first: a second endpoint on the same folder fails here, before its start-up sweep
+  // could touch the running one's files.
+  const server = createServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`local S3: port ${options.port} is already in use (choose another with S3_PORT)`, { cause: error }) : error),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  let store: ObjectStore;
+  try {
+    store = new ObjectStore(options.dataDir);
+    for (const bucket of options.buckets ?? []) await store.createBucket(bucket);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const notifications = new Set<LocalS3Notification>();
   const pending = new Set<Promise<unknown>>();
   const log = options.log ?? (() => undefined);
@@ -66,12 +82,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     },
   };
 
-  const server = createServer((request, response) => void handle(ctx, options.credentials, request, response, log));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  server.on('request', (request, response) => void handle(ctx, options.credentials, request, response, log));
+  // `Expect: 100-continue` (the AWS CLI's uploads): refuse a bad signature or bucket before the body is sent.
+  server.on('checkContinue', (request, response) => void handle(ctx, options.credentials, request, response, log, true));
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -92,7 +105,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   };
 }
 
-async function handle(ctx: S3Context, credentials: LocalCredentials, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+async function handle(ctx: S3Context, credentials: LocalCredentials, request: IncomingMessage, response: ServerResponse, log: (line: string) => void, expectsContinue = false): Promise<void> {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   response.setHeader('x-amz-request-id', requestId);
   response.setHeader('x-amz-id-2', requestId);
@@ -101,9 +114,15 @@ async function handle(ctx: S3Context, credentials: LocalCredentials, request: In
   try {
     target = parseTarget(request, response, requestId);
     verifySignature(request, credentials);
+    if (expectsContinue) {
+      if (target.key && !ctx.store.hasBucket(target.bucket)) throw new S3Error('NoSuchBucket', { BucketName: target.bucket });
+      response.writeContinue();
+    }
     await route(ctx, target);
   } catch (error) {
     const s3Error = error instanceof S3Error ? error : undefined;
+    // A client that went away mid-upload: its temp file is already gone, nobody to answer.
+    if (!s3Error && (request.destroyed || response.destroyed) && !response.headersSent) return;
     if (!s3Error) log(`local S3: ${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}`);
     if (response.headersSent) {
       response.destroy();

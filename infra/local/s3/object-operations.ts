@@ -88,7 +88,7 @@ export async function getObject(ctx: S3Context, target: S3Request): Promise<void
     target.response.end();
     return;
   }
-  await pipeline(createReadStream(ctx.store.dataPath(target.bucket, meta), range ?? {}), target.response);
+  await pipeline(createReadStream(ctx.store.dataPath(target.bucket, meta), { ...range, highWaterMark: 1024 * 1024 }), target.response);
 }
 
 /** DeleteObject: 204 whether or not the key existed, as S3 answers. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { S3Error } from './s3-error.js';
@@ -44,6 +44,7 @@ export class ObjectStore {
         objects.set(meta.key, meta);
       }
       this.buckets.set(name, { created, objects });
+      sweep(path.join(root, name), objects);
     }
   }
 
@@ -167,6 +168,14 @@ export class ObjectStore {
     if (!entry) throw new S3Error('NoSuchBucket', { BucketName: name });
     return entry;
   }
+}
+
+/** Drops what a crash can leave behind: unfinished uploads in `tmp/`, bytes no key points to. */
+function sweep(bucketDir: string, objects: Map<string, ObjectMeta>): void {
+  rmSync(path.join(bucketDir, 'tmp'), { recursive: true, force: true });
+  mkdirSync(path.join(bucketDir, 'tmp'));
+  const live = new Set([...objects.values()].map((meta) => meta.file));
+  for (const file of readdirSync(path.join(bucketDir, 'data'))) if (!live.has(file)) rmSync(path.join(bucketDir, 'data', file), { force: true });
 }
 
 /** S3 lists keys in the binary order of their UTF-8 bytes. */
