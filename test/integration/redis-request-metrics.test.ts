@@ -96,7 +96,8 @@ describeWithRedis('request metrics in Redis', () => {
     const c = container('dead', 'redis://127.0.0.1:1', { flushRequests: 1 });
     const times: number[] = [];
     for (let n = 0; n < 20; n++) times.push(await timed(() => c.store.record({ route: ROUTE, status: 200, latencyMs: 2 })));
-    expect(Math.max(...times)).toBeLessThan(20);
+    // Never waits for a connect or the 50 ms command timeout (28 ms was seen on saturated cores).
+    expect(Math.max(...times)).toBeLessThan(45);
     await vi.waitFor(() => expect(c.warn).toHaveBeenCalledTimes(1));
     for (let n = 0; n < 20; n++) await c.store.record({ route: ROUTE, status: 200, latencyMs: 2 });
     expect(c.warn).toHaveBeenCalledTimes(1);
@@ -116,7 +117,8 @@ describeWithRedis('request metrics in Redis', () => {
       expect(c.warn).toHaveBeenCalledTimes(1);
       const times: number[] = [];
       for (let n = 0; n < 60; n++) times.push(await timed(() => c.store.record({ route: ROUTE, status: 200, latencyMs: 2 })));
-      expect(Math.max(...times)).toBeLessThan(20);
+      // Never waits for a connect or the 50 ms command timeout (28 ms was seen on saturated cores).
+    expect(Math.max(...times)).toBeLessThan(45);
     } finally {
       // Redis comes back as a new server: the stalled connection is cut.
       await proxy.cut();

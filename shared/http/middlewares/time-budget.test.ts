@@ -50,8 +50,12 @@ function lambdaContext(remainingMs: number): Context {
   };
 }
 
-/** Date.now() ticks in whole milliseconds between the test's clock reads and the factory's. */
-const CLOCK_SLACK_MS = 5;
+/**
+ * The test reads the clock before invoking; the factory reads it when the middleware runs. On idle
+ * cores the two are a few ms apart, on saturated ones tens of ms (706 ms was seen against 705).
+ * Still an order of magnitude below the 500 ms margin these assertions tell apart.
+ */
+const CLOCK_SLACK_MS = 50;
 
 interface Observed {
   budget?: RequestBudget;
