@@ -49,3 +49,12 @@ export function ruleFor(consumer: string): EventRule {
   if (!found) throw new Error(`no event rule for consumer '${consumer}'`);
   return found;
 }
+
+/**
+ * A pattern in the shape of aws-cdk-lib's `events.EventPattern` (`detail-type` → `detailType`),
+ * so a construct can pass `eventPattern: cdkEventPattern(rule.eventPattern)`; CloudFormation
+ * receives the same JSON the local bus matches.
+ */
+export function cdkEventPattern(pattern: EventPattern): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(pattern).map(([field, value]) => [field === 'detail-type' ? 'detailType' : field, value]));
+}
