@@ -310,6 +310,20 @@ const cases: Case[] = [
     matches: [{ detail: { 'c-count': 3 } }, { detail: { 'd-count': 9 } }, { detail: { 'x-limit': 301.8 } }],
     misses: [{ detail: { 'c-count': 6, 'd-count': 10, 'x-limit': 1 } }, { detail: {} }],
   },
+  {
+    source: 'OPERATORS Or (summary table)',
+    name: 'Location is "New York", or Day is "Monday"',
+    pattern: { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] },
+    matches: [{ Location: 'New York', Day: 'Sunday' }, { Location: 'Paris', Day: 'Monday' }],
+    misses: [{ Location: 'Paris', Day: 'Sunday' }, {}],
+  },
+  {
+    source: 'OPERATORS (earlier revision, content-filtering-with-event-patterns.html) Prefix Matching Example',
+    name: 'Auto Scaling events from European regions',
+    pattern: { source: ['aws.autoscaling'], region: [{ prefix: 'eu-' }] },
+    matches: [{ source: 'aws.autoscaling', region: 'eu-west-1' }],
+    misses: [{ source: 'aws.autoscaling', region: 'us-east-1' }, { source: 'aws.ec2', region: 'eu-west-1' }],
+  },
   // ---- RULER: JSON Array Matching ----
   {
     source: 'RULER JSON Array Matching',
