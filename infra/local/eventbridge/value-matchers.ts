@@ -32,14 +32,6 @@ function eventNumber(value: number): number | null {
   return Math.abs(scaled - rounded) < 1e-3 ? rounded : null;
 }
 
-function sameNumber(expected: number, value: LeafValue): boolean {
-  if (typeof value !== 'number') return false;
-  if (value === expected) return true;
-  const scaled = eventNumber(value);
-  const wanted = eventNumber(expected);
-  return scaled !== null && wanted !== null && scaled === wanted;
-}
-
 /** Case-insensitive equality to a fixed text, its folded forms computed once. */
 function foldedEquals(text: string): (candidate: string) => boolean {
   const lower = text.toLowerCase();
@@ -49,7 +41,8 @@ function foldedEquals(text: string): (candidate: string) => boolean {
 
 /** A string, number, boolean or null written as-is in the pattern array. */
 export function exactValue(expected: LeafValue): ValueMatcher {
-  if (typeof expected === 'number') return (value) => sameNumber(expected, value);
+  // JSON numbers with the same value parse to the same double (300 = 3e2 = 300.0), which is
+  // what event-ruler's numeric-equals plus exact-text match amounts to.
   if (typeof expected === 'string') {
     // event-ruler compares IP literals as addresses ("::1" equals "0:0:0:0:0:0:0:1").
     const ip = parseIp(expected);
