@@ -9,10 +9,8 @@ export interface EventRule {
   readonly consumer: string;
   readonly description: string;
   readonly eventPattern: EventPattern;
-  /** The queue (and its DLQ, `<queue>-dlq`) between the rule and the consumer's Lambda. */
+  /** The queue between the rule and the consumer's Lambda, declared (with its DLQ, visibility and maxReceiveCount) in shared/events/queues.ts. */
   readonly queue: string;
-  /** Receives before a message goes to the DLQ. */
-  readonly maxReceiveCount: number;
   /** The event types the pattern selects, for docs and tests. */
   readonly eventTypes: readonly EventType[];
 }
@@ -24,7 +22,7 @@ export function patternFor(types: readonly EventType[]): EventPattern {
 }
 
 function rule(consumer: string, description: string, eventTypes: readonly EventType[]): EventRule {
-  return { consumer, description, eventPattern: patternFor(eventTypes), queue: `records-${consumer}`, maxReceiveCount: 3, eventTypes };
+  return { consumer, description, eventPattern: patternFor(eventTypes), queue: consumer, eventTypes };
 }
 
 /**

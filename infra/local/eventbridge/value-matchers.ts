@@ -41,14 +41,14 @@ function foldedEquals(text: string): (candidate: string) => boolean {
 
 /** A string, number, boolean or null written as-is in the pattern array. */
 export function exactValue(expected: LeafValue): ValueMatcher {
-  // JSON numbers with the same value parse to the same double (300 = 3e2 = 300.0), which is
-  // what event-ruler's numeric-equals plus exact-text match amounts to.
   if (typeof expected === 'string') {
     // event-ruler compares IP literals as addresses ("::1" equals "0:0:0:0:0:0:0:1").
     const ip = parseIp(expected);
     if (ip) return (value) => value === expected || (typeof value === 'string' && sameIp(ip, value));
     return (value) => value === expected;
   }
+  // JSON numbers of equal value parse to one double (300 = 3e2 = 300.0): what event-ruler's
+  // numeric-equals plus exact-text match amount to. Booleans and null compare as themselves.
   return (value) => value === expected;
 }
 
