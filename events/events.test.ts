@@ -5,6 +5,7 @@ import { ROOT } from '../infra/build/bundle-functions.js';
 import { domainEvent, EVENT_SOURCES, eventCatalog, EVENT_TYPES } from './catalog.js';
 import { eventJsonSchemas, SCHEMAS_DIR } from './json-schemas.js';
 import { toPutEventsEntry } from './put-events-entry.js';
+import { queueDeclaration } from '../shared/events/queues.js';
 import { eventRules, ruleFor } from './rules.js';
 import { sampleEvent } from './sample-events.js';
 
@@ -82,10 +83,10 @@ describe('generated JSON Schema', () => {
 });
 
 describe('event rules', () => {
-  it('declares the five consumers, each with its own queue', () => {
+  it('declares the five consumers, each with its own queue declared in shared/events/queues.ts', () => {
     expect(eventRules.map((rule) => rule.consumer)).toEqual(['inventory-reserve', 'payment-process', 'order-finalize', 'inventory-release', 'order-status-projector']);
     expect(new Set(eventRules.map((rule) => rule.queue)).size).toBe(eventRules.length);
-    expect(eventRules.every((rule) => rule.maxReceiveCount === 3)).toBe(true);
+    for (const rule of eventRules) expect(queueDeclaration(rule.queue).maxReceiveCount).toBe(3);
   });
 
   it('builds each pattern from the sources and types it names', () => {

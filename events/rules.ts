@@ -9,10 +9,8 @@ export interface EventRule {
   readonly consumer: string;
   readonly description: string;
   readonly eventPattern: EventPattern;
-  /** The queue (and its DLQ, `<queue>-dlq`) between the rule and the consumer's Lambda. */
+  /** The queue between the rule and the consumer's Lambda, declared (with its DLQ, visibility and maxReceiveCount) in shared/events/queues.ts. */
   readonly queue: string;
-  /** Receives before a message goes to the DLQ. */
-  readonly maxReceiveCount: number;
   /** The event types the pattern selects, for docs and tests. */
   readonly eventTypes: readonly EventType[];
 }
@@ -24,7 +22,7 @@ export function patternFor(types: readonly EventType[]): EventPattern {
 }
 
 function rule(consumer: string, description: string, eventTypes: readonly EventType[]): EventRule {
-  return { consumer, description, eventPattern: patternFor(eventTypes), queue: `records-${consumer}`, maxReceiveCount: 3, eventTypes };
+  return { consumer, description, eventPattern: patternFor(eventTypes), queue: consumer, eventTypes };
 }
 
 /**
@@ -48,4 +46,13 @@ export function ruleFor(consumer: string): EventRule {
   const found = eventRules.find((entry) => entry.consumer === consumer);
   if (!found) throw new Error(`no event rule for consumer '${consumer}'`);
   return found;
+}
+
+/**
+ * A pattern in the shape of aws-cdk-lib's `events.EventPattern` (`detail-type` → `detailType`),
+ * so a construct can pass `eventPattern: cdkEventPattern(rule.eventPattern)`; CloudFormation
+ * receives the same JSON the local bus matches.
+ */
+export function cdkEventPattern(pattern: EventPattern): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(pattern).map(([field, value]) => [field === 'detail-type' ? 'detailType' : field, value]));
 }

@@ -4,6 +4,7 @@ import { queues } from '../../shared/events/queues.js';
 import { streamSources } from '../../shared/events/stream-sources.js';
 import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
 import { startLocalEventBus } from './eventbridge/local-event-bus.js';
+import { sqsTarget } from './eventbridge/sqs-target.js';
 import { startLocalEventSources } from './local-event-sources.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
@@ -63,6 +64,8 @@ const eventSources = await startLocalEventSources({
   throw error;
 });
 Object.assign(stack.env, eventSources.env);
+// Rules deliver into the declared queues, as EventBridge → SQS targets do in AWS.
+events.setDeliver(sqsTarget(eventSources.sendToQueue));
 
 let stopping = false;
 async function shutdown(signal: string) {

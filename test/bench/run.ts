@@ -18,6 +18,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   'concurrent-create': { about: '16 concurrent creators: errors, 503s, throughput', run: async (args) => (await import('./concurrent-create.js')).runConcurrentCreateBench(args) },
   'import-parse': { about: 'import parse+clean+validate of 1M CSV rows; 200k-row XLSX vs bare exceljs', run: async () => (await import('./import-parse.js')).runImportParseBench() },
   s3: { about: 'local S3 endpoint: 256 MB put/multipart/get throughput and peak RSS', run: async () => (await import('./local-s3.js')).runLocalS3Bench() },
+  'saga-match': { about: 'local EventBridge: event × rule matches per second, PutEvents throughput', run: async () => (await import('./saga-match.js')).runSagaMatchBench() },
 };
 
 const args = process.argv.slice(2);

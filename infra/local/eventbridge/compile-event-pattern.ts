@@ -25,6 +25,8 @@ export interface PatternLeaf {
 export interface PatternNode {
   leaf?: PatternLeaf;
   children: Map<string, PatternNode>;
+  /** `children` as an array: iterated on every match, faster than the Map. */
+  fields: [string, PatternNode][];
 }
 
 /** A validated pattern: it matches when any branch matches. */
@@ -104,12 +106,16 @@ function compileOr(value: Json, path: string[], branches: Branch[]): Branch[] {
 }
 
 function toTree(branch: Branch): PatternNode {
-  const root: PatternNode = { children: new Map() };
+  const root: PatternNode = { children: new Map(), fields: [] };
   for (const { path, leaf } of branch.values()) {
     let node = root;
     for (const step of path) {
       let child = node.children.get(step);
-      if (!child) node.children.set(step, (child = { children: new Map() }));
+      if (!child) {
+        child = { children: new Map(), fields: [] };
+        node.children.set(step, child);
+        node.fields.push([step, child]);
+      }
       node = child;
     }
     node.leaf = leaf;

@@ -55,7 +55,7 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     const eventId = result.Entries?.[0]?.EventId;
     expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
     await bus.idle();
-    expect(queuesOf(eventId!)).toEqual(['records-inventory-reserve', 'records-order-status-projector']);
+    expect(queuesOf(eventId!)).toEqual(['inventory-reserve', 'order-status-projector']);
     expect(delivered[0]!.event).toEqual({
       version: '0',
       id: eventId,
@@ -75,9 +75,9 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     const result = await client.send(new PutEventsCommand({ Entries: entries }));
     await bus.idle();
     const [reserved, failed, release] = result.Entries!.map((entry) => entry.EventId!);
-    expect(queuesOf(reserved!)).toEqual(['records-order-status-projector', 'records-payment-process']);
-    expect(queuesOf(failed!)).toEqual(['records-order-finalize', 'records-order-status-projector']);
-    expect(queuesOf(release!)).toEqual(['records-inventory-release', 'records-order-status-projector']);
+    expect(queuesOf(reserved!)).toEqual(['order-status-projector', 'payment-process']);
+    expect(queuesOf(failed!)).toEqual(['order-finalize', 'order-status-projector']);
+    expect(queuesOf(release!)).toEqual(['inventory-release', 'order-status-projector']);
   });
 
   it('reports bad entries per entry, as AWS does, and still publishes the good ones', async () => {
@@ -103,7 +103,7 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     expect(result.Entries![2]!.ErrorMessage).toBe('Parameter Source is not valid. Reason: Source is a required argument.');
     await bus.idle();
     // order.completed has one subscriber, the status projector.
-    expect(delivered.map((entry) => [entry.target.queue, entry.event.id])).toEqual([['records-order-status-projector', result.Entries![5]!.EventId]]);
+    expect(delivered.map((entry) => [entry.target.queue, entry.event.id])).toEqual([['order-status-projector', result.Entries![5]!.EventId]]);
   });
 
   it('accepts events for the default bus without routing them to the saga rules', async () => {
@@ -135,7 +135,7 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     let calls = 0;
     bus.setDeliver(async (target, event) => {
       calls++;
-      if (target.queue === 'records-order-status-projector') throw new Error('queue down');
+      if (target.queue === 'order-status-projector') throw new Error('queue down');
       delivered.push({ target, event });
     });
     const before = bus.failedDeliveries.length;
@@ -143,7 +143,7 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     await bus.idle();
     expect(calls).toBe(3);
     expect(bus.failedDeliveries.slice(before).map((failure) => [failure.target.queue, failure.event.id])).toEqual([
-      ['records-order-status-projector', result.Entries![0]!.EventId],
+      ['order-status-projector', result.Entries![0]!.EventId],
     ]);
   });
 });
@@ -198,7 +198,7 @@ describe('local EventBridge bus: rules and patterns', () => {
     const described = await client.send(new DescribeEventBusCommand({ Name: bus.busName }));
     expect(described).toMatchObject({ Name: bus.busName, Arn: bus.busArn });
     const targets = await client.send(new ListTargetsByRuleCommand({ Rule: 'payment-process', EventBusName: bus.busName }));
-    expect(targets.Targets).toEqual([{ Id: 'records-payment-process', Arn: 'arn:aws:sqs:us-east-1:000000000000:records-payment-process' }]);
+    expect(targets.Targets).toEqual([{ Id: 'payment-process', Arn: 'arn:aws:sqs:us-east-1:000000000000:payment-process' }]);
   });
 });
 

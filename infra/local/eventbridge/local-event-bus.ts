@@ -6,7 +6,7 @@ import { eventRules, type EventRule } from '../../../events/rules.js';
 import { compileEventPattern, type CompiledPattern } from './compile-event-pattern.js';
 import { EventBusApiError, resourceNotFound, validationError } from './event-bus-api-error.js';
 import { InvalidEventPatternError } from './invalid-event-pattern-error.js';
-import { matchesEventPattern } from './pattern-matcher.js';
+import { matchesCompiled } from './pattern-matcher.js';
 import { checkPutEventsRequest, type DeliveredEvent, type EntryResult, MAX_ENTRIES_BYTES, toDeliveredEvent } from './put-events.js';
 
 /** Where a rule sends what it matched: the consumer's queue. */
@@ -119,7 +119,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
   }
 
   function route(event: DeliveredEvent): void {
-    const matched = rules.filter((rule) => matchesEventPattern(rule.pattern, event));
+    const matched = rules.filter((rule) => matchesCompiled(rule.pattern, event));
     log(`events: ${event['detail-type']} ${event.id} from ${event.source} → ${matched.map((rule) => rule.target.queue).join(', ') || '(no rule)'}`);
     for (const listener of listeners) listener(event, matched.map((rule) => rule.declaration.consumer));
     for (const rule of matched) {
@@ -169,7 +169,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
       }
       if (typeof input.Event !== 'string') throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
       const pattern = compileEventPattern(input.EventPattern);
-      return { Result: matchesEventPattern(pattern, parseTestEvent(input.Event)) };
+      return { Result: matchesCompiled(pattern, parseTestEvent(input.Event)) };
     },
     ListRules(input) {
       const onCustom = busNamed(input.EventBusName) === 'custom';

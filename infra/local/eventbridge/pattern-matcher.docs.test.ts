@@ -54,14 +54,14 @@ const cases: Case[] = [
     name: 'time starting with 2017-10-02',
     pattern: { time: [{ prefix: '2017-10-02' }] },
     matches: [rulerEvent, { time: '2017-10-02T18:43:48Z' }],
-    misses: [{ time: '2017-10-03T00:00:00Z' }, { time: 20171002 }, {}],
+    misses: [{ time: '2017-10-03T00:00:00Z' }, { time: 'T2017-10-02' }, { time: 20171002 }, {}],
   },
   {
     source: 'RULER Suffix matching',
     name: 'source ending with ec2',
     pattern: { source: [{ suffix: 'ec2' }] },
     matches: [rulerEvent, { source: 'my.ec2' }],
-    misses: [{ source: 'aws.EC2' }, { source: 'aws.s3' }],
+    misses: [{ source: 'aws.EC2' }, { source: 'aws.s3' }, { source: 'ec2.aws' }],
   },
   {
     source: 'RULER Equals-ignore-case matching',
@@ -123,14 +123,14 @@ const cases: Case[] = [
     source: 'OPERATORS Anything-but (begins with), summary table',
     name: 'Region not in the US',
     pattern: { Region: [{ 'anything-but': { prefix: 'us-' } }] },
-    matches: [{ Region: 'eu-west-1' }, { Region: 'ap-south-1' }],
+    matches: [{ Region: 'eu-west-1' }, { Region: 'ap-south-1' }, { Region: 'eu-us-1' }],
     misses: [{ Region: 'us-east-1' }, {}],
   },
   {
     source: 'OPERATORS Anything-but (ends with)',
     name: 'FileName not ending with .png',
     pattern: { FileName: [{ 'anything-but': { suffix: '.png' } }] },
-    matches: [{ FileName: 'image.jpg' }, { FileName: 'image.PNG' }],
+    matches: [{ FileName: 'image.jpg' }, { FileName: 'image.PNG' }, { FileName: 'image.png.bak' }],
     misses: [{ FileName: 'image.png' }],
   },
   {
@@ -310,6 +310,20 @@ const cases: Case[] = [
     matches: [{ detail: { 'c-count': 3 } }, { detail: { 'd-count': 9 } }, { detail: { 'x-limit': 301.8 } }],
     misses: [{ detail: { 'c-count': 6, 'd-count': 10, 'x-limit': 1 } }, { detail: {} }],
   },
+  {
+    source: 'OPERATORS Or (summary table)',
+    name: 'Location is "New York", or Day is "Monday"',
+    pattern: { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] },
+    matches: [{ Location: 'New York', Day: 'Sunday' }, { Location: 'Paris', Day: 'Monday' }],
+    misses: [{ Location: 'Paris', Day: 'Sunday' }, {}],
+  },
+  {
+    source: 'OPERATORS (earlier revision, content-filtering-with-event-patterns.html) Prefix Matching Example',
+    name: 'Auto Scaling events from European regions',
+    pattern: { source: ['aws.autoscaling'], region: [{ prefix: 'eu-' }] },
+    matches: [{ source: 'aws.autoscaling', region: 'eu-west-1' }],
+    misses: [{ source: 'aws.autoscaling', region: 'us-east-1' }, { source: 'aws.ec2', region: 'eu-west-1' }],
+  },
   // ---- RULER: JSON Array Matching ----
   {
     source: 'RULER JSON Array Matching',
@@ -344,14 +358,14 @@ const cases: Case[] = [
     name: 'Region is in the US',
     pattern: { Region: [{ prefix: 'us-' }] },
     matches: [{ Region: 'us-west-2' }],
-    misses: [{ Region: 'eu-west-1' }, { Region: 'US-west-2' }],
+    misses: [{ Region: 'eu-west-1' }, { Region: 'US-west-2' }, { Region: 'xus-west-2' }],
   },
   {
     source: 'OPERATORS Begins with (ignore case); Prefix matching while ignoring case',
     name: 'service starting with eventb in any case',
     pattern: { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } },
     matches: [{ detail: { service: 'EventBridge' } }, { detail: { service: 'EVENTBRIDGE' } }, { detail: { service: 'eventb' } }],
-    misses: [{ detail: { service: 'Event Bridge' } }, { detail: { service: 'Even' } }],
+    misses: [{ detail: { service: 'Event Bridge' } }, { detail: { service: 'Even' } }, { detail: { service: 'AmazonEventBridge' } }],
   },
   {
     source: 'OPERATORS Empty (summary table); PATTERNS Null values and empty strings',
@@ -386,14 +400,14 @@ const cases: Case[] = [
     name: 'FileName ending with .png',
     pattern: { FileName: [{ suffix: '.png' }] },
     matches: [{ FileName: 'image.png' }, { FileName: '.png' }],
-    misses: [{ FileName: 'image.PNG' }, { FileName: 'png' }],
+    misses: [{ FileName: 'image.PNG' }, { FileName: 'png' }, { FileName: 'image.png.bak' }],
   },
   {
     source: 'OPERATORS Ends with (ignore case); Suffix matching while ignoring case',
     name: 'FileName ending with .png in any case',
     pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
     matches: [{ detail: { FileName: 'image.PNG' } }, { detail: { FileName: 'image.Png' } }],
-    misses: [{ detail: { FileName: 'image.jpg' } }],
+    misses: [{ detail: { FileName: 'image.jpg' } }, { detail: { FileName: 'image.PNG.txt' } }],
   },
   {
     source: 'OPERATORS Ends with (ignore case) (summary table)',

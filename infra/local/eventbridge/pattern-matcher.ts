@@ -14,12 +14,17 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
  * only. Throws `InvalidEventPatternError` for a pattern EventBridge would refuse.
  */
 export function matchesEventPattern(pattern: string | object | CompiledPattern, event: unknown): boolean {
-  const compiled = isCompiled(pattern) ? pattern : compileEventPattern(pattern);
-  return compiled.branches.some((branch) => matchNode(branch, event));
+  return matchesCompiled(isCompiled(pattern) ? pattern : compileEventPattern(pattern), event);
+}
+
+/** `matchesEventPattern` for a pattern compiled once (`compileEventPattern`): the bus's hot path. */
+export function matchesCompiled(compiled: CompiledPattern, event: unknown): boolean {
+  for (const branch of compiled.branches) if (matchNode(branch, event)) return true;
+  return false;
 }
 
 function isCompiled(pattern: unknown): pattern is CompiledPattern {
-  return isObject(pattern) && Array.isArray(pattern.branches) && pattern.branches.every((branch) => isObject(branch) && branch.children instanceof Map);
+  return isObject(pattern) && Array.isArray(pattern.branches) && pattern.branches.every((branch) => isObject(branch) && Array.isArray(branch.fields));
 }
 
 /** Elements of nested arrays, in order (`[[1, 2], [3]]` → 1, 2, 3). */
@@ -33,27 +38,47 @@ function flatten(values: unknown[], into: unknown[] = []): unknown[] {
 
 function matchNode(node: PatternNode, value: unknown): boolean {
   if (Array.isArray(value)) {
-    const elements = flatten(value);
-    if (node.leaf && !matchLeaf(node.leaf, elements.filter(isLeafValue))) return false;
-    if (node.children.size === 0) return true;
+    const elements = value.some(Array.isArray) ? flatten(value) : value;
+    if (node.leaf && !matchLeafElements(node.leaf, elements)) return false;
+    if (node.fields.length === 0) return true;
     // Every field below this point must come from the same array element.
-    return elements.length === 0 ? matchChildren(node, undefined) : elements.some((element) => matchChildren(node, element));
+    if (elements.length === 0) return matchChildren(node, undefined);
+    for (const element of elements) if (matchChildren(node, element)) return true;
+    return false;
   }
-  if (node.leaf && !matchLeaf(node.leaf, isLeafValue(value) ? [value] : [])) return false;
+  if (node.leaf && !(isLeafValue(value) ? matchLeafValue(node.leaf, value) : node.leaf.existsFalse)) return false;
   return matchChildren(node, value);
 }
 
 function matchChildren(node: PatternNode, value: unknown): boolean {
-  for (const [name, child] of node.children) {
-    const field = isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined;
-    if (!matchNode(child, field)) return false;
+  const object = isObject(value) ? value : undefined;
+  for (let i = 0; i < node.fields.length; i++) {
+    const [name, child] = node.fields[i]!;
+    if (!matchNode(child, object === undefined ? undefined : fieldOf(object, name))) return false;
   }
   return true;
 }
 
-/** `values` are the leaf values at the field; none means the field is absent (or not a leaf). */
-function matchLeaf(leaf: PatternLeaf, values: LeafValue[]): boolean {
-  if (values.length === 0) return leaf.existsFalse;
+/** An own field of a parsed JSON object; inherited members (`constructor`, …) are not fields. */
+function fieldOf(object: JsonObject, name: string): unknown {
+  const field = object[name];
+  if (field === undefined) return undefined;
+  return typeof field === 'function' || (name === '__proto__' && !Object.hasOwn(object, name)) ? undefined : field;
+}
+
+function matchLeafValue(leaf: PatternLeaf, value: LeafValue): boolean {
   if (leaf.existsTrue) return true;
-  return values.some((value) => leaf.matchers.some((matcher) => matcher(value)));
+  for (const matcher of leaf.matchers) if (matcher(value)) return true;
+  return false;
+}
+
+/** The leaf values among `elements` (objects are not leaves); none means the field is absent. */
+function matchLeafElements(leaf: PatternLeaf, elements: readonly unknown[]): boolean {
+  let present = false;
+  for (const element of elements) {
+    if (!isLeafValue(element)) continue;
+    present = true;
+    if (matchLeafValue(leaf, element)) return true;
+  }
+  return !present && leaf.existsFalse;
 }

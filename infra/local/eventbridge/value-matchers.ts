@@ -23,33 +23,32 @@ export function patternNumber(value: number): number {
   return Math.round(value * 1e6);
 }
 
-/** An event number as millionths, or null when outside what numeric matching covers. */
+/** An event number as millionths, or null when outside what numeric matching covers (> 6 decimals, beyond ±5e9). */
 function eventNumber(value: number): number | null {
-  if (value < -NUMBER_LIMIT || value > NUMBER_LIMIT || decimalsOf(value) > MAX_DECIMALS) return null;
-  return Math.round(value * 1e6);
+  if (value < -NUMBER_LIMIT || value > NUMBER_LIMIT) return null;
+  // Hot path: cheaper than counting decimals; a 7th decimal leaves ≥ 0.1 millionth, float noise far less.
+  const scaled = value * 1e6;
+  const rounded = Math.round(scaled);
+  return Math.abs(scaled - rounded) < 1e-3 ? rounded : null;
 }
 
-function sameNumber(expected: number, value: LeafValue): boolean {
-  if (typeof value !== 'number') return false;
-  if (value === expected) return true;
-  const scaled = eventNumber(value);
-  const wanted = eventNumber(expected);
-  return scaled !== null && wanted !== null && scaled === wanted;
-}
-
-function foldsEqual(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase() || a.toUpperCase() === b.toUpperCase();
+/** Case-insensitive equality to a fixed text, its folded forms computed once. */
+function foldedEquals(text: string): (candidate: string) => boolean {
+  const lower = text.toLowerCase();
+  const upper = text.toUpperCase();
+  return (candidate) => candidate.toLowerCase() === lower || candidate.toUpperCase() === upper;
 }
 
 /** A string, number, boolean or null written as-is in the pattern array. */
 export function exactValue(expected: LeafValue): ValueMatcher {
-  if (typeof expected === 'number') return (value) => sameNumber(expected, value);
   if (typeof expected === 'string') {
     // event-ruler compares IP literals as addresses ("::1" equals "0:0:0:0:0:0:0:1").
     const ip = parseIp(expected);
     if (ip) return (value) => value === expected || (typeof value === 'string' && sameIp(ip, value));
     return (value) => value === expected;
   }
+  // JSON numbers of equal value parse to one double (300 = 3e2 = 300.0): what event-ruler's
+  // numeric-equals plus exact-text match amount to. Booleans and null compare as themselves.
   return (value) => value === expected;
 }
 
@@ -59,16 +58,20 @@ function sameIp(ip: { bits: number; value: bigint }, text: string): boolean {
 }
 
 export function prefix(text: string, ignoreCase = false): ValueMatcher {
-  return (value) => typeof value === 'string' && (ignoreCase ? foldsEqual(value.slice(0, text.length), text) : value.startsWith(text));
+  if (!ignoreCase) return (value) => typeof value === 'string' && value.startsWith(text);
+  const equals = foldedEquals(text);
+  return (value) => typeof value === 'string' && equals(value.slice(0, text.length));
 }
 
 export function suffix(text: string, ignoreCase = false): ValueMatcher {
-  return (value) =>
-    typeof value === 'string' && value.length >= text.length && (ignoreCase ? foldsEqual(value.slice(value.length - text.length), text) : value.endsWith(text));
+  if (!ignoreCase) return (value) => typeof value === 'string' && value.endsWith(text);
+  const equals = foldedEquals(text);
+  return (value) => typeof value === 'string' && value.length >= text.length && equals(value.slice(value.length - text.length));
 }
 
 export function equalsIgnoreCase(text: string): ValueMatcher {
-  return (value) => typeof value === 'string' && foldsEqual(value, text);
+  const equals = foldedEquals(text);
+  return (value) => typeof value === 'string' && equals(value);
 }
 
 /**
@@ -132,5 +135,8 @@ export function cidr(block: string): ValueMatcher {
 
 /** Matches every leaf value (string, number, boolean or null) that none of `excluded` matches. */
 export function anythingBut(excluded: readonly ValueMatcher[]): ValueMatcher {
-  return (value) => !excluded.some((matcher) => matcher(value));
+  return (value) => {
+    for (const matcher of excluded) if (matcher(value)) return false;
+    return true;
+  };
 }

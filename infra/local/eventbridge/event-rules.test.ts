@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../../events/catalog.js';
+import { toPutEventsEntry } from '../../../events/put-events-entry.js';
+import { cdkEventPattern, eventRules } from '../../../events/rules.js';
+import { sampleEvent } from '../../../events/sample-events.js';
+import { compileEventPattern } from './compile-event-pattern.js';
+import { matchesCompiled } from './pattern-matcher.js';
+import { toDeliveredEvent } from './put-events.js';
+
+/** Every saga event type as the bus would deliver it. */
+const delivered = EVENT_TYPES.map((type) => {
+  const outcome = toDeliveredEvent(toPutEventsEntry(sampleEvent(type)), { account: '000000000000', region: 'us-east-1', now: Date.now });
+  if (!('event' in outcome)) throw new Error(`sample ${type} was refused`);
+  return { type, event: outcome.event };
+});
+
+describe('the declared event rules', () => {
+  it.each(eventRules.map((rule) => [rule.consumer, rule]))('%s: its pattern is valid and selects exactly its event types', (_name, rule) => {
+    const pattern = compileEventPattern(rule.eventPattern);
+    const selected = delivered.filter(({ event }) => matchesCompiled(pattern, event)).map(({ type }) => type);
+    expect(selected.sort()).toEqual([...rule.eventTypes].sort());
+  });
+
+  it('sends every event type to the status projector and order.created to inventory-reserve', () => {
+    const consumers = (type: string) => eventRules.filter((rule) => rule.eventTypes.includes(type as never)).map((rule) => rule.consumer);
+    for (const type of EVENT_TYPES) expect(consumers(type)).toContain('order-status-projector');
+    expect(consumers('order.created')).toEqual(['inventory-reserve', 'order-status-projector']);
+  });
+
+  it('hands CDK the same pattern under its camelCase key', () => {
+    const rule = eventRules[0]!;
+    expect(cdkEventPattern(rule.eventPattern)).toEqual({ source: ['records.orders'], detailType: ['order.created'] });
+  });
+});
