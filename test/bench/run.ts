@@ -14,6 +14,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
   cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
+  'event-sources': { about: 'local SQS / stream event source mappings: throughput, latency', run: async () => (await import('./event-sources.js')).runEventSourcesBench() },
 };
 
 const args = process.argv.slice(2);
