@@ -45,13 +45,15 @@ const options = (): LocalEventSourcesOptions => ({
   tableDesigns: [{ id: 'test-outbox', envVar: 'TEST_OUTBOX_TABLE_NAME', partitionKey: 'pk', indexes: [] }],
   queues: [
     { name: 'local-sources-consumer', consumer: fn.id, visibilityTimeoutSeconds: 5, maxReceiveCount: 3, batchSize: 10 },
+    { name: 'local-sources-poison', consumer: fn.id, visibilityTimeoutSeconds: 1, maxReceiveCount: 1, batchSize: 1 },
     { name: 'local-sources-orphan', consumer: 'nobody', visibilityTimeoutSeconds: 5, maxReceiveCount: 3, batchSize: 10 },
   ],
   streamSources: [{ table: 'test-outbox', consumer: fn.id, startingPosition: 'TRIM_HORIZON', batchSize: 10, maximumRetryAttempts: -1 }],
   sqsPort: 0,
   dataDir,
-  log: () => undefined,
+  log: (line) => void logged.push(line),
 });
+const logged: string[] = [];
 
 const sqsBodies = () => (state.events as SQSEvent[]).flatMap((event) => event.Records.filter((record) => record.eventSource === 'aws:sqs').map((record) => record.body));
 const streamKeys = () =>
@@ -69,6 +71,9 @@ describe('startLocalEventSources (what npm start runs)', () => {
       await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'row-1' } } }));
       await waitFor(() => sqsBodies().length === 1 && streamKeys().length === 1, 20_000, 'both deliveries');
       expect(JSON.parse(sqsBodies()[0]!)).toEqual({ 'detail-type': 'order.created' });
+      // No CloudWatch alarm locally: a message reaching a DLQ is logged.
+      await first.sendToQueue('local-sources-poison', JSON.stringify({ action: 'throw' }));
+      await waitFor(() => logged.some((line) => line.startsWith('DLQ local-sources-poison-dlq: 1 message(s)')), 20_000, 'the DLQ log line');
       await waitFor(() => readFileSync(path.join(dataDir, 'stream-checkpoints.json'), 'utf8').includes('"after"'), 10_000, 'a persisted checkpoint');
     } finally {
       await first.stop();
