@@ -161,7 +161,7 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
   });
 
   it('gathers records for the batching window and caps a batch at batchSize', async () => {
-    const queue = await queueWithPoller({ visibilityTimeoutSeconds: 30, batchSize: 5, maximumBatchingWindowSeconds: 3 });
+    const queue = await queueWithPoller({ visibilityTimeoutSeconds: 30, batchSize: 5, maximumBatchingWindowSeconds: 5 });
     for (let i = 0; i < 3; i++) {
       await sqs.sendToQueue(queue.declaration.name, JSON.stringify({ action: 'ok', i }));
       await new Promise((resolve) => setTimeout(resolve, 200));
