@@ -3,14 +3,14 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
-import { consumerOf, type QueueDeclaration } from '../../shared/events/queues.js';
+import { consumerOf, dlqName, type QueueDeclaration } from '../../shared/events/queues.js';
 import type { StreamSourceDeclaration } from '../../shared/events/stream-sources.js';
 import { LOCAL_AWS_ENV } from './dynamodb-local.js';
 import { startDynamoDbStreamPoller } from './event-sources/dynamodb-stream-poller.js';
 import { startSqsPoller } from './event-sources/sqs-poller.js';
 import { fileCheckpoints, memoryCheckpoints } from './event-sources/stream-checkpoints.js';
 import { LambdaInvoker } from './lambda-invoker.js';
-import { createQueues, type LocalSqs, queueEnv, startLocalSqs } from './local-sqs.js';
+import { createQueues, type DeclaredQueue, type LocalSqs, queueEnv, startLocalSqs } from './local-sqs.js';
 
 export interface LocalEventSourcesOptions {
   dynamodbEndpoint: string;
@@ -103,6 +103,9 @@ export async function startLocalEventSources(options: LocalEventSourcesOptions):
     stops.push(() => poller.stop());
   }
 
+  const watch = watchDeadLetterQueues(sqs, declared, log);
+  stops.push(async () => clearInterval(watch));
+
   return {
     sqs,
     env,
@@ -115,4 +118,23 @@ export async function startLocalEventSources(options: LocalEventSourcesOptions):
       await sqs.stop();
     },
   };
+}
+
+/** Locally there is no CloudWatch alarm on DLQ depth: say so in the log when a DLQ fills. */
+function watchDeadLetterQueues(sqs: LocalSqs, declared: readonly DeclaredQueue[], log: (line: string) => void): NodeJS.Timeout {
+  const depths = new Map<string, number>();
+  const timer = setInterval(() => {
+    for (const queue of declared) {
+      const name = dlqName(queue.declaration);
+      sqs.depth(name).then(
+        (depth) => {
+          if (depth > (depths.get(name) ?? 0)) log(`DLQ ${name}: ${depth} message(s) — inspect with aws sqs receive-message --endpoint-url ${sqs.endpoint} --queue-url ${queue.dlqUrl}`);
+          depths.set(name, depth);
+        },
+        () => undefined,
+      );
+    }
+  }, 5_000);
+  timer.unref();
+  return timer;
 }

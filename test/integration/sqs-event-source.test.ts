@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsPoller, type SqsPoller, type SqsPollerOptions } from '../../infra/local/event-sources/sqs-poller.js';
@@ -60,6 +60,24 @@ function batches(queue: DeclaredQueue): SQSRecord[][] {
     .map((event) => event.Records.filter((record) => record.eventSourceARN === queue.arn))
     .filter((records) => records.length > 0);
 }
+
+describe('local SQS through the real SQSClient', () => {
+  it('answers a long poll as soon as a message arrives, and ChangeMessageVisibility 0 releases it', async () => {
+    const [queue] = await createQueues(sqs.client, [{ name: `api-${randomBytes(4).toString('hex')}`, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, batchSize: 1 }]);
+    const started = Date.now();
+    const polling = sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    setTimeout(() => void sqs.sendToQueue(queue!.declaration.name, 'late'), 300);
+    const first = await polling;
+    expect(first.Messages?.map((message) => message.Body)).toEqual(['late']);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    // In flight for 30 s: invisible…
+    expect((await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url }))).Messages).toBeUndefined();
+    // …until its visibility is set to 0.
+    await sqs.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue!.url, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }));
+    const again = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 2, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    expect(again.Messages?.map((message) => [message.MessageId, message.Attributes?.ApproximateReceiveCount])).toEqual([[first.Messages![0]!.MessageId, '2']]);
+  });
+});
 
 describe('SQS event source mapping (local SQS + poller + invoker)', () => {
   it('invokes the bundle with the SQSEvent shape Lambda delivers', async () => {
@@ -143,7 +161,7 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
   });
 
   it('gathers records for the batching window and caps a batch at batchSize', async () => {
-    const queue = await queueWithPoller({ visibilityTimeoutSeconds: 30, batchSize: 5, maximumBatchingWindowSeconds: 3 });
+    const queue = await queueWithPoller({ visibilityTimeoutSeconds: 30, batchSize: 5, maximumBatchingWindowSeconds: 5 });
     for (let i = 0; i < 3; i++) {
       await sqs.sendToQueue(queue.declaration.name, JSON.stringify({ action: 'ok', i }));
       await new Promise((resolve) => setTimeout(resolve, 200));

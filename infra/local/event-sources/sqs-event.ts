@@ -13,7 +13,8 @@ export interface SqsSource {
  */
 export function sqsRecord(message: Message, source: SqsSource): SQSRecord {
   const attributes = message.Attributes ?? {};
-  const record: SQSRecord = {
+  // Key order as in the events Lambda delivers (md5OfMessageAttributes only when there are attributes).
+  return {
     messageId: message.MessageId!,
     receiptHandle: message.ReceiptHandle!,
     body: message.Body ?? '',
@@ -25,13 +26,12 @@ export function sqsRecord(message: Message, source: SqsSource): SQSRecord {
       ...optional(attributes, ['AWSTraceHeader', 'SequenceNumber', 'MessageGroupId', 'MessageDeduplicationId', 'DeadLetterQueueSourceArn']),
     },
     messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, messageAttribute(value)])),
+    ...(message.MD5OfMessageAttributes ? { md5OfMessageAttributes: message.MD5OfMessageAttributes } : {}),
     md5OfBody: message.MD5OfBody!,
     eventSource: 'aws:sqs',
     eventSourceARN: source.queueArn,
     awsRegion: source.region,
   };
-  if (message.MD5OfMessageAttributes) record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
-  return record;
 }
 
 function messageAttribute(value: MessageAttributeValue): SQSMessageAttribute {
