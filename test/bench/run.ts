@@ -14,6 +14,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
   cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
+  'cache-writes': { about: 'item hit rate and L1 hit cost while other students are written at 20/s', run: async () => (await import('./cache-writes.js')).runCacheWritesBench() },
 };
 
 const args = process.argv.slice(2);
