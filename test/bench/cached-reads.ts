@@ -29,8 +29,8 @@ export interface CachedReads {
 /**
  * GET by id through the students service: the DynamoDB path, an L1 hit and an L2 hit (a
  * service whose cache has no L1), interleaved with the order rotated every round so that
- * machine noise hits all three alike. An L1 hit still costs one Redis round trip (the
- * namespace check), so L1 and L2 hits are expected to cost about the same.
+ * machine noise hits all three alike. An L1 hit within the declaration's `l1StaleMs` makes
+ * no round trip at all (docs/cache.md); one read per id and l1StaleMs checks Redis.
  */
 export async function measureCachedReads(doc: DynamoDBDocumentClient, tableName: string, redisUrl: string, prefix: string): Promise<CachedReads> {
   const store = new DynamoDbEntityStore(students, doc, tableName);
