@@ -10,6 +10,7 @@ import { readStats, unlinkEntries } from './cache-maintenance.js';
 import { InvalidCachePatternError } from './cache.errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, LoadContext } from './entity-cache.js';
+import { type Lookup, type ReadSpec, stampOf, unwrap, wrap } from './cache-entry.js';
 import { L1Cache } from './l1-cache.js';
 import type { L2Backend, L2Command, L2Reply } from './l2-backend.js';
 import type { MetricSink, TwoLevelCacheOptions } from './two-level-cache-options.js';
@@ -19,26 +20,6 @@ export type { TwoLevelCacheOptions } from './two-level-cache-options.js';
 /** A container that stopped reporting (Lambda recycled it) stops counting toward L1 size. */
 const L1_REPORT_TTL_MS = 10 * 60_000;
 const ADMIN_RETRY_AFTER_SECONDS = 5;
-
-/** A read's target: the entry and the version key whose value must match the entry's. */
-interface ReadSpec {
-  kind: EntryKind;
-  /** The item id or the list query's hash. */
-  part: string;
-  /** `{<entity>}:w:<id>` for an item, `{<entity>}:lns` for a list page. */
-  versionKey: string;
-  /** List pages are not stored while the entity settles after a write. */
-  settles: boolean;
-}
-
-interface Lookup {
-  ns: number;
-  /** The version key's value ('' when absent): the item's write token or the list version. */
-  version: string;
-  settling: boolean;
-  /** The entry as stored (null: absent); undefined when it was not fetched. */
-  entry?: string | null;
-}
 
 /** What a loader is told when the cache cannot say whether the item was written recently. */
 const UNKNOWN: LoadContext = { consistent: true };
@@ -371,28 +352,5 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError('Cache', ADMIN_RETRY_AFTER_SECONDS, { cause: error });
     }
-  }
-}
-
-/** The L1 stamp of what a lookup saw: equal stamps, nothing written in between. */
-function stampOf(found: Lookup): string {
-  return `${found.ns}:${found.version}`;
-}
-
-/** An entry as stored: the version it was read under, then the value's JSON. */
-function wrap(version: string, json: string): string {
-  return `{"w":${JSON.stringify(version)},"v":${json}}`;
-}
-
-/**
- * The entry's value when it was read under `version`; undefined when it was read under
- * another one (written since) or is not an entry of ours (older layout, foreign): a miss.
- */
-function unwrap(stored: string, version: string): { value: unknown } | undefined {
-  try {
-    const entry = JSON.parse(stored) as { w?: unknown; v?: unknown };
-    return entry && typeof entry === 'object' && entry.w === version && 'v' in entry ? { value: entry.v } : undefined;
-  } catch {
-    return undefined;
   }
 }
