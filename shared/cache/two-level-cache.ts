@@ -5,7 +5,7 @@ import { AppError, DependencyUnavailableError } from '../errors/app-error.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
 import { CacheCounters, type CounterDeltas } from './cache-counters.js';
-import { CacheKeys, type EntryKind, queryHash } from './cache-keys.js';
+import { CacheKeys, queryHash } from './cache-keys.js';
 import { readStats, unlinkEntries } from './cache-maintenance.js';
 import { InvalidCachePatternError } from './cache.errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
