@@ -2,7 +2,7 @@ import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
-import { type TableDesign, tableDesign } from './entity/table-design.js';
+import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
 /**

@@ -5,7 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { CursorSecret } from './cursor-secret.js';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';

@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import type { TableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { bundleDir } from '../build/bundle-functions.js';
 import { SharedDependenciesLayer } from './shared-dependencies-layer.js';
 import type { IdentityProviderConfig } from './identity-provider.js';

@@ -8,7 +8,7 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import type { TableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 
 export interface TablesProps {
   /** The tables to create (`tableDesign(entity)` per entity, the api-keys design …), by table id. */
@@ -55,11 +55,10 @@ export class Tables extends Construct {
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
-          // Lists return whole items from the index; projecting less would cost a GetItem per row.
-          // The search-count index projects only the search text.
+          // Lean entries (keys + search text): list pages fetch their items with one BatchGetItem.
           ...(index.include
             ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-            : { projectionType: ProjectionType.ALL }),
+            : { projectionType: ProjectionType.KEYS_ONLY }),
         })),
       });
       designs[design.id] = design;

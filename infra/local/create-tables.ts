@@ -1,18 +1,27 @@
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
+  GetItemCommand,
   ListTablesCommand,
+  PutItemCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDesign } from '../../shared/entity/table-design.js';
+import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
+import { designFingerprint, shapeDifferences, TableShapeMismatchError } from './table-shape.js';
 
 /** Local table name of a design: `<prefix><table id>`; prefixes isolate test suites. */
 export const localTableName = (design: TableDesign, prefix = '') => `${prefix}${design.id}`;
 
+/** Item beside the data recording the design it was written with (never an id: ids have no '#'). */
+const DESIGN_KEY = '#design';
+
 /**
  * Creates every table from the same designs CDK deploys (keys, GSIs); existing tables are
- * kept, so data survives restarts. Returns the env vars that name them.
+ * kept, so data survives restarts — unless they have another shape than the design, which
+ * fails with TableShapeMismatchError (`npm start -- --fresh` recreates them). Returns the env
+ * vars that name them.
  */
 export async function createTables(client: DynamoDBClient, designs: readonly TableDesign[], prefix = ''): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
@@ -33,15 +42,28 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
               { AttributeName: index.partitionKey, KeyType: 'HASH' },
               { AttributeName: index.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
+            Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
           })),
         }),
       );
+      if (design.indexes.length > 0) {
+        await client.send(new PutItemCommand({ TableName: name, Item: { [design.partitionKey]: { S: DESIGN_KEY }, fingerprint: { S: designFingerprint(design) } } }));
+      }
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      await checkShape(client, design, name);
     }
   }
   return env;
+}
+
+async function checkShape(client: DynamoDBClient, design: TableDesign, name: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const stored = design.indexes.length === 0
+    ? undefined
+    : await client.send(new GetItemCommand({ TableName: name, Key: { [design.partitionKey]: { S: DESIGN_KEY } }, ConsistentRead: true }));
+  const differences = shapeDifferences(design, Table ?? {}, stored?.Item?.fingerprint?.S);
+  if (differences.length > 0) throw new TableShapeMismatchError(name, differences);
 }
 
 /** Drops the tables of the given prefix (test teardown, `--fresh`). */

@@ -9,6 +9,8 @@ import { chooseLocalCache, type LocalCache } from './local-cache.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { JWKS_PATH, type LocalGateway, startLocalGateway } from './local-gateway.js';
 import { type LocalIdentity, loadLocalIdentity, localAuthEnv } from './local-identity.js';
+import { invokeImportHandler } from './local-import-trigger.js';
+import { type LocalImportsBucket, startLocalImportsBucket } from './local-imports-bucket.js';
 
 export interface LocalStackOptions {
   /** Persist DynamoDB data here; in-memory when omitted (tests). */
@@ -16,6 +18,10 @@ export interface LocalStackOptions {
   /** Wipe `dataDir` first. */
   fresh?: boolean;
   port?: number;
+  /** Local S3 endpoint port (0: any free port). */
+  s3Port?: number;
+  /** Local S3 objects persist here; a throw-away folder when omitted. */
+  s3Dir?: string;
   /** Skip bundling when the caller just did it. */
   bundle?: boolean;
   log?: (line: string) => void;
@@ -27,6 +33,8 @@ export interface LocalStack {
   gateway: LocalGateway;
   /** Redis, or the in-memory stand-in when none answered at startup. */
   cache: LocalCache;
+  /** The local S3 endpoint and its imports bucket (notifications → the import handler). */
+  imports: LocalImportsBucket;
   /** The local identity provider's key: `mintLocalToken(stack.identity, …)`. */
   identity: LocalIdentity;
   /** The environment the functions see (also applied to process.env). */
@@ -49,7 +57,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     workDir,
     ...(options.dataDir ? { dbPath: path.join(options.dataDir, 'dynamodb') } : {}),
   });
+  const s3Dir = options.s3Dir ?? path.join(workDir, `s3-${process.pid}-${Date.now()}`);
+  const stopImports = async () => {
+    await imports?.s3.close();
+    if (!options.s3Dir) rmSync(s3Dir, { recursive: true, force: true });
+  };
+  let imports: LocalImportsBucket | undefined;
   try {
+    const log = options.log ?? console.log;
+    imports = await startLocalImportsBucket({
+      dataDir: s3Dir,
+      port: options.s3Port ?? 0,
+      deliver: (event) => invokeImportHandler(event, log),
+      log,
+    });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, tableDesigns);
     client.destroy();
@@ -60,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...LOCAL_AWS_ENV,
       ...tableEnv,
       ...cache.env,
+      ...imports.env,
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       CURSOR_SECRET: cursorSecret(options.dataDir),
       CORS_ALLOWED_ORIGINS: process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000',
@@ -84,14 +106,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb,
       gateway,
       cache,
+      imports,
       identity,
       env,
       stop: async () => {
         await gateway.close();
+        await stopImports();
         await dynamodb.stop();
       },
     };
   } catch (error) {
+    await stopImports();
     await dynamodb.stop();
     throw error;
   }

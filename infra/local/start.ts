@@ -1,9 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { functions } from '../../shared/registry.js';
+import { queues } from '../../shared/events/queues.js';
+import { streamSources } from '../../shared/events/stream-sources.js';
+import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
+import { startLocalEventBus } from './eventbridge/local-event-bus.js';
+import { startLocalEventSources } from './local-event-sources.js';
 import { mintLocalToken } from './local-identity.js';
+import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
 import { seed } from './seed.js';
+import { TableShapeMismatchError } from './table-shape.js';
 
 /**
  * `npm start [-- --fresh] [-- --seed] [-- --port N]`: the whole API on http://127.0.0.1:3000
@@ -24,14 +30,47 @@ const stack = await startLocalStack({
   dataDir: path.join(LOCAL_DIR, 'data'),
   fresh: values.fresh,
   port,
+  s3Port: Number(process.env.S3_PORT ?? DEFAULT_S3_PORT),
+  s3Dir: path.join(LOCAL_DIR, 's3'),
   log: values.quiet ? undefined : (line) => console.log(line),
+}).catch((error: unknown) => {
+  // An older local table shape: say what to do rather than serve wrong lists.
+  if (!(error instanceof TableShapeMismatchError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
+// The local EventBridge (EVENTS_PORT, default 4571); bundles and the printed exports point at it.
+const events = await startLocalEventBus({ log: values.quiet ? undefined : (line) => console.log(line) }).catch(async (error: Error) => {
+  console.error(`local EventBridge failed to start: ${error.message}`);
+  await stack.stop();
+  process.exit(1);
+});
+const eventsEnv = { AWS_ENDPOINT_URL_EVENTBRIDGE: events.url, EVENT_BUS_NAME: events.busName };
+Object.assign(stack.env, eventsEnv);
+Object.assign(process.env, eventsEnv);
+
+const eventSources = await startLocalEventSources({
+  dynamodbEndpoint: stack.dynamodb.endpoint,
+  env: stack.env,
+  lambdas,
+  tableDesigns,
+  queues,
+  streamSources,
+  dataDir: path.join(LOCAL_DIR, 'data'),
+  log: values.quiet ? () => undefined : (line) => console.log(line),
+}).catch(async (error) => {
+  await stack.stop();
+  throw error;
+});
+Object.assign(stack.env, eventSources.env);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
+  await events.close();
+  await eventSources.stop();
   await stack.stop();
   process.exit(0);
 }
@@ -54,13 +93,21 @@ if (values.seed) {
 console.log(`
 Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
   DynamoDB Local  ${stack.dynamodb.endpoint}  data in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 'data'))}
+  Local S3        ${stack.imports.s3.endpoint}  bucket ${stack.imports.bucket}, objects in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 's3'))} (credentials local/local)
+    export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
+  EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
+    export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:
 ${functions
   .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
   .join('\n')}
+  SQS             ${eventSources.sqs.endpoint}  queues → consumers (DLQ: <name>-dlq):
+${eventSources.banner.join('\n')}
   Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in Redis ${stack.env.REDIS_URL}
   Admin token (12 h; other roles: npm run token -- --role viewer|staff|admin):
     export TOKEN=${adminToken}
+  For the AWS CLI / SDK scripts (CLI v1 also needs --endpoint-url for sqs):
+    export AWS_ENDPOINT_URL_SQS=${eventSources.sqs.endpoint}
   Try: curl -s -H "Authorization: Bearer $TOKEN" ${stack.url}/api/v1/students | head -c 400
 Ctrl-C stops everything.`);

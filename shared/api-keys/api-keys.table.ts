@@ -1,4 +1,4 @@
-import { PK, type TableDesign } from '../entity/table-design.js';
+import { PK, type TableDesign } from '../store/dynamodb/table-design.js';
 
 /**
  * THE api-keys table: one item per key (`pk` = key id) holding its salted hash, never the

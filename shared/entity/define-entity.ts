@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-locale.js';
+import { checkImportSettings, type ImportSettings } from './import-settings.js';
 
 /**
  * Who may call an operation: anyone, or a role (admin > staff > viewer). The Lambda authorizer
@@ -63,6 +64,17 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
    * i.e. how late it may see another container's write (docs/cache.md); default 0.
    */
   cache?: { ttlSeconds: number; l1StaleMs?: number };
+  /** Load the table must sustain; index and counter shard counts are derived from it. */
+  capacity?: EntityCapacity;
+  /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
+  import?: ImportSettings;
+}
+
+/** Declared write load: items per second, and the share of writes the hottest value of a filter takes. */
+export interface EntityCapacity {
+  writesPerSecond: number;
+  /** Per filter field, the fraction (0–1] of writes carrying its most common value; undeclared = 1. */
+  skew?: Record<string, number>;
 }
 
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
@@ -113,8 +125,10 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   if (l1StaleMs !== undefined && !(Number.isInteger(l1StaleMs) && l1StaleMs >= 0 && l1StaleMs < input.cache!.ttlSeconds * 1_000)) {
     throw new Error(`${input.name}: cache.l1StaleMs must be a whole number of ms, at least 0 and below the TTL`);
   }
+  if (input.capacity) checkCapacity(input.name, input.capacity, Object.keys(input.list.filters));
   // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.
   if (!/^[a-z][a-z0-9_-]*$/.test(input.name)) throw new Error(`${input.name}: entity names are lower-case letters, digits, _ or -`);
+  if (input.import) checkImportSettings(input.name, [input.idField, ...Object.keys(input.fields)], input.import);
   return {
     ...input,
     permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },
@@ -131,6 +145,16 @@ export type Entity = ReturnType<typeof defineEntity<Shape, Shape>>;
 
 /** The response view: stored fields plus derived ones. */
 export type EntityView = Record<string, unknown> & SystemFields;
+
+function checkCapacity(name: string, capacity: EntityCapacity, filters: string[]): void {
+  if (!(Number.isInteger(capacity.writesPerSecond) && capacity.writesPerSecond > 0)) {
+    throw new Error(`${name}: capacity.writesPerSecond must be a positive whole number`);
+  }
+  for (const [filter, share] of Object.entries(capacity.skew ?? {})) {
+    if (!filters.includes(filter)) throw new Error(`${name}: capacity.skew names unknown filter '${filter}'`);
+    if (!(share > 0 && share <= 1)) throw new Error(`${name}: capacity.skew.${filter} must be a fraction in (0, 1]`);
+  }
+}
 
 function pascal(word: string): string {
   return word.replace(/(^|[_-])(\w)/g, (_m, _sep, ch: string) => ch.toUpperCase());

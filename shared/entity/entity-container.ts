@@ -8,7 +8,7 @@ import { DynamoDbEntityStore } from '../store/dynamodb/dynamodb-entity-store.js'
 import { tracer } from '../powertools/tracer.js';
 import type { Entity } from './define-entity.js';
 import { createEntityService, type EntityService } from './entity-service.js';
-import { tableDesign } from './table-design.js';
+import { tableDesign } from '../store/dynamodb/table-design.js';
 
 const services = new Map<string, EntityService>();
 let cache: { built: TwoLevelCache | undefined } | undefined;

@@ -3,7 +3,7 @@ import type { Entity, EntityOperation, Permission } from './define-entity.js';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may perform on one table (and its indexes). */
-export type TableAction = 'GetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 
 export interface RouteDeclaration {
   method: HttpMethod;
@@ -60,7 +60,8 @@ const OPERATIONS: Record<
 > = {
   create: { methods: ['POST'], on: 'collection', actions: ['PutItem', 'UpdateItem'], verb: 'Creates' },
   get: { methods: ['GET'], on: 'item', actions: ['GetItem'], verb: 'Reads' },
-  list: { methods: ['GET'], on: 'collection', actions: ['Query', 'GetItem'], verb: 'Lists' },
+  // Index entries are lean: page items and counter shards come from BatchGetItem.
+  list: { methods: ['GET'], on: 'collection', actions: ['Query', 'GetItem', 'BatchGetItem'], verb: 'Lists' },
   update: { methods: ['PUT', 'PATCH'], on: 'item', actions: ['GetItem', 'PutItem', 'UpdateItem'], verb: 'Updates' },
   delete: { methods: ['DELETE'], on: 'item', actions: ['GetItem', 'DeleteItem', 'UpdateItem'], verb: 'Deletes' },
 };

@@ -7,7 +7,7 @@ import type { Entity, EntityView } from './define-entity.js';
 import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from './entity.errors.js';
 import { DEFAULT_PAGE_SIZE, type ListQueryInput } from './list-query.js';
 import { searchText } from './search-text.js';
-import { filterValue } from './table-design.js';
+import { filterValue } from './filter-value.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;

@@ -30,6 +30,27 @@ export interface ListPage {
   lastKey?: StartKey;
 }
 
+/** How counts move: the total and, per filter, per (normalised) value. */
+export interface CounterDelta {
+  total: number;
+  filters: Record<string, Record<string, number>>;
+}
+
+export interface PutManyOptions {
+  /** `create` skips ids that already exist; `upsert` replaces them (keeping created_at, version + 1). */
+  mode: 'create' | 'upsert';
+  /** Batch writes in flight at once (default 4). */
+  concurrency?: number;
+}
+
+export interface PutManyResult {
+  written: number;
+  /** Ids that existed already (skipped in `create` mode, replaced in `upsert` mode). */
+  existing: string[];
+  /** What the counters must move by; NOT yet applied (see applyCounterDelta / counterDeltaUpdates). */
+  delta: CounterDelta;
+}
+
 /** Port the entity service depends on; adapters live in folders named for the technology. */
 export interface EntityStore {
   get(id: string): Promise<StoredItem | undefined>;
@@ -44,4 +65,18 @@ export interface EntityStore {
   count(query: { filter?: ListFilter; search?: string }): Promise<number>;
   /** Cheap reachability check for /health. */
   ping(): Promise<void>;
+}
+
+/** What bulk writers (the import, benches, repair tools) need on top of the single-item port. */
+export interface BulkEntityStore extends EntityStore {
+  /** The items that exist among `ids`, in the order asked (missing ones left out). */
+  getMany(ids: readonly string[]): Promise<StoredItem[]>;
+  /**
+   * Bulk write without transactions (BatchWriteItem, unprocessed items retried). Counters are
+   * not touched: the caller applies the returned delta once per batch, ideally atomically
+   * with its checkpoint, so a writer dying in between leaves a batch uncounted AND unrecorded.
+   */
+  putMany(items: readonly StoredItem[], options: PutManyOptions): Promise<PutManyResult>;
+  /** Applies an aggregated delta atomically (one transaction); `seed` picks the shards. */
+  applyCounterDelta(delta: CounterDelta, seed: string): Promise<void>;
 }

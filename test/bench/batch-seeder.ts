@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Entity } from '../../shared/entity/define-entity.js';
-import { counterKey, filterValue, PK } from '../../shared/entity/table-design.js';
+import { filterValue } from '../../shared/entity/filter-value.js';
+import { counterKey, PK, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { toRecord } from '../../shared/store/dynamodb/item-record.js';
 import type { StoredItem } from '../../shared/store/entity-store.js';
 
@@ -18,7 +19,7 @@ export interface SeedResult {
   itemsPerSecond: number;
   /** BatchWrite retries of UnprocessedItems. */
   retries: number;
-  /** Items per counter key (`#count`, `#count#hometown#<value>`), as the store keeps them. */
+  /** Items per counter (shard 0 of `#count#<shard>`, `#count#hometown#<value>#<shard>`): the sum the store reads. */
   counters: Map<string, number>;
 }
 
@@ -35,6 +36,7 @@ export async function seedItems(
   batches: Iterator<StoredItem[]>,
   options: SeedOptions,
 ): Promise<SeedResult> {
+  const design = tableDesign(entity);
   const counters = new Map<string, number>();
   const count = (key: string) => counters.set(key, (counters.get(key) ?? 0) + 1);
   let items = 0;
@@ -45,12 +47,12 @@ export async function seedItems(
   async function writer() {
     for (let next = batches.next(); !next.done; next = batches.next()) {
       let requests = next.value.map((item) => {
-        count(counterKey());
+        count(counterKey(0));
         for (const [name, filter] of Object.entries(entity.list.filters)) {
           const value = filterValue(item[filter.field]);
-          if (value) count(counterKey({ name, value }));
+          if (value) count(counterKey(0, { name, value }));
         }
-        return { PutRequest: { Item: toRecord(entity, item) } };
+        return { PutRequest: { Item: toRecord(entity, design, item) } };
       });
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 0) {

@@ -5,7 +5,7 @@ import { createRedisClient, probeRedis } from '../../shared/cache/redis/redis-cl
 import { TwoLevelCache } from '../../shared/cache/two-level-cache.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
 import { createEntityService, type EntityService } from '../../shared/entity/entity-service.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import type { EntityStore } from '../../shared/store/entity-store.js';
 import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
 import { students } from '../../shared/students/students.entity.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RedisBackend } from '../../shared/cache/redis/redis-backend.js';
 import { createRedisClient, probeRedis } from '../../shared/cache/redis/redis-client.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { measureAuthorizer } from './authorizer-overhead.js';
 import { startBenchDatabase } from './bench-database.js';

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleFunctions, bundleDir, LAYER_PACKAGES, ROOT } from '../../infra/build/bundle-functions.js';
 import { bundleSharedDependencies } from '../../infra/build/bundle-layers.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { entities } from '../../shared/registry.js';
 import { BENCH_OUT_DIR, type BenchOutcome, type Check, printTable, verdict } from './bench-report.js';
 import { functionById } from './bundle-handler.js';

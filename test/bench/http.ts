@@ -1,6 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bundleFunctions } from '../../infra/build/bundle-functions.js';
-import { counterKey, PK, tableDesign } from '../../shared/entity/table-design.js';
+import { counterKey, PK, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { toRecord } from '../../shared/store/dynamodb/item-record.js';
 import { students } from '../../shared/students/students.entity.js';
 import { apiEvent } from './api-event.js';
@@ -27,10 +27,10 @@ export async function runHttpBench(): Promise<BenchOutcome> {
   try {
     const tableName = db.env[tableDesign(students).envVar]!;
     for (let start = 0; start < PAGE_SIZE; start += 25) {
-      const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: toRecord(students, benchStudent(start + i)) } }));
+      const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: toRecord(students, tableDesign(students), benchStudent(start + i)) } }));
       await db.doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: items } }));
     }
-    await db.doc.send(new PutCommand({ TableName: tableName, Item: { [PK]: counterKey(), n: PAGE_SIZE } }));
+    await db.doc.send(new PutCommand({ TableName: tableName, Item: { [PK]: counterKey(0), n: PAGE_SIZE } }));
     const handler = await loadBundleHandler(fn, 'http');
     const call = async (encoding: (typeof ENCODINGS)[number]) => {
       const event = apiEvent({ method: 'GET', route: students.routes.collection, query: { page_size: String(PAGE_SIZE) } });

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, dropTables, localTableName } from '../../infra/local/create-tables.js';
-import { counterKey, PK, tableDesign } from '../../shared/entity/table-design.js';
+import { counterKey, PK, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { seedItems, writeCounters } from './batch-seeder.js';
 import type { BenchDatabase } from './bench-database.js';
@@ -33,9 +33,9 @@ export interface SeedingReport {
  */
 export async function ensureBenchStudents(db: BenchDatabase, total: number, log: (line: string) => void): Promise<SeedingReport> {
   const tableName = db.env[tableDesign(students).envVar]!;
-  const counter = await db.doc.send(new GetCommand({ TableName: tableName, Key: { [PK]: counterKey() } }));
+  const counter = await db.doc.send(new GetCommand({ TableName: tableName, Key: { [PK]: counterKey(0) } }));
   if (Number(counter.Item?.n) === total) {
-    log(`reusing ${total} students already in the kept database (counter ${counterKey()} = ${total})`);
+    log(`reusing ${total} students already in the kept database (counter ${counterKey(0)} = ${total})`);
     return { mode: 'reused', items: total, writers: WRITERS, batchSize: BATCH };
   }
 

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFunctions } from '../../infra/build/bundle-functions.js';
-import { tableDesign } from '../../shared/entity/table-design.js';
+import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { apiEvent } from './api-event.js';
 import { BENCH_LOCAL_DIR, startBenchDatabase } from './bench-database.js';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bundleFunctions } from '../../infra/build/bundle-functions.js';
-import { PK, tableDesign } from '../../shared/entity/table-design.js';
+import { PK, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { toRecord } from '../../shared/store/dynamodb/item-record.js';
 import { students } from '../../shared/students/students.entity.js';
 import { apiEvent } from './api-event.js';
@@ -42,7 +42,7 @@ export async function runWarmBench(): Promise<BenchOutcome> {
       updated_at: now,
       version: 1,
     };
-    await db.doc.send(new PutCommand({ TableName: tableName, Item: toRecord(students, student) }));
+    await db.doc.send(new PutCommand({ TableName: tableName, Item: toRecord(students, tableDesign(students), student) }));
 
     const handler = await loadBundleHandler(fn, 'warm');
     const event = () => apiEvent({ method: 'GET', route: students.routes.item, pathParameters: { student_id: STUDENT_ID } });

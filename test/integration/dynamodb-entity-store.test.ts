@@ -145,7 +145,7 @@ describe('internal attributes', () => {
     await store.create(stored);
     const raw = await client.send(new GetCommand({ TableName: tableName, Key: { pk: 'I-01' } }));
     const internal = Object.keys(raw.Item ?? {}).filter((key) => key === 'pk' || key.startsWith('_'));
-    expect(internal).toEqual(expect.arrayContaining(['pk', '_all', '_search', '_s_student_id', '_f_hometown']));
+    expect(internal).toEqual(expect.arrayContaining(['pk', '_p_all', '_search', '_k_student_id', '_p_hometown']));
 
     expect(Object.keys((await store.get('I-01'))!).sort()).toEqual(STORED_KEYS);
     const page = await store.list({ sort: 'first_name', descending: false, pageSize: 100, skip: 0, filter: { name: 'hometown', value: 'ben tre' } });

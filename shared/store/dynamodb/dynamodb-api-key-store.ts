@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore } from '../../api-keys/api-key-store.js';
-import { PK } from '../../entity/table-design.js';
+import { PK } from './table-design.js';
 import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 

@@ -13,6 +13,7 @@ import { students } from '../../students/students.entity.js';
 import type { StoredItem } from '../entity-store.js';
 import { createDocumentClient } from './document-client.js';
 import { DynamoDbEntityStore } from './dynamodb-entity-store.js';
+import { counterKeyFor } from './table-design.js';
 
 /**
  * Error branches DynamoDB Local cannot produce (throttling, outages, transaction
@@ -122,15 +123,15 @@ describe('DynamoDbEntityStore transaction cancellations', () => {
     await expect(store.remove(item())).rejects.toBeInstanceOf(ConcurrentModificationError);
   });
 
-  it('sends the create as one transaction: conditional put plus total and hometown counters', async () => {
+  it('sends the create as one transaction: conditional put plus one shard of the total and hometown counters', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     await store.create(item({ hometown: ' HaNoi ' }));
     const [call] = ddb.commandCalls(TransactWriteCommand);
     const writes = call!.args[0].input.TransactItems!;
     expect(writes[0]!.Put).toMatchObject({ TableName: 'students-unit', ConditionExpression: 'attribute_not_exists(#pk)' });
     expect(writes.slice(1).map((write) => [write.Update?.Key, write.Update?.ExpressionAttributeValues])).toEqual([
-      [{ pk: '#count' }, { ':d': 1 }],
-      [{ pk: '#count#hometown#hanoi' }, { ':d': 1 }],
+      [{ pk: counterKeyFor(store.design, 'S001') }, { ':d': 1 }],
+      [{ pk: counterKeyFor(store.design, 'S001', { name: 'hometown', value: 'hanoi' }) }, { ':d': 1 }],
     ]);
   });
 
@@ -140,8 +141,8 @@ describe('DynamoDbEntityStore transaction cancellations', () => {
     const writes = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(writes[0]!.Put).toMatchObject({ ConditionExpression: '#v = :v', ExpressionAttributeValues: { ':v': 1 } });
     expect(writes.slice(1).map((write) => [write.Update?.Key, write.Update?.ExpressionAttributeValues])).toEqual([
-      [{ pk: '#count#hometown#hanoi' }, { ':d': -1 }],
-      [{ pk: '#count#hometown#hue' }, { ':d': 1 }],
+      [{ pk: counterKeyFor(store.design, 'S001', { name: 'hometown', value: 'hanoi' }) }, { ':d': -1 }],
+      [{ pk: counterKeyFor(store.design, 'S001', { name: 'hometown', value: 'hue' }) }, { ':d': 1 }],
     ]);
   });
 

@@ -5,37 +5,45 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { invalidCursor } from '../../cursor/cursor-codec.js';
 import type { Entity } from '../../entity/define-entity.js';
+import { filterValue } from '../../entity/filter-value.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { ConcurrentModificationError, EntityAlreadyExistsError } from '../../entity/entity.errors.js';
-import {
-  ALL_PARTITION,
-  counterKey,
-  filterValue,
-  indexFor,
-  type IndexDesign,
-  PK,
-  SEARCH_ATTR,
-  type TableDesign,
-  tableDesign,
-} from '../../entity/table-design.js';
-import type { EntityStore, ListFilter, ListPage, ListQuery, StartKey, StoredItem } from '../entity-store.js';
+import type {
+  BulkEntityStore,
+  CounterDelta,
+  ListFilter,
+  ListPage,
+  ListQuery,
+  PutManyOptions,
+  PutManyResult,
+  StoredItem,
+} from '../entity-store.js';
+import { batchGet, batchWrite } from './batch-io.js';
+import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
+import { countSharded, mergedSortKeys } from './sharded-index.js';
+import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
 /** Attempts of a transaction cancelled by TransactionConflict before answering 503. */
-const TRANSACTION_ATTEMPTS = 4;
+const TRANSACTION_ATTEMPTS = 6;
+/** Keys a shard reads per round trip beyond its fair share of the walk. */
+const WALK_SLACK = 1.25;
+const MAX_WALK_BATCH = 1_000;
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 /**
- * DynamoDB adapter of the entity store: one table per entity, counters updated in the same
- * transaction as every create/delete (and hometown-style filter moves), list pages read
- * from the GSI that matches the sort and filter.
+ * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
+ * writes are transactions that move one counter shard each; list pages merge the sharded
+ * keys-only index and fetch their items with one BatchGetItem; bulk writes are
+ * BatchWriteItem plus an aggregated counter delta.
  */
-export class DynamoDbEntityStore implements EntityStore {
-  private readonly design: TableDesign;
+export class DynamoDbEntityStore implements BulkEntityStore {
+  readonly design: TableDesign;
 
   constructor(
     private readonly entity: Entity,
@@ -46,136 +54,133 @@ export class DynamoDbEntityStore implements EntityStore {
   }
 
   async get(id: string): Promise<StoredItem | undefined> {
-    const out = await this.getRecord({ TableName: this.tableName, Key: { [PK]: id } });
+    const out = await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: id } }), budgetedCallOptions()));
     return out.Item ? fromRecord(this.entity, out.Item) : undefined;
   }
 
+  async getMany(ids: readonly string[], consistent = false): Promise<StoredItem[]> {
+    const unique = [...new Set(ids)];
+    const records = await batchGet(this.client, this.tableName, unique.map((id) => ({ [PK]: id })), { consistent });
+    const byId = new Map(records.map((record) => [String(record[PK]), record]));
+    return ids.flatMap((id) => {
+      const record = byId.get(id);
+      return record ? [fromRecord(this.entity, record)] : [];
+    });
+  }
+
   async create(item: StoredItem): Promise<void> {
-    const record = toRecord(this.entity, item);
+    const id = this.idOf(item);
     const items: TransactItems = [
-      { Put: { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } },
-      ...this.counterUpdates(this.filtersOf(item), +1),
+      { Put: { TableName: this.tableName, Item: this.record(item), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } },
+      ...this.counterUpdates(id, this.filtersOf(item), +1),
     ];
     try {
       await this.runTransaction(items);
     } catch (error) {
-      if (isConditionFailure(error, 0)) throw new EntityAlreadyExistsError(this.entity.singular, this.idOf(item));
+      if (isConditionFailure(error, 0)) throw new EntityAlreadyExistsError(this.entity.singular, id);
       translateDynamoError(error);
     }
   }
 
   async replace(next: StoredItem, previous: StoredItem): Promise<void> {
+    const id = this.idOf(previous);
     const before = this.filtersOf(previous);
     const after = this.filtersOf(next);
-    const moved = (list: ListFilter[], other: ListFilter[]) =>
-      list.filter((f) => !other.some((o) => o.name === f.name && o.value === f.value));
     const items: TransactItems = [
-      { Put: { TableName: this.tableName, Item: toRecord(this.entity, next), ...versionCondition(previous.version) } },
-      ...this.counterUpdates(moved(before, after), -1, false),
-      ...this.counterUpdates(moved(after, before), +1, false),
+      { Put: { TableName: this.tableName, Item: this.record(next), ...versionCondition(previous.version) } },
+      ...this.counterUpdates(id, moved(before, after), -1, false),
+      ...this.counterUpdates(id, moved(after, before), +1, false),
     ];
-    await this.transact(items, this.idOf(previous));
+    await this.transact(items, id);
   }
 
   async remove(previous: StoredItem): Promise<void> {
+    const id = this.idOf(previous);
     const items: TransactItems = [
-      { Delete: { TableName: this.tableName, Key: { [PK]: this.idOf(previous) }, ...versionCondition(previous.version) } },
-      ...this.counterUpdates(this.filtersOf(previous), -1),
+      { Delete: { TableName: this.tableName, Key: { [PK]: id }, ...versionCondition(previous.version) } },
+      ...this.counterUpdates(id, this.filtersOf(previous), -1),
     ];
-    await this.transact(items, this.idOf(previous));
+    await this.transact(items, id);
+  }
+
+  async putMany(items: readonly StoredItem[], options: PutManyOptions): Promise<PutManyResult> {
+    // Last one wins within a call: BatchWriteItem refuses the same key twice in a request.
+    const byId = new Map(items.map((item) => [this.idOf(item), item]));
+    const current = new Map((await this.getMany([...byId.keys()], true)).map((item) => [this.idOf(item), item]));
+    const delta = noDelta();
+    const records: Record<string, unknown>[] = [];
+    for (const [id, item] of byId) {
+      const old = current.get(id);
+      if (!old) {
+        addToDelta(delta, this.filtersOf(item), +1);
+        records.push(this.record(item));
+      } else if (options.mode === 'upsert') {
+        const next = { ...item, created_at: old.created_at, version: old.version + 1 } as StoredItem;
+        addToDelta(delta, moved(this.filtersOf(old), this.filtersOf(next)), -1, false);
+        addToDelta(delta, moved(this.filtersOf(next), this.filtersOf(old)), +1, false);
+        records.push(this.record(next));
+      }
+    }
+    await batchWrite(this.client, this.tableName, records.map((record) => ({ PutRequest: { Item: record } })), options.concurrency);
+    return { written: records.length, existing: [...current.keys()], delta };
+  }
+
+  async applyCounterDelta(delta: CounterDelta, seed: string): Promise<void> {
+    const updates = counterDeltaUpdates(this.design, this.tableName, delta, seed);
+    for (let i = 0; i < updates.length; i += 100) {
+      await this.transact(updates.slice(i, i + 100).map((update) => ({ Update: update })), seed);
+    }
   }
 
   async list(query: ListQuery): Promise<ListPage> {
     const index = indexFor(this.design, query.sort, query.filter?.name);
-    const base = this.queryInput(index, query);
-    let startKey = query.startKey;
-    if (query.skip > 0) {
-      startKey = await this.skip(base, index, query.skip, startKey);
-      if (startKey === undefined) return { items: [] };
+    const after = query.startKey === undefined ? undefined : query.startKey.after;
+    if (query.startKey !== undefined && typeof after !== 'string') {
+      throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
     }
-    const items: StoredItem[] = [];
-    let lastKey: StartKey | undefined;
-    do {
-      const out = await this.query({ ...base, ExclusiveStartKey: startKey, Limit: query.search ? undefined : query.pageSize - items.length });
-      for (const record of out.Items ?? []) {
-        if (items.length === query.pageSize) break;
-        items.push(fromRecord(this.entity, record));
-        lastKey = keyOf(record, index);
+    const wanted = query.skip + query.pageSize;
+    const batch = Math.min(MAX_WALK_BATCH, Math.ceil((wanted / index.shards) * WALK_SLACK) + query.pageSize);
+    const keys = mergedSortKeys((input) => this.query(input), {
+      table: this.tableName,
+      index,
+      value: query.filter?.value,
+      descending: query.descending,
+      search: query.search,
+      after,
+      batch: query.skip === 0 ? query.pageSize : batch,
+    });
+    const page: string[] = [];
+    let passed = 0;
+    for await (const key of keys) {
+      if (passed < query.skip) {
+        passed++;
+        continue;
       }
-      startKey = out.LastEvaluatedKey as StartKey | undefined;
-    } while (items.length < query.pageSize && startKey);
-    // No key when the index is exhausted exactly at the page end.
-    return { items, lastKey: startKey || items.length === query.pageSize ? lastKey : undefined };
+      page.push(key);
+      if (page.length === query.pageSize) break;
+    }
+    const items = await this.getMany(page.map(idOfSortKey));
+    // No key when the index ran out before the page was full.
+    return { items, lastKey: page.length === query.pageSize ? { after: page.at(-1)! } : undefined };
   }
 
   async count(query: { filter?: ListFilter; search?: string }): Promise<number> {
     if (!query.search) {
-      const out = await this.getRecord({ TableName: this.tableName, Key: { [PK]: counterKey(query.filter) }, ProjectionExpression: 'n' });
-      return Number(out.Item?.n ?? 0);
+      const keys = counterKeys(this.design, query.filter).map((key) => ({ [PK]: key }));
+      const shards = await batchGet(this.client, this.tableName, keys, { projection: 'n' });
+      return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
     }
-    // Search has no index: count matches by reading a whole index once — the lean
-    // search-text index, or the filter's own partition when a filter narrows it.
-    const index =
-      query.filter || !this.design.searchIndex
-        ? indexFor(this.design, this.entity.list.defaultSort, query.filter?.name)
-        : this.design.searchIndex;
-    const base = this.queryInput(index, { ...query, descending: false });
-    let total = 0;
-    let startKey: StartKey | undefined;
-    do {
-      const out = await this.query({ ...base, Select: 'COUNT', ExclusiveStartKey: startKey });
-      total += out.Count ?? 0;
-      startKey = out.LastEvaluatedKey as StartKey | undefined;
-    } while (startKey);
-    return total;
+    // Search has no index of its own: count matches over the lean entries of one sort index.
+    const index = indexFor(this.design, this.entity.list.defaultSort, query.filter?.name);
+    return countSharded((input) => this.query(input), { table: this.tableName, index, value: query.filter?.value, search: query.search });
   }
 
   async ping(): Promise<void> {
-    await this.getRecord({ TableName: this.tableName, Key: { [PK]: counterKey() }, ProjectionExpression: 'n' });
+    await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()));
   }
 
-  /** Walks `count` matching items without returning them; resolves the key to start after. */
-  private async skip(base: QueryCommandInput, index: IndexDesign, count: number, from?: StartKey) {
-    let remaining = count;
-    let startKey = from;
-    while (remaining > 0) {
-      if (!base.FilterExpression) {
-        // Without a filter, Limit counts exactly the items we pass over: keys never leave DynamoDB.
-        const out = await this.query({ ...base, Select: 'COUNT', Limit: remaining, ExclusiveStartKey: startKey });
-        remaining -= out.Count ?? 0;
-        startKey = out.LastEvaluatedKey as StartKey | undefined;
-      } else {
-        const out = await this.query({ ...base, ProjectionExpression: KEY_PROJECTION, ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...keyNames(index) }, ExclusiveStartKey: startKey });
-        const records = out.Items ?? [];
-        if (records.length >= remaining) {
-          return keyOf(records[remaining - 1]!, index);
-        }
-        remaining -= records.length;
-        startKey = out.LastEvaluatedKey as StartKey | undefined;
-      }
-      if (!startKey) return undefined;
-    }
-    return startKey;
-  }
-
-  private queryInput(index: IndexDesign, query: Pick<ListQuery, 'filter' | 'search' | 'descending'>): QueryCommandInput {
-    const names: Record<string, string> = { '#p': index.partitionKey };
-    const values: Record<string, unknown> = { ':p': query.filter ? query.filter.value : ALL_PARTITION };
-    let filterExpression: string | undefined;
-    if (query.search) {
-      names['#q'] = SEARCH_ATTR;
-      values[':q'] = query.search;
-      filterExpression = 'contains(#q, :q)';
-    }
-    return {
-      TableName: this.tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#p = :p',
-      FilterExpression: filterExpression,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ScanIndexForward: !query.descending,
-    };
+  private record(item: StoredItem): Record<string, unknown> {
+    return toRecord(this.entity, this.design, item);
   }
 
   private filtersOf(item: StoredItem): ListFilter[] {
@@ -187,16 +192,11 @@ export class DynamoDbEntityStore implements EntityStore {
     return filters;
   }
 
-  /** The total counter moves with creates/deletes; filter counters move with the value. */
-  private counterUpdates(filters: ListFilter[], delta: 1 | -1, includeTotal = true): TransactItems {
-    const keys = [...(includeTotal ? [counterKey()] : []), ...filters.map((filter) => counterKey(filter))];
+  /** One shard (by id) of the total and of each filter value's counter moves per single-item write. */
+  private counterUpdates(id: string, filters: ListFilter[], delta: 1 | -1, includeTotal = true): TransactItems {
+    const keys = [...(includeTotal ? [counterKeyFor(this.design, id)] : []), ...filters.map((filter) => counterKeyFor(this.design, id, filter))];
     return keys.map((key) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: { [PK]: key },
-        UpdateExpression: 'ADD n :d',
-        ExpressionAttributeValues: { ':d': delta },
-      },
+      Update: { TableName: this.tableName, Key: { [PK]: key }, UpdateExpression: 'ADD n :d', ExpressionAttributeValues: { ':d': delta } },
     }));
   }
 
@@ -210,9 +210,9 @@ export class DynamoDbEntityStore implements EntityStore {
   }
 
   /**
-   * Every create/delete also updates the shared counter items, so in AWS concurrent writers
-   * cancel each other with TransactionConflict. Those are retried with jittered backoff;
-   * still conflicting after that, the caller gets a retryable 503.
+   * Two transactions touching the same counter shard at once cancel each other with
+   * TransactionConflict; with sharded counters that is rare, and it is retried with jittered
+   * backoff before the caller gets a retryable 503.
    */
   private async runTransaction(items: TransactItems): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -235,10 +235,6 @@ export class DynamoDbEntityStore implements EntityStore {
     return this.send(() => this.client.send(new QueryCommand(input), budgetedCallOptions()));
   }
 
-  private getRecord(input: ConstructorParameters<typeof GetCommand>[0]) {
-    return this.send(() => this.client.send(new GetCommand(input), budgetedCallOptions()));
-  }
-
   /** Runs one DynamoDB call, turning throttling and outages into a retryable 503. */
   private async send<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -247,6 +243,11 @@ export class DynamoDbEntityStore implements EntityStore {
       return translateDynamoError(error);
     }
   }
+}
+
+/** Filters of `list` whose value is not in `other`: what a replace moves out of (or into). */
+function moved(list: ListFilter[], other: ListFilter[]): ListFilter[] {
+  return list.filter((f) => !other.some((o) => o.name === f.name && o.value === f.value));
 }
 
 function versionCondition(version: number) {
@@ -272,19 +273,3 @@ function isConditionFailure(error: unknown, position: number): boolean {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
   return reasons?.[position]?.Code === 'ConditionalCheckFailed';
 }
-
-function keyOf(record: Record<string, unknown>, index: IndexDesign): StartKey {
-  return {
-    [PK]: String(record[PK]),
-    [index.partitionKey]: String(record[index.partitionKey]),
-    [index.sortKey]: String(record[index.sortKey]),
-  };
-}
-
-function keyNames(index: IndexDesign): Record<string, string> {
-  return { '#kpk': PK, '#kp': index.partitionKey, '#ks': index.sortKey };
-}
-
-/** Projection of the names in keyNames(): the walk moves keys, never whole items. */
-const KEY_PROJECTION = '#kpk, #kp, #ks';
-

@@ -1,0 +1,28 @@
+import { type DomainEvent, eventCatalog } from './catalog.js';
+
+/** The name of the custom bus, locally and in AWS. */
+export const EVENT_BUS_NAME = 'records-platform';
+
+/** A PutEvents request entry (the SDK's `PutEventsRequestEntry`, without importing the SDK). */
+export interface PutEventsEntry {
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  EventBusName: string;
+  Time: Date;
+  Resources?: string[];
+}
+
+/**
+ * The PutEvents entry of one envelope: source from the catalog, detail-type = type, the whole
+ * envelope as detail, the event time = `occurred_at` (EventBridge keeps second precision).
+ */
+export function toPutEventsEntry(event: DomainEvent, eventBusName: string = EVENT_BUS_NAME): PutEventsEntry {
+  return {
+    Source: eventCatalog[event.type].source,
+    DetailType: event.type,
+    Detail: JSON.stringify(event),
+    EventBusName: eventBusName,
+    Time: new Date(event.occurred_at),
+  };
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { type DomainEvent, eventCatalog, type EventData, type EventType } from './catalog.js';
+
+const items = [
+  { sku: 'SKU-1', quantity: 2 },
+  { sku: 'SKU-2', quantity: 1 },
+];
+const total = { amount: 4500, currency: 'EUR' };
+
+/** A valid `data` per event type: documentation by example and test fixtures. */
+export const sampleData: { [Type in EventType]: EventData<Type> } = {
+  'order.created': {
+    order_id: 'ord_01',
+    customer_id: 'cust_42',
+    items: [
+      { sku: 'SKU-1', quantity: 2, unit_price: { amount: 1500, currency: 'EUR' } },
+      { sku: 'SKU-2', quantity: 1, unit_price: { amount: 1500, currency: 'EUR' } },
+    ],
+    total,
+    payment: { method: 'card', token: 'tok_ok' },
+  },
+  'inventory.reserved': { order_id: 'ord_01', items },
+  'inventory.reservation_failed': { order_id: 'ord_01', reason: 'out_of_stock', shortages: [{ sku: 'SKU-1', requested: 2, available: 1 }] },
+  'payment.succeeded': { order_id: 'ord_01', payment_id: 'pay_01', amount: total },
+  'payment.failed': { order_id: 'ord_01', amount: total, reason: 'declined' },
+  'order.completed': { order_id: 'ord_01', customer_id: 'cust_42', total },
+  'order.rejected': { order_id: 'ord_01', reason: 'out_of_stock' },
+  'order.payment_failed': { order_id: 'ord_01', reason: 'declined' },
+  'order.cancelled': { order_id: 'ord_01', cancelled_by: 'cust_42', items },
+  'inventory.release_requested': { order_id: 'ord_01', items, reason: 'payment_failed' },
+  'inventory.released': { order_id: 'ord_01', items, reason: 'payment_failed' },
+};
+
+/** A complete, valid envelope of `type` with fresh ids. */
+export function sampleEvent<Type extends EventType>(type: Type, overrides: Partial<DomainEvent> = {}): DomainEvent {
+  return {
+    id: randomUUID(),
+    type,
+    version: eventCatalog[type].version,
+    occurred_at: '2026-12-02T14:00:00.000Z',
+    correlation_id: 'req-123',
+    causation_id: null,
+    data: sampleData[type],
+    ...overrides,
+  } as DomainEvent;
+}

@@ -1,0 +1,105 @@
+import { Transform } from 'node:stream';
+import { headingKey } from '../header-map.js';
+import type { ByteSource } from '../byte-source.js';
+import { ImportFileError } from '../import.errors.js';
+import type { ImportLimits } from '../import-limits.js';
+import type { RowSource, SourceRange, SourceRow } from '../source-row.js';
+import { cellText } from './cell-text.js';
+import { Utf8SafeWorkbookReader } from './utf8-safe-workbook-reader.js';
+import { checkZipDirectory } from './zip-directory.js';
+
+export type XlsxRowRange = Extract<SourceRange, { kind: 'rows' }>;
+
+export interface XlsxSourceOptions {
+  limits: ImportLimits;
+  /** Sheet to read when present (matched like headings); otherwise the workbook's first sheet. */
+  sheet?: string;
+  /** Only data rows `from`–`to` (spreadsheet numbers); the header row still comes first. */
+  range?: XlsxRowRange;
+}
+
+interface ExcelRow {
+  number: number;
+  values: unknown[];
+}
+interface ExcelSheet extends AsyncIterable<ExcelRow> {
+  name: string;
+}
+interface ExcelModel {
+  sheets?: { name: string }[];
+}
+
+/**
+ * Rows of one worksheet of an XLSX workbook, header (its first non-empty row) first, read by the
+ * exceljs streaming reader with fixed UTF-8 decoding. The zip directory is checked against the
+ * limits before anything is inflated.
+ */
+export function xlsxRowSource(bytes: ByteSource, options: XlsxSourceOptions): RowSource {
+  let bytesRead = 0;
+  return {
+    get bytesRead() {
+      return bytesRead;
+    },
+    [Symbol.asyncIterator]: () => readWorkbook(bytes, options, (n) => (bytesRead += n)),
+  };
+}
+
+async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, count: (n: number) => void): AsyncGenerator<SourceRow> {
+  const { limits, range } = options;
+  const directory = await checkZipDirectory(bytes, limits);
+  if (!directory.names.some((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name))) {
+    throw new ImportFileError('noSheet', 'The workbook has no worksheet.');
+  }
+  const input = await bytes.open();
+  const counted = input.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        count(chunk.length);
+        done(null, chunk);
+      },
+    }),
+  );
+  input.on('error', (error) => counted.destroy(error));
+  const reader = new Utf8SafeWorkbookReader(counted, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }, limits.maxUncompressedBytes);
+  let target: string | undefined;
+  let found = false;
+  try {
+    for await (const sheet of reader as unknown as AsyncIterable<ExcelSheet>) {
+      target ??= chooseSheet((reader as { model?: ExcelModel }).model, options.sheet);
+      if (found || (target !== undefined && sheet.name !== target)) continue;
+      found = true;
+      let header = false;
+      for await (const row of sheet) {
+        const cells = toCells(row.values);
+        if (!header) {
+          if (cells.every((cell) => cell.trim() === '')) continue;
+          header = true;
+          yield { row: row.number, cells };
+          continue;
+        }
+        if (range && row.number < range.from) continue;
+        if (range && row.number > range.to) break;
+        yield { row: row.number, cells };
+      }
+      if (!header) throw new ImportFileError('empty', `The sheet "${sheet.name}" is empty.`);
+    }
+  } finally {
+    input.destroy();
+    counted.destroy();
+  }
+  if (!found) throw new ImportFileError('noSheet', 'The workbook has no worksheet to read.');
+}
+
+/** The sheet named like `wanted` (ignoring case and spacing) if there is one, else the first. */
+function chooseSheet(model: ExcelModel | undefined, wanted: string | undefined): string | undefined {
+  const sheets = model?.sheets ?? [];
+  const named = wanted === undefined ? undefined : sheets.find((sheet) => headingKey(sheet.name) === headingKey(wanted));
+  return (named ?? sheets[0])?.name;
+}
+
+/** exceljs row values are 1-based and sparse. */
+function toCells(values: unknown[]): string[] {
+  const cells: string[] = new Array(Math.max(0, values.length - 1));
+  for (let index = 1; index < values.length; index++) cells[index - 1] = cellText(values[index]);
+  return cells;
+}
