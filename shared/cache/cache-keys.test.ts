@@ -17,12 +17,14 @@ describe('cache keys', () => {
     expect(keys.entry('students', 0, 'list', 'ab12')).toBe('rp:{students}:v0:list:ab12');
     expect(keys.namespace('students')).toBe('rp:{students}:ns');
     expect(keys.settling('students')).toBe('rp:{students}:settling');
+    expect(keys.listVersion('students')).toBe('rp:{students}:lns');
+    expect(keys.written('students', 'S1')).toBe('rp:{students}:w:S1');
     expect(keys.stats).toBe('rp:{_cache}:stats');
     expect(keys.l1Size('c1')).toBe('rp:{_cache}:l1:c1');
   });
 
-  it('puts the keys one read MGETs in one cluster slot: namespace, settling mark and entries of an entity', () => {
-    const read = [keys.namespace('students'), keys.settling('students'), keys.entry('students', 7, 'item', 'S1'), keys.entry('students', 7, 'list', 'ff')];
+  it('puts the keys one read MGETs in one cluster slot: namespace, versions, settling mark and entries of an entity', () => {
+    const read = [keys.namespace('students'), keys.settling('students'), keys.listVersion('students'), keys.written('students', 'S1'), keys.entry('students', 7, 'item', 'S1'), keys.entry('students', 7, 'list', 'ff')];
     expect(new Set(read.map(hashTag))).toEqual(new Set(['students']));
     expect(new Set([keys.l1Size('a'), keys.l1Size('b'), keys.stats].map(hashTag))).toEqual(new Set(['_cache']));
     // Entities do not share a slot by construction: they spread over the cluster.
@@ -36,6 +38,9 @@ describe('cache keys', () => {
     expect(keys.classify('rp:{students}:v12:list:ff')).toEqual({ kind: 'entry', entity: 'students' });
     expect(keys.classify('rp:{students}:ns')).toEqual({ kind: 'namespace', entity: 'students' });
     expect(keys.classify('rp:{students}:settling').kind).toBe('other');
+    // Versions and write tokens are never entries: clearing them could revive old entries.
+    expect(keys.classify(keys.listVersion('students')).kind).toBe('other');
+    expect(keys.classify(keys.written('students', 'S1')).kind).toBe('other');
     expect(keys.classify(keys.stats).kind).toBe('other');
     expect(keys.classify(keys.l1Size('c1')).kind).toBe('l1Size');
     expect(keys.classify('other:{students}:v3:item:S1').kind).toBe('other');

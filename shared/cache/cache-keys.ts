@@ -13,11 +13,13 @@ export type KeyClass =
 const STATS_TAG = '{_cache}';
 
 /**
- * Key layout (see DESIGN.md "Cache keys"), every key starting with `prefix` and the entity
- * in a hash tag: `{<entity>}:v<ns>:item:<id>` and `{<entity>}:v<ns>:list:<sha256 of the
- * canonical query>` are entries; `{<entity>}:ns` is the namespace version (missing = 0);
- * `{<entity>}:settling` marks a fresh write; `{_cache}:stats` and `{_cache}:l1:<container>`
- * hold statistics.
+ * Key layout (see docs/cache.md), every key starting with `prefix` and the entity in a hash
+ * tag: `{<entity>}:v<ns>:item:<id>` and `{<entity>}:v<ns>:list:<sha256 of the canonical
+ * query>` are entries; `{<entity>}:ns` is the entity's namespace version (missing = 0,
+ * moved by admin clears and outage recovery only); `{<entity>}:lns` the list version
+ * (every write INCRs it); `{<entity>}:w:<id>` the item's write token (every write of that
+ * item replaces it); `{<entity>}:settling` marks a fresh write for list pages;
+ * `{_cache}:stats` and `{_cache}:l1:<container>` hold statistics.
  *
  * The tag is what a cluster-mode cache (ElastiCache Serverless) hashes, so every key of one
  * entity lives in one slot: a read MGETs the namespace, the settling mark and the entry in
@@ -41,6 +43,16 @@ export class CacheKeys {
 
   namespace(entity: string): string {
     return `${this.prefix}{${entity}}:ns`;
+  }
+
+  /** Version of every list page of the entity: INCRed by every write. */
+  listVersion(entity: string): string {
+    return `${this.prefix}{${entity}}:lns`;
+  }
+
+  /** The item's write token: replaced by every write of that item, expiring after a while. */
+  written(entity: string, id: string): string {
+    return `${this.prefix}{${entity}}:w:${id}`;
   }
 
   settling(entity: string): string {

@@ -3,21 +3,40 @@ export interface CacheScope {
   /** Entity name; the key namespace (`students`). */
   entity: string;
   ttlSeconds: number;
+  /**
+   * How long an L1 entry is served without asking L2 whether it is still current: the
+   * staleness bound for writes made in OTHER containers (a container's own writes are seen
+   * at once). 0 or absent: every L1 hit checks L2 first (one round trip).
+   */
+  l1StaleMs?: number;
+}
+
+/** What the cache tells a loader about the read it is loading for. */
+export interface LoadContext {
+  /**
+   * The item was written recently (or the cache cannot tell): read it strongly consistent,
+   * or an eventually consistent read could answer — and cache — what the write replaced.
+   */
+  consistent: boolean;
 }
 
 /** A list query in canonical form: everything that decides the page (hashed into the key). */
 export type CanonicalQuery = Readonly<Record<string, unknown>>;
 
 /**
- * Port the entity service reads through. Cache-aside: a value cached under the entity's
- * current namespace version, else `load()` (whose result is then stored). No method fails
+ * Port the entity service reads through. Cache-aside: an item cached since its last write,
+ * a list page cached since the entity's last write, else `load()` (whose result is then
+ * stored). No method fails
  * because of the cache — an unreachable cache means `load()` answers. Values that come
  * from the cache are frozen: treat every result as read-only.
  */
 export interface EntityCache {
-  item<T>(scope: CacheScope, id: string, load: () => Promise<T>): Promise<T>;
+  item<T>(scope: CacheScope, id: string, load: (context: LoadContext) => Promise<T>): Promise<T>;
   list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>): Promise<T>;
-  /** After a write: every cached read of `entity` (and the item `id`) stops being served. */
+  /**
+   * After a write of item `id`: that item and every list page of `entity` stop being served
+   * (other items stay cached); without `id`, everything cached for `entity`.
+   */
   invalidate(entity: string, id?: string): Promise<void>;
 }
 

@@ -1,9 +1,12 @@
 import { LRUCache } from 'lru-cache';
 
-/** A parsed value with the namespace version it was read under. */
+/** A parsed value with the versions it was read under and when L2 last confirmed them. */
 export interface L1Entry {
-  ns: number;
+  /** `<namespace>:<item token or list version>`: equal stamps mean nothing was written since. */
+  stamp: string;
   value: unknown;
+  /** Local time at which the check that confirmed `stamp` was SENT to L2 (never later). */
+  checkedAt: number;
 }
 
 /**
@@ -27,8 +30,23 @@ export class L1Cache {
     return this.lru.get(slot);
   }
 
-  set(slot: string, ns: number, value: unknown, ttlMs: number): void {
-    this.lru.set(slot, { ns, value: deepFreeze(value) }, { ttl: ttlMs });
+  set(slot: string, stamp: string, value: unknown, checkedAt: number, ttlMs: number): void {
+    this.lru.set(slot, { stamp, value: deepFreeze(value), checkedAt }, { ttl: ttlMs });
+  }
+
+  /** L2 confirmed the entry's stamp by a check sent at `checkedAt`. */
+  confirm(slot: string, checkedAt: number): void {
+    const entry = this.lru.get(slot);
+    if (entry && checkedAt > entry.checkedAt) entry.checkedAt = checkedAt;
+  }
+
+  delete(slot: string): void {
+    this.lru.delete(slot);
+  }
+
+  /** Drops every entry whose slot starts with `prefix` (an entity's list pages). */
+  deleteStartingWith(prefix: string): void {
+    for (const slot of [...this.lru.keys()]) if (slot.startsWith(prefix)) this.lru.delete(slot);
   }
 
   clear(): void {

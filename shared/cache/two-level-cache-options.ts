@@ -9,11 +9,18 @@ export interface TwoLevelCacheOptions {
   /** How long L2 is skipped after a failure. @default 15_000 */
   breakerOpenMs?: number;
   /**
-   * After a write, reads of that entity are served but not stored for this long: DynamoDB
-   * GetItem and GSI queries are eventually consistent, and a lagging answer cached now would
-   * outlive the write by a whole TTL. 0 turns it off (DynamoDB Local does not lag). @default 1_000
+   * After a write, list pages of that entity are served but not stored for this long: GSI
+   * queries are eventually consistent, and a lagging page cached now would outlive the write
+   * by a whole TTL. Items need no such window (a miss after a write reads strongly
+   * consistent). 0 turns it off (DynamoDB Local does not lag). @default 1_000
    */
   settleMs?: number;
+  /**
+   * How long an item's write token lives. While it does, misses of that item load strongly
+   * consistent; entries stored without a token are kept shorter than this, so a token that
+   * expires can never revive an entry older than its write. @default 600_000
+   */
+  writeTokenMs?: number;
   /** Statistics ride along with the next command once this many events accumulated… @default 100 */
   statsFlushEvents?: number;
   /** …or once this long passed since the last flush. @default 1_000 */

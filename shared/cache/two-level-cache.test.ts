@@ -85,10 +85,10 @@ describe('TwoLevelCache reads', () => {
     expect(stats.l2).toMatchObject({ hits: 1, misses: 1, size: 1, hit_rate_percent: 50 });
   });
 
-  it('stores values as JSON under <prefix>{<entity>}:v<ns>:item:<id> with the entity TTL', async () => {
+  it('stores values as JSON, with the write token they were read under, at <prefix>{<entity>}:v<ns>:item:<id>', async () => {
     const { backend, make } = setup();
     await make().item(scope, 'S1', async () => ({ id: 'S1' }));
-    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"id":"S1"}']);
+    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"w":"","v":{"id":"S1"}}']);
   });
 
   it('hands out frozen values from the cache, equal to what the loader returned', async () => {
@@ -116,7 +116,7 @@ describe('TwoLevelCache reads', () => {
     await backend.inner.exec([{ op: 'set', key: 't:{students}:v0:item:S1', value: '{broken', ttlMs: 60_000 }]);
     const cache = make();
     expect(await cache.item(scope, 'S1', async () => ({ ok: true }))).toEqual({ ok: true });
-    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"ok":true}']);
+    expect(await backend.inner.mget(['t:{students}:v0:item:S1'])).toEqual(['{"w":"","v":{"ok":true}}']);
   });
 
   it('does not cache a failed load', async () => {
@@ -149,7 +149,7 @@ describe('TwoLevelCache reads', () => {
 });
 
 describe('TwoLevelCache invalidation', () => {
-  it('stops every container from serving entries of the old namespace after a write', async () => {
+  it('stops every container from serving the written item and the list pages after a write', async () => {
     const { backend, make } = setup();
     const a = make();
     const b = make();
@@ -161,7 +161,10 @@ describe('TwoLevelCache invalidation', () => {
     await b.list(scope, { p: 1 }, async () => page());
     version = 2;
     await a.invalidate('students', 'S1');
-    expect(await backend.inner.mget(['t:{students}:ns', 't:{students}:v0:item:S1'])).toEqual(['1', null]);
+    // The item's token and the list version move, its entry goes; the namespace stays.
+    const [ns, lns, token, entry] = await backend.inner.mget(['t:{students}:ns', 't:{students}:lns', 't:{students}:w:S1', 't:{students}:v0:item:S1']);
+    expect([ns, lns, entry]).toEqual([null, '1', null]);
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
     expect(await b.item(scope, 'S1', async () => item())).toEqual({ v: 2 });
     expect(await b.list(scope, { p: 1 }, async () => page())).toEqual({ items: [2] });
     expect(await a.item(scope, 'S1', async () => ({ v: 'unused' }))).toEqual({ v: 2 });
@@ -201,17 +204,21 @@ describe('TwoLevelCache invalidation', () => {
     expect(await cache.item(scope, 'S1', async () => 'unused')).toBe('new');
   });
 
-  it('serves but does not store reads while the entity settles after a write', async () => {
+  it('serves but does not store list pages while the entity settles after a write; the item is stored at once', async () => {
     const { make } = setup();
     const cache = make({ settleMs: 50 });
     await cache.invalidate('students', 'S1');
     const load = loader(() => 'lagging');
-    await cache.item(scope, 'S1', load);
-    await cache.item(scope, 'S1', load);
+    await cache.list(scope, { p: 1 }, load);
+    await cache.list(scope, { p: 1 }, load);
     expect(load).toHaveBeenCalledTimes(2);
+    const item = loader(() => 'fresh');
+    await cache.item(scope, 'S1', item);
+    await cache.item(scope, 'S1', item);
+    expect(item).toHaveBeenCalledTimes(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    await cache.item(scope, 'S1', load);
-    await cache.item(scope, 'S1', load);
+    await cache.list(scope, { p: 1 }, load);
+    await cache.list(scope, { p: 1 }, load);
     expect(load).toHaveBeenCalledTimes(3);
   });
 });
@@ -308,7 +315,7 @@ describe('TwoLevelCache admin operations', () => {
     await backend.inner.exec([{ op: 'set', key: '{students}:v0:item:S1', value: 'not ours', ttlMs: 60_000 }]);
     expect(await cache.invalidatePattern('students:*')).toBe(2);
     expect(await cache.invalidatePattern('students:*')).toBe(0);
-    expect(await backend.inner.mget(['{students}:v0:item:S1', 't:{courses}:v0:item:C1'])).toEqual(['not ours', '3']);
+    expect(await backend.inner.mget(['{students}:v0:item:S1', 't:{courses}:v0:item:C1'])).toEqual(['not ours', '{"w":"","v":3}']);
   });
 
   it('moves the namespace an entity pattern names even when L2 holds none of its entries', async () => {

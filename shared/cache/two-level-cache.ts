@@ -5,11 +5,12 @@ import { AppError, DependencyUnavailableError } from '../errors/app-error.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
 import { CacheCounters, type CounterDeltas } from './cache-counters.js';
-import { CacheKeys, type EntryKind, queryHash } from './cache-keys.js';
+import { CacheKeys, queryHash } from './cache-keys.js';
 import { readStats, unlinkEntries } from './cache-maintenance.js';
 import { InvalidCachePatternError } from './cache.errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache } from './entity-cache.js';
+import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, LoadContext } from './entity-cache.js';
+import { type Lookup, type ReadSpec, stampOf, unwrap, wrap } from './cache-entry.js';
 import { L1Cache } from './l1-cache.js';
 import type { L2Backend, L2Command, L2Reply } from './l2-backend.js';
 import type { MetricSink, TwoLevelCacheOptions } from './two-level-cache-options.js';
@@ -20,21 +21,29 @@ export type { TwoLevelCacheOptions } from './two-level-cache-options.js';
 const L1_REPORT_TTL_MS = 10 * 60_000;
 const ADMIN_RETRY_AFTER_SECONDS = 5;
 
-interface Lookup {
-  ns: number;
-  settling: boolean;
-  /** The entry's JSON (null: absent); undefined when it was not fetched. */
-  value?: string | null;
-}
+/** What a loader is told when the cache cannot say whether the item was written recently. */
+const UNKNOWN: LoadContext = { consistent: true };
 
 /**
- * Cache-aside over two levels: an in-container LRU (L1) in front of Redis/Valkey (L2),
- * namespaced per entity. Every read asks L2 for the entity's namespace version — in the
- * same round trip as the entry when L1 has nothing — so an entry read under an older
- * namespace is never served, by any container, once a write moved it.
+ * Cache-aside over two levels: an in-container LRU (L1) in front of Redis/Valkey (L2).
+ *
+ * What a write invalidates (docs/cache.md): its item — each entry carries the item's write
+ * token it was read under, and a write replaces the token — and every list page of the
+ * entity, whose entries carry the list version a write INCRs. Other items stay cached. A
+ * reader that loaded before a write and stores after it stores under the token it saw
+ * before loading: the entry is dead on arrival. A miss of an item whose token exists (it
+ * was written recently) loads strongly consistent (`LoadContext`), so no lagging replica
+ * answer gets cached; list pages, which come from eventually consistent GSIs, are served
+ * but not stored while the entity settles (`settleMs`). The entity namespace version moves
+ * everything at once (admin clear/pattern, outage recovery).
+ *
+ * L1 serves an entry without any round trip while the last L2 check of it is younger than
+ * the scope's `l1StaleMs`, then checks the versions again (one MGET of two small keys). So
+ * a write in another container is seen within `l1StaleMs` of its invalidation; a write in
+ * this container drops the entries it concerns at once.
  *
  * When L2 fails or is slow (50 ms command timeout), a circuit breaker skips the cache
- * entirely for `breakerOpenMs` — L1 included, because without the namespace nothing says
+ * entirely for `breakerOpenMs` — L1 included, because without the versions nothing says
  * its entries are current — and reads go to the store. One warning and one
  * `CacheUnavailable` metric per opening. L1 is dropped whenever the connection drops. Once
  * L2 answers again, the first command also moves the namespaces this container knows
@@ -46,7 +55,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
   private readonly l1: L1Cache | undefined;
   private readonly breaker: CircuitBreaker;
   private readonly counters = new CacheCounters();
-  private readonly inflight = new Map<string, { entity: string; promise: Promise<unknown> }>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
   /** Last namespace version seen per entity: the guess for the next read's entry key. */
   private readonly seen = new Map<string, number>();
   /** Entities whose invalidation did not reach L2 (value: attempt number), replayed first. */
@@ -54,7 +63,11 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
   private unsentAttempts = 0;
   /** L2 failed since the last successful command: other containers' writes may have been lost too. */
   private recovering = false;
+  /** Moves at the start and end of every invalidation here: a read it overlapped keeps L1 out of it. */
+  private writes = 0;
+  private flushing = false;
   private readonly settleMs: number;
+  private readonly writeTokenMs: number;
   private readonly flushEvents: number;
   private readonly flushIntervalMs: number;
   private readonly containerId: string;
@@ -73,6 +86,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     this.l1 = l1Max > 0 ? new L1Cache(l1Max, () => this.counters.add('l1:evictions')) : undefined;
     this.breaker = new CircuitBreaker(options.breakerOpenMs ?? 15_000, this.now);
     this.settleMs = options.settleMs ?? 1_000;
+    this.writeTokenMs = options.writeTokenMs ?? 600_000;
     this.flushEvents = options.statsFlushEvents ?? 100;
     this.flushIntervalMs = options.statsFlushIntervalMs ?? 1_000;
     this.containerId = options.containerId ?? randomUUID();
@@ -82,28 +96,40 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     backend.onDisconnect(() => this.l1?.clear());
   }
 
-  item<T>(scope: CacheScope, id: string, load: () => Promise<T>): Promise<T> {
-    return this.read(scope, 'item', id, load);
+  item<T>(scope: CacheScope, id: string, load: (context: LoadContext) => Promise<T>): Promise<T> {
+    return this.read(scope, { kind: 'item', part: id, versionKey: this.keys.written(scope.entity, id), settles: false }, load);
   }
 
   list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>): Promise<T> {
-    return this.read(scope, 'list', queryHash(query), load);
+    return this.read(scope, { kind: 'list', part: queryHash(query), versionKey: this.keys.listVersion(scope.entity), settles: true }, load);
   }
 
-  /** INCR the namespace, mark the entity settling, DEL the item's entry; never throws. */
+  /**
+   * After a write of `id`: replaces the item's write token, INCRs the list version, marks
+   * the lists settling and DELs the item's entry; without `id` moves the entity namespace.
+   * This container's L1 forgets the item and the lists at once. Never throws.
+   */
   async invalidate(entity: string, id?: string): Promise<void> {
+    this.writes++;
     // Reads starting after this write must not join a load that may predate it.
-    for (const [slot, running] of this.inflight) if (running.entity === entity) this.inflight.delete(slot);
-    if (!this.breaker.allows()) {
-      this.unsent.set(entity, ++this.unsentAttempts);
-      return;
+    const dropped = id === undefined ? `${entity}:` : `${entity}:list:`;
+    for (const slot of this.inflight.keys()) if (slot.startsWith(dropped)) this.inflight.delete(slot);
+    this.l1?.deleteStartingWith(dropped);
+    if (id !== undefined) {
+      this.inflight.delete(`${entity}:item:${id}`);
+      this.l1?.delete(`${entity}:item:${id}`);
     }
     try {
-      const [ns] = await this.run(this.bumpCommands(entity, id));
-      this.seen.set(entity, Number(ns));
+      if (!this.breaker.allows()) {
+        this.unsent.set(entity, ++this.unsentAttempts);
+        return;
+      }
+      await this.run(this.writeCommands(entity, id));
     } catch (error) {
       this.unsent.set(entity, ++this.unsentAttempts);
       this.unavailable(error);
+    } finally {
+      this.writes++;
     }
   }
 
@@ -149,81 +175,109 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     await this.backend.close();
   }
 
-  private read<T>(scope: CacheScope, kind: EntryKind, part: string, load: () => Promise<T>): Promise<T> {
-    if (!this.breaker.allows()) return load();
-    const slot = `${scope.entity}:${kind}:${part}`;
+  private read<T>(scope: CacheScope, spec: ReadSpec, load: (context: LoadContext) => Promise<T>): Promise<T> {
+    if (!this.breaker.allows()) return load(UNKNOWN);
+    const slot = `${scope.entity}:${spec.kind}:${spec.part}`;
+    const held = this.l1?.get(slot);
+    if (held && this.now() - held.checkedAt < (scope.l1StaleMs ?? 0)) {
+      // Within the staleness bound: no round trip at all.
+      this.counters.add('l1:hits');
+      this.flushInBackground();
+      return Promise.resolve(held.value as T);
+    }
     const running = this.inflight.get(slot);
-    if (running) return running.promise as Promise<T>;
-    const promise: Promise<T> = this.readThrough(scope, kind, part, slot, load).finally(() => {
-      if (this.inflight.get(slot)?.promise === promise) this.inflight.delete(slot);
+    if (running) return running as Promise<T>;
+    const promise: Promise<T> = this.readThrough(scope, spec, slot, load).finally(() => {
+      if (this.inflight.get(slot) === promise) this.inflight.delete(slot);
     });
-    this.inflight.set(slot, { entity: scope.entity, promise });
+    this.inflight.set(slot, promise);
     return promise;
   }
 
-  private async readThrough<T>(scope: CacheScope, kind: EntryKind, part: string, slot: string, load: () => Promise<T>): Promise<T> {
+  private async readThrough<T>(scope: CacheScope, spec: ReadSpec, slot: string, load: (context: LoadContext) => Promise<T>): Promise<T> {
     const { entity } = scope;
     const ttlMs = scope.ttlSeconds * 1_000;
     const held = this.l1?.get(slot);
-    const guess = held?.ns ?? this.seen.get(entity) ?? 0;
+    const guess = this.seen.get(entity) ?? 0;
+    const writes = this.writes;
+    // Sent-at, not answered-at: the versions may change while the answer travels.
+    const checkedAt = this.now();
     let found: Lookup;
     try {
-      // With an L1 entry only the namespace is needed; without, the entry comes along.
-      found = await this.lookup(entity, held ? undefined : this.keys.entry(entity, guess, kind, part));
-      if (held && held.ns === found.ns) {
+      // With an L1 entry only the versions are needed; without, the entry comes along.
+      found = await this.lookup(entity, spec, held ? undefined : this.keys.entry(entity, guess, spec.kind, spec.part));
+      if (held && held.stamp === stampOf(found)) {
         this.counters.add('l1:hits');
+        this.l1?.confirm(slot, checkedAt);
         return held.value as T;
       }
       if (this.l1) this.counters.add('l1:misses');
-      if (found.value === undefined || found.ns !== guess) {
-        const [value] = await this.run([{ op: 'get', key: this.keys.entry(entity, found.ns, kind, part) }]);
-        found.value = value as string | null;
+      if (found.entry === undefined || found.ns !== guess) {
+        const [entry] = await this.run([{ op: 'get', key: this.keys.entry(entity, found.ns, spec.kind, spec.part) }]);
+        found.entry = entry as string | null;
       }
     } catch (error) {
       this.unavailable(error);
-      return load();
+      return load(UNKNOWN);
     }
-    const hit = found.value === null ? undefined : parsed(found.value);
+    const hit = found.entry === null ? undefined : unwrap(found.entry, found.version);
     if (hit) {
       this.counters.add('l2:hits');
-      this.l1?.set(slot, found.ns, hit.value, ttlMs);
+      if (this.writes === writes) this.l1?.set(slot, stampOf(found), hit.value, checkedAt, ttlMs);
       return hit.value as T;
     }
     this.counters.add('l2:misses');
-    const value = await load();
-    if (!found.settling) await this.store(slot, this.keys.entry(entity, found.ns, kind, part), found.ns, value, ttlMs);
+    const value = await load({ consistent: spec.kind === 'item' && found.version !== '' });
+    if (!found.settling) await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
     return value;
   }
 
-  /** The entity's namespace version and settling mark, and `key`'s value if given: one MGET. */
-  private async lookup(entity: string, key?: string): Promise<Lookup> {
-    const keys = [this.keys.namespace(entity), this.keys.settling(entity), ...(key ? [key] : [])];
+  /** The entity namespace, the read's version key (and settle mark), and `key`'s value if given: one MGET. */
+  private async lookup(entity: string, spec: ReadSpec, key?: string): Promise<Lookup> {
+    const keys = [this.keys.namespace(entity), spec.versionKey, ...(spec.settles ? [this.keys.settling(entity)] : []), ...(key ? [key] : [])];
     const [replies] = await this.run([{ op: 'mget', keys }]);
-    const [ns, settling, value] = replies as (string | null)[];
-    const version = Number(ns ?? 0);
-    this.seen.set(entity, version);
-    return { ns: version, settling: settling !== null, ...(key ? { value: value ?? null } : {}) };
+    const [ns, version, ...rest] = replies as (string | null)[];
+    const namespace = Number(ns ?? 0);
+    this.seen.set(entity, namespace);
+    return {
+      ns: namespace,
+      version: version ?? '',
+      settling: spec.settles && rest[0] !== null,
+      ...(key ? { entry: rest[rest.length - 1] ?? null } : {}),
+    };
   }
 
-  private async store(slot: string, key: string, ns: number, value: unknown, ttlMs: number): Promise<void> {
+  private async store(slot: string, key: string, spec: ReadSpec, found: Lookup, value: unknown, read: { ttlMs: number; checkedAt: number; writes: number }): Promise<void> {
     const json = JSON.stringify(value);
     if (json === undefined) return;
+    // An item entry stored without a token must be gone before a token set during its load
+    // could expire: it might hold what that write replaced, and would match again then.
+    const ttlMs = spec.kind === 'item' && found.version === '' ? Math.min(read.ttlMs, read.checkedAt + this.writeTokenMs - this.now()) : read.ttlMs;
+    if (ttlMs <= 0) return;
     try {
-      await this.run([{ op: 'set', key, value: json, ttlMs }]);
+      await this.run([{ op: 'set', key, value: wrap(found.version, json), ttlMs }]);
     } catch (error) {
       this.unavailable(error);
       return;
     }
-    // A parse of what L2 holds, so an L1 hit answers exactly what an L2 hit would.
-    this.l1?.set(slot, ns, JSON.parse(json), ttlMs);
+    // A parse of what L2 holds, so an L1 hit answers exactly what an L2 hit would. Not if
+    // this container wrote meanwhile: the value may predate its write.
+    if (this.writes === read.writes) this.l1?.set(slot, stampOf(found), JSON.parse(json), read.checkedAt, ttlMs);
   }
 
-  private bumpCommands(entity: string, id?: string): L2Command[] {
-    const commands: L2Command[] = [{ op: 'incr', key: this.keys.namespace(entity) }];
+  /** What a write sends; without `id` (replays after an outage) the whole namespace moves. */
+  private writeCommands(entity: string, id?: string): L2Command[] {
+    const commands: L2Command[] = [];
+    // The mark first: a reader that sees the new list version then sees the mark too.
     if (this.settleMs > 0) commands.push({ op: 'set', key: this.keys.settling(entity), value: '1', ttlMs: this.settleMs });
-    // The entry of the namespace last seen (normally the one just replaced); entries of
-    // older namespaces are unreachable anyway and expire with their TTL.
-    if (id !== undefined) commands.push({ op: 'del', key: this.keys.entry(entity, this.seen.get(entity) ?? 0, 'item', id) });
+    commands.push({ op: 'incr', key: this.keys.listVersion(entity) });
+    if (id === undefined) {
+      commands.push({ op: 'incr', key: this.keys.namespace(entity) });
+      return commands;
+    }
+    commands.push({ op: 'set', key: this.keys.written(entity, id), value: randomUUID(), ttlMs: this.writeTokenMs });
+    // Memory only: the token already makes the entry unservable.
+    commands.push({ op: 'del', key: this.keys.entry(entity, this.seen.get(entity) ?? 0, 'item', id) });
     return commands;
   }
 
@@ -247,7 +301,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     const recovering = this.recovering;
     if (recovering) for (const entity of this.seen.keys()) if (!this.unsent.has(entity)) replayed.push([entity, -1]);
     const deltas: CounterDeltas = flush ? this.counters.drain() : [];
-    const extra = [...replayed.flatMap(([entity]) => this.bumpCommands(entity)), ...(flush ? this.statsCommands(deltas) : [])];
+    const extra = [...replayed.flatMap(([entity]) => this.writeCommands(entity)), ...(flush ? this.statsCommands(deltas) : [])];
     if (extra.length + commands.length === 0) return [];
     try {
       const replies = await this.backend.exec([...extra, ...commands]);
@@ -259,6 +313,13 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       this.counters.restore(deltas);
       throw error;
     }
+  }
+
+  /** Statistics of L1 hits that made no round trip still reach the shared hash. */
+  private flushInBackground(): void {
+    if (this.flushing || !this.flushDue()) return;
+    this.flushing = true;
+    void this.flushStats().finally(() => (this.flushing = false));
   }
 
   private flushDue(): boolean {
@@ -291,14 +352,5 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       if (error instanceof AppError) throw error;
       throw new DependencyUnavailableError('Cache', ADMIN_RETRY_AFTER_SECONDS, { cause: error });
     }
-  }
-}
-
-/** An entry's value, or undefined when it is not JSON (written by something else): a miss. */
-function parsed(json: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(json) };
-  } catch {
-    return undefined;
   }
 }

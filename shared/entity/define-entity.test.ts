@@ -5,13 +5,21 @@ import { defineEntity } from './define-entity.js';
 describe('defineEntity cache settings', () => {
   const base = { ...students, cache: undefined };
 
-  it('keeps the declared TTL; students are cached for a minute', () => {
-    expect(students.cache).toEqual({ ttlSeconds: 60 });
+  it('keeps the declared TTL and L1 staleness bound; students are cached for a minute, L1 stale at most 500 ms', () => {
+    expect(students.cache).toEqual({ ttlSeconds: 60, l1StaleMs: 500 });
     expect(defineEntity(base).cache).toBeUndefined();
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a TTL of %s seconds', (ttlSeconds) => {
     expect(() => defineEntity({ ...base, cache: { ttlSeconds } })).toThrow(/ttlSeconds/);
+  });
+
+  it.each([-1, 2.5, 60_000, Number.NaN])('refuses an L1 staleness bound of %s ms (whole, from 0, below the TTL)', (l1StaleMs) => {
+    expect(() => defineEntity({ ...base, cache: { ttlSeconds: 60, l1StaleMs } })).toThrow(/l1StaleMs/);
+  });
+
+  it('accepts an L1 staleness bound of 0 (every L1 hit checks Redis)', () => {
+    expect(defineEntity({ ...base, cache: { ttlSeconds: 60, l1StaleMs: 0 } }).cache).toEqual({ ttlSeconds: 60, l1StaleMs: 0 });
   });
 
   it('refuses a name that would break cache keys', () => {

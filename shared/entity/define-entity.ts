@@ -58,8 +58,12 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   };
   /** Route permissions; defaults: reads viewer, writes staff, delete admin. */
   permissions?: Partial<Record<EntityOperation, Permission>>;
-  /** Cache-aside for get and list responses, entries living `ttlSeconds`; omitted = never cached. */
-  cache?: { ttlSeconds: number };
+  /**
+   * Cache-aside for get and list responses, entries living `ttlSeconds`; omitted = never
+   * cached. `l1StaleMs`: how long a container serves its in-memory copy without asking Redis,
+   * i.e. how late it may see another container's write (docs/cache.md); default 0.
+   */
+  cache?: { ttlSeconds: number; l1StaleMs?: number };
   /** Load the table must sustain; index and counter shard counts are derived from it. */
   capacity?: EntityCapacity;
   /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
@@ -116,6 +120,10 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   }
   if (input.cache && !(Number.isInteger(input.cache.ttlSeconds) && input.cache.ttlSeconds > 0)) {
     throw new Error(`${input.name}: cache.ttlSeconds must be a positive whole number`);
+  }
+  const l1StaleMs = input.cache?.l1StaleMs;
+  if (l1StaleMs !== undefined && !(Number.isInteger(l1StaleMs) && l1StaleMs >= 0 && l1StaleMs < input.cache!.ttlSeconds * 1_000)) {
+    throw new Error(`${input.name}: cache.l1StaleMs must be a whole number of ms, at least 0 and below the TTL`);
   }
   if (input.capacity) checkCapacity(input.name, input.capacity, Object.keys(input.list.filters));
   // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.

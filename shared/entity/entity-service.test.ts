@@ -102,10 +102,12 @@ describe('entity service with a cache', () => {
   const cached = async (entity = students) => {
     const fake = racyStore(0);
     const reads = { get: 0, list: 0 };
+    const getOptions: unknown[] = [];
     const store: EntityStore = {
       ...fake.store,
-      get: async (id) => {
+      get: async (id: string, ...options: unknown[]) => {
         reads.get++;
+        getOptions.push(options[0]);
         return fake.store.get(id);
       },
       list: async (query) => {
@@ -118,7 +120,7 @@ describe('entity service with a cache', () => {
     const service = createEntityService(entity, { ...deps, cache: new TwoLevelCache(backend, { prefix: 'u:', settleMs: 0 }) });
     const uncached = createEntityService(entity, deps);
     await service.create({ student_id: 'S1', first_name: 'An', last_name: 'Nguyen', math_score: 8 });
-    return { service, uncached, reads, backend };
+    return { service, uncached, reads, backend, getOptions };
   };
 
   it('answers get and list from the cache with exactly what the store path answers', async () => {
@@ -140,7 +142,16 @@ describe('entity service with a cache', () => {
     expect(await service.get('S1')).toMatchObject({ version: 2, math_score: 9 });
     await service.remove('S1');
     await expect(service.get('S1')).rejects.toBeInstanceOf(EntityNotFoundError);
-    expect(await backend.mget(['u:{students}:ns'])).toEqual(['3']); // create, update, remove
+    expect(await backend.mget(['u:{students}:lns'])).toEqual(['3']); // create, update, remove
+  });
+
+  it('reads strongly consistent on a get that misses after a write of that item', async () => {
+    const { service, getOptions } = await cached();
+    await service.update('S1', { math_score: 9 });
+    getOptions.length = 0;
+    await service.get('S1');
+    await service.get('S3').catch(() => undefined);
+    expect(getOptions).toEqual([{ consistent: true }, { consistent: false }]);
   });
 
   it('does not invalidate when a write certainly wrote nothing', async () => {
@@ -148,7 +159,7 @@ describe('entity service with a cache', () => {
     await expect(service.update('S1', { math_score: 9 }, [7])).rejects.toBeInstanceOf(EntityVersionMismatchError);
     await expect(service.remove('S1', [])).rejects.toBeInstanceOf(EntityVersionMismatchError);
     await expect(service.remove('NOPE')).rejects.toBeInstanceOf(EntityNotFoundError);
-    expect(await backend.mget(['u:{students}:ns'])).toEqual(['1']); // the setup's create only
+    expect(await backend.mget(['u:{students}:lns'])).toEqual(['1']); // the setup's create only
   });
 
   it('does not cache an entity that declares no TTL', async () => {

@@ -1,4 +1,4 @@
-import type { EntityCache } from '../cache/entity-cache.js';
+import type { EntityCache, LoadContext } from '../cache/entity-cache.js';
 import { AppError, ValidationError } from '../errors/app-error.js';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import { invalidCursor } from '../cursor/cursor-codec.js';
@@ -42,7 +42,7 @@ const WRITE_ATTEMPTS = 5;
 export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
   const cache = entity.cache && deps.cache;
-  const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0 };
+  const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0, l1StaleMs: entity.cache?.l1StaleMs ?? 0 };
   const fieldOrder = Object.keys(entity.responseSchema.shape);
   /** Stored + derived fields, in declaration order (DynamoDB returns attributes unordered). */
   const view = (item: StoredItem): EntityView => {
@@ -50,8 +50,11 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     return Object.fromEntries(fieldOrder.map((field) => [field, all[field] ?? null])) as EntityView;
   };
 
-  async function current(id: string): Promise<StoredItem> {
-    const item = await deps.store.get(id);
+  async function current(id: string, read: LoadContext = { consistent: false }): Promise<StoredItem> {
+    // A miss right after a write of this item reads strongly consistent (see LoadContext).
+    // The port's `get` gains its read options on the store branch; until then the flag rides
+    // along untyped and the adapter reads as before.
+    const item = await (deps.store.get as (id: string, read: LoadContext) => Promise<StoredItem | undefined>)(id, read);
     if (!item) throw new EntityNotFoundError(entity.singular, id);
     return item;
   }
@@ -141,7 +144,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     },
 
     async get(id: string): Promise<EntityView> {
-      const load = async () => view(await current(id));
+      const load = async (read?: LoadContext) => view(await current(id, read));
       return cache ? cache.item(scope, id, load) : load();
     },
 

@@ -74,9 +74,10 @@ export const students = defineEntity({
     },
     searchFields: ['student_id', 'first_name', 'last_name', 'email'],
   },
-  // Reads are cached for a minute; every write moves the namespace, so this only bounds
-  // how long an entry survives when nothing changes.
-  cache: { ttlSeconds: 60 },
+  // Reads are cached for a minute; a write invalidates its item and the list pages, so the
+  // TTL only bounds how long an entry survives when nothing changes. Another container may
+  // serve its in-memory copy for up to 500 ms after a write (docs/cache.md).
+  cache: { ttlSeconds: 60, l1StaleMs: 500 },
   // A 1M-row import in ~100 s; real rosters put about a third of students in one city.
   capacity: { writesPerSecond: 10_000, skew: { hometown: 0.35 } },
   // The original system's spreadsheet rules (docs/import.md).

@@ -14,6 +14,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
   cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
+  'cache-writes': { about: 'item hit rate and L1 hit cost while other students are written at 20/s', run: async () => (await import('./cache-writes.js')).runCacheWritesBench() },
   'bulk-write': { about: 'BatchWriteItem into the real table shape vs a bare table (8 writers)', run: async (args) => (await import('./bulk-write.js')).runBulkWriteBench(args) },
   'concurrent-create': { about: '16 concurrent creators: errors, 503s, throughput', run: async (args) => (await import('./concurrent-create.js')).runConcurrentCreateBench(args) },
   'import-parse': { about: 'import parse+clean+validate of 1M CSV rows; 200k-row XLSX vs bare exceljs', run: async () => (await import('./import-parse.js')).runImportParseBench() },

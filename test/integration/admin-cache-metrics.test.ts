@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LATENCY_BOUNDS_MS } from '../../shared/metrics/latency-histogram.js';
 import { type ApiResponse, type Json, type LocalApi, startLocalApi } from '../e2e/support/local-api.js';
 import { errorLocs, expectProblem } from '../e2e/support/problem-assertions.js';
+import { students } from '../../shared/students/students.entity.js';
 import { describeWithRedis, redisTestPrefix, type RedisTestPrefix, TEST_REDIS_URL } from '../support/local-redis.js';
 
 /**
@@ -15,6 +16,8 @@ const GET_STUDENT = 'GET /api/v1/students/{student_id}';
 /** Containers add their counts at most this late (plus a request to carry them). */
 const FLUSH_MS = 1_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Past the students' L1 staleness bound: the get container then checks Redis on its next read. */
+const pastL1Bound = () => pause(students.cache!.l1StaleMs! + 50);
 
 describeWithRedis('admin cache and metrics endpoints over the local gateway', () => {
   let api: LocalApi;
@@ -89,8 +92,9 @@ describeWithRedis('admin cache and metrics endpoints over the local gateway', ()
     expect(await entryKeys()).toEqual([]);
     expect((await stats()).l2.size).toBe(0);
 
-    // The get container still holds AC1 in its L1; the moved namespace makes it miss anyway,
-    // and the entry is stored again under the new namespace.
+    // The get container still holds AC1 in its L1; once its copy is older than l1StaleMs it
+    // checks, the moved namespace makes it miss, and the entry is stored again under the new one.
+    await pastL1Bound();
     const read = await api.request('GET', `${STUDENTS}/AC1`);
     expect(read.status).toBe(200);
     const again = (await entryKeys()).filter((key) => key.endsWith(':item:AC1'));
@@ -100,6 +104,7 @@ describeWithRedis('admin cache and metrics endpoints over the local gateway', ()
   });
 
   it('invalidates the entries matching students:*, and nothing for a pattern that matches none', async () => {
+    await pastL1Bound(); // the previous test cleared L2: the get container must check before it answers
     for (const id of ['AC1', 'AC2']) expect((await api.request('GET', `${STUDENTS}/${id}`)).status).toBe(200);
     expect((await api.request('GET', `${STUDENTS}?page_size=2`)).status).toBe(200);
     const cached = (await entryKeys()).length;
