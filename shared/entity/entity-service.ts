@@ -52,9 +52,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
 
   async function current(id: string, read: LoadContext = { consistent: false }): Promise<StoredItem> {
     // A miss right after a write of this item reads strongly consistent (see LoadContext).
-    // The port's `get` gains its read options on the store branch; until then the flag rides
-    // along untyped and the adapter reads as before.
-    const item = await (deps.store.get as (id: string, read: LoadContext) => Promise<StoredItem | undefined>)(id, read);
+    const item = await deps.store.get(id, { consistent: read.consistent });
     if (!item) throw new EntityNotFoundError(entity.singular, id);
     return item;
   }

@@ -53,7 +53,8 @@ export interface PutManyResult {
 
 /** Port the entity service depends on; adapters live in folders named for the technology. */
 export interface EntityStore {
-  get(id: string): Promise<StoredItem | undefined>;
+  /** `consistent`: a strongly consistent read (twice the read cost), e.g. right after a write. */
+  get(id: string, options?: { consistent?: boolean }): Promise<StoredItem | undefined>;
   /** Fails with EntityAlreadyExistsError when the id is taken. */
   create(item: StoredItem): Promise<void>;
   /** Fails with ConcurrentModificationError unless `previous` is still current. */

@@ -53,8 +53,9 @@ export class DynamoDbEntityStore implements BulkEntityStore {
     this.design = tableDesign(entity);
   }
 
-  async get(id: string): Promise<StoredItem | undefined> {
-    const out = await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: id } }), budgetedCallOptions()));
+  async get(id: string, options: { consistent?: boolean } = {}): Promise<StoredItem | undefined> {
+    const command = new GetCommand({ TableName: this.tableName, Key: { [PK]: id }, ConsistentRead: options.consistent === true });
+    const out = await this.send(() => this.client.send(command, budgetedCallOptions()));
     return out.Item ? fromRecord(this.entity, out.Item) : undefined;
   }
 
