@@ -62,7 +62,7 @@ export function createRowCleaner(entity: Entity, header: HeaderMap): (cells: rea
       let value: unknown = text;
       if (spec.numeric) {
         if (NUMBER.test(text)) {
-          value = Number(text.replace(',', '.'));
+          value = Number(text.includes(',') ? text.replace(',', '.') : text);
         } else if (spec.lenient) {
           item[spec.field] = null;
           if (warnings === NO_ISSUES) warnings = [];

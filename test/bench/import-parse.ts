@@ -78,7 +78,7 @@ export async function runImportParseBench(args: string[] = []): Promise<BenchOut
 }
 
 /** Row `i` of the file, ~5% dirty: bad scores, missing names, duplicates, messy ids, bad emails. */
-function csvLine(i: number): string {
+export function csvLine(i: number): string {
   const student = benchStudent(i);
   let id = student.student_id as string;
   let first = NAMES[i % NAMES.length]!;
