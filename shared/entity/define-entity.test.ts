@@ -26,3 +26,17 @@ describe('defineEntity cache settings', () => {
     expect(() => defineEntity({ ...base, name: 'stu:dents' })).toThrow(/entity names/);
   });
 });
+
+describe('defineEntity import settings', () => {
+  it.each([
+    [{ aliases: { math: ['Math'] } }, 'math'],
+    [{ defaults: { home: 'Unknown' } }, 'home'],
+    [{ nullWhenInvalid: ['score'] }, 'score'],
+  ])('refuses settings naming a field the entity lacks (%j)', (settings, field) => {
+    expect(() => defineEntity({ ...students, import: settings })).toThrow(`import settings name unknown field '${field}'`);
+  });
+
+  it('accepts the students rules', () => {
+    expect(students.import?.defaults).toEqual({ hometown: 'Unknown', email: null });
+  });
+});

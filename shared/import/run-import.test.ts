@@ -234,3 +234,15 @@ describe('runImport: resume from a checkpoint', () => {
     );
   });
 });
+
+describe('runImport: validation on long files', () => {
+  it('warns on every row carrying the same bad value, and still validates values that never repeat', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `S${i},Ana,Lê,s${i}@example.com,,${i % 1000 === 5 ? 'abc' : '7'},,`);
+    rows.push('S9999,Ana,Lê,broken@,,7,,');
+    const { summary } = await importCsv(`${HEADER}\n${rows.join('\n')}\n`);
+    expect(summary.warnings).toBe(3);
+    expect(summary.warning_details.map((detail) => detail.row)).toEqual([7, 1007, 2007]);
+    expect(summary.error_details).toEqual([expect.objectContaining({ row: 3002, field: 'email' })]);
+    expect(summary.created).toBe(3000);
+  });
+});

@@ -3,6 +3,7 @@ import { mapHeader } from './header-map.js';
 import { ImportFileError, ImportLimitError } from './import.errors.js';
 import { importLimits, type ImportLimits } from './import-limits.js';
 import type { ImportMode, ImportSink } from './import-sink.js';
+import { IdRegistry } from './id-registry.js';
 import { ImportTally, type TallySnapshot } from './import-tally.js';
 import type { ImportSummary } from './import-summary.js';
 import { createRowCleaner } from './row-cleaner.js';
@@ -68,13 +69,16 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
   const writers = Math.max(1, input.writers ?? 1);
   const resumeRow = input.resumeFrom?.position.row ?? 0;
   const tally = new ImportTally(entity.idField, input.resumeFrom?.summary);
-  const firstRowOf = new Map<string, number>();
+  const firstRowOf = new IdRegistry();
   const inFlight: InFlight[] = [];
   let items: Record<string, unknown>[] = [];
   let ids: string[] = [];
   let rows: number[] = [];
-  let position: ImportPosition = input.resumeFrom?.position ?? { row: 1 };
+  let lastRow = input.resumeFrom?.position.row ?? 1;
+  let lastByte = input.resumeFrom?.position.byte;
+  const position = (): ImportPosition => (lastByte === undefined ? { row: lastRow } : { row: lastRow, byte: lastByte });
   let rowsRead = 0;
+  let firstRow = 0;
 
   const settleOldest = async () => {
     const oldest = inFlight.shift()!;
@@ -86,7 +90,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
     if (items.length === 0) return;
     const done = sink.writeBatch(items, mode, { importId, rows });
     done.catch(() => undefined); // awaited in order by settleOldest; this only silences the wait
-    inFlight.push({ done, ids, rows, position, snapshot: tally.snapshot() });
+    inFlight.push({ done, ids, rows, position: position(), snapshot: tally.snapshot() });
     items = [];
     ids = [];
     rows = [];
@@ -96,37 +100,39 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
 
   try {
     let clean: ReturnType<typeof createRowCleaner> | undefined;
-    for await (const row of source) {
-      if (!clean) {
-        const header = mapHeader(entity, row.cells);
-        tally.unknownColumns(header.unknownColumns);
-        clean = createRowCleaner(entity, header);
-        continue;
+    for await (const block of source) {
+      for (const row of block) {
+        if (!clean) {
+          const header = mapHeader(entity, row.cells);
+          tally.unknownColumns(header.unknownColumns);
+          clean = createRowCleaner(entity, header);
+          continue;
+        }
+        rowsRead++;
+        const cleaned = clean(row.cells);
+        if (cleaned.kind === 'blank') continue;
+        if (row.row <= resumeRow) {
+          if (cleaned.kind === 'valid') firstRowOf.claim(cleaned.id, row.row);
+          continue;
+        }
+        if (tally.totalRows >= limits.maxRows) {
+          throw new ImportLimitError('rows', `The file has more than ${limits.maxRows.toLocaleString('en')} data rows, the limit for one import. Split it into smaller files.`, { maxRows: limits.maxRows });
+        }
+        tally.row();
+        if (cleaned.warnings.length > 0) tally.warn(row.row, cleaned.id, cleaned.warnings);
+        if (cleaned.kind === 'invalid') {
+          tally.fail(row.row, cleaned.id, cleaned.errors);
+        } else if ((firstRow = firstRowOf.claim(cleaned.id, row.row)) !== 0) {
+          tally.skip(row.row, cleaned.id, `Duplicate of row ${firstRow}, which is kept`);
+        } else {
+          items.push(cleaned.item);
+          ids.push(cleaned.id);
+          rows.push(row.row);
+        }
+        lastRow = row.row;
+        lastByte = row.endByte;
+        if (items.length >= batchSize) await flush();
       }
-      rowsRead++;
-      const cleaned = clean(row.cells);
-      if (cleaned.kind === 'blank') continue;
-      if (row.row <= resumeRow) {
-        if (cleaned.kind === 'valid' && !firstRowOf.has(cleaned.id)) firstRowOf.set(cleaned.id, row.row);
-        continue;
-      }
-      if (tally.totalRows >= limits.maxRows) {
-        throw new ImportLimitError('rows', `The file has more than ${limits.maxRows.toLocaleString('en')} data rows, the limit for one import. Split it into smaller files.`, { maxRows: limits.maxRows });
-      }
-      tally.row();
-      if (cleaned.warnings.length > 0) tally.warn(row.row, cleaned.id, cleaned.warnings);
-      if (cleaned.kind === 'invalid') {
-        tally.fail(row.row, cleaned.id, cleaned.errors);
-      } else if (firstRowOf.has(cleaned.id)) {
-        tally.skip(row.row, cleaned.id, `Duplicate of row ${firstRowOf.get(cleaned.id)}, which is kept`);
-      } else {
-        firstRowOf.set(cleaned.id, row.row);
-        items.push(cleaned.item);
-        ids.push(cleaned.id);
-        rows.push(row.row);
-      }
-      position = row.endByte === undefined ? { row: row.row } : { row: row.row, byte: row.endByte };
-      if (items.length >= batchSize) await flush();
     }
     if (!clean) throw new ImportFileError('empty', 'The file is empty.');
     if (tally.rows === 0 && resumeRow === 0 && !input.chunk) {
@@ -140,7 +146,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
     throw error;
   }
   const summary = tally.summaryAt(tally.snapshot());
-  await input.checkpoint?.(position, summary);
+  await input.checkpoint?.(position(), summary);
   input.onProgress?.({ rows: rowsRead, bytes: source.bytesRead });
   return summary;
 }

@@ -1,6 +1,7 @@
 /**
- * One row of a spreadsheet-like file. Row sources yield the header first (row 1), then data
- * rows in order; `row` is the number a spreadsheet shows (a CSV record with quoted newlines is
+ * One row of a spreadsheet-like file. Row sources yield rows in blocks (arrays, so a million
+ * rows cost thousands of async steps, not millions): the header first (row 1), then data rows
+ * in order; `row` is the number a spreadsheet shows (a CSV record with quoted newlines is
  * one row).
  */
 export interface SourceRow {
@@ -20,4 +21,4 @@ export interface ByteCounter {
   readonly bytesRead: number;
 }
 
-export type RowSource = AsyncIterable<SourceRow> & ByteCounter;
+export type RowSource = AsyncIterable<SourceRow[]> & ByteCounter;

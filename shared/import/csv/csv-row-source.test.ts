@@ -11,7 +11,7 @@ const limits = importLimits();
 async function read(bytes: Uint8Array | string, chunkSize = 7, overrides = {}): Promise<SourceRow[]> {
   const source = csvRowSource(bufferByteSource(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, chunkSize), { limits: { ...limits, ...overrides } });
   const rows: SourceRow[] = [];
-  for await (const row of source) rows.push(row);
+  for await (const block of source) rows.push(...block);
   return rows;
 }
 
@@ -128,7 +128,7 @@ describe('planCsvChunks', () => {
     const fromChunks: SourceRow[] = [];
     for (const chunk of chunks) {
       const rows: SourceRow[] = [];
-      for await (const row of csvRowSource(bytes, { limits, range: chunk })) rows.push(row);
+      for await (const block of csvRowSource(bytes, { limits, range: chunk })) rows.push(...block);
       expect(rows[0]!.cells).toEqual(['id', 'name', 'note']);
       fromChunks.push(...rows.slice(1));
     }

@@ -23,11 +23,11 @@ export function csvRowSource(bytes: ByteSource, options: { limits: ImportLimits;
   };
 }
 
-async function* readCsv(bytes: ByteSource, limits: ImportLimits, range: CsvByteRange | undefined, count: (n: number) => void): AsyncGenerator<SourceRow> {
+async function* readCsv(bytes: ByteSource, limits: ImportLimits, range: CsvByteRange | undefined, count: (n: number) => void): AsyncGenerator<SourceRow[]> {
   let reader: CsvRecordReader;
   if (range && range.start > 0) {
     const header = await readHeader(bytes, limits);
-    yield header;
+    yield [{ row: header.row, cells: header.cells }];
     reader = new CsvRecordReader(limits, { byte: range.start, row: range.firstRow, delimiter: header.delimiter });
   } else {
     reader = new CsvRecordReader(limits, { byte: 0, row: 1 });
@@ -38,9 +38,11 @@ async function* readCsv(bytes: ByteSource, limits: ImportLimits, range: CsvByteR
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       count(chunk.length);
       any ||= chunk.length > 0;
-      yield* reader.push(chunk);
+      const rows = reader.push(chunk);
+      if (rows.length > 0) yield rows;
     }
-    yield* reader.finish();
+    const last = reader.finish();
+    if (last.length > 0) yield last;
   } finally {
     stream.destroy();
   }

@@ -18,15 +18,17 @@ export class RecordScanner {
   scan(chunk: Uint8Array, ends: number[] = []): number[] {
     let position = 0;
     const length = chunk.length;
+    // The next quote is searched once and reused until passed: searching again after every
+    // line feed would rescan the rest of a quote-free chunk for each row.
+    let quote = chunk.indexOf(QUOTE);
     while (position < length) {
       if (this.inQuotes) {
-        const close = chunk.indexOf(QUOTE, position);
-        if (close === -1) return ends;
+        if (quote === -1) return ends;
         this.inQuotes = false;
-        position = close + 1;
+        position = quote + 1;
+        quote = chunk.indexOf(QUOTE, position);
         continue;
       }
-      const quote = chunk.indexOf(QUOTE, position);
       const newline = chunk.indexOf(LF, position);
       if (newline !== -1 && (quote === -1 || newline < quote)) {
         ends.push(newline + 1);
@@ -34,6 +36,7 @@ export class RecordScanner {
       } else if (quote !== -1) {
         this.inQuotes = true;
         position = quote + 1;
+        quote = chunk.indexOf(QUOTE, position);
       } else {
         return ends;
       }

@@ -30,7 +30,7 @@ async function workbook(sheets: { name: string; rows: unknown[][]; dateColumn?: 
 async function read(bytes: Buffer | ByteSource, options: Partial<XlsxSourceOptions> = {}): Promise<SourceRow[]> {
   const source = xlsxRowSource(Buffer.isBuffer(bytes) ? bufferByteSource(bytes, 16 * 1024) : bytes, { limits, ...options });
   const rows: SourceRow[] = [];
-  for await (const row of source) rows.push(row);
+  for await (const block of source) rows.push(...block);
   return rows;
 }
 

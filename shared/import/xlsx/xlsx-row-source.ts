@@ -8,6 +8,8 @@ import { cellText } from './cell-text.js';
 import { Utf8SafeWorkbookReader } from './utf8-safe-workbook-reader.js';
 import { checkZipDirectory } from './zip-directory.js';
 
+const BLOCK_ROWS = 500;
+
 export type XlsxRowRange = Extract<SourceRange, { kind: 'rows' }>;
 
 export interface XlsxSourceOptions {
@@ -44,7 +46,7 @@ export function xlsxRowSource(bytes: ByteSource, options: XlsxSourceOptions): Ro
   };
 }
 
-async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, count: (n: number) => void): AsyncGenerator<SourceRow> {
+async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, count: (n: number) => void): AsyncGenerator<SourceRow[]> {
   const { limits, range } = options;
   const directory = await checkZipDirectory(bytes, limits);
   if (!directory.names.some((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name))) {
@@ -69,18 +71,24 @@ async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, coun
       if (found || (target !== undefined && sheet.name !== target)) continue;
       found = true;
       let header = false;
+      let block: SourceRow[] = [];
       for await (const row of sheet) {
         const cells = toCells(row.values);
         if (!header) {
           if (cells.every((cell) => cell.trim() === '')) continue;
           header = true;
-          yield { row: row.number, cells };
+          yield [{ row: row.number, cells }];
           continue;
         }
         if (range && row.number < range.from) continue;
         if (range && row.number > range.to) break;
-        yield { row: row.number, cells };
+        block.push({ row: row.number, cells });
+        if (block.length >= BLOCK_ROWS) {
+          yield block;
+          block = [];
+        }
       }
+      if (block.length > 0) yield block;
       if (!header) throw new ImportFileError('empty', `The sheet "${sheet.name}" is empty.`);
     }
   } finally {
