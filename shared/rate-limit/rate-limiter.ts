@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { errorSummary } from '../powertools/error-summary.js';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { CircuitBreaker } from '../cache/circuit-breaker.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
@@ -86,7 +87,7 @@ export class RateLimiter {
       if (this.breaker.fail()) {
         this.logger.warn('Rate limiter unavailable: requests pass unchecked until it answers again', {
           retryInMs: this.breaker.openMs,
-          error: error as Error,
+          error: errorSummary(error),
         });
       }
       return this.failOpen();

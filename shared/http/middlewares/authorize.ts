@@ -7,6 +7,7 @@ import type { Permission } from '../../entity/define-entity.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
+import { isPreflight } from '../preflight.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 
 type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
@@ -25,7 +26,7 @@ interface AuthorizerField {
  */
 export function authorize(permission: Permission): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function authorizeBefore(request: Req) {
-    if (permission === 'public') return;
+    if (permission === 'public' || isPreflight(request.event)) return;
     const requestContext = request.event.requestContext as HttpEvent['requestContext'] & { authorizer?: AuthorizerField };
     const outcome = fromAuthorizerContext(requestContext.authorizer?.lambda);
     if (!outcome.ok) {

@@ -5,6 +5,7 @@ import { rateLimitHeaders } from '../../rate-limit/rate-limit-headers.js';
 import { identityOf } from '../../rate-limit/rate-limit-identity.js';
 import { RateLimitedError } from '../../rate-limit/rate-limit.errors.js';
 import type { RateLimitDecision, RateLimiter } from '../../rate-limit/rate-limiter.js';
+import { isPreflight } from '../preflight.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import { attachHeaders } from '../problem.js';
 
@@ -30,6 +31,7 @@ export function rateLimit(
   const decisions = new WeakMap<Req, RateLimitDecision>();
 
   async function rateLimitBefore(request: Req) {
+    if (isPreflight(request.event)) return;
     const active = limiter();
     if (!active) return;
     const { event } = request;
