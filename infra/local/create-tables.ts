@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDesign } from '../../shared/entity/table-design.js';
 
@@ -11,7 +12,7 @@ import type { TableDesign } from '../../shared/entity/table-design.js';
 export const localTableName = (design: TableDesign, prefix = '') => `${prefix}${design.id}`;
 
 /**
- * Creates every table from the same designs CDK deploys (keys, GSIs); existing tables are
+ * Creates every table from the same designs CDK deploys (keys, GSIs, TTL); existing tables are
  * kept, so data survives restarts. Returns the env vars that name them.
  */
 export async function createTables(client: DynamoDBClient, designs: readonly TableDesign[], prefix = ''): Promise<Record<string, string>> {
@@ -40,8 +41,18 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
+    if (design.timeToLiveAttribute) await enableTimeToLive(client, name, design.timeToLiveAttribute);
   }
   return env;
+}
+
+/** TTL as in AWS; enabling it twice is an error DynamoDB Local reports, not a problem. */
+async function enableTimeToLive(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  } catch (error) {
+    if (!/already enabled/i.test((error as Error).message)) throw error;
+  }
 }
 
 /** Drops the tables of the given prefix (test teardown, `--fresh`). */

@@ -7,7 +7,7 @@ import type { Principal } from './principal.js';
 import type { RevocationList } from './revocation-list.js';
 
 /** Fakes at the ports: a verifier that counts calls, a revocation list in a Set, a settable clock. */
-function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiKeyError?: Error } = {}) {
+function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiKeyError?: Error; revocationError?: Error } = {}) {
   let clock = 1_800_000_000_000;
   const calls = { jwt: 0, apiKey: 0, revocation: [] as string[] };
   const revoked = new Set<string>();
@@ -32,6 +32,7 @@ function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiK
   const revocations: RevocationList = {
     async isRevoked(handle) {
       calls.revocation.push(handle);
+      if (options.revocationError) throw options.revocationError;
       return revoked.has(handle);
     },
     async revoke(handle) {
@@ -120,5 +121,16 @@ describe('createAuthenticator', () => {
       detail: 'dependency.unavailable',
       error: failure,
     });
+  });
+
+  it('identifies the caller but flags it when the revocation list cannot answer (never "not revoked")', async () => {
+    const timeout = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    const { authenticator } = setup({ revocationError: timeout });
+    for (const headers of [bearer, apiKey]) {
+      const result = await authenticator.authenticate(headers);
+      expect(result.outcome).toMatchObject({ ok: true, revocationUnchecked: true });
+      expect(result.detail).toMatch(/\.revocationUnchecked$/);
+      expect(result.error).toBe(timeout);
+    }
   });
 });

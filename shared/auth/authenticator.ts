@@ -42,7 +42,9 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 /**
  * Identifies the caller of a request from `Authorization: Bearer <JWT>` or `X-API-Key`.
  * Successful verifications are cached by credential hash; the revocation list is asked on
- * every call, so a revoked token stops working at once even while it is cached.
+ * every call (it has its own one-second cache), so a revoked token stops working even while
+ * its verification is cached. When the list cannot answer, the caller is identified but
+ * flagged `revocationUnchecked`.
  */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const now = deps.now ?? Date.now;
@@ -79,9 +81,16 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       try {
         const principal = await identify(kind, credential);
         const handle = principal.method === 'jwt' ? principal.jti : apiKeyHandle(principal.sub);
-        if (handle !== undefined && (await deps.revocations.isRevoked(handle))) {
-          return { outcome: { ok: false, failure: 'revoked' }, detail: `${kind}.revoked` };
+        if (handle === undefined) return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
+        let revoked: boolean;
+        try {
+          revoked = await deps.revocations.isRevoked(handle);
+        } catch (error) {
+          // Not "not revoked": the principal travels flagged, and each function decides by
+          // what it does (reads fail open, writes and admin operations fail closed).
+          return { outcome: { ok: true, principal, revocationUnchecked: true }, detail: `${kind}.revocationUnchecked`, error };
         }
+        if (revoked) return { outcome: { ok: false, failure: 'revoked' }, detail: `${kind}.revoked` };
         return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
       } catch (error) {
         if (error instanceof CredentialRejected) return { outcome: { ok: false, failure: error.failure }, detail: error.detail, error: error.cause };

@@ -8,17 +8,21 @@ import { type Principal, principalSchema } from './principal.js';
 export const AUTH_FAILURES = ['missing', 'malformed', 'invalid', 'expired', 'revoked', 'unavailable'] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 
-/** The authorizer's verdict about one request's credentials. */
-export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; failure: AuthFailure };
+/**
+ * The authorizer's verdict about one request's credentials. `revocationUnchecked`: the
+ * credential is valid but the revocation list could not be read in time.
+ */
+export type AuthOutcome = { ok: true; principal: Principal; revocationUnchecked?: boolean } | { ok: false; failure: AuthFailure };
 
 /**
  * `requestContext.authorizer.lambda` as the authorizer sets it (simple responses accept
  * only flat string/number/boolean values, hence the principal as JSON).
  */
-export type AuthorizerContext = { principal: string } | { failure: AuthFailure };
+export type AuthorizerContext = { principal: string; revocation?: 'unchecked' } | { failure: AuthFailure };
 
 export function toAuthorizerContext(outcome: AuthOutcome): AuthorizerContext {
-  return outcome.ok ? { principal: JSON.stringify(outcome.principal) } : { failure: outcome.failure };
+  if (!outcome.ok) return { failure: outcome.failure };
+  return { principal: JSON.stringify(outcome.principal), ...(outcome.revocationUnchecked ? { revocation: 'unchecked' as const } : {}) };
 }
 
 const failureSchema = z.enum(AUTH_FAILURES);
@@ -37,7 +41,9 @@ export function fromAuthorizerContext(lambda: Record<string, unknown> | undefine
       return { ok: false, failure: 'invalid' };
     }
     const principal = z.safeParse(principalSchema, parsed);
-    return principal.success ? { ok: true, principal: principal.data } : { ok: false, failure: 'invalid' };
+    if (!principal.success) return { ok: false, failure: 'invalid' };
+    // Only an explicit "checked" is absent: any other value counts as unchecked (fail closed).
+    return lambda.revocation === undefined ? { ok: true, principal: principal.data } : { ok: true, principal: principal.data, revocationUnchecked: true };
   }
   const failure = z.safeParse(failureSchema, lambda.failure);
   return { ok: false, failure: failure.success ? failure.data : 'missing' };

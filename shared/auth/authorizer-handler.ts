@@ -20,7 +20,10 @@ export function createAuthorizerHandler(authenticator: () => Authenticator) {
     logger.appendKeys({ request_id: event.requestContext?.requestId, route: event.routeKey });
     try {
       const { outcome, detail, error } = await authenticator().authenticate(event.headers ?? {});
-      if (outcome.ok) {
+      if (outcome.ok && outcome.revocationUnchecked) {
+        logger.warn('revocation list unreachable: caller identified without the revocation check', { detail, error: describe(error) });
+        metrics.addMetric('RevocationCheckUnavailable', MetricUnit.Count, 1);
+      } else if (outcome.ok) {
         logger.debug('caller identified', { principal: outcome.principal.sub, role: outcome.principal.role, auth_method: outcome.principal.method });
       } else if (outcome.failure === 'unavailable') {
         logger.error('authentication could not complete', { reason: outcome.failure, detail, error: describe(error) });

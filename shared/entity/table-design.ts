@@ -22,6 +22,8 @@ export interface TableDesign {
   indexes: IndexDesign[];
   /** Keys plus search text only: counting search matches reads ~1/6 of the bytes of a sort index. */
   searchIndex?: IndexDesign;
+  /** Attribute (epoch seconds) after which DynamoDB TTL deletes an item. @default none */
+  timeToLiveAttribute?: string;
 }
 
 /** Every item of a list index shares this partition value (one partition: see README limits). */

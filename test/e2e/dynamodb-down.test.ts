@@ -16,6 +16,7 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     STUDENTS_TABLE_NAME: 'students-down',
     API_KEYS_TABLE_NAME: 'api-keys-down',
+    REVOCATIONS_TABLE_NAME: 'revocations-down',
     CURSOR_SECRET: 'd'.repeat(40),
   });
   gateway = await startAuthenticatedGateway();

@@ -17,10 +17,30 @@ interface AuthorizerField {
   lambda?: Record<string, unknown>;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Seconds a client is asked to wait when a revocation could not be checked. */
+export const REVOCATION_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A credential whose revocation could not be checked: a write or an admin operation (which
+ * could create credentials that outlive it) is refused with 503 + Retry-After; a read of
+ * data the role may see anyway passes, metered (`RevocationCheckFailedOpen`).
+ */
+function failClosedOrMeter(permission: Permission, method: string): void {
+  if (permission === 'admin' || !SAFE_METHODS.has(method)) {
+    metrics.addMetric('RevocationCheckFailedClosed', MetricUnit.Count, 1);
+    logger.warn('revocation unchecked: write or admin operation refused', { permission, method });
+    throw new DependencyUnavailableError('Revocation check', REVOCATION_RETRY_AFTER_SECONDS);
+  }
+  metrics.addMetric('RevocationCheckFailedOpen', MetricUnit.Count, 1);
+}
+
 /**
  * Enforces the route's declared permission from what the Lambda authorizer resolved
  * (`requestContext.authorizer.lambda`): 401 + `WWW-Authenticate` without a valid identity,
- * 403 when the role is too low, 503 when the authorizer could not reach its dependencies.
+ * 403 when the role is too low, 503 when the authorizer could not reach its dependencies, and
+ * 503 for a write or admin operation whose credential's revocation could not be checked.
  * The authorizer itself always lets the request through, because API Gateway cannot answer
  * its rejections with problem+json; this middleware is where access is decided.
  */
@@ -42,6 +62,7 @@ export function authorize(permission: Permission): MiddlewareObj<HttpEvent, Http
       metrics.addMetric('AuthorizationDenied', MetricUnit.Count, 1);
       throw new InsufficientRoleError(permission);
     }
+    if (outcome.revocationUnchecked) failClosedOrMeter(permission, request.event.requestContext.http.method);
     request.context.principal = principal;
   }
   return { before: authorizeBefore };
