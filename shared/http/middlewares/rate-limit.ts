@@ -21,7 +21,8 @@ export interface RateLimitOptions {
  * shared/rate-limit/rate-limit-rules.ts) before validation and business code, and answers
  * 429 problem+json (`rate.limited`, `Retry-After`) when there is none. Every response to a
  * request it decided on, errors included, carries `X-RateLimit-Limit/-Remaining/-Reset`;
- * when the limiter failed open there is no decision and no such header. Runs after
+ * while Redis is unavailable the decision is this container's own (approximate), headers
+ * included. Runs after
  * `authorize`, so the principal is known: requests refused with 401/403 are not counted.
  */
 export function rateLimit(
