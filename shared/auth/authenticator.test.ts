@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../errors/app-error.js';
 import { API_KEY_CACHE_MS, type ApiKeyVerifier, createAuthenticator, JWT_CACHE_MS } from './authenticator.js';
 import { CredentialRejected } from './credential-rejected.js';
+import { FailedAuthLimiter } from './failed-auth-limiter.js';
 import type { JwtVerifier, VerifiedToken } from './jwt-verifier.js';
 import type { Principal } from './principal.js';
 import type { RevocationList } from './revocation-list.js';
@@ -39,8 +40,9 @@ function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiK
       revoked.add(handle);
     },
   };
-  const authenticator = createAuthenticator({ jwt, apiKeys, revocations, now: () => clock });
-  return { authenticator, calls, revoked, advance: (ms: number) => (clock += ms) };
+  const deps = { jwt, apiKeys, revocations, now: () => clock };
+  const authenticator = createAuthenticator(deps);
+  return { authenticator, deps, calls, revoked, advance: (ms: number) => (clock += ms) };
 }
 
 const bearer = { authorization: 'Bearer header.payload.signature' };
@@ -132,5 +134,24 @@ describe('createAuthenticator', () => {
       expect(result.detail).toMatch(/\.revocationUnchecked$/);
       expect(result.error).toBe(timeout);
     }
+  });
+
+  it('refuses a source out of failed-attempt budget before any verification, and counts only failures', async () => {
+    const { calls } = setup();
+    const failures = new FailedAuthLimiter({ ip: { perMinute: 1, burst: 2 }, apiKey: { perMinute: 1, burst: 100 } }, () => 0);
+    const rejecting = setup({ jwtError: new CredentialRejected('invalid', 'jwt.signature') });
+    const authenticator = createAuthenticator({ ...rejecting.deps, failures });
+    const source = { ip: '203.0.113.9' };
+    expect((await authenticator.authenticate(bearer, source)).outcome).toEqual({ ok: false, failure: 'invalid' });
+    expect((await authenticator.authenticate({}, source)).outcome).toEqual({ ok: false, failure: 'missing' }); // not counted
+    expect((await authenticator.authenticate(bearer, source)).outcome).toEqual({ ok: false, failure: 'invalid' });
+    const verifications = rejecting.calls.jwt;
+    expect(await authenticator.authenticate(bearer, source)).toEqual({
+      outcome: { ok: false, failure: 'throttled', retryAfterSeconds: 60 },
+      detail: 'auth.tooManyFailures',
+    });
+    expect(rejecting.calls.jwt).toBe(verifications); // no work was spent on it
+    expect((await authenticator.authenticate(bearer, { ip: '198.51.100.7' })).outcome).toEqual({ ok: false, failure: 'invalid' });
+    expect(calls.jwt).toBe(0);
   });
 });

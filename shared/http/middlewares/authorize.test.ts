@@ -165,4 +165,12 @@ describe('authorize', () => {
       expect(res.statusCode).toBe(503);
     });
   });
+
+  it('answers 429 + Retry-After when the authorizer found the source out of failed-attempt budget', async () => {
+    const { res, seen, headers, body } = await call('viewer', { failure: 'throttled', retryAfter: 7 });
+    expect(res.statusCode).toBe(429);
+    expect(headers['retry-after']).toBe('7');
+    expect(body).toMatchObject({ status: 429, code: 'auth.tooManyFailures' });
+    expect(seen).toEqual([]);
+  });
 });
