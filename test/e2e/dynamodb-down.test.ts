@@ -56,3 +56,13 @@ describe('with DynamoDB unreachable, API keys cannot be checked', () => {
     expect(res.text).not.toContain('b'.repeat(43));
   });
 });
+
+describe('with DynamoDB unreachable, revocations cannot be checked', () => {
+  it('refuses an admin operation that needs no DynamoDB (cache clear) with 503 + Retry-After: revocation fails closed', async () => {
+    const res = await fetch(`${gateway.url}/api/v1/admin/cache/clear`, { method: 'POST', headers: await bearer('admin') });
+    const text = await res.text();
+    expectProblem({ status: res.status, headers: res.headers, text, body: JSON.parse(text) }, 503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(JSON.parse(text).detail).toMatch(/Revocation check/);
+  });
+});
