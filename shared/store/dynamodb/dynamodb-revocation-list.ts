@@ -8,9 +8,12 @@ import { logger } from '../../powertools/logger.js';
 
 /**
  * A revocation check that has not answered by then is treated as not made (the caller
- * decides). Generous enough for a cold container's first call (TLS handshake, credentials).
+ * decides: a write gets 503). Generous on purpose: a cold container's first call pays the
+ * TLS handshake and credential lookup, and a loaded machine more, and a write refused
+ * because the check was merely slow is worse than a write that waited. Concurrent checks
+ * of one handle share one read, so a stall costs one wait, not one per request.
  */
-export const REVOCATION_CHECK_TIMEOUT_MS = 1_000;
+export const REVOCATION_CHECK_TIMEOUT_MS = 2_500;
 /** Recording a revocation may take longer, but never hangs an admin request. */
 export const REVOCATION_WRITE_TIMEOUT_MS = 3_000;
 
