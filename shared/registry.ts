@@ -1,5 +1,6 @@
 import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
+import { revocationsTable } from './auth/revocations.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
@@ -66,7 +67,10 @@ export const authorizer: LambdaDeclaration = {
   id: 'auth-authorizer',
   entry: 'functions/auth/authorizer.ts',
   description: 'Identifies callers by JWT or API key for the HTTP API',
-  tables: [{ table: apiKeysTable.id, actions: ['GetItem'] }],
+  tables: [
+    { table: apiKeysTable.id, actions: ['GetItem'] },
+    { table: revocationsTable.id, actions: ['GetItem'] },
+  ],
   revocationList: true,
   identityProvider: true,
 };
@@ -74,8 +78,8 @@ export const authorizer: LambdaDeclaration = {
 /** Every bundle: the route functions and the authorizer. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer];
 
-/** Every table: one per entity, plus the API keys. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable];
+/** Every table: one per entity, plus the API keys and revocations. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

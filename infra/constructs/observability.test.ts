@@ -11,7 +11,7 @@ function synth(props: ConstructorParameters<typeof Observability>[2] = {}) {
 }
 
 describe('Observability', () => {
-  it.each(['CacheUnavailable', 'RateLimitFailOpen', 'RevocationCheckFailedOpen'])(
+  it.each(['CacheUnavailable', 'RateLimitLocalFallback', 'RevocationCheckFailedOpen', 'RevocationCheckFailedClosed'])(
     'alarms on %s summed over every function of the RecordsPlatform namespace',
     (signal) => {
       synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -9,8 +9,9 @@ import { METRICS_NAMESPACE } from './service-function.js';
  */
 export const FAIL_OPEN_SIGNALS = {
   CacheUnavailable: 'Redis/Valkey failed or was slow for a function: its reads go to DynamoDB while the circuit is open (15 s per opening)',
-  RateLimitFailOpen: 'The rate limiter could not reach its store and let requests through unlimited',
-  RevocationCheckFailedOpen: 'The revocation list was unreachable: credentials were accepted without checking revocations',
+  RateLimitLocalFallback: 'The rate limiter could not reach Redis: each container limits alone with its share of every rule (approximate)',
+  RevocationCheckFailedOpen: 'The revocation list was unreachable: reads were accepted without checking revocations',
+  RevocationCheckFailedClosed: 'The revocation list was unreachable: writes and admin operations were refused with 503',
 } as const;
 
 export type FailOpenSignal = keyof typeof FAIL_OPEN_SIGNALS;

@@ -50,6 +50,7 @@ export class Tables extends Construct {
         encryption: TableEncryptionV2.awsManagedKey(),
         deletionProtection,
         removalPolicy,
+        ...(design.timeToLiveAttribute ? { timeToLiveAttribute: design.timeToLiveAttribute } : {}),
         // Every key attribute is a string: sort values are encoded to sort as the API promises.
         globalSecondaryIndexes: design.indexes.map((index) => ({
           indexName: index.name,

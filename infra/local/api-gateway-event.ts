@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -37,7 +38,9 @@ export function toApiGatewayEvent({ req, rawQuery, body, routeKey, pathParameter
   for (const [key, value] of new URLSearchParams(rawQuery)) {
     query[key] = key in query ? `${query[key]},${value}` : value;
   }
-  const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
+  // Bytes that are not UTF-8 travel base64-encoded even under a text type, so the function
+  // sees what was sent (and refuses it) instead of U+FFFD replacements.
+  const isText = body.length === 0 || (TEXT_TYPES.test(headers['content-type'] ?? '') && isUtf8(body));
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const requestId = `${randomBytes(6).toString('base64url')}=`;
   return {

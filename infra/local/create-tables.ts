@@ -7,6 +7,7 @@ import {
   ListTablesCommand,
   PutItemCommand,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { designFingerprint, shapeDifferences, TableShapeMismatchError } from './table-shape.js';
@@ -18,7 +19,7 @@ export const localTableName = (design: TableDesign, prefix = '') => `${prefix}${
 const DESIGN_KEY = '#design';
 
 /**
- * Creates every table from the same designs CDK deploys (keys, GSIs); existing tables are
+ * Creates every table from the same designs CDK deploys (keys, GSIs, TTL); existing tables are
  * kept, so data survives restarts — unless they have another shape than the design, which
  * fails with TableShapeMismatchError (`npm start -- --fresh` recreates them). Returns the env
  * vars that name them.
@@ -53,6 +54,7 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
       if (!(error instanceof ResourceInUseException)) throw error;
       await checkShape(client, design, name);
     }
+    if (design.timeToLiveAttribute) await enableTimeToLive(client, name, design.timeToLiveAttribute);
   }
   return env;
 }
@@ -64,6 +66,15 @@ async function checkShape(client: DynamoDBClient, design: TableDesign, name: str
     : await client.send(new GetItemCommand({ TableName: name, Key: { [design.partitionKey]: { S: DESIGN_KEY } }, ConsistentRead: true }));
   const differences = shapeDifferences(design, Table ?? {}, stored?.Item?.fingerprint?.S);
   if (differences.length > 0) throw new TableShapeMismatchError(name, differences);
+}
+
+/** TTL as in AWS; enabling it twice is an error DynamoDB Local reports, not a problem. */
+async function enableTimeToLive(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  } catch (error) {
+    if (!/already enabled/i.test((error as Error).message)) throw error;
+  }
 }
 
 /** Drops the tables of the given prefix (test teardown, `--fresh`). */

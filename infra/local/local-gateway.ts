@@ -8,6 +8,7 @@ import { authorizer as registryAuthorizer } from '../../shared/registry.js';
 import { rawPathOf, rawQueryOf, toApiGatewayEvent } from './api-gateway-event.js';
 import { isSimpleAuthorizerResult, toAuthorizerEvent } from './authorizer-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
+import { requestLogLine } from './request-log-line.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -29,7 +30,7 @@ export interface LocalGatewayOptions {
    * belongs to the identity provider (Cognito in AWS), not to the API.
    */
   jwks?: JSONWebKeySet;
-  /** One line per request; silent when omitted. */
+  /** One line per request (route key and parameter names, never values); silent when omitted. */
   log?: (line: string) => void;
 }
 
@@ -94,6 +95,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // No URL parsing: a hostile Host header or a `//` path must not break the gateway.
     const rawPath = rawPathOf(req);
     const rawQuery = rawQueryOf(req);
+    const method = req.method ?? 'GET';
     if (options.jwks && rawPath === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       return send(res, 200, options.jwks);
     }
@@ -107,7 +109,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     if (!target) return send(res, 404, { message: 'Not Found' });
     const event = toApiGatewayEvent({ req, rawQuery, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
     if (!(await authorizeRequest(target.fn, event, res))) {
-      options.log?.(`${req.method} ${rawPath} → ${res.statusCode} ${authorizer.id}`);
+      options.log?.(requestLogLine({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: authorizer.id }));
       return;
     }
     try {
@@ -119,7 +121,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       console.error(`[gateway] ${target.fn.id} ${timedOut ? 'timed out' : 'failed'}:`, error);
       send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
     }
-    options.log?.(`${req.method} ${rawPath}${rawQuery ? `?${rawQuery}` : ''} → ${res.statusCode} ${target.fn.id} ${(performance.now() - started).toFixed(1)} ms`);
+    const ms = performance.now() - started;
+    options.log?.(requestLogLine({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: target.fn.id, ms }));
   }
 
   const server = createServer((req, res) => {

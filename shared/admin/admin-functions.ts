@@ -1,4 +1,5 @@
 import { apiKeysTable } from '../api-keys/api-keys.table.js';
+import { revocationsTable } from '../auth/revocations.table.js';
 import { type FunctionDeclaration, NO_STORE } from '../entity/entity-functions.js';
 
 const ADMIN_BASE = '/api/v1/admin';
@@ -29,7 +30,10 @@ export const adminFunctions: FunctionDeclaration[] = [
     description: 'Revokes an API key',
     routes: [{ method: 'DELETE', path: `${ADMIN_BASE}/api-keys/{key_id}` }],
     permission: 'admin',
-    tables: [{ table: apiKeysTable.id, actions: ['DeleteItem'] }],
+    tables: [
+      { table: apiKeysTable.id, actions: ['DeleteItem'] },
+      { table: revocationsTable.id, actions: ['PutItem'] },
+    ],
     revocationList: true,
     cacheControl: NO_STORE,
   },
@@ -39,7 +43,7 @@ export const adminFunctions: FunctionDeclaration[] = [
     description: 'Revokes a token by its jti until it expires',
     routes: [{ method: 'POST', path: `${ADMIN_BASE}/tokens/revoke` }],
     permission: 'admin',
-    tables: [],
+    tables: [{ table: revocationsTable.id, actions: ['PutItem'] }],
     revocationList: true,
     cacheControl: NO_STORE,
   },

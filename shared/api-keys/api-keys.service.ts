@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { errorSummary } from '../powertools/error-summary.js';
 import { generateApiKey, hashSecret, newSalt, parseApiKey, secretMatches } from '../auth/api-key-format.js';
 import { API_KEY_CACHE_MS, type ApiKeyVerifier } from '../auth/authenticator.js';
 import { CredentialRejected } from '../auth/credential-rejected.js';
@@ -64,7 +65,7 @@ export function createApiKeysService(deps: ApiKeysDeps): ApiKeysService {
       } catch (error) {
         logger.warn('deleted API key not added to the revocation list; cached verifications expire on their own', {
           key_id: keyId,
-          error: error as Error,
+          error: errorSummary(error),
         });
         metrics.addMetric('ApiKeyRevocationNotListed', MetricUnit.Count, 1);
       }

@@ -1,5 +1,6 @@
 import { apiKeysService } from '../api-keys/api-keys-container.js';
 import { type Authenticator, createAuthenticator } from './authenticator.js';
+import { FailedAuthLimiter, failedAuthLimits } from './failed-auth-limiter.js';
 import { jwksFromEnv } from './jwks-source.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { revocationList } from './revocation-container.js';
@@ -22,6 +23,7 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env): Auth
       jwt: createJwtVerifier({ keys: jwksFromEnv(env), issuer, audience }),
       apiKeys: apiKeysService({ revocations }, env),
       revocations,
+      failures: new FailedAuthLimiter(failedAuthLimits(env)),
     });
   }
   return authenticator;

@@ -1,5 +1,5 @@
 import type { Permission } from '../entity/define-entity.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors/app-error.js';
+import { ForbiddenError, TooManyRequestsError, UnauthenticatedError } from '../errors/app-error.js';
 import type { AuthFailure } from './authorizer-context.js';
 
 const REALM = 'records-platform';
@@ -16,7 +16,7 @@ export class CredentialsMissingError extends UnauthenticatedError {
   }
 }
 
-const REJECTED: Record<Exclude<AuthFailure, 'missing' | 'unavailable'>, { code: string; message: string; description: string }> = {
+const REJECTED: Record<Exclude<AuthFailure, 'missing' | 'unavailable' | 'throttled'>, { code: string; message: string; description: string }> = {
   malformed: {
     code: 'auth.credentialsInvalid',
     message: 'The credentials are not a bearer token or an API key in the expected format.',
@@ -47,5 +47,12 @@ export class InsufficientRoleError extends ForbiddenError {
       `${CHALLENGE}, error="insufficient_scope"`,
       { required },
     );
+  }
+}
+
+/** Too many failed authentication attempts from this source or for this key id (`auth.tooManyFailures`, 429). */
+export class TooManyFailedAttemptsError extends TooManyRequestsError {
+  constructor(retryAfterSeconds: number) {
+    super('auth.tooManyFailures', `Too many failed authentication attempts; retry after ${retryAfterSeconds} s.`, retryAfterSeconds);
   }
 }

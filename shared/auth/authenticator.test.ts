@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../errors/app-error.js';
 import { API_KEY_CACHE_MS, type ApiKeyVerifier, createAuthenticator, JWT_CACHE_MS } from './authenticator.js';
 import { CredentialRejected } from './credential-rejected.js';
+import { FailedAuthLimiter } from './failed-auth-limiter.js';
 import type { JwtVerifier, VerifiedToken } from './jwt-verifier.js';
 import type { Principal } from './principal.js';
 import type { RevocationList } from './revocation-list.js';
 
 /** Fakes at the ports: a verifier that counts calls, a revocation list in a Set, a settable clock. */
-function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiKeyError?: Error } = {}) {
+function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiKeyError?: Error; revocationError?: Error } = {}) {
   let clock = 1_800_000_000_000;
   const calls = { jwt: 0, apiKey: 0, revocation: [] as string[] };
   const revoked = new Set<string>();
@@ -32,14 +33,16 @@ function setup(options: { token?: Partial<VerifiedToken>; jwtError?: Error; apiK
   const revocations: RevocationList = {
     async isRevoked(handle) {
       calls.revocation.push(handle);
+      if (options.revocationError) throw options.revocationError;
       return revoked.has(handle);
     },
     async revoke(handle) {
       revoked.add(handle);
     },
   };
-  const authenticator = createAuthenticator({ jwt, apiKeys, revocations, now: () => clock });
-  return { authenticator, calls, revoked, advance: (ms: number) => (clock += ms) };
+  const deps = { jwt, apiKeys, revocations, now: () => clock };
+  const authenticator = createAuthenticator(deps);
+  return { authenticator, deps, calls, revoked, advance: (ms: number) => (clock += ms) };
 }
 
 const bearer = { authorization: 'Bearer header.payload.signature' };
@@ -120,5 +123,35 @@ describe('createAuthenticator', () => {
       detail: 'dependency.unavailable',
       error: failure,
     });
+  });
+
+  it('identifies the caller but flags it when the revocation list cannot answer (never "not revoked")', async () => {
+    const timeout = Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    const { authenticator } = setup({ revocationError: timeout });
+    for (const headers of [bearer, apiKey]) {
+      const result = await authenticator.authenticate(headers);
+      expect(result.outcome).toMatchObject({ ok: true, revocationUnchecked: true });
+      expect(result.detail).toMatch(/\.revocationUnchecked$/);
+      expect(result.error).toBe(timeout);
+    }
+  });
+
+  it('refuses a source out of failed-attempt budget before any verification, and counts only failures', async () => {
+    const { calls } = setup();
+    const failures = new FailedAuthLimiter({ ip: { perMinute: 1, burst: 2 }, apiKey: { perMinute: 1, burst: 100 } }, () => 0);
+    const rejecting = setup({ jwtError: new CredentialRejected('invalid', 'jwt.signature') });
+    const authenticator = createAuthenticator({ ...rejecting.deps, failures });
+    const source = { ip: '203.0.113.9' };
+    expect((await authenticator.authenticate(bearer, source)).outcome).toEqual({ ok: false, failure: 'invalid' });
+    expect((await authenticator.authenticate({}, source)).outcome).toEqual({ ok: false, failure: 'missing' }); // not counted
+    expect((await authenticator.authenticate(bearer, source)).outcome).toEqual({ ok: false, failure: 'invalid' });
+    const verifications = rejecting.calls.jwt;
+    expect(await authenticator.authenticate(bearer, source)).toEqual({
+      outcome: { ok: false, failure: 'throttled', retryAfterSeconds: 60 },
+      detail: 'auth.tooManyFailures',
+    });
+    expect(rejecting.calls.jwt).toBe(verifications); // no work was spent on it
+    expect((await authenticator.authenticate(bearer, { ip: '198.51.100.7' })).outcome).toEqual({ ok: false, failure: 'invalid' });
+    expect(calls.jwt).toBe(0);
   });
 });

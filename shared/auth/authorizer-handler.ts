@@ -19,9 +19,15 @@ export function createAuthorizerHandler(authenticator: () => Authenticator) {
     logger.addContext(context);
     logger.appendKeys({ request_id: event.requestContext?.requestId, route: event.routeKey });
     try {
-      const { outcome, detail, error } = await authenticator().authenticate(event.headers ?? {});
-      if (outcome.ok) {
+      const { outcome, detail, error } = await authenticator().authenticate(event.headers ?? {}, { ip: event.requestContext?.http?.sourceIp });
+      if (outcome.ok && outcome.revocationUnchecked) {
+        logger.warn('revocation list unreachable: caller identified without the revocation check', { detail, error: describe(error) });
+        metrics.addMetric('RevocationCheckUnavailable', MetricUnit.Count, 1);
+      } else if (outcome.ok) {
         logger.debug('caller identified', { principal: outcome.principal.sub, role: outcome.principal.role, auth_method: outcome.principal.method });
+      } else if (outcome.failure === 'throttled') {
+        logger.info('authentication refused: too many failed attempts', { reason: outcome.failure, retry_after: outcome.retryAfterSeconds });
+        metrics.addMetric('AuthenticationThrottled', MetricUnit.Count, 1);
       } else if (outcome.failure === 'unavailable') {
         logger.error('authentication could not complete', { reason: outcome.failure, detail, error: describe(error) });
         metrics.addMetric('AuthenticationUnavailable', MetricUnit.Count, 1);

@@ -3,6 +3,7 @@ import { createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, type
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CredentialRejected } from './credential-rejected.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt-verifier.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from './token-lifetime.js';
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Test';
 const CLIENT_ID = 'app-client-1';
@@ -88,6 +89,19 @@ describe('createJwtVerifier', () => {
     expect((await rejection(await sign(accessClaims({ exp: now - 40 })))).failure).toBe('expired');
     expect((await verifier.verify(await sign(accessClaims({ nbf: now + 20 })))).principal.sub).toBe('user-1');
     expect((await rejection(await sign(accessClaims({ nbf: now + 40 })))).failure).toBe('invalid');
+  });
+
+  it('refuses a token issued longer ago than the longest token lifetime, whatever its exp', async () => {
+    const old = accessClaims({ iat: now - MAX_TOKEN_LIFETIME_SECONDS - 31, exp: now + 3600 });
+    expect((await rejection(await sign(old))).failure).toBe('expired');
+    const recent = accessClaims({ iat: now - MAX_TOKEN_LIFETIME_SECONDS + 60, exp: now + 3600 });
+    expect((await verifier.verify(await sign(recent))).principal.sub).toBe('user-1');
+  });
+
+  it('refuses a token issued in the future beyond the leeway, and one without iat', async () => {
+    expect((await verifier.verify(await sign(accessClaims({ iat: now + 20 })))).principal.sub).toBe('user-1');
+    expect((await rejection(await sign(accessClaims({ iat: now + 120 })))).failure).toBe('invalid');
+    expect((await rejection(await sign(accessClaims({ iat: undefined })))).failure).toBe('invalid');
   });
 
   it('refuses a token signed by another key under a known kid', async () => {

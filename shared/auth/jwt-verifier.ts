@@ -2,6 +2,7 @@ import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { CredentialRejected } from './credential-rejected.js';
 import type { Principal } from './principal.js';
 import { highestRole } from './role.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from './token-lifetime.js';
 
 /** Asymmetric algorithms only: `none` and HMAC (which a public key could forge) never verify. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -15,6 +16,8 @@ export interface JwtVerifierOptions {
   /** Accepted app client ids: `client_id` of access tokens, `aud` of id tokens. */
   audience: readonly string[];
   clockToleranceSeconds?: number;
+  /** @default MAX_TOKEN_LIFETIME_SECONDS */
+  maxTokenAgeSeconds?: number;
   now?: () => Date;
 }
 
@@ -31,7 +34,8 @@ export interface JwtVerifier {
 
 /**
  * Verifies JWTs the way Cognito documents it: signature against the JWKS, RS256/ES256 only,
- * exp/nbf with a small leeway, iss, then audience by token use (`client_id` for access
+ * exp/nbf with a small leeway, iat neither older than the longest token lifetime nor in the
+ * future beyond the leeway, iss, then audience by token use (`client_id` for access
  * tokens, `aud` for id tokens). The role is the highest of `cognito:groups`.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
@@ -44,7 +48,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           issuer: options.issuer,
           algorithms: [...ALLOWED_ALGORITHMS],
           clockTolerance: tolerance,
-          requiredClaims: ['exp', 'sub'],
+          requiredClaims: ['exp', 'sub', 'iat'],
+          // Refuses an iat older than any token the IdP issues, or in the future beyond the leeway.
+          maxTokenAge: options.maxTokenAgeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS,
           ...(options.now ? { currentDate: options.now() } : {}),
         }));
       } catch (error) {

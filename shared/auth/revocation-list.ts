@@ -4,12 +4,15 @@
  */
 export interface RevocationList {
   /**
-   * Whether `handle` is revoked. Implementations fail OPEN: when the list cannot be read in
-   * time they answer false (and report it), so an outage of the list does not lock everyone
-   * out; the README states the trade-off.
+   * Whether `handle` is revoked. REJECTS when that cannot be told in time (the record of
+   * truth is unreachable or slow): the caller decides what an unchecked credential may do
+   * (the platform: reads fail open, writes and admin operations fail closed).
    */
   isRevoked(handle: string): Promise<boolean>;
-  /** Revokes `handle` until `expiresAt` (epoch seconds); throws when that cannot be recorded. */
+  /**
+   * Revokes `handle` until `expiresAt` (epoch seconds), capped at the longest token lifetime
+   * from now; throws when that cannot be recorded.
+   */
   revoke(handle: string, expiresAt: number): Promise<void>;
 }
 

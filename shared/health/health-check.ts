@@ -1,4 +1,5 @@
 import { logger } from '../powertools/logger.js';
+import { errorSummary } from '../powertools/error-summary.js';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -20,7 +21,7 @@ export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2
         await withDeadline(Promise.all(list.map((probe) => probe())), timeoutMs);
         checks[name] = 'ok';
       } catch (error) {
-        logger.warn('health probe failed', { dependency: name, error: error as Error });
+        logger.warn('health probe failed', { dependency: name, error: errorSummary(error) });
         checks[name] = 'unavailable';
       }
     }),

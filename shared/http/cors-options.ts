@@ -13,7 +13,8 @@ export function corsOptions(env: NodeJS.ProcessEnv = process.env) {
     methods: 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',
     exposeHeaders: 'ETag,Location,X-Request-Id,X-Process-Time,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset',
     maxAge: 600,
-    // Preflight is answered in `before`, so no business code (or validation) runs for OPTIONS.
-    disableBeforePreflightResponse: false,
+    // No early answer in `before` (it would skip every `after`: request id, security headers,
+    // metrics): the handler factory answers a preflight with a 204 that CORS decorates.
+    disableBeforePreflightResponse: true,
   };
 }

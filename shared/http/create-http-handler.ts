@@ -26,6 +26,7 @@ import { rejectSuspicious } from './middlewares/reject-suspicious.js';
 import { requestContext } from './middlewares/request-context.js';
 import { requestMetrics } from './middlewares/request-metrics.js';
 import { trustedHost } from './middlewares/trusted-host.js';
+import { isPreflight } from './preflight.js';
 import { type SecurityHeaderOptions, securityHeaderOptions } from './security-headers.js';
 
 /** What business code sees: validated input plus the request's identity. */
@@ -60,7 +61,8 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
 /**
  * Builds a Lambda handler with the platform's middleware chain, in one fixed order:
  * request id → logger → tracer → metrics → suspicious-request refusal → trusted Host → security headers →
- * cache control + Vary → CORS (answers preflight) → HEAD body removal → compression →
+ * cache control + Vary → CORS (decorates every answer; a preflight is answered 204 by the core, with
+ * no early return, so every `after` runs for it too) → HEAD body removal → compression →
  * problem+json errors → authorization (401/403 before any validation, 304 or business code)
  * → rate limit (429) → conditional GET (ETag/304) → input validation → JSON response. (middy runs `after`
  * steps in reverse: JSON, 304, compression, HEAD, CORS, Vary, …) The handler gets a time budget:
@@ -69,6 +71,8 @@ export const BUDGET_MARGIN_MS = Number(process.env.TIME_BUDGET_MARGIN_MS ?? 500)
  */
 export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<S>) {
   const core = async (event: HttpEvent, context: HttpContext & { input?: ParsedInput }, opts: { signal: AbortSignal }): Promise<HttpResult> => {
+    // A preflight has no business code: CORS (in `after`) adds its Access-Control-* headers.
+    if (isPreflight(event)) return { statusCode: 204 };
     const input = context.input ?? { path: {}, query: {}, body: undefined };
     const budget = currentBudget();
     if (budget) budget.signal = opts.signal;

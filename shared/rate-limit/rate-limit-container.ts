@@ -3,14 +3,15 @@ import type { Redis } from '../redis/ioredis.js';
 import { containerRedisClient } from '../redis/container-redis.js';
 import { RedisTokenBucketStore } from './redis/redis-token-bucket-store.js';
 import { rateLimitRules } from './rate-limit-rules.js';
-import { DEFAULT_RATE_LIMIT_PREFIX, RateLimiter } from './rate-limiter.js';
+import { DEFAULT_LOCAL_SHARE, DEFAULT_RATE_LIMIT_PREFIX, RateLimiter } from './rate-limiter.js';
 
 let built: { limiter: RateLimiter | undefined } | undefined;
 
 /**
  * The container's rate limiter, built on its first request from the environment (so a test
  * may set it before then): Redis at `REDIS_URL`, keys under `RATE_LIMIT_KEY_PREFIX`, rules
- * from rate-limit-rules.ts with their env overrides. Without `REDIS_URL` there is no limiter
+ * from rate-limit-rules.ts with their env overrides, `RATE_LIMIT_LOCAL_SHARE` (containers
+ * assumed to share a limit while Redis is unavailable, default 2). Without `REDIS_URL` there is no limiter
  * and nothing is limited (unit tests; a deployment without Redis relies on stage throttling).
  */
 export function containerRateLimiter(env: NodeJS.ProcessEnv = process.env): RateLimiter | undefined {
@@ -23,5 +24,6 @@ export function rateLimiterFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: strin
   if (!env.REDIS_URL) return undefined;
   const rules = rateLimitRules(env);
   const store = new RedisTokenBucketStore(redisFor(env.REDIS_URL));
-  return new RateLimiter(store, rules, { prefix: env.RATE_LIMIT_KEY_PREFIX || DEFAULT_RATE_LIMIT_PREFIX });
+  const localShare = env.RATE_LIMIT_LOCAL_SHARE ? Number(env.RATE_LIMIT_LOCAL_SHARE) : DEFAULT_LOCAL_SHARE;
+  return new RateLimiter(store, rules, { prefix: env.RATE_LIMIT_KEY_PREFIX || DEFAULT_RATE_LIMIT_PREFIX, localShare });
 }

@@ -59,23 +59,49 @@ describe('RateLimiter', () => {
     expect(store.calls).toEqual([]);
   });
 
-  it('fails open when the store fails: one warning per outage, RateLimitFailOpen per unchecked request', async () => {
-    const { store, limiter, warn, addMetric, advance } = setup({ breakerOpenMs: 10_000 });
+  it('limits locally when the store fails: one warning per outage, RateLimitLocalFallback per request, headers still decided', async () => {
+    const { store, limiter, warn, addMetric, advance } = setup({ breakerOpenMs: 10_000, localShare: 1 });
     store.failing = true;
-    expect(await limiter.check(request)).toBeUndefined();
-    expect(await limiter.check(request)).toBeUndefined();
+    const decisions = [];
+    for (let i = 0; i < 7; i++) decisions.push(await limiter.check(request));
     expect(store.calls).toHaveLength(1); // the breaker skips the store while open
+    expect(decisions.map((decision) => decision?.allowed)).toEqual([true, true, true, true, true, false, false]);
+    expect(decisions[0]).toMatchObject({ rule: 'read', limit: 5, remaining: 4, local: true });
+    expect(decisions[5]).toMatchObject({ allowed: false, retryAfterSeconds: 2 });
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![1]).toMatchObject({ retryInMs: 10_000 });
-    expect(addMetric.mock.calls).toEqual([
-      ['RateLimitFailOpen', 'Count', 1],
-      ['RateLimitFailOpen', 'Count', 1],
-    ]);
+    expect(warn.mock.calls[0]![1]).toMatchObject({ retryInMs: 10_000, error: { name: 'Error', message: 'Command timed out' } });
+    expect(JSON.stringify(warn.mock.calls[0]![1])).not.toMatch(/stack|node_modules/);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimitLocalFallback')).toHaveLength(7);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimited')).toHaveLength(2);
 
     advance(10_000);
     store.failing = false;
     expect(await limiter.check(request)).toMatchObject({ allowed: true });
+    expect(await limiter.check(request)).not.toHaveProperty('local');
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives each container its share of the limit while the store is out', async () => {
+    const { store, limiter } = setup({ localShare: 2 });
+    store.failing = true;
+    const first = await limiter.check(request);
+    expect(first).toMatchObject({ limit: 2, remaining: 1, local: true });
+    await limiter.check(request);
+    expect(await limiter.check(request)).toMatchObject({ allowed: false, retryAfterSeconds: 4 });
+  });
+
+  it('keeps limiting another caller while one caller exhausts its local bucket', async () => {
+    const { store, limiter } = setup({ localShare: 1 });
+    store.failing = true;
+    for (let i = 0; i < 20; i++) await limiter.check(request);
+    const other = { ...request, identity: { kind: 'user' as const, value: 'user-2' } };
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push((await limiter.check(other))?.allowed);
+    expect(answers).toEqual([true, true, true, true, true, false]);
+  });
+
+  it('refuses a local share below one', () => {
+    expect(() => setup({ localShare: 0.5 })).toThrow(/at least 1/);
   });
 
   it('warns again when the store fails again after it recovered', async () => {

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { errorSummary } from '../powertools/error-summary.js';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { CircuitBreaker } from '../cache/circuit-breaker.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
@@ -6,16 +7,26 @@ import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
 import { type RuleQuery, ruleMatcher } from './match-rule.js';
 import type { RateLimitIdentity } from './rate-limit-identity.js';
 import type { RateLimitRule } from './rate-limit-rules.js';
-import type { TokenBucketStore } from './token-bucket-store.js';
+import { MemoryTokenBucketStore } from './memory-token-bucket-store.js';
+import type { TokenBucketStore, TokenBucketTake } from './token-bucket-store.js';
 
 /** Key prefix when `RATE_LIMIT_KEY_PREFIX` is unset. */
 export const DEFAULT_RATE_LIMIT_PREFIX = 'records:rl:';
 
+/** Containers assumed to share a limit when Redis is unavailable, unless `RATE_LIMIT_LOCAL_SHARE` says otherwise. */
+export const DEFAULT_LOCAL_SHARE = 2;
+
 export interface RateLimiterOptions {
   /** Starts every bucket key: `<prefix><rule>:<identity kind>:<identity>`. */
   prefix: string;
-  /** How long the store is skipped (requests allowed unchecked) after it failed. @default 15_000 */
+  /** How long the store is skipped (requests limited locally) after it failed. @default 15_000 */
   breakerOpenMs?: number;
+  /**
+   * While the store is unavailable each container limits alone, with `1/localShare` of each
+   * rule (burst and rate): roughly the limit when about that many containers serve a caller.
+   * @default DEFAULT_LOCAL_SHARE
+   */
+  localShare?: number;
   logger?: Pick<Logger, 'warn'>;
   metrics?: Pick<Metrics, 'addMetric'>;
   now?: () => number;
@@ -32,6 +43,8 @@ export interface RateLimitDecision {
   resetSeconds: number;
   /** Whole seconds until the next request may pass; 0 when this one passed. */
   retryAfterSeconds: number;
+  /** Decided by this container alone (Redis unavailable): an approximation of the shared limit. */
+  local?: true;
 }
 
 export interface RateLimitRequest extends Omit<RuleQuery, 'identity'> {
@@ -40,10 +53,12 @@ export interface RateLimitRequest extends Omit<RuleQuery, 'identity'> {
 
 /**
  * Decides per request whether the caller's bucket has a token, by the first rule matching the
- * request; refusals are counted (`RateLimited`). It fails open: when the store errors or is slow (the Redis client's 50 ms command
- * timeout) the request is allowed unchecked and counted (`RateLimitFailOpen`), and a circuit
- * breaker skips the store for `breakerOpenMs`, with one warning per opening. An outage of
- * the limiter must not become an outage of the API; API Gateway's stage throttling still holds.
+ * request; refusals are counted (`RateLimited`). When the shared store errors or is slow (the
+ * Redis client's 50 ms command timeout) it does NOT let requests pass unchecked: it limits in
+ * this container's memory with a `localShare` of each rule (approximate: the true limit is
+ * the share times the containers serving the caller), counted per request
+ * (`RateLimitLocalFallback`), and a circuit breaker skips the store for `breakerOpenMs`, with
+ * one warning per opening. No traffic of one caller can switch limiting off for another.
  */
 export class RateLimiter {
   private readonly match: (query: RuleQuery) => RateLimitRule | undefined;
@@ -51,6 +66,8 @@ export class RateLimiter {
   private readonly prefix: string;
   private readonly logger: Pick<Logger, 'warn'>;
   private readonly metrics: Pick<Metrics, 'addMetric'>;
+  private readonly local: MemoryTokenBucketStore;
+  private readonly localShare: number;
 
   constructor(
     private readonly store: TokenBucketStore,
@@ -62,39 +79,50 @@ export class RateLimiter {
     this.prefix = options.prefix;
     this.logger = options.logger ?? powertoolsLogger;
     this.metrics = options.metrics ?? powertoolsMetrics;
+    this.local = new MemoryTokenBucketStore(options.now);
+    this.localShare = options.localShare ?? DEFAULT_LOCAL_SHARE;
+    if (!(this.localShare >= 1)) throw new Error(`the local share of a rate limit must be at least 1, got ${this.localShare}`);
   }
 
-  /** The decision for `request`; undefined when no rule applies or the store failed (allowed). */
+  /** The decision for `request`; undefined when no rule applies. */
   async check(request: RateLimitRequest): Promise<RateLimitDecision | undefined> {
     const { identity } = request;
     const rule = this.match({ ...request, identity: identity.kind });
     if (!rule) return undefined;
-    if (!this.breaker.allows()) return this.failOpen();
+    const key = `${this.prefix}${rule.id}:${identity.kind}:${identity.value}`;
+    if (!this.breaker.allows()) return this.checkLocally(rule, key);
     try {
-      const key = `${this.prefix}${rule.id}:${identity.kind}:${identity.value}`;
       const taken = await this.store.take(key, { capacity: rule.burst, refillPerSecond: rule.perMinute / 60 });
-      if (!taken.allowed) this.metrics.addMetric('RateLimited', MetricUnit.Count, 1);
-      return {
-        rule: rule.id,
-        allowed: taken.allowed,
-        limit: rule.burst,
-        remaining: taken.remaining,
-        resetSeconds: Math.ceil(taken.msUntilFull / 1000),
-        retryAfterSeconds: taken.allowed ? 0 : Math.max(1, Math.ceil(taken.msUntilNextToken / 1000)),
-      };
+      return this.decide(rule, rule.burst, taken);
     } catch (error) {
       if (this.breaker.fail()) {
-        this.logger.warn('Rate limiter unavailable: requests pass unchecked until it answers again', {
+        this.logger.warn('Rate limiter unavailable: limiting in each container until it answers again', {
           retryInMs: this.breaker.openMs,
-          error: error as Error,
+          localShare: this.localShare,
+          error: errorSummary(error),
         });
       }
-      return this.failOpen();
+      return this.checkLocally(rule, key);
     }
   }
 
-  private failOpen(): undefined {
-    this.metrics.addMetric('RateLimitFailOpen', MetricUnit.Count, 1);
-    return undefined;
+  /** This container's share of the rule, from its own memory. */
+  private checkLocally(rule: RateLimitRule, key: string): RateLimitDecision {
+    this.metrics.addMetric('RateLimitLocalFallback', MetricUnit.Count, 1);
+    const capacity = Math.max(1, Math.floor(rule.burst / this.localShare));
+    const taken = this.local.takeNow(key, { capacity, refillPerSecond: rule.perMinute / 60 / this.localShare });
+    return { ...this.decide(rule, capacity, taken), local: true };
+  }
+
+  private decide(rule: RateLimitRule, limit: number, taken: TokenBucketTake): RateLimitDecision {
+    if (!taken.allowed) this.metrics.addMetric('RateLimited', MetricUnit.Count, 1);
+    return {
+      rule: rule.id,
+      allowed: taken.allowed,
+      limit,
+      remaining: taken.remaining,
+      resetSeconds: Math.ceil(taken.msUntilFull / 1000),
+      retryAfterSeconds: taken.allowed ? 0 : Math.max(1, Math.ceil(taken.msUntilNextToken / 1000)),
+    };
   }
 }

@@ -16,6 +16,7 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     STUDENTS_TABLE_NAME: 'students-down',
     API_KEYS_TABLE_NAME: 'api-keys-down',
+    REVOCATIONS_TABLE_NAME: 'revocations-down',
     CURSOR_SECRET: 'd'.repeat(40),
   });
   gateway = await startAuthenticatedGateway();
@@ -53,5 +54,15 @@ describe('with DynamoDB unreachable, API keys cannot be checked', () => {
     expectProblem(res, 503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(res.text).not.toContain('b'.repeat(43));
+  });
+});
+
+describe('with DynamoDB unreachable, revocations cannot be checked', () => {
+  it('refuses an admin operation that needs no DynamoDB (cache clear) with 503 + Retry-After: revocation fails closed', async () => {
+    const res = await fetch(`${gateway.url}/api/v1/admin/cache/clear`, { method: 'POST', headers: await bearer('admin') });
+    const text = await res.text();
+    expectProblem({ status: res.status, headers: res.headers, text, body: JSON.parse(text) }, 503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(JSON.parse(text).detail).toMatch(/Revocation check/);
   });
 });

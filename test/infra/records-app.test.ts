@@ -147,10 +147,18 @@ describe('authorization', () => {
     expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
   });
 
-  it('lets the authorizer read single API keys and nothing else in DynamoDB', () => {
+  it('lets the authorizer read single API keys and single revocations and nothing else in DynamoDB', () => {
     const dynamo = grantsOf(stack.authorizer.function).filter((entry) => entry.startsWith('dynamodb:'));
-    expect(dynamo).toEqual([grant('dynamodb:GetItem', ref(stack.tables.tables['api-keys']!.tableArn))]);
-    expect(authorizer.tables).toEqual([{ table: 'api-keys', actions: ['GetItem'] }]);
+    expect(dynamo).toEqual(
+      [
+        grant('dynamodb:GetItem', ref(stack.tables.tables['api-keys']!.tableArn)),
+        grant('dynamodb:GetItem', ref(stack.tables.tables.revocations!.tableArn)),
+      ].sort(),
+    );
+    expect(authorizer.tables).toEqual([
+      { table: 'api-keys', actions: ['GetItem'] },
+      { table: 'revocations', actions: ['GetItem'] },
+    ]);
   });
 
   it('creates the role groups in the user pool', () => {
@@ -251,9 +259,16 @@ describe('functions', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys and revocations', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
+  });
+
+  it('expires revocations by DynamoDB TTL on expires_at, and only them', () => {
+    const revocations = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.revocations!.tableArn);
+    expect(revocations?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
+    const students = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.students!.tableArn);
+    expect(students?.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
   it.each(byName)('%s is on-demand, recoverable, encrypted and shaped by its design', (_name, design) => {

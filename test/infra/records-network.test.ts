@@ -130,7 +130,7 @@ describe('network and cache', () => {
         .map((signal) => `SELECT SUM(${signal}) FROM SCHEMA("RecordsPlatform", service)`)
         .sort(),
     );
-    expect(Object.keys(FAIL_OPEN_SIGNALS)).toEqual(expect.arrayContaining(['CacheUnavailable', 'RateLimitFailOpen']));
+    expect(Object.keys(FAIL_OPEN_SIGNALS)).toEqual(expect.arrayContaining(['CacheUnavailable', 'RateLimitLocalFallback']));
   });
 
   it('with -c redisUrl uses that Redis, and creates no VPC, NAT or cache', () => {

@@ -221,24 +221,31 @@ describeWithRedis('rate limiting while Redis is down or slow', () => {
     return { limiter, store, warn, addMetric };
   }
 
-  it('fails open at a dead port: allowed without a decision, one warning, RateLimitFailOpen per request', async () => {
+  it('limits locally at a dead port: a local decision, one warning, RateLimitLocalFallback per request', async () => {
     const { limiter, store, warn, addMetric } = limiterAt(`redis://127.0.0.1:${await freePort()}`);
-    for (let i = 0; i < 3; i++) expect(await limiter.check(request)).toBeUndefined();
+    const decisions = [];
+    for (let i = 0; i < 3; i++) decisions.push(await limiter.check(request));
+    // The rule's burst of 1, shared by two containers: still one request at once here, not unlimited.
+    expect(decisions.map((decision) => decision && { allowed: decision.allowed, local: decision.local, limit: decision.limit })).toEqual([
+      { allowed: true, local: true, limit: 1 },
+      { allowed: false, local: true, limit: 1 },
+      { allowed: false, local: true, limit: 1 },
+    ]);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Rate limiter unavailable'), expect.objectContaining({ retryInMs: 15_000 }));
-    expect(addMetric.mock.calls).toEqual(Array.from({ length: 3 }, () => ['RateLimitFailOpen', 'Count', 1]));
+    expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimitLocalFallback')).toEqual(Array.from({ length: 3 }, () => ['RateLimitLocalFallback', 'Count', 1]));
     await store.close();
   });
 
-  it('fails open within the 50 ms command timeout when Redis stalls', async () => {
+  it('falls back to the local bucket within the 50 ms command timeout when Redis stalls', async () => {
     proxy.mode = 'stall';
     try {
       const { limiter, store, warn } = limiterAt(proxy.url);
       const started = performance.now();
-      expect(await limiter.check(request)).toBeUndefined();
+      expect(await limiter.check(request)).toMatchObject({ local: true });
       expect(performance.now() - started).toBeLessThan(400);
       const skipped = performance.now();
-      expect(await limiter.check(request)).toBeUndefined();
+      expect(await limiter.check(request)).toMatchObject({ local: true });
       expect(performance.now() - skipped).toBeLessThan(20); // breaker open: Redis not asked
       expect(warn).toHaveBeenCalledTimes(1);
       await store.close();

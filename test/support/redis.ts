@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL } from '../../shared/auth/redis/redis-client.js';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /**
  * Whether the Redis of `REDIS_URL` (default 127.0.0.1:6379) answers. Tests that need it run

@@ -17,7 +17,7 @@ function handlerFor(permission: Permission) {
   return { handler, seen };
 }
 
-function event(lambda?: Record<string, unknown>): APIGatewayProxyEventV2 {
+function event(lambda?: Record<string, unknown>, method = 'GET'): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: 'GET /things',
@@ -29,7 +29,7 @@ function event(lambda?: Record<string, unknown>): APIGatewayProxyEventV2 {
       apiId: 'abc123',
       domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
       domainPrefix: 'abc123',
-      http: { method: 'GET', path: '/things', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      http: { method, path: '/things', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
       requestId: 'Kx9pQhXxFiAEJdQ=',
       routeKey: 'GET /things',
       stage: '$default',
@@ -45,9 +45,9 @@ const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeI
 const principal = (role: Principal['role'], method: Principal['method'] = 'jwt') =>
   JSON.stringify({ sub: 'user-1', role, method, ...(method === 'jwt' ? { jti: 'j-1' } : {}) });
 
-async function call(permission: Permission, lambda?: Record<string, unknown>) {
+async function call(permission: Permission, lambda?: Record<string, unknown>, method = 'GET') {
   const { handler, seen } = handlerFor(permission);
-  const res = (await handler(event(lambda), context)) as APIGatewayProxyStructuredResultV2;
+  const res = (await handler(event(lambda, method), context)) as APIGatewayProxyStructuredResultV2;
   const headers = res.headers ?? {};
   return { res, seen, headers, body: res.body ? JSON.parse(res.body) : undefined };
 }
@@ -133,5 +133,44 @@ describe('authorize', () => {
   it('never echoes the Authorization header in a refusal', async () => {
     const { res } = await call('admin', { principal: principal('viewer') });
     expect(JSON.stringify(res)).not.toContain('eyJhbGciOiJSUzI1NiJ9');
+  });
+
+  describe('when the revocation of the credential could not be checked', () => {
+    const unchecked = (role: Principal['role']) => ({ principal: principal(role), revocation: 'unchecked' });
+
+    it.each([
+      ['POST', 'staff'],
+      ['PUT', 'staff'],
+      ['PATCH', 'staff'],
+      ['DELETE', 'admin'],
+      ['GET', 'admin'],
+      ['POST', 'admin'],
+    ] as const)('refuses %s on a %s route with 503 + Retry-After, running no business code', async (method, permission) => {
+      const { res, seen, headers, body } = await call(permission, unchecked('admin'), method);
+      expect(res.statusCode).toBe(503);
+      expect(headers['retry-after']).toBe('5');
+      expect(headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(body).toMatchObject({ status: 503, code: 'dependency.unavailable' });
+      expect(seen).toEqual([]);
+    });
+
+    it('lets a read through (fail open, metered)', async () => {
+      const { res, seen } = await call('viewer', unchecked('staff'));
+      expect(res.statusCode).toBe(200);
+      expect(seen).toEqual([{ sub: 'user-1', role: 'staff', method: 'jwt', jti: 'j-1' }]);
+    });
+
+    it('treats any revocation marker other than absent as unchecked', async () => {
+      const { res } = await call('staff', { principal: principal('admin'), revocation: 'something-else' }, 'POST');
+      expect(res.statusCode).toBe(503);
+    });
+  });
+
+  it('answers 429 + Retry-After when the authorizer found the source out of failed-attempt budget', async () => {
+    const { res, seen, headers, body } = await call('viewer', { failure: 'throttled', retryAfter: 7 });
+    expect(res.statusCode).toBe(429);
+    expect(headers['retry-after']).toBe('7');
+    expect(body).toMatchObject({ status: 429, code: 'auth.tooManyFailures' });
+    expect(seen).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type * as z from 'zod/mini';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../errors/app-error.js';
+import { isPreflight } from '../preflight.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import { parseOrThrow } from '../zod-issues.js';
 
@@ -21,15 +22,19 @@ export interface ParsedInput {
 /** 1 MB, the original service's limit (API Gateway itself allows 10 MB). */
 export const MAX_BODY_BYTES = 1_048_576;
 
+/** Fatal: invalid bytes are refused, never silently replaced by U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 type Req = Request<HttpEvent, HttpResponse, Error, HttpContext & { input?: ParsedInput }>;
 
 /**
  * Validates path, query and JSON body against the operation's zod schemas before business
- * code runs: 413 too large, 415 not JSON, 400 malformed JSON, 422 invalid values.
+ * code runs: 413 too large, 415 not JSON, 400 malformed JSON or invalid UTF-8, 422 invalid values.
  */
 export function parseRequest(schemas: InputSchemas): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function parseRequestBefore(request: Req) {
     const { event } = request;
+    if (isPreflight(event)) return;
     const path = schemas.path ? parseOrThrow(schemas.path, event.pathParameters ?? {}, 'path') : {};
     const query = schemas.query ? parseOrThrow(schemas.query, presentParameters(event.queryStringParameters), 'query') : {};
     const body = schemas.body ? parseOrThrow(schemas.body, readJsonBody(event), 'body', schemas.immutable) : undefined;
@@ -62,10 +67,22 @@ function readJsonBody(event: HttpEvent): unknown {
       contentType: contentType ?? null,
     });
   }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const text = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new BadRequestError('request.malformedJson', `The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * JSON is UTF-8 (RFC 8259). API Gateway passes a body that is not valid UTF-8 base64-encoded;
+ * decoding it leniently would store U+FFFD where the client sent other bytes.
+ */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new BadRequestError('request.invalidUtf8', 'The body is not valid UTF-8.');
   }
 }

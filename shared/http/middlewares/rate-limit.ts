@@ -5,6 +5,7 @@ import { rateLimitHeaders } from '../../rate-limit/rate-limit-headers.js';
 import { identityOf } from '../../rate-limit/rate-limit-identity.js';
 import { RateLimitedError } from '../../rate-limit/rate-limit.errors.js';
 import type { RateLimitDecision, RateLimiter } from '../../rate-limit/rate-limiter.js';
+import { isPreflight } from '../preflight.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import { attachHeaders } from '../problem.js';
 
@@ -20,7 +21,8 @@ export interface RateLimitOptions {
  * shared/rate-limit/rate-limit-rules.ts) before validation and business code, and answers
  * 429 problem+json (`rate.limited`, `Retry-After`) when there is none. Every response to a
  * request it decided on, errors included, carries `X-RateLimit-Limit/-Remaining/-Reset`;
- * when the limiter failed open there is no decision and no such header. Runs after
+ * while Redis is unavailable the decision is this container's own (approximate), headers
+ * included. Runs after
  * `authorize`, so the principal is known: requests refused with 401/403 are not counted.
  */
 export function rateLimit(
@@ -30,6 +32,7 @@ export function rateLimit(
   const decisions = new WeakMap<Req, RateLimitDecision>();
 
   async function rateLimitBefore(request: Req) {
+    if (isPreflight(request.event)) return;
     const active = limiter();
     if (!active) return;
     const { event } = request;

@@ -6,7 +6,8 @@ import { metrics } from '../../powertools/metrics.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 
 export const LIMITS = {
-  // Cursors carry their query and sort keys; 8 KiB leaves room for long non-Latin names.
+  // Cursors carry their query and sort keys: the longest legitimate list query measures ~3.2 KB
+  // (query-string-limit.test.ts), so 2 KiB would refuse real clients; 8 KiB leaves room.
   queryStringBytes: 8_192,
   headerValueBytes: 4_096,
   headersTotalBytes: 16_384,

@@ -5,18 +5,18 @@ import { BadRequestError } from '../../errors/app-error.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import { hostMatches, hostnameOf, parseAllowedHosts, trustedHost } from './trusted-host.js';
 
-const event = (host: string) =>
+const event = (host: string | undefined) =>
   ({
     version: '2.0',
     routeKey: 'GET /health',
     rawPath: '/health',
     rawQueryString: '',
-    headers: { host },
-    requestContext: { domainName: host, http: { method: 'GET', path: '/health', sourceIp: '203.0.113.9' } },
+    headers: host === undefined ? {} : { host },
+    requestContext: { domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', http: { method: 'GET', path: '/health', sourceIp: '203.0.113.9' } },
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
 
-const run = (allowed: string | undefined, host: string) =>
+const run = (allowed: string | undefined, host: string | undefined) =>
   middy<HttpEvent, HttpResponse, Error, HttpContext>()
     .use(trustedHost({ ALLOWED_HOSTS: allowed }))
     .handler(async () => ({ statusCode: 200 }))(event(host), {} as Context);
@@ -43,6 +43,13 @@ describe('trustedHost', () => {
     ['', 'localhost'],
   ])('refuses %j for %s with a 400', async (host, allowed) => {
     await expect(run(allowed, host)).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('refuses a request without a Host header (HTTP/1.0) instead of trusting the gateway domain', async () => {
+    const refused = run('*.execute-api.eu-west-1.amazonaws.com', undefined);
+    await expect(refused).rejects.toBeInstanceOf(BadRequestError);
+    await expect(refused).rejects.toMatchObject({ code: 'request.missingHost' });
+    await expect(run('*.execute-api.eu-west-1.amazonaws.com', '  ')).rejects.toMatchObject({ code: 'request.missingHost' });
   });
 
   it('parses hosts and ports', () => {

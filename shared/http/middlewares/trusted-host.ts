@@ -10,19 +10,27 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 /**
  * The original's TrustedHost: a Host header outside `ALLOWED_HOSTS` (comma-separated host
  * names, `*.example.com` wildcards; unset = any) is refused with 400 before anything else
- * runs. Ports are ignored. Read per request so configuration changes need no redeploy of code.
+ * runs, and so is a request without a Host header while a list is configured. Ports are ignored. Read per request so configuration changes need no redeploy of code.
  */
 export function trustedHost(env: NodeJS.ProcessEnv = process.env): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function trustedHostBefore(request: Req) {
     const allowed = parseAllowedHosts(env.ALLOWED_HOSTS);
     if (allowed.length === 0) return;
-    const host = hostnameOf(request.event.headers?.host ?? request.event.requestContext?.domainName ?? '');
+    // The Host header only: requestContext.domainName is the gateway's own name, so falling
+    // back to it would let a request without Host (HTTP/1.0) skip this check.
+    const given = request.event.headers?.host;
+    if (!given?.trim()) refuse(request, 'missing_host', 'request.missingHost', 'A Host header is required.');
+    const host = hostnameOf(given);
     if (host && allowed.some((pattern) => hostMatches(pattern, host))) return;
-    logger.warn('security event: request refused', { security_event: 'untrusted_host', route: request.event.routeKey });
-    metrics.addMetric('UntrustedHost', MetricUnit.Count, 1);
-    throw new BadRequestError('request.untrustedHost', 'The Host header is not one this API serves.');
+    refuse(request, 'untrusted_host', 'request.untrustedHost', 'The Host header is not one this API serves.');
   }
   return { before: trustedHostBefore };
+}
+
+function refuse(request: Req, event: string, code: string, message: string): never {
+  logger.warn('security event: request refused', { security_event: event, route: request.event.routeKey });
+  metrics.addMetric('UntrustedHost', MetricUnit.Count, 1);
+  throw new BadRequestError(code, message);
 }
 
 export function parseAllowedHosts(value: string | undefined): string[] {

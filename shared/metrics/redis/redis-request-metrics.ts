@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { errorSummary } from '../../powertools/error-summary.js';
 import type { Redis } from 'ioredis';
 import { CircuitBreaker } from '../../cache/circuit-breaker.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
@@ -138,7 +139,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
     if (!this.breaker.fail()) return;
     this.logger.warn('Request metrics unavailable: counts stay in memory until Redis answers again', {
       retryInMs: this.breaker.openMs,
-      error: error as Error,
+      error: errorSummary(error),
     });
   }
 }

@@ -39,6 +39,8 @@ export interface TableDesign {
   counters?: { total: CounterDesign; filters: Record<string, CounterDesign> };
   /** The declared write rate the shard counts were derived from. */
   capacity?: { writesPerSecond: number; hottestShare: Record<string, number> };
+  /** Attribute (epoch seconds) after which DynamoDB TTL deletes an item. @default none */
+  timeToLiveAttribute?: string;
 }
 
 export const PK = 'pk';

@@ -77,6 +77,10 @@ export async function startAuthenticatedGateway(): Promise<LocalGateway> {
   Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`), {
     AUTH_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
   });
+  // Every request of a test file comes from 127.0.0.1, and the auth tests fail on purpose
+  // hundreds of times: failed-attempt budgets stay out of their way unless a file sets its own.
+  process.env.AUTH_FAILURE_LIMIT_IP ??= '100000:100000';
+  process.env.AUTH_FAILURE_LIMIT_API_KEY ??= '100000:100000';
   return gateway;
 }
 
