@@ -107,7 +107,7 @@ ${functions
   .join('\n')}
   SQS             ${eventSources.sqs.endpoint}  queues → consumers (DLQ: <name>-dlq):
 ${eventSources.banner.join('\n')}
-  Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in Redis ${stack.env.REDIS_URL}
+  Auth            JWKS ${stack.env.AUTH_JWKS_URL}, revocations in the DynamoDB revocations table
   Admin token (12 h; other roles: npm run token -- --role viewer|staff|admin):
     export TOKEN=${adminToken}
   For the AWS CLI / SDK scripts (CLI v1 also needs --endpoint-url for sqs):
