@@ -59,6 +59,30 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   permissions?: Partial<Record<EntityOperation, Permission>>;
   /** Cache-aside for get and list responses, entries living `ttlSeconds`; omitted = never cached. */
   cache?: { ttlSeconds: number };
+  /** Bulk export (CSV/XLSX/XML); omitted = the entity has no export routes. */
+  export?: ExportDeclaration;
+  /** One-pass statistics and charts; omitted = none. */
+  statistics?: StatisticsDeclaration;
+}
+
+/** What an export writes: response fields in column order, and the XLSX data sheet's name. */
+export interface ExportDeclaration {
+  columns: readonly string[];
+  sheetName: string;
+}
+
+/** Numeric fields summarised in one streaming pass (exact quantiles from a value histogram). */
+export interface StatisticsDeclaration {
+  /** Nullable numeric fields (per-subject scores); nulls are excluded. */
+  scores: readonly string[];
+  /** The per-item overall value (average_score) whose mean is the overall average. */
+  overall: string;
+  /** A derived band field (grade) and its values, best first. */
+  bands: { field: string; values: readonly string[] };
+  /** A string field counted per value (top N), case-insensitively. */
+  groupBy?: string;
+  /** Range of the scores, for chart axes and histogram bins. */
+  scale: { min: number; max: number };
 }
 
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
@@ -98,9 +122,12 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
     ...Object.values(input.list.sorts).map((sort) => sort.field),
     ...Object.values(input.list.filters).map((filter) => filter.field),
     ...input.list.searchFields,
+    ...(input.export?.columns ?? []),
+    ...(input.statistics ? [...input.statistics.scores, input.statistics.overall, input.statistics.bands.field] : []),
+    ...(input.statistics?.groupBy ? [input.statistics.groupBy] : []),
   ];
   for (const field of referenced) {
-    if (!known.has(field)) throw new Error(`${input.name}: list settings name unknown field '${field}'`);
+    if (!known.has(field)) throw new Error(`${input.name}: list/export/statistics settings name unknown field '${field}'`);
   }
   if (input.cache && !(Number.isInteger(input.cache.ttlSeconds) && input.cache.ttlSeconds > 0)) {
     throw new Error(`${input.name}: cache.ttlSeconds must be a positive whole number`);

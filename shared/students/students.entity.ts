@@ -77,6 +77,17 @@ export const students = defineEntity({
   // Reads are cached for a minute; every write moves the namespace, so this only bounds
   // how long an entry survives when nothing changes.
   cache: { ttlSeconds: 60 },
+  export: {
+    columns: ['student_id', 'first_name', 'last_name', 'email', 'hometown', 'math_score', 'literature_score', 'english_score', 'average_score', 'grade'],
+    sheetName: 'Students',
+  },
+  statistics: {
+    scores: ['math_score', 'literature_score', 'english_score'],
+    overall: 'average_score',
+    bands: { field: 'grade', values: ['Excellent', 'Good', 'Average', 'Below Average'] },
+    groupBy: 'hometown',
+    scale: { min: 0, max: 10 },
+  },
 });
 
 export type Student = z.infer<typeof students.responseSchema>;
