@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { ExportColumn } from './export-columns.js';
 import { neutraliseFormula } from './neutralise-formula.js';
 import { drained } from './write-chunk.js';
+import { xmlChars } from './xml-text.js';
 
 /** Label/value rows of a sheet written after the data (totals known only at the end). */
 export interface SheetSummary {
@@ -73,5 +74,13 @@ export async function writeXlsx(
 function xlsxCell(value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  return neutraliseFormula(String(value));
+  return neutraliseFormula(xlsxText(String(value)));
+}
+
+/**
+ * Cell text as XLSX can hold it: no XML-invalid characters, and line breaks as LF (exceljs
+ * writes CR unescaped, which every XML reader turns into LF anyway: do it visibly, here).
+ */
+export function xlsxText(value: string): string {
+  return xmlChars(value).replace(/\r\n?/g, '\n');
 }

@@ -12,5 +12,10 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * (a parser would otherwise normalise it to LF), invalid characters replaced.
  */
 export function xmlText(value: string): string {
-  return value.replace(NOT_XML_CHAR, '\uFFFD').replace(/[&<>"'\r]/g, (ch) => ENTITIES[ch]!);
+  return xmlChars(value).replace(/[&<>"'\r]/g, (ch) => ENTITIES[ch]!);
+}
+
+/** The text with every character XML 1.0 cannot carry replaced by U+FFFD (XLSX is XML too). */
+export function xmlChars(value: string): string {
+  return value.replace(NOT_XML_CHAR, '\uFFFD');
 }
