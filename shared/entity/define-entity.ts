@@ -69,6 +69,8 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
 export interface ExportDeclaration {
   columns: readonly string[];
   sheetName: string;
+  /** Further GET paths served by the same export function (the original API's `/api/v1/export`). */
+  aliases?: readonly string[];
 }
 
 /** Numeric fields summarised in one streaming pass (exact quantiles from a value histogram). */

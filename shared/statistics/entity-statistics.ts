@@ -82,3 +82,10 @@ export function createStatisticsAccumulator(entity: Entity) {
 }
 
 export type StatisticsAccumulator = ReturnType<typeof createStatisticsAccumulator>;
+
+/** Feeds every item of a stream into a fresh accumulator. */
+export async function accumulateStatistics(entity: Entity, items: AsyncIterable<Record<string, unknown>>): Promise<StatisticsAccumulator> {
+  const stats = createStatisticsAccumulator(entity);
+  for await (const item of items) stats.observe(item);
+  return stats;
+}

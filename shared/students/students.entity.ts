@@ -80,6 +80,7 @@ export const students = defineEntity({
   export: {
     columns: ['student_id', 'first_name', 'last_name', 'email', 'hometown', 'math_score', 'literature_score', 'english_score', 'average_score', 'grade'],
     sheetName: 'Students',
+    aliases: ['/api/v1/export'],
   },
   statistics: {
     scores: ['math_score', 'literature_score', 'english_score'],
