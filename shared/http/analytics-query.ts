@@ -6,7 +6,13 @@ import { EXPORT_FORMAT_NAMES } from '../export/export-formats.js';
 
 /** The list's filters, search and sort, without paging: what a whole-result read takes. */
 export function wholeResultQuery(entity: Entity) {
-  return z.omit(listQuerySchema(entity), { page: true, page_size: true, cursor: true });
+  return z.object(wholeResultShape(entity));
+}
+
+/** The list query's fields minus page, page_size and cursor (built from the shape: `omit` refuses schemas with checks). */
+function wholeResultShape(entity: Entity) {
+  const { page: _page, page_size: _pageSize, cursor: _cursor, ...rest } = listQuerySchema(entity).shape;
+  return rest;
 }
 
 /** `excel` is the original API's name for xlsx. */
@@ -14,13 +20,15 @@ export const EXPORT_FORMAT_ALIASES = { excel: 'xlsx' } as const;
 
 export function exportQuerySchema(entity: Entity) {
   const names = [...EXPORT_FORMAT_NAMES, ...Object.keys(EXPORT_FORMAT_ALIASES)] as [string, ...string[]];
-  return z.extend(wholeResultQuery(entity), {
+  return z.object({
+    ...wholeResultShape(entity),
     format: z.optional(z.enum(names).check(z.describe(`Output format (default csv; excel = xlsx)`))),
   });
 }
 
 export function chartQuerySchema(entity: Entity) {
-  return z.extend(wholeResultQuery(entity), {
+  return z.object({
+    ...wholeResultShape(entity),
     format: z.optional(z.enum(CHART_FORMATS).check(z.describe('svg, png (default) or the vega-lite spec'))),
   });
 }

@@ -7,6 +7,12 @@ import { EXPORT_FORMAT_ALIASES, exportQuerySchema } from './analytics-query.js';
 import { createHttpHandler } from './create-http-handler.js';
 import type { HttpResult } from './http-types.js';
 
+/** `EXPORT_INLINE_PAYLOAD_BYTES` lowers the inline limit (tests, or a gateway with a smaller cap). */
+function inlinePayloadBytes(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = Number(env.EXPORT_INLINE_PAYLOAD_BYTES);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** An entity's export: inline with Content-Disposition up to the payload limit, else 303 to a presigned link. */
 export function entityExportHandler(entity: Entity) {
   return createHttpHandler({
@@ -15,7 +21,11 @@ export function entityExportHandler(entity: Entity) {
     handle: async ({ query, requestId }): Promise<HttpResult> => {
       const { format: given = 'csv', ...filters } = query as WholeResultQuery & { format?: string };
       const format = (EXPORT_FORMAT_ALIASES[given as keyof typeof EXPORT_FORMAT_ALIASES] ?? given) as ExportFormatName;
-      const result = await exportItems(entity, itemsOf(entity, filters), format, { requestId, largeExports: largeExportStoreFromEnv() });
+      const result = await exportItems(entity, itemsOf(entity, filters), format, {
+        requestId,
+        largeExports: largeExportStoreFromEnv(),
+        inlinePayloadBytes: inlinePayloadBytes(),
+      });
       const disposition = `attachment; filename="${result.filename}"`;
       if (result.kind === 'uploaded') {
         return {
