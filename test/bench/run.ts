@@ -14,6 +14,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
   cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
+  export: { about: '1M-row CSV export (RSS, rows/s); 200k-row XLSX vs bare exceljs', run: async () => (await import('./export.js')).runExportBench() },
 };
 
 const args = process.argv.slice(2);
