@@ -2,7 +2,8 @@ import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
 import { revocationsTable } from './auth/revocations.table.js';
 import type { Entity } from './entity/define-entity.js';
-import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
+import { analyticsFunctions } from './entity/analytics-functions.js';
+import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE } from './entity/entity-functions.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
@@ -56,8 +57,28 @@ const systemFunctions: FunctionDeclaration[] = [
   },
 ];
 
+/** Routes of the original system with their own answer shapes. */
+const originalFunctions: FunctionDeclaration[] = [
+  {
+    id: 'students-score-distribution',
+    entry: 'functions/students/score-distribution.ts',
+    description: 'The original score-distribution chart: base64 PNG plus average scores',
+    routes: [{ method: 'GET', path: '/api/v1/visualizations/score-distribution' }],
+    permission: students.permissions.list,
+    tables: [{ table: students.name, actions: ['Query', 'GetItem'] }],
+    chartRendering: true,
+    cacheControl: PRIVATE_REVALIDATE,
+  },
+];
+
 /** Every Lambda function with its routes and grants. */
-export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...adminFunctions, ...systemFunctions];
+export const functions: readonly FunctionDeclaration[] = [
+  ...entities.flatMap(entityFunctions),
+  ...entities.flatMap(analyticsFunctions),
+  ...originalFunctions,
+  ...adminFunctions,
+  ...systemFunctions,
+];
 
 /**
  * The HTTP API's Lambda authorizer: runs before every route whose permission is not public,

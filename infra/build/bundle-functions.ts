@@ -9,6 +9,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Packages deployed once in the shared-dependencies layer instead of in every bundle. */
 export const LAYER_PACKAGES = ['ioredis', 'aws-xray-sdk-core'];
+/** Native addons esbuild cannot bundle; the chart layer ships them (see bundle-layers.ts). */
+export const CHART_LAYER_PACKAGES = ['@resvg/resvg-js'];
 export const BUNDLE_DIR = path.join(ROOT, '.build', 'functions');
 
 /**
@@ -32,7 +34,7 @@ export const bundleOptions: BuildOptions = {
   // (~350 KB). The X-Ray SDK (Powertools Tracer) comes from the shared-dependencies layer
   // (Lambda resolves ES module imports from layers since Node.js 18). Locally the same
   // imports resolve to the lockfile-pinned packages in node_modules.
-  external: ['@aws-sdk/*', ...LAYER_PACKAGES],
+  external: ['@aws-sdk/*', ...LAYER_PACKAGES, ...CHART_LAYER_PACKAGES],
   // CommonJS dependencies (X-Ray SDK) call require(); ESM bundles need it defined.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',

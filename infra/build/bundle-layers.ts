@@ -1,5 +1,5 @@
 import { buildSync } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LAYER_PACKAGES, ROOT } from './bundle-functions.js';
@@ -34,4 +34,27 @@ export function bundleSharedDependencies(): string {
     writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, version, main: 'index.js' }, null, 2)}\n`);
   }
   return SHARED_DEPS_LAYER_DIR;
+}
+
+/** The chart layer: shipped fonts at /opt/fonts and the resvg native addon on /opt/nodejs/node_modules. */
+export const CHART_LAYER_DIR = path.join(ROOT, '.build', 'layers', 'charts');
+export const FONTS_DIR = path.join(ROOT, 'layers', 'fonts');
+
+/**
+ * Builds the chart layer by copying, not bundling: `@resvg/resvg-js` loads a prebuilt
+ * `.node` binary per platform (`@resvg/resvg-js-<platform>`), which esbuild cannot bundle.
+ * The binary found in node_modules decides the layer's (and the chart functions')
+ * architecture; resolves with it.
+ */
+export function bundleChartLayer(): { dir: string; architecture: 'x86_64' | 'arm64' } {
+  const modules = path.join(ROOT, 'node_modules', '@resvg');
+  const binaries = readdirSync(modules).filter((name) => /^resvg-js-linux-(x64|arm64)-gnu$/.test(name));
+  const binary = binaries.find((name) => name.includes('arm64')) ?? binaries[0];
+  if (!binary) throw new Error('no linux resvg binary in node_modules/@resvg: install @resvg/resvg-js-linux-arm64-gnu or -x64-gnu');
+  rmSync(CHART_LAYER_DIR, { recursive: true, force: true });
+  const target = path.join(CHART_LAYER_DIR, 'nodejs', 'node_modules', '@resvg');
+  mkdirSync(target, { recursive: true });
+  for (const name of ['resvg-js', binary]) cpSync(path.join(modules, name), path.join(target, name), { recursive: true });
+  cpSync(FONTS_DIR, path.join(CHART_LAYER_DIR, 'fonts'), { recursive: true });
+  return { dir: CHART_LAYER_DIR, architecture: binary.includes('arm64') ? 'arm64' : 'x86_64' };
 }

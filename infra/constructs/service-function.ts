@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { bundleDir } from '../build/bundle-functions.js';
+import { ChartLayer } from './chart-layer.js';
 import { SharedDependenciesLayer } from './shared-dependencies-layer.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
 
@@ -141,15 +142,17 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
     // Before the function: Lambda checks these permissions when it creates a VPC function.
     if (props.network) this.role.addToPrincipalPolicy(new PolicyStatement({ actions: NETWORK_INTERFACE_ACTIONS, resources: ['*'] }));
 
+    // Chart functions carry a native addon: they run on the architecture its binary was built for.
+    const charts = declaration.chartRendering ? ChartLayer.of(this) : undefined;
     this.function = new LambdaFunction(this, 'Function', {
       description: declaration.description,
       runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      architecture: charts?.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       code: props.code ?? Code.fromAsset(bundleDir(declaration)),
       handler: 'index.handler',
-      layers: [SharedDependenciesLayer.of(this).layer],
+      layers: [SharedDependenciesLayer.of(this).layer, ...(charts ? [charts.layer] : [])],
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,

@@ -68,6 +68,10 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   capacity?: EntityCapacity;
   /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
   import?: ImportSettings;
+  /** Bulk export (CSV/XLSX/XML); omitted = the entity has no export routes. */
+  export?: ExportDeclaration;
+  /** One-pass statistics and charts; omitted = none. */
+  statistics?: StatisticsDeclaration;
 }
 
 /** Declared write load: items per second, and the share of writes the hottest value of a filter takes. */
@@ -75,6 +79,28 @@ export interface EntityCapacity {
   writesPerSecond: number;
   /** Per filter field, the fraction (0–1] of writes carrying its most common value; undeclared = 1. */
   skew?: Record<string, number>;
+}
+
+/** What an export writes: response fields in column order, and the XLSX data sheet's name. */
+export interface ExportDeclaration {
+  columns: readonly string[];
+  sheetName: string;
+  /** Further GET paths served by the same export function (the original API's `/api/v1/export`). */
+  aliases?: readonly string[];
+}
+
+/** Numeric fields summarised in one streaming pass (exact quantiles from a value histogram). */
+export interface StatisticsDeclaration {
+  /** Nullable numeric fields (per-subject scores); nulls are excluded. */
+  scores: readonly string[];
+  /** The per-item overall value (average_score) whose mean is the overall average. */
+  overall: string;
+  /** A derived band field (grade) and its values, best first. */
+  bands: { field: string; values: readonly string[] };
+  /** A string field counted per value (top N), case-insensitively. */
+  groupBy?: string;
+  /** Range of the scores, for chart axes and histogram bins. */
+  scale: { min: number; max: number };
 }
 
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
@@ -114,9 +140,12 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
     ...Object.values(input.list.sorts).map((sort) => sort.field),
     ...Object.values(input.list.filters).map((filter) => filter.field),
     ...input.list.searchFields,
+    ...(input.export?.columns ?? []),
+    ...(input.statistics ? [...input.statistics.scores, input.statistics.overall, input.statistics.bands.field] : []),
+    ...(input.statistics?.groupBy ? [input.statistics.groupBy] : []),
   ];
   for (const field of referenced) {
-    if (!known.has(field)) throw new Error(`${input.name}: list settings name unknown field '${field}'`);
+    if (!known.has(field)) throw new Error(`${input.name}: list/export/statistics settings name unknown field '${field}'`);
   }
   if (input.cache && !(Number.isInteger(input.cache.ttlSeconds) && input.cache.ttlSeconds > 0)) {
     throw new Error(`${input.name}: cache.ttlSeconds must be a positive whole number`);

@@ -26,6 +26,10 @@ export interface LambdaDeclaration {
   revocationList?: boolean;
   /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
   identityProvider?: boolean;
+  /** Rasterises charts: gets the chart layer (shipped fonts + the resvg native addon). */
+  chartRendering?: boolean;
+  /** Streams large exports to the exports bucket (`EXPORTS_BUCKET`, prefix `exports/`) and presigns links. */
+  largeExports?: boolean;
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */

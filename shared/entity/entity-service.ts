@@ -167,8 +167,26 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       if (!cache) return loadPage(query);
       return cache.list(scope, { q: query.canonical, p: query.page, k: query.startKey ?? null }, () => loadPage(query));
     },
+
+    /**
+     * Every item matching the list's filters, sort and search, as views, page after page
+     * through the store's `list` (startKey to startKey): one page in memory at a time. For
+     * exports and statistics; never cached.
+     */
+    async *items(input: Omit<ListQueryInput, 'page' | 'page_size' | 'cursor'>, pageSize = STREAM_PAGE_SIZE): AsyncGenerator<EntityView> {
+      const query = await resolveQuery(entity, { ...input, page: undefined, cursor: undefined, page_size: undefined }, deps.cursors);
+      let startKey: StartKey | undefined;
+      do {
+        const page = await deps.store.list({ ...query, pageSize, skip: 0, startKey });
+        for (const item of page.items) yield view(item);
+        startKey = page.lastKey;
+      } while (startKey);
+    },
   };
 }
+
+/** Items per store page when streaming a whole result (DynamoDB caps a page at 1 MB anyway). */
+const STREAM_PAGE_SIZE = 500;
 
 /** Errors after which the store certainly holds what it held before the write. */
 function wroteNothing(error: unknown): boolean {

@@ -8,8 +8,8 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2;
 export interface HttpResult {
   statusCode: number;
   body?: unknown;
-  /** Already-serialised payload with its own content type (HTML, CSV …). */
-  rawBody?: { contentType: string; text: string };
+  /** Already-serialised payload with its own content type: text (HTML, CSV …) or bytes (XLSX, PNG), sent base64. */
+  rawBody?: { contentType: string; text: string } | { contentType: string; bytes: Buffer };
   headers?: Record<string, string>;
 }
 

@@ -23,6 +23,8 @@ const table = createRouteTable([
   ]),
   fn('parts-get', [['GET', '/api/v1/things/{thing_id}/parts/{part_id}']]),
   fn('versioned', [['GET', '/v1.0/status']]),
+  // Declared after the `{thing_id}` route on purpose: specificity, not order, decides.
+  fn('things-export', [['GET', '/api/v1/things/export']]),
   { ...fn('fallback', []), defaultRoute: true },
 ]);
 
@@ -34,6 +36,8 @@ describe('createRouteTable', () => {
     ['GET', '/api/v1/things/T1', 'things-get', 'GET /api/v1/things/{thing_id}'],
     ['PATCH', '/api/v1/things/T1', 'things-update', 'PATCH /api/v1/things/{thing_id}'],
     ['PUT', '/api/v1/things/T1', 'things-update', 'PUT /api/v1/things/{thing_id}'],
+    ['GET', '/api/v1/things/export', 'things-export', 'GET /api/v1/things/export'],
+    ['PATCH', '/api/v1/things/export', 'things-update', 'PATCH /api/v1/things/{thing_id}'],
   ])('matches %s %s to %s', (method, path, id, routeKey) => {
     const found = table.resolve(method, path);
     expect(found).toMatchObject({ kind: 'found', routeKey });

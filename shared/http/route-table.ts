@@ -38,7 +38,8 @@ export function createRouteTable(functions: readonly FunctionDeclaration[]) {
 
   return {
     resolve(method: string, path: string): RouteResolution {
-      const onPath = routes.filter((route) => route.pattern.test(path));
+      // API Gateway picks the most specific route: `/students/export` wins over `/students/{student_id}`.
+      const onPath = routes.filter((route) => route.pattern.test(path)).sort((a, b) => a.names.length - b.names.length);
       if (onPath.length === 0) return { kind: 'notFound' };
       const route = onPath.find((candidate) => candidate.method === method) ?? (method === 'OPTIONS' ? onPath[0] : undefined);
       if (!route) {

@@ -66,6 +66,14 @@ export function buildOpenApiDocument(): OpenApiDocument {
   return cached;
 }
 
+/** The function id, suffixed by method when it has several routes, and by position when a method repeats (alias paths). */
+function operationIdOf(fn: FunctionDeclaration, route: FunctionDeclaration['routes'][number]): string {
+  if (fn.routes.length === 1) return fn.id;
+  const method = route.method.toLowerCase();
+  const sameMethod = fn.routes.filter((other) => other.method === route.method);
+  return sameMethod.length > 1 ? `${fn.id}-${method}-${sameMethod.indexOf(route) + 1}` : `${fn.id}-${method}`;
+}
+
 function createDocument(entityList: readonly Entity[], functionList: readonly FunctionDeclaration[]): OpenApiDocument {
   const schemas = createSchemaComponents();
   const problem = schemas.named('Problem', problemSchema, 'output');
@@ -78,6 +86,8 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     if (fn.defaultRoute) for (const sample of fallbackProblems()) problemTypes.set(sample.code, problemTypeEntry(sample));
     const owner = owners.get(fn.id);
     const admin = ADMIN_IDS.has(fn.id);
+    // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
+    const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
@@ -91,10 +101,10 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
       for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;
       const operation: OperationObject = {
-        operationId: fn.routes.length > 1 ? `${fn.id}-${method}` : fn.id,
+        operationId: operationIdOf(fn, route),
         summary: fn.description,
         description: spec.description,
-        tags: [owner ? owner.entity.name : admin ? 'admin' : 'system'],
+        tags: [tagEntity ? tagEntity.name : admin ? 'admin' : 'system'],
         parameters: [...pathParameters(route, owner?.entity, schemas), ...spec.parameters, REQUEST_ID_PARAMETER],
         ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
         // Integer-like keys enumerate in ascending order: responses list by status.

@@ -95,6 +95,18 @@ export const students = defineEntity({
     defaults: { hometown: 'Unknown', email: null },
     nullWhenInvalid: ['math_score', 'literature_score', 'english_score'],
   },
+  export: {
+    columns: ['student_id', 'first_name', 'last_name', 'email', 'hometown', 'math_score', 'literature_score', 'english_score', 'average_score', 'grade'],
+    sheetName: 'Students',
+    aliases: ['/api/v1/export'],
+  },
+  statistics: {
+    scores: ['math_score', 'literature_score', 'english_score'],
+    overall: 'average_score',
+    bands: { field: 'grade', values: ['Excellent', 'Good', 'Average', 'Below Average'] },
+    groupBy: 'hometown',
+    scale: { min: 0, max: 10 },
+  },
 });
 
 export type Student = z.infer<typeof students.responseSchema>;

@@ -11,6 +11,7 @@ import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { authorizer, entities, functions, lambdas, tableDesigns } from '../../shared/registry.js';
+import { ChartLayer } from '../../infra/constructs/chart-layer.js';
 
 /** The feature flags `cdk synth` uses, so the tests see the template that gets deployed. */
 const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -229,7 +230,8 @@ describe('functions', () => {
     const props = resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
     expect(props).toMatchObject({
       Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
+      // Chart functions run on the architecture of the resvg binary their layer ships.
+      Architectures: [declaration.chartRendering ? ChartLayer.of(stack).architecture.name : 'arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
       Timeout: 10,

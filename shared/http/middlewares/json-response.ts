@@ -11,6 +11,12 @@ export function jsonResponse(): MiddlewareObj<HttpEvent, HttpResponse, Error, Ht
     const result = request.response as HttpResult; // the core handler returns an HttpResult
     const headers: Record<string, string> = { ...result.headers };
     let body: string | undefined;
+    if (result.rawBody && 'bytes' in result.rawBody) {
+      // API Gateway turns a base64 body flagged this way back into the bytes.
+      headers['content-type'] = result.rawBody.contentType;
+      request.response = { statusCode: result.statusCode, headers, body: result.rawBody.bytes.toString('base64'), isBase64Encoded: true };
+      return;
+    }
     if (result.rawBody) {
       headers['content-type'] = result.rawBody.contentType;
       body = result.rawBody.text;
