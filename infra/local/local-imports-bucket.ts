@@ -39,5 +39,6 @@ export async function startLocalImportsBucket(options: LocalImportsBucketOptions
   for (const filter of importTriggerFilters()) {
     s3.addNotification({ id: filter.id, bucket, events: importTrigger.events, prefix: filter.prefix, suffix: filter.suffix, deliver: options.deliver });
   }
-  return { s3, bucket, env: { AWS_ENDPOINT_URL_S3: s3.endpoint, [importTrigger.bucketEnv]: bucket } };
+  // Large exports stream to the same bucket under exports/ (as the stack's imports bucket does).
+  return { s3, bucket, env: { AWS_ENDPOINT_URL_S3: s3.endpoint, [importTrigger.bucketEnv]: bucket, EXPORTS_BUCKET: bucket } };
 }
