@@ -188,7 +188,7 @@ describe('function grants', () => {
     expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-list')).toContain(
-      grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/by_student_id']] }),
+      grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }),
     );
     expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
     expect(dynamo('system-docs')).toEqual([]);
@@ -290,7 +290,7 @@ describe('tables', () => {
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
+          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
         })) }),
       },
     });
