@@ -4,6 +4,7 @@ import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
+import { revocationsTable } from '../../shared/auth/revocations.table.js';
 import { authorizer as declaration } from '../../shared/registry.js';
 import { ApiAuthorizer } from './api-authorizer.js';
 import { HttpApi } from './api.js';
@@ -14,7 +15,7 @@ const identityProvider = { jwksUrl: 'https://idp.example/.well-known/jwks.json',
 
 function synth() {
   const stack = new Stack(new App(), 'Test');
-  const tables = new Tables(stack, 'Tables', { designs: [apiKeysTable] });
+  const tables = new Tables(stack, 'Tables', { designs: [apiKeysTable, revocationsTable] });
   const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
     declaration,
     tables,
@@ -58,6 +59,7 @@ describe('ApiAuthorizer', () => {
           AUTH_AUDIENCE: 'client-1',
           AUTH_REDIS_PREFIX: 'records-platform:Test:auth:',
           API_KEYS_TABLE_NAME: stack.resolve(tables.tables[apiKeysTable.id]!.tableName),
+          [revocationsTable.envVar]: stack.resolve(tables.tables[revocationsTable.id]!.tableName),
         },
       },
     });
@@ -74,7 +76,7 @@ describe('ApiAuthorizer', () => {
     const securityGroup = new SecurityGroup(stack, 'Functions', { vpc });
     const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
       declaration,
-      tables: new Tables(stack, 'Tables', { designs: [apiKeysTable] }),
+      tables: new Tables(stack, 'Tables', { designs: [apiKeysTable, revocationsTable] }),
       identityProvider,
       revocationList: { keyPrefix: 'p:' },
       redis: { url: 'rediss://cache:6379' },
@@ -91,12 +93,15 @@ describe('ApiAuthorizer', () => {
     expect(apiAuthorizer.function.function.isBoundToVpc).toBe(true);
   });
 
-  it('may read single API keys and nothing else in DynamoDB', () => {
+  it('may read single API keys and revocations and nothing else in DynamoDB', () => {
     const { stack, apiAuthorizer, tables, template } = synth();
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [stack.resolve(apiAuthorizer.function.role.roleName)] } });
     const statements = Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
     const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')));
-    expect(dynamo).toEqual([expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: stack.resolve(tables.tables[apiKeysTable.id]!.tableArn) })]);
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: stack.resolve(tables.tables[apiKeysTable.id]!.tableArn) }),
+      expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: stack.resolve(tables.tables[revocationsTable.id]!.tableArn) }),
+    ]);
   });
 
   it('may be invoked by API Gateway as an authorizer of this API', () => {

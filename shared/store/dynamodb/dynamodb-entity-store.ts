@@ -54,7 +54,7 @@ export class DynamoDbEntityStore implements BulkEntityStore {
   }
 
   async get(id: string, options: { consistent?: boolean } = {}): Promise<StoredItem | undefined> {
-    const command = new GetCommand({ TableName: this.tableName, Key: { [PK]: id }, ConsistentRead: options.consistent === true });
+    const command = new GetCommand({ TableName: this.tableName, Key: { [PK]: id }, ...(options.consistent ? { ConsistentRead: true } : {}) });
     const out = await this.send(() => this.client.send(command, budgetedCallOptions()));
     return out.Item ? fromRecord(this.entity, out.Item) : undefined;
   }
