@@ -31,7 +31,9 @@ const SEEDED = 32;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Path of a route with its `{param}` replaced by `id`. */
-const pathOf = (route: Route, id = STUDENT) => route.path.replace(/\{\w+\}/g, encodeURIComponent(id));
+/** A valid value for each path parameter: the chart name for charts, else the student id. */
+const pathOf = (route: Route, id = STUDENT) =>
+  route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(name === 'chart' ? 'histogram' : id));
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
@@ -424,9 +426,13 @@ describe('compression', () => {
 });
 
 describe('representation', () => {
-  it.each(GET_ROUTES.filter((route) => route.path !== '/docs'))('GET $path sends JSON as UTF-8', async (route) => {
+  /** Exports default to CSV and `/charts/{chart}` to PNG; every other GET route answers JSON. */
+  const defaultType = (route: Route) =>
+    route.fn.largeExports ? 'text/csv; charset=utf-8' : route.path.endsWith('/{chart}') ? 'image/png' : JSON_TYPE;
+
+  it.each(GET_ROUTES.filter((route) => route.path !== '/docs'))('GET $path sends its default representation (text with a charset)', async (route) => {
     const res = await raw('GET', pathOf(route));
-    expect(res.headers['content-type']).toBe(JSON_TYPE);
+    expect(res.headers['content-type']).toBe(defaultType(route));
   });
 
   it('sends problems and HTML with a charset too', async () => {
