@@ -42,6 +42,8 @@ describe('EventBus', () => {
     );
     for (const schema of schemas) {
       expect(schema.Properties.Type).toBe('JSONSchemaDraft4');
+      // What the Schemas API accepts in a name.
+      expect(schema.Properties.SchemaName).toMatch(/^[a-zA-Z0-9\-_.@]{1,385}$/);
       expect(schema.Properties.RegistryName).toEqual(stack.resolve(eventBus.registry.attrRegistryName));
     }
   });
