@@ -5,6 +5,8 @@ import { authorizer, entities, functions, tableDesigns } from '../../shared/regi
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi } from '../constructs/api.js';
 import { Cache } from '../constructs/cache.js';
+import { EventBus } from '../constructs/event-bus.js';
+import { EventQueues } from '../constructs/event-queues.js';
 import { CursorSecret } from '../constructs/cursor-secret.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
@@ -49,6 +51,10 @@ export class RecordsStack extends Stack {
   public readonly functions: readonly ServiceFunction[];
   public readonly api: HttpApi;
   public readonly observability: Observability;
+  /** The saga's bus, archive and schema registry; `grantPublish(fn)` for producers. */
+  public readonly events: EventBus;
+  /** Queues + DLQs of shared/events/queues.ts and the rules of events/rules.ts; `addConsumer(fn, name)`. */
+  public readonly eventQueues: EventQueues;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -103,6 +109,8 @@ export class RecordsStack extends Stack {
       removalPolicy,
     });
     this.observability = new Observability(this, 'Observability');
+    this.events = new EventBus(this, 'Events');
+    this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });

@@ -305,7 +305,7 @@ describe('app', () => {
 
   it('destroys tables, logs and the cursor key with -c removalPolicy=destroy', () => {
     const throwAway = Template.fromStack(createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack);
-    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret']) {
+    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue']) {
       const policies = Object.values(throwAway.findResources(type)).map((resource) => resource.DeletionPolicy);
       expect(policies.length, type).toBeGreaterThan(0);
       expect(new Set(policies), type).toEqual(new Set(['Delete']));
