@@ -1,4 +1,5 @@
 import type { StoredItem } from '../../shared/store/entity-store.js';
+import { seededRandom } from './seeded-random.js';
 
 const PROVINCES = [
   'Hà Nội', 'Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Huế', 'Nghệ An', 'Thanh Hóa', 'Nam Định', 'Thái Bình',
@@ -11,17 +12,6 @@ const VIET_GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hà', 'Hải', 'H
 const EN_FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Harry', 'Ava', 'Jack', 'Mia', 'Noah', 'Emily', 'Leo', 'Grace', 'Oscar', 'Chloe'];
 const EN_LAST = ['Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Johnson', "O'Brien", 'Clarke'];
 
-/** Small, fast, seeded PRNG (mulberry32): the same dataset on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface DatasetOptions {
   rows: number;
@@ -36,7 +26,7 @@ export interface DatasetOptions {
  * rows, the others a 1/rank tail; 2% have none; scores with 2 decimals, some missing.
  */
 export function* capacityDataset(options: DatasetOptions): Generator<StoredItem> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const hottest = options.hottestHometown ?? 0.35;
   const tail = PROVINCES.slice(1);
   const weights = tail.map((_, rank) => 1 / (rank + 1));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { L2Backend, L2Command, L2Reply } from '../../shared/cache/l2-backend.js';
+import type { L2Backend } from '../../shared/cache/l2-backend.js';
 import { RedisBackend } from '../../shared/cache/redis/redis-backend.js';
+import { CountingBackend } from '../support/counting-backend.js';
 import { createRedisClient, probeRedis } from '../../shared/cache/redis/redis-client.js';
 import { TwoLevelCache } from '../../shared/cache/two-level-cache.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
@@ -188,36 +189,6 @@ function bind(store: DynamoDbEntityStore): EntityStore {
   };
 }
 
-/** The Redis adapter, counting the round trips the reader's cache makes. */
-class CountingBackend implements L2Backend {
-  roundTrips = 0;
-  constructor(private readonly inner: RedisBackend) {}
-  exec(commands: readonly L2Command[]): Promise<L2Reply[]> {
-    this.roundTrips++;
-    return this.inner.exec(commands);
-  }
-  hgetall(key: string) {
-    return this.inner.hgetall(key);
-  }
-  mget(keys: readonly string[]) {
-    return this.inner.mget(keys);
-  }
-  scan(match: string) {
-    return this.inner.scan(match);
-  }
-  unlink(keys: readonly string[]) {
-    return this.inner.unlink(keys);
-  }
-  evictedKeys() {
-    return this.inner.evictedKeys();
-  }
-  onDisconnect(listener: () => void) {
-    this.inner.onDisconnect(listener);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 /** Everything the run left under its prefix: entries, versions, tokens, statistics. */
 async function removeKeys(redisUrl: string, prefix: string): Promise<void> {

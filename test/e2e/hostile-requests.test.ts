@@ -4,6 +4,7 @@ import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js'
 import { type RawResponse, rawRequest } from './support/raw-http.js';
 import { bearer } from './support/tokens.js';
 import { expectNoLeak } from './support/problem-assertions.js';
+import { seededRandom } from '../../infra/ops/seeded-random.js';
 
 /**
  * Requests no legitimate client sends, over the local gateway with node:http (fetch and URL
@@ -269,17 +270,6 @@ describe('odd request targets and Host headers', () => {
   });
 });
 
-/** mulberry32: a tiny deterministic PRNG, so a failing fuzz case replays exactly. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FUZZ_SEED = 20_261_125;
 const FUZZ_REQUESTS = 300;
@@ -293,7 +283,7 @@ interface FuzzCase {
 
 /** Random requests that are valid HTTP but mix bytes, encodings and hostile tokens everywhere else. */
 function fuzzCases(seed: number, count: number): FuzzCase[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const int = (max: number) => Math.floor(random() * max);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const PRINTABLE = "abcXYZ019-_.~!$&'()*+,;=:@<>\"{}|\\^`[]";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { L2Backend, L2Command, L2Reply } from '../../shared/cache/l2-backend.js';
 import { RedisBackend } from '../../shared/cache/redis/redis-backend.js';
+import { CountingBackend as Counted } from '../support/counting-backend.js';
 import { createRedisClient } from '../../shared/cache/redis/redis-client.js';
 import { TwoLevelCache } from '../../shared/cache/two-level-cache.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
@@ -27,36 +27,6 @@ const opened: TwoLevelCache[] = [];
 let clock = 1_000_000;
 const L1_STALE_MS = students.cache!.l1StaleMs!;
 
-/** The Redis adapter counting the round trips of one container. */
-class Counted implements L2Backend {
-  roundTrips = 0;
-  constructor(private readonly inner: RedisBackend) {}
-  exec(commands: readonly L2Command[]): Promise<L2Reply[]> {
-    this.roundTrips++;
-    return this.inner.exec(commands);
-  }
-  hgetall(key: string) {
-    return this.inner.hgetall(key);
-  }
-  mget(keys: readonly string[]) {
-    return this.inner.mget(keys);
-  }
-  scan(match: string) {
-    return this.inner.scan(match);
-  }
-  unlink(keys: readonly string[]) {
-    return this.inner.unlink(keys);
-  }
-  evictedKeys() {
-    return this.inner.evictedKeys();
-  }
-  onDisconnect(listener: () => void) {
-    this.inner.onDisconnect(listener);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 interface Container {
   service: EntityService;
