@@ -1,5 +1,6 @@
 import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
+import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
@@ -74,8 +75,8 @@ export const authorizer: LambdaDeclaration = {
 /** Every bundle: the route functions and the authorizer. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer];
 
-/** Every table: one per entity, plus the API keys. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable];
+/** Every table: one per entity, plus the API keys and the import jobs. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, importJobsTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {
