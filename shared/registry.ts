@@ -2,7 +2,8 @@ import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import type { Entity } from './entity/define-entity.js';
-import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE } from './entity/entity-functions.js';
+import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, type TableAction } from './entity/entity-functions.js';
+import { importTrigger } from './import/import-trigger.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
@@ -72,8 +73,25 @@ export const authorizer: LambdaDeclaration = {
   identityProvider: true,
 };
 
-/** Every bundle: the route functions and the authorizer. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer];
+/**
+ * The S3 file-drop door: every object the import trigger selects becomes an import job.
+ * Writes entity items through the bulk path and checkpoints (with counter deltas) in the jobs table.
+ */
+export const importFunction: LambdaDeclaration = {
+  id: 'imports-on-object-created',
+  entry: 'functions/imports/on-object-created.ts',
+  description: 'Runs an import job for each file dropped under imports/{entity}/',
+  tables: [
+    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
+    { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
+  ],
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  s3Trigger: importTrigger.bucket,
+  timeoutSeconds: 900,
+};
+
+/** Every bundle: the route functions, the authorizer and the event-driven functions. */
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction];
 
 /** Every table: one per entity, plus the API keys and the import jobs. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, importJobsTable];

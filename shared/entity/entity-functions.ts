@@ -26,6 +26,12 @@ export interface LambdaDeclaration {
   revocationList?: boolean;
   /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
   identityProvider?: boolean;
+  /** Least-privilege S3 grants, per bucket logical name, limited to key prefixes. */
+  buckets?: { bucket: string; actions: ('GetObject' | 'PutObject')[]; prefixes: string[] }[];
+  /** Invoked by S3 notifications of this bucket (the declared import trigger). */
+  s3Trigger?: string;
+  /** Lambda timeout in seconds (default: the HTTP functions' timeout). */
+  timeoutSeconds?: number;
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */
