@@ -4,6 +4,7 @@ import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, type TableAction } from './entity/entity-functions.js';
 import { importTrigger } from './import/import-trigger.js';
+import { importFunctions } from './import/jobs/import-functions.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
@@ -58,7 +59,7 @@ const systemFunctions: FunctionDeclaration[] = [
 ];
 
 /** Every Lambda function with its routes and grants. */
-export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...adminFunctions, ...systemFunctions];
+export const functions: readonly FunctionDeclaration[] = [...entities.flatMap(entityFunctions), ...adminFunctions, ...importFunctions, ...systemFunctions];
 
 /**
  * The HTTP API's Lambda authorizer: runs before every route whose permission is not public,
