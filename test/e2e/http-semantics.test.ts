@@ -30,8 +30,10 @@ const MISSING = 'NOPE-404';
 const SEEDED = 32;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Path of a route with its `{param}` replaced by `id`. */
-const pathOf = (route: Route, id = STUDENT) => route.path.replace(/\{\w+\}/g, encodeURIComponent(id));
+/** A queued import job (seeded in beforeAll) for the `{import_id}` routes. */
+let importId = '';
+/** Path of a route with its `{param}` replaced by `id` (`{import_id}` by the seeded job). */
+const pathOf = (route: Route, id = STUDENT) => route.path.replace('{import_id}', importId).replace(/\{\w+\}/g, encodeURIComponent(id));
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
@@ -71,8 +73,11 @@ async function createStudent(id: string, extra: Record<string, unknown> = {}): P
 }
 
 beforeAll(async () => {
+  // Upload tickets are only signed (no S3 call): a bucket name is all the imports routes need here.
+  process.env.IMPORTS_BUCKET ??= 'records-imports';
   api = await startLocalApi({ role: 'admin' });
   adminAuth = await bearer('admin');
+  importId = JSON.parse((await sendJson('POST', '/api/v1/imports', { entity: 'students', filename: 'seed.csv' })).text).import_id;
   const ids = Array.from({ length: SEEDED }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
   await inBatches(ids, 8, (id, i) =>
     createStudent(id, {
@@ -269,6 +274,9 @@ describe('Cache-Control and Vary', () => {
     }
     if (route.path === '/api/v1/admin/tokens/revoke') {
       return sendJson('POST', route.path, { jti: `cache-control-${id}`, exp: Math.floor(Date.now() / 1000) + 600 }, { origin: ORIGIN });
+    }
+    if (route.path === '/api/v1/imports' && route.method === 'POST') {
+      return sendJson('POST', route.path, { entity: 'students', filename: `${id}.csv` }, { origin: ORIGIN });
     }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
