@@ -251,8 +251,8 @@ describe('functions', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys and import-jobs', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'import-jobs', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 
@@ -273,7 +273,7 @@ describe('tables', () => {
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
+          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
         })) }),
       },
     });
