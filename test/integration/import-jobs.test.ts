@@ -128,6 +128,25 @@ describe('import jobs over DynamoDB', () => {
     expect((await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w2' })).kind).toBe('skipped');
   });
 
+  it('resumes a job whose worker died (lease expired) from its checkpoint', async () => {
+    const prefix = 'jL';
+    const total0 = await store.count({});
+    const { csv, valid } = roster(prefix, 120);
+    const id = await newJob(prefix, csv);
+    const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 25, ms: 60_000 } };
+    // w1 checkpoints, dies after batch 4 and never gives its lease back (a 1 ms lease: long expired).
+    const dying = dyingAfter(4);
+    const neverReleases: DynamoDbImportJobStore = Object.assign(Object.create(jobs), { release: async () => undefined });
+    await expect(runImportJob(id, { ...deps, jobs: neverReleases, sink: dying, owner: 'w1', leaseMs: 1 })).rejects.toThrow('worker killed');
+    const stuck = (await jobs.get(id))!;
+    expect(stuck).toMatchObject({ status: 'running', lease_owner: 'w1' });
+    expect(stuck.checkpoint_row).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' })).kind).toBe('ran');
+    expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size });
+    expect(await store.count({})).toBe(total0 + valid.size);
+  });
+
   it.each([1, 3, 7])('a worker killed after batch %i (written, not checkpointed) is resumed: every row once, counts exact', async (n) => {
     const prefix = `jK${n}x`;
     const total0 = await store.count({});
