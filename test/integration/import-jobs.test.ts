@@ -147,13 +147,18 @@ describe('import jobs over DynamoDB', () => {
     expect(await store.count({})).toBe(total0 + valid.size);
   });
 
-  it.each([1, 3, 7])('a worker killed after batch %i (written, not checkpointed) is resumed: every row once, counts exact', async (n) => {
-    const prefix = `jK${n}x`;
+  it.each([
+    [1, 1],
+    [3, 1],
+    [7, 1],
+    [5, 4],
+  ])('a worker killed after batch %i (written, not checkpointed; %i writers) is resumed: every row once, counts exact', async (n, writers) => {
+    const prefix = `jK${n}w${writers}x`;
     const total0 = await store.count({});
     const hue0 = await store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } });
     const { csv, valid, errors } = roster(prefix, 260);
     const id = await newJob(prefix, csv);
-    const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 50, ms: 60_000 } };
+    const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 50, ms: 60_000 }, writers };
     await expect(runImportJob(id, { ...deps, sink: dyingAfter(n), owner: 'w1' })).rejects.toThrow('worker killed');
     expect((await jobs.get(id))!.status).toBe('running');
     // Before the resume the half-written batch is in the table but not in the counters.

@@ -18,6 +18,8 @@ export interface ObjectCreatedDeps {
   owner: string;
   remainingMs?: () => number;
   limits?: Partial<ImportLimits>;
+  /** Batches written concurrently (default 4). */
+  writers?: number;
   log?: (message: string, details?: Record<string, unknown>) => void;
   clock?: () => Date;
 }
@@ -70,6 +72,7 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
     owner: deps.owner,
     clock,
     limits: deps.limits,
+    writers: deps.writers ?? 4,
     remainingMs: deps.remainingMs,
     report: (job, summary) => writeImportReport(deps.s3, bucket, entity.idField, job, summary),
   });
