@@ -121,6 +121,19 @@ describe('import jobs over DynamoDB', () => {
     expect((await jobs.get(id))!.created).toBe((await stored('jB')).size);
   });
 
+  it('a second job with the same rows (a new version of the file) reports each existing id as an error in create mode', async () => {
+    const { csv, valid } = roster('jD', 40);
+    await runImportJob(await newJob('jD', csv), { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1' });
+    const total = await store.count({});
+    const id = await newJob('jD-v2', csv);
+    await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1' });
+    const job = (await jobs.get(id))!;
+    expect(job.created).toBe(0);
+    expect(job.error_details.map((detail) => detail.message)).toContain(`student with student_id '${[...valid.keys()][0]}' already exists`);
+    expect(job.errors).toBe(roster('jD', 40).errors + valid.size);
+    expect(await store.count({})).toBe(total);
+  });
+
   it('leaves a job with a live lease to its worker', async () => {
     const { csv } = roster('jC', 5);
     const id = await newJob('jC', csv);

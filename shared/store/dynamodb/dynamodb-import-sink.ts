@@ -40,56 +40,95 @@ export class DynamoDbImportSink implements ImportSink {
   ) {}
 
   async writeBatch(items: readonly Record<string, unknown>[], mode: ImportMode, origin: BatchOrigin): Promise<BatchResult> {
-    const idField = this.entity.idField;
-    const result: BatchResult = { created: 0, updated: 0, errors: [] };
-    const ids = items.map((item) => String(item[idField]));
-    const marks = await this.readMarks(ids);
-    const now = this.clock().toISOString();
-    const delta = noDelta();
+    const result = mode === 'create' ? await this.create(items, origin) : await this.upsert(items, origin);
+    this.pending.push({ lastRow: Math.max(0, ...origin.rows), delta: result.delta });
+    return { created: result.created, updated: result.updated, errors: result.errors };
+  }
+
+  /**
+   * Create mode costs what a bare bulk write costs (putMany: one read, one write): only ids
+   * that turn out to exist are looked at again, to tell this job's own replayed writes from
+   * real conflicts.
+   */
+  private async create(items: readonly Record<string, unknown>[], origin: BatchOrigin) {
+    const result: BatchResult & { delta: CounterDelta } = { created: 0, updated: 0, errors: [], delta: noDelta() };
+    const refs = new Map(items.map((item, index) => [this.idOf(item), `${origin.importId}#${origin.rows[index]}`]));
+    const written = await this.store.putMany(
+      items.map((item) => this.stored(item, { ref: refs.get(this.idOf(item))!, op: 'c' })),
+      { mode: 'create', concurrency: 1 },
+    );
+    mergeDelta(result.delta, written.delta);
+    result.created = items.length - written.existing.length;
+    if (written.existing.length === 0) return result;
+    const marks = await this.readMarks(written.existing);
+    const byId = new Map(items.map((item) => [this.idOf(item), item]));
+    for (const id of written.existing) {
+      const mark = marks.get(id)?.mark;
+      if (mark?.ref === refs.get(id)) {
+        // Our own write, replayed: created again, and counted now (its first count never happened).
+        result.created++;
+        addToDelta(result.delta, this.filtersOf(byId.get(id)!), +1);
+      } else {
+        result.errors.push({ id, reason: this.exists(id) });
+      }
+    }
+    return result;
+  }
+
+  /** Upsert mode reads first: an update records the filter values it moves the item out of. */
+  private async upsert(items: readonly Record<string, unknown>[], origin: BatchOrigin) {
+    const result: BatchResult & { delta: CounterDelta } = { created: 0, updated: 0, errors: [], delta: noDelta() };
+    const marks = await this.readMarks(items.map((item) => this.idOf(item)));
     const toWrite: StoredItem[] = [];
     const expectNew = new Set<string>();
     items.forEach((item, index) => {
-      const id = ids[index]!;
+      const id = this.idOf(item);
       const ref = `${origin.importId}#${origin.rows[index]}`;
       const current = marks.get(id);
       const after = this.filtersOf(item);
-      const stored = (mark: ImportMark) => ({ ...this.nulls(), ...item, created_at: now, updated_at: now, version: 1, [IMPORT_MARK]: mark }) as StoredItem;
       if (current === undefined) {
         expectNew.add(id);
         result.created++;
-        toWrite.push(stored({ ref, op: 'c' }));
+        toWrite.push(this.stored(item, { ref, op: 'c' }));
       } else if (current.mark?.ref === ref) {
-        // Our own write, replayed: count it as it was counted the first time it would have been.
+        // Our own write, replayed: count it as it would have been counted the first time.
         if (current.mark.op === 'c') {
           result.created++;
-          addToDelta(delta, after, +1);
+          addToDelta(result.delta, after, +1);
         } else {
           result.updated++;
           const before = Object.entries(current.mark.before ?? {}).map(([name, value]) => ({ name, value }));
-          addToDelta(delta, moved(before, after), -1, false);
-          addToDelta(delta, moved(after, before), +1, false);
+          addToDelta(result.delta, moved(before, after), -1, false);
+          addToDelta(result.delta, moved(after, before), +1, false);
         }
-        if (mode === 'upsert') toWrite.push(stored(current.mark));
-      } else if (mode === 'create') {
-        result.errors.push({ id, reason: `${this.entity.singular} with ${idField} '${id}' already exists` });
+        toWrite.push(this.stored(item, current.mark));
       } else {
         result.updated++;
-        toWrite.push(stored({ ref, op: 'u', before: Object.fromEntries(current.filters.map((f) => [f.name, f.value])) }));
+        toWrite.push(this.stored(item, { ref, op: 'u', before: Object.fromEntries(current.filters.map((f) => [f.name, f.value])) }));
       }
     });
-    if (toWrite.length > 0) {
-      const written = await this.store.putMany(toWrite, { mode, concurrency: 1 });
-      // Created by someone else between our read and putMany's: not ours, so an error in create mode.
-      for (const id of written.existing) {
-        if (!expectNew.has(id)) continue;
-        result.created--;
-        if (mode === 'create') result.errors.push({ id, reason: `${this.entity.singular} with ${idField} '${id}' already exists` });
-        else result.updated++;
-      }
-      mergeDelta(delta, written.delta);
+    const written = await this.store.putMany(toWrite, { mode: 'upsert', concurrency: 1 });
+    // Created by someone else between our read and putMany's: putMany replaced it (an update).
+    for (const id of written.existing) {
+      if (!expectNew.has(id)) continue;
+      result.created--;
+      result.updated++;
     }
-    this.pending.push({ lastRow: Math.max(0, ...origin.rows), delta });
+    mergeDelta(result.delta, written.delta);
     return result;
+  }
+
+  private stored(item: Record<string, unknown>, mark: ImportMark): StoredItem {
+    const now = this.clock().toISOString();
+    return { ...this.nulls(), ...item, created_at: now, updated_at: now, version: 1, [IMPORT_MARK]: mark } as StoredItem;
+  }
+
+  private idOf(item: Record<string, unknown>): string {
+    return String(item[this.entity.idField]);
+  }
+
+  private exists(id: string): string {
+    return `${this.entity.singular} with ${this.entity.idField} '${id}' already exists`;
   }
 
   /** The merged counter delta of every batch written whose rows all lie at or before `row`. */
