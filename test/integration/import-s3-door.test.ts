@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +21,13 @@ import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { s3Client } from '../support/local-s3.js';
+
+const run = promisify(execFile);
+const awsVersion = await run('aws', ['--version']).then(
+  (out) => (out.stdout || out.stderr).trim(),
+  () => undefined,
+);
+if (!awsVersion) console.warn('SKIPPED the AWS CLI import: no `aws` binary on PATH (apt-get install awscli).');
 
 let tables: LocalTables;
 let imports: LocalImportsBucket;
@@ -141,4 +150,24 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     expect(job.source.etag).toBeDefined();
     expect(await idsWithPrefix('PU')).toHaveLength(29);
   });
+
+  it.skipIf(!awsVersion && process.env.CI !== 'true')('imports a file copied with the AWS CLI, in the mode its metadata names', async () => {
+    const file = path.join(dir, 'cli roster.csv');
+    writeFileSync(file, csv('CL', 12));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: path.join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
+      AWS_PAGER: '',
+    };
+    const key = 'imports/students/cli roster.csv';
+    await run('aws', ['--endpoint-url', imports.s3.endpoint, 's3', 'cp', file, `s3://${imports.bucket}/${key}`, '--metadata', 'import-mode=upsert', '--no-progress'], { env });
+    await settled();
+    const [job] = await jobsFor(key);
+    expect(job).toMatchObject({ status: 'completed_with_errors', mode: 'upsert', created: 11, errors: 1 });
+  }, 120_000);
 });
