@@ -212,6 +212,23 @@ describe('import jobs over DynamoDB', () => {
     expect(await store.count({ filter: { name: 'hometown', value: 'huế' } })).toBe(hue0 - hueHere);
   });
 
+  it('a run out of time checkpoints, gives the lease back and stops; the retry resumes at once and finishes', async () => {
+    const total0 = await store.count({});
+    const { csv, valid } = roster('jT', 100);
+    const id = await newJob('jT', csv);
+    let calls = 0;
+    const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 1_000, ms: 60_000 } };
+    // Plenty of time for two batches, then under the reserve.
+    await expect(runImportJob(id, { ...deps, sink: sink(), owner: 'w1', remainingMs: () => (++calls <= 2 ? 600_000 : 1_000) })).rejects.toThrow(/out of time/);
+    const paused = (await jobs.get(id))!;
+    expect(paused).toMatchObject({ status: 'running', lease_until: 0 });
+    expect(paused.checkpoint_row).toBeGreaterThan(1);
+    expect(await store.count({})).toBe(total0 + paused.created);
+    expect((await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' })).kind).toBe('ran');
+    expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size });
+    expect(await store.count({})).toBe(total0 + valid.size);
+  });
+
   it('fails a file missing required columns without writing anything', async () => {
     const csv = Buffer.from('student_id,hometown\nX1,Hue\n');
     const id = await newJob('jM', csv);
