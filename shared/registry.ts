@@ -3,7 +3,10 @@ import { apiKeysTable } from './api-keys/api-keys.table.js';
 import { revocationsTable } from './auth/revocations.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
-import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE } from './entity/entity-functions.js';
+import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
+import { importTrigger } from './import/import-trigger.js';
+import { importFunctions } from './import/jobs/import-functions.js';
+import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
@@ -77,6 +80,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...entities.flatMap(analyticsFunctions),
   ...originalFunctions,
   ...adminFunctions,
+  ...importFunctions,
   ...systemFunctions,
 ];
 
@@ -96,11 +100,28 @@ export const authorizer: LambdaDeclaration = {
   identityProvider: true,
 };
 
-/** Every bundle: the route functions and the authorizer. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer];
+/**
+ * The S3 file-drop door: every object the import trigger selects becomes an import job.
+ * Writes entity items through the bulk path and checkpoints (with counter deltas) in the jobs table.
+ */
+export const importFunction: LambdaDeclaration = {
+  id: 'imports-on-object-created',
+  entry: 'functions/imports/on-object-created.ts',
+  description: 'Runs an import job for each file dropped under imports/{entity}/',
+  tables: [
+    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
+    { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
+  ],
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  s3Trigger: importTrigger.bucket,
+  timeoutSeconds: 900,
+};
 
-/** Every table: one per entity, plus the API keys and revocations. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable];
+/** Every bundle: the route functions, the authorizer and the event-driven functions. */
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction];
+
+/** Every table: one per entity, plus the API keys, revocations and import jobs. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -30,6 +30,12 @@ export interface LambdaDeclaration {
   chartRendering?: boolean;
   /** Streams large exports to the exports bucket (`EXPORTS_BUCKET`, prefix `exports/`) and presigns links. */
   largeExports?: boolean;
+  /** Least-privilege S3 grants, per bucket logical name, limited to key prefixes. */
+  buckets?: { bucket: string; actions: ('GetObject' | 'PutObject')[]; prefixes: string[] }[];
+  /** Invoked by S3 notifications of this bucket (the declared import trigger). */
+  s3Trigger?: string;
+  /** Lambda timeout in seconds (default: the HTTP functions' timeout). */
+  timeoutSeconds?: number;
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */

@@ -30,10 +30,12 @@ const MISSING = 'NOPE-404';
 const SEEDED = 32;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Path of a route with its `{param}` replaced by `id`. */
-/** A valid value for each path parameter: the chart name for charts, else the student id. */
+/** A queued import job (seeded in beforeAll) for the `{import_id}` routes. */
+let importId = '';
+/** A valid value for each path parameter: the seeded job, a chart name, else the student id. */
 const pathOf = (route: Route, id = STUDENT) =>
-  route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(name === 'chart' ? 'histogram' : id));
+  route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(name === 'import_id' ? importId : name === 'chart' ? 'histogram' : id));
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
@@ -73,8 +75,11 @@ async function createStudent(id: string, extra: Record<string, unknown> = {}): P
 }
 
 beforeAll(async () => {
+  // Upload tickets are only signed (no S3 call): a bucket name is all the imports routes need here.
+  process.env.IMPORTS_BUCKET ??= 'records-imports';
   api = await startLocalApi({ role: 'admin' });
   adminAuth = await bearer('admin');
+  importId = JSON.parse((await sendJson('POST', '/api/v1/imports', { entity: 'students', filename: 'seed.csv' })).text).import_id;
   const ids = Array.from({ length: SEEDED }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
   await inBatches(ids, 8, (id, i) =>
     createStudent(id, {
@@ -271,6 +276,9 @@ describe('Cache-Control and Vary', () => {
     }
     if (route.path === '/api/v1/admin/tokens/revoke') {
       return sendJson('POST', route.path, { jti: `cache-control-${id}`, exp: Math.floor(Date.now() / 1000) + 600 }, { origin: ORIGIN });
+    }
+    if (route.path === '/api/v1/imports' && route.method === 'POST') {
+      return sendJson('POST', route.path, { entity: 'students', filename: `${id}.csv` }, { origin: ORIGIN });
     }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });

@@ -261,8 +261,8 @@ describe('functions', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys and revocations', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'revocations', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations and import-jobs', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'import-jobs', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 

@@ -45,7 +45,9 @@ function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
 }
 
 describe('network and cache', () => {
-  const inVpc = lambdas.filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
+  // The S3-triggered import function is bundled and run locally but not in the CDK stack yet
+  // (no imports bucket construct): drop this filter when the stack deploys it.
+  const inVpc = lambdas.filter((declaration) => declaration.s3Trigger === undefined).filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
   const subnetIds = (subnets: readonly { subnetId: string }[]) => subnets.map((subnet) => ref(subnet.subnetId));
 
   it('has an ElastiCache Serverless cache with engine valkey in the isolated subnets', () => {

@@ -1,0 +1,79 @@
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3EventRecord } from 'aws-lambda';
+import type { Entity } from '../../entity/define-entity.js';
+import type { ImportLimits } from '../import-limits.js';
+import { s3ByteSource } from '../s3/s3-byte-source.js';
+import { writeImportReport } from '../s3/s3-import-report.js';
+import { type ImportJobSource, type ImportJobStore, jobIdFor, queuedJob } from './import-job.js';
+import { decodeS3Key, modeOf, parseImportKey } from './import-object-key.js';
+import { type CheckpointedSink, type RunJobOutcome, runImportJob } from './run-import-job.js';
+
+export interface ObjectCreatedDeps {
+  jobs: ImportJobStore;
+  s3: S3Client;
+  /** Importable entities by name. */
+  entities: readonly Entity[];
+  /** A fresh sink for one run (it holds the run's pending counter deltas). */
+  sink: (entity: Entity) => CheckpointedSink;
+  owner: string;
+  remainingMs?: () => number;
+  limits?: Partial<ImportLimits>;
+  /** Batches written concurrently (default 4). */
+  writers?: number;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+  clock?: () => Date;
+}
+
+export type RecordOutcome = RunJobOutcome | { kind: 'refused'; key: string; reason: string };
+
+/**
+ * One S3 ObjectCreated record → one import job: key decoded and checked, the job created
+ * (or found: its id comes from bucket + key + version/ETag, or is the presigned upload's id),
+ * then run or resumed under its lease. An unknown entity folder fails the job with
+ * "unknown entity".
+ */
+export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCreatedDeps): Promise<RecordOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const bucket = record.s3.bucket.name;
+  const parsed = parseImportKey(decodeS3Key(record.s3.object.key));
+  if (parsed.kind === 'refused') {
+    deps.log?.('import refused', { bucket, key: parsed.key, reason: parsed.reason });
+    return parsed;
+  }
+  const head = await deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: parsed.key, ...(record.s3.object.versionId ? { VersionId: record.s3.object.versionId } : {}) }));
+  const etag = head.ETag ?? (record.s3.object.eTag ? `"${record.s3.object.eTag.replace(/"/g, '')}"` : undefined);
+  const size = head.ContentLength ?? record.s3.object.size;
+  const source: ImportJobSource = {
+    bucket,
+    key: parsed.key,
+    ...(etag ? { etag } : {}),
+    ...(record.s3.object.versionId ? { version_id: record.s3.object.versionId } : {}),
+    door: parsed.uploadId ? 'upload' : 's3',
+  };
+  let jobId = jobIdFor(source);
+  if (parsed.uploadId && (await deps.jobs.attachSource(parsed.uploadId, source, size))) jobId = parsed.uploadId;
+  const entity = deps.entities.find((candidate) => candidate.name === parsed.entity && candidate.import);
+  await deps.jobs.create(
+    queuedJob({ import_id: jobId, entity: parsed.entity, source, mode: modeOf(parsed.fileName, head.Metadata), bytes_total: size, now: clock() }),
+  );
+  if (!entity) {
+    const claim = await deps.jobs.claim(jobId, deps.owner, 60_000, clock());
+    if (claim.kind === 'claimed') {
+      const message = `unknown entity '${parsed.entity}': files go under ${deps.entities.filter((e) => e.import).map((e) => `imports/${e.name}/`).join(', ')}`;
+      await deps.jobs.finish(jobId, deps.owner, { status: 'failed', message, finished_at: clock().toISOString() }, { entity: deps.entities[0]!.name, delta: { total: 0, filters: {} } });
+    }
+    return { kind: 'ran', job: (await deps.jobs.get(jobId))! };
+  }
+  return runImportJob(jobId, {
+    jobs: deps.jobs,
+    sink: deps.sink(entity),
+    entity,
+    bytes: s3ByteSource(deps.s3, { bucket, key: parsed.key, size, ...(etag ? { etag } : {}) }),
+    owner: deps.owner,
+    clock,
+    limits: deps.limits,
+    writers: deps.writers ?? 4,
+    remainingMs: deps.remainingMs,
+    report: (job, summary) => writeImportReport(deps.s3, bucket, entity.idField, job, summary),
+  });
+}

@@ -1,0 +1,48 @@
+import { tracer } from '../../powertools/tracer.js';
+import { createDocumentClient } from '../../store/dynamodb/document-client.js';
+import { DynamoDbEntityStore } from '../../store/dynamodb/dynamodb-entity-store.js';
+import { DynamoDbImportJobStore } from '../../store/dynamodb/dynamodb-import-job-store.js';
+import { DynamoDbImportSink } from '../../store/dynamodb/dynamodb-import-sink.js';
+import { tableDesign } from '../../store/dynamodb/table-design.js';
+import type { Entity } from '../../entity/define-entity.js';
+import { createS3Client } from '../s3/s3-client.js';
+import { importJobsTable } from './import-jobs.table.js';
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+let built: ReturnType<typeof build> | undefined;
+
+function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
+  const client = tracer.captureAWSv3Client(createDocumentClient(env));
+  const stores = new Map(
+    entities.map((entity) => {
+      const design = tableDesign(entity);
+      const tableName = env[design.envVar] ?? '';
+      return [entity.name, { entity, design, tableName, store: new DynamoDbEntityStore(entity, client, tableName) }] as const;
+    }),
+  );
+  const of = (name: string) => {
+    const found = stores.get(name);
+    if (!found || !found.tableName) throw new Error(`no table for entity '${name}'`);
+    return found;
+  };
+  return {
+    s3: tracer.captureAWSv3Client(createS3Client(env)),
+    bucket: env.IMPORTS_BUCKET,
+    jobs: new DynamoDbImportJobStore(client, required(env, importJobsTable.envVar), (name) => of(name)),
+    sink: (entity: Entity) => {
+      const { store, tableName } = of(entity.name);
+      return new DynamoDbImportSink(entity, store, client, tableName);
+    },
+  };
+}
+
+/** The import's adapters, built once per container from the environment. */
+export function importJobContainer(entities: readonly Entity[], env: NodeJS.ProcessEnv = process.env) {
+  built ??= build(entities, env);
+  return built;
+}

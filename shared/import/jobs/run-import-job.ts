@@ -1,0 +1,150 @@
+import type { Entity } from '../../entity/define-entity.js';
+import type { CounterDelta } from '../../store/entity-store.js';
+import type { ByteSource } from '../byte-source.js';
+import { ImportFileError, ImportLimitError } from '../import.errors.js';
+import type { ImportLimits } from '../import-limits.js';
+import type { ImportSink } from '../import-sink.js';
+import { emptySummary, type ImportSummary } from '../import-summary.js';
+import { openRowSource } from '../open-row-source.js';
+import { type ImportCheckpoint, runImport } from '../run-import.js';
+import type { ImportJob, ImportJobStatus, ImportJobStore } from './import-job.js';
+
+/** A sink whose counter deltas are handed to the checkpoint that covers them. */
+export interface CheckpointedSink extends ImportSink {
+  takeDelta(row?: number): CounterDelta;
+}
+
+/** The run stopped early (time budget): its work is checkpointed and a retry resumes it. */
+export class ImportInterruptedError extends Error {}
+
+export interface RunJobDeps {
+  jobs: ImportJobStore;
+  sink: CheckpointedSink;
+  entity: Entity;
+  bytes: ByteSource;
+  /** Who runs it (Lambda request id): the lease holder. */
+  owner: string;
+  clock?: () => Date;
+  limits?: Partial<ImportLimits>;
+  /** A checkpoint is persisted at most every `rows` rows or `ms` milliseconds (default 5,000 / 2 s). */
+  progressEvery?: { rows: number; ms: number };
+  /** A lease not renewed for this long lets another worker resume the job (default 60 s). */
+  leaseMs?: number;
+  /** Time left to run (Lambda context); below `reserveMs` the run checkpoints and stops. */
+  remainingMs?: () => number;
+  reserveMs?: number;
+  writers?: number;
+  /** Writes the report and returns its URL (optional: tests, dry runs). */
+  report?: (job: ImportJob, summary: ImportSummary) => Promise<string | null>;
+}
+
+export type RunJobOutcome = { kind: 'ran'; job: ImportJob } | { kind: 'skipped'; reason: 'finished' | 'busy' | 'missing'; job?: ImportJob };
+
+/**
+ * Runs (or resumes) one import job under a lease: claims it, streams its file through
+ * `runImport`, and every few thousand rows records a checkpoint in the same transaction as
+ * the counter delta of the batches it covers. A worker dying between a batch and its
+ * checkpoint leaves that batch unrecorded and uncounted; the next worker replays it (the sink
+ * recognises its own writes) and counts it then. File problems end the job `failed`; anything
+ * else (DynamoDB down, out of time) gives the lease back and rethrows so the invocation is
+ * retried and resumes.
+ */
+export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<RunJobOutcome> {
+  const clock = deps.clock ?? (() => new Date());
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const every = deps.progressEvery ?? { rows: 5_000, ms: 2_000 };
+  const claim = await deps.jobs.claim(jobId, deps.owner, leaseMs, clock());
+  if (claim.kind !== 'claimed') return { kind: 'skipped', reason: claim.kind, ...(claim.kind === 'missing' ? {} : { job: claim.job }) };
+  const job = claim.job;
+  const started = clock().getTime();
+  const resumedRows = job.rows_processed;
+  let persistedRow = job.checkpoint_row;
+  let persistedAt = started;
+  let rowsAtPersist = job.rows_processed;
+  let progress = { rows: job.rows_processed, bytes: job.bytes_processed };
+  let lastSummary: ImportSummary = job.checkpoint?.summary ?? emptySummary();
+
+  const persist = async (checkpoint: ImportCheckpoint) => {
+    const delta = deps.sink.takeDelta(checkpoint.position.row);
+    const now = clock().getTime();
+    await deps.jobs.checkpoint(jobId, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, { entity: job.entity, delta }, now + leaseMs);
+    persistedRow = checkpoint.position.row;
+    persistedAt = now;
+    rowsAtPersist = progress.rows;
+  };
+
+  const finish = async (status: ImportJobStatus, summary: ImportSummary, message: string | null) => {
+    const finishedAt = clock();
+    const seconds = Math.max(0.001, (finishedAt.getTime() - started) / 1000);
+    const done: ImportJob = {
+      ...job,
+      status,
+      message,
+      rows_processed: progress.rows,
+      bytes_processed: progress.bytes,
+      created: summary.created,
+      updated: summary.updated,
+      skipped: summary.skipped,
+      errors: summary.errors,
+      warnings: summary.warnings,
+      error_details: summary.error_details,
+      finished_at: finishedAt.toISOString(),
+      rows_per_second: Math.round((progress.rows - resumedRows) / seconds),
+    };
+    done.report_url = deps.report ? await deps.report(done, summary).catch(() => null) : null;
+    await deps.jobs.finish(
+      jobId,
+      deps.owner,
+      {
+        status,
+        message,
+        rows_processed: done.rows_processed,
+        bytes_processed: done.bytes_processed,
+        created: done.created,
+        updated: done.updated,
+        skipped: done.skipped,
+        errors: done.errors,
+        warnings: done.warnings,
+        error_details: done.error_details,
+        finished_at: done.finished_at,
+        rows_per_second: done.rows_per_second,
+        report_url: done.report_url,
+      },
+      // Whatever was written is in the table: a finished job counts all of it.
+      { entity: job.entity, delta: deps.sink.takeDelta() },
+    );
+    return { kind: 'ran' as const, job: done };
+  };
+
+  try {
+    const source = openRowSource(deps.bytes, { name: job.source.key, entity: deps.entity, limits: deps.limits });
+    const summary = await runImport({
+      importId: jobId,
+      source,
+      entity: deps.entity,
+      mode: job.mode,
+      sink: deps.sink,
+      limits: deps.limits,
+      writers: deps.writers,
+      ...(job.checkpoint ? { resumeFrom: job.checkpoint } : {}),
+      onProgress: (p) => {
+        progress = { rows: resumedRows > p.rows ? resumedRows : p.rows, bytes: p.bytes };
+      },
+      checkpoint: async (position, summary) => {
+        lastSummary = summary;
+        const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < (deps.reserveMs ?? 30_000);
+        if (outOfTime || progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms) {
+          await persist({ position, summary });
+        }
+        if (outOfTime) throw new ImportInterruptedError(`import ${jobId}: out of time at row ${position.row}; a retry resumes from there`);
+      },
+    });
+    return await finish(summary.errors > 0 ? 'completed_with_errors' : 'completed', summary, null);
+  } catch (error) {
+    if (error instanceof ImportFileError || error instanceof ImportLimitError) {
+      return finish('failed', lastSummary, error.message);
+    }
+    await deps.jobs.release(jobId, deps.owner).catch(() => undefined);
+    throw error;
+  }
+}
