@@ -36,7 +36,8 @@ export function chartSpec(kind: ChartKind, rows: ChartRows, context: ChartContex
         encoding: {
           x: { field: 'bin_start', type: 'ordinal', title: 'Score range', axis: { labelExpr: "datum.value + '–' + (datum.value + 1)", labelAngle: 0 } },
           xOffset: { field: 'subject', type: 'nominal', sort: order },
-          y: { field: 'count', type: 'quantitative', title: 'Students' },
+          // Whole students only: no 0.5 ticks on small rosters.
+          y: { field: 'count', type: 'quantitative', title: 'Students', axis: { tickMinStep: 1, format: 'd' } },
           color: { ...subjectColor, legend: { values: [...context.subjects] } },
           tooltip: [{ field: 'subject' }, { field: 'bin_start', title: 'from' }, { field: 'bin_end', title: 'to' }, { field: 'count' }],
         },
