@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppError, DependencyUnavailableError } from '../errors/app-error.js';
+import { errorSummary } from '../powertools/error-summary.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
 import { CacheCounters, type CounterDeltas } from './cache-counters.js';
@@ -340,7 +341,8 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     if (!this.breaker.fail()) return;
     this.logger.warn('Cache unavailable: reads go to the store until it answers again', {
       retryInMs: this.breaker.openMs,
-      error: error as Error,
+      // Name, message and code: a stack through node_modules on every opening helps nobody.
+      error: errorSummary(error),
     });
     this.metrics.addMetric('CacheUnavailable', MetricUnit.Count, 1);
   }

@@ -101,6 +101,11 @@ describeWithRedis('entity cache when Redis fails', () => {
     for (let n = 0; n < 10; n++) await c.service.get(`R${(n % 5) + 1}`);
     expect(c.warn).toHaveBeenCalledTimes(1);
     expect(c.warn.mock.calls[0]![0]).toMatch(/Cache unavailable/);
+    // What failed, not a stack through node_modules.
+    const logged = c.warn.mock.calls[0]![1] as { error: Record<string, unknown> };
+    expect(logged.error).not.toBeInstanceOf(Error); // a logged Error carries its stack
+    expect(logged.error).toMatchObject({ name: expect.any(String), message: expect.any(String) });
+    expect(JSON.stringify(logged)).not.toMatch(/node_modules|\bat \S+ \(/);
     expect(c.addMetric).toHaveBeenCalledTimes(1);
     expect(c.addMetric).toHaveBeenCalledWith('CacheUnavailable', 'Count', 1);
     // While the breaker is open Redis is not even tried, and the cache costs nothing measurable.
