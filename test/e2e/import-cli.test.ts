@@ -71,7 +71,9 @@ describe('npm run import', () => {
     const run = await runCli([csv('roster.csv', lines)], { TOKEN: staffToken });
     expect(run.stderr).toMatch(/^import imp_\S+: roster\.csv \(\d+ bytes\) → students, mode create$/m);
     expect(run.stderr).toMatch(/^upload\s+\[#+\]\s+100%/m);
-    expect(run.stderr).toMatch(/rows/);
+    expect(run.stderr).toMatch(/^(queued|running)\s+\[[#-]+\]\s+\d+%\s+\S+ B\/861 B\s+[\d,]+ rows\s.*ETA/m);
+    expect(run.stderr).toMatch(/^completed\s+\[#+\]\s+100%.* 30 rows /m);
+    if (process.env.SHOW_CLI_OUTPUT) console.log(run.stderr + run.stdout);
     expect(run.stdout).toMatch(/^import imp_\S+ completed: 30 rows/m);
     expect(run.stdout).toContain('created 30, updated 0, skipped 0, errors 0, warnings 0');
     expect(run.stdout).toMatch(/^report: http/m);
