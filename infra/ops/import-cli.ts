@@ -12,7 +12,8 @@ import { uploadFile } from './import-cli/upload.js';
  * asks the API for a presigned upload (door 2), streams the file to it, then follows the job
  * with a progress line until it ends and prints its summary and report link.
  * Exit codes: 0 completed, 2 completed_with_errors, 1 anything else (bad arguments, missing
- * file, refused by the API, upload failure, job failed).
+ * file, refused by the API, upload failure, job failed); 130 when Ctrl-C stops following a job
+ * (which goes on).
  */
 async function main(argv: string[]): Promise<number> {
   const args = parseImportArgs(argv);
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
   });
   progress.finish({ ...state, bytesDone: info.size });
 
+  process.once('SIGINT', () => {
+    progress.finish();
+    process.stderr.write(`stopped following; the job goes on: GET ${args.api}/api/v1/imports/${ticket.import_id}\n`);
+    process.exit(130);
+  });
   const jobBytes = new RateMeter();
   const jobRows = new RateMeter();
   const job = await pollUntilDone(
