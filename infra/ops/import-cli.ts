@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`stopped following; the job goes on: GET ${args.api}/api/v1/imports/${ticket.import_id}\n`);
     process.exit(130);
   });
-  const jobBytes = new RateMeter();
+  // The job's bytes_processed moves in parser-sized steps (64 KB): a 30 s window keeps its rate and the ETA steady.
+  const jobBytes = new RateMeter(30_000);
   const jobRows = new RateMeter();
   const job = await pollUntilDone(
     () => api.getJob(ticket.import_id),
