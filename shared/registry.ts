@@ -112,7 +112,8 @@ export const importFunction: LambdaDeclaration = {
     ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
   ],
-  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // GetObjectVersion: the handler heads the exact version named in the event record (the bucket is versioned).
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
   s3Trigger: importTrigger.bucket,
   timeoutSeconds: 900,
 };

@@ -72,7 +72,7 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
   /**
    * Keep well under API Gateway's 30 s integration limit so the function, not the gateway,
    * decides what the client sees.
-   * @default Duration.seconds(10)
+   * @default - the declaration's `timeoutSeconds`, else Duration.seconds(10)
    */
   readonly timeout?: Duration;
   /**
@@ -149,7 +149,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       runtime: Runtime.NODEJS_22_X,
       architecture: charts?.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(declaration.timeoutSeconds ?? 10),
       code: props.code ?? Code.fromAsset(bundleDir(declaration)),
       handler: 'index.handler',
       layers: [SharedDependenciesLayer.of(this).layer, ...(charts ? [charts.layer] : [])],

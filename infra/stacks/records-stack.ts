@@ -1,13 +1,14 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, tableDesigns } from '../../shared/registry.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi } from '../constructs/api.js';
 import { Cache } from '../constructs/cache.js';
 import { EventBus } from '../constructs/event-bus.js';
 import { EventQueues } from '../constructs/event-queues.js';
 import { CursorSecret } from '../constructs/cursor-secret.js';
+import { ImportsBucket } from '../constructs/imports-bucket.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
 import { Observability } from '../constructs/observability.js';
@@ -49,6 +50,10 @@ export class RecordsStack extends Stack {
   /** Undefined with a Redis of your own (`redisUrl`). */
   public readonly cache: Cache | undefined;
   public readonly functions: readonly ServiceFunction[];
+  /** Runs an import job per file dropped in the imports bucket (not an HTTP function). */
+  public readonly importFunction: ServiceFunction<LambdaDeclaration>;
+  /** Uploads to import, import reports and large exports. */
+  public readonly importsBucket: ImportsBucket;
   public readonly api: HttpApi;
   public readonly observability: Observability;
   /** The saga's bus, archive and schema registry; `grantPublish(fn)` for producers. */
@@ -101,6 +106,17 @@ export class RecordsStack extends Stack {
           logRemovalPolicy: removalPolicy,
         }),
     );
+    this.importFunction = new ServiceFunction(this, importFunction.id, {
+      declaration: importFunction,
+      tables: this.tables,
+      ...runtime(importFunction),
+      logRemovalPolicy: removalPolicy,
+    });
+    this.importsBucket = new ImportsBucket(this, 'ImportsBucket', {
+      importFunction: this.importFunction,
+      functions: this.functions,
+      removalPolicy,
+    });
     this.api = new HttpApi(this, 'HttpApi', {
       functions: this.functions,
       authorizer: this.authorizer.authorizer,

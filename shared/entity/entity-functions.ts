@@ -30,8 +30,11 @@ export interface LambdaDeclaration {
   chartRendering?: boolean;
   /** Streams large exports to the exports bucket (`EXPORTS_BUCKET`, prefix `exports/`) and presigns links. */
   largeExports?: boolean;
-  /** Least-privilege S3 grants, per bucket logical name, limited to key prefixes. */
-  buckets?: { bucket: string; actions: ('GetObject' | 'PutObject')[]; prefixes: string[] }[];
+  /**
+   * Least-privilege S3 grants, per bucket logical name, limited to key prefixes.
+   * `GetObjectVersion`: reading or heading an object by `VersionId` (in a versioned bucket).
+   */
+  buckets?: { bucket: string; actions: ('GetObject' | 'GetObjectVersion' | 'PutObject')[]; prefixes: string[] }[];
   /** Invoked by S3 notifications of this bucket (the declared import trigger). */
   s3Trigger?: string;
   /** Lambda timeout in seconds (default: the HTTP functions' timeout). */

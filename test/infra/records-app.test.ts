@@ -10,7 +10,9 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, lambdas, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, lambdas, tableDesigns } from '../../shared/registry.js';
+import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
+import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
 
 /** The feature flags `cdk synth` uses, so the tests see the template that gets deployed. */
@@ -32,7 +34,8 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
-function serviceFunction(id: string): ServiceFunction {
+function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
+  if (id === importFunction.id) return stack.importFunction;
   const found = stack.functions.find((fn) => fn.declaration.id === id);
   if (!found) throw new Error(`no ServiceFunction ${id}`);
   return found;
@@ -106,6 +109,19 @@ describe('routes', () => {
 });
 
 const byId = functions.map((fn) => [fn.id, fn] as const);
+/** The HTTP functions and the S3-triggered import function: everything built by ServiceFunction directly. */
+const withImport: (readonly [string, LambdaDeclaration])[] = [...byId, [importFunction.id, importFunction]];
+
+/** The object grants a declaration asks for in the imports bucket (its `buckets`, plus `exports/*` for large exports). */
+function declaredS3Grants(declaration: LambdaDeclaration): string[] {
+  const objects = (prefix: string) => ({ 'Fn::Join': ['', [ref(stack.importsBucket.bucket.bucketArn), `/${prefix}*`]] });
+  return [
+    ...(declaration.buckets ?? []).flatMap(({ actions, prefixes }) =>
+      actions.flatMap((action) => prefixes.map((prefix) => grant(`s3:${action}`, objects(prefix)))),
+    ),
+    ...(declaration.largeExports ? EXPORT_ACTIONS.map((action) => grant(action, objects(EXPORTS_PREFIX))) : []),
+  ];
+}
 
 describe('authorization', () => {
   const routesOf = (permission: 'public' | 'protected') =>
@@ -169,7 +185,7 @@ describe('authorization', () => {
 });
 
 describe('function grants', () => {
-  it.each(byId)('%s may use exactly its declared DynamoDB actions', (_id, declaration) => {
+  it.each(withImport)('%s may use exactly its declared DynamoDB actions', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
     const expected = declaration.tables.flatMap(({ table, actions }) => {
       const tableArn = ref(stack.tables.tables[table]!.tableArn);
@@ -194,7 +210,24 @@ describe('function grants', () => {
     expect(dynamo('system-docs')).toEqual([]);
   });
 
-  it.each(byId)('%s may otherwise only write its logs and traces (and attach to the VPC if it runs there)', (_id, declaration) => {
+  it.each(withImport)('%s may use exactly its declared S3 object actions, on exactly its declared key prefixes', (_id, declaration) => {
+    const s3 = grantsOf(serviceFunction(declaration.id)).filter((entry) => entry.startsWith('s3:'));
+    expect(s3).toEqual(declaredS3Grants(declaration).sort());
+  });
+
+  it('gives the import door exactly the S3 access the issue names', () => {
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [ref(stack.importsBucket.bucket.bucketArn), `/${prefix}*`]] });
+    const s3 = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('s3:'));
+    // GetObjectVersion: the handler heads the version the event names, and the bucket is versioned.
+    expect(s3(importFunction.id)).toEqual(
+      [grant('s3:GetObject', objects('imports/')), grant('s3:GetObjectVersion', objects('imports/')), grant('s3:PutObject', objects('reports/'))].sort(),
+    );
+    expect(s3('imports-create')).toEqual([grant('s3:PutObject', objects('imports/'))]);
+    const exporter = functions.find((fn) => fn.largeExports)!;
+    expect(s3(exporter.id)).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'].map((action) => grant(action, objects('exports/'))));
+  });
+
+  it.each(withImport)('%s may otherwise only write its logs and traces (and attach to the VPC if it runs there)', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
     const logGroupArn = ref(fn.logGroup.logGroupArn);
     const secretArn = ref(stack.cursorSecret.secret.secretArn);
@@ -208,13 +241,13 @@ describe('function grants', () => {
         : []),
       ...(usesRedis(declaration) ? NETWORK_INTERFACE_ACTIONS.map((action) => grant(action, '*')) : []),
     ];
-    expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:'))).toEqual(expected.sort());
+    expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:') && !entry.startsWith('s3:'))).toEqual(expected.sort());
     expect(resourceOf('AWS::IAM::Role', fn.role.roleArn)?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
 describe('functions', () => {
-  it.each(byId)('%s runs its bundle with the platform defaults', (_id, declaration) => {
+  it.each(withImport)('%s runs its bundle with the platform defaults', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
     const tableVariables = Object.fromEntries(
       declaration.tables.map(({ table }) => [
@@ -226,6 +259,8 @@ describe('functions', () => {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
       ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: 'records-platform:RecordsPlatform:auth:' } : {}),
       ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: 'records:RecordsPlatform:' } : {}),
+      ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
+      ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
     };
     const props = resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
     expect(props).toMatchObject({
@@ -234,7 +269,7 @@ describe('functions', () => {
       Architectures: [declaration.chartRendering ? ChartLayer.of(stack).architecture.name : 'arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
-      Timeout: 10,
+      Timeout: declaration.timeoutSeconds ?? 10,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogGroup: ref(fn.logGroup.logGroupName) },
       Environment: {
@@ -255,6 +290,47 @@ describe('functions', () => {
       Properties: { RetentionInDays: 30 },
       DeletionPolicy: 'Retain',
     });
+  });
+});
+
+describe('imports bucket', () => {
+  it('starts the import function for every object created under imports/ with a declared suffix', () => {
+    const [notifications, ...more] = Object.values(template.findResources('Custom::S3BucketNotifications'));
+    expect(more).toEqual([]);
+    expect(notifications?.Properties.BucketName).toEqual(ref(stack.importsBucket.bucket.bucketName));
+    const configurations = notifications?.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
+      Events: string[];
+      LambdaFunctionArn: unknown;
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+    }[];
+    expect(configurations.map((configuration) => configuration.LambdaFunctionArn)).toEqual(
+      importTriggerFilters().map(() => ref(stack.importFunction.function.functionArn)),
+    );
+    expect(configurations.map((configuration) => configuration.Events)).toEqual(importTriggerFilters().map(() => ['s3:ObjectCreated:*']));
+    const filters = configurations.map(({ Filter }) => Object.fromEntries(Filter.Key.FilterRules.map((rule) => [rule.Name, rule.Value])));
+    expect(filters).toEqual(importTriggerFilters().map(({ prefix, suffix }) => ({ prefix, suffix })));
+    expect(filters.map((filter) => filter.suffix)).toEqual(['.csv', '.xlsx']);
+    expect(new Set(filters.map((filter) => filter.prefix))).toEqual(new Set(['imports/']));
+  });
+
+  it('gives the import function the 900 s the declaration asks for', () => {
+    expect(resourceOf('AWS::Lambda::Function', stack.importFunction.function.functionArn)?.Properties.Timeout).toBe(900);
+    expect(importFunction.timeoutSeconds).toBe(900);
+  });
+
+  it('is private, TLS-only, encrypted, versioned, access-logged and retained', () => {
+    const bucket = resourceOf('AWS::S3::Bucket', stack.importsBucket.bucket.bucketArn);
+    expect(bucket).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: ref(stack.importsBucket.accessLogs.bucketName) },
+      },
+    });
+    const expiring = bucket?.Properties.LifecycleConfiguration.Rules.filter((rule: { Prefix?: string }) => rule.Prefix);
+    expect(expiring.map((rule: { Prefix: string; ExpirationInDays: number }) => `${rule.Prefix} ${rule.ExpirationInDays}`)).toEqual(['reports/ 30', 'exports/ 30']);
   });
 });
 
@@ -305,7 +381,7 @@ describe('app', () => {
 
   it('destroys tables, logs and the cursor key with -c removalPolicy=destroy', () => {
     const throwAway = Template.fromStack(createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack);
-    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue']) {
+    for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::S3::Bucket']) {
       const policies = Object.values(throwAway.findResources(type)).map((resource) => resource.DeletionPolicy);
       expect(policies.length, type).toBeGreaterThan(0);
       expect(new Set(policies), type).toEqual(new Set(['Delete']));
@@ -347,8 +423,22 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges only the reviewed rules, each with a specific reason', () => {
     // aws-cdk-lib acknowledges CloudFormation template checks on its own VPC constructs (literal AZs, flow log options).
     const acks = acknowledgments().filter((ack) => !ack.id.startsWith('CloudFormation-Validate::'));
+    const bucketId = logicalIdOf(stack.importsBucket.bucket.bucketArn);
+    const prefixes = new Set(withImport.flatMap(([, declaration]) => [
+      ...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes),
+      ...(declaration.largeExports ? [EXPORTS_PREFIX] : []),
+    ]));
     expect(new Set(acks.map((ack) => ack.id))).toEqual(
-      new Set(['AwsSolutions-APIG4', 'AwsSolutions-COG8', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-L1', 'AwsSolutions-SMG4']),
+      new Set([
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG8',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-L1',
+        'AwsSolutions-SMG4',
+        'AwsSolutions-S1',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        ...[...prefixes].map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`),
+      ]),
     );
     for (const ack of acks) expect(ack.reason.trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(40);
   });
@@ -371,8 +461,30 @@ describe('cdk-nag AwsSolutions', () => {
     expect(actions.filter((action) => !action.startsWith('xray:') && !NETWORK_INTERFACE_ACTIONS.includes(action))).toEqual([]);
   });
 
+  it('acknowledges prefix-scoped object ARNs only on roles that hold them, with the prefix reason', () => {
+    const bucketId = logicalIdOf(stack.importsBucket.bucket.bucketArn);
+    const prefixed = acknowledgments().filter((ack) => ack.id.startsWith(`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/`));
+    expect(prefixed.length).toBeGreaterThan(0);
+    for (const ack of prefixed) expect(ack.reason).toBe('object-level actions scoped to the declared key prefix');
+    const expected = withImport.flatMap(([id, declaration]) =>
+      [...new Set([...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes), ...(declaration.largeExports ? [EXPORTS_PREFIX] : [])])].map(
+        (prefix) => `${serviceFunction(id).role.node.path} ${prefix}`,
+      ),
+    );
+    const actual = prefixed.map((ack) => `${ack.path} ${ack.id.slice(ack.id.indexOf('/') + 1, -2)}`);
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  it('acknowledges S1 only on the access-log bucket and IAM4 only on CDK’s notifications handler', () => {
+    const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path);
+    expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path]);
+    expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
+      expect.stringMatching(/^RecordsPlatform\/BucketNotificationsHandler[0-9a-f]+$/),
+    ]);
+  });
+
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

@@ -39,15 +39,14 @@ const usesRedis = (declaration: LambdaDeclaration) => placementOf(declaration, e
 
 function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
   if (id === authorizer.id) return stack.authorizer.function;
+  if (id === stack.importFunction.declaration.id) return stack.importFunction;
   const found = stack.functions.find((fn) => fn.declaration.id === id);
   if (!found) throw new Error(`no ServiceFunction ${id}`);
   return found;
 }
 
 describe('network and cache', () => {
-  // The S3-triggered import function is bundled and run locally but not in the CDK stack yet
-  // (no imports bucket construct): drop this filter when the stack deploys it.
-  const inVpc = lambdas.filter((declaration) => declaration.s3Trigger === undefined).filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
+  const inVpc = lambdas.filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
   const subnetIds = (subnets: readonly { subnetId: string }[]) => subnets.map((subnet) => ref(subnet.subnetId));
 
   it('has an ElastiCache Serverless cache with engine valkey in the isolated subnets', () => {
@@ -101,7 +100,7 @@ describe('network and cache', () => {
 
   it('gives internet egress (for the Cognito JWKS) to the authorizer only', () => {
     const egress = new Set(subnetIds(stack.network!.vpc.privateSubnets).map((id) => JSON.stringify(id)));
-    const withEgress = [stack.authorizer.function, ...stack.functions]
+    const withEgress = [stack.authorizer.function, ...stack.functions, stack.importFunction]
       .filter((fn) => (functionProps(fn).VpcConfig?.SubnetIds ?? []).some((id: unknown) => egress.has(JSON.stringify(id))))
       .map((fn) => fn.declaration.id);
     expect(withEgress).toEqual([authorizer.id]);
@@ -142,7 +141,7 @@ describe('network and cache', () => {
     const own = createRecordsApp({ context: { ...lenient, redisUrl: 'rediss://own-redis.example:6379' } }).stack;
     const ownTemplate = Template.fromStack(own);
     for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::ElastiCache::ServerlessCache', 'AWS::EC2::VPCEndpoint']) ownTemplate.resourceCountIs(type, 0);
-    for (const fn of [own.authorizer.function, ...own.functions]) {
+    for (const fn of [own.authorizer.function, ...own.functions, own.importFunction]) {
       const props = ownTemplate.findResources('AWS::Lambda::Function')[own.resolve(fn.function.functionArn)['Fn::GetAtt'][0]]?.Properties;
       expect(props.VpcConfig, fn.declaration.id).toBeUndefined();
       expect(props.Environment.Variables.REDIS_URL, fn.declaration.id).toBe('rediss://own-redis.example:6379');

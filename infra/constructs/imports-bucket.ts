@@ -1,0 +1,138 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
+import type { ServiceFunction } from './service-function.js';
+
+/** Where large exports land (`largeExports` functions); expired like the import reports. */
+export const EXPORTS_PREFIX = 'exports/';
+/** Where import jobs write their error reports. */
+export const REPORTS_PREFIX = 'reports/';
+/** What a `largeExports` function does under `exports/`: a multipart upload, then presigned GETs. */
+export const EXPORT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
+
+/** Why an object ARN ending in `<prefix>*` (cdk-nag IAM5) is least privilege. */
+const IAM5_PREFIX_REASON = 'object-level actions scoped to the declared key prefix';
+
+export interface ImportsBucketProps {
+  /** The function the declared import trigger invokes (its declaration names `s3Trigger`). */
+  readonly importFunction: ServiceFunction<LambdaDeclaration>;
+  /** Every function of the stack: those whose declaration names the bucket or `largeExports` get env and grants. */
+  readonly functions: readonly ServiceFunction<LambdaDeclaration>[];
+  /**
+   * How long import reports (`reports/`) and large exports (`exports/`) live.
+   * @default Duration.days(30)
+   */
+  readonly generatedFilesExpiration?: Duration;
+  /**
+   * Applied to the bucket and its access-log bucket.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The imports bucket of issue 9: uploads under `imports/{entity}/` start import jobs (one S3
+ * notification per declared suffix), import reports and large exports live under `reports/`
+ * and `exports/` and expire. Functions get the bucket's name and exactly the object actions
+ * their declarations list, on exactly the declared key prefixes.
+ */
+export class ImportsBucket extends Construct {
+  public readonly bucket: Bucket;
+  /** Server access logs of {@link bucket}. */
+  public readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string, props: ImportsBucketProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const expiration = props.generatedFilesExpiration ?? Duration.days(30);
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // The S3 log delivery service writes only to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is the destination of the imports bucket server access logs; logging its own accesses ' +
+        'would need yet another bucket (or log into itself, which S3 advises against as it loops).',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'imports-bucket/',
+      lifecycleRules: [
+        { id: 'expire-reports', prefix: REPORTS_PREFIX, expiration },
+        { id: 'expire-exports', prefix: EXPORTS_PREFIX, expiration },
+        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(7) },
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+    });
+
+    const declaration = props.importFunction.declaration;
+    if (declaration.s3Trigger !== importTrigger.bucket) {
+      throw new Error(`${declaration.id}: is not triggered by the '${importTrigger.bucket}' bucket`);
+    }
+    const destination = new LambdaDestination(props.importFunction.function);
+    for (const filter of importTriggerFilters()) {
+      this.bucket.addEventNotification(EventType.OBJECT_CREATED, destination, { prefix: filter.prefix, suffix: filter.suffix });
+    }
+    this.acknowledgeNotificationsHandler();
+
+    for (const fn of new Set([props.importFunction, ...props.functions])) this.grantDeclared(fn);
+  }
+
+  /** Env and object grants of one function, from its declaration; nothing for others. */
+  private grantDeclared(fn: ServiceFunction<LambdaDeclaration>): void {
+    const grants = (fn.declaration.buckets ?? []).filter((grant) => grant.bucket === importTrigger.bucket);
+    const scoped: { actions: string[]; prefix: string }[] = grants.flatMap((grant) =>
+      grant.prefixes.map((prefix) => ({ actions: grant.actions.map((action) => `s3:${action}`), prefix })),
+    );
+    if (grants.length > 0) fn.function.addEnvironment(importTrigger.bucketEnv, this.bucket.bucketName);
+    if (fn.declaration.largeExports) {
+      fn.function.addEnvironment('EXPORTS_BUCKET', this.bucket.bucketName);
+      scoped.push({ actions: EXPORT_ACTIONS, prefix: EXPORTS_PREFIX });
+    }
+    for (const { actions, prefix } of scoped) {
+      const objects = this.bucket.arnForObjects(`${prefix}*`);
+      fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
+      Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalId()}.Arn>/${prefix}*]`, reason: IAM5_PREFIX_REASON });
+    }
+  }
+
+  private bucketLogicalId(): string {
+    return Stack.of(this).getLogicalId(this.bucket.node.defaultChild as never);
+  }
+
+  /**
+   * `addEventNotification` creates CDK's BucketNotificationsHandler, a stack-wide singleton
+   * Lambda that puts the notification configuration on the bucket at deploy time. Of cdk-nag's
+   * rules it fails only IAM4 (its role has the managed basic execution policy).
+   */
+  private acknowledgeNotificationsHandler(): void {
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) throw new Error('no BucketNotificationsHandler in the stack');
+    const acks: Record<string, string> = {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+        'CDK’s BucketNotificationsHandler (a deploy-time custom resource) creates its own role with the managed basic ' +
+        'execution policy (logs on any group) and aws-cdk-lib offers no way to pass another role; it runs only when ' +
+        'CloudFormation creates or updates the notification configuration, with no input from users.',
+    };
+    for (const [id, reason] of Object.entries(acks)) Validations.of(handler).acknowledge({ id, reason });
+  }
+}
