@@ -86,7 +86,7 @@ async function outOfTime(deps: DirectImportDeps, importId: string): Promise<Impo
   const claim = await deps.jobs.claim(importId, deps.owner, 60_000, now);
   const row = claim.kind === 'claimed' ? claim.job.checkpoint_row : 0;
   const message =
-    `The file is too big to import within one request: rows 2 to ${row} were imported (job ${importId}), the rest was not. ` +
+    `The file is too big to import within one request: rows 2 to ${row} were processed (job ${importId}), the rest was not. ` +
     'Upload it with POST /api/v1/imports (presigned upload), which has no such limit; in mode=upsert the rows already imported are updated, not duplicated.';
   if (claim.kind === 'claimed') {
     await deps.jobs.finish(importId, deps.owner, { status: 'failed', message, finished_at: now.toISOString() }, { entity: deps.entity.name, delta: deps.sink.takeDelta() });
