@@ -5,7 +5,7 @@ import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
 import { importTrigger } from './import/import-trigger.js';
-import { importFunctions } from './import/jobs/import-functions.js';
+import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
@@ -81,6 +81,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...originalFunctions,
   ...adminFunctions,
   ...importFunctions,
+  ...entities.flatMap(bulkImportFunctions),
   ...systemFunctions,
 ];
 

@@ -40,6 +40,8 @@ export interface HttpRequest<TPath, TQuery, TBody> {
   rawPath: string;
   /** The authenticated caller; undefined on public routes only. */
   principal: Principal | undefined;
+  /** The body as API Gateway delivered it (for routes without a JSON body schema: file uploads). */
+  rawBody?: { body: string | undefined; isBase64Encoded: boolean };
 }
 
 type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
@@ -85,6 +87,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
       method: event.requestContext.http.method,
       rawPath: event.rawPath,
       principal: context.principal,
+      rawBody: { body: event.body, isBase64Encoded: event.isBase64Encoded ?? false },
     });
   };
   const chain = middy<HttpEvent, HttpResponse, Error, HttpContext>({

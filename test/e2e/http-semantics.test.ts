@@ -280,6 +280,9 @@ describe('Cache-Control and Vary', () => {
     if (route.path === '/api/v1/imports' && route.method === 'POST') {
       return sendJson('POST', route.path, { entity: 'students', filename: `${id}.csv` }, { origin: ORIGIN });
     }
+    if (route.path.endsWith('/bulk-import')) {
+      return raw('POST', route.path, { origin: ORIGIN, 'content-type': 'text/csv' }, `student_id,first_name,last_name\n${id},Cache,Control\n`);
+    }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
     }

@@ -1,3 +1,4 @@
+import type { Entity } from '../../entity/define-entity.js';
 import { type FunctionDeclaration, NO_STORE } from '../../entity/entity-functions.js';
 import { importTrigger } from '../import-trigger.js';
 import { importJobsTable } from './import-jobs.table.js';
@@ -39,3 +40,25 @@ export const importFunctions: FunctionDeclaration[] = [
     cacheControl: NO_STORE,
   },
 ];
+
+/**
+ * Door 3, the original API: `POST {collection}/bulk-import` with the file in the body (≤ 5 MB),
+ * imported synchronously and recorded as a job. Same bulk writes and job checkpoints as the S3 door.
+ */
+export function bulkImportFunctions(entity: Entity): FunctionDeclaration[] {
+  if (!entity.import) return [];
+  return [
+    {
+      id: `${entity.name}-bulk-import`,
+      entry: `functions/${entity.name}/bulk-import.ts`,
+      description: `Imports a CSV or XLSX file of ${entity.name} sent in the request (up to 5 MB), answered synchronously`,
+      routes: [{ method: 'POST', path: `${entity.routes.collection}/bulk-import` }],
+      permission: 'staff',
+      tables: [
+        { table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] },
+        { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      ],
+      cacheControl: NO_STORE,
+    },
+  ];
+}

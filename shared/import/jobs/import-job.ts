@@ -12,8 +12,8 @@ export interface ImportJobSource {
   key: string;
   etag?: string;
   version_id?: string;
-  /** How the file arrived: dropped in the bucket, or uploaded through a presigned URL. */
-  door: 's3' | 'upload';
+  /** How the file arrived: dropped in the bucket, uploaded through a presigned URL, or in the request body (no bucket). */
+  door: 's3' | 'upload' | 'direct';
 }
 
 /** One import job as `GET /api/v1/imports/{id}` shows it (plus internal resume state). */

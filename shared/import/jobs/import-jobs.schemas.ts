@@ -17,3 +17,8 @@ export const importListQuerySchema = z.object({
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
   cursor: z.optional(z.string().check(z.maxLength(200))),
 });
+
+/** `POST {collection}/bulk-import` query. */
+export const bulkImportQuerySchema = z.object({
+  mode: z.optional(z.enum(['create', 'upsert']).check(z.describe('create (default): existing ids are errors; upsert: they are updated'))),
+});

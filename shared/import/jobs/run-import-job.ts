@@ -38,7 +38,8 @@ export interface RunJobDeps {
   report?: (job: ImportJob, summary: ImportSummary) => Promise<string | null>;
 }
 
-export type RunJobOutcome = { kind: 'ran'; job: ImportJob } | { kind: 'skipped'; reason: 'finished' | 'busy' | 'missing'; job?: ImportJob };
+/** `summary`: what the run did; `error`: the file problem a failed job failed with. */
+export type RunJobOutcome = { kind: 'ran'; job: ImportJob; summary?: ImportSummary; error?: ImportFileError | ImportLimitError } | { kind: 'skipped'; reason: 'finished' | 'busy' | 'missing'; job?: ImportJob };
 
 /**
  * Runs (or resumes) one import job under a lease: claims it, streams its file through
@@ -113,7 +114,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       // Whatever was written is in the table: a finished job counts all of it.
       { entity: job.entity, delta: deps.sink.takeDelta() },
     );
-    return { kind: 'ran' as const, job: done };
+    return { kind: 'ran' as const, job: done, summary };
   };
 
   try {
@@ -142,7 +143,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
     return await finish(summary.errors > 0 ? 'completed_with_errors' : 'completed', summary, null);
   } catch (error) {
     if (error instanceof ImportFileError || error instanceof ImportLimitError) {
-      return finish('failed', lastSummary, error.message);
+      return { ...(await finish('failed', lastSummary, error.message)), error };
     }
     await deps.jobs.release(jobId, deps.owner).catch(() => undefined);
     throw error;
