@@ -22,11 +22,13 @@ export class LambdaInvoker {
 
   async invoke(fn: LambdaDeclaration, event: unknown): Promise<unknown> {
     const handler = await this.load(fn);
-    const deadline = Date.now() + this.timeoutMs;
+    // The function's declared timeout, as CDK gives it in Lambda; else the invoker's default.
+    const timeoutMs = fn.timeoutSeconds === undefined ? this.timeoutMs : fn.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
     const context = lambdaContext(fn, deadline);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LambdaTimeoutError(`${fn.id} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(() => reject(new LambdaTimeoutError(`${fn.id} timed out after ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       return await Promise.race([handler(event, context), timeout]);
