@@ -1,35 +1,22 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { filterValue } from '../../shared/entity/filter-value.js';
 import { bufferByteSource } from '../../shared/import/byte-source.js';
 import type { BatchOrigin, ImportMode } from '../../shared/import/import-sink.js';
 import { jobIdFor, queuedJob } from '../../shared/import/jobs/import-job.js';
 import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { runImportJob, type CheckpointedSink } from '../../shared/import/jobs/run-import-job.js';
-import { createDocumentClient } from '../../shared/store/dynamodb/document-client.js';
-import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
 import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { useStudentsStore } from '../support/students-store.js';
 
-let tables: LocalTables;
-let client: ReturnType<typeof createDocumentClient>;
-let store: DynamoDbEntityStore;
+const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
-let tableName: string;
 
-beforeAll(async () => {
-  tables = await createLocalTables();
-  tableName = process.env.STUDENTS_TABLE_NAME!;
-  client = createDocumentClient(process.env);
-  store = new DynamoDbEntityStore(students, client, tableName);
-  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName }));
-});
-afterAll(async () => {
-  client?.destroy();
-  await tables?.drop();
+beforeAll(() => {
+  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }));
 });
 
 const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];
@@ -60,7 +47,7 @@ async function stored(prefix: string) {
   const items = new Map<string, Record<string, unknown>>();
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const out = await db.client.send(new ScanCommand({ TableName: db.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
     for (const record of out.Items ?? []) {
       const pk = String(record[PK]);
       if (pk.startsWith(prefix.toUpperCase())) items.set(pk, record);
@@ -77,7 +64,7 @@ async function newJob(prefix: string, csv: Buffer, mode: ImportMode = 'create') 
   return id;
 }
 
-const sink = () => new DynamoDbImportSink(students, store, client, tableName);
+const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
 
 /** A sink that dies (like a killed worker) right after writing its `n`-th batch, before any checkpoint covers it. */
 function dyingAfter(n: number): CheckpointedSink {
@@ -95,8 +82,8 @@ function dyingAfter(n: number): CheckpointedSink {
 
 describe('import jobs over DynamoDB', () => {
   it('imports every valid row once, with counters equal to the rows stored', async () => {
-    const total0 = await store.count({});
-    const dn0 = await store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } });
+    const total0 = await db.store.count({});
+    const dn0 = await db.store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } });
     const { csv, valid, errors, skipped } = roster('jA', 200);
     const id = await newJob('jA', csv);
     const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1', progressEvery: { rows: 40, ms: 60_000 } });
@@ -106,8 +93,8 @@ describe('import jobs over DynamoDB', () => {
     expect(job.error_details[0]).toMatchObject({ row: 11, student_id: 'JA9', field: 'last_name' });
     const items = await stored('jA');
     expect(new Set(items.keys())).toEqual(new Set(valid.keys()));
-    expect(await store.count({})).toBe(total0 + valid.size);
-    expect(await store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } })).toBe(dn0 + [...items.values()].filter((item) => item.hometown === 'Đà Nẵng').length);
+    expect(await db.store.count({})).toBe(total0 + valid.size);
+    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } })).toBe(dn0 + [...items.values()].filter((item) => item.hometown === 'Đà Nẵng').length);
   });
 
   it('runs a job once: a second create and a second run of a finished job do nothing', async () => {
@@ -124,14 +111,14 @@ describe('import jobs over DynamoDB', () => {
   it('a second job with the same rows (a new version of the file) reports each existing id as an error in create mode', async () => {
     const { csv, valid } = roster('jD', 40);
     await runImportJob(await newJob('jD', csv), { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1' });
-    const total = await store.count({});
+    const total = await db.store.count({});
     const id = await newJob('jD-v2', csv);
     await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1' });
     const job = (await jobs.get(id))!;
     expect(job.created).toBe(0);
     expect(job.error_details.map((detail) => detail.message)).toContain(`student with student_id '${[...valid.keys()][0]}' already exists`);
     expect(job.errors).toBe(roster('jD', 40).errors + valid.size);
-    expect(await store.count({})).toBe(total);
+    expect(await db.store.count({})).toBe(total);
   });
 
   it('leaves a job with a live lease to its worker', async () => {
@@ -143,7 +130,7 @@ describe('import jobs over DynamoDB', () => {
 
   it('resumes a job whose worker died (lease expired) from its checkpoint', async () => {
     const prefix = 'jL';
-    const total0 = await store.count({});
+    const total0 = await db.store.count({});
     const { csv, valid } = roster(prefix, 120);
     const id = await newJob(prefix, csv);
     const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 25, ms: 60_000 } };
@@ -157,7 +144,7 @@ describe('import jobs over DynamoDB', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' })).kind).toBe('ran');
     expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size });
-    expect(await store.count({})).toBe(total0 + valid.size);
+    expect(await db.store.count({})).toBe(total0 + valid.size);
   });
 
   it.each([
@@ -167,36 +154,36 @@ describe('import jobs over DynamoDB', () => {
     [5, 4],
   ])('a worker killed after batch %i (written, not checkpointed; %i writers) is resumed: every row once, counts exact', async (n, writers) => {
     const prefix = `jK${n}w${writers}x`;
-    const total0 = await store.count({});
-    const hue0 = await store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } });
+    const total0 = await db.store.count({});
+    const hue0 = await db.store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } });
     const { csv, valid, errors } = roster(prefix, 260);
     const id = await newJob(prefix, csv);
     const deps = { jobs, entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 50, ms: 60_000 }, writers };
     await expect(runImportJob(id, { ...deps, sink: dyingAfter(n), owner: 'w1' })).rejects.toThrow('worker killed');
     expect((await jobs.get(id))!.status).toBe('running');
     // Before the resume the half-written batch is in the table but not in the counters.
-    expect(await store.count({})).toBeLessThan(total0 + (await stored(prefix)).size + 1);
+    expect(await db.store.count({})).toBeLessThan(total0 + (await stored(prefix)).size + 1);
     const outcome = await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' });
     expect(outcome.kind).toBe('ran');
     const job = (await jobs.get(id))!;
     expect(job).toMatchObject({ status: 'completed_with_errors', created: valid.size, errors, updated: 0 });
     const items = await stored(prefix);
     expect(new Set(items.keys())).toEqual(new Set(valid.keys()));
-    expect(await store.count({})).toBe(total0 + valid.size);
+    expect(await db.store.count({})).toBe(total0 + valid.size);
     const hue = [...items.values()].filter((item) => item.hometown === 'Huế').length;
     expect(hue).toBeGreaterThan(0);
-    expect(await store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } })).toBe(hue0 + hue);
+    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } })).toBe(hue0 + hue);
   });
 
   it('upsert updates existing rows, moves hometown counters, and a killed upsert resumes exactly', async () => {
     const prefix = 'jU';
     const first = roster(prefix, 60);
     await runImportJob(await newJob(prefix, first.csv), { jobs, sink: sink(), entity: students, bytes: bufferByteSource(first.csv), owner: 'w1' });
-    const hanoi0 = await store.count({ filter: { name: 'hometown', value: 'hanoi' } });
-    const hue0 = await store.count({ filter: { name: 'hometown', value: 'huế' } });
+    const hanoi0 = await db.store.count({ filter: { name: 'hometown', value: 'hanoi' } });
+    const hue0 = await db.store.count({ filter: { name: 'hometown', value: 'huế' } });
     const hueHere = [...first.valid.values()].filter((t) => t === 'Huế').length;
     expect(hueHere).toBeGreaterThan(0);
-    const total0 = await store.count({});
+    const total0 = await db.store.count({});
     // Everyone moves to Hanoi, and ten new students arrive.
     const lines = ['student_id,first_name,last_name,hometown'];
     for (const id of first.valid.keys()) lines.push(`${id},Moved,Person,Hanoi`);
@@ -207,13 +194,13 @@ describe('import jobs over DynamoDB', () => {
     await expect(runImportJob(id, { ...deps, sink: dyingAfter(2), owner: 'w1' })).rejects.toThrow('worker killed');
     await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' });
     expect((await jobs.get(id))!).toMatchObject({ status: 'completed', created: 10, updated: first.valid.size });
-    expect(await store.count({})).toBe(total0 + 10);
-    expect(await store.count({ filter: { name: 'hometown', value: 'hanoi' } })).toBe(hanoi0 + (first.valid.size - [...first.valid.values()].filter((t) => t === 'Hanoi').length) + 10);
-    expect(await store.count({ filter: { name: 'hometown', value: 'huế' } })).toBe(hue0 - hueHere);
+    expect(await db.store.count({})).toBe(total0 + 10);
+    expect(await db.store.count({ filter: { name: 'hometown', value: 'hanoi' } })).toBe(hanoi0 + (first.valid.size - [...first.valid.values()].filter((t) => t === 'Hanoi').length) + 10);
+    expect(await db.store.count({ filter: { name: 'hometown', value: 'huế' } })).toBe(hue0 - hueHere);
   });
 
   it('a run out of time checkpoints, gives the lease back and stops; the retry resumes at once and finishes', async () => {
-    const total0 = await store.count({});
+    const total0 = await db.store.count({});
     const { csv, valid } = roster('jT', 100);
     const id = await newJob('jT', csv);
     let calls = 0;
@@ -223,10 +210,10 @@ describe('import jobs over DynamoDB', () => {
     const paused = (await jobs.get(id))!;
     expect(paused).toMatchObject({ status: 'running', lease_until: 0 });
     expect(paused.checkpoint_row).toBeGreaterThan(1);
-    expect(await store.count({})).toBe(total0 + paused.created);
+    expect(await db.store.count({})).toBe(total0 + paused.created);
     expect((await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' })).kind).toBe('ran');
     expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size });
-    expect(await store.count({})).toBe(total0 + valid.size);
+    expect(await db.store.count({})).toBe(total0 + valid.size);
   });
 
   it('fails a file missing required columns without writing anything', async () => {

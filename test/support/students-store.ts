@@ -1,0 +1,32 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createDocumentClient } from '../../shared/store/dynamodb/document-client.js';
+import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
+import { students } from '../../shared/students/students.entity.js';
+import { createLocalTables, type LocalTables } from './local-tables.js';
+
+/** What a store test works with; filled in by the file's `beforeAll`. */
+export interface StudentsStoreFixture {
+  tables: LocalTables;
+  client: ReturnType<typeof createDocumentClient>;
+  store: DynamoDbEntityStore;
+  tableName: string;
+}
+
+/**
+ * Registers the `beforeAll`/`afterAll` of a file testing the students store on DynamoDB Local:
+ * this file's tables, a DocumentClient and the store over them, dropped afterwards.
+ */
+export function useStudentsStore(): StudentsStoreFixture {
+  const fixture = {} as StudentsStoreFixture;
+  beforeAll(async () => {
+    fixture.tables = await createLocalTables();
+    fixture.tableName = process.env.STUDENTS_TABLE_NAME!;
+    fixture.client = createDocumentClient(process.env);
+    fixture.store = new DynamoDbEntityStore(students, fixture.client, fixture.tableName);
+  });
+  afterAll(async () => {
+    fixture.client?.destroy();
+    await fixture.tables?.drop();
+  });
+  return fixture;
+}
