@@ -36,6 +36,8 @@ export interface HttpRequest<TPath, TQuery, TBody> {
   body: TBody;
   headers: Record<string, string | undefined>;
   requestId: string;
+  /** Correlation id to put on event envelopes, SQS messages and import jobs (`correlation_id`). */
+  correlationId: string;
   method: string;
   rawPath: string;
   /** The authenticated caller; undefined on public routes only. */
@@ -84,6 +86,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
       body: input.body as never,
       headers: event.headers ?? {},
       requestId: context.state?.requestId ?? context.awsRequestId,
+      correlationId: context.state?.correlationId ?? context.state?.requestId ?? context.awsRequestId,
       method: event.requestContext.http.method,
       rawPath: event.rawPath,
       principal: context.principal,

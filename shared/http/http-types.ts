@@ -16,6 +16,8 @@ export interface HttpResult {
 /** Request state shared by the middlewares of one invocation. */
 export interface RequestState {
   requestId: string;
+  /** X-Correlation-Id (validated) or a generated id; carried by envelopes, messages and jobs. */
+  correlationId: string;
   startedAt: bigint;
 }
 

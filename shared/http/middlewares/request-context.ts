@@ -1,4 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
+import { CORRELATION_HEADER, correlationIdFrom } from '../../observability/correlation.js';
 import { logger } from '../../powertools/logger.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 
@@ -9,15 +10,17 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 
 /**
  * Gives every invocation a request id (the caller's X-Request-Id when safe, else API
- * Gateway's) and echoes it with X-Process-Time (seconds, like the FastAPI original).
+ * Gateway's) and a correlation id (X-Correlation-Id when safe, else generated), on every
+ * log line and echoed; echoes them with X-Process-Time (seconds, like the FastAPI original).
  */
 export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function requestContextBefore(request: Req) {
     const given = request.event.headers?.['x-request-id'];
     const requestId =
       given && SAFE_REQUEST_ID.test(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
-    request.context.state = { requestId, startedAt: process.hrtime.bigint() };
-    logger.appendKeys({ request_id: requestId, route: request.event.routeKey });
+    const correlationId = correlationIdFrom(request.event.headers?.[CORRELATION_HEADER]);
+    request.context.state = { requestId, correlationId, startedAt: process.hrtime.bigint() };
+    logger.appendKeys({ request_id: requestId, correlation_id: correlationId, route: request.event.routeKey });
   }
   function requestContextAfter(request: Req) {
     const state = request.context.state;
@@ -26,6 +29,7 @@ export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, 
     request.response.headers = {
       ...request.response.headers,
       'x-request-id': state.requestId,
+      [CORRELATION_HEADER]: state.correlationId,
       'x-process-time': elapsed.toFixed(6),
     };
   }
