@@ -74,6 +74,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     integrationLatency: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
     error: '$context.error.message',
+    authorizerError: '$context.authorizer.error',
   }),
 );
 

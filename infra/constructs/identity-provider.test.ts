@@ -10,6 +10,14 @@ function synth(props: IdentityProviderProps = {}) {
 }
 
 describe('IdentityProvider', () => {
+  it('gives the app client no OAuth flows, so the implicit flow is not allowed', () => {
+    const clients = synth().template.findResources('AWS::Cognito::UserPoolClient');
+    const [client] = Object.values(clients);
+    expect(client?.Properties.AllowedOAuthFlows).toBeUndefined();
+    expect(client?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(client?.Properties.CallbackURLs).toBeUndefined();
+  });
+
   it('creates a pool of admin-created users with MFA required and a strong password policy', () => {
     synth().template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },

@@ -84,6 +84,8 @@ export class IdentityProvider extends Construct {
     this.client = this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
+      // No hosted-UI OAuth until the console uses it: CDK's default would allow the implicit flow.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: validity,
