@@ -21,6 +21,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   s3: { about: 'local S3 endpoint: 256 MB put/multipart/get throughput and peak RSS', run: async () => (await import('./local-s3.js')).runLocalS3Bench() },
   'saga-match': { about: 'local EventBridge: event × rule matches per second, PutEvents throughput', run: async () => (await import('./saga-match.js')).runSagaMatchBench() },
   'event-sources': { about: 'local SQS / stream event source mappings: throughput, latency', run: async () => (await import('./event-sources.js')).runEventSourcesBench() },
+  import: { about: '1M-row CSV through the local S3 door into DynamoDB Local: rows/s, importer RSS, parse-only rate (--rows=N)', run: async (args) => (await import('./import-s3.js')).runImportS3Bench(args) },
   export: { about: '1M-row CSV export (RSS, rows/s); 200k-row XLSX vs bare exceljs', run: async () => (await import('./export.js')).runExportBench() },
 };
 
