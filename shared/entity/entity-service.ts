@@ -1,5 +1,6 @@
 import type { EntityCache, LoadContext } from '../cache/entity-cache.js';
 import { AppError, ValidationError } from '../errors/app-error.js';
+import { fullJitter } from '../resilience/full-jitter.js';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import { invalidCursor } from '../cursor/cursor-codec.js';
 import type { EntityStore, ListFilter, StartKey, StoredItem } from '../store/entity-store.js';
@@ -33,6 +34,8 @@ export interface ListResult {
 
 /** Conditional writes that lose a race without If-Match are retried this many times. */
 const WRITE_ATTEMPTS = 5;
+/** Write attempts wait up to 10, 20, 40 … ms. */
+const WRITE_BACKOFF = { baseMs: 10 };
 
 /**
  * CRUD and list use cases of any declared entity. Depends on ports only: the store, the
@@ -80,7 +83,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
         }
         // No precondition was sent, so this is contention, not a 412 (RFC 9110 §15.5.13).
         if (attempt >= WRITE_ATTEMPTS) throw new EntityWriteConflictError(entity.singular, id, attempt);
-        await backoff(attempt);
+        await fullJitter(attempt, WRITE_BACKOFF);
       }
     }
   }
@@ -194,11 +197,6 @@ function wroteNothing(error: unknown): boolean {
 }
 
 export type EntityService = ReturnType<typeof createEntityService>;
-
-/** Full-jitter exponential backoff between write attempts: up to 10, 20, 40 … ms. */
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** (attempt - 1)));
-}
 
 function nulls(entity: Entity): Record<string, null> {
   return Object.fromEntries(entity.nullableFields.map((field) => [field, null]));

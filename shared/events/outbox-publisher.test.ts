@@ -3,13 +3,14 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sampleEvent } from '../../events/sample-events.js';
 import { publishOutbox } from './outbox-publisher.js';
 
 const eb = mockClient(EventBridgeClient);
 afterEach(() => eb.reset());
 
 function envelope(n: number) {
-  return { id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, version: 1, type: 'order.cancelled', occurred_at: '2026-12-02T20:00:00.000Z', correlation_id: 'req-1', causation_id: null, data: { order_id: `o${n}` } };
+  return sampleEvent('order.cancelled', { id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` });
 }
 function streamEvent(count: number, eventName: 'INSERT' | 'REMOVE' = 'INSERT'): DynamoDBStreamEvent {
   return {
@@ -36,6 +37,17 @@ describe('publishOutbox', () => {
     const result = await publishOutbox(streamEvent(3, 'REMOVE'), options());
     expect(result.batchItemFailures).toEqual([]);
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('skips a row that is not a valid event instead of blocking the shard behind it', async () => {
+    eb.on(PutEventsCommand).callsFake((input) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
+    const event = streamEvent(3);
+    event.Records[0]!.dynamodb!.NewImage = marshall({ pk: 'bad-json', event: '{not json' }) as never;
+    event.Records[1]!.dynamodb!.NewImage = marshall({ pk: 'bad-type', event: JSON.stringify({ ...envelope(1), type: 'order.nonsense' }) }) as never;
+    const result = await publishOutbox(event, options());
+    expect(result.batchItemFailures).toEqual([]);
+    const sent = eb.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).id));
+    expect(sent).toEqual([envelope(2).id]);
   });
 
   it('retries only the entry that failed, then succeeds', async () => {

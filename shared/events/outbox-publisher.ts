@@ -1,8 +1,10 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { DomainEvent } from '../../events/catalog.js';
+import { type DomainEvent, domainEvent } from '../../events/catalog.js';
 import { type PutEventsEntry, toPutEventsEntry } from '../../events/put-events-entry.js';
+import { logger } from '../powertools/logger.js';
+import { fullJitter } from '../resilience/full-jitter.js';
 
 /** PutEvents accepts at most 10 entries per call. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -12,7 +14,7 @@ export interface OutboxPublisherOptions {
   eventBusName: string;
   /** Attempts per entry (first call included) before it is reported as a batch item failure. @default 4 */
   maxAttempts?: number;
-  /** Base backoff in ms, doubled per attempt. @default 100 */
+  /** Longest wait before the first retry in ms (full jitter, doubled per attempt). @default 100 */
   baseDelayMs?: number;
 }
 
@@ -23,7 +25,7 @@ interface Pending {
 
 /**
  * Publishes the `event` envelope of every INSERTed outbox row (stream NEW_IMAGE) with PutEvents
- * in chunks of ≤10, retries per-entry failures with exponential backoff and reports what still
+ * in chunks of ≤10, retries per-entry failures with full-jitter backoff and reports what still
  * failed as batchItemFailures, so the mapping retries from there: nothing is lost, duplicates
  * (after a crash between PutEvents and the checkpoint) are possible; consumers dedupe on `id`.
  */
@@ -33,14 +35,13 @@ export async function publishOutbox(event: DynamoDBStreamEvent, options: OutboxP
   const pending: Pending[] = [];
   for (const record of event.Records) {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-    const row = unmarshall(record.dynamodb.NewImage as never) as { event?: string | DomainEvent };
-    if (!row.event) continue;
-    const envelope = (typeof row.event === 'string' ? JSON.parse(row.event) : row.event) as DomainEvent;
-    pending.push({ sequenceNumber: record.dynamodb.SequenceNumber!, entry: toPutEventsEntry(envelope, options.eventBusName) });
+    const sequenceNumber = record.dynamodb.SequenceNumber!;
+    const envelope = envelopeOf(unmarshall(record.dynamodb.NewImage as never), sequenceNumber);
+    if (envelope) pending.push({ sequenceNumber, entry: toPutEventsEntry(envelope, options.eventBusName) });
   }
   let remaining = pending;
   for (let attempt = 1; attempt <= maxAttempts && remaining.length > 0; attempt++) {
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, baseDelayMs * 2 ** (attempt - 2)));
+    if (attempt > 1) await fullJitter(attempt - 1, { baseMs: baseDelayMs });
     const failed: Pending[] = [];
     for (let start = 0; start < remaining.length; start += PUT_EVENTS_MAX_ENTRIES) {
       const chunk = remaining.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
@@ -57,4 +58,22 @@ export async function publishOutbox(event: DynamoDBStreamEvent, options: OutboxP
     remaining = failed;
   }
   return { batchItemFailures: remaining.map((item) => ({ itemIdentifier: item.sequenceNumber })) };
+}
+
+/**
+ * The row's envelope, or undefined for a row that can never be published (not JSON, or not a
+ * valid event). Such a row is logged and skipped: retrying it would block its stream shard
+ * until the 24 h stream retention dropped every later event behind it.
+ */
+function envelopeOf(row: Record<string, unknown>, sequenceNumber: string): DomainEvent | undefined {
+  let raw: unknown = row.event;
+  try {
+    if (typeof raw === 'string') raw = JSON.parse(raw);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = domainEvent.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  logger.error('outbox row is not a publishable event; skipped', { pk: row.pk, sequenceNumber, issues: parsed.error.issues.slice(0, 5) });
+  return undefined;
 }

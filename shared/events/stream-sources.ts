@@ -18,7 +18,8 @@ export interface StreamSourceDeclaration {
 
 /** Every stream mapping of the platform. */
 export const streamSources: readonly StreamSourceDeclaration[] = [
-  // Transactional outbox: committed outbox rows → PutEvents. Reported failures retry from the
-  // failed sequence number, so a published entry is not published again by the same retry.
+  // Transactional outbox: committed outbox rows → PutEvents. A reported failure makes the mapping
+  // retry from the lowest failed sequence number, so rows after it are published again:
+  // at-least-once, consumers dedupe on the envelope id.
   { table: 'outbox', consumer: 'outbox-publisher', startingPosition: 'TRIM_HORIZON', batchSize: 100, maximumBatchingWindowSeconds: 1, bisectBatchOnFunctionError: true, maximumRetryAttempts: -1 },
 ];

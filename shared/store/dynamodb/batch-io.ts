@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { fullJitter } from '../../resilience/full-jitter.js';
 import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 
@@ -12,10 +13,8 @@ const MAX_ROUNDS = 10;
 type Key = Record<string, unknown>;
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
 
-/** Full-jitter exponential backoff (AWS architecture blog): up to 25, 50, 100 … ms, capped at 2 s. */
-export function fullJitter(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2_000, 25 * 2 ** attempt)));
-}
+/** Rounds wait up to 50, 100, 200 … ms, capped at 2 s. */
+const ROUND_BACKOFF = { baseMs: 50, capMs: 2_000 };
 
 async function send<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -43,7 +42,7 @@ export async function batchGet(
       let pending: Key[] = chunk;
       for (let round = 0; pending.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new DependencyUnavailableError('DynamoDB', 1);
-        if (round > 0) await fullJitter(round);
+        if (round > 0) await fullJitter(round, ROUND_BACKOFF);
         const request = {
           Keys: pending,
           ConsistentRead: options.consistent,
@@ -70,7 +69,7 @@ export async function batchWrite(client: DynamoDBDocumentClient, table: string, 
       let pending = requests.slice(next, (next += WRITE_BATCH));
       for (let round = 0; pending.length > 0; round++) {
         if (round >= MAX_ROUNDS) throw new DependencyUnavailableError('DynamoDB', 1);
-        if (round > 0) await fullJitter(round);
+        if (round > 0) await fullJitter(round, ROUND_BACKOFF);
         const out = await send(() => client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }), budgetedCallOptions()));
         pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
       }
