@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createHttpHandler } from '../http/create-http-handler.js';
-import { correlationIdFrom, isValidCorrelationId, restoreCorrelationId } from './correlation.js';
+import { correlationIdFrom, isSafeTraceId, restoreCorrelationId } from './correlation.js';
 
 function event(method: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
   return {
@@ -34,7 +34,7 @@ describe('correlation id', () => {
     expect(correlationIdFrom('evil\nvalue-injected', () => 'gen')).toBe('gen');
     expect(correlationIdFrom('x'.repeat(129), () => 'gen')).toBe('gen');
     expect(correlationIdFrom(undefined)).toMatch(/^[0-9a-f-]{36}$/);
-    expect(isValidCorrelationId(42)).toBe(false);
+    expect(isSafeTraceId(42)).toBe(false);
   });
 
   it('is echoed, handed to business code and restored by consumers', async () => {

@@ -4,17 +4,17 @@ import { logger } from '../powertools/logger.js';
 /** Header a caller sends (and the API echoes) to tie one business flow's logs together. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-/** A caller's correlation id is kept only when short and harmless to log. */
-const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** A caller-supplied id (correlation or request id) is kept only when short and harmless to log. */
+const SAFE_TRACE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Whether a value may be used as a correlation id (length 8–128, `[A-Za-z0-9._:-]`). */
-export function isValidCorrelationId(value: unknown): value is string {
-  return typeof value === 'string' && SAFE_CORRELATION_ID.test(value);
+/** Whether a caller-supplied id may be reused and logged (length 8–128, `[A-Za-z0-9._:-]`). */
+export function isSafeTraceId(value: unknown): value is string {
+  return typeof value === 'string' && SAFE_TRACE_ID.test(value);
 }
 
 /** The caller's correlation id when valid, else a fresh UUID. */
 export function correlationIdFrom(given: string | undefined, generate: () => string = randomUUID): string {
-  return isValidCorrelationId(given) ? given : generate();
+  return isSafeTraceId(given) ? given : generate();
 }
 
 /**

@@ -1,10 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { CORRELATION_HEADER, correlationIdFrom } from '../../observability/correlation.js';
+import { CORRELATION_HEADER, correlationIdFrom, isSafeTraceId } from '../../observability/correlation.js';
 import { logger } from '../../powertools/logger.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
-
-/** A caller's X-Request-Id is reused only when it is short and harmless to log. */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 
@@ -17,7 +14,7 @@ export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, 
   function requestContextBefore(request: Req) {
     const given = request.event.headers?.['x-request-id'];
     const requestId =
-      given && SAFE_REQUEST_ID.test(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
+      isSafeTraceId(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
     const correlationId = correlationIdFrom(request.event.headers?.[CORRELATION_HEADER]);
     request.context.state = { requestId, correlationId, startedAt: process.hrtime.bigint() };
     logger.appendKeys({ request_id: requestId, correlation_id: correlationId, route: request.event.routeKey });
