@@ -118,24 +118,25 @@ export function matches(where: Where, item: Record<string, unknown>): boolean {
   const present = actual !== undefined && actual !== null;
   const same = (a: unknown, b: unknown) => (a === null || a === undefined ? b === null : a === b);
   const cmp = (b: Scalar) => (present && typeof actual === typeof b && b !== null ? compare(actual as string | number, b as string | number) : undefined);
+  const ordered = (b: Scalar, accept: (order: number) => boolean) => {
+    const order = cmp(b);
+    return order !== undefined && accept(order);
+  };
   switch (where.op) {
     case 'eq':
       return same(actual, where.value);
     case 'ne':
       return !same(actual, where.value);
     case 'lt':
-      return (cmp(where.value) ?? 0) < 0 && cmp(where.value) !== undefined;
+      return ordered(where.value, (order) => order < 0);
     case 'lte':
-      return cmp(where.value) !== undefined && cmp(where.value)! <= 0;
+      return ordered(where.value, (order) => order <= 0);
     case 'gt':
-      return cmp(where.value) !== undefined && cmp(where.value)! > 0;
+      return ordered(where.value, (order) => order > 0);
     case 'gte':
-      return cmp(where.value) !== undefined && cmp(where.value)! >= 0;
-    case 'between': {
-      const lo = cmp(where.value[0]);
-      const hi = cmp(where.value[1]);
-      return lo !== undefined && hi !== undefined && lo >= 0 && hi <= 0;
-    }
+      return ordered(where.value, (order) => order >= 0);
+    case 'between':
+      return ordered(where.value[0], (order) => order >= 0) && ordered(where.value[1], (order) => order <= 0);
     case 'begins_with':
       return typeof actual === 'string' && actual.startsWith(String(where.value));
     case 'contains':
