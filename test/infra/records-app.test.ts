@@ -240,6 +240,9 @@ describe('function grants', () => {
         ? [grant('secretsmanager:DescribeSecret', secretArn), grant('secretsmanager:GetSecretValue', secretArn)]
         : []),
       ...(usesRedis(declaration) ? NETWORK_INTERFACE_ACTIONS.map((action) => grant(action, '*')) : []),
+      ...(declaration.featureFlags
+        ? ['appconfig:GetLatestConfiguration', 'appconfig:StartConfigurationSession'].map((action) => grant(action, ref(stack.featureFlags.sessionArn)))
+        : []),
     ];
     expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:') && !entry.startsWith('s3:'))).toEqual(expected.sort());
     expect(resourceOf('AWS::IAM::Role', fn.role.roleArn)?.Properties.ManagedPolicyArns).toBeUndefined();
@@ -261,6 +264,14 @@ describe('functions', () => {
       ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: 'records:RecordsPlatform:' } : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
+      ...(declaration.featureFlags
+        ? {
+            FLAGS_APPCONFIG_APPLICATION: ref(stack.featureFlags.application.applicationId),
+            FLAGS_APPCONFIG_ENVIRONMENT: ref(stack.featureFlags.environment.environmentId),
+            FLAGS_APPCONFIG_PROFILE: ref(stack.featureFlags.configuration.configurationProfileId),
+            FLAGS_MAX_AGE_SECONDS: '60',
+          }
+        : {}),
     };
     const props = resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
     expect(props).toMatchObject({
