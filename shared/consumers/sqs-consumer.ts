@@ -56,13 +56,14 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
   const { maxReceiveCount } = queueDeclaration(rule.queue);
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: options.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS });
   const processor = new BatchProcessor(BatchEventType.SQS);
-  let ready: { deps: Deps; run: (event: EventEnvelope<Type>, message: ConsumedMessage) => Promise<unknown> } | undefined;
+  let run: ((event: EventEnvelope<Type>, message: ConsumedMessage) => Promise<unknown>) | undefined;
 
   function coldStart() {
     const deps = options.setup(process.env);
     const persistenceStore = (options.persistence ?? idempotencyPersistence)(process.env);
     const effect = (event: EventEnvelope<Type>, message: ConsumedMessage) => options.handle(event, deps, message);
-    return { deps, run: makeIdempotent(effect, { persistenceStore, config, keyPrefix: options.consumer }) };
+    // The key is `<consumer>#md5(id)`: consumers that receive the same event keep separate records.
+    return makeIdempotent(effect, { persistenceStore, config, keyPrefix: options.consumer });
   }
 
   async function consumeRecord(record: SQSRecord): Promise<unknown> {
@@ -77,7 +78,7 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
     restoreCorrelationId(envelope);
     logger.appendKeys({ event_id: envelope.id, event_type: envelope.type, message_id: message.messageId, receive_count: message.receiveCount });
     try {
-      return await ready!.run(envelope, message);
+      return await run!(envelope, message);
     } catch (error) {
       if (error instanceof IdempotencyAlreadyInProgressError) {
         logger.warn('event is being handled by another invocation; retried after the visibility timeout');
@@ -91,7 +92,7 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
   }
 
   return async function handleSqsBatch(event, context) {
-    ready ??= coldStart();
+    run ??= coldStart();
     logger.addContext(context);
     config.registerLambdaContext(context);
     return processPartialResponse(event, consumeRecord, processor, { context, processInParallel: false, throwOnFullBatchFailure: false });

@@ -7,8 +7,8 @@ import { sqsRecord } from '../../infra/local/event-sources/sqs-event.js';
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
 
-/** The EventBridge event a rule's SQS target receives for one published envelope (AWS shape). */
-export function eventBridgeEvent(envelope: DomainEvent | Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/** The EventBridge event a rule's SQS target receives for one published envelope (AWS shape); `envelope` may be invalid on purpose. */
+export function eventBridgeEvent(envelope: object, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const entry = toPutEventsEntry(envelope as DomainEvent);
   return {
     version: '0',
@@ -39,7 +39,7 @@ export function sqsRecordOf(body: string, queue: string, receiveCount = 1): SQSR
 }
 
 /** The SQS record delivering `envelope` through the rule → queue of `queue`. */
-export function envelopeRecord(envelope: DomainEvent | Record<string, unknown>, queue: string, receiveCount = 1): SQSRecord {
+export function envelopeRecord(envelope: object, queue: string, receiveCount = 1): SQSRecord {
   return sqsRecordOf(JSON.stringify(eventBridgeEvent(envelope)), queue, receiveCount);
 }
 
