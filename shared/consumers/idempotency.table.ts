@@ -1,3 +1,4 @@
+import type { TableAction } from '../entity/entity-functions.js';
 import type { TableDesign } from '../store/dynamodb/table-design.js';
 
 /**
@@ -28,4 +29,10 @@ export const idempotencyTable: TableDesign = {
   partitionKey: IDEMPOTENCY_ATTRIBUTES.keyAttr,
   indexes: [],
   timeToLiveAttribute: IDEMPOTENCY_ATTRIBUTES.expiryAttr,
+};
+
+/** The grant every consumer Lambda needs on it (Powertools gets, puts, updates and deletes records). */
+export const idempotencyTableGrant: { table: string; actions: TableAction[] } = {
+  table: idempotencyTable.id,
+  actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
 };
