@@ -5,7 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { EventEnvelope, EventType } from '../../events/catalog.js';
 import { ruleFor } from '../../events/rules.js';
 import { queueDeclaration } from '../events/queues.js';
-import { restoreCorrelationId } from '../observability/correlation.js';
+import { isValidCorrelationId, restoreCorrelationId } from '../observability/correlation.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { logger } from '../powertools/logger.js';
 import { consumedEvent, type ConsumedMessage } from './consumed-event.js';
@@ -55,7 +55,6 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
   if (foreign.length > 0) throw new Error(`${options.consumer}: its rule does not deliver ${foreign.join(', ')}`);
   const { maxReceiveCount } = queueDeclaration(rule.queue);
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: options.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS });
-  const processor = new BatchProcessor(BatchEventType.SQS);
   let run: ((event: EventEnvelope<Type>, message: ConsumedMessage) => Promise<unknown>) | undefined;
 
   function coldStart() {
@@ -95,6 +94,8 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
     run ??= coldStart();
     logger.addContext(context);
     config.registerLambdaContext(context);
+    // A processor per invocation: it holds the batch's state, and nothing of it may outlive the batch.
+    const processor = new BatchProcessor(BatchEventType.SQS);
     return processPartialResponse(event, consumeRecord, processor, { context, processInParallel: false, throwOnFullBatchFailure: false });
   };
 }
@@ -103,9 +104,20 @@ export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOp
 function logPoison(error: PoisonMessageError, record: SQSRecord, maxReceiveCount: number): void {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
   logger.error(receiveCount >= maxReceiveCount ? 'poison message: moving to the DLQ' : 'poison message: refused until SQS moves it to the DLQ', {
+    ...correlationHint(record),
     message_id: record.messageId,
     receive_count: receiveCount,
     max_receive_count: maxReceiveCount,
     problem: error.problem,
   });
+}
+
+/** The correlation id of a broken envelope when it still carries a safe one: the flow can be traced to its poison. */
+function correlationHint(record: SQSRecord): { correlation_id?: string } {
+  try {
+    const id = (JSON.parse(record.body) as { detail?: { correlation_id?: unknown } } | null)?.detail?.correlation_id;
+    return isValidCorrelationId(id) ? { correlation_id: id } : {};
+  } catch {
+    return {};
+  }
 }

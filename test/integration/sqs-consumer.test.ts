@@ -117,6 +117,36 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
     expect(calls.get(event.id)).toBe(2);
   });
 
+  it('a copy delivered to another container while the first is still running fails, and its redelivery is absorbed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let effects = 0;
+    const container = () =>
+      sqsConsumer({
+        consumer: QUEUE,
+        events: ['inventory.reserved'],
+        setup: () => ({}),
+        handle: async () => {
+          effects += 1;
+          started();
+          await gate;
+          return { done: true };
+        },
+      });
+    const [first, second] = [container(), container()];
+    const event = reserved();
+    const slow = first(sqsEvent(envelopeRecord(event, QUEUE)), lambdaContext(QUEUE));
+    await running;
+    const copy = envelopeRecord(event, QUEUE);
+    expect(await second(sqsEvent(copy), lambdaContext(QUEUE))).toEqual({ batchItemFailures: [{ itemIdentifier: copy.messageId }] });
+    release();
+    expect((await slow).batchItemFailures).toEqual([]);
+    expect((await second(sqsEvent(envelopeRecord(event, QUEUE, 2)), lambdaContext(QUEUE))).batchItemFailures).toEqual([]);
+    expect(effects).toBe(1);
+  });
+
   it('keeps consumers apart: the same event id runs once in each consumer', async () => {
     const payments = countingConsumer('payment-process');
     const projector = countingConsumer('order-status-projector');
@@ -147,19 +177,23 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
           throw new Error('gateway down');
         },
       });
-      await handler(sqsEvent(envelopeRecord(reserved(), QUEUE)), lambdaContext(QUEUE));
+      const poison = envelopeRecord({ ...reserved(), correlation_id: 'flow-of-the-poison-01', data: {} }, QUEUE, 3);
+      await handler(sqsEvent(envelopeRecord(reserved(), QUEUE), poison), lambdaContext(QUEUE));
       logger.info('after the batch');
     } finally {
       logger.setLogLevel('SILENT');
       for (const spy of spies) spy.mockRestore();
     }
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(entries.map((entry) => entry.message)).toEqual(['charging', 'event handling failed; SQS will redeliver it', 'after the batch']);
+    expect(entries.map((entry) => entry.message)).toEqual(['charging', 'event handling failed; SQS will redeliver it', 'poison message: moving to the DLQ', 'after the batch']);
     for (const entry of entries.slice(0, 2)) {
       expect(entry).toMatchObject({ correlation_id: CORRELATION, event_type: 'inventory.reserved', receive_count: 1, function_name: QUEUE });
     }
-    // The record's keys do not leak onto lines logged after it.
+    // A poison envelope that still carries a safe correlation id is traceable; the keys of the record before it are gone.
+    expect(entries[2]).toMatchObject({ correlation_id: 'flow-of-the-poison-01', receive_count: 3, max_receive_count: 3, problem: { part: 'envelope' } });
     expect(entries[2]).not.toHaveProperty('event_id');
+    expect(entries[3]).not.toHaveProperty('event_id');
+    expect(entries[3]).not.toHaveProperty('correlation_id');
   });
 });
 
