@@ -5,7 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { EventEnvelope, EventType } from '../../events/catalog.js';
 import { ruleFor } from '../../events/rules.js';
 import { queueDeclaration } from '../events/queues.js';
-import { isValidCorrelationId, restoreCorrelationId } from '../observability/correlation.js';
+import { isSafeTraceId, restoreCorrelationId } from '../observability/correlation.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { logger } from '../powertools/logger.js';
 import { consumedEvent, type ConsumedMessage } from './consumed-event.js';
@@ -116,7 +116,7 @@ function logPoison(error: PoisonMessageError, record: SQSRecord, maxReceiveCount
 function correlationHint(record: SQSRecord): { correlation_id?: string } {
   try {
     const id = (JSON.parse(record.body) as { detail?: { correlation_id?: unknown } } | null)?.detail?.correlation_id;
-    return isValidCorrelationId(id) ? { correlation_id: id } : {};
+    return isSafeTraceId(id) ? { correlation_id: id } : {};
   } catch {
     return {};
   }

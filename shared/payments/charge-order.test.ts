@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../cache/circuit-breaker.js';
+import { describe, expect, it, vi } from 'vitest';
 import { type ChargeOrderDeps, chargeIdempotencyKey, chargeOrder, DEFAULT_CHARGE_POLICY, PAYMENT_BREAKER, paymentBreaker } from './charge-order.js';
 import { FAKE_TOKENS, FakePaymentProvider, type FakePaymentLedger } from './fake/fake-payment-provider.js';
 import type { PaymentProvider } from './payment-provider.js';
@@ -12,16 +11,15 @@ const freshLedger = (): FakePaymentLedger => ({ answers: new Map(), attempts: ne
 function setup(overrides: Partial<ChargeOrderDeps> = {}, latencyMs = 0) {
   const ledger = freshLedger();
   let now = 0;
-  const waits: number[] = [];
+  const retries: number[] = [];
   const deps: ChargeOrderDeps = {
     provider: new FakePaymentProvider({ ledger, latencyMs }),
     breaker: paymentBreaker(() => now),
     policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 30 },
-    sleep: async (ms) => void waits.push(ms),
-    random: () => 0.5,
+    backoff: async (retry) => void retries.push(retry),
     ...overrides,
   };
-  return { ledger, deps, waits, advance: (ms: number) => (now += ms) };
+  return { ledger, deps, retries, advance: (ms: number) => (now += ms) };
 }
 
 const order = (order_id: string, token: string) => ({ order_id, amount, token });
@@ -42,21 +40,28 @@ describe('chargeOrder', () => {
     expect(ledger.charges).toEqual([]);
   });
 
-  it('retries a transient failure after a jittered wait and charges once (tok_flaky)', async () => {
-    const { ledger, deps, waits } = setup();
+  it('retries a transient failure after a backoff and charges once (tok_flaky)', async () => {
+    const { ledger, deps, retries } = setup();
     const outcome = await chargeOrder(order('ord_flaky', FAKE_TOKENS.flaky), deps);
     expect(outcome).toMatchObject({ event: 'payment.succeeded', attempts: 2 });
     expect(ledger.attempts.get('order:ord_flaky')).toBe(2);
     expect(ledger.charges).toHaveLength(1);
-    expect(waits).toEqual([50]); // random 0.5 × min(1000, 100 × 2^0)
+    expect(retries).toEqual([1]);
   });
 
-  it('spreads waits uniformly below a doubling, capped bound (full jitter)', async () => {
-    const bounds: number[] = [];
-    const { deps } = setup({ random: () => 0.999999, policy: { attempts: 6, attemptTimeoutMs: 30, baseDelayMs: 100, maxDelayMs: 1_000 }, sleep: async (ms) => void bounds.push(Math.round(ms)) });
+  it('waits a full-jitter backoff (≤ 100 ms, then ≤ 200 ms) between the calls of the default policy', async () => {
+    const { deps } = setup({ backoff: undefined, policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 30 } });
     const down = { name: 'down', charge: async () => Promise.reject(new PaymentGatewayUnavailableError('down', '503')) } satisfies PaymentProvider;
-    await chargeOrder(order('ord_j', FAKE_TOKENS.ok), { ...deps, provider: down, breaker: new CircuitBreaker(1_000, () => 0, 100) });
-    expect(bounds).toEqual([100, 200, 400, 800, 1_000]);
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    const started = Date.now();
+    try {
+      expect(await chargeOrder(order('ord_j', FAKE_TOKENS.ok), { ...deps, provider: down })).toMatchObject({ attempts: 3, data: { reason: 'gateway_unavailable' } });
+    } finally {
+      random.mockRestore();
+    }
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(0.99 * (100 + 200) - 5); // timers never fire early
+    expect(elapsed).toBeLessThan(2_000);
   });
 
   it('gives up on a gateway that never answers as payment.failed timeout, each call aborted', async () => {

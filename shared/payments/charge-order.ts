@@ -2,6 +2,7 @@ import type { EventData } from '../../events/catalog.js';
 import { CircuitBreaker } from '../cache/circuit-breaker.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { logger } from '../powertools/logger.js';
+import { fullJitter } from '../resilience/full-jitter.js';
 import type { ChargeResult, Money, PaymentProvider } from './payment-provider.js';
 import { isTransientPaymentError, PaymentGatewayTimeoutError } from './payments.errors.js';
 
@@ -11,7 +12,7 @@ export interface ChargePolicy {
   attempts: number;
   /** Each call is abandoned (and aborted) after this long. */
   attemptTimeoutMs: number;
-  /** Full jitter: the wait before call n+1 is uniform in [0, min(maxDelayMs, baseDelayMs × 2^(n-1))). */
+  /** Full jitter (shared/resilience/full-jitter.ts): the wait before retry n is uniform in [0, min(maxDelayMs, baseDelayMs × 2^(n-1))). */
   baseDelayMs: number;
   maxDelayMs: number;
 }
@@ -43,10 +44,8 @@ export interface ChargeOrderDeps {
   provider: PaymentProvider;
   breaker: CircuitBreaker;
   policy?: ChargePolicy;
-  /** @default setTimeout */
-  sleep?: (ms: number) => Promise<void>;
-  /** @default Math.random */
-  random?: () => number;
+  /** Waits before retry `retry` (1-based). @default fullJitter with the policy's delays */
+  backoff?: (retry: number) => Promise<void>;
 }
 
 /** The event the charge leads to, with its `data`, and how many calls it took. */
@@ -63,8 +62,7 @@ export type ChargeOutcome =
  */
 export async function chargeOrder(input: ChargeOrderInput, deps: ChargeOrderDeps): Promise<ChargeOutcome> {
   const policy = deps.policy ?? DEFAULT_CHARGE_POLICY;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = deps.random ?? Math.random;
+  const backoff = deps.backoff ?? ((retry: number) => fullJitter(retry, { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs }));
   const request = { idempotencyKey: chargeIdempotencyKey(input.order_id), amount: input.amount, token: input.token, reference: input.order_id };
   const failed = (reason: EventData<'payment.failed'>['reason'], attempts: number): ChargeOutcome => ({
     event: 'payment.failed',
@@ -74,7 +72,7 @@ export async function chargeOrder(input: ChargeOrderInput, deps: ChargeOrderDeps
   let reason: 'timeout' | 'gateway_unavailable' = 'gateway_unavailable';
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (!deps.breaker.allows()) return failed('gateway_unavailable', attempt - 1);
-    if (attempt > 1) await sleep(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2)));
+    if (attempt > 1) await backoff(attempt - 1);
     try {
       const result = await callWithTimeout(deps.provider, request, policy.attemptTimeoutMs);
       deps.breaker.succeed();

@@ -29,7 +29,7 @@ function paymentConsumer(tokens: Record<string, string>) {
   const handler = sqsConsumer({
     consumer: QUEUE,
     events: ['inventory.reserved'],
-    setup: () => ({ provider: new FakePaymentProvider({ ledger }), breaker: paymentBreaker(), policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 50 }, sleep: async () => undefined }),
+    setup: () => ({ provider: new FakePaymentProvider({ ledger }), breaker: paymentBreaker(), policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 50 }, backoff: async () => undefined }),
     handle: async (event, deps) => {
       effects.push(event.id);
       return chargeOrder({ order_id: event.data.order_id, amount: total, token: tokens[event.data.order_id] ?? FAKE_TOKENS.ok }, deps);
