@@ -348,8 +348,8 @@ describe('imports bucket', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations and import-jobs', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'import-jobs', 'revocations', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs and idempotency', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 
@@ -358,6 +358,12 @@ describe('tables', () => {
     expect(revocations?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
     const students = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.students!.tableArn);
     expect(students?.Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('keys consumer idempotency records on id and expires them by TTL on expiration (the Powertools names)', () => {
+    const idempotency = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.idempotency!.tableArn);
+    expect(idempotency?.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(idempotency?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
   });
 
   it.each(byName)('%s is on-demand, recoverable, encrypted and shaped by its design', (_name, design) => {
