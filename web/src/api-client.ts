@@ -29,6 +29,8 @@ export interface ApiClientHooks {
   /** A 429: the client waits `seconds` (the server's Retry-After) and tries again. */
   onWaiting(seconds: number): void;
   sleep?: (ms: number) => Promise<void>;
+  /** Prefix of every path. @default '' (the console's own origin) */
+  baseUrl?: string;
 }
 
 /** How often one call is retried after 429s before the error reaches the page. */
@@ -50,7 +52,7 @@ export function createApiClient(hooks: ApiClientHooks) {
       const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
       if (current) headers.authorization = `Bearer ${current.token}`;
       if (options.json !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(path, {
+      const res = await fetch(`${hooks.baseUrl ?? ''}${path}`, {
         method,
         headers,
         body: options.json === undefined ? undefined : JSON.stringify(options.json),
