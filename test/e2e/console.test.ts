@@ -212,6 +212,21 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     expect(await page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
   }, BROWSER_TIMEOUT);
 
+  it('sends the user back to the sign-in page when the token is refused (401)', async () => {
+    const minted = page.waitForResponse((res) => res.url().endsWith('/console/local-token'));
+    const signedIn = signIn('viewer');
+    const { access_token: token } = (await (await minted).json()) as { access_token: string };
+    await signedIn;
+    const { jti, exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { jti: string; exp: number };
+    expect((await apiCall('POST', '/api/v1/admin/tokens/revoke', { jti, exp })).status).toBe(204);
+    // The authorizer reads the revocation list behind a 1 s cache.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await page.locator('#search').fill('pager');
+    await page.getByRole('heading', { name: 'Local sign-in' }).waitFor();
+    await eventually(() => page.locator('.sign-in .notice').textContent()).toContain('revoked');
+    expect(await page.locator('.who').textContent()).toBe('');
+  }, BROWSER_TIMEOUT);
+
   it('used only the console files and the public API', () => {
     const outside = paths.filter((p) => !p.startsWith('/console/') && !p.startsWith('/api/v1/') && p !== '/openapi.json');
     expect(outside).toEqual([]);
