@@ -225,6 +225,8 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Local sign-in' }).waitFor();
     await eventually(() => page.locator('.sign-in .notice').textContent()).toContain('revoked');
     expect(await page.locator('.who').textContent()).toBe('');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-sign-in.png') });
+    await page.screenshot({ path: '/tmp/console-sign-in.png' });
   }, BROWSER_TIMEOUT);
 
   it('used only the console files and the public API', () => {

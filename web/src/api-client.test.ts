@@ -82,7 +82,7 @@ describe('api client', () => {
     const { api, events } = client();
     await expect(api.request('GET', '/api/v1/students')).rejects.toBeInstanceOf(ApiError);
     expect(session.get()).toBeUndefined();
-    expect(events).toEqual(['signed-out: detail 401']);
+    expect(events).toEqual(['signed-out: detail 401 Please sign in again.']);
   });
 
   it('turns a 403 into an ApiError carrying the problem, keeping the session', async () => {

@@ -63,7 +63,7 @@ export function createApiClient(hooks: ApiClientHooks) {
       const problem = isProblem(body) ? body : undefined;
       if (res.status === 401) {
         session.clear();
-        hooks.onSignedOut(problem?.detail ?? 'Your session has ended. Please sign in again.');
+        hooks.onSignedOut(`${problem?.detail ?? 'Your session has ended.'} Please sign in again.`);
         throw new ApiError(401, problem);
       }
       const wait = retryAfterSeconds(res.headers.get('retry-after'));
