@@ -8,6 +8,7 @@ import { authorizer as registryAuthorizer } from '../../shared/registry.js';
 import { rawPathOf, rawQueryOf, toApiGatewayEvent } from './api-gateway-event.js';
 import { isSimpleAuthorizerResult, toAuthorizerEvent } from './authorizer-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
+import type { LocalConsoleHandler } from './local-console.js';
 import { requestLogLine } from './request-log-line.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
@@ -30,6 +31,11 @@ export interface LocalGatewayOptions {
    * belongs to the identity provider (Cognito in AWS), not to the API.
    */
   jwks?: JSONWebKeySet;
+  /**
+   * The web console and its LOCAL-ONLY sign-in under `/console/` (`localConsole()`); like the
+   * JWKS, answered before route lookup. In AWS the console is a separate static site.
+   */
+  console?: LocalConsoleHandler;
   /** One line per request (route key and parameter names, never values); silent when omitted. */
   log?: (line: string) => void;
 }
@@ -99,6 +105,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     if (options.jwks && rawPath === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       return send(res, 200, options.jwks);
     }
+    if (options.console && (await options.console(req, res, rawPath))) return;
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
     const resolution = routes.resolve(req.method ?? 'GET', rawPath);

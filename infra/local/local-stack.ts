@@ -9,6 +9,8 @@ import { chooseLocalCache, type LocalCache } from './local-cache.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { JWKS_PATH, type LocalGateway, startLocalGateway } from './local-gateway.js';
 import { type LocalIdentity, loadLocalIdentity, localAuthEnv } from './local-identity.js';
+import { bundleWeb } from '../build/bundle-web.js';
+import { localConsole } from './local-console.js';
 import { invokeImportHandler } from './local-import-trigger.js';
 import { type LocalImportsBucket, startLocalImportsBucket } from './local-imports-bucket.js';
 
@@ -51,7 +53,8 @@ export const LOCAL_FLAGS_FILE = path.join(ROOT, 'infra/local/flags.json');
  * Composes the local picture: DynamoDB Local, tables from the registry, the cache (Redis if
  * one answers, else in memory), the same esbuild bundles CDK deploys, the local identity
  * provider (a signing key under `.local/auth/`, its JWKS served by the gateway), Redis for
- * revocations, and the API Gateway stand-in in front of them.
+ * revocations, and the API Gateway stand-in in front of them, with the web console (and its
+ * local sign-in) under `/console/`.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
@@ -101,8 +104,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       FLAGS_FILE: process.env.FLAGS_FILE ?? LOCAL_FLAGS_FILE,
     };
     Object.assign(process.env, env);
-    if (options.bundle !== false) bundleFunctions();
-    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks });
+    if (options.bundle !== false) {
+      bundleFunctions();
+      bundleWeb();
+    }
+    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks, console: localConsole({ identity }) });
     // The authorizer bundle loads on the first protected request, after the port is known.
     Object.assign(env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
     Object.assign(process.env, env);

@@ -99,6 +99,7 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
   Local S3        ${stack.imports.s3.endpoint}  bucket ${stack.imports.bucket}, objects in ${path.relative(process.cwd(), path.join(LOCAL_DIR, 's3'))} (credentials local/local)
     export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
+  Web console     ${stack.url}/console/  (local sign-in: pick viewer, staff or admin)
   EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
     export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:

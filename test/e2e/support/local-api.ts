@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { JWKS_PATH, type LocalGateway, startLocalGateway } from '../../../infra/local/local-gateway.js';
+import { JWKS_PATH, type LocalGateway, type LocalGatewayOptions, startLocalGateway } from '../../../infra/local/local-gateway.js';
 import { localAuthEnv } from '../../../infra/local/local-identity.js';
 import type { Role } from '../../../shared/auth/role.js';
 import { functions } from '../../../shared/registry.js';
@@ -71,9 +71,10 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
 /**
  * The local gateway over every registered function with its JWKS endpoint, and the
  * environment the authorizer bundle reads when it first runs (in this worker's process).
+ * `extra.console` adds the web console (`localConsole()`).
  */
-export async function startAuthenticatedGateway(): Promise<LocalGateway> {
-  const gateway = await startLocalGateway({ functions, port: 0, jwks: (await localIdentity()).jwks });
+export async function startAuthenticatedGateway(extra: Pick<LocalGatewayOptions, 'console'> = {}): Promise<LocalGateway> {
+  const gateway = await startLocalGateway({ functions, port: 0, jwks: (await localIdentity()).jwks, ...extra });
   Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`), {
     AUTH_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
   });

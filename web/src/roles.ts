@@ -1,0 +1,15 @@
+/** The API's roles in ascending order of power (README "Authentication and roles"). */
+export const ROLES = ['viewer', 'staff', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each role may do in the console, as the API's route permissions allow it. */
+export const ROLE_SUMMARIES: Record<Role, string> = {
+  viewer: 'Browse and search students',
+  staff: 'Also create and edit students',
+  admin: 'Also delete students',
+};
+
+/** Whether `role` reaches `needed` (staff may do what viewers may, admins what staff may). */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
