@@ -73,8 +73,10 @@ const WIDTH = 24;
  * p50/p99 latency (one row per function group); Lambda errors, throttles, duration and
  * concurrency per group; DynamoDB throttles and consumed capacity per table and GSI; queue
  * and DLQ depths; and one row per catalogue group, where a new catalogue entry appears
- * without touching this file. Catalogue metrics are charted with SEARCH (Metrics Insights,
- * which the alarms use, only looks back a few hours), summed over the `service` dimension.
+ * without touching this file. Catalogue metrics are charted with SEARCH summed over the
+ * `service` dimension, not with Metrics Insights as the alarms are: a widget (one
+ * GetMetricData call) may hold only one Metrics Insights query, and metric math cannot
+ * combine query results (the hit ratio needs both hits and misses).
  */
 export class Dashboard extends Construct {
   public readonly dashboard: CloudWatchDashboard;

@@ -4,7 +4,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generatedDocSection } from '../../test/support/generated-doc-section.js';
+import { alarmTable } from './alarm-table.js';
 import { CATALOGUE_ALARMS, DEFAULT_ALARM_THRESHOLDS, Observability, type ObservabilityProps } from './observability.js';
 
 const action: IAlarmAction = { bind: () => ({ alarmActionArn: 'arn:aws:sns:eu-west-1:111111111111:ops' }) };
@@ -132,5 +135,13 @@ describe('Observability', () => {
       Metrics: [{ Expression: 'SELECT SUM(CacheUnavailable) FROM SCHEMA("Other", service)', Period: 60 }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Latency', Threshold: 800, Period: 60 });
+  });
+});
+
+describe('docs/observability.md', () => {
+  it('lists every alarm with its threshold as the construct builds them (UPDATE_DOCS=1 regenerates the table)', () => {
+    const { actual, expected } = generatedDocSection(path.resolve(import.meta.dirname, '../../docs/observability.md'), 'alarms', alarmTable());
+    expect(actual).toBe(expected);
+    for (const entry of CATALOGUE_ALARMS) expect(expected).toContain(`\`${entry.name}\``);
   });
 });
