@@ -9,6 +9,7 @@ export function alarmTable(thresholds: AlarmThresholds = DEFAULT_ALARM_THRESHOLD
     ['`<function>-errors`', 'AWS/Lambda `Errors`, per function', `≥ ${t.functionErrors} per 5 min`, 'HTTP handlers turn errors into responses, so a Lambda error is a crash, an out-of-memory or a timeout; consumers and the import function rethrow to be retried.'],
     ['`<function>-throttles`', 'AWS/Lambda `Throttles`, per function', `≥ ${t.functionThrottles} per 5 min`, 'The account or reserved concurrency is exhausted: callers are refused by Lambda itself.'],
     ['`<table>-throttles`', 'AWS/DynamoDB `ReadThrottleEvents` + `WriteThrottleEvents`, per table', `≥ ${t.tableThrottles} per 5 min`, 'On-demand tables throttle on a hot partition or a sudden ramp; the SDK retries a few, more than that reaches callers as 503.'],
+    ['`CacheThrottled`', 'AWS/ElastiCache `ThrottledCmds` of the serverless cache (dimension `clusterId`)', `≥ ${t.cacheThrottles} per 5 min`, 'The cache fails open, so throttling shows as slower reads and more DynamoDB load, not errors: a sign to raise the ECPU limit.'],
     ['`<queue>-dlq-alarm`', 'AWS/SQS `ApproximateNumberOfMessagesVisible` of each DLQ (shared/events/queues.ts)', '≥ 1 (max over 1 min)', 'A message failed its consumer `maxReceiveCount` times or EventBridge could not deliver it: it waits for a fix and a redrive.'],
     ...CATALOGUE_ALARMS.map((entry): [string, string, string, string] => [
       `\`${entry.name}\``,

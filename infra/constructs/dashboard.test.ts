@@ -118,6 +118,13 @@ describe('Dashboard', () => {
     expect(lines(titled(widgets, 'students: consumed capacity (table and GSIs)'))).toHaveLength(6);
   });
 
+  it('charts the serverless cache’s throttles, ECPUs, latency and size when given its name', () => {
+    const widgets = widgetsOf(synth({ cacheName: 'records-cache' }).template);
+    expect(lines(titled(widgets, 'Throttled commands'))).toEqual(['AWS/ElastiCache ThrottledCmds clusterId=records-cache']);
+    expect(stats(titled(widgets, 'Read / write latency p99 (µs)'))).toEqual(['p99', 'p99']);
+    expect(widgetsOf(synth().template).some((widget) => widget.properties.title === 'Throttled commands')).toBe(false);
+  });
+
   it('charts every queue’s DLQ depth', () => {
     const { template, ids } = synth();
     expect(lines(titled(widgetsOf(template), 'DLQ depth (alarms at 1)'))).toEqual([`AWS/SQS ApproximateNumberOfMessagesVisible QueueName=<GetAtt:${ids.dlq}.QueueName>`]);

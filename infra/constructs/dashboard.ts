@@ -16,7 +16,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { catalogueEntries, type MetricDeclaration, type MetricGroup, type MetricName } from '../../shared/observability/metric-catalogue.js';
-import type { MonitoredFunction } from './observability.js';
+import { type MonitoredFunction, serverlessCacheMetric } from './observability.js';
 import { METRICS_NAMESPACE } from './service-function.js';
 
 /** A function with the route keys it serves (`routeKeysOf`), to chart per route. */
@@ -36,6 +36,8 @@ export interface DashboardProps {
   readonly functions: readonly DashboardFunction[];
   /** By table id, with the GSI names of each (`Tables.designs[id].indexes`). */
   readonly tables: Readonly<Record<string, { readonly table: ITableV2; readonly indexes: readonly string[] }>>;
+  /** The ElastiCache Serverless cache's name. @default - no cache row */
+  readonly cacheName?: string;
   /** @default - no queue row */
   readonly queues?: Readonly<Record<string, DashboardQueue>>;
   /** Shown in an alarm status widget at the top. @default - none */
@@ -71,7 +73,8 @@ const WIDTH = 24;
  * One CloudWatch dashboard for the stack, derived from the registry (functions, routes,
  * tables, queues) and the metric catalogue: API totals and per-route requests, 4xx, 5xx and
  * p50/p99 latency (one row per function group); Lambda errors, throttles, duration and
- * concurrency per group; DynamoDB throttles and consumed capacity per table and GSI; queue
+ * concurrency per group; DynamoDB throttles and consumed capacity per table and GSI; the
+ * ElastiCache cache's throttles, ECPUs, latency and size; queue
  * and DLQ depths; and one row per catalogue group, where a new catalogue entry appears
  * without touching this file. Catalogue metrics are charted with SEARCH summed over the
  * `service` dimension, not with Metrics Insights as the alarms are: a widget (one
@@ -152,6 +155,17 @@ export class Dashboard extends Construct {
       rows.push([
         graph(`${tableId}: throttle events (table and GSIs)`, targets.flatMap((index) => [tableMetric('ReadThrottleEvents', index), tableMetric('WriteThrottleEvents', index)]), 12),
         graph(`${tableId}: consumed capacity (table and GSIs)`, targets.flatMap((index) => [tableMetric('ConsumedReadCapacityUnits', index), tableMetric('ConsumedWriteCapacityUnits', index)]), 12),
+      ]);
+    }
+
+    if (props.cacheName) {
+      const cache = (metricName: string, statistic: string) => serverlessCacheMetric(props.cacheName!, metricName, { period, statistic, label: metricName });
+      rows.push([heading('## ElastiCache (Valkey)')]);
+      rows.push([
+        graph('Throttled commands', [cache('ThrottledCmds', Stats.SUM)]),
+        graph('ECPUs', [cache('ElastiCacheProcessingUnits', Stats.SUM)]),
+        graph('Read / write latency p99 (µs)', [cache('SuccessfulReadRequestLatency', Stats.percentile(99)), cache('SuccessfulWriteRequestLatency', Stats.percentile(99))]),
+        graph('Bytes used', [cache('BytesUsedForCache', Stats.MAXIMUM)]),
       ]);
     }
 

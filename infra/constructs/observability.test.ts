@@ -117,6 +117,19 @@ describe('Observability', () => {
     });
   });
 
+  it('alarms on the serverless cache’s throttled commands when given its name', () => {
+    const { template, observability } = synth((stack) => ({ ...watched(stack), cacheName: 'records-cache' }));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ElastiCache',
+      MetricName: 'ThrottledCmds',
+      Dimensions: [{ Name: 'clusterId', Value: 'records-cache' }],
+      Statistic: 'Sum',
+      Threshold: DEFAULT_ALARM_THRESHOLDS.cacheThrottles,
+    });
+    expect(observability.alarms.CacheThrottled).toBeDefined();
+    expect(synth(watched).observability.alarms.CacheThrottled).toBeUndefined();
+  });
+
   it('counts one alarm per catalogue signal, two for the API, two per function and one per table, all notifying', () => {
     const { template, observability } = synth(watched);
     const expected = CATALOGUE_ALARMS.length + 2 + 2 * 2 + 1;

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IAlarmAction, MathExpression, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IAlarmAction, MathExpression, type IMetric, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -30,6 +30,8 @@ export interface AlarmThresholds {
   readonly functionErrors: number;
   /** Lambda throttles per function and period. */
   readonly functionThrottles: number;
+  /** ElastiCache Serverless throttled commands per period (the cache fails open to DynamoDB, so this is load, not errors). */
+  readonly cacheThrottles: number;
   /** Read + write throttle events of a table (its own, not its GSIs': those are on the dashboard) per period. */
   readonly tableThrottles: number;
 }
@@ -42,7 +44,13 @@ export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
   functionErrors: 1,
   functionThrottles: 1,
   tableThrottles: 10,
+  cacheThrottles: 10,
 };
+
+/** An ElastiCache Serverless metric of the cache named `cacheName` (dimension `clusterId`). */
+export function serverlessCacheMetric(cacheName: string, metricName: string, props: { period: Duration; statistic: string; label?: string }): Metric {
+  return new Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { clusterId: cacheName }, ...props });
+}
 
 /** A function to watch; `ServiceFunction` is one. */
 export interface MonitoredFunction {
@@ -80,6 +88,11 @@ export interface ObservabilityProps {
    */
   readonly tables?: Readonly<Record<string, ITableV2>>;
   /**
+   * The ElastiCache Serverless cache (its `serverlessCacheName`), whose throttled commands alarm.
+   * @default - no cache alarm
+   */
+  readonly cacheName?: string;
+  /**
    * @default DEFAULT_ALARM_THRESHOLDS
    */
   readonly thresholds?: Partial<AlarmThresholds>;
@@ -98,7 +111,7 @@ export interface ObservabilityProps {
  * each table's throttling. Missing data never breaches (no traffic is not an outage).
  */
 export class Observability extends Construct {
-  /** By catalogue metric name, `Api5xxRate`, `ApiP99Latency`, `<function id>-errors`, `<function id>-throttles`, `<table id>-throttles`. */
+  /** By catalogue metric name, `Api5xxRate`, `ApiP99Latency`, `CacheThrottled`, `<function id>-errors`, `<function id>-throttles`, `<table id>-throttles`. */
   public readonly alarms: Readonly<Record<string, Alarm>>;
   public readonly thresholds: AlarmThresholds;
 
@@ -184,6 +197,14 @@ export class Observability extends Construct {
           },
         }),
         thresholds.tableThrottles,
+      );
+    }
+    if (props.cacheName) {
+      alarm(
+        'CacheThrottled',
+        'ElastiCache throttled commands (the load grew faster than the serverless cache scales, or it hit its ECPU limit): reads fall back to DynamoDB meanwhile.',
+        serverlessCacheMetric(props.cacheName, 'ThrottledCmds', { period, statistic: Stats.SUM }),
+        thresholds.cacheThrottles,
       );
     }
     this.alarms = alarms;

@@ -142,6 +142,7 @@ export class RecordsStack extends Stack {
       stage: this.api.stage,
       functions: watched,
       tables: this.tables.tables,
+      ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
     this.events = new EventBus(this, 'Events');
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
@@ -152,6 +153,7 @@ export class RecordsStack extends Stack {
         Object.entries(this.tables.tables).map(([tableId, table]) => [tableId, { table, indexes: this.tables.designs[tableId]!.indexes.map((index) => index.name) }]),
       ),
       queues: this.eventQueues.queues,
+      ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
       alarms: [...Object.values(this.observability.alarms), ...Object.values(this.eventQueues.queues).map((queue) => queue.dlqAlarm)],
     });
 
