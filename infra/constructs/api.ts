@@ -47,6 +47,12 @@ export interface HttpApiProps {
    */
   readonly accessLogRetention?: RetentionDays;
   /**
+   * Per-route CloudWatch metrics (requests, 4xx, 5xx, latency per route key), which the
+   * dashboard charts; billed per metric like custom metrics.
+   * @default true
+   */
+  readonly detailedMetrics?: boolean;
+  /**
    * What happens to the access log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -105,6 +111,7 @@ export class HttpApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      detailedMetricsEnabled: props.detailedMetrics ?? true,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
@@ -147,6 +154,11 @@ export class HttpApi extends Construct {
   public get url(): string {
     return this.stage.url;
   }
+}
+
+/** The API Gateway route keys a function serves (`GET /api/v1/students`, `$default`): its metrics' `Route` dimension. */
+export function routeKeysOf(declaration: Pick<FunctionDeclaration, 'routes' | 'defaultRoute'>): string[] {
+  return [...servedRoutes(declaration).map((route) => `${route.method} ${route.path}`), ...(declaration.defaultRoute ? ['$default'] : [])];
 }
 
 /** Public routes run no authorizer by declaration; each says so to cdk-nag on its own. */

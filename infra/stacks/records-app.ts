@@ -19,6 +19,7 @@ export function createRecordsApp(props: AppProps = {}): { app: App; stack: Recor
       'Records platform: HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC',
     removalPolicy: removalPolicyFrom(app.node.tryGetContext('removalPolicy')),
     redisUrl: app.node.tryGetContext('redisUrl'),
+    alarmEmail: app.node.tryGetContext('alarmEmail'),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -1,11 +1,13 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
 import { authorizer, entities, functions, importFunction, tableDesigns } from '../../shared/registry.js';
+import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
-import { HttpApi } from '../constructs/api.js';
+import { HttpApi, routeKeysOf } from '../constructs/api.js';
 import { Cache } from '../constructs/cache.js';
+import { Dashboard } from '../constructs/dashboard.js';
 import { EventBus } from '../constructs/event-bus.js';
 import { EventQueues } from '../constructs/event-queues.js';
 import { FeatureFlags } from '../constructs/feature-flags.js';
@@ -39,6 +41,11 @@ export interface RecordsStackProps extends StackProps {
    * @default - the stack's ElastiCache Serverless (Valkey) cache, in the stack's VPC
    */
   readonly redisUrl?: string;
+  /**
+   * Subscribed by e-mail to the alarm topic (`-c alarmEmail=oncall@example.com`).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -58,6 +65,9 @@ export class RecordsStack extends Stack {
   public readonly importsBucket: ImportsBucket;
   public readonly api: HttpApi;
   public readonly observability: Observability;
+  /** Where every alarm goes (SNS, KMS-encrypted, TLS only). */
+  public readonly alarmTopic: AlarmTopic;
+  public readonly dashboard: Dashboard;
   /** The saga's bus, archive and schema registry; `grantPublish(fn)` for producers. */
   public readonly events: EventBus;
   /** Queues + DLQs of shared/events/queues.ts and the rules of events/rules.ts; `addConsumer(fn, name)`. */
@@ -130,9 +140,28 @@ export class RecordsStack extends Stack {
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     for (const fn of this.functions) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
-    this.observability = new Observability(this, 'Observability');
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail, removalPolicy });
+    const alarmActions = [this.alarmTopic.action];
+    const watched = [this.authorizer.function, ...this.functions, this.importFunction];
+    this.observability = new Observability(this, 'Observability', {
+      alarmActions,
+      stage: this.api.stage,
+      functions: watched,
+      tables: this.tables.tables,
+      ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
+    });
     this.events = new EventBus(this, 'Events');
-    this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy });
+    this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      stage: this.api.stage,
+      functions: watched.map((fn) => ({ declaration: fn.declaration, function: fn.function, routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [] })),
+      tables: Object.fromEntries(
+        Object.entries(this.tables.tables).map(([tableId, table]) => [tableId, { table, indexes: this.tables.designs[tableId]!.indexes.map((index) => index.name) }]),
+      ),
+      queues: this.eventQueues.queues,
+      ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
+      alarms: [...Object.values(this.observability.alarms), ...Object.values(this.eventQueues.queues).map((queue) => queue.dlqAlarm)],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });

@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../observability/emit-metric.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { generateApiKey, hashSecret, newSalt, parseApiKey, secretMatches } from '../auth/api-key-format.js';
 import { API_KEY_CACHE_MS, type ApiKeyVerifier } from '../auth/authenticator.js';
@@ -67,7 +67,7 @@ export function createApiKeysService(deps: ApiKeysDeps): ApiKeysService {
           key_id: keyId,
           error: errorSummary(error),
         });
-        metrics.addMetric('ApiKeyRevocationNotListed', MetricUnit.Count, 1);
+        emitMetric(metrics, 'ApiKeyRevocationNotListed');
       }
     },
 

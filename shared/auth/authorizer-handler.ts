@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../observability/emit-metric.js';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
 import { logger } from '../powertools/logger.js';
 import { metrics } from '../powertools/metrics.js';
@@ -22,18 +22,18 @@ export function createAuthorizerHandler(authenticator: () => Authenticator) {
       const { outcome, detail, error } = await authenticator().authenticate(event.headers ?? {}, { ip: event.requestContext?.http?.sourceIp });
       if (outcome.ok && outcome.revocationUnchecked) {
         logger.warn('revocation list unreachable: caller identified without the revocation check', { detail, error: describe(error) });
-        metrics.addMetric('RevocationCheckUnavailable', MetricUnit.Count, 1);
+        emitMetric(metrics, 'RevocationCheckUnavailable');
       } else if (outcome.ok) {
         logger.debug('caller identified', { principal: outcome.principal.sub, role: outcome.principal.role, auth_method: outcome.principal.method });
       } else if (outcome.failure === 'throttled') {
         logger.info('authentication refused: too many failed attempts', { reason: outcome.failure, retry_after: outcome.retryAfterSeconds });
-        metrics.addMetric('AuthenticationThrottled', MetricUnit.Count, 1);
+        emitMetric(metrics, 'AuthenticationThrottled');
       } else if (outcome.failure === 'unavailable') {
         logger.error('authentication could not complete', { reason: outcome.failure, detail, error: describe(error) });
-        metrics.addMetric('AuthenticationUnavailable', MetricUnit.Count, 1);
+        emitMetric(metrics, 'AuthenticationUnavailable');
       } else {
         logger.info('authentication failed', { reason: outcome.failure, detail });
-        metrics.addMetric('AuthenticationFailed', MetricUnit.Count, 1);
+        emitMetric(metrics, 'AuthenticationFailed');
       }
       return { isAuthorized: true, context: toAuthorizerContext(outcome) };
     } finally {

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricSink } from '../observability/emit-metric.js';
 
 export interface TwoLevelCacheOptions {
   /** Starts every key the cache reads or writes (`records:`). */
@@ -28,11 +28,7 @@ export interface TwoLevelCacheOptions {
   /** Names this container's L1 size report. @default a random id */
   containerId?: string;
   logger?: Pick<Logger, 'warn'>;
+  /** CacheHit, CacheMiss, CacheUnavailable and CircuitOpen go here. @default the Powertools metrics */
   metrics?: MetricSink;
   now?: () => number;
-}
-
-/** Where the CacheUnavailable metric goes: Powertools metrics, or a spy in tests. */
-export interface MetricSink {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
 }

@@ -85,6 +85,20 @@ describe('TwoLevelCache reads', () => {
     expect(stats.l2).toMatchObject({ hits: 1, misses: 1, size: 1, hit_rate_percent: 50 });
   });
 
+  it('counts CacheHit for reads answered by L1 or L2 and CacheMiss for reads that loaded', async () => {
+    const { make, addMetric } = setup();
+    const a = make();
+    const b = make();
+    const load = loader(() => ({ id: 'S1' }));
+    await a.item(scope, 'S1', load); // miss: loaded
+    await b.item(scope, 'S1', load); // L2 hit
+    await b.item(scope, 'S1', load); // L1 hit
+    await a.list(scope, { q: 'all' }, async () => []); // miss
+    const counted = (name: string) => addMetric.mock.calls.filter(([metric]) => metric === name).reduce((sum, call) => sum + (call[2] as number), 0);
+    expect({ hits: counted('CacheHit'), misses: counted('CacheMiss') }).toEqual({ hits: 2, misses: 2 });
+    expect(addMetric).toHaveBeenCalledWith('CacheHit', 'Count', 1);
+  });
+
   it('stores values as JSON, with the write token they were read under, at <prefix>{<entity>}:v<ns>:item:<id>', async () => {
     const { backend, make } = setup();
     await make().item(scope, 'S1', async () => ({ id: 'S1' }));
@@ -233,7 +247,8 @@ describe('TwoLevelCache when L2 fails', () => {
     for (let i = 0; i < 5; i++) expect(await cache.item(scope, 'S1', load)).toBe('from store');
     expect(load).toHaveBeenCalledTimes(5);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(addMetric).toHaveBeenCalledWith('CacheUnavailable', 'Count', 1);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'CacheUnavailable')).toEqual([['CacheUnavailable', 'Count', 1]]);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'CircuitOpen')).toHaveLength(1);
     const callsWhileOpen = backend.calls;
     await cache.item(scope, 'S1', load);
     await cache.invalidate('students', 'S1');

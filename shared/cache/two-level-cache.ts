@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AppError, DependencyUnavailableError } from '../errors/app-error.js';
+import { emitMetric, type MetricSink } from '../observability/emit-metric.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
@@ -14,7 +14,7 @@ import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, L
 import { type Lookup, type ReadSpec, stampOf, unwrap, wrap } from './cache-entry.js';
 import { L1Cache } from './l1-cache.js';
 import type { L2Backend, L2Command, L2Reply } from './l2-backend.js';
-import type { MetricSink, TwoLevelCacheOptions } from './two-level-cache-options.js';
+import type { TwoLevelCacheOptions } from './two-level-cache-options.js';
 
 export type { TwoLevelCacheOptions } from './two-level-cache-options.js';
 
@@ -183,6 +183,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     if (held && this.now() - held.checkedAt < (scope.l1StaleMs ?? 0)) {
       // Within the staleness bound: no round trip at all.
       this.counters.add('l1:hits');
+      emitMetric(this.metrics, 'CacheHit');
       this.flushInBackground();
       return Promise.resolve(held.value as T);
     }
@@ -209,6 +210,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       found = await this.lookup(entity, spec, held ? undefined : this.keys.entry(entity, guess, spec.kind, spec.part));
       if (held && held.stamp === stampOf(found)) {
         this.counters.add('l1:hits');
+      emitMetric(this.metrics, 'CacheHit');
         this.l1?.confirm(slot, checkedAt);
         return held.value as T;
       }
@@ -224,10 +226,12 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     const hit = found.entry === null ? undefined : unwrap(found.entry, found.version);
     if (hit) {
       this.counters.add('l2:hits');
+      emitMetric(this.metrics, 'CacheHit');
       if (this.writes === writes) this.l1?.set(slot, stampOf(found), hit.value, checkedAt, ttlMs);
       return hit.value as T;
     }
     this.counters.add('l2:misses');
+    emitMetric(this.metrics, 'CacheMiss');
     const value = await load({ consistent: spec.kind === 'item' && found.version !== '' });
     if (!found.settling) await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
     return value;
@@ -344,7 +348,8 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       // Name, message and code: a stack through node_modules on every opening helps nobody.
       error: errorSummary(error),
     });
-    this.metrics.addMetric('CacheUnavailable', MetricUnit.Count, 1);
+    emitMetric(this.metrics, 'CacheUnavailable');
+    emitMetric(this.metrics, 'CircuitOpen', { dependency: 'cache' });
   }
 
   private async admin<T>(work: () => Promise<T>): Promise<T> {

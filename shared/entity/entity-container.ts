@@ -5,6 +5,7 @@ import { CursorCodec } from '../cursor/cursor-codec.js';
 import { loadCursorSecret } from '../cursor/cursor-secret.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
 import { DynamoDbEntityStore } from '../store/dynamodb/dynamodb-entity-store.js';
+import { metrics } from '../powertools/metrics.js';
 import { tracer } from '../powertools/tracer.js';
 import type { Entity } from './define-entity.js';
 import { createEntityService, type EntityService } from './entity-service.js';
@@ -39,6 +40,7 @@ export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.e
       store: new DynamoDbEntityStore(entity, client, tableName),
       cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
       cache: containerCache(env),
+      metrics,
     });
     services.set(entity.name, service);
   }

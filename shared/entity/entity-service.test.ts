@@ -5,6 +5,7 @@ import { CursorCodec } from '../cursor/cursor-codec.js';
 import { AppError, PreconditionFailedError } from '../errors/app-error.js';
 import type { EntityStore, StoredItem } from '../store/entity-store.js';
 import { students } from '../students/students.entity.js';
+import { recordingMetrics } from '../../test/support/recording-metrics.js';
 import { createEntityService } from './entity-service.js';
 import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError } from './entity.errors.js';
 
@@ -46,16 +47,33 @@ function racyStore(lostRaces: number) {
 
 const setup = async (lostRaces: number) => {
   const fake = racyStore(lostRaces);
+  const metrics = recordingMetrics();
   const service = createEntityService(students, {
+    metrics,
     store: fake.store,
     cursors: async () => new CursorCodec('c'.repeat(32)),
     clock: () => new Date('2026-01-01T00:00:00.000Z'),
   });
   await service.create({ student_id: 'S1', first_name: 'An', last_name: 'Nguyen' });
-  return { ...fake, service };
+  return { ...fake, service, metrics };
 };
 
 describe('entity service writes', () => {
+  it('counts StudentsCreated, StudentsUpdated and StudentsDeleted once per write that took effect', async () => {
+    const { service, metrics } = await setup(2);
+    await service.update('S1', { math_score: 7 }); // two lost races, retried: still one update
+    await expect(service.update('S1', { math_score: 8 }, [9])).rejects.toBeInstanceOf(EntityVersionMismatchError);
+    await expect(service.remove('NOPE')).rejects.toBeInstanceOf(EntityNotFoundError);
+    await service.create({ student_id: 'S2', first_name: 'Binh', last_name: 'Tran' });
+    await service.remove('S2');
+    expect(metrics.recorded.map(({ name, unit, value }) => `${name} ${unit} ${value}`)).toEqual([
+      'StudentsCreated Count 1',
+      'StudentsUpdated Count 1',
+      'StudentsCreated Count 1',
+      'StudentsDeleted Count 1',
+    ]);
+  });
+
   it('retries an update without If-Match that lost a race, and applies it once', async () => {
     const { service, writes } = await setup(2);
     const updated = await service.update('S1', { math_score: 7 });

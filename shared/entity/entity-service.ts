@@ -9,6 +9,8 @@ import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatch
 import { DEFAULT_PAGE_SIZE, type ListQueryInput } from './list-query.js';
 import { searchText } from './search-text.js';
 import { filterValue } from './filter-value.js';
+import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-metric.js';
+import { entityWriteMetrics } from '../observability/entity-write-metrics.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;
@@ -16,6 +18,8 @@ export interface EntityServiceDeps {
   clock?: () => Date;
   /** Read-through cache for get and list; used only when the entity declares `cache`. */
   cache?: EntityCache;
+  /** Counts successful writes (`StudentsCreated` …). @default none */
+  metrics?: MetricSink;
 }
 
 /** `*` (any current version) or the versions named by an If-Match header ([] = none can match). */
@@ -44,6 +48,8 @@ const WRITE_BACKOFF = { baseMs: 10 };
  */
 export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
+  const metrics = deps.metrics ?? NO_METRICS;
+  const written = entityWriteMetrics(entity.name);
   const cache = entity.cache && deps.cache;
   const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0, l1StaleMs: entity.cache?.l1StaleMs ?? 0 };
   const fieldOrder = Object.keys(entity.responseSchema.shape);
@@ -141,6 +147,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       const now = clock().toISOString();
       const item = { ...nulls(entity), ...input, created_at: now, updated_at: now, version: 1 } as StoredItem;
       await invalidating(String(item[entity.idField]), () => deps.store.create(item));
+      emitMetric(metrics, written.created);
       return view(item);
     },
 
@@ -150,17 +157,20 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     },
 
     async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion): Promise<EntityView> {
-      return (await invalidating(id, () =>
+      const updated = (await invalidating(id, () =>
         writeWithRetry(id, expected, async (item) => {
           const next = { ...item, ...patch, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
           await deps.store.replace(next, item);
           return view(next);
         }),
       )) as EntityView;
+      emitMetric(metrics, written.updated);
+      return updated;
     },
 
     async remove(id: string, expected?: ExpectedVersion): Promise<void> {
       await invalidating(id, () => writeWithRetry(id, expected, (item) => deps.store.remove(item)));
+      emitMetric(metrics, written.deleted);
     },
 
     async list(input: ListQueryInput): Promise<ListResult> {

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { students } from '../students/students.entity.js';
 import { asyncItems } from '../../test/support/memory-writable.js';
+import { recordingMetrics } from '../../test/support/recording-metrics.js';
 import { exportItems } from './export-service.js';
 import { ExportTooLargeError } from './export.errors.js';
 import type { LargeExportStore } from './large-export-store.js';
@@ -37,6 +38,16 @@ function memoryBucket(options: { failAfterBytes?: number } = {}) {
 }
 
 describe('exportItems', () => {
+  it('counts the rows written as ExportRows with the format as dimension', async () => {
+    const metrics = recordingMetrics();
+    await exportItems(students, asyncItems(items.slice(0, 30)), 'csv', { ...deps, metrics });
+    await exportItems(students, asyncItems(items.slice(0, 5)), 'xlsx', { ...deps, metrics });
+    expect(metrics.recorded).toEqual([
+      { name: 'ExportRows', unit: 'Count', value: 30, dimensions: { format: 'csv' } },
+      { name: 'ExportRows', unit: 'Count', value: 5, dimensions: { format: 'xlsx' } },
+    ]);
+  });
+
   it('answers inline while the result fits, with a dated filename', async () => {
     const result = await exportItems(students, asyncItems(items.slice(0, 10)), 'csv', deps);
     expect(result).toMatchObject({ kind: 'inline', rows: 10, filename: 'students-20261202-143005.csv', contentType: 'text/csv; charset=utf-8' });

@@ -1,4 +1,5 @@
 import type { Entity } from '../entity/define-entity.js';
+import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-metric.js';
 import { EXPORT_FORMATS, type ExportFormatName } from './export-formats.js';
 import { ExportTooLargeError } from './export.errors.js';
 import { InlineOrUpload } from './inline-or-upload.js';
@@ -18,6 +19,8 @@ export interface ExportDeps {
   requestId: string;
   /** @default INLINE_PAYLOAD_BYTES */
   inlinePayloadBytes?: number;
+  /** Counts the rows written (`ExportRows`, per format). @default none */
+  metrics?: MetricSink;
 }
 
 export type ExportResult =
@@ -53,6 +56,7 @@ export async function exportItems(
     await sink.uploaded?.abort().catch(() => undefined);
     throw sink.errored ?? error;
   }
+  emitMetric(deps.metrics ?? NO_METRICS, 'ExportRows', { format: formatName }, rows);
   if (!sink.uploaded) return { kind: 'inline', rows, body: sink.inline, contentType: format.contentType, filename, binary: format.binary };
   const url = await large!.downloadUrl(key, filename, DOWNLOAD_LINK_SECONDS);
   return { kind: 'uploaded', rows, bytes: sink.bytes, key, url, filename };

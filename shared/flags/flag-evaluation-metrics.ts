@@ -1,4 +1,4 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../observability/emit-metric.js';
 import { metrics } from '../powertools/metrics.js';
 
 /**
@@ -17,11 +17,7 @@ export function flagEvaluationTally() {
     },
     /** Publishes and resets the counts (call once per invocation). */
     flush(): void {
-      for (const { flag, value, count } of counts.values()) {
-        const single = metrics.singleMetric();
-        single.addDimensions({ flag, value });
-        single.addMetric('FlagEvaluations', MetricUnit.Count, count);
-      }
+      for (const { flag, value, count } of counts.values()) emitMetric(metrics, 'FlagEvaluations', { flag, value }, count);
       counts.clear();
     },
   };

@@ -2,6 +2,7 @@ import type { Entity } from '../entity/define-entity.js';
 import type { ExportFormatName } from '../export/export-formats.js';
 import { exportItems } from '../export/export-service.js';
 import { largeExportStoreFromEnv } from '../export/s3/large-export-store-from-env.js';
+import { metrics } from '../powertools/metrics.js';
 import { analyticsDeclaration, itemsOf, type WholeResultQuery } from './analytics-common.js';
 import { EXPORT_FORMAT_ALIASES, exportQuerySchema } from './analytics-query.js';
 import { createHttpHandler } from './create-http-handler.js';
@@ -25,6 +26,7 @@ export function entityExportHandler(entity: Entity) {
         requestId,
         largeExports: largeExportStoreFromEnv(),
         inlinePayloadBytes: inlinePayloadBytes(),
+        metrics,
       });
       const disposition = `attachment; filename="${result.filename}"`;
       if (result.kind === 'uploaded') {

@@ -73,6 +73,7 @@ describe('RateLimiter', () => {
     expect(JSON.stringify(warn.mock.calls[0]![1])).not.toMatch(/stack|node_modules/);
     expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimitLocalFallback')).toHaveLength(7);
     expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimited')).toHaveLength(2);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'CircuitOpen')).toEqual([['CircuitOpen', 'Count', 1]]);
 
     advance(10_000);
     store.failing = false;

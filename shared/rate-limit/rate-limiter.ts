@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { errorSummary } from '../powertools/error-summary.js';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { emitMetric, type MetricSink } from '../observability/emit-metric.js';
 import { CircuitBreaker } from '../cache/circuit-breaker.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
@@ -28,7 +28,7 @@ export interface RateLimiterOptions {
    */
   localShare?: number;
   logger?: Pick<Logger, 'warn'>;
-  metrics?: Pick<Metrics, 'addMetric'>;
+  metrics?: MetricSink;
   now?: () => number;
 }
 
@@ -65,7 +65,7 @@ export class RateLimiter {
   private readonly breaker: CircuitBreaker;
   private readonly prefix: string;
   private readonly logger: Pick<Logger, 'warn'>;
-  private readonly metrics: Pick<Metrics, 'addMetric'>;
+  private readonly metrics: MetricSink;
   private readonly local: MemoryTokenBucketStore;
   private readonly localShare: number;
 
@@ -101,6 +101,7 @@ export class RateLimiter {
           localShare: this.localShare,
           error: errorSummary(error),
         });
+        emitMetric(this.metrics, 'CircuitOpen', { dependency: 'rateLimit' });
       }
       return this.checkLocally(rule, key);
     }
@@ -108,14 +109,14 @@ export class RateLimiter {
 
   /** This container's share of the rule, from its own memory. */
   private checkLocally(rule: RateLimitRule, key: string): RateLimitDecision {
-    this.metrics.addMetric('RateLimitLocalFallback', MetricUnit.Count, 1);
+    emitMetric(this.metrics, 'RateLimitLocalFallback');
     const capacity = Math.max(1, Math.floor(rule.burst / this.localShare));
     const taken = this.local.takeNow(key, { capacity, refillPerSecond: rule.perMinute / 60 / this.localShare });
     return { ...this.decide(rule, capacity, taken), local: true };
   }
 
   private decide(rule: RateLimitRule, limit: number, taken: TokenBucketTake): RateLimitDecision {
-    if (!taken.allowed) this.metrics.addMetric('RateLimited', MetricUnit.Count, 1);
+    if (!taken.allowed) emitMetric(this.metrics, 'RateLimited');
     return {
       rule: rule.id,
       allowed: taken.allowed,

@@ -391,6 +391,46 @@ describe('tables', () => {
   });
 });
 
+describe('alarms and dashboard', () => {
+  const topicArn = () => ref(stack.alarmTopic.topic.topicArn);
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+
+  it('sends every alarm of the stack to the alarm topic, the DLQ alarms included', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const alarm of alarms()) expect(alarm.AlarmActions, alarm.AlarmDescription).toEqual([topicArn()]);
+    for (const queue of Object.values(stack.eventQueues.queues)) {
+      expect(resourceOf('AWS::CloudWatch::Alarm', queue.dlqAlarm.alarmArn)?.Properties.AlarmActions).toEqual([topicArn()]);
+    }
+  });
+
+  it('alarms on the errors and throttles of every function, the authorizer and the import function included', () => {
+    for (const fn of [stack.authorizer.function, ...stack.functions, stack.importFunction]) {
+      for (const metricName of ['Errors', 'Throttles']) {
+        expect(
+          alarms().some((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(fn.function.functionName) }])),
+          `${fn.declaration.id} ${metricName}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('turns on per-route metrics and charts every route key of the registry', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: true }) });
+    const [dashboard, ...more] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(more).toEqual([]);
+    const body = (dashboard!.Properties.DashboardBody['Fn::Join'][1] as unknown[]).filter((part): part is string => typeof part === 'string').join('');
+    const routeKeys = functions.flatMap((fn) => [...servedRoutes(fn).map((route) => `${route.method} ${route.path}`), ...(fn.defaultRoute ? ['$default'] : [])]);
+    for (const key of routeKeys) expect(body, key).toContain(`"Route","${key}"`);
+  });
+
+  it('keeps the alarm topic encrypted with a rotated key and without a subscription unless -c alarmEmail is given', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: ref(stack.alarmTopic.key.keyArn) });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const subscribed = Template.fromStack(createRecordsApp({ context: { ...lenient, alarmEmail: 'oncall@example.com' } }).stack);
+    subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
 describe('app', () => {
   it('outputs the API URL', () => {
     template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });

@@ -10,6 +10,7 @@ import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-imp
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
 import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
+import { recordingMetrics } from '../support/recording-metrics.js';
 import { useStudentsStore } from '../support/students-store.js';
 
 const db = useStudentsStore();
@@ -224,6 +225,21 @@ describe('import jobs over DynamoDB', () => {
     expect(job.status).toBe('failed');
     expect(job.message).toMatch(/first_name/);
     expect((await stored('X1')).size).toBe(0);
+  });
+
+  it('counts rows, row errors and duration once per finished job, and a failed job as ImportJobsFailed', async () => {
+    const metrics = recordingMetrics();
+    const { csv, errors } = roster('jX', 50);
+    let now = Date.parse('2026-12-03T10:00:00Z');
+    const clock = () => new Date((now += 100));
+    await runImportJob(await newJob('jX', csv), { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1', clock, metrics });
+    const bad = Buffer.from('student_id,hometown\nX2,Hue\n');
+    await runImportJob(await newJob('jXbad', bad), { jobs, sink: sink(), entity: students, bytes: bufferByteSource(bad), owner: 'w1', clock, metrics });
+    expect(metrics.sum('ImportRowsProcessed')).toBe(50);
+    expect(metrics.sum('ImportRowErrors')).toBe(errors);
+    expect(metrics.recorded.filter((metric) => metric.name === 'ImportJobDuration').map((metric) => metric.unit)).toEqual(['Milliseconds', 'Milliseconds']);
+    expect(metrics.sum('ImportJobDuration')).toBeGreaterThan(0);
+    expect(metrics.sum('ImportJobsFailed')).toBe(1);
   });
 
   it('lists recent jobs newest first with a cursor', async () => {

@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { CredentialsMissingError, CredentialsRejectedError, InsufficientRoleError, TooManyFailedAttemptsError } from '../../auth/auth.errors.js';
 import { FailedAuthLimiter, failedAuthLimits, failureSubjects } from '../../auth/failed-auth-limiter.js';
 import { fromAuthorizerContext } from '../../auth/authorizer-context.js';
@@ -37,11 +37,11 @@ export const REVOCATION_RETRY_AFTER_SECONDS = 5;
  */
 function failClosedOrMeter(permission: Permission, method: string): void {
   if (permission === 'admin' || !SAFE_METHODS.has(method)) {
-    metrics.addMetric('RevocationCheckFailedClosed', MetricUnit.Count, 1);
+    emitMetric(metrics, 'RevocationCheckFailedClosed');
     logger.warn('revocation unchecked: write or admin operation refused', { permission, method });
     throw new DependencyUnavailableError('Revocation check', REVOCATION_RETRY_AFTER_SECONDS);
   }
-  metrics.addMetric('RevocationCheckFailedOpen', MetricUnit.Count, 1);
+  emitMetric(metrics, 'RevocationCheckFailedOpen');
 }
 
 /**
@@ -63,7 +63,7 @@ export function authorize(
     const requestContext = request.event.requestContext as HttpEvent['requestContext'] & { authorizer?: AuthorizerField };
     const outcome = fromAuthorizerContext(requestContext.authorizer?.lambda);
     if (!outcome.ok) {
-      metrics.addMetric('AuthenticationFailed', MetricUnit.Count, 1);
+      emitMetric(metrics, 'AuthenticationFailed');
       logger.info('request not authenticated', { auth_failure: outcome.failure });
       if (outcome.failure === 'missing') throw new CredentialsMissingError();
       if (outcome.failure === 'unavailable') throw new DependencyUnavailableError('Authentication', 5);
@@ -78,11 +78,11 @@ export function authorize(
     if (!roleSatisfies(principal.role, permission)) {
       const retryAfter = failures.retryAfter(subjects);
       if (retryAfter !== undefined) {
-        metrics.addMetric('AuthenticationThrottled', MetricUnit.Count, 1);
+        emitMetric(metrics, 'AuthenticationThrottled');
         throw new TooManyFailedAttemptsError(retryAfter);
       }
       failures.recordFailure(subjects);
-      metrics.addMetric('AuthorizationDenied', MetricUnit.Count, 1);
+      emitMetric(metrics, 'AuthorizationDenied');
       throw new InsufficientRoleError(permission);
     }
     if (outcome.revocationUnchecked) failClosedOrMeter(permission, request.event.requestContext.http.method);

@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { RequestTimeoutError, SuspiciousRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
@@ -20,13 +20,13 @@ export function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, H
     const elapsed_ms = startedAt === undefined ? undefined : Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
     if (error instanceof RequestTimeoutError) {
       logger.error('request abandoned at its time budget', { status, elapsed_ms, budget_ms: error.context.budgetMs });
-      metrics.addMetric('RequestTimeout', MetricUnit.Count, 1);
+      emitMetric(metrics, 'RequestTimeout');
     } else if (status >= 500) {
       logger.error('request failed', { status, elapsed_ms, error: error ?? undefined });
-      metrics.addMetric(status === 500 ? 'UnhandledError' : 'DependencyError', MetricUnit.Count, 1);
+      emitMetric(metrics, status === 500 ? 'UnhandledError' : 'DependencyError');
     } else {
       logger.info('request rejected', { status, code: (error as { code?: string }).code });
-      metrics.addMetric('ClientError', MetricUnit.Count, 1);
+      emitMetric(metrics, 'ClientError');
     }
     const requestId = request.context.state?.requestId ?? request.context.awsRequestId ?? 'unknown';
     // A hostile request's path is part of the attack: never reflect it.

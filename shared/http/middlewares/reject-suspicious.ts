@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { SuspiciousRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
@@ -39,7 +39,7 @@ export function rejectSuspicious(): MiddlewareObj<HttpEvent, HttpResponse, Error
       route: request.event.routeKey,
       source_ip: request.event.requestContext?.http?.sourceIp,
     });
-    metrics.addMetric('SuspiciousRequest', MetricUnit.Count, 1);
+    emitMetric(metrics, 'SuspiciousRequest');
     throw new SuspiciousRequestError(reason);
   }
   return { before: rejectSuspiciousBefore };

@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { BadRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
@@ -29,7 +29,7 @@ export function trustedHost(env: NodeJS.ProcessEnv = process.env): MiddlewareObj
 
 function refuse(request: Req, event: string, code: string, message: string): never {
   logger.warn('security event: request refused', { security_event: event, route: request.event.routeKey });
-  metrics.addMetric('UntrustedHost', MetricUnit.Count, 1);
+  emitMetric(metrics, 'UntrustedHost');
   throw new BadRequestError(code, message);
 }
 

@@ -1,4 +1,6 @@
 import type { Entity } from '../../entity/define-entity.js';
+import { emitMetric, type MetricSink } from '../../observability/emit-metric.js';
+import { metrics as powertoolsMetrics } from '../../powertools/metrics.js';
 import type { CounterDelta } from '../../store/entity-store.js';
 import type { ByteSource } from '../byte-source.js';
 import { ImportFileError, ImportLimitError } from '../import.errors.js';
@@ -36,6 +38,8 @@ export interface RunJobDeps {
   writers?: number;
   /** Writes the report and returns its URL (optional: tests, dry runs). */
   report?: (job: ImportJob, summary: ImportSummary) => Promise<string | null>;
+  /** ImportRowsProcessed, ImportRowErrors, ImportJobDuration, ImportJobsFailed, once per finished job. @default the Powertools metrics */
+  metrics?: MetricSink;
 }
 
 /** `summary`: what the run did; `error`: the file problem a failed job failed with. */
@@ -114,6 +118,12 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       // Whatever was written is in the table: a finished job counts all of it.
       { entity: job.entity, delta: deps.sink.takeDelta() },
     );
+    // After the job is recorded finished: a failed finish is retried and must not count twice.
+    const metrics = deps.metrics ?? powertoolsMetrics;
+    emitMetric(metrics, 'ImportRowsProcessed', done.rows_processed);
+    emitMetric(metrics, 'ImportRowErrors', done.errors);
+    emitMetric(metrics, 'ImportJobDuration', finishedAt.getTime() - new Date(job.started_at ?? started).getTime());
+    if (status === 'failed') emitMetric(metrics, 'ImportJobsFailed');
     return { kind: 'ran' as const, job: done, summary };
   };
 
