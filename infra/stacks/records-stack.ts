@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, importFunction, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi } from '../constructs/api.js';
 import { Cache } from '../constructs/cache.js';
@@ -13,6 +13,7 @@ import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
 import { Observability } from '../constructs/observability.js';
 import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { placementOf } from './function-placement.js';
 
@@ -60,6 +61,10 @@ export class RecordsStack extends Stack {
   public readonly events: EventBus;
   /** Queues + DLQs of shared/events/queues.ts and the rules of events/rules.ts; `addConsumer(fn, name)`. */
   public readonly eventQueues: EventQueues;
+  /** Publishes the outbox table's committed rows to the bus (its stream's consumer). */
+  public readonly outboxPublisher: ServiceFunction<LambdaDeclaration>;
+  /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
+  public readonly streamSources: StreamSources;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -127,6 +132,19 @@ export class RecordsStack extends Stack {
     this.observability = new Observability(this, 'Observability');
     this.events = new EventBus(this, 'Events');
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy });
+    this.outboxPublisher = new ServiceFunction(this, outboxPublisher.id, {
+      declaration: outboxPublisher,
+      tables: this.tables,
+      ...runtime(outboxPublisher),
+      logRemovalPolicy: removalPolicy,
+    });
+    for (const fn of [...this.functions, this.importFunction, this.outboxPublisher]) {
+      if (fn.declaration.publishesEvents) this.events.grantPublish(fn.function);
+    }
+    this.streamSources = new StreamSources(this, 'StreamSources', {
+      tables: this.tables,
+      functions: { [outboxPublisher.id]: this.outboxPublisher.function },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });
