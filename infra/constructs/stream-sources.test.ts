@@ -50,6 +50,20 @@ describe('StreamSources', () => {
     expect(() => synth([base, base])).toThrow(/declared twice/);
   });
 
+  it('alarms when the publisher is an hour behind on the stream (records older than 24 h are lost)', () => {
+    const { stack, fn, template } = synth();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: stack.resolve(fn.functionName) }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 3_600_000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('leaves out the batching window when none is declared', () => {
     const { template } = synth([{ ...streamSources[0]!, maximumBatchingWindowSeconds: undefined }]);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumBatchingWindowInSeconds: Match.absent() });

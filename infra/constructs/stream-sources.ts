@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventSourceMapping, type Function as LambdaFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -21,6 +22,17 @@ export interface StreamSourcesProps {
    * @default streamSources (shared/events/stream-sources.ts)
    */
   readonly declarations?: readonly StreamSourceDeclaration[];
+  /**
+   * Alarm when a consumer's oldest unread record is this old. The stream keeps records 24 h:
+   * a consumer stuck longer loses them.
+   * @default Duration.hours(1)
+   */
+  readonly iteratorAgeAlarm?: Duration;
+  /**
+   * Where the iterator-age alarms go (e.g. an SNS topic action).
+   * @default - none: the alarms show in the CloudWatch console only
+   */
+  readonly alarmActions?: readonly IAlarmAction[];
 }
 
 /**
@@ -32,10 +44,14 @@ export interface StreamSourcesProps {
 export class StreamSources extends Construct {
   /** By `<table>:<consumer>`. */
   public readonly mappings: Readonly<Record<string, EventSourceMapping>>;
+  /** By `<table>:<consumer>`: the consumer's IteratorAge (maximum over 5 minutes) above the threshold. */
+  public readonly iteratorAgeAlarms: Readonly<Record<string, Alarm>>;
 
   constructor(scope: Construct, id: string, props: StreamSourcesProps) {
     super(scope, id);
     const mappings: Record<string, EventSourceMapping> = {};
+    const alarms: Record<string, Alarm> = {};
+    const threshold = props.iteratorAgeAlarm ?? Duration.hours(1);
     for (const source of props.declarations ?? streamSources) {
       const key = `${source.table}:${source.consumer}`;
       if (mappings[key]) throw new Error(`stream source '${key}' is declared twice`);
@@ -57,7 +73,18 @@ export class StreamSources extends Construct {
         retryAttempts: source.maximumRetryAttempts,
         reportBatchItemFailures: true,
       });
+      alarms[key] = new Alarm(this, `${key.replace(':', '-')}-iterator-age`, {
+        alarmDescription: `${source.consumer} is behind on the ${source.table} stream by ${threshold.toHumanString()} or more; records older than 24 h are lost. Check its errors and batch item failures.`,
+        metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        threshold: threshold.toMilliseconds(),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // No records, no datapoints: an idle stream is not behind.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      for (const action of props.alarmActions ?? []) alarms[key].addAlarmAction(action);
     }
     this.mappings = mappings;
+    this.iteratorAgeAlarms = alarms;
   }
 }
