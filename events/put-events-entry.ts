@@ -26,3 +26,12 @@ export function toPutEventsEntry(event: DomainEvent, eventBusName: string = EVEN
     Time: new Date(event.occurred_at),
   };
 }
+
+/** EventBridge refuses an entry, and a whole PutEvents request, whose entries total more than 256 KB. */
+export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+/** An entry's size as EventBridge counts it: 14 bytes for Time, the UTF-8 bytes of Source, DetailType, Detail and Resources. */
+export function putEventsEntrySize(entry: PutEventsEntry): number {
+  const utf8 = (value: string) => Buffer.byteLength(value, 'utf8');
+  return 14 + utf8(entry.Source) + utf8(entry.DetailType) + utf8(entry.Detail) + (entry.Resources ?? []).reduce((sum, arn) => sum + utf8(arn), 0);
+}

@@ -5,6 +5,7 @@ import { idempotencyTable } from './consumers/idempotency.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
+import { outboxTable } from './events/outbox.table.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
@@ -120,11 +121,26 @@ export const importFunction: LambdaDeclaration = {
   timeoutSeconds: 900,
 };
 
-/** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction];
+/**
+ * The transactional outbox's publisher: the outbox table's stream mapping (shared/events/stream-sources.ts)
+ * invokes it with committed rows; it reads nothing else (the records carry the rows) and
+ * publishes them with PutEvents. Its stream grant comes with the mapping, scoped to that stream.
+ */
+export const outboxPublisher: LambdaDeclaration = {
+  id: 'outbox-publisher',
+  entry: 'functions/events/outbox-publisher.ts',
+  description: 'Publishes committed outbox rows to the domain event bus',
+  tables: [],
+  publishesEvents: true,
+  // 100 records = 10 PutEvents calls, each retried up to 3 times with backoff: seconds, not minutes.
+  timeoutSeconds: 30,
+};
 
-/** Every table: one per entity, plus the API keys, revocations, import jobs and consumer idempotency records. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable];
+/** Every bundle: the route functions, the authorizer and the event-driven functions. */
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher];
+
+/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records and the outbox. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
+import { outboxTable } from '../../shared/events/outbox.table.js';
 import { Tables, type TablesProps } from './tables.js';
 
 function synth(props: Partial<TablesProps> = {}) {
@@ -20,6 +21,21 @@ describe('Tables', () => {
       GlobalSecondaryIndexes: Match.absent(),
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
     });
+  });
+
+  it('gives a design with a stream (the outbox) that stream view and TTL, and exposes its stream ARN', () => {
+    const { stack, tables, template } = synth({ designs: [outboxTable] });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      GlobalSecondaryIndexes: Match.absent(),
+    });
+    const [logicalId] = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(stack.resolve(tables.tables.outbox?.tableStreamArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'StreamArn'] });
+  });
+
+  it('creates no stream for a design that declares none', () => {
+    synth().template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: Match.absent() });
   });
 
   it('creates one on-demand, PITR-enabled, KMS-encrypted table per design', () => {

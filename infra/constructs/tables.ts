@@ -4,6 +4,7 @@ import {
   Billing,
   type ITableV2,
   ProjectionType,
+  StreamViewType,
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -27,8 +28,8 @@ export interface TablesProps {
 
 /**
  * One on-demand table per design (each entity's, the api-keys one), shaped by the design so
- * that the GSIs the store queries and the GSIs that exist can never differ. PITR and
- * AWS-managed KMS encryption are always on.
+ * that the GSIs the store queries and the GSIs that exist can never differ (and a declared
+ * stream exists, `tableStreamArn`). PITR and AWS-managed KMS encryption are always on.
  */
 export class Tables extends Construct {
   /** Tables by table id (`students`, `api-keys`). */
@@ -51,6 +52,7 @@ export class Tables extends Construct {
         deletionProtection,
         removalPolicy,
         ...(design.timeToLiveAttribute ? { timeToLiveAttribute: design.timeToLiveAttribute } : {}),
+        ...(design.stream ? { dynamoStream: StreamViewType[design.stream] } : {}),
         // Every key attribute is a string: sort values are encoded to sort as the API promises.
         globalSecondaryIndexes: design.indexes.map((index) => ({
           indexName: index.name,

@@ -19,7 +19,7 @@ export const localTableName = (design: TableDesign, prefix = '') => `${prefix}${
 const DESIGN_KEY = '#design';
 
 /**
- * Creates every table from the same designs CDK deploys (keys, GSIs, TTL); existing tables are
+ * Creates every table from the same designs CDK deploys (keys, GSIs, TTL, stream); existing tables are
  * kept, so data survives restarts — unless they have another shape than the design, which
  * fails with TableShapeMismatchError (`npm start -- --fresh` recreates them). Returns the env
  * vars that name them.
@@ -35,6 +35,7 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(design.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream } } : {}),
           KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
           AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
           GlobalSecondaryIndexes: design.indexes.length === 0 ? undefined : design.indexes.map((index) => ({

@@ -48,6 +48,9 @@ export function shapeDifferences(design: TableDesign, table: TableDescription, s
     if (projection !== expected) differences.push(`index '${index.name}' projects ${projection}, expected ${expected}`);
   }
   for (const name of existing.keys()) differences.push(`index '${name}' is no longer part of the design`);
+  // A table without the stream its design declares would leave its stream mapping (the outbox publisher) idle.
+  const stream = table.StreamSpecification?.StreamEnabled ? table.StreamSpecification.StreamViewType : undefined;
+  if (stream !== design.stream) differences.push(`stream is ${stream ?? 'off'}, expected ${design.stream ?? 'off'}`);
   if (differences.length === 0 && design.indexes.length > 0 && storedFingerprint !== designFingerprint(design)) {
     differences.push('index or counter shard counts differ from the declared capacity');
   }

@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
-import { authorizer, entities, functions, importFunction, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
@@ -17,6 +17,7 @@ import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
 import { Observability } from '../constructs/observability.js';
 import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { placementOf } from './function-placement.js';
 
@@ -74,6 +75,10 @@ export class RecordsStack extends Stack {
   public readonly eventQueues: EventQueues;
   /** AppConfig application, environment and feature-flag profile of shared/flags/flag-declarations.ts. */
   public readonly featureFlags: FeatureFlags;
+  /** Publishes the outbox table's committed rows to the bus (its stream's consumer). */
+  public readonly outboxPublisher: ServiceFunction<LambdaDeclaration>;
+  /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
+  public readonly streamSources: StreamSources;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -140,9 +145,24 @@ export class RecordsStack extends Stack {
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     for (const fn of this.functions) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
+    this.events = new EventBus(this, 'Events');
+    this.outboxPublisher = new ServiceFunction(this, outboxPublisher.id, {
+      declaration: outboxPublisher,
+      tables: this.tables,
+      ...runtime(outboxPublisher),
+      logRemovalPolicy: removalPolicy,
+    });
+    for (const fn of [...this.functions, this.importFunction, this.outboxPublisher]) {
+      if (fn.declaration.publishesEvents) this.events.grantPublish(fn.function);
+    }
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail, removalPolicy });
     const alarmActions = [this.alarmTopic.action];
-    const watched = [this.authorizer.function, ...this.functions, this.importFunction];
+    this.streamSources = new StreamSources(this, 'StreamSources', {
+      tables: this.tables,
+      functions: { [outboxPublisher.id]: this.outboxPublisher.function },
+      alarmActions,
+    });
+    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher];
     this.observability = new Observability(this, 'Observability', {
       alarmActions,
       stage: this.api.stage,
@@ -150,7 +170,6 @@ export class RecordsStack extends Stack {
       tables: this.tables.tables,
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
-    this.events = new EventBus(this, 'Events');
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       stage: this.api.stage,
@@ -160,7 +179,11 @@ export class RecordsStack extends Stack {
       ),
       queues: this.eventQueues.queues,
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
-      alarms: [...Object.values(this.observability.alarms), ...Object.values(this.eventQueues.queues).map((queue) => queue.dlqAlarm)],
+      alarms: [
+        ...Object.values(this.observability.alarms),
+        ...Object.values(this.eventQueues.queues).map((queue) => queue.dlqAlarm),
+        ...Object.values(this.streamSources.iteratorAgeAlarms),
+      ],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

@@ -41,6 +41,8 @@ export interface LambdaDeclaration {
   s3Trigger?: string;
   /** Lambda timeout in seconds (default: the HTTP functions' timeout). */
   timeoutSeconds?: number;
+  /** Calls PutEvents on the domain bus: `EVENT_BUS_NAME`, and events:PutEvents on that bus only. */
+  publishesEvents?: boolean;
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */

@@ -2,7 +2,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type DomainEvent, domainEvent } from '../../events/catalog.js';
-import { type PutEventsEntry, toPutEventsEntry } from '../../events/put-events-entry.js';
+import { PUT_EVENTS_MAX_BYTES, type PutEventsEntry, putEventsEntrySize, toPutEventsEntry } from '../../events/put-events-entry.js';
 import { logger } from '../powertools/logger.js';
 import { fullJitter } from '../resilience/full-jitter.js';
 
@@ -21,11 +21,12 @@ export interface OutboxPublisherOptions {
 interface Pending {
   sequenceNumber: string;
   entry: PutEventsEntry;
+  bytes: number;
 }
 
 /**
  * Publishes the `event` envelope of every INSERTed outbox row (stream NEW_IMAGE) with PutEvents
- * in chunks of ≤10, retries per-entry failures with full-jitter backoff and reports what still
+ * in chunks of ≤10 entries and ≤256 KB, retries per-entry failures with full-jitter backoff and reports what still
  * failed as batchItemFailures, so the mapping retries from there: nothing is lost, duplicates
  * (after a crash between PutEvents and the checkpoint) are possible; consumers dedupe on `id`.
  */
@@ -37,14 +38,21 @@ export async function publishOutbox(event: DynamoDBStreamEvent, options: OutboxP
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
     const sequenceNumber = record.dynamodb.SequenceNumber!;
     const envelope = envelopeOf(unmarshall(record.dynamodb.NewImage as never), sequenceNumber);
-    if (envelope) pending.push({ sequenceNumber, entry: toPutEventsEntry(envelope, options.eventBusName) });
+    if (!envelope) continue;
+    const entry = toPutEventsEntry(envelope, options.eventBusName);
+    const bytes = putEventsEntrySize(entry);
+    if (bytes > PUT_EVENTS_MAX_BYTES) {
+      // outboxRecord() refuses such events; a row written another way would fail every PutEvents forever.
+      logger.error('outbox event exceeds the PutEvents entry limit; skipped', { id: envelope.id, type: envelope.type, bytes, sequenceNumber });
+      continue;
+    }
+    pending.push({ sequenceNumber, entry, bytes });
   }
   let remaining = pending;
   for (let attempt = 1; attempt <= maxAttempts && remaining.length > 0; attempt++) {
     if (attempt > 1) await fullJitter(attempt - 1, { baseMs: baseDelayMs });
     const failed: Pending[] = [];
-    for (let start = 0; start < remaining.length; start += PUT_EVENTS_MAX_ENTRIES) {
-      const chunk = remaining.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
+    for (const chunk of putEventsChunks(remaining)) {
       try {
         const result = await options.client.send(new PutEventsCommand({ Entries: chunk.map((item) => item.entry) }));
         if ((result.FailedEntryCount ?? 0) === 0) continue;
@@ -58,6 +66,27 @@ export async function publishOutbox(event: DynamoDBStreamEvent, options: OutboxP
     remaining = failed;
   }
   return { batchItemFailures: remaining.map((item) => ({ itemIdentifier: item.sequenceNumber })) };
+}
+
+/**
+ * Consecutive chunks of ≤10 entries and ≤256 KB together: PutEvents refuses a whole request
+ * over either limit (ten 30 KB events are 300 KB: two calls, not one).
+ */
+function putEventsChunks(items: readonly Pending[]): Pending[][] {
+  const chunks: Pending[][] = [];
+  let chunk: Pending[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (chunk.length === PUT_EVENTS_MAX_ENTRIES || bytes + item.bytes > PUT_EVENTS_MAX_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(item);
+    bytes += item.bytes;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /**

@@ -10,7 +10,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, importFunction, lambdas, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
@@ -348,8 +348,8 @@ describe('imports bucket', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs and idempotency', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'revocations', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs, idempotency and the outbox', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'outbox', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 
@@ -428,6 +428,58 @@ describe('alarms and dashboard', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     const subscribed = Template.fromStack(createRecordsApp({ context: { ...lenient, alarmEmail: 'oncall@example.com' } }).stack);
     subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+describe('outbox publisher', () => {
+  const fn = () => stack.outboxPublisher;
+
+  it('is the outbox stream’s consumer: batch and retries as declared, partial batch failures reported', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(ref(fn().function.functionName)),
+    );
+    expect(mappings.map((mapping) => mapping.Properties)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: ref(stack.tables.tables.outbox!.tableStreamArn!),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: -1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    ]);
+  });
+
+  it('may read the outbox stream and put events on the bus, and nothing else but its logs and traces', () => {
+    const logGroupArn = ref(fn().logGroup.logGroupArn);
+    const streamArn = ref(stack.tables.tables.outbox!.tableStreamArn!);
+    expect(grantsOf(fn())).toEqual(
+      [
+        grant('logs:CreateLogStream', logGroupArn),
+        grant('logs:PutLogEvents', logGroupArn),
+        grant('xray:PutTelemetryRecords', '*'),
+        grant('xray:PutTraceSegments', '*'),
+        grant('dynamodb:DescribeStream', streamArn),
+        grant('dynamodb:GetRecords', streamArn),
+        grant('dynamodb:GetShardIterator', streamArn),
+        grant('events:PutEvents', ref(stack.events.bus.eventBusArn)),
+      ].sort(),
+    );
+  });
+
+  it('runs outside the VPC with the bus name, no table names and the declared timeout', () => {
+    const props = resourceOf('AWS::Lambda::Function', fn().function.functionArn)?.Properties;
+    expect(props.VpcConfig).toBeUndefined();
+    expect(props.Timeout).toBe(outboxPublisher.timeoutSeconds);
+    expect(props.Environment.Variables).toMatchObject({ EVENT_BUS_NAME: ref(stack.events.bus.eventBusName), POWERTOOLS_SERVICE_NAME: 'outbox-publisher' });
+    expect(Object.keys(props.Environment.Variables).filter((name) => name.endsWith('_TABLE_NAME'))).toEqual([]);
+  });
+
+  it('is the only function allowed to put events on the bus', () => {
+    const publishers = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => (policy.Properties.PolicyDocument.Statement as { Action: unknown }[]).some((statement) => [statement.Action].flat().includes('events:PutEvents')))
+      .map((policy) => policy.Properties.Roles);
+    expect(publishers).toEqual([[ref(fn().role.roleName)]]);
   });
 });
 
@@ -541,7 +593,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTables, dropTables } from '../../infra/local/create-tables.js';
 import { LOCAL_AWS_ENV } from '../../infra/local/dynamodb-local.js';
 import { TableShapeMismatchError } from '../../infra/local/table-shape.js';
+import { outboxTable } from '../../shared/events/outbox.table.js';
 import { type TableDesign, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 
@@ -51,5 +52,20 @@ describe('local table shape', () => {
     const slower = tableDesign({ ...students, capacity: { writesPerSecond: 1_000 } });
     await createTables(client, [slower], p);
     await expect(createTables(client, [tableDesign(students)], p)).rejects.toThrow(/shard counts differ/);
+  });
+
+  it('creates a declared stream and TTL, and refuses a table whose stream differs from the design', async () => {
+    const p = prefix();
+    await createTables(client, [outboxTable], p);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: `${p}outbox` }));
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    expect(Table?.LatestStreamArn).toBeDefined();
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: `${p}outbox` }));
+    expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'expires_at', TimeToLiveStatus: 'ENABLED' });
+    await expect(createTables(client, [outboxTable], p)).resolves.toEqual({ OUTBOX_TABLE_NAME: `${p}outbox` });
+
+    const unstreamed = prefix();
+    await createTables(client, [{ ...outboxTable, stream: undefined }], unstreamed);
+    await expect(createTables(client, [outboxTable], unstreamed)).rejects.toThrow(/stream is off, expected NEW_IMAGE/);
   });
 });

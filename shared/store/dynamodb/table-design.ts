@@ -41,7 +41,15 @@ export interface TableDesign {
   capacity?: { writesPerSecond: number; hottestShare: Record<string, number> };
   /** Attribute (epoch seconds) after which DynamoDB TTL deletes an item. @default none */
   timeToLiveAttribute?: string;
+  /**
+   * DynamoDB Streams view of the table's changes, for the stream mappings of
+   * shared/events/stream-sources.ts (the outbox reads NEW_IMAGE). @default none: no stream
+   */
+  stream?: StreamView;
 }
+
+/** What a stream record carries: the item after the change, or before and after. */
+export type StreamView = 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 export const PK = 'pk';
 export const SEARCH_ATTR = '_search';
