@@ -168,5 +168,5 @@ function idSchema(entity: Entity) {
 function validationOf(schema: z.core.$ZodType, value: unknown, source: 'body' | 'path' | 'query', immutable?: readonly string[]) {
   const result = z.safeParse(schema, value);
   if (result.success) throw new Error(`openapi: example ${JSON.stringify(value)} unexpectedly passes validation`);
-  return new ValidationError(toErrorDetails(result.error.issues, source, immutable));
+  return new ValidationError(toErrorDetails(result.error.issues, source, { immutable }));
 }
