@@ -10,13 +10,15 @@ import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
+import { productFunctions } from './products/products-functions.js';
+import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
 
 /**
  * Every entity of the platform. Routes (local gateway and CDK), tables, grants and OpenAPI
  * are derived from this list: adding an entity means adding its declaration here.
  */
-export const entities: readonly Entity[] = [students];
+export const entities: readonly Entity[] = [students, products];
 
 /** The API description is the same for every caller and changes only with a deploy. */
 const PUBLIC_DOCUMENT = 'public, max-age=300';
@@ -81,6 +83,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...entities.flatMap(entityFunctions),
   ...entities.flatMap(analyticsFunctions),
   ...originalFunctions,
+  ...productFunctions,
   ...adminFunctions,
   ...importFunctions,
   ...entities.flatMap(bulkImportFunctions),

@@ -58,6 +58,7 @@ export interface DashboardProps {
 /** Titles of the business rows, in dashboard order; every catalogue group has one. */
 export const BUSINESS_ROWS: Readonly<Record<MetricGroup, string>> = {
   students: 'Students (API writes)',
+  products: 'Products (API writes)',
   imports: 'Imports',
   exports: 'Exports',
   orders: 'Orders and payments (saga outcomes)',

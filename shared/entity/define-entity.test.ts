@@ -40,3 +40,36 @@ describe('defineEntity import settings', () => {
     expect(students.import?.defaults).toEqual({ hometown: 'Unknown', email: null });
   });
 });
+
+describe('defineEntity readOnly fields', () => {
+  const base = { ...students, import: undefined, readOnly: undefined };
+
+  it('leaves read-only fields out of the create and update schemas, keeps them stored, and never nulls them', () => {
+    const entity = defineEntity({ ...base, readOnly: { hometown: 'Unknown' } });
+    expect(entity.readOnlyFields).toEqual(['hometown']);
+    expect(Object.keys(entity.createSchema.shape)).not.toContain('hometown');
+    expect(Object.keys(entity.updateSchema.shape)).not.toContain('hometown');
+    expect(Object.keys(entity.storedSchema.shape)).toContain('hometown');
+    expect(entity.nullableFields).not.toContain('hometown');
+  });
+
+  it('refuses a read-only field the entity lacks', () => {
+    expect(() => defineEntity({ ...base, readOnly: { nickname: 'x' } as never })).toThrow("readOnly names unknown field 'nickname'");
+  });
+
+  it('refuses a read-only field that a create must carry', () => {
+    expect(() => defineEntity({ ...base, readOnly: { first_name: 'An' } })).toThrow("readOnly field 'first_name' cannot be required on create");
+  });
+
+  it('refuses an initial value its own schema refuses', () => {
+    expect(() => defineEntity({ ...base, readOnly: { math_score: 11 } })).toThrow('readOnly.math_score is not a valid initial value');
+  });
+
+  it('refuses read-only fields on an importable entity (bulk writes would overwrite them)', () => {
+    expect(() => defineEntity({ ...students, readOnly: { math_score: null } })).toThrow('cannot declare import');
+  });
+
+  it('has none unless declared', () => {
+    expect(students.readOnlyFields).toEqual([]);
+  });
+});

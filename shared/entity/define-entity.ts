@@ -46,6 +46,12 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   fields: TFields;
   /** Fields a create must carry besides the id. */
   requiredOnCreate: readonly (keyof TFields & string)[];
+  /**
+   * Stored fields no create or update body may carry, with the value a create gives them
+   * (stock levels): a body naming one is a 422, and only use cases of their own (the stock
+   * route, the inventory handlers) change them, with conditional writes that bump the version.
+   */
+  readOnly?: Partial<z.infer<z.ZodMiniObject<TFields>>>;
   /** Fields computed on every response, with their schema for OpenAPI. */
   derived: TDerived;
   derive(stored: StoredOf<TFields>): z.infer<z.ZodMiniObject<TDerived>>;
@@ -117,9 +123,12 @@ const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
  */
 export function defineEntity<TFields extends Shape, TDerived extends Shape>(input: EntityInput<TFields, TDerived>) {
   const required = new Set<string>(input.requiredOnCreate);
+  const readOnly: Record<string, unknown> = input.readOnly ?? {};
+  checkReadOnly(input.name, input.fields, readOnly, required, input.import !== undefined);
   const createShape: Record<string, z.ZodMiniType> = { [input.idField]: input.id };
   const updateShape: Record<string, z.ZodMiniType> = {};
   for (const [key, schema] of Object.entries(input.fields)) {
+    if (Object.hasOwn(readOnly, key)) continue;
     const field = schema as z.ZodMiniType;
     createShape[key] = required.has(key) ? field : z.optional(field);
     updateShape[key] = z.optional(field);
@@ -165,7 +174,8 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
     updateSchema: z.strictObject(updateShape).check(z.meta({ id: `${pascal(input.singular)}Update` })),
     storedSchema,
     responseSchema: responseSchema.check(z.meta({ id: pascal(input.singular) })),
-    nullableFields: Object.keys(input.fields).filter((key) => !required.has(key)),
+    nullableFields: Object.keys(input.fields).filter((key) => !required.has(key) && !Object.hasOwn(readOnly, key)),
+    readOnlyFields: Object.keys(readOnly),
     routes: { collection: routeBase, item: `${routeBase}/{${input.idField}}` },
   };
 }
@@ -183,6 +193,19 @@ function checkCapacity(name: string, capacity: EntityCapacity, filters: string[]
     if (!filters.includes(filter)) throw new Error(`${name}: capacity.skew names unknown filter '${filter}'`);
     if (!(share > 0 && share <= 1)) throw new Error(`${name}: capacity.skew.${filter} must be a fraction in (0, 1]`);
   }
+}
+
+/** Read-only fields are declared fields, never required on create, with a valid initial value, and not importable. */
+function checkReadOnly(name: string, fields: Shape, readOnly: Record<string, unknown>, required: Set<string>, importable: boolean): void {
+  for (const [field, initial] of Object.entries(readOnly)) {
+    const schema = fields[field] as z.ZodMiniType | undefined;
+    if (!schema) throw new Error(`${name}: readOnly names unknown field '${field}'`);
+    if (required.has(field)) throw new Error(`${name}: readOnly field '${field}' cannot be required on create`);
+    if (!schema.safeParse(initial).success) throw new Error(`${name}: readOnly.${field} is not a valid initial value`);
+  }
+  // The bulk path writes whole items without conditions: it would overwrite what the
+  // read-only fields' own use cases changed in the meantime.
+  if (importable && Object.keys(readOnly).length > 0) throw new Error(`${name}: entities with readOnly fields cannot declare import`);
 }
 
 function pascal(word: string): string {

@@ -4,6 +4,7 @@ import { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
 import { AppError, PreconditionFailedError } from '../errors/app-error.js';
 import type { EntityStore, StoredItem } from '../store/entity-store.js';
+import { products } from '../products/products.entity.js';
 import { students } from '../students/students.entity.js';
 import { recordingMetrics } from '../../test/support/recording-metrics.js';
 import { createEntityService } from './entity-service.js';
@@ -185,5 +186,26 @@ describe('entity service with a cache', () => {
     await service.get('S1');
     await service.get('S1');
     expect(reads.get).toBe(2);
+  });
+});
+
+describe('entity service and read-only fields', () => {
+  it('creates with the declared initial values and keeps stored ones on update, whatever the caller passes', async () => {
+    const items = new Map<string, StoredItem>();
+    const store: EntityStore = {
+      get: async (id) => items.get(id),
+      create: async (item) => void items.set(String(item.sku), item),
+      replace: async (next) => void items.set(String(next.sku), next),
+      remove: async () => undefined,
+      list: async () => ({ items: [] }),
+      count: async () => 0,
+      ping: async () => undefined,
+    };
+    const service = createEntityService(products, { store, cursors: async () => new CursorCodec('c'.repeat(32)) });
+    const created = await service.create({ sku: 'RO-1', name: 'Mug', price_minor: 1, currency: 'EUR', stock_available: 99 });
+    expect(created).toMatchObject({ stock_available: 0, stock_reserved: 0 });
+    items.set('RO-1', { ...items.get('RO-1')!, stock_available: 7 });
+    const updated = await service.update('RO-1', { name: 'Cup', stock_available: 1000, stock_reserved: 5 });
+    expect(updated).toMatchObject({ name: 'Cup', stock_available: 7, stock_reserved: 0, version: 2 });
   });
 });

@@ -1,5 +1,5 @@
 import type { EntityCache, LoadContext } from '../cache/entity-cache.js';
-import { AppError, ValidationError } from '../errors/app-error.js';
+import { ValidationError } from '../errors/app-error.js';
 import { fullJitter } from '../resilience/full-jitter.js';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import { invalidCursor } from '../cursor/cursor-codec.js';
@@ -11,6 +11,8 @@ import { searchText } from './search-text.js';
 import { filterValue } from './filter-value.js';
 import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-metric.js';
 import { entityWriteMetrics } from '../observability/entity-write-metrics.js';
+import { entityView } from './entity-view.js';
+import { invalidatingWrite } from './invalidating-write.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;
@@ -52,12 +54,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const written = entityWriteMetrics(entity.name);
   const cache = entity.cache && deps.cache;
   const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0, l1StaleMs: entity.cache?.l1StaleMs ?? 0 };
-  const fieldOrder = Object.keys(entity.responseSchema.shape);
-  /** Stored + derived fields, in declaration order (DynamoDB returns attributes unordered). */
-  const view = (item: StoredItem): EntityView => {
-    const all: Record<string, unknown> = { ...item, ...entity.derive(item as never) };
-    return Object.fromEntries(fieldOrder.map((field) => [field, all[field] ?? null])) as EntityView;
-  };
+  const view = entityView(entity);
 
   async function current(id: string, read: LoadContext = { consistent: false }): Promise<StoredItem> {
     // A miss right after a write of this item reads strongly consistent (see LoadContext).
@@ -94,21 +91,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     }
   }
 
-  /**
-   * Runs a write and invalidates the cache after it — also when it failed in a way that may
-   * have written anyway (timeouts, 5xx), not when it certainly wrote nothing.
-   */
-  async function invalidating<T>(id: string, write: () => Promise<T>): Promise<T> {
-    if (!cache) return write();
-    try {
-      const result = await write();
-      await cache.invalidate(entity.name, id);
-      return result;
-    } catch (error) {
-      if (!wroteNothing(error)) await cache.invalidate(entity.name, id);
-      throw error;
-    }
-  }
+  const invalidating = <T>(id: string, write: () => Promise<T>) => invalidatingWrite(cache, entity.name, id, write);
 
   async function loadPage(query: ResolvedQuery): Promise<ListResult> {
     const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
@@ -145,7 +128,8 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
 
     async create(input: Record<string, unknown>): Promise<EntityView> {
       const now = clock().toISOString();
-      const item = { ...nulls(entity), ...input, created_at: now, updated_at: now, version: 1 } as StoredItem;
+      // Read-only fields start at their declared values whatever the caller passed.
+      const item = { ...nulls(entity), ...input, ...entity.readOnly, created_at: now, updated_at: now, version: 1 } as StoredItem;
       await invalidating(String(item[entity.idField]), () => deps.store.create(item));
       emitMetric(metrics, written.created);
       return view(item);
@@ -159,7 +143,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion): Promise<EntityView> {
       const updated = (await invalidating(id, () =>
         writeWithRetry(id, expected, async (item) => {
-          const next = { ...item, ...patch, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
+          const next = { ...item, ...writable(entity, patch), updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
           await deps.store.replace(next, item);
           return view(next);
         }),
@@ -201,12 +185,12 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
 /** Items per store page when streaming a whole result (DynamoDB caps a page at 1 MB anyway). */
 const STREAM_PAGE_SIZE = 500;
 
-/** Errors after which the store certainly holds what it held before the write. */
-function wroteNothing(error: unknown): boolean {
-  return error instanceof AppError && ['validation', 'notFound', 'conflict', 'preconditionFailed'].includes(error.kind);
-}
-
 export type EntityService = ReturnType<typeof createEntityService>;
+
+/** The patch without read-only fields: those keep their stored values on update. */
+function writable(entity: Entity, patch: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(patch).filter(([field]) => !entity.readOnlyFields.includes(field)));
+}
 
 function nulls(entity: Entity): Record<string, null> {
   return Object.fromEntries(entity.nullableFields.map((field) => [field, null]));

@@ -18,7 +18,7 @@ const declarationFor = (entity: Entity, operation: EntityOperation) =>
 export function entityCreateHandler(entity: Entity) {
   return createHttpHandler({
     declaration: declarationFor(entity, 'create'),
-    input: { body: entity.createSchema },
+    input: { body: entity.createSchema, readOnly: entity.readOnlyFields },
     handle: async ({ body }) => {
       const item = await entityService(entity).create(body as Record<string, unknown>);
       const location = `${entity.routes.collection}/${encodeURIComponent(String(item[entity.idField]))}`;
@@ -49,7 +49,7 @@ export function entityListHandler(entity: Entity) {
 export function entityUpdateHandler(entity: Entity) {
   return createHttpHandler({
     declaration: declarationFor(entity, 'update'),
-    input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField] },
+    input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField], readOnly: entity.readOnlyFields },
     handle: async ({ path, body, headers }) => {
       const item = await entityService(entity).update(
         idOf(entity, path),

@@ -126,11 +126,39 @@ describe('buildOpenApiDocument', () => {
     expect(statuses('/openapi.json', 'get')).toEqual(['500']);
   });
 
-  it('accepts If-Match on entity updates and deletes only', () => {
+  it('accepts If-Match on entity updates and deletes, and on the stock change, only', () => {
     for (const { op, method } of allOperations) {
       const hasIfMatch = op.parameters.some((param) => param.in === 'header' && param.name === 'If-Match');
       const onEntity = entities.some((entity) => op.tags.includes(entity.name));
-      expect(hasIfMatch, op.operationId).toBe(onEntity && ['put', 'patch', 'delete'].includes(method));
+      expect(hasIfMatch, op.operationId).toBe((onEntity && ['put', 'patch', 'delete'].includes(method)) || op.operationId === 'products-stock');
+    }
+  });
+
+  it('documents the stock change: its body, the product it answers and its 404/409/412/422', () => {
+    const op = operation('/api/v1/products/{sku}/stock', 'post');
+    expect(op.tags).toEqual(['products']);
+    expect(op['x-permission']).toBe('staff');
+    const body = resolve(op.requestBody?.content['application/json']?.schema);
+    expect(body.required).toEqual(['delta', 'reason']);
+    expect(body.additionalProperties).toBe(false);
+    expect(body.properties?.delta).toMatchObject({ type: 'integer' });
+    expect(op.responses['200']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Product' });
+    expect(Object.keys(op.responses).filter((status) => Number(status) >= 400)).toEqual(['400', '401', '403', '404', '409', '412', '413', '415', '422', '500', '503']);
+    expect(doc['x-problem-types']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'product.insufficientStock', status: 409 }),
+        expect.objectContaining({ code: 'product.stockLimit', status: 409 }),
+      ]),
+    );
+  });
+
+  it('documents stock as part of a product but not of its create or update body', () => {
+    const product = doc.components.schemas.Product as { properties: Record<string, unknown> };
+    expect(Object.keys(product.properties)).toEqual(expect.arrayContaining(['stock_available', 'stock_reserved']));
+    for (const name of ['ProductCreate', 'ProductUpdate']) {
+      const schema = doc.components.schemas[name] as { properties: Record<string, unknown> };
+      expect(Object.keys(schema.properties), name).not.toContain('stock_available');
+      expect(Object.keys(schema.properties), name).not.toContain('stock_reserved');
     }
   });
 
@@ -251,6 +279,11 @@ describe('buildOpenApiDocument', () => {
       'FlagEvaluation',
       'HealthReport',
       'Problem',
+      'Product',
+      'ProductCreate',
+      'ProductPage',
+      'ProductUpdate',
+      'StockChange',
       'Student',
       'StudentCreate',
       'StudentPage',

@@ -4,6 +4,7 @@ import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from
 import { entities, functions } from '../registry.js';
 import { adminOperationSpec } from './admin-operation-spec.js';
 import { entityOperationSpec } from './entity-operation-spec.js';
+import { productOperationSpec } from './product-operation-spec.js';
 import type {
   JsonSchema,
   OpenApiDocument,
@@ -89,14 +90,23 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
     const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
+      const custom = owner ? undefined : productOperationSpec(fn, route.path, schemas);
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
-        : admin
-          ? adminOperationSpec(fn, schemas)
-          : systemOperationSpec(fn, schemas);
+        : custom
+          ? custom.spec
+          : admin
+            ? adminOperationSpec(fn, schemas)
+            : systemOperationSpec(fn, schemas);
       const problems = [
         ...authProblems(fn.permission, route.path),
-        ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : commonProblems(route.path)),
+        ...(owner
+          ? entityProblems(owner.entity, owner.operation)
+          : custom
+            ? custom.problems
+            : admin
+              ? adminProblems(fn.id, route.path)
+              : commonProblems(route.path)),
       ];
       for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;

@@ -19,6 +19,9 @@ import {
 import { MAX_BODY_BYTES } from '../http/middlewares/parse-request.js';
 import { toProblem } from '../http/problem.js';
 import { toErrorDetails } from '../http/zod-issues.js';
+import { MAX_STOCK, products } from '../products/products.entity.js';
+import { InsufficientStockError, StockLimitError } from '../products/products.errors.js';
+import { stockChangeSchema } from '../products/products.schemas.js';
 
 /** One problem an operation can answer with, rendered by the real `toProblem`. */
 export interface ProblemSample {
@@ -81,6 +84,23 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
     delete: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound, stale, contended],
   };
   return [...byOperation[operation], ...dependencyProblems(instance)];
+}
+
+/** Problems of `POST /products/{sku}/stock` (functions/products/stock.ts). */
+export function stockProblems(route: string): ProblemSample[] {
+  const instance = route.replace(`{${products.idField}}`, EXAMPLE_ID);
+  const sample = (error: unknown, description: string) => render(error, description, instance);
+  return [
+    sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
+    sample(new PayloadTooLargeError('request.tooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes.`), `The body exceeds ${MAX_BODY_BYTES} bytes.`),
+    sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not JSON.'),
+    sample(validationOf(stockChangeSchema, { delta: 0, reason: '' }, 'body'), 'delta is not a non-zero whole number, or reason is not 1-200 characters.'),
+    sample(new EntityNotFoundError(products.singular, EXAMPLE_ID), `No ${products.singular} has this ${products.idField}.`),
+    sample(new InsufficientStockError(EXAMPLE_ID, 3, -5), 'The change would take stock_available below 0; nothing changed.'),
+    sample(new StockLimitError(EXAMPLE_ID, MAX_STOCK - 1, 5, MAX_STOCK), `The change would take stock_available above ${MAX_STOCK}; nothing changed.`),
+    sample(new EntityVersionMismatchError(products.singular, EXAMPLE_ID, [3], 4), 'If-Match names a version that is no longer current; read the product again and retry.'),
+    ...dependencyProblems(instance),
+  ];
 }
 
 /**
@@ -168,5 +188,5 @@ function idSchema(entity: Entity) {
 function validationOf(schema: z.core.$ZodType, value: unknown, source: 'body' | 'path' | 'query', immutable?: readonly string[]) {
   const result = z.safeParse(schema, value);
   if (result.success) throw new Error(`openapi: example ${JSON.stringify(value)} unexpectedly passes validation`);
-  return new ValidationError(toErrorDetails(result.error.issues, source, immutable));
+  return new ValidationError(toErrorDetails(result.error.issues, source, { immutable }));
 }

@@ -74,6 +74,22 @@ async function createStudent(id: string, extra: Record<string, unknown> = {}): P
   return res;
 }
 
+/** Per entity collection: a valid create body for an id and a valid patch. A new entity needs its line here. */
+const SAMPLES: Record<string, { create: (id: string) => Record<string, unknown>; patch: Record<string, unknown> }> = {
+  [BASE]: { create: (id) => ({ student_id: id, first_name: 'Cache', last_name: 'Control' }), patch: { hometown: 'Hue' } },
+  '/api/v1/products': { create: (id) => ({ sku: id, name: 'Cache control', price_minor: 100, currency: 'EUR' }), patch: { name: 'Renamed' } },
+};
+function sampleOf(route: Route) {
+  const collection = Object.keys(SAMPLES).find((base) => route.path === base || route.path.startsWith(`${base}/`));
+  if (!collection) throw new Error(`no sample body for ${route.method} ${route.path}: add one to SAMPLES`);
+  return { collection, ...SAMPLES[collection]! };
+}
+async function createItem(route: Route, id: string): Promise<void> {
+  const { collection, create } = sampleOf(route);
+  const res = await sendJson('POST', collection, create(id));
+  expect(res.status, res.text).toBe(201);
+}
+
 beforeAll(async () => {
   // Upload tickets are only signed (no S3 call): a bucket name is all the imports routes need here.
   process.env.IMPORTS_BUCKET ??= 'records-imports';
@@ -92,6 +108,8 @@ beforeAll(async () => {
       english_score: null,
     }),
   );
+  // The same id as a product, so that every `{id}` route of every entity has an item to answer with.
+  await createItem({ fn: functions[0]!, method: 'POST', path: '/api/v1/products' }, STUDENT);
 });
 afterAll(async () => {
   await api?.close();
@@ -283,6 +301,10 @@ describe('Cache-Control and Vary', () => {
     if (route.path.endsWith('/bulk-import')) {
       return raw('POST', route.path, { origin: ORIGIN, 'content-type': 'text/csv' }, `student_id,first_name,last_name\n${id},Cache,Control\n`);
     }
+    if (route.path.endsWith('/stock')) {
+      await createItem(route, id);
+      return sendJson('POST', pathOf(route, id), { delta: 1, reason: 'http semantics' }, { origin: ORIGIN });
+    }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
     }
@@ -291,13 +313,14 @@ describe('Cache-Control and Vary', () => {
       case 'HEAD':
         return raw(route.method, pathOf(route), { origin: ORIGIN });
       case 'POST':
-        return sendJson('POST', route.path, { student_id: id, first_name: 'Cache', last_name: 'Control' }, { origin: ORIGIN });
+        // Routes of no entity (cache/clear) take no body: an empty object will do.
+        return sendJson('POST', route.path, route.path.startsWith('/api/v1/admin/') ? {} : sampleOf(route).create(id), { origin: ORIGIN });
       case 'PUT':
       case 'PATCH':
-        await createStudent(id);
-        return sendJson(route.method, pathOf(route, id), { hometown: 'Hue' }, { origin: ORIGIN });
+        await createItem(route, id);
+        return sendJson(route.method, pathOf(route, id), sampleOf(route).patch, { origin: ORIGIN });
       case 'DELETE':
-        await createStudent(id);
+        await createItem(route, id);
         return raw('DELETE', pathOf(route, id), { origin: ORIGIN });
       default:
         throw new Error(`no successful request known for ${route.method} ${route.path}: add one`);

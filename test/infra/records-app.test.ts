@@ -201,13 +201,20 @@ describe('function grants', () => {
   it('reads one item for health, one item for get, and queries the named indexes only for list', () => {
     const studentsArn = ref(stack.tables.tables.students!.tableArn);
     const dynamo = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('dynamodb:'));
-    expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
+    const productsArn = ref(stack.tables.tables.products!.tableArn);
+    expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', productsArn), grant('dynamodb:GetItem', studentsArn)].sort());
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-list')).toContain(
       grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }),
     );
     expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
     expect(dynamo('system-docs')).toEqual([]);
+  });
+
+  it('lets the stock route update product items and nothing else', () => {
+    const productsArn = ref(stack.tables.tables.products!.tableArn);
+    const dynamo = grantsOf(serviceFunction('products-stock')).filter((entry) => entry.startsWith('dynamodb:'));
+    expect(dynamo).toEqual([grant('dynamodb:UpdateItem', productsArn)]);
   });
 
   it.each(withImport)('%s may use exactly its declared S3 object actions, on exactly its declared key prefixes', (_id, declaration) => {
@@ -349,7 +356,7 @@ describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
   it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs, idempotency and the outbox', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'outbox', 'revocations', 'students']);
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'outbox', 'products', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 

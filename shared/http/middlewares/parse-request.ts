@@ -11,6 +11,8 @@ export interface InputSchemas {
   body?: z.ZodMiniType;
   /** Body fields refused with a dedicated message (the entity id on update). */
   immutable?: readonly string[];
+  /** Body fields refused as read-only (an entity's `readOnly` fields on create and update). */
+  readOnly?: readonly string[];
 }
 
 export interface ParsedInput {
@@ -37,7 +39,7 @@ export function parseRequest(schemas: InputSchemas): MiddlewareObj<HttpEvent, Ht
     if (isPreflight(event)) return;
     const path = schemas.path ? parseOrThrow(schemas.path, event.pathParameters ?? {}, 'path') : {};
     const query = schemas.query ? parseOrThrow(schemas.query, presentParameters(event.queryStringParameters), 'query') : {};
-    const body = schemas.body ? parseOrThrow(schemas.body, readJsonBody(event), 'body', schemas.immutable) : undefined;
+    const body = schemas.body ? parseOrThrow(schemas.body, readJsonBody(event), 'body', { immutable: schemas.immutable, readOnly: schemas.readOnly }) : undefined;
     request.context.input = { path, query, body };
   }
   return { before: parseRequestBefore as MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext>['before'] };
