@@ -7,6 +7,8 @@ import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_S
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
+import { orderFunctions } from './orders/orders-functions.js';
+import { ordersTable } from './orders/orders.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { students } from './students/students.entity.js';
 
@@ -82,6 +84,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...adminFunctions,
   ...importFunctions,
   ...entities.flatMap(bulkImportFunctions),
+  ...orderFunctions,
   ...systemFunctions,
 ];
 
@@ -123,7 +126,7 @@ export const importFunction: LambdaDeclaration = {
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction];
 
 /** Every table: one per entity, plus the API keys, revocations and import jobs. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable];
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, ordersTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {
