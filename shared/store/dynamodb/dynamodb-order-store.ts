@@ -137,7 +137,7 @@ export class DynamoDbOrderStore implements OrderStore {
             IndexName: source.index,
             KeyConditionExpression: after ? '#p = :p AND #k < :after' : '#p = :p',
             ...(status ? { FilterExpression: '#status = :status' } : {}),
-            ExpressionAttributeNames: { '#p': source.attribute, '#k': '_k_created', ...(status ? { '#status': 'status' } : {}) },
+            ExpressionAttributeNames: { '#p': source.attribute, ...(after ? { '#k': '_k_created' } : {}), ...(status ? { '#status': 'status' } : {}) },
             ExpressionAttributeValues: { ':p': source.value, ...(after ? { ':after': after } : {}), ...(status ? { ':status': status } : {}) },
             ScanIndexForward: false,
             Limit: limit,
