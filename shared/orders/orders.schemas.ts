@@ -1,6 +1,9 @@
 import * as z from 'zod/mini';
 import { customerId, money, orderId, sku } from '../../events/fields.js';
 
+/** Products store SKUs upper-cased: an order line names one the same way, whatever case the client sent. */
+const orderSku = z.string().check(z.trim(), z.toUpperCase(), z.minLength(1), z.maxLength(64));
+
 /** An order holds at most 100 lines (also the BatchGetItem limit of one catalog lookup). */
 export const MAX_ORDER_LINES = 100;
 /** Most units of one line: a typo'd quantity is refused, not reserved. */
@@ -17,7 +20,7 @@ export const createOrderSchema = z
     items: z
       .array(
         z.strictObject({
-          sku,
+          sku: orderSku,
           quantity: z.int().check(z.minimum(1), z.maximum(MAX_LINE_QUANTITY)),
         }),
       )
