@@ -44,6 +44,9 @@ export interface LocalStack {
 
 export const LOCAL_DIR = path.join(ROOT, '.local');
 
+/** The local feature-flag rules, committed with examples (docs/feature-flags.md). */
+export const LOCAL_FLAGS_FILE = path.join(ROOT, 'infra/local/flags.json');
+
 /**
  * Composes the local picture: DynamoDB Local, tables from the registry, the cache (Redis if
  * one answers, else in memory), the same esbuild bundles CDK deploys, the local identity
@@ -94,6 +97,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
       AUTH_REDIS_PREFIX: process.env.AUTH_REDIS_PREFIX ?? 'records-platform:local:auth:',
+      // Feature flag rules (AppConfig's shape); edits apply within a second while the stack runs.
+      FLAGS_FILE: process.env.FLAGS_FILE ?? LOCAL_FLAGS_FILE,
     };
     Object.assign(process.env, env);
     if (options.bundle !== false) bundleFunctions();

@@ -4,7 +4,7 @@ import { type FunctionDeclaration, NO_STORE } from '../entity/entity-functions.j
 
 const ADMIN_BASE = '/api/v1/admin';
 
-/** Administration: API keys, token revocation, the cache and request metrics. Admin only, never cached. */
+/** Administration: API keys, token revocation, the cache, request metrics and feature flags. Admin only, never cached. */
 export const adminFunctions: FunctionDeclaration[] = [
   {
     id: 'admin-api-keys-create',
@@ -82,6 +82,27 @@ export const adminFunctions: FunctionDeclaration[] = [
     routes: [{ method: 'GET', path: `${ADMIN_BASE}/metrics` }],
     permission: 'admin',
     tables: [],
+    cacheControl: NO_STORE,
+  },
+  // Feature flags: rules from AppConfig (FLAGS_APPCONFIG_*) or the local flags file, no table.
+  {
+    id: 'admin-flags-list',
+    entry: 'functions/admin/flags-list.ts',
+    description: 'Lists the declared feature flags with their live rules and where they came from',
+    routes: [{ method: 'GET', path: `${ADMIN_BASE}/flags` }],
+    permission: 'admin',
+    tables: [],
+    featureFlags: true,
+    cacheControl: NO_STORE,
+  },
+  {
+    id: 'flags-evaluate',
+    entry: 'functions/flags/evaluate.ts',
+    description: 'Evaluates every feature flag for one user',
+    routes: [{ method: 'GET', path: '/api/v1/flags/evaluate' }],
+    permission: 'admin',
+    tables: [],
+    featureFlags: true,
     cacheControl: NO_STORE,
   },
 ];

@@ -26,6 +26,8 @@ export interface LambdaDeclaration {
   revocationList?: boolean;
   /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
   identityProvider?: boolean;
+  /** Evaluates feature flags: reads the AppConfig feature-flag profile (`FLAGS_APPCONFIG_*`). */
+  featureFlags?: boolean;
   /** Rasterises charts: gets the chart layer (shipped fonts + the resvg native addon). */
   chartRendering?: boolean;
   /** Streams large exports to the exports bucket (`EXPORTS_BUCKET`, prefix `exports/`) and presigns links. */

@@ -9,8 +9,8 @@ export interface FlagContext {
   readonly attributes?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** Why a flag evaluated the way it did (low cardinality: used as a metric dimension). */
-export type FlagReason = 'default' | 'disabled' | 'deny' | 'allow' | 'role' | 'rollout' | 'value';
+/** Why a flag evaluated the way it did (low cardinality: a metric dimension). */
+export type FlagReason = 'default' | 'disabled' | 'deny' | 'allow' | 'role' | 'rollout' | 'global' | 'not_targeted';
 
 export interface FlagResult {
   readonly value: boolean | string;
@@ -18,36 +18,29 @@ export interface FlagResult {
 }
 
 /**
- * Pure evaluation of one declared flag against its rules (undefined rules → the declared default).
- * Never throws: a rule value of the wrong type for the flag falls back to the default.
+ * Pure evaluation of one declared flag against its live rules (see flag-rules.ts for the
+ * order); no rules → the declared default. Never throws: a `variant` the declaration does not
+ * list falls back to the default.
  */
 export function evaluateFlag(declaration: FlagDeclaration, rules: FlagRules | undefined, context: FlagContext): FlagResult {
-  const fallback: FlagResult = { value: declaration.default, reason: 'default' };
-  if (!rules) return fallback;
+  if (!rules) return { value: declaration.default, reason: 'default' };
+  const off = declaration.type === 'boolean' ? false : declaration.default;
   const on = onValue(declaration, rules);
-  const off = offValue(declaration);
-  const accept = (value: unknown, reason: FlagReason): FlagResult => (valid(declaration, value) ? { value, reason } : fallback);
+  const { userId, role } = context;
   if (!rules.enabled) return { value: off, reason: 'disabled' };
-  const userId = context.userId;
   if (userId !== undefined && rules.deny.includes(userId)) return { value: off, reason: 'deny' };
-  if (userId !== undefined && rules.allow.includes(userId)) return accept(on, 'allow');
-  if (context.role !== undefined && Object.hasOwn(rules.roles, context.role)) return accept(rules.roles[context.role], 'role');
-  if (rules.percentage !== undefined && userId !== undefined && rolloutBucket(declaration.name, userId) < rules.percentage) return accept(on, 'rollout');
-  if (rules.value !== undefined) return accept(rules.value, 'value');
-  if (rules.percentage !== undefined) return { value: off, reason: 'rollout' };
-  return fallback;
+  if (userId !== undefined && rules.allow.includes(userId)) return { value: on, reason: 'allow' };
+  if (role !== undefined && rules.roles.includes(role)) return { value: on, reason: 'role' };
+  if (rules.percentage !== undefined) {
+    const inside = userId !== undefined && rolloutBucket(declaration.name, userId) < rules.percentage;
+    return { value: inside ? on : off, reason: 'rollout' };
+  }
+  const targeted = rules.allow.length > 0 || rules.roles.length > 0;
+  return targeted ? { value: off, reason: 'not_targeted' } : { value: on, reason: 'global' };
 }
 
 function onValue(declaration: FlagDeclaration, rules: FlagRules): boolean | string {
   if (declaration.type === 'boolean') return true;
-  return rules.variant ?? declaration.variants.find((v) => v !== declaration.default) ?? declaration.default;
-}
-
-/** "Off" is false for a boolean flag and the declared default variant for a variant flag. */
-function offValue(declaration: FlagDeclaration): boolean | string {
-  return declaration.type === 'boolean' ? false : declaration.default;
-}
-
-function valid(declaration: FlagDeclaration, value: unknown): value is boolean | string {
-  return declaration.type === 'boolean' ? typeof value === 'boolean' : typeof value === 'string' && declaration.variants.includes(value);
+  if (rules.variant !== undefined) return declaration.variants.includes(rules.variant) ? rules.variant : declaration.default;
+  return declaration.variants.find((variant) => variant !== declaration.default) ?? declaration.default;
 }

@@ -1,36 +1,41 @@
 import { z } from 'zod';
+import { flagName } from './flag-rules.js';
 
 /** One feature flag as declared in code: its live rules come from AppConfig (AWS) or the local flags file. */
 export const flagDeclarationSchema = z.discriminatedUnion('type', [
-  z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), description: z.string().min(1), type: z.literal('boolean'), default: z.boolean() }),
-  z.object({
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    description: z.string().min(1),
-    type: z.literal('variant'),
-    variants: z.array(z.string().min(1)).min(2),
-    default: z.string().min(1),
-  }),
+  z.object({ name: flagName, description: z.string().min(1), type: z.literal('boolean'), default: z.boolean() }),
+  z.object({ name: flagName, description: z.string().min(1), type: z.literal('variant'), variants: z.array(z.string().min(1)).min(2), default: z.string().min(1) }),
 ]);
 export type FlagDeclaration = z.infer<typeof flagDeclarationSchema>;
 
-/** Every flag of the platform, declared once. CDK builds the hosted configuration from these defaults. */
-export const flagDeclarations: readonly FlagDeclaration[] = [
+/** Every flag of the platform, declared once. CDK builds the AppConfig flag definitions from these. */
+export const flagDeclarations = [
   {
-    name: 'order-notifications',
-    description: 'Tells customers when an order completes or its payment fails (notification-send consumer)',
+    name: 'push_notifications',
+    description: 'Send order notifications by push to targeted users; everyone else gets e-mail',
     type: 'boolean',
     default: false,
   },
   {
-    name: 'notification-renderer',
-    description: 'Which renderer builds notification bodies',
-    type: 'variant',
-    variants: ['classic', 'pipeline'],
-    default: 'classic',
+    name: 'new_notification_pipeline',
+    description: 'Render notifications with the new template pipeline instead of the classic renderer (global switch)',
+    type: 'boolean',
+    default: false,
   },
-].map((flag) => flagDeclarationSchema.parse(flag));
+  {
+    name: 'sms_for_important',
+    description: 'Also send payment failures by SMS (percentage rollout)',
+    type: 'boolean',
+    default: false,
+  },
+] as const satisfies readonly FlagDeclaration[];
+
+/** The name of a declared flag: a typo does not compile. */
+export type FlagName = (typeof flagDeclarations)[number]['name'];
+
+for (const flag of flagDeclarations) flagDeclarationSchema.parse(flag);
 
 /** The declaration of a flag, or undefined for a name nobody declared. */
 export function flagDeclarationOf(name: string): FlagDeclaration | undefined {
-  return flagDeclarations.find((flag) => flag.name === name);
+  return (flagDeclarations as readonly FlagDeclaration[]).find((flag) => flag.name === name);
 }

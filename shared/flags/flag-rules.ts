@@ -1,24 +1,29 @@
 import { z } from 'zod';
 
+/** Flag names: lower-case words joined by `_` or `-` (AppConfig flag keys allow both). */
+export const flagName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ or -; at most 64');
+
 /**
- * The live rules of one flag (the same shape in AppConfig's attributes and in the local file).
- * Order of evaluation: `enabled: false` → off; deny list → off; allow list → on (or `variant`);
- * role rules; percentage rollout; otherwise `value` (the flag's result when no rule matched).
+ * The live rules of one flag, in the shape AppConfig's feature-flag profile returns (the flag's
+ * `enabled` plus its attributes: strings, numbers, booleans and string lists only) and the
+ * local flags file uses. Evaluation order: `enabled: false` → off for everyone; deny list → off;
+ * allow list → on; `roles` → on; `percentage` → on inside the rollout. A flag with none of
+ * allow/roles/percentage is on for everyone (global); with any of them, users they don't
+ * select get off.
  */
 export const flagRulesSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    value: z.union([z.boolean(), z.string().min(1)]).optional(),
-    allow: z.array(z.string().min(1)).default([]),
-    deny: z.array(z.string().min(1)).default([]),
-    roles: z.record(z.string(), z.union([z.boolean(), z.string().min(1)])).default({}),
+    enabled: z.boolean(),
+    allow: z.array(z.string().min(1)).max(1_000).default([]),
+    deny: z.array(z.string().min(1)).max(1_000).default([]),
+    roles: z.array(z.string().min(1)).max(10).default([]),
     percentage: z.number().min(0).max(100).optional(),
-    /** The variant served to users inside the rollout or on the allow list (variant flags). */
+    /** Variant flags: the variant "on" users get (off users get the declared default). */
     variant: z.string().min(1).optional(),
   })
   .strict();
 export type FlagRules = z.infer<typeof flagRulesSchema>;
 
-/** A whole flags document: flag name → rules. */
-export const flagsDocumentSchema = z.object({ flags: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), flagRulesSchema) }).strict();
+/** A whole flags document, flag name → rules: AppConfig's retrieved feature-flag JSON, or the local file. */
+export const flagsDocumentSchema = z.record(flagName, flagRulesSchema);
 export type FlagsDocument = z.infer<typeof flagsDocumentSchema>;

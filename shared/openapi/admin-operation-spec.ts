@@ -3,6 +3,7 @@ import { metricsReportSchema } from '../admin/metrics-report.schemas.js';
 import { apiKeyCreatedSchema, apiKeyCreateSchema, apiKeyListSchema } from '../api-keys/api-keys.schemas.js';
 import { tokenRevokeSchema } from '../auth/revocation.schemas.js';
 import type { FunctionDeclaration } from '../entity/entity-functions.js';
+import { flagsEvaluateQuerySchema, flagsEvaluationSchema, flagsListSchema } from '../flags/flags-admin.schemas.js';
 import type { OperationObject, ParameterObject, ResponseObject } from './openapi-types.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import type { createSchemaComponents } from './schema-components.js';
@@ -88,6 +89,23 @@ export function adminOperationSpec(fn: FunctionDeclaration, schemas: SchemaCompo
           'REDIS_URL nothing is recorded (`enabled: false`); 503 while Redis is down.',
         parameters: [],
         responses: { '200': { description: 'The metrics', headers: withCommonHeaders(), content: json(schemas.schema(metricsReportSchema, 'output')) } },
+      };
+    case 'admin-flags-list':
+      return {
+        description:
+          'Every declared feature flag (name, description, type, default) with the live rules in use and where they ' +
+          'came from (AppConfig in AWS, the local flags file in `npm start`). `rules: null`: no live rules, the declared ' +
+          'default applies. `error` says why the latest read of the rules was not used (the last good rules stay).',
+        parameters: [],
+        responses: { '200': { description: 'The flags', headers: withCommonHeaders(), content: json(schemas.schema(flagsListSchema, 'output')) } },
+      };
+    case 'flags-evaluate':
+      return {
+        description:
+          'What every declared flag answers for one user id (and optionally role), with the reason: ' +
+          '`disabled`, `deny`, `allow`, `role`, `rollout`, `global`, `not_targeted` or `default` (no live rules).',
+        parameters: queryParameters(flagsEvaluateQuerySchema, schemas),
+        responses: { '200': { description: 'The evaluation', headers: withCommonHeaders(), content: json(schemas.schema(flagsEvaluationSchema, 'output')) } },
       };
     default:
       throw new Error(`openapi: no spec for admin function ${fn.id}`);

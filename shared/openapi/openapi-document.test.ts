@@ -247,6 +247,8 @@ describe('buildOpenApiDocument', () => {
       'ApiKeyList',
       'CacheEntriesRemoved',
       'CacheStats',
+      'FeatureFlags',
+      'FlagEvaluation',
       'HealthReport',
       'Problem',
       'Student',
