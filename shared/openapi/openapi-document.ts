@@ -19,6 +19,7 @@ import { adminProblems, authProblems, commonProblems, entityProblems, fallbackPr
 import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
+import { ordersOperationSpec } from './orders-operation-spec.js';
 import { systemOperationSpec } from './system-operation-spec.js';
 
 type SchemaComponents = ReturnType<typeof createSchemaComponents>;
@@ -93,7 +94,9 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
         : admin
           ? adminOperationSpec(fn, schemas)
-          : systemOperationSpec(fn, schemas);
+          : fn.id.startsWith('orders-')
+            ? ordersOperationSpec(fn, schemas)
+            : systemOperationSpec(fn, schemas);
       const problems = [
         ...authProblems(fn.permission, route.path),
         ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : commonProblems(route.path)),

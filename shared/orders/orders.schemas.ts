@@ -70,10 +70,13 @@ export const orderViewSchema = z
 export type OrderView = z.infer<typeof orderViewSchema>;
 
 /** What `POST /api/v1/orders` answers (202), and what a replay of it answers again. */
-export interface OrderAccepted {
-  order_id: string;
-  status: 'pending';
-}
+export const orderAcceptedSchema = z.object({ order_id: orderId, status: z.literal('pending') }).check(z.meta({ id: 'OrderAccepted' }));
+export type OrderAccepted = z.infer<typeof orderAcceptedSchema>;
+
+/** A page of `GET /api/v1/orders`. */
+export const orderPageSchema = z
+  .object({ items: z.array(orderViewSchema), next_cursor: z.nullable(z.string()) })
+  .check(z.meta({ id: 'OrderPage' }));
 
 /** `GET /api/v1/orders` query: one of the filters, a page size and the cursor of the previous page. */
 export const orderListQuerySchema = z.object({
