@@ -20,6 +20,7 @@ import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
 import { ordersOperationSpec } from './orders-operation-spec.js';
+import { ordersProblems } from './orders-problems.js';
 import { systemOperationSpec } from './system-operation-spec.js';
 
 type SchemaComponents = ReturnType<typeof createSchemaComponents>;
@@ -99,7 +100,7 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
             : systemOperationSpec(fn, schemas);
       const problems = [
         ...authProblems(fn.permission, route.path),
-        ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : commonProblems(route.path)),
+        ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : fn.id.startsWith('orders-') ? ordersProblems(fn.id, route.path) : commonProblems(route.path)),
       ];
       for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;

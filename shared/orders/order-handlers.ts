@@ -2,9 +2,8 @@ import type { Principal } from '../auth/principal.js';
 import { createHttpHandler, type HttpRequest } from '../http/create-http-handler.js';
 import { declarationOf, entities } from '../registry.js';
 import { ordersService } from './orders-container.js';
-import { IdempotencyKeyMissingError } from './orders.errors.js';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError } from './orders.errors.js';
 import { createOrderSchema, idempotencyKeySchema, orderIdPathSchema, orderListQuerySchema } from './orders.schemas.js';
-import { BadRequestError } from '../errors/app-error.js';
 
 const ORDERS_PATH = '/api/v1/orders';
 
@@ -15,9 +14,7 @@ const originOf = (request: HttpRequest<unknown, unknown, unknown>) => ({ correla
 function idempotencyKeyOf(headers: Record<string, string | undefined>): string {
   const key = headers['idempotency-key'];
   if (key === undefined || key === '') throw new IdempotencyKeyMissingError();
-  if (!idempotencyKeySchema.safeParse(key).success) {
-    throw new BadRequestError('idempotency.keyInvalid', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
-  }
+  if (!idempotencyKeySchema.safeParse(key).success) throw new IdempotencyKeyInvalidError();
   return key;
 }
 

@@ -25,6 +25,13 @@ export class IdempotencyKeyMissingError extends BadRequestError {
   }
 }
 
+/** An `Idempotency-Key` that is not 1–255 printable ASCII characters. */
+export class IdempotencyKeyInvalidError extends BadRequestError {
+  constructor() {
+    super('idempotency.keyInvalid', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.');
+  }
+}
+
 /** The key was used before with a different body (422, as the IETF idempotency-key draft says). */
 export class IdempotencyKeyReusedError extends AppError {
   readonly kind = 'validation';
