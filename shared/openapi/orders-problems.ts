@@ -1,5 +1,5 @@
 import { DependencyUnavailableError, ForbiddenError, ValidationError } from '../errors/app-error.js';
-import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, IdempotencyKeyReusedError, OrderNotCancellableError, OrderNotFoundError } from '../orders/orders.errors.js';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, OrderNotCancellableError, OrderNotFoundError } from '../orders/orders.errors.js';
 import { commonProblems, type ProblemSample, render } from './problem-samples.js';
 
 const EXAMPLE_ORDER = `ord_${'0'.repeat(32)}`;
@@ -15,9 +15,8 @@ export function ordersProblems(id: string, instance: string): ProblemSample[] {
       sample(new ForbiddenError('order.customerMismatch', 'A customer can only place orders for themselves: customer_id must be your own id.'), 'A viewer ordered for another customer_id.'),
       sample(
         new ValidationError([{ loc: ['body', 'items', 1, 'sku'], msg: "No product with SKU 'NOPE-1'", type: 'unknown_sku' }]),
-        'A line is invalid (no items, more than 100 lines, quantity ≤ 0) or names an unknown SKU; `loc` points at it.',
+        'A line is invalid (no items, more than 100 lines, quantity ≤ 0) or names an unknown SKU, or the Idempotency-Key was used with another body (type idempotency_key_reused); `loc` points at the bad part.',
       ),
-      sample(new IdempotencyKeyReusedError(), 'The Idempotency-Key was used before with a different body.'),
     ],
     'orders-get': [notFound],
     'orders-cancel': [notFound, sample(new OrderNotCancellableError(EXAMPLE_ORDER, 'paid'), 'Payment has started (or the order ended): it can no longer be cancelled.')],

@@ -1,4 +1,4 @@
-import { AppError, BadRequestError, ConflictError, NotFoundError } from '../errors/app-error.js';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
 import type { OrderStatus } from './orders.schemas.js';
 
 /**
@@ -32,10 +32,15 @@ export class IdempotencyKeyInvalidError extends BadRequestError {
   }
 }
 
-/** The key was used before with a different body (422, as the IETF idempotency-key draft says). */
-export class IdempotencyKeyReusedError extends AppError {
-  readonly kind = 'validation';
+/**
+ * The key was used before with a different body: a 422 like every invalid request
+ * (`request.invalid`), located at the header with type `idempotency_key_reused`.
+ */
+export class IdempotencyKeyReusedError extends ValidationError {
   constructor() {
-    super('idempotency.keyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new order.');
+    super(
+      [{ loc: ['header', 'idempotency-key'], msg: 'This key was already used with a different request body; use a new key for a new order', type: 'idempotency_key_reused' }],
+      'This Idempotency-Key was already used with a different request body; use a new key for a new order.',
+    );
   }
 }

@@ -109,12 +109,12 @@ describe('orders service: create', () => {
     expect(lookups).toHaveLength(1);
   });
 
-  it('refuses the same key with a different body with 422 idempotency.keyReused', async () => {
+  it('refuses the same key with a different body with a 422 located at the Idempotency-Key header', async () => {
     const { service } = setup();
     await service.create(body(), alice, 'key-1', origin);
     const error = await thrown(service.create(body({ items: [{ sku: 'SKU-A', quantity: 3 }] }), alice, 'key-1', origin));
     expect(error).toBeInstanceOf(IdempotencyKeyReusedError);
-    expect(error).toMatchObject({ kind: 'validation', code: 'idempotency.keyReused' });
+    expect((error as ValidationError).errors).toEqual([{ loc: ['header', 'idempotency-key'], msg: expect.any(String), type: 'idempotency_key_reused' }]);
   });
 
   it('scopes keys per caller: the same key from another caller is a new order', async () => {
