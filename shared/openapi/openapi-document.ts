@@ -4,6 +4,7 @@ import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from
 import { entities, functions } from '../registry.js';
 import { adminOperationSpec } from './admin-operation-spec.js';
 import { entityOperationSpec } from './entity-operation-spec.js';
+import { ordersOperationSpec } from './orders-operation-spec.js';
 import type {
   JsonSchema,
   OpenApiDocument,
@@ -19,8 +20,6 @@ import { adminProblems, authProblems, commonProblems, entityProblems, fallbackPr
 import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
-import { ordersOperationSpec } from './orders-operation-spec.js';
-import { ordersProblems } from './orders-problems.js';
 import { systemOperationSpec } from './system-operation-spec.js';
 
 type SchemaComponents = ReturnType<typeof createSchemaComponents>;
@@ -91,16 +90,23 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
     const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
+      const custom = owner ? undefined : ordersOperationSpec(fn, route.path, schemas);
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
-        : admin
-          ? adminOperationSpec(fn, schemas)
-          : fn.id.startsWith('orders-')
-            ? ordersOperationSpec(fn, schemas)
+        : custom
+          ? custom.spec
+          : admin
+            ? adminOperationSpec(fn, schemas)
             : systemOperationSpec(fn, schemas);
       const problems = [
         ...authProblems(fn.permission, route.path),
-        ...(owner ? entityProblems(owner.entity, owner.operation) : admin ? adminProblems(fn.id, route.path) : fn.id.startsWith('orders-') ? ordersProblems(fn.id, route.path) : commonProblems(route.path)),
+        ...(owner
+          ? entityProblems(owner.entity, owner.operation)
+          : custom
+            ? custom.problems
+            : admin
+              ? adminProblems(fn.id, route.path)
+              : commonProblems(route.path)),
       ];
       for (const sample of problems) problemTypes.set(sample.code, problemTypeEntry(sample));
       const method = route.method.toLowerCase() as PathItemMethod;

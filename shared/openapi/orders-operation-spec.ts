@@ -1,12 +1,20 @@
 import type { FunctionDeclaration } from '../entity/entity-functions.js';
 import { createOrderSchema, orderAcceptedSchema, orderListQuerySchema, orderPageSchema, orderViewSchema } from '../orders/orders.schemas.js';
 import type { OperationObject, ParameterObject } from './openapi-types.js';
+import { ordersProblems } from './orders-problems.js';
+import type { ProblemSample } from './problem-samples.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import type { createSchemaComponents } from './schema-components.js';
 
 type SchemaComponents = ReturnType<typeof createSchemaComponents>;
 
-export type OrdersOperationSpec = Pick<OperationObject, 'description' | 'parameters' | 'requestBody' | 'responses'>;
+type OperationSpec = Pick<OperationObject, 'description' | 'parameters' | 'requestBody' | 'responses'>;
+
+/** An operation documented outside the entity/admin/system specs: its spec and its problems. */
+export interface OrdersOperation {
+  spec: OperationSpec;
+  problems: ProblemSample[];
+}
 
 const IDEMPOTENCY_KEY: ParameterObject = {
   name: 'Idempotency-Key',
@@ -18,8 +26,13 @@ const IDEMPOTENCY_KEY: ParameterObject = {
 
 const ACCESS = 'A viewer sees only orders whose customer_id is their token subject (others: 404); staff and admin see all.';
 
-/** Bodies, parameters and success responses of the orders routes (docs/orders.md). */
-export function ordersOperationSpec(fn: FunctionDeclaration, schemas: SchemaComponents): OrdersOperationSpec {
+/** The orders routes' bodies, parameters, responses and problems (docs/orders.md); undefined for any other function. */
+export function ordersOperationSpec(fn: FunctionDeclaration, path: string, schemas: SchemaComponents): OrdersOperation | undefined {
+  if (!fn.id.startsWith('orders-')) return undefined;
+  return { spec: ordersSpec(fn, schemas), problems: ordersProblems(fn.id, path) };
+}
+
+function ordersSpec(fn: FunctionDeclaration, schemas: SchemaComponents): OperationSpec {
   const json = (schema: ReturnType<SchemaComponents['schema']>) => ({ 'application/json': { schema } });
   const order = json(schemas.schema(orderViewSchema, 'output'));
   switch (fn.id) {
