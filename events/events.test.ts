@@ -83,8 +83,8 @@ describe('generated JSON Schema', () => {
 });
 
 describe('event rules', () => {
-  it('declares the five consumers, each with its own queue declared in shared/events/queues.ts', () => {
-    expect(eventRules.map((rule) => rule.consumer)).toEqual(['inventory-reserve', 'payment-process', 'order-finalize', 'inventory-release', 'order-status-projector']);
+  it('declares the six consumers, each with its own queue declared in shared/events/queues.ts', () => {
+    expect(eventRules.map((rule) => rule.consumer)).toEqual(['inventory-reserve', 'payment-process', 'order-finalize', 'inventory-release', 'order-status-projector', 'notification-send']);
     expect(new Set(eventRules.map((rule) => rule.queue)).size).toBe(eventRules.length);
     for (const rule of eventRules) expect(queueDeclaration(rule.queue).maxReceiveCount).toBe(3);
   });

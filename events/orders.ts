@@ -22,6 +22,8 @@ export const orderRejected = z.object({
 
 export const orderPaymentFailed = z.object({
   order_id: orderId,
+  // Carried so the notification consumer can tell the customer without reading the order.
+  customer_id: customerId,
   reason: z.enum(['declined', 'insufficient_funds', 'timeout', 'gateway_unavailable']),
 });
 

@@ -39,6 +39,7 @@ export const eventRules: readonly EventRule[] = [
   ]),
   rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel.', ['inventory.release_requested']),
   rule('order-status-projector', "Record every saga event in the order's status and timeline.", Object.keys(eventCatalog) as EventType[]),
+  rule('notification-send', 'Tell the customer that an order completed or its payment failed.', ['order.completed', 'order.payment_failed']),
 ];
 
 /** The rule of `consumer`; throws on a name that is not declared. */

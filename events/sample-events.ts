@@ -25,7 +25,7 @@ export const sampleData: { [Type in EventType]: EventData<Type> } = {
   'payment.failed': { order_id: 'ord_01', amount: total, reason: 'declined' },
   'order.completed': { order_id: 'ord_01', customer_id: 'cust_42', total },
   'order.rejected': { order_id: 'ord_01', reason: 'out_of_stock' },
-  'order.payment_failed': { order_id: 'ord_01', reason: 'declined' },
+  'order.payment_failed': { order_id: 'ord_01', customer_id: 'cust_42', reason: 'declined' },
   'order.cancelled': { order_id: 'ord_01', cancelled_by: 'cust_42', items },
   'inventory.release_requested': { order_id: 'ord_01', items, reason: 'payment_failed' },
   'inventory.released': { order_id: 'ord_01', items, reason: 'payment_failed' },

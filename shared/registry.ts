@@ -1,6 +1,7 @@
 import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
 import { revocationsTable } from './auth/revocations.table.js';
+import { idempotencyTable } from './consumers/idempotency.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
@@ -125,8 +126,8 @@ export const importFunction: LambdaDeclaration = {
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction];
 
-/** Every table: one per entity, plus the API keys, revocations and import jobs. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, ordersTable];
+/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records and orders. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, ordersTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -58,6 +58,8 @@ export class Network extends Construct {
   public readonly dynamoDbEndpoint: GatewayVpcEndpoint;
   public readonly s3Endpoint: GatewayVpcEndpoint;
   public readonly secretsManagerEndpoint: InterfaceVpcEndpoint;
+  /** Feature flags (AppConfig data plane) for functions without a route out. */
+  public readonly appConfigDataEndpoint: InterfaceVpcEndpoint;
   /** Placement without any route out of the VPC but the endpoints. */
   public readonly isolated: FunctionNetwork;
   /** Placement behind the NAT gateway; undefined without `internetEgress`. */
@@ -107,7 +109,7 @@ export class Network extends Construct {
     this.functionsSecurityGroup.addEgressRule(
       Peer.anyIpv4(),
       Port.tcp(443),
-      'HTTPS to DynamoDB, S3 and Secrets Manager endpoints (and the NAT gateway from the egress subnets)',
+      'HTTPS to DynamoDB, S3, Secrets Manager and AppConfig endpoints (and the NAT gateway from the egress subnets)',
     );
 
     this.dynamoDbEndpoint = this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB, subnets: functionSubnets });
@@ -125,11 +127,20 @@ export class Network extends Construct {
       open: false,
     });
     this.secretsManagerEndpoint.connections.allowDefaultPortFrom(this.functionsSecurityGroup, 'HTTPS from the functions');
+    this.appConfigDataEndpoint = this.vpc.addInterfaceEndpoint('AppConfigData', {
+      service: InterfaceVpcEndpointAwsService.APPCONFIGDATA,
+      privateDnsEnabled: true,
+      subnets: isolatedSubnets,
+      securityGroups: [endpointsSecurityGroup],
+      open: false,
+    });
+    this.appConfigDataEndpoint.connections.allowDefaultPortFrom(this.functionsSecurityGroup, 'HTTPS from the functions');
 
     for (const [endpoint, service] of [
       [this.dynamoDbEndpoint, 'dynamodb'],
       [this.s3Endpoint, 's3'],
       [this.secretsManagerEndpoint, 'secretsmanager'],
+      [this.appConfigDataEndpoint, 'appconfig'],
     ] as const) {
       endpoint.addToPolicy(
         new PolicyStatement({

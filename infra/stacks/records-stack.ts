@@ -1,12 +1,14 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
+import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
 import { authorizer, entities, functions, importFunction, tableDesigns } from '../../shared/registry.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi } from '../constructs/api.js';
 import { Cache } from '../constructs/cache.js';
 import { EventBus } from '../constructs/event-bus.js';
 import { EventQueues } from '../constructs/event-queues.js';
+import { FeatureFlags } from '../constructs/feature-flags.js';
 import { CursorSecret } from '../constructs/cursor-secret.js';
 import { ImportsBucket } from '../constructs/imports-bucket.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
@@ -60,6 +62,8 @@ export class RecordsStack extends Stack {
   public readonly events: EventBus;
   /** Queues + DLQs of shared/events/queues.ts and the rules of events/rules.ts; `addConsumer(fn, name)`. */
   public readonly eventQueues: EventQueues;
+  /** AppConfig application, environment and feature-flag profile of shared/flags/flag-declarations.ts. */
+  public readonly featureFlags: FeatureFlags;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -124,6 +128,8 @@ export class RecordsStack extends Stack {
       throttleBurstLimit: props.throttleBurstLimit,
       removalPolicy,
     });
+    this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
+    for (const fn of this.functions) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     this.observability = new Observability(this, 'Observability');
     this.events = new EventBus(this, 'Events');
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy });

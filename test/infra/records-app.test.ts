@@ -240,6 +240,9 @@ describe('function grants', () => {
         ? [grant('secretsmanager:DescribeSecret', secretArn), grant('secretsmanager:GetSecretValue', secretArn)]
         : []),
       ...(usesRedis(declaration) ? NETWORK_INTERFACE_ACTIONS.map((action) => grant(action, '*')) : []),
+      ...(declaration.featureFlags
+        ? ['appconfig:GetLatestConfiguration', 'appconfig:StartConfigurationSession'].map((action) => grant(action, ref(stack.featureFlags.sessionArn)))
+        : []),
     ];
     expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:') && !entry.startsWith('s3:'))).toEqual(expected.sort());
     expect(resourceOf('AWS::IAM::Role', fn.role.roleArn)?.Properties.ManagedPolicyArns).toBeUndefined();
@@ -261,6 +264,14 @@ describe('functions', () => {
       ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: 'records:RecordsPlatform:' } : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
+      ...(declaration.featureFlags
+        ? {
+            FLAGS_APPCONFIG_APPLICATION: ref(stack.featureFlags.application.applicationId),
+            FLAGS_APPCONFIG_ENVIRONMENT: ref(stack.featureFlags.environment.environmentId),
+            FLAGS_APPCONFIG_PROFILE: ref(stack.featureFlags.configuration.configurationProfileId),
+            FLAGS_MAX_AGE_SECONDS: '60',
+          }
+        : {}),
     };
     const props = resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
     expect(props).toMatchObject({
@@ -337,8 +348,8 @@ describe('imports bucket', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations and import-jobs', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'import-jobs', 'revocations', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs and idempotency', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 
@@ -347,6 +358,12 @@ describe('tables', () => {
     expect(revocations?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
     const students = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.students!.tableArn);
     expect(students?.Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('keys consumer idempotency records on id and expires them by TTL on expiration (the Powertools names)', () => {
+    const idempotency = resourceOf('AWS::DynamoDB::GlobalTable', stack.tables.tables.idempotency!.tableArn);
+    expect(idempotency?.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(idempotency?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
   });
 
   it.each(byName)('%s is on-demand, recoverable, encrypted and shaped by its design', (_name, design) => {

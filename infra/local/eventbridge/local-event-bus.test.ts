@@ -102,8 +102,12 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     ]);
     expect(result.Entries![2]!.ErrorMessage).toBe('Parameter Source is not valid. Reason: Source is a required argument.');
     await bus.idle();
-    // order.completed has one subscriber, the status projector.
-    expect(delivered.map((entry) => [entry.target.queue, entry.event.id])).toEqual([['order-status-projector', result.Entries![5]!.EventId]]);
+    // order.completed has two subscribers: the status projector and the notification sender.
+    const id = result.Entries![5]!.EventId;
+    expect(delivered.map((entry) => [entry.target.queue, entry.event.id])).toEqual([
+      ['order-status-projector', id],
+      ['notification-send', id],
+    ]);
   });
 
   it('accepts events for the default bus without routing them to the saga rules', async () => {
