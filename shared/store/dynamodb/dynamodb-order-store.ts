@@ -164,6 +164,8 @@ export class DynamoDbOrderStore implements OrderStore {
 
   /** TransactionConflict (another transaction on the same item in flight) is retried with jitter. */
   private async transact(items: TransactItems): Promise<void> {
+    // Only the writing bundles are granted the outbox: a missing name is a deployment bug, said plainly.
+    if (!this.outboxTable) throw new Error('OUTBOX_TABLE_NAME is not set: order changes cannot be written without their events');
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }), budgetedCallOptions());
