@@ -9,6 +9,8 @@ import { outboxTable } from './events/outbox.table.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
+import { orderFunctions } from './orders/orders-functions.js';
+import { ordersTable } from './orders/orders.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
@@ -87,6 +89,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...adminFunctions,
   ...importFunctions,
   ...entities.flatMap(bulkImportFunctions),
+  ...orderFunctions,
   ...systemFunctions,
 ];
 
@@ -142,8 +145,8 @@ export const outboxPublisher: LambdaDeclaration = {
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher];
 
-/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records and the outbox. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable];
+/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox and orders. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -4,6 +4,7 @@ import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from
 import { entities, functions } from '../registry.js';
 import { adminOperationSpec } from './admin-operation-spec.js';
 import { entityOperationSpec } from './entity-operation-spec.js';
+import { ordersOperationSpec } from './orders-operation-spec.js';
 import { productOperationSpec } from './product-operation-spec.js';
 import type {
   JsonSchema,
@@ -90,7 +91,7 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
     const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
-      const custom = owner ? undefined : productOperationSpec(fn, route.path, schemas);
+      const custom = owner ? undefined : (productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas));
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
         : custom

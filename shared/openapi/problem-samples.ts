@@ -166,7 +166,8 @@ function dependencyProblems(instance: string): ProblemSample[] {
   ];
 }
 
-function render(error: unknown, description: string, instance: string): ProblemSample {
+/** One sample rendered by the real `toProblem` (also used by the orders operations). */
+export function render(error: unknown, description: string, instance: string): ProblemSample {
   const result = toProblem(error, { ...EXAMPLE_REQUEST, instance });
   const example = JSON.parse(String(result.body)) as Record<string, unknown>;
   return {

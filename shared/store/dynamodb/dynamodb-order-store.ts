@@ -1,0 +1,208 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventEnvelope } from '../../../events/catalog.js';
+import { DependencyUnavailableError } from '../../errors/app-error.js';
+import type { CreateOrderOutcome, IdempotencyRecord, OrderListFilter, OrderPage, OrderStore } from '../../orders/order-store.js';
+import { ORDER_STATUSES, type OrderStatus, type OrderView } from '../../orders/orders.schemas.js';
+import { ORDERS_BY_CUSTOMER_INDEX, ORDERS_BY_STATUS_INDEX, ordersTable } from '../../orders/orders.table.js';
+import { fullJitter } from '../../resilience/full-jitter.js';
+import { budgetedCallOptions } from '../../runtime/request-budget.js';
+import { batchGet } from './batch-io.js';
+import { translateDynamoError } from './dynamodb-errors.js';
+import { outboxPut } from '../../events/outbox-record.js';
+import { idOfSortKey, indexPartition, indexSortKey, PK, shardOf } from './table-design.js';
+
+/** A used key is remembered for a day: long enough for any client's retries (Stripe keeps 24 h). */
+export const IDEMPOTENCY_TTL_SECONDS = 86_400;
+/** Transactions cancelled by a concurrent one on the same item are retried this often. */
+const TRANSACTION_ATTEMPTS = 6;
+const INTERNAL = ['_p_customer', '_p_status', '_k_created', PK] as const;
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const STATUS_SHARDS = ordersTable.indexes.find((index) => index.name === ORDERS_BY_STATUS_INDEX)!.shards;
+const idempotencyPk = (key: string) => `#idem#${key}`;
+const sortKeyOf = (order: OrderView) => indexSortKey(order.created_at, order.order_id);
+
+/**
+ * DynamoDB adapter of the order store (design: `shared/orders/orders.table.ts`). Every state
+ * change is one TransactWriteItems with its outbox row (table `outboxTable`), so an event is
+ * published exactly for the changes that committed.
+ */
+export class DynamoDbOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly outboxTable: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(order: OrderView, idempotency: IdempotencyRecord, event: EventEnvelope<'order.created'>): Promise<CreateOrderOutcome> {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const items: TransactItems = [
+      { Put: { TableName: this.tableName, Item: this.itemOf(order), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { [PK]: idempotencyPk(idempotency.key), ...idempotency, order_id: idempotency.response.order_id, expires_at: nowSeconds + IDEMPOTENCY_TTL_SECONDS },
+          // An expired record TTL has not deleted yet counts as absent.
+          ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
+          ExpressionAttributeNames: { '#pk': PK, '#exp': 'expires_at' },
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        },
+      },
+      outboxPut(event, this.outboxTable),
+    ];
+    try {
+      await this.transact(items);
+      return { kind: 'created' };
+    } catch (error) {
+      if (!conditionFailedAt(error, 1)) return translateDynamoError(error);
+      const record = await this.findIdempotency(idempotency.key);
+      // Used, then expired between the write and this read: let the client retry.
+      if (!record) throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
+      return { kind: 'keyUsed', record };
+    }
+  }
+
+  async findIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.send(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: idempotencyPk(key) }, ConsistentRead: true }), budgetedCallOptions()),
+    );
+    const item = out.Item;
+    if (!item || Number(item.expires_at) < Math.floor(this.now().getTime() / 1000)) return undefined;
+    return { key, request_hash: String(item.request_hash), response: item.response as IdempotencyRecord['response'], created_at: String(item.created_at) };
+  }
+
+  async get(orderId: string, options: { consistent?: boolean } = {}): Promise<OrderView | undefined> {
+    // Idempotency records share the table; their keys start with '#', which no order id does.
+    if (orderId.startsWith('#')) return undefined;
+    const out = await this.send(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: orderId }, ConsistentRead: options.consistent }), budgetedCallOptions()),
+    );
+    return out.Item ? viewOf(out.Item) : undefined;
+  }
+
+  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], event: EventEnvelope<'order.cancelled'>): Promise<boolean> {
+    const statuses = Object.fromEntries(from.map((status, index) => [`:s${index}`, status]));
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.itemOf(next),
+          ConditionExpression: `#v = :v AND #status IN (${Object.keys(statuses).join(', ')})`,
+          ExpressionAttributeNames: { '#v': 'version', '#status': 'status' },
+          ExpressionAttributeValues: { ':v': previous.version, ...statuses },
+        },
+      },
+      outboxPut(event, this.outboxTable),
+    ];
+    try {
+      await this.transact(items);
+      return true;
+    } catch (error) {
+      if (conditionFailedAt(error, 0)) return false;
+      return translateDynamoError(error);
+    }
+  }
+
+  async list(filter: OrderListFilter, limit: number, startKey?: Record<string, string>): Promise<OrderPage> {
+    const after = startKey?.after;
+    // One partition per customer; otherwise every shard of each status asked for, merged.
+    const sources = filter.customer_id
+      ? [{ index: ORDERS_BY_CUSTOMER_INDEX, attribute: '_p_customer', value: filter.customer_id }]
+      : (filter.status ? [filter.status] : ORDER_STATUSES).flatMap((status) =>
+          Array.from({ length: STATUS_SHARDS }, (_, shard) => ({ index: ORDERS_BY_STATUS_INDEX, attribute: '_p_status', value: indexPartition(status, shard) })),
+        );
+    const statusFilter = filter.customer_id && filter.status ? filter.status : undefined;
+    const streams = await Promise.all(sources.map((source) => this.newestKeys(source, limit, after, statusFilter)));
+    const merged = streams.flatMap((stream) => stream.keys).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const pageKeys = merged.slice(0, limit);
+    const more = merged.length > limit || streams.some((stream) => stream.more);
+    const records = await batchGet(this.client, this.tableName, pageKeys.map((key) => ({ [PK]: idOfSortKey(key) })));
+    const byId = new Map(records.map((record) => [String(record[PK]), viewOf(record)]));
+    const items = pageKeys.flatMap((key) => byId.get(idOfSortKey(key)) ?? []);
+    const last = pageKeys.at(-1);
+    return { items, ...(more && last ? { lastKey: { after: last } } : {}) };
+  }
+
+  /** Up to `limit` sort keys of one partition, newest first, older than `after`. */
+  private async newestKeys(source: { index: string; attribute: string; value: string }, limit: number, after: string | undefined, status?: OrderStatus) {
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.send(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: source.index,
+            KeyConditionExpression: after ? '#p = :p AND #k < :after' : '#p = :p',
+            ...(status ? { FilterExpression: '#status = :status' } : {}),
+            ExpressionAttributeNames: { '#p': source.attribute, ...(after ? { '#k': '_k_created' } : {}), ...(status ? { '#status': 'status' } : {}) },
+            ExpressionAttributeValues: { ':p': source.value, ...(after ? { ':after': after } : {}), ...(status ? { ':status': status } : {}) },
+            ScanIndexForward: false,
+            Limit: limit,
+            ExclusiveStartKey: startKey,
+          }),
+          budgetedCallOptions(),
+        ),
+      );
+      keys.push(...(out.Items ?? []).map((item) => String(item._k_created)));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && keys.length < limit);
+    return { keys: keys.slice(0, limit), more: startKey !== undefined || keys.length > limit };
+  }
+
+  private itemOf(order: OrderView): Record<string, unknown> {
+    return {
+      [PK]: order.order_id,
+      ...order,
+      _p_customer: order.customer_id,
+      _p_status: indexPartition(order.status, shardOf(order.order_id, STATUS_SHARDS)),
+      _k_created: sortKeyOf(order),
+    };
+  }
+
+  /** TransactionConflict (another transaction on the same item in flight) is retried with jitter. */
+  private async transact(items: TransactItems): Promise<void> {
+    // Only the writing bundles are granted the outbox: a missing name is a deployment bug, said plainly.
+    if (!this.outboxTable) throw new Error('OUTBOX_TABLE_NAME is not set: order changes cannot be written without their events');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }), budgetedCallOptions());
+        return;
+      } catch (error) {
+        if (!isTransactionConflict(error)) throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS) throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
+        await fullJitter(attempt, { baseMs: 20 });
+      }
+    }
+  }
+
+  private async send<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      return translateDynamoError(error);
+    }
+  }
+}
+
+function viewOf(item: Record<string, unknown>): OrderView {
+  const view = { ...item };
+  for (const attribute of INTERNAL) delete view[attribute];
+  return view as unknown as OrderView;
+}
+
+function reasonsOf(error: unknown): { Code?: string }[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  return (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+}
+
+function isTransactionConflict(error: unknown): boolean {
+  const reasons = reasonsOf(error);
+  return !!reasons && reasons.some((reason) => reason.Code === 'TransactionConflict') && !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+}
+
+function conditionFailedAt(error: unknown, position: number): boolean {
+  return reasonsOf(error)?.[position]?.Code === 'ConditionalCheckFailed';
+}
