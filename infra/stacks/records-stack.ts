@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
@@ -69,6 +69,12 @@ export class RecordsStack extends Stack {
   /** Where every alarm goes (SNS, KMS-encrypted, TLS only). */
   public readonly alarmTopic: AlarmTopic;
   public readonly dashboard: Dashboard;
+  /**
+   * The alarms of the Observability construct and the dashboard, in a nested stack of their own:
+   * with one alarm per function and per catalogue signal they would push this stack past
+   * CloudFormation's 500 resources (README "Known limits").
+   */
+  public readonly monitoring: NestedStack;
   /** The saga's bus, archive and schema registry; `grantPublish(fn)` for producers. */
   public readonly events: EventBus;
   /** Queues + DLQs of shared/events/queues.ts and the rules of events/rules.ts; `addConsumer(fn, name)`. */
@@ -163,7 +169,8 @@ export class RecordsStack extends Stack {
       alarmActions,
     });
     const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher];
-    this.observability = new Observability(this, 'Observability', {
+    this.monitoring = new NestedStack(this, 'Monitoring', { description: 'Alarms and dashboard of the records platform' });
+    this.observability = new Observability(this.monitoring, 'Observability', {
       alarmActions,
       stage: this.api.stage,
       functions: watched,
@@ -171,7 +178,7 @@ export class RecordsStack extends Stack {
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
-    this.dashboard = new Dashboard(this, 'Dashboard', {
+    this.dashboard = new Dashboard(this.monitoring, 'Dashboard', {
       stage: this.api.stage,
       functions: watched.map((fn) => ({ declaration: fn.declaration, function: fn.function, routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [] })),
       tables: Object.fromEntries(

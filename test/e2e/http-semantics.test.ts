@@ -33,13 +33,16 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** A queued import job (seeded in beforeAll) for the `{import_id}` routes. */
 let importId = '';
 /** A valid value for each path parameter: the seeded job, a chart name, else the student id. */
+/** Query parameters a route requires to answer 2xx. */
+const REQUIRED_QUERY: Record<string, string> = { '/api/v1/flags/evaluate': '?user_id=u-1' };
 const pathOf = (route: Route, id = STUDENT) =>
   route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(name === 'import_id' ? importId : name === 'chart' ? 'histogram' : id));
+    encodeURIComponent(name === 'import_id' ? importId : name === 'order_id' ? orderId : name === 'chart' ? 'histogram' : id)) + (REQUIRED_QUERY[route.path] ?? '');
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
 let api: LocalApi;
+let orderId = '';
 
 /** These tests are about HTTP, not roles: every raw request carries an admin token unless it sets its own. */
 let adminAuth: Record<string, string> = {};
@@ -110,7 +113,16 @@ beforeAll(async () => {
   );
   // The same id as a product, so that every `{id}` route of every entity has an item to answer with.
   await createItem({ fn: functions[0]!, method: 'POST', path: '/api/v1/products' }, STUDENT);
+  orderId = await placeOrder('seed');
 });
+
+/** An order for the seeded product (created pending; nothing consumes it here). */
+async function placeOrder(key: string): Promise<string> {
+  const res = await sendJson('POST', '/api/v1/orders', orderBody, { 'idempotency-key': `http-semantics-${key}-${Date.now()}` });
+  expect(res.status, res.text).toBe(202);
+  return JSON.parse(res.text).order_id;
+}
+const orderBody = { customer_id: 'cust-http', items: [{ sku: STUDENT, quantity: 1 }], payment: { method: 'card', token: 'tok_ok' } };
 afterAll(async () => {
   await api?.close();
 });
@@ -305,6 +317,12 @@ describe('Cache-Control and Vary', () => {
       await createItem(route, id);
       return sendJson('POST', pathOf(route, id), { delta: 1, reason: 'http semantics' }, { origin: ORIGIN });
     }
+    if (route.path === '/api/v1/orders' && route.method === 'POST') {
+      return sendJson('POST', route.path, orderBody, { origin: ORIGIN, 'idempotency-key': `cache-control-${id}` });
+    }
+    if (route.path === '/api/v1/orders/{order_id}/cancel') {
+      return raw('POST', `/api/v1/orders/${await placeOrder(id)}/cancel`, { origin: ORIGIN });
+    }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
     }
@@ -349,7 +367,8 @@ describe('Cache-Control and Vary', () => {
 
   it.each(ROUTES)('$method $path errors carry no-store and Vary: Authorization, Origin', async (route) => {
     // A null byte in the query is refused by every function before any of its own code runs.
-    const res = await raw(route.method, `${pathOf(route)}?probe=%00`, { origin: ORIGIN });
+    const path = pathOf(route);
+    const res = await raw(route.method, `${path}${path.includes('?') ? '&' : '?'}probe=%00`, { origin: ORIGIN });
     expect(res.status).toBe(400);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(varyOf(res).has('authorization')).toBe(true);

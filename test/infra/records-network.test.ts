@@ -126,7 +126,7 @@ describe('network and cache', () => {
 
   it('alarms when a function fails open: cache, rate limiter, revocation list', () => {
     // The other alarms (API, functions, tables, DLQs) are checked in infra/constructs/observability.test.ts and event-queues.test.ts.
-    const expressions = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    const expressions = Object.values(Template.fromStack(stack.monitoring).findResources('AWS::CloudWatch::Alarm'))
       .flatMap((alarm) => (alarm.Properties.Metrics ?? []) as { Expression?: string }[])
       .map((metric) => metric.Expression)
       .filter((expression): expression is string => expression?.startsWith('SELECT') ?? false);
