@@ -7,6 +7,7 @@ import type { EntityStore, ListFilter, StartKey, StoredItem } from '../store/ent
 import type { Entity, EntityView } from './define-entity.js';
 import { ConcurrentModificationError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from './entity.errors.js';
 import { DEFAULT_PAGE_SIZE, type ListQueryInput } from './list-query.js';
+import { entityView } from './entity-view.js';
 import { searchText } from './search-text.js';
 import { filterValue } from './filter-value.js';
 
@@ -46,12 +47,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
   const cache = entity.cache && deps.cache;
   const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0, l1StaleMs: entity.cache?.l1StaleMs ?? 0 };
-  const fieldOrder = Object.keys(entity.responseSchema.shape);
-  /** Stored + derived fields, in declaration order (DynamoDB returns attributes unordered). */
-  const view = (item: StoredItem): EntityView => {
-    const all: Record<string, unknown> = { ...item, ...entity.derive(item as never) };
-    return Object.fromEntries(fieldOrder.map((field) => [field, all[field] ?? null])) as EntityView;
-  };
+  const view = entityView(entity);
 
   async function current(id: string, read: LoadContext = { consistent: false }): Promise<StoredItem> {
     // A miss right after a write of this item reads strongly consistent (see LoadContext).
