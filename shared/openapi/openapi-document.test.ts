@@ -252,6 +252,8 @@ describe('buildOpenApiDocument', () => {
       'Student',
       'StudentCreate',
       'StudentPage',
+      'StudentQuery',
+      'StudentQueryPage',
       'StudentUpdate',
       'TokenRevoke',
     ]);

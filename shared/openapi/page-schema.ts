@@ -24,7 +24,7 @@ export function pageSchema(entity: Entity) {
 /** One page of a query (`StudentQueryPage`): items carry only the requested `fields` (and the id). */
 export function queryPageSchema(entity: Entity) {
   const shape = {
-    items: z.array(z.partial(entity.responseSchema)),
+    items: z.array(z.partial(z.object(entity.responseSchema.shape))),
     cursor: z.nullable(z.string()).check(z.describe('Send as `cursor` with the same where and sort for the next page; null after the last')),
   } satisfies Record<keyof Omit<QueryAnswer, 'plan' | 'itemsRead'>, z.core.$ZodType>;
   return z.object(shape);
