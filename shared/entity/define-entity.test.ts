@@ -40,3 +40,13 @@ describe('defineEntity import settings', () => {
     expect(students.import?.defaults).toEqual({ hometown: 'Unknown', email: null });
   });
 });
+
+describe('defineEntity query permission', () => {
+  const base = { ...students, permissions: undefined };
+
+  it('lets whoever may list also query, unless the entity says otherwise', () => {
+    expect(defineEntity(base).permissions.query).toBe('viewer');
+    expect(defineEntity({ ...base, permissions: { list: 'staff' } }).permissions.query).toBe('staff');
+    expect(defineEntity({ ...base, permissions: { list: 'staff', query: 'admin' } }).permissions.query).toBe('admin');
+  });
+});
