@@ -283,6 +283,9 @@ describe('Cache-Control and Vary', () => {
     if (route.path.endsWith('/bulk-import')) {
       return raw('POST', route.path, { origin: ORIGIN, 'content-type': 'text/csv' }, `student_id,first_name,last_name\n${id},Cache,Control\n`);
     }
+    if (route.path.endsWith('/query')) {
+      return sendJson('POST', route.path, { where: { student_id: { eq: id } } }, { origin: ORIGIN });
+    }
     if (route.path === '/api/v1/admin/cache/invalidate') {
       return raw('POST', `${route.path}?pattern=${encodeURIComponent('students:*')}`, { origin: ORIGIN });
     }
