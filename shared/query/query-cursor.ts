@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { type CursorCodec, type CursorLocation, invalidCursor } from '../cursor/cursor-codec.js';
-import type { QueryPlan, QueryPosition, QuerySort } from './query-executor.js';
+import type { QueryPosition } from './query-executor.js';
+import type { QueryPlan, QuerySort } from './query-plan.js';
 import type { Where } from './where.js';
 
 const BODY_CURSOR: CursorLocation = ['body', 'cursor'];

@@ -1,31 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Entity } from '../entity/define-entity.js';
-import { filterValue } from '../entity/filter-value.js';
 import { budgetedCallOptions } from '../runtime/request-budget.js';
 import { batchGet } from '../store/dynamodb/batch-io.js';
 import { translateDynamoError } from '../store/dynamodb/dynamodb-errors.js';
 import { fromRecord } from '../store/dynamodb/item-record.js';
 import { mergedSortKeys } from '../store/dynamodb/sharded-index.js';
-import { idOfSortKey, type IndexDesign, indexFor, indexSortKey, PK, tableDesign } from '../store/dynamodb/table-design.js';
+import { idOfSortKey, indexSortKey, PK } from '../store/dynamodb/table-design.js';
 import { compareUtf8 } from '../store/dynamodb/utf8-order.js';
 import type { StoredItem } from '../store/entity-store.js';
-import { matches, type Scalar, type Where } from './where.js';
-
-/** An order of the results: a declared sort of the entity, ascending or descending. */
-export interface QuerySort {
-  field: string;
-  descending: boolean;
-}
-
-/**
- * How a where is answered: a key lookup, a batch of keys, a Query of a declared sorted index
- * (all its write shards merged in order), or a parallel filtered Scan.
- */
-export type QueryPlan =
-  | { kind: 'GetItem'; id: string }
-  | { kind: 'BatchGet'; ids: string[]; sort?: QuerySort }
-  | { kind: 'Index'; index: IndexDesign; value?: string; descending: boolean }
-  | { kind: 'Scan'; segments: number; filter: string };
+import { filterExpression } from './filter-expression.js';
+import { planQuery, type QueryPlan, type QuerySort } from './query-plan.js';
+import { matches, type Where } from './where.js';
 
 /** Per scan segment: null = from the start, a key = resume after it, false = finished. */
 export type SegmentState = Record<string, unknown> | null | false;
@@ -58,104 +43,6 @@ export interface QueryResult {
 
 /** BatchGetItem reads at most 100 keys: the largest chunk an index page fetches at once. */
 const MAX_CHUNK = 100;
-
-/**
- * Chooses the plan: `id eq` → GetItem; `id in` → BatchGet; a sort, or an `eq` on a declared
- * filter field → Query of the matching sorted index (inside the filter value's partitions when
- * there is one; the where still filters what it returns); anything else → parallel Scan.
- */
-export function planQuery(entity: Entity, where: Where, options: { segments?: number; sort?: QuerySort } = {}): QueryPlan {
-  const key = keyCondition(entity, where);
-  if (key && key.length === 1) return { kind: 'GetItem', id: key[0]! };
-  if (key) return { kind: 'BatchGet', ids: key, ...(options.sort ? { sort: options.sort } : {}) };
-  const filter = filterCondition(entity, where);
-  if (options.sort || filter) {
-    const index = indexFor(tableDesign(entity), options.sort?.field ?? entity.list.defaultSort, filter?.name);
-    return { kind: 'Index', index, ...(filter ? { value: filter.value } : {}), descending: options.sort?.descending ?? false };
-  }
-  return { kind: 'Scan', segments: options.segments ?? 4, filter: filterExpression(where, { names: {}, values: {} }) };
-}
-
-/** The plan in a few words, for the `X-Query-Plan` header and the log. */
-export function describePlan(plan: QueryPlan, readBudget: number): string {
-  switch (plan.kind) {
-    case 'GetItem':
-      return 'get';
-    case 'BatchGet':
-      return `batch-get(${plan.ids.length})`;
-    case 'Index':
-      return `index(${plan.index.name}, shards=${plan.index.shards})`;
-    case 'Scan':
-      return `scan(parallel=${plan.segments}, budget=${readBudget})`;
-  }
-}
-
-/** The parts a plan can use: the where itself or the parts of a top-level `and`. */
-const conjuncts = (where: Where): Where[] => ('and' in where ? where.and : [where]);
-
-function keyCondition(entity: Entity, where: Where): string[] | undefined {
-  for (const w of conjuncts(where)) {
-    if (!('field' in w) || w.field !== entity.idField) continue;
-    if (w.op === 'eq' && typeof w.value === 'string') return [w.value];
-    if (w.op === 'in' && w.value.every((v) => typeof v === 'string')) return [...new Set(w.value as string[])];
-  }
-  return undefined;
-}
-
-/** A declared filter pinned by `eq`: its index partitions hold a superset (case-folded) of the matches. */
-function filterCondition(entity: Entity, where: Where): { name: string; value: string } | undefined {
-  for (const w of conjuncts(where)) {
-    if (!('field' in w) || w.op !== 'eq') continue;
-    const name = Object.keys(entity.list.filters).find((filter) => entity.list.filters[filter]!.field === w.field);
-    const value = filterValue(w.value);
-    if (name && value) return { name, value };
-  }
-  return undefined;
-}
-
-/** DynamoDB FilterExpression of a where, same semantics as `matches` (null and missing are "no value"). */
-export function filterExpression(where: Where, ctx: { names: Record<string, string>; values: Record<string, unknown> }): string {
-  const name = (field: string) => {
-    const key = `#f${Object.keys(ctx.names).length}`;
-    ctx.names[key] = field;
-    return key;
-  };
-  const value = (v: unknown) => {
-    const key = `:v${Object.keys(ctx.values).length}`;
-    ctx.values[key] = v;
-    return key;
-  };
-  const isNull = (n: string) => `(attribute_not_exists(${n}) OR attribute_type(${n}, ${value('NULL')}))`;
-  const eq = (field: string, v: Scalar) => {
-    const n = name(field);
-    return v === null ? isNull(n) : `${n} = ${value(v)}`;
-  };
-  if ('and' in where) return group(where.and.map((w) => filterExpression(w, ctx)), 'AND');
-  if ('or' in where) return group(where.or.map((w) => filterExpression(w, ctx)), 'OR');
-  if ('not' in where) return `(NOT ${filterExpression(where.not, ctx)})`;
-  const ops = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
-  switch (where.op) {
-    case 'eq':
-      return eq(where.field, where.value);
-    case 'ne':
-      return `(NOT ${eq(where.field, where.value)})`;
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte':
-      return `${name(where.field)} ${ops[where.op]} ${value(where.value)}`;
-    case 'between':
-      return `${name(where.field)} BETWEEN ${value(where.value[0])} AND ${value(where.value[1])}`;
-    case 'begins_with':
-      return `begins_with(${name(where.field)}, ${value(where.value)})`;
-    case 'contains':
-      return `contains(${name(where.field)}, ${value(where.value)})`;
-    case 'in':
-      return group(where.value.map((v) => eq(where.field, v)), 'OR');
-    case 'exists':
-      return where.value ? `(NOT ${isNull(name(where.field))})` : isNull(name(where.field));
-  }
-}
 
 /**
  * Runs the plan of a where, one page at a time. A page holds at most `limit` items and is
@@ -315,11 +202,6 @@ async function runScan(entity: Entity, client: DynamoDBDocumentClient, table: st
     });
   }
   return { plan, items, itemsRead, ...(resume.some((s) => s !== false) ? { next: { kind: 'Scan', segments: resume } } : {}) };
-}
-
-/** DynamoDB refuses redundant parentheses: a single part stays bare. */
-function group(parts: string[], op: 'AND' | 'OR'): string {
-  return parts.length === 1 ? parts[0]! : `(${parts.join(` ${op} `)})`;
 }
 
 async function sendTranslated<T>(call: () => Promise<T>): Promise<T> {

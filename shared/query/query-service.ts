@@ -4,7 +4,8 @@ import { entityView } from '../entity/entity-view.js';
 import { logger } from '../powertools/logger.js';
 import { DEFAULT_QUERY_LIMIT, type QueryBody } from './query-body.js';
 import { decodeQueryCursor, encodeQueryCursor, queryFingerprint } from './query-cursor.js';
-import { describePlan, planQuery, type QueryOptions, type QueryPosition, type QueryResult, type QuerySort } from './query-executor.js';
+import type { QueryOptions, QueryPosition, QueryResult } from './query-executor.js';
+import { describePlan, planQuery, type QuerySort } from './query-plan.js';
 import { parseWhere, type Where } from './where.js';
 
 /** Port: runs one page of a where against the entity's table (./query-executor.ts over DynamoDB). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entityFunctions } from '../entity/entity-functions.js';
 import { students } from '../students/students.entity.js';
-import { describePlan, planQuery } from './query-executor.js';
+import { describePlan, planQuery } from './query-plan.js';
 import { parseWhere } from './where.js';
 
 const plan = (where: unknown, sort?: { field: string; descending: boolean }) => describePlan(planQuery(students, parseWhere(students, where), { segments: 4, sort }), 1000);
