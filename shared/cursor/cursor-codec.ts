@@ -30,18 +30,19 @@ export class CursorCodec {
     return `${body}.${this.sign(body)}`;
   }
 
-  decode(cursor: string, entity: string): CursorPayload {
+  /** `loc`: where the cursor came from, for the 422 (`query.cursor` for lists, `body.cursor` for queries). */
+  decode(cursor: string, entity: string, loc: CursorLocation = QUERY_CURSOR): CursorPayload {
     const [body, mac, extra] = cursor.split('.');
     if (!body || !mac || extra !== undefined || !this.verify(body, mac)) {
-      throw invalidCursor('The cursor is malformed or was not issued by this API.');
+      throw invalidCursor('The cursor is malformed or was not issued by this API.', loc);
     }
     let parsed: CursorPayload;
     try {
       parsed = CursorPayload.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
     } catch {
-      throw invalidCursor('The cursor is malformed or was not issued by this API.');
+      throw invalidCursor('The cursor is malformed or was not issued by this API.', loc);
     }
-    if (parsed.e !== entity) throw invalidCursor(`The cursor belongs to another collection, not ${entity}.`);
+    if (parsed.e !== entity) throw invalidCursor(`The cursor belongs to another collection, not ${entity}.`, loc);
     return parsed;
   }
 
@@ -56,7 +57,10 @@ export class CursorCodec {
   }
 }
 
-/** A 422 located at the `cursor` query parameter. */
-export function invalidCursor(msg: string): ValidationError {
-  return new ValidationError([{ loc: ['query', 'cursor'], msg, type: 'cursor_invalid' }], msg);
+export type CursorLocation = readonly ['query' | 'body', string];
+const QUERY_CURSOR: CursorLocation = ['query', 'cursor'];
+
+/** A 422 located at the cursor (the `cursor` query parameter unless told otherwise). */
+export function invalidCursor(msg: string, loc: CursorLocation = QUERY_CURSOR): ValidationError {
+  return new ValidationError([{ loc: [...loc], msg, type: 'cursor_invalid' }], msg);
 }

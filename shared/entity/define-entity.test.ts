@@ -73,3 +73,13 @@ describe('defineEntity readOnly fields', () => {
     expect(students.readOnlyFields).toEqual([]);
   });
 });
+
+describe('defineEntity query permission', () => {
+  const base = { ...students, permissions: undefined };
+
+  it('lets whoever may list also query, unless the entity says otherwise', () => {
+    expect(defineEntity(base).permissions.query).toBe('viewer');
+    expect(defineEntity({ ...base, permissions: { list: 'staff' } }).permissions.query).toBe('staff');
+    expect(defineEntity({ ...base, permissions: { list: 'staff', query: 'admin' } }).permissions.query).toBe('admin');
+  });
+});

@@ -8,7 +8,8 @@ import { checkImportSettings, type ImportSettings } from './import-settings.js';
  */
 export type Permission = 'public' | 'viewer' | 'staff' | 'admin';
 
-export type EntityOperation = 'create' | 'get' | 'list' | 'update' | 'delete';
+/** `query` is the list with a `where` (POST {collection}/query); it needs the list's permission unless declared. */
+export type EntityOperation = 'create' | 'get' | 'list' | 'query' | 'update' | 'delete';
 
 /** A field the list endpoint can sort on; `encode` must sort as the API promises. */
 export interface SortField {
@@ -112,6 +113,7 @@ export interface StatisticsDeclaration {
 const DEFAULT_PERMISSIONS: Record<EntityOperation, Permission> = {
   get: 'viewer',
   list: 'viewer',
+  query: 'viewer',
   create: 'staff',
   update: 'staff',
   delete: 'admin',
@@ -167,9 +169,12 @@ export function defineEntity<TFields extends Shape, TDerived extends Shape>(inpu
   // The name is a cache key segment (`<prefix><name>:v<ns>:…`): a colon would make keys ambiguous.
   if (!/^[a-z][a-z0-9_-]*$/.test(input.name)) throw new Error(`${input.name}: entity names are lower-case letters, digits, _ or -`);
   if (input.import) checkImportSettings(input.name, [input.idField, ...Object.keys(input.fields)], input.import);
+  const permissions = { ...DEFAULT_PERMISSIONS, ...input.permissions };
+  // A query reads what the list reads: whoever may list may query, unless declared otherwise.
+  permissions.query = input.permissions?.query ?? permissions.list;
   return {
     ...input,
-    permissions: { ...DEFAULT_PERMISSIONS, ...input.permissions },
+    permissions,
     createSchema: z.strictObject(createShape).check(z.meta({ id: `${pascal(input.singular)}Create` })),
     updateSchema: z.strictObject(updateShape).check(z.meta({ id: `${pascal(input.singular)}Update` })),
     storedSchema,

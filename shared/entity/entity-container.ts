@@ -10,6 +10,8 @@ import { tracer } from '../powertools/tracer.js';
 import type { Entity } from './define-entity.js';
 import { createEntityService, type EntityService } from './entity-service.js';
 import { tableDesign } from '../store/dynamodb/table-design.js';
+import { runQuery } from '../query/query-executor.js';
+import { createQueryService, type QueryService } from '../query/query-service.js';
 
 const services = new Map<string, EntityService>();
 let cache: { built: TwoLevelCache | undefined } | undefined;
@@ -45,4 +47,37 @@ export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.e
     services.set(entity.name, service);
   }
   return service;
+}
+
+const queryServices = new Map<string, QueryService>();
+
+/**
+ * The `where` query of an entity, built once per container: the query executor over the
+ * entity's table, the cursor codec, and the read budget / scan parallelism from
+ * `QUERY_READ_BUDGET` (default 1000 items a page may read) and `QUERY_SCAN_SEGMENTS` (default 4).
+ */
+export function entityQueryService(entity: Entity, env: NodeJS.ProcessEnv = process.env): QueryService {
+  let service = queryServices.get(entity.name);
+  if (!service) {
+    const design = tableDesign(entity);
+    const tableName = env[design.envVar];
+    if (!tableName) throw new Error(`${design.envVar} is not set`);
+    const client = tracer.captureAWSv3Client(createDocumentClient(env));
+    let codec: Promise<CursorCodec> | undefined;
+    service = createQueryService(entity, {
+      run: (where, options) => runQuery(entity, client, tableName, where, options),
+      cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
+      readBudget: positiveInt(env.QUERY_READ_BUDGET, 1_000, 'QUERY_READ_BUDGET'),
+      segments: positiveInt(env.QUERY_SCAN_SEGMENTS, 4, 'QUERY_SCAN_SEGMENTS'),
+    });
+    queryServices.set(entity.name, service);
+  }
+  return service;
+}
+
+function positiveInt(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+  return value;
 }

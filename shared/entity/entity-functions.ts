@@ -73,17 +73,19 @@ export function servedRoutes(fn: Pick<FunctionDeclaration, 'routes'>): RouteDecl
 
 const OPERATIONS: Record<
   EntityOperation,
-  { methods: HttpMethod[]; on: 'collection' | 'item'; actions: TableAction[]; verb: string }
+  { methods: HttpMethod[]; on: 'collection' | 'item'; suffix?: string; actions: TableAction[]; verb: string }
 > = {
   create: { methods: ['POST'], on: 'collection', actions: ['PutItem', 'UpdateItem'], verb: 'Creates' },
   get: { methods: ['GET'], on: 'item', actions: ['GetItem'], verb: 'Reads' },
   // Index entries are lean: page items and counter shards come from BatchGetItem.
   list: { methods: ['GET'], on: 'collection', actions: ['Query', 'GetItem', 'BatchGetItem'], verb: 'Lists' },
+  // The planner's four ways to answer a where (docs/query-api.md).
+  query: { methods: ['POST'], on: 'collection', suffix: '/query', actions: ['GetItem', 'BatchGetItem', 'Query', 'Scan'], verb: 'Queries' },
   update: { methods: ['PUT', 'PATCH'], on: 'item', actions: ['GetItem', 'PutItem', 'UpdateItem'], verb: 'Updates' },
   delete: { methods: ['DELETE'], on: 'item', actions: ['GetItem', 'DeleteItem', 'UpdateItem'], verb: 'Deletes' },
 };
 
-/** The five CRUD functions of an entity, derived from its declaration. */
+/** The CRUD functions of an entity and its `where` query, derived from its declaration. */
 export function entityFunctions(entity: Entity): FunctionDeclaration[] {
   return (Object.keys(OPERATIONS) as EntityOperation[]).map((operation) => {
     const spec = OPERATIONS[operation];
@@ -91,11 +93,11 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       id: `${entity.name}-${operation}`,
       entry: `functions/${entity.name}/${operation}.ts`,
       description: `${spec.verb} ${entity.name}`,
-      routes: spec.methods.map((method) => ({ method, path: entity.routes[spec.on] })),
+      routes: spec.methods.map((method) => ({ method, path: `${entity.routes[spec.on]}${spec.suffix ?? ''}` })),
       permission: entity.permissions[operation],
       tables: [{ table: entity.name, actions: spec.actions }],
       operation: { entity: entity.name, name: operation },
-      ...(operation === 'list' ? { cursorSecret: true } : {}),
+      ...(operation === 'list' || operation === 'query' ? { cursorSecret: true } : {}),
       cacheControl: operation === 'get' || operation === 'list' ? PRIVATE_REVALIDATE : NO_STORE,
     };
   });

@@ -1,13 +1,14 @@
 import * as z from 'zod/mini';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
 import { entityFunctions } from '../entity/entity-functions.js';
-import { entityService } from '../entity/entity-container.js';
+import { entityQueryService, entityService } from '../entity/entity-container.js';
 import { listQuerySchema } from '../entity/list-query.js';
+import { queryBodySchema } from '../query/query-body.js';
 import { createHttpHandler } from './create-http-handler.js';
 import { etagOf, expectedVersion } from './etag.js';
 
 /**
- * The five CRUD handlers of any declared entity. Each is the same three steps: the factory
+ * The CRUD and query handlers of any declared entity. Each is the same three steps: the factory
  * validates, one service call does the work, the result is shaped here.
  */
 const idParams = (entity: Entity) => z.object({ [entity.idField]: entity.id });
@@ -43,6 +44,18 @@ export function entityListHandler(entity: Entity) {
     declaration: declarationFor(entity, 'list'),
     input: { query: listQuerySchema(entity) },
     handle: async ({ query }) => ({ statusCode: 200, body: await entityService(entity).list(query) }),
+  });
+}
+
+/** `POST {collection}/query`: one page of a where, the chosen plan in `X-Query-Plan`. */
+export function entityQueryHandler(entity: Entity) {
+  return createHttpHandler({
+    declaration: declarationFor(entity, 'query'),
+    input: { body: queryBodySchema(entity) },
+    handle: async ({ body }) => {
+      const { items, cursor, plan } = await entityQueryService(entity).query(body);
+      return { statusCode: 200, body: { items, cursor }, headers: { 'x-query-plan': plan } };
+    },
   });
 }
 

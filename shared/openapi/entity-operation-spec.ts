@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
 import { listQuerySchema } from '../entity/list-query.js';
 import type { OperationObject, ParameterObject, ResponseObject } from './openapi-types.js';
-import { pageSchema } from './page-schema.js';
+import { queryBodySchema } from '../query/query-body.js';
+import { pageSchema, queryPageSchema } from './page-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import type { createSchemaComponents } from './schema-components.js';
 
@@ -62,6 +63,21 @@ export function entityOperationSpec(entity: Entity, operation: EntityOperation, 
           `\`search\` matches part of ${entity.list.searchFields.join(', ')}; sortable by ${sorts}.`,
         parameters: queryParameters(entity, schemas),
         responses: { '200': { description: `One page of ${entity.name}`, headers: withCommonHeaders(), content: json(page) } },
+      };
+    }
+    case 'query': {
+      const found = schemas.named(`${schemaName(entity.responseSchema)}QueryPage`, queryPageSchema(entity), 'output');
+      return {
+        description:
+          `Answers a \`where\` over ${entity.name} one page at a time. The planner picks a GetItem (\`${entity.idField}\` eq), a BatchGetItem ` +
+          `(\`${entity.idField}\` in), a Query of the sorted index (\`sort\` given, or eq on a filter field: ${Object.keys(entity.list.filters).join(', ') || 'none'}) ` +
+          'or a parallel Scan; the `X-Query-Plan` header names it. A page that reaches the read budget before it is full is answered ' +
+          'short, with a cursor. Send the same where and sort with `cursor` for the next page; `cursor` is null after the last.',
+        parameters: [],
+        requestBody: body(queryBodySchema(entity)),
+        responses: {
+          '200': { description: `One page of matching ${entity.name}`, headers: withCommonHeaders({ 'X-Query-Plan': responseHeaders.queryPlan }), content: json(found) },
+        },
       };
     }
     case 'update':

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { Entity } from '../entity/define-entity.js';
 import type { ListResult } from '../entity/entity-service.js';
+import type { QueryAnswer } from '../query/query-service.js';
 
 /**
  * The list response of an entity (`StudentPage`) for OpenAPI. `ListResult` is a TypeScript
@@ -17,5 +18,14 @@ export function pageSchema(entity: Entity) {
     has_prev: z.boolean(),
     next_cursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` to read the next page; null on the last page')),
   } satisfies Record<keyof ListResult, z.core.$ZodType>;
+  return z.object(shape);
+}
+
+/** One page of a query (`StudentQueryPage`): items carry only the requested `fields` (and the id). */
+export function queryPageSchema(entity: Entity) {
+  const shape = {
+    items: z.array(z.partial(z.object(entity.responseSchema.shape))),
+    cursor: z.nullable(z.string()).check(z.describe('Send as `cursor` with the same where and sort for the next page; null after the last')),
+  } satisfies Record<keyof Omit<QueryAnswer, 'plan' | 'itemsRead'>, z.core.$ZodType>;
   return z.object(shape);
 }

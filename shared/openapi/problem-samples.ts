@@ -6,7 +6,10 @@ import { CredentialsMissingError, CredentialsRejectedError, InsufficientRoleErro
 import { tokenRevokeSchema } from '../auth/revocation.schemas.js';
 import type { Entity, EntityOperation, Permission } from '../entity/define-entity.js';
 import { EntityAlreadyExistsError, EntityNotFoundError, EntityVersionMismatchError, EntityWriteConflictError } from '../entity/entity.errors.js';
+import { invalidCursor } from '../cursor/cursor-codec.js';
 import { listQuerySchema } from '../entity/list-query.js';
+import { queryBodySchema } from '../query/query-body.js';
+import { parseWhere } from '../query/where.js';
 import {
   BadRequestError,
   DependencyUnavailableError,
@@ -48,7 +51,8 @@ const EXAMPLE_REQUEST = { requestId: '3f6c2a1e-8b7d-4c55-9e0a-1b2c3d4e5f60', now
  */
 export function entityProblems(entity: Entity, operation: EntityOperation): ProblemSample[] {
   const onCollection = operation === 'create' || operation === 'list';
-  const instance = onCollection ? entity.routes.collection : `${entity.routes.collection}/${EXAMPLE_ID}`;
+  const instance =
+    operation === 'query' ? `${entity.routes.collection}/query` : onCollection ? entity.routes.collection : `${entity.routes.collection}/${EXAMPLE_ID}`;
   const sample = (error: unknown, description: string) => render(error, description, instance);
   const invalid = (error: ValidationError) => sample(error, 'Path, query or body values are invalid; `errors` lists each one.');
   // The codes below are the ones parse-request.ts throws; they are not exported constants.
@@ -74,6 +78,12 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
     ],
     get: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound],
     list: [invalid(validationOf(listQuerySchema(entity), { page_size: '1000' }, 'query'))],
+    query: [
+      ...body,
+      invalid(validationOf(queryBodySchema(entity), { limit: 1000 }, 'body')),
+      sample(whereErrorOf(entity, { and: [{ [entity.idField]: { eq: EXAMPLE_ID } }, { shoe_size: { gt: 40 } }] }), 'The where names an unknown field or operator, or a value of the wrong type; `loc` points at the part.'),
+      sample(invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', ['body', 'cursor']), 'The cursor is forged, edited, or belongs to another query.'),
+    ],
     update: [
       ...body,
       invalid(validationOf(entity.updateSchema, { [entity.idField]: EXAMPLE_ID }, 'body', [entity.idField])),
@@ -180,6 +190,16 @@ export function render(error: unknown, description: string, instance: string): P
     retryAfter: result.headers?.['retry-after'] !== undefined,
     challenge: result.headers?.['www-authenticate'] !== undefined,
   };
+}
+
+function whereErrorOf(entity: Entity, where: unknown): ValidationError {
+  try {
+    parseWhere(entity, where);
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error(`openapi: example where ${JSON.stringify(where)} unexpectedly passes validation`);
 }
 
 function idSchema(entity: Entity) {

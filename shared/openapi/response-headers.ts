@@ -10,6 +10,10 @@ export const responseHeaders = {
   etag: { description: 'Strong ETag of the resource version; send it as If-Match', schema: { type: 'string', examples: ['"3"'] } },
   location: { description: 'Path of the created resource', schema: { type: 'string' } },
   retryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  queryPlan: {
+    description: 'How the query was answered: get, batch-get(n), index(<name>, shards=n) or scan(parallel=n, budget=n)',
+    schema: { type: 'string', examples: ['index(all_by_last_name, shards=20)'] },
+  },
   cacheControl: { description: 'Caching policy of the response', schema: { type: 'string' } },
   wwwAuthenticate: {
     description: 'How to authenticate (RFC 6750): a Bearer challenge, with error="invalid_token" when credentials were refused',

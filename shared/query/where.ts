@@ -16,8 +16,8 @@ export type Condition =
 export type Where = { and: Where[] } | { or: Where[] } | { not: Where } | Condition;
 
 export const OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'begins_with', 'contains', 'in', 'exists'] as const;
-const MAX_IN = 100;
-const MAX_NODES = 50;
+export const MAX_IN = 100;
+export const MAX_NODES = 50;
 
 /** Declared field → value type, from the stored schema (nullable/optional unwrapped). */
 export function fieldTypes(entity: Entity): Record<string, FieldType> {
