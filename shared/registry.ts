@@ -1,7 +1,7 @@
 import { adminFunctions } from './admin/admin-functions.js';
 import { apiKeysTable } from './api-keys/api-keys.table.js';
 import { revocationsTable } from './auth/revocations.table.js';
-import { idempotencyTable } from './consumers/idempotency.table.js';
+import { idempotencyTable, idempotencyTableGrant } from './consumers/idempotency.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
@@ -9,6 +9,7 @@ import { outboxTable } from './events/outbox.table.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
+import { notificationsTable, notificationsTableGrant } from './notifications/notifications.table.js';
 import { orderFunctions } from './orders/orders-functions.js';
 import { ordersTable } from './orders/orders.table.js';
 import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
@@ -142,11 +143,22 @@ export const outboxPublisher: LambdaDeclaration = {
   timeoutSeconds: 30,
 };
 
-/** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher];
+/** The `notification-send` consumer: claims each (event, channel) in the notifications table, then sends (docs/notifications.md). */
+export const notificationSend: LambdaDeclaration = {
+  id: 'notification-send',
+  entry: 'functions/events/notification-send.ts',
+  description: 'Tells the customer that an order completed or its payment failed',
+  tables: [notificationsTableGrant, idempotencyTableGrant],
+  featureFlags: true,
+  // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
+  timeoutSeconds: 10,
+};
 
-/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox and orders. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable];
+/** Every bundle: the route functions, the authorizer and the event-driven functions. */
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend];
+
+/** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
+export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -102,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AUTH_REDIS_PREFIX: process.env.AUTH_REDIS_PREFIX ?? 'records-platform:local:auth:',
       // Feature flag rules (AppConfig's shape); edits apply within a second while the stack runs.
       FLAGS_FILE: process.env.FLAGS_FILE ?? LOCAL_FLAGS_FILE,
+      // Every notification channel appends a JSON line here locally (docs/notifications.md).
+      NOTIFICATIONS_OUTBOX_FILE: process.env.NOTIFICATIONS_OUTBOX_FILE ?? path.join(ROOT, '.local/notifications/outbox.jsonl'),
     };
     Object.assign(process.env, env);
     if (options.bundle !== false) {

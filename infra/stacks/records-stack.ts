@@ -2,7 +2,7 @@ import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'a
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
-import { authorizer, entities, functions, importFunction, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
@@ -83,6 +83,8 @@ export class RecordsStack extends Stack {
   public readonly featureFlags: FeatureFlags;
   /** Publishes the outbox table's committed rows to the bus (its stream's consumer). */
   public readonly outboxPublisher: ServiceFunction<LambdaDeclaration>;
+  /** The `notification-send` consumer (docs/notifications.md). */
+  public readonly notificationSend: ServiceFunction<LambdaDeclaration>;
   /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
   public readonly streamSources: StreamSources;
 
@@ -168,7 +170,14 @@ export class RecordsStack extends Stack {
       functions: { [outboxPublisher.id]: this.outboxPublisher.function },
       alarmActions,
     });
-    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher];
+    this.notificationSend = new ServiceFunction(this, notificationSend.id, {
+      declaration: notificationSend,
+      tables: this.tables,
+      ...runtime(notificationSend),
+      logRemovalPolicy: removalPolicy,
+    });
+    this.featureFlags.grantRead(this.notificationSend.function);
+    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, this.notificationSend];
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'Alarms and dashboard of the records platform' });
     this.observability = new Observability(this.monitoring, 'Observability', {
       alarmActions,
@@ -178,6 +187,7 @@ export class RecordsStack extends Stack {
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
     this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
+    this.eventQueues.addConsumer(this.notificationSend.function, notificationSend.id);
     this.dashboard = new Dashboard(this.monitoring, 'Dashboard', {
       stage: this.api.stage,
       functions: watched.map((fn) => ({ declaration: fn.declaration, function: fn.function, routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [] })),

@@ -10,7 +10,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, importFunction, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, functions, importFunction, lambdas, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
@@ -355,8 +355,8 @@ describe('imports bucket', () => {
 describe('tables', () => {
   const byName = tableDesigns.map((design) => [design.id, design] as const);
 
-  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs, idempotency, the outbox and orders', () => {
-    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'orders', 'outbox', 'products', 'revocations', 'students']);
+  it('exist exactly as the registry designs them: one per entity, plus api-keys, revocations, import-jobs, idempotency, the outbox, orders and notifications', () => {
+    expect(Object.keys(stack.tables.tables).sort()).toEqual(['api-keys', 'idempotency', 'import-jobs', 'notifications', 'orders', 'outbox', 'products', 'revocations', 'students']);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', tableDesigns.length);
   });
 
@@ -460,6 +460,29 @@ describe('alarms and dashboard', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     const subscribed = Template.fromStack(createRecordsApp({ context: { ...lenient, alarmEmail: 'oncall@example.com' } }).stack);
     subscribed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+describe('notification-send consumer', () => {
+  const fn = () => stack.notificationSend;
+
+  it('consumes the notification-send queue with partial batch failures reported', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(ref(fn().function.functionName)),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queues['notification-send']!.queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('gets the notifications and idempotency table names, the AppConfig flag variables and its timeout', () => {
+    const props = resourceOf('AWS::Lambda::Function', fn().function.functionArn)?.Properties;
+    expect(props.Timeout).toBe(notificationSend.timeoutSeconds);
+    expect(props.Environment.Variables).toMatchObject({
+      NOTIFICATIONS_TABLE_NAME: ref(stack.tables.tables.notifications!.tableName),
+      IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName),
+      FLAGS_APPCONFIG_APPLICATION: ref(stack.featureFlags.application.applicationId),
+      POWERTOOLS_SERVICE_NAME: 'notification-send',
+    });
   });
 });
 
