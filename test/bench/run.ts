@@ -25,12 +25,17 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   export: { about: '1M-row CSV export (RSS, rows/s); 200k-row XLSX vs bare exceljs', run: async () => (await import('./export.js')).runExportBench() },
 };
 
-const args = process.argv.slice(2);
+/** Other names a bench answers to (the file it lives in). */
+const ALIASES: Record<string, string> = { 'import-s3': 'import' };
+/** Flags that take a value, also accepted as `--flag value`. */
+const VALUE_FLAGS = new Set(['--rows', '--timeout']);
+
+const args = process.argv.slice(2).flatMap((arg, i, all) => (VALUE_FLAGS.has(arg) && all[i + 1] !== undefined ? [] : VALUE_FLAGS.has(all[i - 1] ?? '') ? [`${all[i - 1]}=${arg}`] : [arg]));
 const flags = args.filter((arg) => arg.startsWith('--'));
-const names = args.filter((arg) => !arg.startsWith('--'));
+const names = [...new Set(args.filter((arg) => !arg.startsWith('--')).map((name) => ALIASES[name] ?? name))];
 const unknown = names.filter((name) => !(name in BENCHES));
 if (unknown.length > 0 || flags.includes('--help')) {
-  (unknown.length > 0 ? console.error : console.log)(`usage: npm run bench [-- <name>...] [--keep [--fresh]]\n  --keep   list: seed into .local/bench/list-db and reuse it next time; --fresh wipes it\n${Object.entries(BENCHES)
+  (unknown.length > 0 ? console.error : console.log)(`usage: npm run bench [-- <name>...] [--keep [--fresh]] [--rows=N[,N...]] [--timeout=SECONDS]\n  --keep     list: seed into .local/bench/list-db and reuse it next time; --fresh wipes it\n  --rows     import: row counts to run (default 5000,100000; 1m accepted)\n  --timeout  import: seconds one size may take, upload to job finished (default 60 + 2 ms a row)\n${Object.entries(BENCHES)
     .map(([name, bench]) => `  ${name.padEnd(5)} ${bench.about}`)
     .join('\n')}`);
   process.exit(unknown.length > 0 ? 2 : 0);
