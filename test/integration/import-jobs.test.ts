@@ -217,6 +217,62 @@ describe('import jobs over DynamoDB', () => {
     expect(await db.store.count({})).toBe(total0 + valid.size);
   });
 
+  it('keeps writing batches while a checkpoint transaction is in flight, and finishes with every row counted', async () => {
+    const total0 = await db.store.count({});
+    const { csv, valid } = roster('jG', 300);
+    const id = await newJob('jG', csv);
+    let inFlight = 0;
+    let writesDuringCheckpoint = 0;
+    let checkpoints = 0;
+    // The real store, each checkpoint held back 150 ms (a slow DynamoDB round trip).
+    const slowJobs = Object.assign(Object.create(jobs) as DynamoDbImportJobStore, {
+      checkpoint: async (...args: Parameters<DynamoDbImportJobStore['checkpoint']>) => {
+        inFlight++;
+        checkpoints++;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        try {
+          return await jobs.checkpoint(...args);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    const inner = sink();
+    const watching: CheckpointedSink = {
+      takeDelta: (row) => inner.takeDelta(row),
+      writeBatch: (items, mode, origin) => {
+        if (inFlight > 0) writesDuringCheckpoint++;
+        return inner.writeBatch(items, mode, origin);
+      },
+    };
+    const outcome = await runImportJob(id, { jobs: slowJobs, sink: watching, entity: students, bytes: bufferByteSource(csv), owner: 'w1', writers: 2, progressEvery: { rows: 50, ms: 60_000 } });
+    expect(outcome.kind).toBe('ran');
+    expect(checkpoints).toBeGreaterThan(1);
+    expect(writesDuringCheckpoint).toBeGreaterThan(0);
+    expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size, rows_processed: 300, lease_until: 0 });
+    expect(await db.store.count({})).toBe(total0 + valid.size);
+  });
+
+  it('a checkpoint that fails while batches are written fails the run and gives the lease back; the retry finishes exactly', async () => {
+    const total0 = await db.store.count({});
+    const { csv, valid } = roster('jF', 200);
+    const id = await newJob('jF', csv);
+    let calls = 0;
+    const failingJobs = Object.assign(Object.create(jobs) as DynamoDbImportJobStore, {
+      checkpoint: async (...args: Parameters<DynamoDbImportJobStore['checkpoint']>) => {
+        if (++calls === 2) throw new Error('DynamoDB unavailable');
+        return jobs.checkpoint(...args);
+      },
+    });
+    const deps = { entity: students, bytes: bufferByteSource(csv), writers: 2, progressEvery: { rows: 40, ms: 60_000 } };
+    await expect(runImportJob(id, { ...deps, jobs: failingJobs, sink: sink(), owner: 'w1' })).rejects.toThrow(/DynamoDB unavailable/);
+    expect((await jobs.get(id))!).toMatchObject({ status: 'running', lease_until: 0 });
+    expect((await runImportJob(id, { ...deps, jobs, sink: sink(), owner: 'w2' })).kind).toBe('ran');
+    expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size });
+    expect(new Set((await stored('jF')).keys())).toEqual(new Set(valid.keys()));
+    expect(await db.store.count({})).toBe(total0 + valid.size);
+  });
+
   it('fails a file missing required columns without writing anything', async () => {
     const csv = Buffer.from('student_id,hometown\nX1,Hue\n');
     const id = await newJob('jM', csv);

@@ -72,10 +72,24 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
   const persist = async (checkpoint: ImportCheckpoint) => {
     const delta = deps.sink.takeDelta(checkpoint.position.row);
     const now = clock().getTime();
-    await deps.jobs.checkpoint(jobId, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, { entity: job.entity, delta }, now + leaseMs);
-    persistedRow = checkpoint.position.row;
     persistedAt = now;
     rowsAtPersist = progress.rows;
+    await deps.jobs.checkpoint(jobId, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, { entity: job.entity, delta }, now + leaseMs);
+    persistedRow = checkpoint.position.row;
+  };
+  // A due checkpoint is persisted while the next batches are written (one at a time, in row
+  // order): awaiting its transaction stalled every writer for a DynamoDB round trip each time.
+  let persisting: Promise<void> | undefined;
+  let persistFailure: { error: unknown } | undefined;
+  const persistInBackground = (checkpoint: ImportCheckpoint) => {
+    persisting = persist(checkpoint)
+      .catch((error: unknown) => void (persistFailure ??= { error }))
+      .finally(() => (persisting = undefined));
+  };
+  /** Waits for the checkpoint in flight (none may land after the job is finished or released) and rethrows its failure. */
+  const settlePersist = async () => {
+    await persisting;
+    if (persistFailure) throw persistFailure.error;
   };
 
   const finish = async (status: ImportJobStatus, summary: ImportSummary, message: string | null) => {
@@ -144,14 +158,21 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       checkpoint: async (position, summary) => {
         lastSummary = summary;
         const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < (deps.reserveMs ?? 30_000);
-        if (outOfTime || progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms) {
+        if (persistFailure) throw persistFailure.error;
+        if (outOfTime) {
+          await settlePersist();
           await persist({ position, summary });
+          throw new ImportInterruptedError(`import ${jobId}: out of time at row ${position.row}; a retry resumes from there`);
         }
-        if (outOfTime) throw new ImportInterruptedError(`import ${jobId}: out of time at row ${position.row}; a retry resumes from there`);
+        if (!persisting && (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms)) {
+          persistInBackground({ position, summary });
+        }
       },
     });
+    await settlePersist();
     return await finish(summary.errors > 0 ? 'completed_with_errors' : 'completed', summary, null);
   } catch (error) {
+    await persisting;
     if (error instanceof ImportFileError || error instanceof ImportLimitError) {
       return { ...(await finish('failed', lastSummary, error.message)), error };
     }
