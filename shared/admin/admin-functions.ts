@@ -96,6 +96,15 @@ export const adminFunctions: FunctionDeclaration[] = [
     cacheControl: NO_STORE,
   },
   {
+    id: 'admin-notifications-list',
+    entry: 'functions/admin/notifications-list.ts',
+    description: 'Lists the newest notifications of the local outbox',
+    routes: [{ method: 'GET', path: `${ADMIN_BASE}/notifications` }],
+    permission: 'admin',
+    tables: [],
+    cacheControl: NO_STORE,
+  },
+  {
     id: 'flags-evaluate',
     entry: 'functions/flags/evaluate.ts',
     description: 'Evaluates every feature flag for one user',

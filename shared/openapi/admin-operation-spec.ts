@@ -4,6 +4,7 @@ import { apiKeyCreatedSchema, apiKeyCreateSchema, apiKeyListSchema } from '../ap
 import { tokenRevokeSchema } from '../auth/revocation.schemas.js';
 import type { FunctionDeclaration } from '../entity/entity-functions.js';
 import { flagsEvaluateQuerySchema, flagsEvaluationSchema, flagsListSchema } from '../flags/flags-admin.schemas.js';
+import { notificationsListQuerySchema, notificationsListSchema } from '../notifications/notifications-admin.schemas.js';
 import type { OperationObject, ParameterObject, ResponseObject } from './openapi-types.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import type { createSchemaComponents } from './schema-components.js';
@@ -98,6 +99,15 @@ export function adminOperationSpec(fn: FunctionDeclaration, schemas: SchemaCompo
           'default applies. `error` says why the latest read of the rules was not used (the last good rules stay).',
         parameters: [],
         responses: { '200': { description: 'The flags', headers: withCommonHeaders(), content: json(schemas.schema(flagsListSchema, 'output')) } },
+      };
+    case 'admin-notifications-list':
+      return {
+        description:
+          'The newest notifications (every channel) of the local outbox that `npm start` writes under `.local/notifications/`, ' +
+          'newest first, optionally for one channel or order. `{"enabled": false}` where there is no local outbox (AWS: ' +
+          'notifications leave through SES/SNS).',
+        parameters: queryParameters(notificationsListQuerySchema, schemas),
+        responses: { '200': { description: 'The notifications', headers: withCommonHeaders(), content: json(schemas.schema(notificationsListSchema, 'output')) } },
       };
     case 'flags-evaluate':
       return {

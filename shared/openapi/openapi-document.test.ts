@@ -278,6 +278,7 @@ describe('buildOpenApiDocument', () => {
       'FeatureFlags',
       'FlagEvaluation',
       'HealthReport',
+      'NotificationList',
       'Order',
       'OrderAccepted',
       'OrderCreate',
