@@ -106,16 +106,21 @@ describe('HttpApi', () => {
     expect(() => synth({ authorizer: undefined }, [health, fallback])).not.toThrow();
   });
 
-  it('lets API Gateway invoke each function on its own routes only, and the authorizer as an authorizer', () => {
+  it('lets this API invoke each function (one permission per function, not per route) and the authorizer as an authorizer', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::Lambda::Permission', 8);
+    // 4 functions + the authorizer: a permission per route would cost a resource each (500 limit).
+    template.resourceCountIs('AWS::Lambda::Permission', 5);
+    for (const permission of Object.values(template.findResources('AWS::Lambda::Permission'))) {
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(':execute-api:');
+      expect(JSON.stringify(permission.Properties.SourceArn)).toMatch(/"Ref":"HttpApi[A-Za-z0-9]*"/);
+    }
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'apigateway.amazonaws.com',
       SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/authorizers/')])] },
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'apigateway.amazonaws.com',
-      SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/*/*/things/{id}'])] },
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/*/*/*'])] },
     });
   });
 

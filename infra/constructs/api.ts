@@ -121,7 +121,9 @@ export class HttpApi extends Construct {
       throw new Error(`only one function may serve $default: ${ids}`);
     }
     for (const { declaration, function: handler } of props.functions) {
-      const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler);
+      // One invoke permission per function for this API (not one per route): only this function's
+      // own routes integrate it, and per-route permissions cost a resource each (README, 500 limit).
+      const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler, { scopePermissionToRoute: false });
       const isPublic = declaration.permission === 'public';
       if (!isPublic && !props.authorizer) {
         throw new Error(`${declaration.id}: permission '${declaration.permission}' needs an authorizer, and the API has none`);
