@@ -247,7 +247,9 @@ describe('import jobs over DynamoDB', () => {
     };
     const outcome = await runImportJob(id, { jobs: slowJobs, sink: watching, entity: students, bytes: bufferByteSource(csv), owner: 'w1', writers: 2, progressEvery: { rows: 50, ms: 60_000 } });
     expect(outcome.kind).toBe('ran');
-    expect(checkpoints).toBeGreaterThan(1);
+    // How many progress checkpoints run depends on speed (one in flight at a time; a fast run
+    // finishes its batches inside the first one); that batches went on during one does not.
+    expect(checkpoints).toBeGreaterThanOrEqual(1);
     expect(writesDuringCheckpoint).toBeGreaterThan(0);
     expect((await jobs.get(id))!).toMatchObject({ status: 'completed_with_errors', created: valid.size, rows_processed: 300, lease_until: 0 });
     expect(await db.store.count({})).toBe(total0 + valid.size);
