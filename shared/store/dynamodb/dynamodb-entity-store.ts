@@ -3,12 +3,11 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type TransactItems, transactWrite } from './transact-write.js';
 import { invalidCursor } from '../../cursor/cursor-codec.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { filterValue } from '../../entity/filter-value.js';
-import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { ConcurrentModificationError, EntityAlreadyExistsError } from '../../entity/entity.errors.js';
 import type {
@@ -29,12 +28,10 @@ import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
 /** Attempts of a transaction cancelled by TransactionConflict before answering 503. */
-const TRANSACTION_ATTEMPTS = 6;
 /** Keys a shard reads per round trip beyond its fair share of the walk. */
 const WALK_SLACK = 1.25;
 const MAX_WALK_BATCH = 1_000;
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 /**
  * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
@@ -76,7 +73,7 @@ export class DynamoDbEntityStore implements BulkEntityStore {
       ...this.counterUpdates(id, this.filtersOf(item), +1),
     ];
     try {
-      await this.runTransaction(items);
+      await transactWrite(this.client, items);
     } catch (error) {
       if (isConditionFailure(error, 0)) throw new EntityAlreadyExistsError(this.entity.singular, id);
       translateDynamoError(error);
@@ -203,28 +200,10 @@ export class DynamoDbEntityStore implements BulkEntityStore {
 
   private async transact(items: TransactItems, id: string): Promise<void> {
     try {
-      await this.runTransaction(items);
+      await transactWrite(this.client, items);
     } catch (error) {
       if (isConditionFailure(error, 0)) throw new ConcurrentModificationError(id);
       translateDynamoError(error);
-    }
-  }
-
-  /**
-   * Two transactions touching the same counter shard at once cancel each other with
-   * TransactionConflict; with sharded counters that is rare, and it is retried with jittered
-   * backoff before the caller gets a retryable 503.
-   */
-  private async runTransaction(items: TransactItems): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }), budgetedCallOptions());
-        return;
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        if (attempt >= TRANSACTION_ATTEMPTS) throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** (attempt - 1)));
-      }
     }
   }
 
@@ -257,13 +236,6 @@ function versionCondition(version: number) {
     ExpressionAttributeNames: { '#v': 'version' },
     ExpressionAttributeValues: { ':v': version },
   };
-}
-
-/** A transaction cancelled only because another transaction touched the same items. */
-function isTransactionConflict(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((reason) => reason.Code === 'TransactionConflict') && !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
 /** A transaction cancelled because the condition on item `position` failed. */

@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, type TransactItems, transactWrite } from './transact-write.js';
 import type { EventEnvelope } from '../../../events/catalog.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import type { CreateOrderOutcome, IdempotencyRecord, OrderListFilter, OrderPage, OrderStore } from '../../orders/order-store.js';
 import { ORDER_STATUSES, type OrderStatus, type OrderView } from '../../orders/orders.schemas.js';
 import { ORDERS_BY_CUSTOMER_INDEX, ORDERS_BY_STATUS_INDEX, ordersTable } from '../../orders/orders.table.js';
-import { fullJitter } from '../../resilience/full-jitter.js';
 import { budgetedCallOptions } from '../../runtime/request-budget.js';
 import { batchGet } from './batch-io.js';
 import { translateDynamoError } from './dynamodb-errors.js';
@@ -14,10 +14,8 @@ import { idOfSortKey, indexPartition, indexSortKey, PK, shardOf } from './table-
 /** A used key is remembered for a day: long enough for any client's retries (Stripe keeps 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
 /** Transactions cancelled by a concurrent one on the same item are retried this often. */
-const TRANSACTION_ATTEMPTS = 6;
 const INTERNAL = ['_p_customer', '_p_status', '_k_created', PK] as const;
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 const STATUS_SHARDS = ordersTable.indexes.find((index) => index.name === ORDERS_BY_STATUS_INDEX)!.shards;
 const idempotencyPk = (key: string) => `#idem#${key}`;
@@ -166,16 +164,7 @@ export class DynamoDbOrderStore implements OrderStore {
   private async transact(items: TransactItems): Promise<void> {
     // Only the writing bundles are granted the outbox: a missing name is a deployment bug, said plainly.
     if (!this.outboxTable) throw new Error('OUTBOX_TABLE_NAME is not set: order changes cannot be written without their events');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }), budgetedCallOptions());
-        return;
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        if (attempt >= TRANSACTION_ATTEMPTS) throw new DependencyUnavailableError('DynamoDB', 1, { cause: error });
-        await fullJitter(attempt, { baseMs: 20 });
-      }
-    }
+    await transactWrite(this.client, items);
   }
 
   private async send<T>(call: () => Promise<T>): Promise<T> {
@@ -193,16 +182,6 @@ function viewOf(item: Record<string, unknown>): OrderView {
   return view as unknown as OrderView;
 }
 
-function reasonsOf(error: unknown): { Code?: string }[] | undefined {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  return (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-}
-
-function isTransactionConflict(error: unknown): boolean {
-  const reasons = reasonsOf(error);
-  return !!reasons && reasons.some((reason) => reason.Code === 'TransactionConflict') && !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
-}
-
 function conditionFailedAt(error: unknown, position: number): boolean {
-  return reasonsOf(error)?.[position]?.Code === 'ConditionalCheckFailed';
+  return cancellationReasons(error)?.[position]?.Code === 'ConditionalCheckFailed';
 }
