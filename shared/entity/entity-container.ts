@@ -33,14 +33,10 @@ export function containerCache(env: NodeJS.ProcessEnv = process.env): TwoLevelCa
 export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.env): EntityService {
   let service = services.get(entity.name);
   if (!service) {
-    const design = tableDesign(entity);
-    const tableName = env[design.envVar];
-    if (!tableName) throw new Error(`${design.envVar} is not set`);
-    const client = tracer.captureAWSv3Client(createDocumentClient(env));
-    let codec: Promise<CursorCodec> | undefined;
+    const { client, tableName, cursors } = tableAccess(entity, env);
     service = createEntityService(entity, {
       store: new DynamoDbEntityStore(entity, client, tableName),
-      cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
+      cursors,
       cache: containerCache(env),
       metrics,
     });
@@ -59,20 +55,27 @@ const queryServices = new Map<string, QueryService>();
 export function entityQueryService(entity: Entity, env: NodeJS.ProcessEnv = process.env): QueryService {
   let service = queryServices.get(entity.name);
   if (!service) {
-    const design = tableDesign(entity);
-    const tableName = env[design.envVar];
-    if (!tableName) throw new Error(`${design.envVar} is not set`);
-    const client = tracer.captureAWSv3Client(createDocumentClient(env));
-    let codec: Promise<CursorCodec> | undefined;
+    const { client, tableName, cursors } = tableAccess(entity, env);
     service = createQueryService(entity, {
       run: (where, options) => runQuery(entity, client, tableName, where, options),
-      cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),
+      cursors,
       readBudget: positiveInt(env.QUERY_READ_BUDGET, 1_000, 'QUERY_READ_BUDGET'),
       segments: positiveInt(env.QUERY_SCAN_SEGMENTS, 4, 'QUERY_SCAN_SEGMENTS'),
     });
     queryServices.set(entity.name, service);
   }
   return service;
+}
+
+/** An entity's table (`<ENTITY>_TABLE_NAME`), a traced DocumentClient and the lazily loaded cursor codec. */
+function tableAccess(entity: Entity, env: NodeJS.ProcessEnv) {
+  const design = tableDesign(entity);
+  const tableName = env[design.envVar];
+  if (!tableName) throw new Error(`${design.envVar} is not set`);
+  const client = tracer.captureAWSv3Client(createDocumentClient(env));
+  let codec: Promise<CursorCodec> | undefined;
+  const cursors = () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret)));
+  return { client, tableName, cursors };
 }
 
 function positiveInt(raw: string | undefined, fallback: number, name: string): number {
