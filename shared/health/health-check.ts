@@ -18,7 +18,9 @@ export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2
   await Promise.all(
     Object.entries(probes).map(async ([name, list]) => {
       try {
-        await withDeadline(Promise.all(list.map((probe) => probe())), timeoutMs);
+        // `.then(probe)`: a probe that throws before returning its promise becomes a rejection
+        // like the others, instead of leaving the probes already started unobserved.
+        await withDeadline(Promise.all(list.map((probe) => Promise.resolve().then(probe))), timeoutMs);
         checks[name] = 'ok';
       } catch (error) {
         logger.warn('health probe failed', { dependency: name, error: errorSummary(error) });
