@@ -152,7 +152,6 @@ export class RecordsStack extends Stack {
       removalPolicy,
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
-    for (const fn of this.functions) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     this.events = new EventBus(this, 'Events');
     this.outboxPublisher = new ServiceFunction(this, outboxPublisher.id, {
       declaration: outboxPublisher,
@@ -176,7 +175,7 @@ export class RecordsStack extends Stack {
       ...runtime(notificationSend),
       logRemovalPolicy: removalPolicy,
     });
-    this.featureFlags.grantRead(this.notificationSend.function);
+    for (const fn of [...this.functions, this.notificationSend]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, this.notificationSend];
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'Alarms and dashboard of the records platform' });
     this.observability = new Observability(this.monitoring, 'Observability', {
