@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CacheKeys, canonicalJson, queryHash } from './cache-keys.js';
+import { canonicalJson } from '../runtime/canonical-json.js';
+import { CacheKeys, queryHash } from './cache-keys.js';
 import { globToRegExp } from './glob-pattern.js';
 
 /** The part of a key a Redis cluster hashes: the first non-empty `{…}`, else the whole key. */

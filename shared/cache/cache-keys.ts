@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../runtime/canonical-json.js';
 
 export type EntryKind = 'item' | 'list';
 
@@ -111,11 +112,3 @@ export function queryHash(query: unknown): string {
   return createHash('sha256').update(canonicalJson(query)).digest('hex');
 }
 
-/** JSON with object keys sorted at every level; `undefined` members are dropped as JSON does. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, member: unknown) =>
-    member && typeof member === 'object' && !Array.isArray(member)
-      ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : member,
-  );
-}

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../runtime/canonical-json.js';
 
 /**
  * SHA-256 of the body in canonical JSON (object keys sorted, array order kept): a retry that
@@ -6,17 +7,6 @@ import { createHash } from 'node:crypto';
  */
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The stored idempotency key: the caller's subject and their key, hashed (bounded size, no raw key at rest). */
