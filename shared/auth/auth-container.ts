@@ -1,4 +1,5 @@
 import { apiKeysService } from '../api-keys/api-keys-container.js';
+import { requiredEnv } from '../runtime/required-env.js';
 import { type Authenticator, createAuthenticator } from './authenticator.js';
 import { FailedAuthLimiter, failedAuthLimits } from './failed-auth-limiter.js';
 import { jwksFromEnv } from './jwks-source.js';
@@ -13,8 +14,8 @@ let authenticator: Authenticator | undefined;
  */
 export function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env): Authenticator {
   if (!authenticator) {
-    const issuer = required(env, 'AUTH_ISSUER');
-    const audience = required(env, 'AUTH_AUDIENCE')
+    const issuer = requiredEnv(env, 'AUTH_ISSUER');
+    const audience = requiredEnv(env, 'AUTH_AUDIENCE')
       .split(',')
       .map((value) => value.trim())
       .filter(Boolean);
@@ -29,8 +30,3 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env): Auth
   return authenticator;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}

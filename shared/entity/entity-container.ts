@@ -1,4 +1,5 @@
 import { createCacheFromEnv } from '../cache/cache-from-env.js';
+import { requiredEnv } from '../runtime/required-env.js';
 import { containerRedisClient } from '../redis/container-redis.js';
 import type { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
@@ -69,9 +70,7 @@ export function entityQueryService(entity: Entity, env: NodeJS.ProcessEnv = proc
 
 /** An entity's table (`<ENTITY>_TABLE_NAME`), a traced DocumentClient and the lazily loaded cursor codec. */
 function tableAccess(entity: Entity, env: NodeJS.ProcessEnv) {
-  const design = tableDesign(entity);
-  const tableName = env[design.envVar];
-  if (!tableName) throw new Error(`${design.envVar} is not set`);
+  const tableName = requiredEnv(env, tableDesign(entity).envVar);
   const client = tracer.captureAWSv3Client(createDocumentClient(env));
   let codec: Promise<CursorCodec> | undefined;
   const cursors = () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret)));

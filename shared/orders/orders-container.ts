@@ -1,4 +1,5 @@
 import { CursorCodec } from '../cursor/cursor-codec.js';
+import { requiredEnv } from '../runtime/required-env.js';
 import { metrics } from '../powertools/metrics.js';
 import { loadCursorSecret } from '../cursor/cursor-secret.js';
 import type { Entity } from '../entity/define-entity.js';
@@ -14,12 +15,6 @@ import { ordersTable } from './orders.table.js';
 import { createOrdersService, type OrdersService } from './orders.service.js';
 
 let service: OrdersService | undefined;
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 /** A catalog that fails on use, for bundles (get, cancel, list) that never price anything. */
 const noCatalog: ProductCatalog = {
@@ -38,7 +33,7 @@ export function ordersService(entities: readonly Entity[], env: NodeJS.ProcessEn
     const productsTable = products ? env[tableDesign(products).envVar] : undefined;
     let codec: Promise<CursorCodec> | undefined;
     service = createOrdersService({
-      store: new DynamoDbOrderStore(client, required(env, ordersTable.envVar), env[outboxTable.envVar] ?? ''), // only create and cancel write the outbox (and get its name)
+      store: new DynamoDbOrderStore(client, requiredEnv(env, ordersTable.envVar), env[outboxTable.envVar] ?? ''), // only create and cancel write the outbox (and get its name)
       catalog: products && productsTable ? new DynamoDbProductCatalog(new DynamoDbEntityStore(products, client, productsTable)) : noCatalog,
       metrics,
       cursors: () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret))),

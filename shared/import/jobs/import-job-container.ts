@@ -1,4 +1,5 @@
 import { tracer } from '../../powertools/tracer.js';
+import { requiredEnv } from '../../runtime/required-env.js';
 import { createDocumentClient } from '../../store/dynamodb/document-client.js';
 import { DynamoDbEntityStore } from '../../store/dynamodb/dynamodb-entity-store.js';
 import { DynamoDbImportJobStore } from '../../store/dynamodb/dynamodb-import-job-store.js';
@@ -7,12 +8,6 @@ import { tableDesign } from '../../store/dynamodb/table-design.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { createS3Client } from '../s3/s3-client.js';
 import { importJobsTable } from './import-jobs.table.js';
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 let built: ReturnType<typeof build> | undefined;
 
@@ -33,7 +28,7 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
   return {
     s3: tracer.captureAWSv3Client(createS3Client(env)),
     bucket: env.IMPORTS_BUCKET,
-    jobs: new DynamoDbImportJobStore(client, required(env, importJobsTable.envVar), (name) => of(name)),
+    jobs: new DynamoDbImportJobStore(client, requiredEnv(env, importJobsTable.envVar), (name) => of(name)),
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
       return new DynamoDbImportSink(entity, store, client, tableName);
