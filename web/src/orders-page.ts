@@ -38,6 +38,16 @@ export function formatMoney(money: Money): string {
   }
 }
 
+const isMoney = (value: unknown): value is Money =>
+  typeof value === 'object' && value !== null && typeof (value as Money).amount === 'number' && typeof (value as Money).currency === 'string';
+
+/** A timeline entry's detail in words: `lines 1 · total €12.50 · cancelled by local-admin`. */
+export function describeDetail(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([key, value]) => `${key.replace(/_/g, ' ')} ${isMoney(value) ? formatMoney(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join(' · ');
+}
+
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
 /**
@@ -140,7 +150,7 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
         'ol',
         { class: 'timeline' },
         order.timeline.map((entry) =>
-          h('li', {}, h('time', { datetime: entry.at }, new Date(entry.at).toLocaleString()), ' ', h('strong', {}, entry.type), Object.keys(entry.detail).length ? h('span', { class: 'hint' }, ` ${JSON.stringify(entry.detail)}`) : null),
+          h('li', {}, h('time', { datetime: entry.at }, new Date(entry.at).toLocaleString()), ' ', h('strong', {}, entry.type), Object.keys(entry.detail).length ? h('span', { class: 'hint' }, ` ${describeDetail(entry.detail)}`) : null),
         ),
       ),
     );
