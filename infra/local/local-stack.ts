@@ -78,7 +78,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deliver: (event) => invokeImportHandler(event, log),
       log,
       // The console uploads to and downloads from the bucket directly (presigned URLs).
-      corsOrigins: () => [...(consoleOrigin ? [consoleOrigin] : []), ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean)],
+      corsOrigins: () => [
+        ...(consoleOrigin ? [consoleOrigin, consoleOrigin.replace('//127.0.0.1:', '//localhost:')] : []),
+        ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+      ],
     });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, tableDesigns);

@@ -57,6 +57,14 @@ const shot = async (name: string) => {
   await page.screenshot({ path: path.join('/tmp', name), fullPage: true });
 };
 
+/** The browser globals a drop needs (the project's tsconfig has no DOM lib). */
+interface DropGlobals {
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: string[], name: string, options: { type: string }) => unknown;
+  DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
+}
+type Img = { complete: boolean; naturalWidth: number; src: string };
+
 /** 30 good rows, one refused (bad e-mail, spreadsheet row 5) and one duplicate id. */
 function roster(): string {
   const lines = ['Student ID,First Name,Last Name,Email,Hometown,Math,Literature,English'];
@@ -111,7 +119,7 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     const job = page.locator('.import-job');
     await eventually(() => job.getAttribute('data-status'), 60_000).toBe('completed_with_errors');
     await shot('console-import.png');
-    expect(await page.locator('#import-progress').evaluate((bar: HTMLProgressElement) => bar.value)).toBe(1);
+    expect(await page.locator('#import-progress').evaluate((bar) => (bar as unknown as { value: number }).value)).toBe(1);
     const text = await page.locator('#import-progress-text').textContent();
     expect(text).toMatch(/^Completed with errors · (\d+(\.\d)? (B|KB)) of \1 · 32 rows/);
     expect(await job.locator('.count-created dd').textContent()).toBe('30');
@@ -132,10 +140,12 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
   }, BROWSER_TIMEOUT);
 
   it('imports a dropped file, and says why a file without the required columns failed', async () => {
+    // What the browser does when a file is dropped (the project's type-check has no DOM lib: hence the casts).
     await page.locator('.drop-zone').evaluate((zone, csv) => {
-      const data = new DataTransfer();
-      data.items.add(new File([csv], 'no-names.csv', { type: 'text/csv' }));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      const browser = globalThis as unknown as DropGlobals;
+      const data = new browser.DataTransfer();
+      data.items.add(new browser.File([csv], 'no-names.csv', { type: 'text/csv' }));
+      (zone as unknown as { dispatchEvent(event: unknown): boolean }).dispatchEvent(new browser.DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, 'Student ID,Email\nX1,a@example.com\n');
     const job = page.locator('.import-job');
     await eventually(() => job.getAttribute('data-status'), 60_000).toBe('failed');
@@ -192,8 +202,8 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     await page.getByRole('heading', { name: 'Scores and charts' }).waitFor();
     const images = page.locator('.chart img');
     await eventually(() => images.count()).toBe(4);
-    await eventually(() => images.evaluateAll((imgs: HTMLImageElement[]) => imgs.map((img) => img.complete && img.naturalWidth > 0))).toEqual([true, true, true, true]);
-    expect(await images.evaluateAll((imgs: HTMLImageElement[]) => imgs.map((img) => img.src.slice(0, 5)))).toEqual(['blob:', 'blob:', 'blob:', 'blob:']);
+    await eventually(() => images.evaluateAll((elements) => (elements as unknown as Img[]).map((img) => img.complete && img.naturalWidth > 0))).toEqual([true, true, true, true]);
+    expect(await images.evaluateAll((elements) => (elements as unknown as Img[]).map((img) => img.src.slice(0, 5)))).toEqual(['blob:', 'blob:', 'blob:', 'blob:']);
     expect(await images.first().getAttribute('alt')).toMatch(/Histogram/);
     expect(await page.locator('.stats-summary .count').first().innerText()).toMatch(/Students\s+33/i);
     expect(await page.locator('.stats-table tbody tr[data-subject="math"] td').first().textContent()).toBe('33');
@@ -202,7 +212,7 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     await page.locator('#charts-hometown').fill('Huế');
     await eventually(() => page.locator('.stats-summary .count').first().innerText()).toMatch(/Students\s+2$/i);
     await eventually(() => images.first().getAttribute('src')).not.toBe(before);
-    await eventually(() => images.evaluateAll((imgs: HTMLImageElement[]) => imgs.every((img) => img.naturalWidth > 0))).toBe(true);
+    await eventually(() => images.evaluateAll((elements) => (elements as unknown as Img[]).every((img) => img.naturalWidth > 0))).toBe(true);
   }, BROWSER_TIMEOUT);
 
   it('gives a viewer no import page, but the students, export and charts', async () => {

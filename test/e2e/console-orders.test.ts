@@ -9,7 +9,7 @@ import type { LocalGateway } from '../../infra/local/local-gateway.js';
 import type { Role } from '../../shared/auth/role.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
-import { startAuthenticatedGateway } from './support/local-api.js';
+import { type Json, startAuthenticatedGateway } from './support/local-api.js';
 import { bearer, localIdentity } from './support/tokens.js';
 
 /** The console's orders view in Chromium: list and status filter, an order's lines and timeline, cancel and its 409. */
@@ -30,7 +30,7 @@ async function apiCall(method: string, path: string, json?: unknown, headers: Re
     headers: { ...(await bearer('admin')), ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: json === undefined ? undefined : JSON.stringify(json),
   });
-  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined };
+  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : undefined) as Json };
 }
 
 async function signIn(role: Role) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDetail, formatMoney } from './orders-page.js';
+import { describeDetail, formatMoney } from './order.js';
 
 describe('orders view formatting', () => {
   it('shows integer minor units as money with the currency’s own decimals', () => {
