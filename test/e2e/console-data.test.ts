@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { type LocalImportsBucket, startLocalImportsBucket } from '../../infra/lo
 import type { Role } from '../../shared/auth/role.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
-import { startAuthenticatedGateway } from './support/local-api.js';
+import { type Json, startAuthenticatedGateway } from './support/local-api.js';
 import { bearer, localIdentity } from './support/tokens.js';
 
 /**
@@ -40,7 +41,7 @@ async function apiCall(method: string, path: string, json?: unknown) {
     headers: { ...(await bearer('admin')), ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
     body: json === undefined ? undefined : JSON.stringify(json),
   });
-  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined };
+  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : undefined) as Json };
 }
 
 async function signIn(role: Role) {
@@ -139,7 +140,7 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     expect(requested.some((url) => url.startsWith(`${imports.s3.endpoint}/`) && url.includes('/uploads/imp_'))).toBe(true);
   }, BROWSER_TIMEOUT);
 
-  it('imports a dropped file, and says why a file without the required columns failed', async () => {
+  it('imports a dropped file (and says why one without the required columns failed) and an XLSX in upsert mode', async () => {
     // What the browser does when a file is dropped (the project's type-check has no DOM lib: hence the casts).
     await page.locator('.drop-zone').evaluate((zone, csv) => {
       const browser = globalThis as unknown as DropGlobals;
@@ -154,6 +155,18 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     // A file that is not CSV/XLSX is refused in the page, before anything is uploaded.
     await page.locator('#import-file').setInputFiles({ name: 'roster.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF') });
     await eventually(() => page.locator('.imports > .form-error').textContent()).toContain('is not a CSV or XLSX file');
+    // An Excel workbook goes the same way, in upsert mode: an existing id is updated, not refused.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Students');
+    sheet.addRows([['Student ID', 'First Name', 'Last Name', 'Hometown'], ['CSV-01', 'Nguyễn', 'Văn Một', 'Hội An'], ['XLSX-01', 'Võ', 'Thị Sáu', 'Hội An']]);
+    await page.locator('#import-mode').selectOption('upsert');
+    await page.locator('#import-file').setInputFiles({ name: 'roster.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await workbook.xlsx.writeBuffer()) });
+    await eventually(() => job.getAttribute('data-status'), 60_000).toBe('completed');
+    expect(await job.locator('h2').textContent()).toBe('roster.xlsx');
+    expect([await job.locator('.count-created dd').textContent(), await job.locator('.count-updated dd').textContent()]).toEqual(['1', '1']);
+    expect(await job.locator('.errors-table').count()).toBe(0);
+    expect((await apiCall('GET', '/api/v1/students/CSV-01')).body).toMatchObject({ last_name: 'Văn Một', hometown: 'Hội An' });
+    await page.locator('#import-mode').selectOption('create');
     // "Show" on the earlier import brings its result back.
     await page.locator('.recent-table tbody tr').filter({ hasText: 'roster.csv' }).getByRole('button').click();
     await eventually(() => job.locator('h2').textContent()).toBe('roster.csv');
@@ -181,7 +194,7 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     process.env.EXPORT_INLINE_PAYLOAD_BYTES = '200';
     try {
       await page.locator('#hometown-filter').fill('');
-      await eventually(() => page.locator('.page-summary').textContent()).toContain('33 students');
+      await eventually(() => page.locator('.page-summary').textContent()).toContain('34 students');
       await page.locator('#export-format').selectOption('xml');
       await page.getByRole('button', { name: 'Export' }).click();
       const link = page.locator('.export-result a.download-link');
@@ -190,7 +203,7 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
       expect(await page.locator('.export-result').textContent()).toContain('large export');
       const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
       const xml = readFileSync((await download.path())!, 'utf8');
-      expect(xml.match(/<student>/g)).toHaveLength(33);
+      expect(xml.match(/<student>/g)).toHaveLength(34);
       expect(xml).toContain('<first_name>Nguyễn</first_name>');
     } finally {
       delete process.env.EXPORT_INLINE_PAYLOAD_BYTES;
@@ -205,8 +218,10 @@ describe.skipIf(!chromiumAvailable())('console import, export and charts in Chro
     await eventually(() => images.evaluateAll((elements) => (elements as unknown as Img[]).map((img) => img.complete && img.naturalWidth > 0))).toEqual([true, true, true, true]);
     expect(await images.evaluateAll((elements) => (elements as unknown as Img[]).map((img) => img.src.slice(0, 5)))).toEqual(['blob:', 'blob:', 'blob:', 'blob:']);
     expect(await images.first().getAttribute('alt')).toMatch(/Histogram/);
-    expect(await page.locator('.stats-summary .count').first().innerText()).toMatch(/Students\s+33/i);
-    expect(await page.locator('.stats-table tbody tr[data-subject="math"] td').first().textContent()).toBe('33');
+    expect(await page.locator('.stats-summary .count').first().innerText()).toMatch(/Students\s+34/i);
+    const stats = (await apiCall('GET', '/api/v1/students/statistics')).body;
+    expect(await page.locator('.stats-table tbody tr[data-subject="math"] td').first().textContent()).toBe(String(stats.subjects.math.count));
+    expect(await page.locator('.stats-table tbody tr[data-subject="math"] td').nth(1).textContent()).toBe(String(stats.subjects.math.mean));
     await shot('console-charts.png');
     const before = await images.first().getAttribute('src');
     await page.locator('#charts-hometown').fill('Huế');

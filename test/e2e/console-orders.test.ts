@@ -105,12 +105,23 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
     await page.getByRole('button', { name: `Open ${orders[1]}` }).click();
     const detail = page.locator('.order-detail');
     await eventually(() => detail.innerText()).toContain(`Order ${orders[1]}`);
-    expect((await apiCall('POST', `/api/v1/orders/${orders[1]}/cancel`)).status).toBe(200);
     await detail.getByRole('button', { name: 'Cancel order' }).click();
+    // While the user reads the confirmation, someone else cancels it.
+    expect((await apiCall('POST', `/api/v1/orders/${orders[1]}/cancel`)).status).toBe(200);
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel order' }).click();
     await eventually(() => detail.locator('.conflict').textContent()).toContain('can no longer be cancelled: it is Cancelled now');
     expect(await detail.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
     await page.screenshot({ path: '/tmp/console-orders-409.png', fullPage: true });
+  }, BROWSER_TIMEOUT);
+
+  it('follows an open order: a change made elsewhere appears without a click', async () => {
+    await page.getByRole('button', { name: `Open ${orders[2]}` }).click();
+    const detail = page.locator('.order-detail');
+    await eventually(() => detail.innerText()).toContain(`Order ${orders[2]}`);
+    expect(await detail.locator('.timeline li').count()).toBe(1);
+    expect((await apiCall('POST', `/api/v1/orders/${orders[2]}/cancel`)).status).toBe(200);
+    await eventually(() => detail.locator('.timeline li').count()).toBe(2);
+    expect(await detail.locator('.job-status').first().textContent()).toBe('Cancelled');
   }, BROWSER_TIMEOUT);
 
   it('shows a viewer only their own orders, without a cancel button', async () => {

@@ -18,6 +18,8 @@ import { uploadFile, UploadError } from './upload.js';
 const BASE = '/api/v1/imports';
 const RECENT_PAGE = 10;
 const ACCEPTED = /\.(csv|xlsx)$/i;
+/** Failed polls in a row (network, 5xx) before the page stops following a job. */
+const MAX_POLL_FAILURES = 8;
 
 export interface ImportPageOptions {
   api: ApiClient;
@@ -114,8 +116,20 @@ export function importPage(options: ImportPageOptions): HTMLElement {
     const meter = new RateMeter();
     let delay = 250;
     let last = '';
+    let failures = 0;
     while (page.isConnected) {
-      const { body: current } = await api.request<ImportJob>('GET', `${BASE}/${encodeURIComponent(id)}`);
+      let current: ImportJob;
+      try {
+        current = (await api.request<ImportJob>('GET', `${BASE}/${encodeURIComponent(id)}`)).body;
+        failures = 0;
+      } catch (cause) {
+        // A blip (network, 5xx) while the job runs on: keep following, then give up with the error.
+        const transient = !(cause instanceof ApiError) || cause.status >= 500;
+        if (!transient || ++failures > MAX_POLL_FAILURES) throw cause;
+        view.bar(null, 'Lost contact with the server; still trying…');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        continue;
+      }
       if (isFinished(current.status)) return current;
       meter.add(performance.now(), current.rows_processed, current.bytes_processed);
       const state = `${current.status}:${current.rows_processed}:${current.bytes_processed}`;

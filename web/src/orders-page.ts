@@ -10,6 +10,9 @@ const BASE = '/api/v1/orders';
 const PAGE_SIZE = 20;
 /** Statuses from which the API still accepts a cancel (docs/orders.md). */
 const CANCELLABLE = new Set(['pending', 'inventory_reserved']);
+/** Statuses the saga still moves on from: an open order in one of them is re-read to show new timeline entries. */
+const IN_FLIGHT = new Set(['pending', 'inventory_reserved', 'paid']);
+const WATCH_MS = 2000;
 
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
@@ -83,6 +86,9 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
     );
   }
 
+  let watching: string | undefined;
+  let watchTimer: ReturnType<typeof setTimeout> | undefined;
+
   async function open(id: string) {
     try {
       const { body: order } = await api.request<Order>('GET', `${BASE}/${encodeURIComponent(id)}`);
@@ -90,6 +96,27 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
     } catch (cause) {
       showError(cause);
     }
+  }
+
+  /** While the open order is in flight, re-read it every 2 s so saga steps appear as they happen. */
+  function watch(order: Order) {
+    clearTimeout(watchTimer);
+    watching = order.order_id;
+    if (!IN_FLIGHT.has(order.status)) return;
+    watchTimer = setTimeout(async () => {
+      if (!page.isConnected || watching !== order.order_id) return;
+      if (document.querySelector('dialog')) return watch(order); // not under a confirmation
+      try {
+        const { body: fresh } = await api.request<Order>('GET', `${BASE}/${encodeURIComponent(order.order_id)}`);
+        if (watching !== order.order_id) return;
+        if (fresh.version !== order.version) {
+          renderDetail(fresh);
+          if (fresh.status !== order.status) void load();
+        } else watch(fresh);
+      } catch {
+        // Left for the next look: the user can press Refresh; a 401 already went to the sign-in.
+      }
+    }, WATCH_MS);
   }
 
   function renderDetail(order: Order, notice?: Node) {
@@ -118,6 +145,7 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
       ),
     );
     detail.hidden = false;
+    watch(order);
   }
 
   async function cancelOrder(order: Order) {
