@@ -130,6 +130,7 @@ export function importPage(options: ImportPageOptions): HTMLElement {
         await new Promise((resolve) => setTimeout(resolve, 2000));
         continue;
       }
+      updateRecent(current);
       if (isFinished(current.status)) return current;
       meter.add(performance.now(), current.rows_processed, current.bytes_processed);
       const state = `${current.status}:${current.rows_processed}:${current.bytes_processed}`;
@@ -205,6 +206,11 @@ export function importPage(options: ImportPageOptions): HTMLElement {
     } catch (cause) {
       if (!(cause instanceof ApiError && cause.status === 401)) showError(describeError(cause));
     }
+  }
+
+  /** The recent list's row of a job the page follows moves with it. */
+  function updateRecent(item: ImportJob) {
+    for (const tr of recentBody.querySelectorAll('tr')) if (tr.dataset.id === item.import_id) tr.replaceWith(recentRow(item));
   }
 
   function recentRow(item: ImportJob): HTMLTableRowElement {
