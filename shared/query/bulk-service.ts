@@ -28,12 +28,11 @@ export interface BulkServiceDeps {
   concurrency?: number;
   /** Milliseconds the call may still spend. @default the request budget's, else unbounded */
   remainingMs?: () => number;
-  /** Time kept back for the answer; no page starts unless twice the slowest page still fits before it. @default 2000 */
+  /** Matches fetched (then written) per query page. @default 100 */
+  pageSize?: number;
+  /** Time kept back for the answer; no page after the first starts unless twice the slowest page still fits before it. @default 2000 */
   reserveMs?: number;
 }
-
-/** Matches fetched (and then written) per query page. */
-const PAGE = 100;
 
 /** One bulk call: the answer and the plan that read the matches (`X-Query-Plan`). */
 export interface BulkAnswer {
@@ -53,6 +52,7 @@ export interface BulkAnswer {
 export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
   const concurrency = deps.concurrency ?? 8;
   const reserveMs = deps.reserveMs ?? 2_000;
+  const pageSize = deps.pageSize ?? 100;
   const remainingMs = deps.remainingMs ?? (() => {
     const budget = currentBudget();
     return budget ? budget.deadline - Date.now() : Number.POSITIVE_INFINITY;
@@ -75,9 +75,10 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
       let read = 0;
       let slowestMs = 0;
       let done = false;
-      while (tally.matched < cap && read < deps.callReadBudget && remainingMs() - reserveMs > 2 * slowestMs) {
+      // The first page always runs (a call makes progress); later ones only while two of the slowest still fit.
+      for (let pages = 0; tally.matched < cap && read < deps.callReadBudget && (pages === 0 || remainingMs() - reserveMs > 2 * slowestMs); pages++) {
         const began = Date.now();
-        const limit = Math.min(PAGE, cap - tally.matched);
+        const limit = Math.min(pageSize, cap - tally.matched);
         const result = await deps.run(where, { limit, readBudget: Math.min(deps.readBudget, deps.callReadBudget - read), segments: deps.segments, start: position });
         read += result.itemsRead;
         tally.matched += result.items.length;
