@@ -34,7 +34,8 @@ export function bulkBodySchema(entity: Entity, operation: BulkOperation) {
   if (operation === 'delete') return z.strictObject(shape).check(z.meta({ id: `${name}BulkDelete` }));
   // A fresh object of the update body's fields (the update schema itself carries its OpenAPI id).
   const set = z.strictObject(entity.updateSchema.shape).check(
-    z.refine((patch) => Object.keys(patch).length > 0, { message: 'Name at least one field to set.' }),
+    // Only when the fields themselves are fine: an unknown key is reported on its own, not as "empty" too.
+    z.refine((patch) => Object.keys(patch).length > 0, { message: 'Name at least one field to set.', when: (payload) => payload.issues.length === 0 }),
     z.describe(`Fields to set on every match (the update body's fields: not ${entity.idField}, not read-only ones)`),
   );
   return z.strictObject({ ...shape, set }).check(z.meta({ id: `${name}BulkUpdate` }));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/auth/role.js';
 import type { Permission } from '../../shared/entity/define-entity.js';
-import { type FunctionDeclaration, type RouteDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
+import { type FunctionDeclaration, type RouteDeclaration, routePermission, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { functions } from '../../shared/registry.js';
 import { type ApiResponse, type LocalApi, startLocalApi } from './support/local-api.js';
 import { expectNoLeak, expectProblem } from './support/problem-assertions.js';
@@ -83,7 +83,8 @@ function expectNoSecret(res: ApiResponse, secret: string): void {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe.each(protectedRoutes)('$label (permission: $fn.permission)', (routeCase) => {
-  const permission = routeCase.fn.permission as Exclude<Permission, 'public'>;
+  // A route may need more than its function (bulk-delete beside bulk-update).
+  const permission = routePermission(routeCase.fn, routeCase.route) as Exclude<Permission, 'public'>;
 
   it('answers 401 with WWW-Authenticate without credentials', async () => {
     expectUnauthorized(await call(routeCase, {}), routeCase, '', 'auth.credentialsMissing');
