@@ -39,9 +39,9 @@ export interface ListResult {
 }
 
 /** Conditional writes that lose a race without If-Match are retried this many times. */
-const WRITE_ATTEMPTS = 5;
+export const WRITE_ATTEMPTS = 5;
 /** Write attempts wait up to 10, 20, 40 … ms. */
-const WRITE_BACKOFF = { baseMs: 10 };
+export const WRITE_BACKOFF = { baseMs: 10 };
 
 /**
  * CRUD and list use cases of any declared entity. Depends on ports only: the store, the
@@ -92,34 +92,6 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   }
 
   const invalidating = <T>(id: string, write: () => Promise<T>) => invalidatingWrite(cache, entity.name, id, write);
-
-  /**
-   * Conditional write of an item read by a query: `plan` returns the write to make (or
-   * undefined: nothing to change). Lost races re-read the item strongly consistent and start
-   * over while it still matches; after WRITE_ATTEMPTS it is a write conflict.
-   */
-  async function matchedWrite(
-    id: string,
-    seen: StoredItem,
-    stillMatches: (item: StoredItem) => boolean,
-    plan: (item: StoredItem) => (() => Promise<void>) | undefined,
-  ): Promise<BulkItemOutcome> {
-    let item: StoredItem | undefined = seen;
-    for (let attempt = 1; ; attempt++) {
-      if (!item || !stillMatches(item)) return 'skipped';
-      const write = plan(item);
-      if (!write) return 'unchanged';
-      try {
-        await invalidating(id, write);
-        return 'written';
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError)) throw error;
-        if (attempt >= WRITE_ATTEMPTS) throw new EntityWriteConflictError(entity.singular, id, attempt);
-        await fullJitter(attempt, WRITE_BACKOFF);
-        item = await deps.store.get(id, { consistent: true });
-      }
-    }
-  }
 
   async function loadPage(query: ResolvedQuery): Promise<ListResult> {
     const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
@@ -185,33 +157,6 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       emitMetric(metrics, written.deleted);
     },
 
-    /**
-     * The bulk path's write of one item a query matched (`seen`, as read): `patch` applied in a
-     * conditional write on the version read, so a concurrent edit is never overwritten. When one
-     * got there first, the item is read again and written only if `stillMatches` it; an item
-     * that already holds every patched value is left alone (no version bump), which makes a
-     * repeated bulk call harmless.
-     */
-    async updateMatched(seen: StoredItem, patch: Record<string, unknown>, stillMatches: (item: StoredItem) => boolean): Promise<BulkItemOutcome> {
-      const id = String(seen[entity.idField]);
-      const changes = writable(entity, patch);
-      const outcome = await matchedWrite(id, seen, stillMatches, (item) => {
-        if (Object.entries(changes).every(([field, value]) => sameValue(item[field], value))) return undefined;
-        const next = { ...item, ...changes, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
-        return () => deps.store.replace(next, item);
-      });
-      if (outcome === 'written') emitMetric(metrics, written.updated);
-      return outcome;
-    },
-
-    /** The bulk path's delete of one matched item: conditional on the version read, re-checked like `updateMatched`. */
-    async removeMatched(seen: StoredItem, stillMatches: (item: StoredItem) => boolean): Promise<BulkItemOutcome> {
-      const id = String(seen[entity.idField]);
-      const outcome = await matchedWrite(id, seen, stillMatches, (item) => () => deps.store.remove(item));
-      if (outcome === 'written') emitMetric(metrics, written.deleted);
-      return outcome;
-    },
-
     async list(input: ListQueryInput): Promise<ListResult> {
       // Cursor checks run on every request; the page itself (items, total, next_cursor) is
       // what gets cached, keyed by the query it answers.
@@ -235,19 +180,6 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       } while (startKey);
     },
   };
-}
-
-/**
- * What the bulk path did to one matched item: written, already held the values (`unchanged`),
- * or no longer matched / was gone when a lost race made it read the item again (`skipped`).
- */
-export type BulkItemOutcome = 'written' | 'unchanged' | 'skipped';
-
-/** Stored values compare by JSON shape (scalars here; arrays or objects by content). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
-  return typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Items per store page when streaming a whole result (DynamoDB caps a page at 1 MB anyway). */

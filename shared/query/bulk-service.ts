@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import type { Entity } from '../entity/define-entity.js';
-import type { BulkItemOutcome, EntityService } from '../entity/entity-service.js';
+import type { MatchedOutcome, MatchedWrites } from '../entity/matched-writes.js';
 import { AppError, ValidationError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
 import { canonicalJson } from '../runtime/canonical-json.js';
@@ -18,7 +18,7 @@ export interface BulkServiceDeps {
   run: QueryRunner;
   cursors: () => Promise<CursorCodec>;
   /** The entity's conditional single-item writes (counters, versions, cache invalidation). */
-  writer: Pick<EntityService, 'updateMatched' | 'removeMatched'>;
+  writer: MatchedWrites;
   /** Items one query page may read (QUERY_READ_BUDGET). */
   readBudget: number;
   /** Items one bulk call may read over all its pages (BULK_READ_BUDGET). */
@@ -101,13 +101,13 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
     },
   };
 
-  function writeOne(operation: BulkOperation, item: StoredItem, where: Where, set: Record<string, unknown>): Promise<BulkItemOutcome> {
+  function writeOne(operation: BulkOperation, item: StoredItem, where: Where, set: Record<string, unknown>): Promise<MatchedOutcome> {
     const stillMatches = (current: StoredItem) => matches(where, current);
     return operation === 'update' ? deps.writer.updateMatched(item, set, stillMatches) : deps.writer.removeMatched(item, stillMatches);
   }
 
   /** Writes every item, `concurrency` at a time; an item's client-side failure (a conflict) is reported, anything else fails the call. */
-  async function writeAll(items: StoredItem[], write: (item: StoredItem) => Promise<BulkItemOutcome>, tally: { written: number; unchanged: number; skipped: number; failed: { key: string; reason: string }[] }) {
+  async function writeAll(items: StoredItem[], write: (item: StoredItem) => Promise<MatchedOutcome>, tally: { written: number; unchanged: number; skipped: number; failed: { key: string; reason: string }[] }) {
     let next = 0;
     const worker = async () => {
       while (next < items.length) {

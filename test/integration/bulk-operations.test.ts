@@ -4,6 +4,7 @@ import { createRedisClient } from '../../shared/cache/redis/redis-client.js';
 import { TwoLevelCache } from '../../shared/cache/two-level-cache.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
 import { createEntityService, type EntityService } from '../../shared/entity/entity-service.js';
+import { createMatchedWrites } from '../../shared/entity/matched-writes.js';
 import { ValidationError } from '../../shared/errors/app-error.js';
 import type { BulkBody, BulkOperation } from '../../shared/query/bulk-body.js';
 import { type BulkServiceDeps, createBulkService } from '../../shared/query/bulk-service.js';
@@ -59,7 +60,7 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
     return ids;
   }
 
-  const bulk = (overrides: Partial<BulkServiceDeps> = {}, writer: BulkServiceDeps['writer'] = service) =>
+  const bulk = (overrides: Partial<BulkServiceDeps> = {}, writer: BulkServiceDeps['writer'] = createMatchedWrites(students, { store, cache })) =>
     createBulkService(students, {
       run: (where, options) => runQuery(students, client, tables.env.STUDENTS_TABLE_NAME!, where, options),
       cursors: async () => codec,
@@ -207,7 +208,7 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
         return store.replace(next, previous);
       },
     };
-    const writer = createEntityService(students, { store: racing, cursors: async () => codec, cache });
+    const writer = createMatchedWrites(students, { store: racing, cache });
     const { result } = await bulk({}, writer).run('update', { where: prefixed('RA'), set: { email: 'bulk@example.edu' } });
     expect(raced).toBe(true);
     expect(result).toMatchObject({ matched: 3, updated: 3, failed: [] });
@@ -230,10 +231,10 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
       ping: () => store.ping(),
     });
     const where = { and: [prefixed('SA'), { math_score: { lt: 5 } }] };
-    const out = await bulk({}, createEntityService(students, { store: hostile('out'), cursors: async () => codec, cache })).run('delete', { where });
+    const out = await bulk({}, createMatchedWrites(students, { store: hostile('out'), cache })).run('delete', { where });
     expect(out.result).toMatchObject({ matched: 2, deleted: 0, skipped: 2, failed: [] });
     const where2 = prefixed('SA');
-    const lost = await bulk({}, createEntityService(students, { store: hostile('always'), cursors: async () => codec, cache })).run('delete', { where: where2 });
+    const lost = await bulk({}, createMatchedWrites(students, { store: hostile('always'), cache })).run('delete', { where: where2 });
     expect(lost.result).toMatchObject({ matched: 2, deleted: 0, skipped: 0 });
     expect(lost.result.failed.map((f) => f.reason)).toEqual(['student.writeConflict', 'student.writeConflict']);
     expect((await store.getMany(['SA000', 'SA001'])).length).toBe(2);
