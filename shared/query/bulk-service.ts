@@ -78,7 +78,8 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
       // The first page always runs (a call makes progress); later ones only while two of the slowest still fit.
       for (let pages = 0; tally.matched < cap && read < deps.callReadBudget && (pages === 0 || remainingMs() - reserveMs > 2 * slowestMs); pages++) {
         const began = Date.now();
-        const limit = Math.min(pageSize, cap - tally.matched);
+        // A dry run has no writes to pace: larger pages, fewer round trips (still within the read budgets).
+        const limit = Math.min(dryRun ? pageSize * 10 : pageSize, cap - tally.matched);
         const result = await deps.run(where, { limit, readBudget: Math.min(deps.readBudget, deps.callReadBudget - read), segments: deps.segments, start: position });
         read += result.itemsRead;
         tally.matched += result.items.length;
