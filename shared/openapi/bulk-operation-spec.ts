@@ -50,15 +50,13 @@ export function bulkOperationSpec(entities: readonly Entity[], fn: FunctionDecla
 
 function bulkProblems(entity: Entity, operation: BulkOperation, instance: string): ProblemSample[] {
   const sample = (error: unknown, description: string) => render(error, description, instance);
-  const where = new ValidationError([
-    { loc: ['body', 'where'], msg: `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: {"${entity.idField}":{"exists":true}}.`, type: 'where_required' },
-  ]);
+  const where = new BadRequestError('bulk.whereRequired', `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: {"${entity.idField}":{"exists":true}}.`);
   const badSet = z.safeParse(bulkBodySchema(entity, 'update'), { where: { [entity.idField]: { exists: true } }, set: { [entity.idField]: 'X' } });
   return [
     sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
     sample(new PayloadTooLargeError('request.tooLarge', `The body exceeds ${MAX_BODY_BYTES} bytes.`), `The body exceeds ${MAX_BODY_BYTES} bytes.`),
     sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not JSON.'),
-    sample(where, 'The where is missing or empty (or, as in the query, names an unknown field, operator or a wrong value type).'),
+    sample(where, 'The where is missing or empty: a bulk operation never means "everything" by omission.'),
     ...(operation === 'update' && !badSet.success
       ? [sample(new ValidationError(toErrorDetails(badSet.error.issues, 'body', { immutable: [entity.idField], readOnly: entity.readOnlyFields })), '`set` names the key, a read-only or unknown field, or a value of the wrong type.')]
       : []),

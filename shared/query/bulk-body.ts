@@ -9,7 +9,7 @@ export type BulkOperation = 'update' | 'delete';
 
 /**
  * Bodies of `POST {collection}/bulk-update` and `…/bulk-delete`. `where` is required and
- * checked by `parseWhere` (422 at `body.where.…`); an absent or empty one is refused before
+ * checked by `parseWhere` (422 at `body.where.…`); an absent or empty one is refused before, with 400
  * (`requireWhere`). `set` is the entity's update schema: writable, non-key, non-read-only
  * fields with their types (422 at `body.set.<field>`).
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CursorCodec } from '../cursor/cursor-codec.js';
 import type { Entity } from '../entity/define-entity.js';
 import type { MatchedOutcome, MatchedWrites } from '../entity/matched-writes.js';
-import { AppError, ValidationError } from '../errors/app-error.js';
+import { AppError, BadRequestError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
 import { canonicalJson } from '../runtime/canonical-json.js';
 import { currentBudget } from '../runtime/request-budget.js';
@@ -138,9 +138,8 @@ function requireWhere(entity: Entity, where: unknown): void {
   const empty = where === undefined || where === null || (typeof where === 'object' && Object.keys(where).length === 0);
   if (!empty) return;
   const every = JSON.stringify({ [entity.idField]: { exists: true } });
-  throw new ValidationError([
-    { loc: ['body', 'where'], msg: `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: ${every}.`, type: 'where_required' },
-  ]);
+  // 400, not 422 (issue 11): the request lacks its mandatory filter; nothing in it is mistyped.
+  throw new BadRequestError('bulk.whereRequired', `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: ${every}.`);
 }
 
 /** What a bulk cursor is bound to: the operation, the parsed where, the set and whether it is a dry run. */

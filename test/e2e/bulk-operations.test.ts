@@ -53,11 +53,11 @@ describe('bulk operations through the local gateway', () => {
     expectProblem(await api.request('POST', `${BASE}/bulk-delete`, { json: { where: { math_score: { eq: 1 } } }, as: null }), 401);
   });
 
-  it('refuses an absent or empty where with 422 at body.where', async () => {
+  it('refuses an absent or empty where with 400 bulk.whereRequired', async () => {
     for (const json of [{ set: { hometown: 'X' } }, { where: {}, set: { hometown: 'X' } }]) {
       const res = await api.request('POST', `${BASE}/bulk-update`, { json, as: 'staff' });
-      expectProblem(res, 422);
-      expect(errorLocs(res)).toEqual([['body', 'where']]);
+      expectProblem(res, 400);
+      expect(res.body.code).toBe('bulk.whereRequired');
     }
   });
 

@@ -65,8 +65,6 @@ describe('POST /api/v1/students/bulk-update and bulk-delete', () => {
   });
 
   it.each([
-    ['a missing where', UPDATE, { set: { hometown: 'Hue' } }, ['body.where']],
-    ['an empty where', DELETE, { where: {} }, ['body.where']],
     ['an unknown where field', DELETE, { where: { shoe: { eq: 1 } } }, ['body.where.shoe']],
     ['a missing set', UPDATE, { where: mine }, ['body.set']],
     ['an empty set', UPDATE, { where: mine, set: {} }, ['body.set']],
@@ -82,6 +80,18 @@ describe('POST /api/v1/students/bulk-update and bulk-delete', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(locs(res.body)).toEqual(expected);
+  });
+
+  it.each([
+    ['a missing where', UPDATE, { set: { hometown: 'Hue' } }],
+    ['a null where', DELETE, { where: null }],
+    ['an empty where', DELETE, { where: {} }],
+    ['an empty list as where', UPDATE, { where: [], set: { hometown: 'Hue' } }],
+  ])('answers 400 bulk.whereRequired to %s: a bulk operation never means "everything" by omission', async (_name, path, body) => {
+    const res = await call(studentsBulk, path, 'admin', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'bulk.whereRequired', detail: expect.stringContaining('{"student_id":{"exists":true}}') });
   });
 
   it('answers 400 to malformed JSON, never a 5xx', async () => {

@@ -5,7 +5,7 @@ import { TwoLevelCache } from '../../shared/cache/two-level-cache.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
 import { createEntityService, type EntityService } from '../../shared/entity/entity-service.js';
 import { createMatchedWrites } from '../../shared/entity/matched-writes.js';
-import { ValidationError } from '../../shared/errors/app-error.js';
+import { BadRequestError, ValidationError } from '../../shared/errors/app-error.js';
 import type { BulkBody, BulkOperation } from '../../shared/query/bulk-body.js';
 import { type BulkServiceDeps, createBulkService } from '../../shared/query/bulk-service.js';
 import { runQuery } from '../../shared/query/query-executor.js';
@@ -171,7 +171,7 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
     expect(items.map((item) => [item.english_score, item.version])).toEqual(Array.from({ length: 9 }, () => [9, 2]));
   });
 
-  it('refuses a cursor sent with another where, set or dry_run, and an absent or empty where, with 422s at their location', async () => {
+  it('refuses a cursor sent with another where, set or dry_run, with 422s at their location, and an absent or empty where with 400', async () => {
     await seed('CA', 3);
     const svc = bulk();
     const { result } = await svc.run('update', { where: prefixed('CA'), set: { english_score: 1 }, limit: 1 });
@@ -183,7 +183,11 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
     expect(await refused('update', { where: prefixed('CA'), set: { english_score: 2 }, cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
     expect(await refused('update', { where: prefixed('CA'), set: { english_score: 1 }, dry_run: true, cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
     expect(await refused('delete', { where: prefixed('CA'), cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
-    for (const where of [undefined, null, {}, []]) expect(await refused('delete', { where })).toEqual([['body.where', 'where_required']]);
+    for (const where of [undefined, null, {}, []]) {
+      const error = await svc.run('delete', { where } as unknown as BulkBody).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect((error as BadRequestError).code).toBe('bulk.whereRequired');
+    }
     expect(await refused('delete', { where: { shoe_size: { eq: 1 } } })).toEqual([['body.where.shoe_size', 'unknown_field']]);
     // Nothing was deleted by the refused calls.
     expect((await store.getMany(['CA000', 'CA001', 'CA002'])).length).toBe(3);
