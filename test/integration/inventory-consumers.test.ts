@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainEvent, domainEvent, type EventEnvelope } from '../../events/catalog.js';
@@ -21,6 +21,9 @@ import { DynamoDbProductCatalog } from '../../shared/store/dynamodb/dynamodb-pro
 import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { envelopeRecord, lambdaContext, sqsEvent } from '../support/eventbridge-sqs-record.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { createCacheFromEnv } from '../../shared/cache/cache-from-env.js';
+import { createEntityService } from '../../shared/entity/entity-service.js';
+import { describeWithRedis, redisTestPrefix, TEST_REDIS_URL } from '../support/local-redis.js';
 import { recordingMetrics } from '../support/recording-metrics.js';
 
 const alice: Principal = { sub: 'cust-alice', role: 'viewer', method: 'jwt' };
@@ -394,6 +397,37 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
     await deliverUntilSettled(inventory().release, request, INVENTORY_RELEASE_CONSUMER);
     expect(await stockOf(skus[1]!)).toEqual({ available: 5, reserved: 0, version: 3 });
     expect(only(await outboxEvents(orderId), 'inventory.released')).toHaveLength(1);
+  });
+});
+
+describeWithRedis('inventory steps and the products cache (Redis)', () => {
+  it('GET /products/{sku} in another container shows the new stock right after a reservation and a release', async () => {
+    const redis = redisTestPrefix('inventory-cache');
+    const env = { REDIS_URL: TEST_REDIS_URL, CACHE_KEY_PREFIX: redis.prefix };
+    // Two containers: the products-get function's cache and the consumers' cache, one Redis.
+    const [readerCache, consumerCache] = [createCacheFromEnv(env)!, createCacheFromEnv(env)!];
+    try {
+      const reader = createEntityService(products, { store: productStore, cache: readerCache, cursors: async () => new CursorCodec('r'.repeat(32)) });
+      const sku = await product(6);
+      expect(await reader.get(sku)).toMatchObject({ stock_available: 6, stock_reserved: 0, version: 1 });
+      // Served from the cache from now on: a write that bypasses it stays unseen for the TTL.
+      await client.send(new UpdateCommand({ TableName: names.products, Key: { pk: sku }, UpdateExpression: 'SET #n = :n', ExpressionAttributeNames: { '#n': 'name' }, ExpressionAttributeValues: { ':n': 'Renamed behind the cache' } }));
+      expect(await reader.get(sku)).toMatchObject({ name: `Product ${sku}` });
+
+      const deps: InventoryDeps = { store: new DynamoDbInventoryStore(client, names), cache: consumerCache };
+      const { orderId, created } = await placeOrder([{ sku, quantity: 4 }]);
+      await deliverUntilSettled((event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)), created, INVENTORY_RESERVE_CONSUMER);
+      expect(await reader.get(sku)).toMatchObject({ stock_available: 2, stock_reserved: 4, version: 2, name: 'Renamed behind the cache' });
+
+      await orders.cancel(orderId, alice, origin);
+      const [requested] = only(await outboxEvents(orderId), 'inventory.release_requested');
+      await deliverUntilSettled((event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)), requested!, INVENTORY_RELEASE_CONSUMER);
+      expect(await reader.get(sku)).toMatchObject({ stock_available: 6, stock_reserved: 0, version: 3 });
+    } finally {
+      await readerCache.close();
+      await consumerCache.close();
+      await redis.cleanup();
+    }
   });
 });
 
