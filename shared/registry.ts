@@ -156,12 +156,44 @@ export const notificationSend: LambdaDeclaration = {
   timeoutSeconds: 10,
 };
 
+/** The `inventory-reserve` consumer (order.created): one transaction per step over products, the order, its reservation record and the outbox (docs/orders.md, "Inventory"). */
+export const inventoryReserve: LambdaDeclaration = {
+  id: 'inventory-reserve',
+  entry: 'functions/events/inventory-reserve.ts',
+  description: 'Reserves the stock of every line of a new order, or none',
+  tables: [
+    // UpdateItem: stock moves; BatchGetItem: the levels of a refused line, for its shortage.
+    { table: products.name, actions: ['UpdateItem', 'BatchGetItem'] },
+    // The order's status (GetItem, UpdateItem, ConditionCheckItem) and its reservation record (GetItem, PutItem).
+    { table: ordersTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
+    { table: outboxTable.id, actions: ['PutItem'] },
+    idempotencyTableGrant,
+  ],
+  // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
+  timeoutSeconds: 10,
+};
+
+/** The `inventory-release` consumer (inventory.release_requested): gives a reservation back once per order. */
+export const inventoryRelease: LambdaDeclaration = {
+  id: 'inventory-release',
+  entry: 'functions/events/inventory-release.ts',
+  description: 'Gives the reserved stock of a failed or cancelled order back, once',
+  tables: [
+    // BatchGetItem: tells a deleted product from an inconsistent one when a line is refused.
+    { table: products.name, actions: ['UpdateItem', 'BatchGetItem'] },
+    { table: ordersTable.id, actions: ['GetItem', 'PutItem'] },
+    { table: outboxTable.id, actions: ['PutItem'] },
+    idempotencyTableGrant,
+  ],
+  timeoutSeconds: 10,
+};
+
 /**
  * The SQS consumers of the saga queues (events/rules.ts, shared/events/queues.ts): each
  * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
  * stack and maps each queue to its function; the local runtime maps queue → function by id.
  */
-export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend];
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease];
 
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];

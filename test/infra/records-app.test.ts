@@ -677,7 +677,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, type TransactItems, transactWrite } from './transact-write.js';
-import type { EventEnvelope } from '../../../events/catalog.js';
+import type { DomainEvent, EventEnvelope } from '../../../events/catalog.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import type { CreateOrderOutcome, IdempotencyRecord, OrderListFilter, OrderPage, OrderStore } from '../../orders/order-store.js';
 import { ORDER_STATUSES, type OrderStatus, type OrderView } from '../../orders/orders.schemas.js';
@@ -80,7 +80,7 @@ export class DynamoDbOrderStore implements OrderStore {
     return out.Item ? viewOf(out.Item) : undefined;
   }
 
-  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], event: EventEnvelope<'order.cancelled'>): Promise<boolean> {
+  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], ...events: DomainEvent[]): Promise<boolean> {
     const statuses = Object.fromEntries(from.map((status, index) => [`:s${index}`, status]));
     const items: TransactItems = [
       {
@@ -92,7 +92,7 @@ export class DynamoDbOrderStore implements OrderStore {
           ExpressionAttributeValues: { ':v': previous.version, ...statuses },
         },
       },
-      outboxPut(event, this.outboxTable),
+      ...events.map((event) => outboxPut(event, this.outboxTable)),
     ];
     try {
       await this.transact(items);
