@@ -37,11 +37,11 @@ function setup(prices: Record<string, ProductPrice> = { 'SKU-A': { price_minor: 
       const order = orders.get(orderId);
       return order && structuredClone(order);
     },
-    async transition(next, previous, from, event) {
+    async transition(next, previous, from, ...events) {
       const current = orders.get(previous.order_id);
       if (!current || current.version !== previous.version || !from.includes(current.status)) return false;
       orders.set(next.order_id, structuredClone(next));
-      outbox.push(event);
+      outbox.push(...events);
       return true;
     },
     async list(filter, limit) {

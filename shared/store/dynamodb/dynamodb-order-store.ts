@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, type TransactItems, transactWrite } from './transact-write.js';
-import type { EventEnvelope } from '../../../events/catalog.js';
+import type { DomainEvent, EventEnvelope } from '../../../events/catalog.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import type { CreateOrderOutcome, IdempotencyRecord, OrderListFilter, OrderPage, OrderStore } from '../../orders/order-store.js';
 import { ORDER_STATUSES, type OrderStatus, type OrderView } from '../../orders/orders.schemas.js';
@@ -95,19 +95,21 @@ export class DynamoDbOrderStore implements OrderStore {
     return out.Item ? orderViewOf(out.Item) : undefined;
   }
 
-  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], event: EventEnvelope<'order.cancelled'>): Promise<boolean> {
+  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], ...events: DomainEvent[]): Promise<boolean> {
     const statuses = Object.fromEntries(from.map((status, index) => [`:s${index}`, status]));
     // An update, not a Put of `next`: the projector appends to the timeline without moving the
     // version, and the item holds attributes the view does not (token, dedupe set).
     const appended = next.timeline.slice(previous.timeline.length);
+    // The events the appended entries stand for join the projector's dedupe set; the others it records itself.
+    const recorded = events.filter((event) => appended.some((entry) => entry.type === event.type)).map((event) => event.id);
     const items: TransactItems = [
       {
         Update: {
           TableName: this.tableName,
           Key: { [PK]: next.order_id },
           ConditionExpression: `#v = :v AND #status IN (${Object.keys(statuses).join(', ')})`,
-          UpdateExpression: 'SET #status = :to, #ps = :ps, #v = :next, #updated = :updated, #timeline = list_append(#timeline, :appended) ADD #seen :seen',
-          ExpressionAttributeNames: { '#v': 'version', '#status': 'status', '#ps': '_p_status', '#updated': 'updated_at', '#timeline': 'timeline', '#seen': '_seen' },
+          UpdateExpression: `SET #status = :to, #ps = :ps, #v = :next, #updated = :updated, #timeline = list_append(#timeline, :appended)${recorded.length > 0 ? ' ADD #seen :seen' : ''}`,
+          ExpressionAttributeNames: { '#v': 'version', '#status': 'status', '#ps': '_p_status', '#updated': 'updated_at', '#timeline': 'timeline', ...(recorded.length > 0 ? { '#seen': '_seen' } : {}) },
           ExpressionAttributeValues: {
             ':v': previous.version,
             ...statuses,
@@ -116,11 +118,11 @@ export class DynamoDbOrderStore implements OrderStore {
             ':next': next.version,
             ':updated': next.updated_at,
             ':appended': appended,
-            ':seen': new Set([event.id]),
+            ...(recorded.length > 0 ? { ':seen': new Set(recorded) } : {}),
           },
         },
       },
-      outboxPut(event, this.outboxTable),
+      ...events.map((event) => outboxPut(event, this.outboxTable)),
     ];
     try {
       await this.transact(items);
