@@ -85,7 +85,7 @@ function metricSpy(): MetricSink & { names: string[] } {
   return { names, addMetric: (name: string) => names.push(name) };
 }
 
-/** A real payment-process handler on DynamoDB Local and a fake gateway with its own ledger; fast attempt timeout for tok_timeout. */
+/** A real payment-process handler on DynamoDB Local and a fake gateway with its own ledger (attempt timeout 2 s unless given). */
 function paymentStep(options: { provider?: (ledger: FakePaymentLedger) => PaymentProvider; store?: OrderSagaStore; attemptTimeoutMs?: number } = {}) {
   const ledger: FakePaymentLedger = { answers: new Map(), attempts: new Map(), charges: [], outage: false };
   const metrics = metricSpy();
@@ -93,7 +93,7 @@ function paymentStep(options: { provider?: (ledger: FakePaymentLedger) => Paymen
     store: options.store ?? store,
     provider: options.provider?.(ledger) ?? new FakePaymentProvider({ ledger }),
     breaker: paymentBreaker(),
-    policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: options.attemptTimeoutMs ?? 60 },
+    policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: options.attemptTimeoutMs ?? 2_000 },
     backoff: async () => undefined,
     metrics,
   }));
@@ -177,7 +177,8 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     [FAKE_TOKENS.timeout, 'timeout', 3],
   ] as const)('%s → payment.failed {reason: %s} after %i call(s), nothing charged, order left for order-finalize', async (token, reason, calls) => {
     const orderId = await placeOrder(token);
-    const { ledger, metrics, invoke } = paymentStep();
+    // tok_timeout never answers: a short attempt timeout keeps the three attempts quick.
+    const { ledger, metrics, invoke } = paymentStep({ attemptTimeoutMs: 60 });
     expect((await invoke(deliver('payment-process', await reserve(orderId)))).batchItemFailures).toEqual([]);
     expect(ledger.attempts.get(`order:${orderId}`)).toBe(calls);
     expect(ledger.charges).toEqual([]);
@@ -216,7 +217,6 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     let charging!: () => void;
     const started = new Promise<void>((resolve) => (charging = resolve));
     const { invoke } = paymentStep({
-      attemptTimeoutMs: 5_000,
       provider: (ledger) => {
         const fake = new FakePaymentProvider({ ledger });
         return { name: 'fake', charge: async (request, opts) => (charging(), await gate, fake.charge(request, opts)) };
