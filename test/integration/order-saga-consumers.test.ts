@@ -209,6 +209,29 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect((await outboxEventsFor(orderId)).map((event) => event.type).sort()).toEqual(['inventory.reserved', 'order.cancelled', 'order.created']);
   });
 
+  it('a cancel that commits between the read and the payment_pending write wins: the step re-reads and charges nothing', async () => {
+    const orderId = await placeOrder(FAKE_TOKENS.ok);
+    const reserved = await reserve(orderId);
+    let cancelFirst = true;
+    const racing: OrderSagaStore = {
+      load: (id) => store.load(id),
+      project: (...args) => store.project(...args),
+      advance: async (change) => {
+        if (change.to === 'payment_pending' && cancelFirst) {
+          cancelFirst = false;
+          await orders.cancel(orderId, alice, origin);
+        }
+        return store.advance(change);
+      },
+    };
+    const { ledger, invoke } = paymentStep({ store: racing });
+    expect((await invoke(deliver('payment-process', reserved))).batchItemFailures).toEqual([]);
+    expect(cancelFirst).toBe(false);
+    expect(ledger.attempts.size).toBe(0);
+    expect((await store.load(orderId))!.order.status).toBe('cancelled');
+    expect(await ofType(orderId, 'payment.succeeded')).toEqual([]);
+  });
+
   it('a cancel while the charge is in flight gets 409 (payment_pending), and the order is paid', async () => {
     const orderId = await placeOrder(FAKE_TOKENS.ok);
     const reserved = await reserve(orderId);
