@@ -144,6 +144,20 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect(await ofType(orderId, 'payment.succeeded')).toHaveLength(1);
   });
 
+  it('two copies with different envelope ids handled concurrently → one charge, one payment.succeeded', async () => {
+    const orderId = await placeOrder(FAKE_TOKENS.ok);
+    const reserved = await reserve(orderId);
+    const first = paymentStep();
+    // Two containers, one gateway: the second step charges through the first one's ledger.
+    const shared = paymentStep({ provider: () => new FakePaymentProvider({ ledger: first.ledger }) });
+    const results = await Promise.all([first.invoke(deliver('payment-process', reserved)), shared.invoke(deliver('payment-process', { ...reserved, id: crypto.randomUUID() }))]);
+    expect(results.map((result) => result.batchItemFailures)).toEqual([[], []]);
+    expect(first.ledger.charges).toHaveLength(1);
+    expect((await store.load(orderId))!.order.status).toBe('paid');
+    expect(await ofType(orderId, 'payment.succeeded')).toHaveLength(1);
+    expect([...first.metrics.names, ...shared.metrics.names]).toEqual(['PaymentsSucceeded']);
+  });
+
   it('a delivery that failed after the charge but before the write is retried: same key, no second charge, written once', async () => {
     const orderId = await placeOrder(FAKE_TOKENS.ok);
     const reserved = await reserve(orderId);
