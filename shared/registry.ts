@@ -185,6 +185,42 @@ export const inventoryRelease: LambdaDeclaration = {
     { table: outboxTable.id, actions: ['PutItem'] },
     idempotencyTableGrant,
   ],
+  // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
+  timeoutSeconds: 10,
+};
+
+/** Grants of a saga consumer that changes an order's status: conditional updates of the order, its events' outbox rows, its idempotency records. */
+const sagaStatusTables = [
+  { table: ordersTable.id, actions: ['GetItem', 'UpdateItem'] as TableAction[] },
+  { table: outboxTable.id, actions: ['PutItem'] as TableAction[] },
+  idempotencyTableGrant,
+];
+
+/** `payment-process` (inventory.reserved): charges the order once (docs/orders.md, "The saga"). Gateway: `PAYMENT_PROVIDER` (default `fake`). */
+export const paymentProcess: LambdaDeclaration = {
+  id: 'payment-process',
+  entry: 'functions/events/payment-process.ts',
+  description: 'Charges an order whose stock is reserved; paid + payment.succeeded or payment.failed',
+  tables: sagaStatusTables,
+  // A charge gives up within ~6.3 s (3 calls × 2 s + backoff), then one transaction; 10 s × 6 ≤ the queue's 60 s visibility.
+  timeoutSeconds: 10,
+};
+
+/** `order-finalize`: the saga's end states and the stock-release request of a failed payment. */
+export const orderFinalize: LambdaDeclaration = {
+  id: 'order-finalize',
+  entry: 'functions/events/order-finalize.ts',
+  description: 'Moves an order to completed, rejected or payment_failed with its events',
+  tables: sagaStatusTables,
+  timeoutSeconds: 10,
+};
+
+/** `order-status-projector`: every saga event into its order's timeline, once per event id; never a status change. */
+export const orderStatusProjector: LambdaDeclaration = {
+  id: 'order-status-projector',
+  entry: 'functions/events/order-status-projector.ts',
+  description: "Records every saga event in its order's timeline",
+  tables: [{ table: ordersTable.id, actions: ['GetItem', 'UpdateItem'] }, idempotencyTableGrant],
   timeoutSeconds: 10,
 };
 
@@ -193,7 +229,7 @@ export const inventoryRelease: LambdaDeclaration = {
  * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
  * stack and maps each queue to its function; the local runtime maps queue → function by id.
  */
-export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease];
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector];
 
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];
