@@ -5,6 +5,8 @@ import { streamSources } from '../../shared/events/stream-sources.js';
 import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
 import { startLocalEventBus } from './eventbridge/local-event-bus.js';
 import { sqsTarget } from './eventbridge/sqs-target.js';
+import { DASHBOARD_PATH, METRICS_PATH } from './dashboard/local-dashboard.js';
+import { LambdaInvoker } from './lambda-invoker.js';
 import { startLocalEventSources } from './local-event-sources.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
@@ -58,12 +60,14 @@ const eventSources = await startLocalEventSources({
   queues,
   streamSources,
   dataDir: path.join(LOCAL_DIR, 'data'),
+  invoker: new LambdaInvoker(undefined, (invocation) => stack.telemetry.recordInvocation(invocation)),
   log: values.quiet ? () => undefined : (line) => console.log(line),
 }).catch(async (error) => {
   await stack.stop();
   throw error;
 });
 Object.assign(stack.env, eventSources.env);
+stack.telemetry.setQueueDepths(eventSources.queueDepths);
 // Rules deliver into the declared queues, as EventBridge → SQS targets do in AWS.
 events.setDeliver(sqsTarget(eventSources.sendToQueue));
 
@@ -100,6 +104,7 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
     export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
   Web console     ${stack.url}/console/  (local sign-in: pick viewer, staff or admin)
+  Dashboard       ${stack.url}${DASHBOARD_PATH}  (requests, functions, EMF metrics, queues; JSON at ${METRICS_PATH})
   EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
     export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:

@@ -1,0 +1,17 @@
+import { parseEmfLine } from './emf-line.js';
+import type { LocalTelemetry } from './local-telemetry.js';
+import { tapStdout } from './stdout-tap.js';
+
+/**
+ * Feeds every EMF line the bundles print (Powertools Metrics → stdout) into `telemetry`.
+ * EMF lines stay off the terminal unless `echo` (LOCAL_EMF_ECHO=1): in AWS they become
+ * metrics, not log lines anyone reads. Returns the function that removes the tap.
+ */
+export function captureEmf(telemetry: LocalTelemetry, echo = process.env.LOCAL_EMF_ECHO === '1'): () => void {
+  return tapStdout({
+    onLine: (line) => {
+      for (const metric of parseEmfLine(line) ?? []) telemetry.recordMetric(metric);
+    },
+    passThrough: echo ? undefined : (line) => parseEmfLine(line) === undefined,
+  });
+}
