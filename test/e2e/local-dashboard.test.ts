@@ -1,10 +1,14 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../infra/build/bundle-functions.js';
 import { captureEmf } from '../../infra/local/dashboard/emf-capture.js';
 import { localDashboard } from '../../infra/local/dashboard/local-dashboard.js';
 import { LocalTelemetry, type LocalTelemetrySnapshot } from '../../infra/local/dashboard/local-telemetry.js';
 import { LambdaInvoker } from '../../infra/local/lambda-invoker.js';
 import type { LocalGateway } from '../../infra/local/local-gateway.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { startAuthenticatedGateway } from './support/local-api.js';
 import { bearer } from './support/tokens.js';
 
@@ -86,5 +90,43 @@ describe('the local dashboard', () => {
     }
     expect((await fetch(`${gateway.url}/_local/dashboard/../../package.json`)).status).toBe(404);
     expect((await fetch(`${gateway.url}/_local/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+const SCREENSHOTS = path.join(ROOT, '.build', 'screenshots');
+
+describe.runIf(chromiumAvailable())('the local dashboard in headless Chromium', () => {
+  it('charts the requests and business metrics with the vendored vega-lite, no request leaving the gateway', { timeout: 90_000 }, async () => {
+    // Some traffic of its own, so the page has series to draw even when run alone.
+    const staff = { 'content-type': 'application/json', ...(await bearer('staff')) };
+    await fetch(`${gateway.url}/api/v1/students`, { method: 'POST', headers: staff, body: JSON.stringify(student('D100')) });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+      const elsewhere: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(gateway.url)) elsewhere.push(request.url());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${gateway.url}/_local/dashboard`);
+      await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+      await page.locator('#chart-requests svg').waitFor({ timeout: 30_000 });
+      await page.locator('#chart-group-students svg').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.locator('#routes tbody').textContent()).toContain('POST /api/v1/students');
+      expect(await page.locator('#chart-group-students svg').textContent()).toContain('StudentsCreated');
+      // Marks were drawn: a line in the requests chart and in the students row.
+      expect(await page.locator('#chart-requests svg g.mark-line path').count()).toBeGreaterThan(0);
+      expect(await page.locator('#chart-group-students svg g.mark-line path').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      expect(elsewhere).toEqual([]);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = path.join(SCREENSHOTS, 'local-dashboard.png');
+      await page.screenshot({ path: file, fullPage: true });
+      // Not blank: a PNG of a drawn page is far bigger than one of a white sheet.
+      expect(readFileSync(file).length).toBeGreaterThan(30_000);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -26,7 +26,12 @@ async function chart(id, spec) {
   await view.runAsync();
 }
 
-const time = { field: 't', type: 'temporal', title: null };
+const time = { field: 't', type: 'temporal', title: null, axis: { format: '%H:%M' } };
+/** The whole window on the x axis, even where a chart has points in a few buckets only. */
+const windowDomain = (data) => {
+  const end = Date.parse(data.generated_at);
+  return [end - data.window_seconds * 1000, end];
+};
 
 function render(data) {
   document.getElementById('window').textContent = `${data.window_seconds / 60} min in ${data.bucket_seconds} s buckets`;
@@ -62,7 +67,7 @@ function render(data) {
     title: 'Average latency per route (ms)',
     data: { values: latency },
     mark: { type: 'line', point: true },
-    encoding: { x: time, y: { field: 'ms', type: 'quantitative', title: 'ms' }, color: { field: 'route', type: 'nominal', title: null, legend: { labelLimit: 320 } } },
+    encoding: { x: { ...time, scale: { domain: windowDomain(data) } }, y: { field: 'ms', type: 'quantitative', title: 'ms' }, color: { field: 'route', type: 'nominal', title: null, legend: { labelLimit: 320 } } },
   });
 
   // One row per catalogue group, metrics summed over functions (as the CloudWatch SEARCH does).
@@ -84,8 +89,8 @@ function render(data) {
     for (const v of values) summed.set(`${v.t}|${v.metric}`, { ...v, value: (summed.get(`${v.t}|${v.metric}`)?.value ?? 0) + v.value });
     void chart(`chart-group-${group}`, {
       data: { values: [...summed.values()] },
-      mark: { type: 'bar' },
-      encoding: { x: { ...time, timeUnit: 'hoursminutesseconds', title: null }, y: { field: 'value', type: 'quantitative', aggregate: 'sum', title: null }, color: { field: 'metric', type: 'nominal', title: null } },
+      mark: { type: 'line', point: true },
+      encoding: { x: time, y: { field: 'value', type: 'quantitative', title: 'per bucket' }, color: { field: 'metric', type: 'nominal', title: null, legend: { labelLimit: 320 } } },
     });
   }
   document.getElementById('status').textContent = `Updated ${new Date(data.generated_at).toLocaleTimeString()}.`;
