@@ -154,8 +154,15 @@ export const notificationSend: LambdaDeclaration = {
   timeoutSeconds: 10,
 };
 
+/**
+ * The SQS consumers of the saga queues (events/rules.ts, shared/events/queues.ts): each
+ * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
+ * stack and maps each queue to its function; the local runtime maps queue → function by id.
+ */
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend];
+
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend];
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];

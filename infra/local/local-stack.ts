@@ -75,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (!options.s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   };
   let imports: LocalImportsBucket | undefined;
+  let consoleOrigin: string | undefined;
   const telemetry = new LocalTelemetry();
   const observe = telemetry.recordInvocation.bind(telemetry);
   // The bundles' EMF lines (Powertools Metrics → stdout) feed the local dashboard.
@@ -86,6 +87,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.s3Port ?? 0,
       deliver: (event) => invokeImportHandler(event, log, observe),
       log,
+      // The console uploads to and downloads from the bucket directly (presigned URLs).
+      corsOrigins: () => [
+        ...(consoleOrigin ? [consoleOrigin, consoleOrigin.replace('//127.0.0.1:', '//localhost:')] : []),
+        ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+      ],
     });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, tableDesigns);
@@ -126,11 +132,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.port ?? 3000,
       log: options.log,
       jwks: identity.jwks,
-      console: localConsole({ identity }),
+      console: localConsole({ identity, connectSources: [imports.s3.endpoint] }),
       invoker: new LambdaInvoker(undefined, observe),
       onRequest: (request) => telemetry.recordRequest(request),
       dashboard: localDashboard(telemetry),
     });
+    consoleOrigin = gateway.url;
     // The authorizer bundle loads on the first protected request, after the port is known.
     Object.assign(env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
     Object.assign(process.env, env);
