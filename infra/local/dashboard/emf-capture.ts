@@ -8,10 +8,14 @@ import { tapStdout } from './stdout-tap.js';
  * metrics, not log lines anyone reads. Returns the function that removes the tap.
  */
 export function captureEmf(telemetry: LocalTelemetry, echo = process.env.LOCAL_EMF_ECHO === '1'): () => void {
+  // The tap asks about the line it just read: remember the answer instead of parsing twice.
+  let last: { line: string; emf: boolean } | undefined;
   return tapStdout({
     onLine: (line) => {
-      for (const metric of parseEmfLine(line) ?? []) telemetry.recordMetric(metric);
+      const metrics = parseEmfLine(line);
+      last = { line, emf: metrics !== undefined };
+      for (const metric of metrics ?? []) telemetry.recordMetric(metric);
     },
-    passThrough: echo ? undefined : (line) => parseEmfLine(line) === undefined,
+    passThrough: echo ? undefined : (line) => !(last?.line === line ? last.emf : parseEmfLine(line) !== undefined),
   });
 }
