@@ -154,8 +154,28 @@ export const notificationSend: LambdaDeclaration = {
   timeoutSeconds: 10,
 };
 
+/**
+ * The `import-chunks` consumer: imports one byte range of a fanned-out CSV per message,
+ * checkpointing in the jobs table; the last chunk ends the job and writes its report.
+ * CDK must also grant it (and `importFunction`) sqs:SendMessage on `import-chunks` and set
+ * `IMPORT_CHUNKS_QUEUE_URL`: each ended chunk sends the next chunk of its lane.
+ */
+export const importWorker: LambdaDeclaration = {
+  id: 'import-worker',
+  entry: 'functions/imports/import-worker.ts',
+  description: 'Imports one chunk of a large file dropped under imports/{entity}/',
+  tables: [
+    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
+    { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
+  ],
+  // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
+  timeoutSeconds: 150,
+};
+
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend];
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend, importWorker];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];
