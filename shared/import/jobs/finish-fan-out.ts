@@ -55,7 +55,8 @@ export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promi
     status,
     message: failed?.message ?? null,
     rows_processed: rows,
-    bytes_processed: chunks.reduce((total, chunk) => total + chunk.bytes_processed, 0),
+    // The header before chunk 0 was read too: a finished job has read its whole file.
+    bytes_processed: (chunks[0]?.start ?? 0) + chunks.reduce((total, chunk) => total + chunk.bytes_processed, 0),
     created: summary.created,
     updated: summary.updated,
     skipped: summary.skipped,

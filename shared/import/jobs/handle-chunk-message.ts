@@ -22,8 +22,8 @@ export interface ChunkMessageDeps {
   limits?: Partial<ImportLimits>;
   writers?: number;
   clock?: () => Date;
-  /** Test hooks: checkpoint cadence and lease length. */
-  tuning?: Pick<RunChunkDeps, 'progressEvery' | 'leaseMs' | 'reserveMs'>;
+  /** Test hooks: checkpoint cadence, lease length, batch size. */
+  tuning?: Pick<RunChunkDeps, 'progressEvery' | 'leaseMs' | 'reserveMs' | 'batchSize'>;
 }
 
 export type ChunkMessageOutcome = ChunkOutcome | { kind: 'dropped'; reason: string } | { kind: 'forwarded'; finished?: ImportJob; chunk: ChunkOutcome };

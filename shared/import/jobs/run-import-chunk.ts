@@ -26,6 +26,8 @@ export interface RunChunkDeps {
   remainingMs?: () => number;
   reserveMs?: number;
   writers?: number;
+  /** Items per batch (default 25, BatchWriteItem's maximum). */
+  batchSize?: number;
 }
 
 export type ChunkOutcome = { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' } | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };
@@ -77,6 +79,7 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
       sink: deps.sink,
       limits: deps.limits,
       writers: deps.writers,
+      batchSize: deps.batchSize,
       chunk: true,
       resumeFrom,
       onProgress: (p) => {
