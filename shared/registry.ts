@@ -159,8 +159,7 @@ export const notificationSend: LambdaDeclaration = {
  * checkpointing in the jobs table; the last chunk ends the job and writes its report.
  * CDK must also grant it (and `importFunction`) sqs:SendMessage on `import-chunks` and set
  * `IMPORT_CHUNKS_QUEUE_URL` (`EventQueues.grantSend`): each ended chunk sends the next chunk of
- * its lane. Not in `lambdas` (the app stack's tests expect every listed function in the stack):
- * it joins the registry's event consumers, which CDK deploys in their own nested stack.
+ * its lane. One of the event consumers (the Consumers nested stack).
  */
 export const importWorker: LambdaDeclaration = {
   id: 'import-worker',
@@ -176,8 +175,15 @@ export const importWorker: LambdaDeclaration = {
   timeoutSeconds: 150,
 };
 
+/**
+ * The SQS consumers of the saga queues (events/rules.ts, shared/events/queues.ts): each
+ * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
+ * stack and maps each queue to its function; the local runtime maps queue → function by id.
+ */
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, importWorker];
+
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend];
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];
