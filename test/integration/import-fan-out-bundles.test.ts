@@ -5,6 +5,8 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleFunctions } from '../../infra/build/bundle-functions.js';
 import { type LocalEventSources, startLocalEventSources } from '../../infra/local/local-event-sources.js';
+import { sqsRecord } from '../../infra/local/event-sources/sqs-event.js';
+import { LambdaInvoker } from '../../infra/local/lambda-invoker.js';
 import { invokeImportHandler } from '../../infra/local/local-import-trigger.js';
 import { type LocalImportsBucket, startLocalImportsBucket } from '../../infra/local/local-imports-bucket.js';
 import { queueDeclaration } from '../../shared/events/queues.js';
@@ -84,5 +86,12 @@ describe('fan-out through the bundles: S3 drop → import function → import-ch
     expect(job).toMatchObject({ status: 'completed', created: 500, skipped: 1, errors: 0, chunks_done: listed!.fan_out!.chunks, bytes_processed: Buffer.byteLength(body) });
     expect(await store.count({})).toBe(500);
     expect((await store.get('BZ7'))!.first_name).toBe('Lê Thị');
+
+    // The worker bundle answers partial batch failures: a malformed body fails alone (SQS
+    // redelivers it, then moves it to the DLQ); a message of the finished job is consumed.
+    const record = (messageId: string, body: string) => sqsRecord({ MessageId: messageId, ReceiptHandle: messageId, Body: body, MD5OfBody: '-' }, { queueArn: 'arn:aws:sqs:us-east-1:000000000000:import-chunks', region: 'us-east-1' });
+    const answer = await new LambdaInvoker().invoke(importWorker, { Records: [record('bad', '{"import_id":"x"}'), record('late', JSON.stringify({ import_id: listed!.import_id, chunk: 0 }))] });
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(await jobs.get(listed!.import_id)).toEqual(job);
   }, 120_000);
 });

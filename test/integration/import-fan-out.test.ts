@@ -278,6 +278,30 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     expect(await db.store.count({})).toBe(total0 + job.created);
   }, 120_000);
 
+  it('a worker that dies after ending its chunk but before sending the next one of its lane: the redelivery sends it and the job ends', async () => {
+    const csv = roster('FF', 120);
+    const { outcome } = await drop('imports/students/fan-f.csv', csv);
+    const jobId = (outcome as { job: ImportJob }).job.import_id;
+    const sends: number[] = [];
+    const { failures, handled } = await drain(jobId, (message, receiveCount) => {
+      if (message.chunk !== 0 || receiveCount > 1) return workerDeps();
+      // Chunk 0 ends (its transaction commits), then the SendMessage of chunk 5 never happens.
+      const dying = {
+        async send(messages: readonly ChunkMessage[]): Promise<void> {
+          sends.push(...messages.map((m) => m.chunk));
+          throw new Error('worker killed before SendMessage');
+        },
+      };
+      return workerDeps({ queue: dying });
+    });
+    expect(sends).toEqual([5]);
+    expect(failures).toBe(1);
+    expect(handled.filter((entry) => entry.startsWith('0:'))).toEqual(['0:forwarded']);
+    const job = (await jobs.get(jobId))!;
+    expect(job).toMatchObject({ status: 'completed_with_errors', chunks_done: 6 });
+    expectSameAsOnePass(job, await onePass(csv, 'imports/students/fan-f.csv'));
+  }, 120_000);
+
   it('a small file stays on the one-function path', async () => {
     const csv = roster('FE', 10);
     const { outcome } = await drop('imports/students/fan-e.csv', csv);
