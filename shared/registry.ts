@@ -4,6 +4,7 @@ import { revocationsTable } from './auth/revocations.table.js';
 import { idempotencyTable, idempotencyTableGrant } from './consumers/idempotency.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
+import { bulkFunctions } from './entity/bulk-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
 import { importTrigger } from './import/import-trigger.js';
@@ -85,6 +86,7 @@ const originalFunctions: FunctionDeclaration[] = [
 export const functions: readonly FunctionDeclaration[] = [
   ...entities.flatMap(entityFunctions),
   ...entities.flatMap(analyticsFunctions),
+  ...entities.flatMap(bulkFunctions),
   ...originalFunctions,
   ...productFunctions,
   ...adminFunctions,

@@ -69,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (!options.s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   };
   let imports: LocalImportsBucket | undefined;
+  let consoleOrigin: string | undefined;
   try {
     const log = options.log ?? console.log;
     imports = await startLocalImportsBucket({
@@ -76,6 +77,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.s3Port ?? 0,
       deliver: (event) => invokeImportHandler(event, log),
       log,
+      // The console uploads to and downloads from the bucket directly (presigned URLs).
+      corsOrigins: () => [
+        ...(consoleOrigin ? [consoleOrigin, consoleOrigin.replace('//127.0.0.1:', '//localhost:')] : []),
+        ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+      ],
     });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, tableDesigns);
@@ -110,7 +116,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bundleFunctions();
       bundleWeb();
     }
-    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks, console: localConsole({ identity }) });
+    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks, console: localConsole({ identity, connectSources: [imports.s3.endpoint] }) });
+    consoleOrigin = gateway.url;
     // The authorizer bundle loads on the first protected request, after the port is known.
     Object.assign(env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
     Object.assign(process.env, env);

@@ -9,6 +9,13 @@ export interface RouteDeclaration {
   method: HttpMethod;
   /** API Gateway path syntax: `/api/v1/students/{student_id}`. */
   path: string;
+  /** A stricter permission than the function's for this route (one function serving bulk update and bulk delete). */
+  permission?: Permission;
+}
+
+/** The permission a route of `fn` needs: its own when declared, else the function's. */
+export function routePermission(fn: Pick<FunctionDeclaration, 'permission'>, route: RouteDeclaration): Permission {
+  return route.permission ?? fn.permission;
 }
 
 /** Any Lambda of the platform: its bundle, what it may touch and the configuration it needs. */

@@ -50,7 +50,7 @@ type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
 
 export interface HttpHandlerSpec<S extends InputSchemas> {
   /** The function's registry entry: its Cache-Control and the permission it enforces. */
-  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl' | 'permission'>;
+  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl' | 'permission'> & Partial<Pick<FunctionDeclaration, 'routes'>>;
   input?: S;
   /** Extra security-header options (e.g. a CSP that lets /docs render), merged over the API defaults. */
   securityHeaders?: SecurityHeaderOptions;
@@ -112,7 +112,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(headWithoutBody())
     .use(compressResponse({ declaredCacheControl: spec.declaration.cacheControl }))
     .use(problemErrors())
-    .use(authorize(spec.declaration.permission))
+    .use(authorize(spec.declaration.permission, { routes: spec.declaration.routes }))
     .use(rateLimit(spec.declaration))
     .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))
