@@ -225,11 +225,32 @@ export const orderStatusProjector: LambdaDeclaration = {
 };
 
 /**
+ * The `import-chunks` consumer: imports one byte range of a fanned-out CSV per message,
+ * checkpointing in the jobs table; the last chunk ends the job and writes its report.
+ * CDK must also grant it (and `importFunction`) sqs:SendMessage on `import-chunks` and set
+ * `IMPORT_CHUNKS_QUEUE_URL` (`EventQueues.grantSend`): each ended chunk sends the next chunk of
+ * its lane. One of the event consumers (the Consumers nested stack).
+ */
+export const importWorker: LambdaDeclaration = {
+  id: 'import-worker',
+  entry: 'functions/imports/import-worker.ts',
+  description: 'Imports one chunk of a large file dropped under imports/{entity}/',
+  tables: [
+    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
+    { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
+  ],
+  // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
+  timeoutSeconds: 150,
+};
+
+/**
  * The SQS consumers of the saga queues (events/rules.ts, shared/events/queues.ts): each
  * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
  * stack and maps each queue to its function; the local runtime maps queue → function by id.
  */
-export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector];
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector, importWorker];
 
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];

@@ -21,6 +21,7 @@ export const handler = async (event: S3Event, context: Context) => {
           s3: container.s3,
           entities,
           sink: container.sink,
+          fanOut: container.fanOut,
           owner: context.awsRequestId,
           remainingMs: () => context.getRemainingTimeInMillis(),
           log: (message, details) => logger.warn(message, details ?? {}),
