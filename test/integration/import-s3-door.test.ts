@@ -56,7 +56,7 @@ beforeAll(async () => {
   s3 = s3Client(imports.s3.endpoint);
   client = createDocumentClient(process.env);
   store = new DynamoDbEntityStore(students, client, process.env.STUDENTS_TABLE_NAME!);
-  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }));
+  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }), process.env.OUTBOX_TABLE_NAME);
 }, 60_000);
 afterAll(async () => {
   await Promise.allSettled(deliveries);

@@ -1,3 +1,4 @@
+import { outboxTable } from '../../events/outbox.table.js';
 import { tracer } from '../../powertools/tracer.js';
 import { requiredEnv } from '../../runtime/required-env.js';
 import { createDocumentClient } from '../../store/dynamodb/document-client.js';
@@ -28,7 +29,7 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
   return {
     s3: tracer.captureAWSv3Client(createS3Client(env)),
     bucket: env.IMPORTS_BUCKET,
-    jobs: new DynamoDbImportJobStore(client, requiredEnv(env, importJobsTable.envVar), (name) => of(name)),
+    jobs: new DynamoDbImportJobStore(client, requiredEnv(env, importJobsTable.envVar), (name) => of(name), env[outboxTable.envVar] ?? ''), // only a job's end writes the outbox
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
       return new DynamoDbImportSink(entity, store, client, tableName);

@@ -9,7 +9,8 @@ import type { ImportSink } from '../import-sink.js';
 import { emptySummary, type ImportSummary } from '../import-summary.js';
 import { openRowSource } from '../open-row-source.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
-import type { ImportJob, ImportJobStatus, ImportJobStore } from './import-job.js';
+import { completeJob } from './complete-job.js';
+import type { ImportEndStatus, ImportJob, ImportJobStore } from './import-job.js';
 
 /** A sink whose counter deltas are handed to the checkpoint that covers them. */
 export interface CheckpointedSink extends ImportSink {
@@ -92,7 +93,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
     if (persistFailure) throw persistFailure.error;
   };
 
-  const finish = async (status: ImportJobStatus, summary: ImportSummary, message: string | null) => {
+  const finish = async (status: ImportEndStatus, summary: ImportSummary, message: string | null) => {
     const finishedAt = clock();
     const seconds = Math.max(0.001, (finishedAt.getTime() - started) / 1000);
     const done: ImportJob = {
@@ -111,10 +112,13 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       rows_per_second: Math.round((progress.rows - resumedRows) / seconds),
     };
     done.report_url = deps.report ? await deps.report(done, summary).catch(() => null) : null;
-    await deps.jobs.finish(
-      jobId,
-      deps.owner,
-      {
+    // The final state, the remaining delta (whatever was written is in the table: a finished
+    // job counts all of it) and import.completed, in one transaction.
+    await completeJob({
+      jobs: deps.jobs,
+      owner: deps.owner,
+      job: done,
+      final: {
         status,
         message,
         rows_processed: done.rows_processed,
@@ -125,13 +129,12 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
         errors: done.errors,
         warnings: done.warnings,
         error_details: done.error_details,
-        finished_at: done.finished_at,
+        finished_at: done.finished_at!,
         rows_per_second: done.rows_per_second,
         report_url: done.report_url,
       },
-      // Whatever was written is in the table: a finished job counts all of it.
-      { entity: job.entity, delta: deps.sink.takeDelta() },
-    );
+      counted: { entity: job.entity, delta: deps.sink.takeDelta() },
+    });
     // After the job is recorded finished: a failed finish is retried and must not count twice.
     const metrics = deps.metrics ?? powertoolsMetrics;
     emitMetric(metrics, 'ImportRowsProcessed', done.rows_processed);
