@@ -4,7 +4,7 @@ import { ImportFileError, ImportLimitError } from './import.errors.js';
 import { importLimits, type ImportLimits } from './import-limits.js';
 import type { ImportMode, ImportSink } from './import-sink.js';
 import { IdRegistry } from './id-registry.js';
-import { ImportTally, type TallySnapshot } from './import-tally.js';
+import { type DetailListener, ImportTally, type TallySnapshot } from './import-tally.js';
 import type { ImportSummary } from './import-summary.js';
 import { createRowCleaner } from './row-cleaner.js';
 import type { RowSource } from './source-row.js';
@@ -19,6 +19,8 @@ export interface ImportPosition {
 export interface ImportCheckpoint {
   position: ImportPosition;
   summary: ImportSummary;
+  /** The job's report: the last segment holding the report lines of rows up to `position` (none: no lines yet). */
+  report_segment?: string;
 }
 
 export interface ImportProgress {
@@ -45,6 +47,8 @@ export interface RunImportInput {
   writers?: number;
   /** The source is one chunk of a bigger file: no data rows in it is not an error. */
   chunk?: boolean;
+  /** Every error, warning and skip as decided (for the full report; rows before `resumeFrom` give none). */
+  onDetail?: DetailListener;
 }
 
 interface InFlight {
@@ -68,7 +72,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
   const batchSize = input.batchSize ?? 25;
   const writers = Math.max(1, input.writers ?? 1);
   const resumeRow = input.resumeFrom?.position.row ?? 0;
-  const tally = new ImportTally(entity.idField, input.resumeFrom?.summary);
+  const tally = new ImportTally(entity.idField, input.resumeFrom?.summary, input.onDetail);
   const firstRowOf = new IdRegistry();
   const inFlight: InFlight[] = [];
   let items: Record<string, unknown>[] = [];

@@ -5,6 +5,7 @@ import { bufferByteSource } from '../../shared/import/byte-source.js';
 import { completeJob } from '../../shared/import/jobs/complete-job.js';
 import { importCompletedEventId } from '../../shared/import/jobs/import-completed-event.js';
 import { jobIdFor, queuedJob } from '../../shared/import/jobs/import-job.js';
+import type { JobReport } from '../../shared/import/jobs/job-report.js';
 import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { runImportJob } from '../../shared/import/jobs/run-import-job.js';
 import { DynamoDbImportJobStore, LeaseLostError } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
@@ -18,6 +19,9 @@ let jobs: DynamoDbImportJobStore;
 beforeAll(() => {
   jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
 });
+
+/** A report that writes nothing and answers a fixed URL (the report itself is tested in import-report.test.ts). */
+const fixedUrlReport: JobReport = { add: () => undefined, pendingBytes: 0, flush: async (_from, _to, after) => after, write: async () => 's3://records-imports/reports/x/' };
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
 
@@ -44,7 +48,7 @@ describe('import.completed through the outbox', () => {
   it('a finished job writes exactly one import.completed row, in the transaction of its final state', async () => {
     const csv = 'Student ID,First Name,Last Name,Math\nev1,An,Nguyen,8\nev2,Binh,,7\nev1,Dup,Row,5\nev3,Chi,Le,11\n';
     const id = await newJob('ev-done', csv, 'req-upload-123');
-    const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w1', report: async () => 's3://records-imports/reports/x/' });
+    const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w1', report: fixedUrlReport });
     expect(outcome.kind).toBe('ran');
     const job = (await jobs.get(id))!;
     const events = await completedEventsOf(id);

@@ -4,7 +4,7 @@ import type { Entity } from '../../entity/define-entity.js';
 import type { ImportLimits } from '../import-limits.js';
 import { isSafeTraceId } from '../../observability/correlation.js';
 import { s3ByteSource } from '../s3/s3-byte-source.js';
-import { writeImportReport } from '../s3/s3-import-report.js';
+import { S3ImportReport } from '../s3/s3-import-report.js';
 import { completeJob } from './complete-job.js';
 import { type ImportJobSource, type ImportJobStore, jobIdFor, queuedJob } from './import-job.js';
 import { decodeS3Key, modeOf, parseImportKey } from './import-object-key.js';
@@ -86,6 +86,6 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
     limits: deps.limits,
     writers: deps.writers ?? 4,
     remainingMs: deps.remainingMs,
-    report: (job, summary) => writeImportReport(deps.s3, bucket, entity.idField, job, summary),
+    report: new S3ImportReport(deps.s3, bucket, entity.idField, jobId, deps.owner),
   });
 }
