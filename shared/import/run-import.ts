@@ -51,6 +51,13 @@ export interface RunImportInput {
   onDetail?: DetailListener;
 }
 
+/**
+ * Rows read without enough valid ones to fill a batch (a file of refused or duplicate rows)
+ * still reach a checkpoint after this many: progress, resume points and the report's held
+ * lines stay bounded by it instead of growing to the whole file.
+ */
+const MAX_ROWS_PER_CUT = 1_000;
+
 interface InFlight {
   done: Promise<Awaited<ReturnType<ImportSink['writeBatch']>>>;
   ids: string[];
@@ -83,6 +90,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
   const position = (): ImportPosition => (lastByte === undefined ? { row: lastRow } : { row: lastRow, byte: lastByte });
   let rowsRead = 0;
   let firstRow = 0;
+  let rowsSinceCut = 0;
 
   const settleOldest = async () => {
     const oldest = inFlight.shift()!;
@@ -91,8 +99,10 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
     await input.checkpoint?.(oldest.position, tally.summaryAt(oldest.snapshot));
   };
   const flush = async () => {
-    if (items.length === 0) return;
-    const done = sink.writeBatch(items, mode, { importId, rows });
+    if (items.length === 0 && rowsSinceCut === 0) return;
+    rowsSinceCut = 0;
+    // A cut with nothing valid to write still checkpoints, in row order with the batches.
+    const done = items.length > 0 ? sink.writeBatch(items, mode, { importId, rows }) : Promise.resolve({ created: 0, updated: 0, errors: [] });
     done.catch(() => undefined); // awaited in order by settleOldest; this only silences the wait
     inFlight.push({ done, ids, rows, position: position(), snapshot: tally.snapshot() });
     items = [];
@@ -135,7 +145,8 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
         }
         lastRow = row.row;
         lastByte = row.endByte;
-        if (items.length >= batchSize) await flush();
+        rowsSinceCut++;
+        if (items.length >= batchSize || rowsSinceCut >= MAX_ROWS_PER_CUT) await flush();
       }
     }
     if (!clean) throw new ImportFileError('empty', 'The file is empty.');

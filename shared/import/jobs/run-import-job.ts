@@ -183,6 +183,8 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
           throw new ImportInterruptedError(`import ${jobId}: out of time at row ${position.row}; a retry resumes from there`);
         }
         const reportFull = (deps.report?.pendingBytes ?? 0) >= REPORT_FLUSH_CHARS;
+        // Backpressure: held report lines may not outgrow their bound while a checkpoint is slow.
+        if (reportFull && persisting) await settlePersist();
         if (!persisting && (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms || reportFull)) {
           persistInBackground({ position, summary });
         }
