@@ -123,6 +123,8 @@ export const importFunction: LambdaDeclaration = {
   tables: [
     ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
+    // import.completed goes in the same transaction as the job's final state.
+    { table: outboxTable.id, actions: ['PutItem'] },
   ],
   // GetObjectVersion: the handler heads the exact version named in the event record (the bucket is versioned).
   buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
