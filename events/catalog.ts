@@ -48,6 +48,10 @@ export const eventCatalog = {
 export type EventType = keyof typeof eventCatalog;
 export const EVENT_TYPES = Object.keys(eventCatalog) as EventType[];
 
+/** The order saga's events: the catalog without the import pipeline's (they name no order). */
+export type SagaEventType = Exclude<EventType, `import.${string}`>;
+export const SAGA_EVENT_TYPES = EVENT_TYPES.filter((type): type is SagaEventType => eventCatalog[type].source !== EVENT_SOURCES.import);
+
 /** The envelope of `type`, typed. */
 export type EventEnvelope<Type extends EventType> = z.infer<(typeof eventCatalog)[Type]['envelope']>;
 export type EventData<Type extends EventType> = z.infer<(typeof eventCatalog)[Type]['data']>;
@@ -62,6 +66,11 @@ export const domainEvent = z.discriminatedUnion(
 );
 
 export type DomainEvent = z.infer<typeof domainEvent>;
+
+/** A saga event (it names its order): narrows a parsed envelope for the order consumers. */
+export function isSagaEvent(event: DomainEvent): event is EventEnvelope<SagaEventType> {
+  return eventCatalog[event.type].source !== EVENT_SOURCES.import;
+}
 
 /** The source of `type` (`order.created` → `records.orders`). */
 export function sourceOf(type: EventType): EventSource {

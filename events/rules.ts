@@ -1,4 +1,4 @@
-import { EVENT_SOURCES, eventCatalog, type EventType } from './catalog.js';
+import { eventCatalog, type EventType, SAGA_EVENT_TYPES } from './catalog.js';
 
 /** An EventBridge event pattern as JSON (validated by the local bus and by AWS at deploy). */
 export type EventPattern = { [field: string]: EventPattern | readonly unknown[] };
@@ -21,11 +21,6 @@ export function patternFor(types: readonly EventType[]): EventPattern {
   return { source: sources, 'detail-type': [...types] };
 }
 
-/** Every event of the order saga: the catalog without the import pipeline's events (no order in them). */
-function sagaEventTypes(): EventType[] {
-  return (Object.keys(eventCatalog) as EventType[]).filter((type) => eventCatalog[type].source !== EVENT_SOURCES.import);
-}
-
 function rule(consumer: string, description: string, eventTypes: readonly EventType[]): EventRule {
   return { consumer, description, eventPattern: patternFor(eventTypes), queue: consumer, eventTypes };
 }
@@ -43,7 +38,7 @@ export const eventRules: readonly EventRule[] = [
     'payment.failed',
   ]),
   rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel.', ['inventory.release_requested']),
-  rule('order-status-projector', "Record every saga event in the order's status and timeline.", sagaEventTypes()),
+  rule('order-status-projector', "Record every saga event in the order's status and timeline.", SAGA_EVENT_TYPES),
   rule('notification-send', 'Tell the customer that an order completed or its payment failed.', ['order.completed', 'order.payment_failed']),
 ];
 

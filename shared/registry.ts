@@ -240,6 +240,8 @@ export const importWorker: LambdaDeclaration = {
   tables: [
     ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
+    // The last chunk ends the job: import.completed goes in the same transaction as its final state.
+    { table: outboxTable.id, actions: ['PutItem'] },
   ],
   // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
   buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],

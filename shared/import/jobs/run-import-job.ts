@@ -19,7 +19,7 @@ export interface CheckpointedSink extends ImportSink {
 }
 
 /** Report lines held in memory beyond this many characters make the next batch checkpoint (and write them). */
-const REPORT_FLUSH_CHARS = 1024 * 1024;
+export const REPORT_FLUSH_CHARS = 1024 * 1024;
 
 /** The run stopped early (time budget): its work is checkpointed and a retry resumes it. */
 export class ImportInterruptedError extends Error {}
