@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { envelopeOf } from './envelope.js';
+import { importCompleted } from './imports.js';
 import { inventoryReleased, inventoryReleaseRequested, inventoryReservationFailed, inventoryReserved } from './inventory.js';
 import { orderCancelled, orderCompleted, orderCreated, orderPaymentFailed, orderRejected } from './orders.js';
 import { paymentFailed, paymentSucceeded } from './payments.js';
@@ -9,6 +10,7 @@ export const EVENT_SOURCES = {
   order: 'records.orders',
   inventory: 'records.inventory',
   payment: 'records.payments',
+  import: 'records.imports',
 } as const;
 
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
@@ -40,10 +42,15 @@ export const eventCatalog = {
   'order.cancelled': declare('order.cancelled', orderCancelled, 'The customer or staff cancelled the order before payment started.'),
   'inventory.release_requested': declare('inventory.release_requested', inventoryReleaseRequested, 'Reserved stock of a failed or cancelled order must go back.'),
   'inventory.released': declare('inventory.released', inventoryReleased, 'Reserved stock went back to available.'),
+  'import.completed': declare('import.completed', importCompleted, 'An import job ended (completed, completed_with_errors or failed); its totals and report.'),
 } as const;
 
 export type EventType = keyof typeof eventCatalog;
 export const EVENT_TYPES = Object.keys(eventCatalog) as EventType[];
+
+/** The order saga's events: the catalog without the import pipeline's (they name no order). */
+export type SagaEventType = Exclude<EventType, `import.${string}`>;
+export const SAGA_EVENT_TYPES = EVENT_TYPES.filter((type): type is SagaEventType => eventCatalog[type].source !== EVENT_SOURCES.import);
 
 /** The envelope of `type`, typed. */
 export type EventEnvelope<Type extends EventType> = z.infer<(typeof eventCatalog)[Type]['envelope']>;
@@ -59,6 +66,11 @@ export const domainEvent = z.discriminatedUnion(
 );
 
 export type DomainEvent = z.infer<typeof domainEvent>;
+
+/** A saga event (it names its order): narrows a parsed envelope for the order consumers. */
+export function isSagaEvent(event: DomainEvent): event is EventEnvelope<SagaEventType> {
+  return eventCatalog[event.type].source !== EVENT_SOURCES.import;
+}
 
 /** The source of `type` (`order.created` → `records.orders`). */
 export function sourceOf(type: EventType): EventSource {

@@ -10,9 +10,10 @@ import { eventRules, ruleFor } from './rules.js';
 import { sampleEvent } from './sample-events.js';
 
 describe('event catalog', () => {
-  it('declares every saga event type with the source of its domain', () => {
+  it('declares every saga event type and import.completed, each with the source of its domain', () => {
     expect([...EVENT_TYPES].sort()).toEqual(
       [
+        'import.completed',
         'inventory.release_requested',
         'inventory.released',
         'inventory.reservation_failed',
@@ -27,10 +28,10 @@ describe('event catalog', () => {
       ].sort(),
     );
     for (const type of EVENT_TYPES) {
-      const expected = { order: 'records.orders', inventory: 'records.inventory', payment: 'records.payments' }[type.split('.')[0]!];
+      const expected = { order: 'records.orders', inventory: 'records.inventory', payment: 'records.payments', import: 'records.imports' }[type.split('.')[0]!];
       expect(eventCatalog[type].source).toBe(expected);
     }
-    expect(Object.values(EVENT_SOURCES).sort()).toEqual(['records.inventory', 'records.orders', 'records.payments']);
+    expect(Object.values(EVENT_SOURCES).sort()).toEqual(['records.imports', 'records.inventory', 'records.orders', 'records.payments']);
   });
 
   it.each(EVENT_TYPES)('parses a valid %s envelope and routes it by type', (type) => {

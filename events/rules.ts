@@ -1,4 +1,4 @@
-import { eventCatalog, type EventType } from './catalog.js';
+import { eventCatalog, type EventType, SAGA_EVENT_TYPES } from './catalog.js';
 
 /** An EventBridge event pattern as JSON (validated by the local bus and by AWS at deploy). */
 export type EventPattern = { [field: string]: EventPattern | readonly unknown[] };
@@ -38,7 +38,7 @@ export const eventRules: readonly EventRule[] = [
     'payment.failed',
   ]),
   rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel.', ['inventory.release_requested']),
-  rule('order-status-projector', "Record every saga event in the order's status and timeline.", Object.keys(eventCatalog) as EventType[]),
+  rule('order-status-projector', "Record every saga event in the order's status and timeline.", SAGA_EVENT_TYPES),
   rule('notification-send', 'Tell the customer that an order completed or its payment failed.', ['order.completed', 'order.payment_failed']),
 ];
 

@@ -29,6 +29,19 @@ export const sampleData: { [Type in EventType]: EventData<Type> } = {
   'order.cancelled': { order_id: 'ord_01', cancelled_by: 'cust_42', items },
   'inventory.release_requested': { order_id: 'ord_01', items, reason: 'payment_failed' },
   'inventory.released': { order_id: 'ord_01', items, reason: 'payment_failed' },
+  'import.completed': {
+    import_id: 'imp_3kq9Zx1bVtY0aLmN4pQr8sTu',
+    entity: 'students',
+    status: 'completed_with_errors',
+    door: 's3',
+    mode: 'create',
+    totals: { total_rows: 1200, created: 1150, updated: 0, skipped: 10, errors: 40, warnings: 25, rows_processed: 1200 },
+    message: null,
+    report_url: 's3://records-imports/reports/imp_3kq9Zx1bVtY0aLmN4pQr8sTu/',
+    report_key: 'reports/imp_3kq9Zx1bVtY0aLmN4pQr8sTu/errors.csv',
+    started_at: '2026-12-02T13:58:00.000Z',
+    finished_at: '2026-12-02T14:00:00.000Z',
+  },
 };
 
 /** A complete, valid envelope of `type` with fresh ids. */

@@ -123,9 +123,12 @@ export const importFunction: LambdaDeclaration = {
   tables: [
     ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
+    // import.completed goes in the same transaction as the job's final state.
+    { table: outboxTable.id, actions: ['PutItem'] },
   ],
   // GetObjectVersion: the handler heads the exact version named in the event record (the bucket is versioned).
-  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // reports/: PutObject for segments and errors.csv; GetObject to walk and read the segment chain (HEAD + GET).
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] }],
   s3Trigger: importTrigger.bucket,
   // The first chunk of each lane of a fanned-out file (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],
@@ -240,9 +243,12 @@ export const importWorker: LambdaDeclaration = {
   tables: [
     ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
+    // The last chunk ends the job: import.completed goes in the same transaction as its final state.
+    { table: outboxTable.id, actions: ['PutItem'] },
   ],
-  // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
-  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // Range GETs of the object (pinned by ETag, not VersionId); its chunks' report segments, and the
+  // report of the job it ends (reading every chunk's segment chain back: HEAD + GET).
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] }],
   // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
   // The next chunk of its lane (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],

@@ -8,10 +8,10 @@ import { declarationOf, entities } from '../../shared/registry.js';
 export const handler = createHttpHandler({
   declaration: declarationOf('imports-create'),
   input: { body: importUploadSchema },
-  handle: async ({ body }) => {
+  handle: async ({ body, correlationId }) => {
     const container = importJobContainer(entities);
     if (!container.bucket) throw new Error('IMPORTS_BUCKET is not set');
-    const ticket = await createUpload({ jobs: container.jobs, s3: container.s3, bucket: container.bucket, entities }, body);
+    const ticket = await createUpload({ jobs: container.jobs, s3: container.s3, bucket: container.bucket, entities, correlationId }, body);
     return { statusCode: 201, body: ticket, headers: { location: `/api/v1/imports/${ticket.import_id}` } };
   },
 });

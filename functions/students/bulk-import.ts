@@ -11,12 +11,12 @@ import { students } from '../../shared/students/students.entity.js';
 export const handler = createHttpHandler({
   declaration: declarationOf('students-bulk-import'),
   input: { query: bulkImportQuerySchema },
-  handle: async ({ query, headers, rawBody, requestId }) => {
+  handle: async ({ query, headers, rawBody, requestId, correlationId }) => {
     const file = await readUploadedFile({ contentType: headers['content-type'], body: rawBody?.body, isBase64Encoded: rawBody?.isBase64Encoded ?? false });
     const container = importJobContainer(entities);
     const budget = currentBudget();
     const remainingMs = budget ? () => budget.deadline - Date.now() : undefined;
-    const result = await directImport({ jobs: container.jobs, sink: container.sink(students), entity: students, owner: requestId, remainingMs }, file, query.mode ?? 'create');
+    const result = await directImport({ jobs: container.jobs, sink: container.sink(students), entity: students, owner: requestId, remainingMs, correlationId }, file, query.mode ?? 'create');
     return { statusCode: 200, body: result, headers: { location: `/api/v1/imports/${result.import_id}` } };
   },
 });

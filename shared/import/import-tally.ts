@@ -2,6 +2,12 @@ import type { BatchResult } from './import-sink.js';
 import { DETAIL_LIMIT, emptySummary, firstDetails, type ImportRowDetail, type ImportSummary } from './import-summary.js';
 import type { FieldIssue } from './row-cleaner.js';
 
+/** The three kinds of report lines: a refused row, a value left empty, a duplicate skipped. */
+export type ReportKind = 'error' | 'warning' | 'skipped';
+
+/** Sees every row detail as it is decided (the summary keeps only the first 100 of each kind). */
+export type DetailListener = (kind: ReportKind, detail: ImportRowDetail) => void;
+
 /** The read side of the tally at the moment a batch was cut: what its checkpoint may claim. */
 export interface TallySnapshot {
   rows: number;
@@ -37,6 +43,7 @@ export class ImportTally {
   constructor(
     private readonly idField: string,
     resumed?: ImportSummary,
+    private readonly onDetail?: DetailListener,
   ) {
     this.base = resumed ?? emptySummary();
     this.columns = [...this.base.unknown_columns];
@@ -57,17 +64,17 @@ export class ImportTally {
 
   warn(row: number, id: string | null, issues: FieldIssue[]): void {
     this.warnings += issues.length;
-    for (const issue of issues) push(this.warningDetails, this.detail(row, id, issue.field, issue.message));
+    for (const issue of issues) this.record('warning', this.warningDetails, this.detail(row, id, issue.field, issue.message));
   }
 
   fail(row: number, id: string | null, issues: FieldIssue[]): void {
     this.failed++;
-    for (const issue of issues) push(this.errorDetails, this.detail(row, id, issue.field, issue.message));
+    for (const issue of issues) this.record('error', this.errorDetails, this.detail(row, id, issue.field, issue.message));
   }
 
   skip(row: number, id: string, message: string): void {
     this.skipped++;
-    push(this.skippedDetails, this.detail(row, id, null, message));
+    this.record('skipped', this.skippedDetails, this.detail(row, id, null, message));
   }
 
   applyWrite(ids: readonly string[], rows: readonly number[], result: BatchResult): void {
@@ -76,7 +83,7 @@ export class ImportTally {
     this.rejected += result.errors.length;
     for (const error of result.errors) {
       const row = rows[ids.indexOf(error.id)] ?? 0;
-      push(this.writeDetails, this.detail(row, error.id, this.idField, error.reason));
+      this.record('error', this.writeDetails, this.detail(row, error.id, this.idField, error.reason));
     }
   }
 
@@ -107,6 +114,11 @@ export class ImportTally {
       skipped_details: firstDetails(base.skipped_details, this.skippedDetails.slice(0, snapshot.skippedDetails)),
       unknown_columns: [...this.columns],
     };
+  }
+
+  private record(kind: ReportKind, list: ImportRowDetail[], detail: ImportRowDetail): void {
+    push(list, detail);
+    this.onDetail?.(kind, detail);
   }
 
   private detail(row: number, id: string | null, field: string | null, message: string): ImportRowDetail {

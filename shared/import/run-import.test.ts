@@ -246,3 +246,25 @@ describe('runImport: validation on long files', () => {
     expect(summary.created).toBe(3000);
   });
 });
+
+describe('runImport: every row detail and bounded cuts (for the full report)', () => {
+  it('hands every error, warning and skip to onDetail, not only the first 100 the summary keeps', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `R${i},Ana,,,,x,,`).join('\n');
+    const seen: string[] = [];
+    const { summary } = await importCsv(`${HEADER}\n${rows}\nV1,Kept,Row,,,,,\nV1,Dup,Row,,,,,\n`, { onDetail: (kind, detail) => void seen.push(`${kind}:${detail.row}:${detail.field}`) });
+    expect(summary.error_details).toHaveLength(100);
+    expect(seen.filter((line) => line.startsWith('error:'))).toHaveLength(150);
+    expect(seen.filter((line) => line.startsWith('warning:'))).toHaveLength(150);
+    expect(seen).toContain('warning:2:math_score');
+    expect(seen).toContain('error:151:last_name');
+    expect(seen.at(-1)).toBe('skipped:153:null');
+    expect(seen).toHaveLength(301);
+  });
+
+  it('checkpoints a file of refused rows every 1,000 rows although it has no batch to write', async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i) => `R${i},Ana,,,,,,`).join('\n');
+    const positions: number[] = [];
+    await importCsv(`${HEADER}\n${rows}\n`, { checkpoint: (position) => void positions.push(position.row) });
+    expect(positions).toEqual([1_001, 2_001, 2_501, 2_501]);
+  });
+});

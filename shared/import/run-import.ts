@@ -4,7 +4,7 @@ import { ImportFileError, ImportLimitError } from './import.errors.js';
 import { importLimits, type ImportLimits } from './import-limits.js';
 import type { ImportMode, ImportSink } from './import-sink.js';
 import { IdRegistry } from './id-registry.js';
-import { ImportTally, type TallySnapshot } from './import-tally.js';
+import { type DetailListener, ImportTally, type TallySnapshot } from './import-tally.js';
 import type { ImportSummary } from './import-summary.js';
 import { createRowCleaner } from './row-cleaner.js';
 import type { RowSource } from './source-row.js';
@@ -19,6 +19,8 @@ export interface ImportPosition {
 export interface ImportCheckpoint {
   position: ImportPosition;
   summary: ImportSummary;
+  /** The job's report: the last segment holding the report lines of rows up to `position` (none: no lines yet). */
+  report_segment?: string;
 }
 
 export interface ImportProgress {
@@ -45,7 +47,16 @@ export interface RunImportInput {
   writers?: number;
   /** The source is one chunk of a bigger file: no data rows in it is not an error. */
   chunk?: boolean;
+  /** Every error, warning and skip as decided (for the full report; rows before `resumeFrom` give none). */
+  onDetail?: DetailListener;
 }
+
+/**
+ * Rows read without enough valid ones to fill a batch (a file of refused or duplicate rows)
+ * still reach a checkpoint after this many: progress, resume points and the report's held
+ * lines stay bounded by it instead of growing to the whole file.
+ */
+const MAX_ROWS_PER_CUT = 1_000;
 
 interface InFlight {
   done: Promise<Awaited<ReturnType<ImportSink['writeBatch']>>>;
@@ -68,7 +79,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
   const batchSize = input.batchSize ?? 25;
   const writers = Math.max(1, input.writers ?? 1);
   const resumeRow = input.resumeFrom?.position.row ?? 0;
-  const tally = new ImportTally(entity.idField, input.resumeFrom?.summary);
+  const tally = new ImportTally(entity.idField, input.resumeFrom?.summary, input.onDetail);
   const firstRowOf = new IdRegistry();
   const inFlight: InFlight[] = [];
   let items: Record<string, unknown>[] = [];
@@ -79,6 +90,7 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
   const position = (): ImportPosition => (lastByte === undefined ? { row: lastRow } : { row: lastRow, byte: lastByte });
   let rowsRead = 0;
   let firstRow = 0;
+  let rowsSinceCut = 0;
 
   const settleOldest = async () => {
     const oldest = inFlight.shift()!;
@@ -87,8 +99,10 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
     await input.checkpoint?.(oldest.position, tally.summaryAt(oldest.snapshot));
   };
   const flush = async () => {
-    if (items.length === 0) return;
-    const done = sink.writeBatch(items, mode, { importId, rows });
+    if (items.length === 0 && rowsSinceCut === 0) return;
+    rowsSinceCut = 0;
+    // A cut with nothing valid to write still checkpoints, in row order with the batches.
+    const done = items.length > 0 ? sink.writeBatch(items, mode, { importId, rows }) : Promise.resolve({ created: 0, updated: 0, errors: [] });
     done.catch(() => undefined); // awaited in order by settleOldest; this only silences the wait
     inFlight.push({ done, ids, rows, position: position(), snapshot: tally.snapshot() });
     items = [];
@@ -131,7 +145,8 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
         }
         lastRow = row.row;
         lastByte = row.endByte;
-        if (items.length >= batchSize) await flush();
+        rowsSinceCut++;
+        if (items.length >= batchSize || rowsSinceCut >= MAX_ROWS_PER_CUT) await flush();
       }
     }
     if (!clean) throw new ImportFileError('empty', 'The file is empty.');

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainEvent, domainEvent } from '../../events/catalog.js';
+import { type DomainEvent, domainEvent, isSagaEvent } from '../../events/catalog.js';
 import { LambdaInvoker } from '../../infra/local/lambda-invoker.js';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { orderEvent } from '../../shared/orders/order-events.js';
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 async function outboxEventsFor(orderId: string): Promise<DomainEvent[]> {
   const out = await client.send(new ScanCommand({ TableName: outboxName, ConsistentRead: true }));
-  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.data.order_id === orderId);
+  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter(isSagaEvent).filter((event) => event.data.order_id === orderId);
 }
 
 const invoke = async (id: string, ...events: DomainEvent[]) => (await invoker.invoke(declared(id), sqsEvent(...events.map((event) => envelopeRecord(event, id))))) as SQSBatchResponse;

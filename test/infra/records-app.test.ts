@@ -259,8 +259,9 @@ describe('function grants', () => {
     const objects = (prefix: string) => ({ 'Fn::Join': ['', [ref(stack.importsBucket.bucket.bucketArn), `/${prefix}*`]] });
     const s3 = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('s3:'));
     // GetObjectVersion: the handler heads the version the event names, and the bucket is versioned.
+    // GetObject on reports/: errors.csv is assembled by reading the job's segment chain back.
     expect(s3(importFunction.id)).toEqual(
-      [grant('s3:GetObject', objects('imports/')), grant('s3:GetObjectVersion', objects('imports/')), grant('s3:PutObject', objects('reports/'))].sort(),
+      [grant('s3:GetObject', objects('imports/')), grant('s3:GetObjectVersion', objects('imports/')), grant('s3:GetObject', objects('reports/')), grant('s3:PutObject', objects('reports/'))].sort(),
     );
     expect(s3('imports-create')).toEqual([grant('s3:PutObject', objects('imports/'))]);
     const exporter = functions.find((fn) => fn.largeExports)!;
@@ -513,7 +514,7 @@ describe('event consumers (nested Consumers stack)', () => {
     });
   });
 
-  it('runs consumers that write entity tables (import-worker) in the isolated subnets with the functions’ security group', () => {
+  it('runs consumers that write entity tables (inventory on products, import-worker) in the isolated subnets with the functions’ security group', () => {
     const writers = stack.consumers.filter((consumer) => placementOf(consumer.declaration, new Set(entities.map((entity) => entity.name))) !== 'outside');
     // import-worker writes students; the inventory consumers invalidate cached products in Redis.
     expect(writers.map((consumer) => consumer.declaration.id).sort()).toEqual(['import-worker', 'inventory-release', 'inventory-reserve']);
@@ -542,6 +543,13 @@ describe('event consumers (nested Consumers stack)', () => {
       const variables = owner.inParent(owner.resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties.Environment.Variables) as Record<string, unknown>;
       expect(variables.IMPORT_CHUNKS_QUEUE_URL, fn.declaration.id).toEqual(ref(chunks.queueUrl));
     }
+  });
+
+  it('gives import-worker the outbox table and PutItem on it alone (the last chunk commits import.completed with the job)', () => {
+    const worker = stack.consumers.find((consumer) => consumer.declaration.id === 'import-worker')!;
+    const props = consumers().resourceOf('AWS::Lambda::Function', worker.function.functionArn)?.Properties;
+    expect(consumers().inParent(props.Environment.Variables)).toMatchObject({ OUTBOX_TABLE_NAME: ref(stack.tables.tables.outbox!.tableName) });
+    expect(worker.declaration.tables.filter((grant) => grant.table === 'outbox')).toEqual([{ table: 'outbox', actions: ['PutItem'] }]);
   });
 
   it('gives notification-send the notifications table name and the AppConfig flag variables', () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { domainEvent } from '../../events/catalog.js';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueues, type DeclaredQueue, type LocalSqs, startLocalSqs } from '../../infra/local/local-sqs.js';
@@ -19,7 +20,9 @@ import type { ImportJob } from '../../shared/import/jobs/import-job.js';
 import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import type { CheckpointedSink } from '../../shared/import/jobs/run-import-job.js';
 import { openRowSource } from '../../shared/import/open-row-source.js';
+import { reportHeader, reportLine } from '../../shared/import/report-lines.js';
 import { runImport } from '../../shared/import/run-import.js';
+import { outboxTable } from '../../shared/events/outbox.table.js';
 import { sqsChunkQueue } from '../../shared/import/sqs/sqs-chunk-queue.js';
 import { DynamoDbImportChunkStore } from '../../shared/store/dynamodb/dynamodb-import-chunk-store.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
@@ -47,7 +50,8 @@ beforeAll(async () => {
   // The declared queue with a 2 s visibility: a failed chunk comes back within the test.
   queue = (await createQueues(sqs.client, [{ ...queueDeclaration(IMPORT_CHUNKS_QUEUE), name: `import-chunks-${randomBytes(3).toString('hex')}`, visibilityTimeoutSeconds: 2 }]))[0]!;
   const counters = () => ({ design: db.store.design, tableName: db.tableName });
-  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, counters);
+  // The job's end commits import.completed through the outbox, in the transaction of its final state.
+  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, counters, process.env[outboxTable.envVar]);
   chunks = new DynamoDbImportChunkStore(db.client, process.env[importJobsTable.envVar]!, counters);
 }, 60_000);
 afterAll(async () => {
@@ -91,6 +95,39 @@ async function stored(prefix: string): Promise<Map<string, Record<string, unknow
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/**
+ * errors.csv as one pass over the same file writes it: every error, warning and skipped row,
+ * in row order (stable: a row's lines keep the order they were decided in).
+ */
+async function onePassReport(csv: Buffer, name: string): Promise<string> {
+  const lines: { row: number; text: string }[] = [];
+  await runImport({
+    importId: 'reference',
+    source: openRowSource(bufferByteSource(csv), { name, entity: students }),
+    entity: students,
+    mode: 'create',
+    sink: new MemorySink('student_id'),
+    onDetail: (kind, detail) => lines.push({ row: detail.row, text: reportLine('student_id', kind, detail) }),
+  });
+  return reportHeader('student_id') + lines.sort((a, b) => a.row - b.row).map((line) => line.text).join('');
+}
+
+async function errorsCsv(jobId: string): Promise<string> {
+  return (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reports/${jobId}/errors.csv` }))).Body!.transformToString();
+}
+
+/** The job's import.completed outbox rows (the publisher's parse). */
+async function completedEventsOf(jobId: string) {
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.client.send(new ScanCommand({ TableName: process.env[outboxTable.envVar], ConsistentRead: true, ExclusiveStartKey: start }));
+    rows.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rows.map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === jobId);
 }
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
@@ -190,6 +227,45 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     expect(summary).toMatchObject({ import_id: jobId, status: 'completed_with_errors', created: reference.created });
   }, 120_000);
 
+  it('a fanned-out job with bad rows in every chunk publishes ONE import.completed and an errors.csv of every bad row, in row order', async () => {
+    // 200 rows in 10 chunks: every 13th row lacks its first name (an error), and from index 40 on
+    // every 3rd row repeats an id of the first 40 (skipped): > 100 of a kind, so the report is more
+    // than the job's first-100 details, and each chunk writes several segments (a checkpoint every 5 rows).
+    const csv = roster('FG', 200, (i) => (i >= 40 && i % 3 === 0 ? i % 40 : undefined));
+    const key = 'imports/students/fan-g.csv';
+    const { outcome } = await drop(key, csv);
+    expect(outcome).toMatchObject({ kind: 'fanned-out', plan: { chunks: 10 } });
+    const jobId = (outcome as { job: ImportJob }).job.import_id;
+    // Chunks ending out of order (the last one first) do not reorder the report.
+    expect(await handleChunkMessage({ import_id: jobId, chunk: 9 }, workerDeps())).toMatchObject({ kind: 'forwarded', chunk: { kind: 'ended' } });
+    const { failures } = await drain(jobId);
+    expect(failures).toBe(0);
+    const job = (await jobs.get(jobId))!;
+    const reference = await onePass(csv, key);
+    expectSameAsOnePass(job, reference);
+    expect(reference.skipped).toBeGreaterThan(40);
+    expect(reference.errors + reference.skipped).toBeGreaterThan(60);
+    const report = await errorsCsv(jobId);
+    expect(report).toBe(await onePassReport(csv, key));
+    const lines = report.split('\r\n').slice(1, -1);
+    expect(lines).toHaveLength(reference.errors + reference.warnings + reference.skipped);
+    const rows = lines.map((line) => Number(line.split(',')[1]));
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+    // Bad rows in (nearly) every chunk: chunk c holds sheet rows 2 + 20c … 21 + 20c.
+    expect(new Set(rows.map((row) => Math.floor((row - 2) / CHUNK_ROWS))).size).toBe(10);
+    expect(lines).toContain(`error,14,FG0012,first_name,Required; the cell is empty`);
+    // Exactly one event, with the job's final totals and its report.
+    const events = await completedEventsOf(jobId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'import.completed',
+      data: { import_id: jobId, status: 'completed_with_errors', door: 's3', totals: { created: job.created, skipped: job.skipped, errors: job.errors, rows_processed: job.rows_processed }, report_key: `reports/${jobId}/errors.csv` },
+    });
+    // A late duplicate of the last chunk changes nothing: still one event.
+    expect(await handleChunkMessage({ import_id: jobId, chunk: 9 }, workerDeps())).toMatchObject({ kind: 'dropped' });
+    expect(await completedEventsOf(jobId)).toHaveLength(1);
+  }, 120_000);
+
   it('keeps "first wins" across chunk boundaries: a later duplicate in another chunk is skipped, the first row is stored', async () => {
     // Chunks are rows 2–21, 22–41, …: row index 20 (sheet row 22) opens chunk 1 and repeats index 19
     // (the last row of chunk 0); index 150 repeats index 3; index 60 carries the id of index 190 (its own row comes later).
@@ -240,6 +316,8 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     // A message after the end does nothing.
     expect(await handleChunkMessage({ import_id: jobId, chunk: 0 }, workerDeps())).toMatchObject({ kind: 'dropped' });
     expect((await jobs.get(jobId))!).toEqual(job);
+    expect(await completedEventsOf(jobId)).toHaveLength(1);
+    expect(await errorsCsv(jobId)).toBe(await onePassReport(csv, key));
   }, 120_000);
 
   it('a worker killed mid-chunk (after writing, before its checkpoint, lease never released) is redelivered and the table ends the same', async () => {
@@ -276,6 +354,9 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     const items = await stored('FD');
     expect(items.size).toBe(job.created);
     expect(await db.store.count({})).toBe(total0 + job.created);
+    // The killed delivery's uncommitted lines are rewritten by the redelivery: none lost, none repeated.
+    expect(await errorsCsv(jobId)).toBe(await onePassReport(csv, key));
+    expect(await completedEventsOf(jobId)).toHaveLength(1);
   }, 120_000);
 
   it('a worker that dies after ending its chunk but before sending the next one of its lane: the redelivery sends it and the job ends', async () => {

@@ -17,7 +17,7 @@ const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
 
 beforeAll(() => {
-  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }));
+  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
 });
 
 const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];

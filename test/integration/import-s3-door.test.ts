@@ -6,6 +6,7 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
+import { domainEvent } from '../../events/catalog.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions } from '../../infra/build/bundle-functions.js';
 import { invokeImportHandler } from '../../infra/local/local-import-trigger.js';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   s3 = s3Client(imports.s3.endpoint);
   client = createDocumentClient(process.env);
   store = new DynamoDbEntityStore(students, client, process.env.STUDENTS_TABLE_NAME!);
-  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }));
+  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }), process.env.OUTBOX_TABLE_NAME);
 }, 60_000);
 afterAll(async () => {
   await Promise.allSettled(deliveries);
@@ -81,6 +82,12 @@ async function jobsFor(key: string): Promise<ImportJob[]> {
     after = page.next;
   } while (after);
   return all.filter((job) => job.source.key === key);
+}
+
+/** The import.completed events of a job in the outbox table (what the publisher puts on the bus). */
+async function completedEvents(importId: string) {
+  const out = await client.send(new ScanCommand({ TableName: process.env.OUTBOX_TABLE_NAME!, ConsistentRead: true }));
+  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
 }
 
 async function idsWithPrefix(prefix: string): Promise<string[]> {
@@ -126,6 +133,10 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     expect(await jobsFor(key)).toHaveLength(1);
     expect(await store.count({})).toBe(total0 + 119);
     expect(logs.at(-1)).toContain('skipped');
+    // One import.completed, correlated with the PUT that dropped the file.
+    const completed = await completedEvents(job!.import_id);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ correlation_id: event.Records[0]!.responseElements['x-amz-request-id'], data: { status: 'completed_with_errors', totals: { created: 119, errors: 1 }, report_key: `reports/${job!.import_id}/errors.csv` } });
   });
 
   it('fails a file under an unknown entity folder with "unknown entity"', async () => {
@@ -135,6 +146,7 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     const [job] = await jobsFor(key);
     expect(job).toMatchObject({ status: 'failed' });
     expect(job!.message).toMatch(/^unknown entity 'teachers'/);
+    expect((await completedEvents(job!.import_id)).map((event) => event.data)).toEqual([expect.objectContaining({ status: 'failed', entity: 'teachers', message: job!.message })]);
   });
 
   it('takes a presigned PUT (fetch) through the same door into the job the upload ticket named', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainEvent, domainEvent, type EventEnvelope } from '../../events/catalog.js';
+import { type DomainEvent, domainEvent, type EventEnvelope, isSagaEvent } from '../../events/catalog.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
 import { outboxTable } from '../../shared/events/outbox.table.js';
@@ -110,7 +110,7 @@ async function outboxEvents(orderId: string): Promise<DomainEvent[]> {
   } while (start);
   return rows
     .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
-    .filter((event) => event.data.order_id === orderId)
+    .filter(isSagaEvent).filter((event) => event.data.order_id === orderId)
     .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
 }
 

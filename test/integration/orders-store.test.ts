@@ -65,7 +65,7 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
 }
 
 async function outboxEventsFor(orderId: string) {
-  return (await scan(outboxName)).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.data.order_id === orderId);
+  return (await scan(outboxName)).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => 'order_id' in event.data && event.data.order_id === orderId);
 }
 
 describe('orders on DynamoDB Local', () => {

@@ -73,7 +73,7 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
     expect(calls.get(good.id)).toBe(1);
 
     const [record] = (await idempotencyItems()).filter((item) => String(item.id).startsWith(`${QUEUE}#`));
-    expect(record).toMatchObject({ status: 'COMPLETED', data: { charged: good.data.order_id } });
+    expect(record).toMatchObject({ status: 'COMPLETED', data: { charged: (good.data as { order_id: string }).order_id } });
     const ttl = Number(record!.expiration) - Date.now() / 1000;
     expect(ttl).toBeGreaterThan(DEFAULT_IDEMPOTENCY_TTL_SECONDS - 60);
     expect(ttl).toBeLessThanOrEqual(DEFAULT_IDEMPOTENCY_TTL_SECONDS + 1); // Powertools rounds to whole seconds

@@ -21,9 +21,10 @@ describe('the declared event rules', () => {
     expect(selected.sort()).toEqual([...rule.eventTypes].sort());
   });
 
-  it('sends every event type to the status projector and order.created to inventory-reserve', () => {
+  it('sends every saga event type to the status projector, order.created to inventory-reserve, and import.completed to no saga consumer', () => {
     const consumers = (type: string) => eventRules.filter((rule) => rule.eventTypes.includes(type as never)).map((rule) => rule.consumer);
-    for (const type of EVENT_TYPES) expect(consumers(type)).toContain('order-status-projector');
+    for (const type of EVENT_TYPES.filter((type) => !type.startsWith('import.'))) expect(consumers(type)).toContain('order-status-projector');
+    expect(consumers('import.completed')).toEqual([]);
     expect(consumers('order.created')).toEqual(['inventory-reserve', 'order-status-projector']);
   });
 

@@ -3,6 +3,7 @@ import type { Entity } from '../../entity/define-entity.js';
 import { bufferByteSource } from '../byte-source.js';
 import type { ImportMode } from '../import-sink.js';
 import type { ImportRowDetail } from '../import-summary.js';
+import { completeJob } from '../jobs/complete-job.js';
 import { type ImportJobStore, queuedJob } from '../jobs/import-job.js';
 import { ImportLimitError } from '../import.errors.js';
 import { type CheckpointedSink, ImportInterruptedError, type RunJobOutcome, runImportJob } from '../jobs/run-import-job.js';
@@ -30,6 +31,8 @@ export interface DirectImportDeps {
   /** Time left to answer (the request budget); below `reserveMs` the import stops at a checkpoint. */
   remainingMs?: () => number;
   reserveMs?: number;
+  /** The request's correlation id, carried into the job's import.completed event. */
+  correlationId?: string;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function directImport(deps: DirectImportDeps, file: UploadedFile, m
   const now = deps.clock?.() ?? new Date();
   const importId = `imp_${randomBytes(18).toString('base64url')}`;
   await deps.jobs.create(
-    queuedJob({ import_id: importId, entity: deps.entity.name, source: { bucket: '', key: file.name, door: 'direct' }, mode, bytes_total: file.bytes.length, now }),
+    queuedJob({ import_id: importId, entity: deps.entity.name, source: { bucket: '', key: file.name, door: 'direct' }, mode, bytes_total: file.bytes.length, now, ...(deps.correlationId ? { correlation_id: deps.correlationId } : {}) }),
   );
   let outcome: RunJobOutcome;
   try {
@@ -89,7 +92,7 @@ async function outOfTime(deps: DirectImportDeps, importId: string): Promise<Impo
     `The file is too big to import within one request: rows 2 to ${row} were processed (job ${importId}), the rest was not. ` +
     'Upload it with POST /api/v1/imports (presigned upload), which has no such limit; in mode=upsert the rows already imported are updated, not duplicated.';
   if (claim.kind === 'claimed') {
-    await deps.jobs.finish(importId, deps.owner, { status: 'failed', message, finished_at: now.toISOString() }, { entity: deps.entity.name, delta: deps.sink.takeDelta() });
+    await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message, finished_at: now.toISOString() }, counted: { entity: deps.entity.name, delta: deps.sink.takeDelta() } });
   }
   return new ImportLimitError('rows', message, { import_id: importId, imported_through_row: row, use: 'POST /api/v1/imports' });
 }

@@ -27,7 +27,7 @@ export interface UploadTicket {
  * When the object lands, the S3 door finds this job by the id in its key and runs it.
  */
 export async function createUpload(
-  deps: { jobs: ImportJobStore; s3: S3Client; bucket: string; entities: readonly Entity[]; clock?: () => Date; expiresInSeconds?: number },
+  deps: { jobs: ImportJobStore; s3: S3Client; bucket: string; entities: readonly Entity[]; clock?: () => Date; expiresInSeconds?: number; correlationId?: string },
   request: UploadRequest,
 ): Promise<UploadTicket> {
   const now = deps.clock?.() ?? new Date();
@@ -43,7 +43,7 @@ export async function createUpload(
   const key = `${importTrigger.prefix}${entity.name}/${UPLOADS_FOLDER}/${importId}/${filename}`;
   const expiresIn = deps.expiresInSeconds ?? 900;
   await deps.jobs.create(
-    queuedJob({ import_id: importId, entity: entity.name, source: { bucket: deps.bucket, key, door: 'upload' }, mode: request.mode ?? 'create', bytes_total: null, now }),
+    queuedJob({ import_id: importId, entity: entity.name, source: { bucket: deps.bucket, key, door: 'upload' }, mode: request.mode ?? 'create', bytes_total: null, now, ...(deps.correlationId ? { correlation_id: deps.correlationId } : {}) }),
   );
   const upload_url = await getSignedUrl(deps.s3, new PutObjectCommand({ Bucket: deps.bucket, Key: key }), { expiresIn });
   return { import_id: importId, upload_url, method: 'PUT', expires_at: new Date(now.getTime() + expiresIn * 1000).toISOString() };

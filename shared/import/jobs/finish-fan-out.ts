@@ -1,15 +1,17 @@
 import { emitMetric, type MetricSink } from '../../observability/emit-metric.js';
 import { metrics as powertoolsMetrics } from '../../powertools/metrics.js';
 import { emptySummary, firstDetails, type ImportSummary } from '../import-summary.js';
+import { completeJob } from './complete-job.js';
 import { FAN_OUT_OWNER, type ImportChunk, type ImportChunkStore } from './import-chunk.js';
-import type { ImportJob, ImportJobStatus, ImportJobStore } from './import-job.js';
+import type { ImportEndStatus, ImportJob, ImportJobStore } from './import-job.js';
+import type { JobReport } from './job-report.js';
 
 export interface FinishFanOutDeps {
   jobs: ImportJobStore;
   chunks: ImportChunkStore;
   clock?: () => Date;
-  /** Writes the report and returns its URL. */
-  report?: (job: ImportJob, summary: ImportSummary) => Promise<string | null>;
+  /** The job's full report: errors.csv is assembled from every chunk's segment chain, in chunk (= row) order. */
+  report?: JobReport;
   metrics?: MetricSink;
 }
 
@@ -33,10 +35,12 @@ export function mergeChunkSummaries(chunks: readonly ImportChunk[]): ImportSumma
 
 /**
  * Ends a fanned-out job once its `chunks_done` counter has reached the chunk count: status,
- * totals, rows_per_second and the report, written with the `status = running` condition, so
- * however many deliveries of the last chunks get here (a duplicate, a retry after a crash
- * right after the counter moved), the job ends exactly once and its metrics are emitted once.
- * A chunk that failed on a file problem fails the job with the first such message.
+ * totals, rows_per_second and the report, then `completeJob` (final state + `import.completed`
+ * in one transaction, conditioned on `status = running` and the fan-out lease), so however many
+ * deliveries of the last chunks get here (a duplicate, a retry after a crash right after the
+ * counter moved), the job ends exactly once, with one event, and its metrics are emitted once.
+ * A chunk that failed on a file problem fails the job with the first such message. A report
+ * that cannot be written throws: the message is redelivered and the end is tried again.
  * Returns the finished job, or undefined when it was not (or no longer) this call's to end.
  */
 export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promise<ImportJob | undefined> {
@@ -46,7 +50,7 @@ export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promi
   const chunks = await deps.chunks.list(jobId, job.fan_out.chunks);
   const summary = mergeChunkSummaries(chunks);
   const failed = chunks.find((chunk) => chunk.status === 'failed');
-  const status: ImportJobStatus = failed ? 'failed' : summary.errors > 0 ? 'completed_with_errors' : 'completed';
+  const status: ImportEndStatus = failed ? 'failed' : summary.errors > 0 ? 'completed_with_errors' : 'completed';
   const finishedAt = clock();
   const started = new Date(job.started_at ?? job.queued_at).getTime();
   const rows = chunks.reduce((total, chunk) => total + chunk.rows_processed, 0);
@@ -66,11 +70,18 @@ export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promi
     finished_at: finishedAt.toISOString(),
     rows_per_second: Math.round(rows / Math.max(0.001, (finishedAt.getTime() - started) / 1000)),
   };
-  done.report_url = deps.report ? await deps.report(done, summary).catch(() => null) : null;
+  // Every chunk's chain, in chunk order: the chunks cover consecutive rows, so errors.csv is in row order.
+  done.report_url = deps.report ? await deps.report.write(done, summary, chunks.map((chunk) => chunk.report_segment)) : null;
   const { rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at, rows_per_second, report_url, message } = done;
   try {
     // Every chunk's counter delta went in with its own checkpoints and end: nothing is left to count.
-    await deps.jobs.finish(jobId, FAN_OUT_OWNER, { status, message, rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at, rows_per_second, report_url }, { entity: job.entity, delta: { total: 0, filters: {} } });
+    await completeJob({
+      jobs: deps.jobs,
+      owner: FAN_OUT_OWNER,
+      job: done,
+      final: { status, message, rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at: finished_at!, rows_per_second, report_url },
+      counted: { entity: job.entity, delta: { total: 0, filters: {} } },
+    });
   } catch (error) {
     // The store refuses a job that is no longer running: another delivery ended it first.
     if ((await deps.jobs.get(jobId))?.status !== 'running') return undefined;

@@ -2,9 +2,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Entity } from '../../entity/define-entity.js';
 import type { ImportLimits } from '../import-limits.js';
 import { s3ByteSource } from '../s3/s3-byte-source.js';
-import { writeImportReport } from '../s3/s3-import-report.js';
+import { S3ImportReport } from '../s3/s3-import-report.js';
 import { finishFanOut } from './finish-fan-out.js';
-import type { ChunkMessage, ChunkQueue, ImportChunkStore } from './import-chunk.js';
+import { type ChunkMessage, type ChunkQueue, FAN_OUT_OWNER, type ImportChunkStore } from './import-chunk.js';
 import type { ImportJob, ImportJobStore } from './import-job.js';
 import { type ChunkOutcome, runImportChunk, type RunChunkDeps } from './run-import-chunk.js';
 import type { CheckpointedSink } from './run-import-job.js';
@@ -52,6 +52,8 @@ export async function handleChunkMessage(message: ChunkMessage, deps: ChunkMessa
     limits: deps.limits,
     writers: deps.writers ?? 4,
     remainingMs: deps.remainingMs,
+    // The chunk's own chain of report segments (the owner in their keys: this delivery).
+    report: new S3ImportReport(deps.s3, bucket, entity.idField, job.import_id, deps.owner),
     ...deps.tuning,
   });
   if (outcome.kind === 'skipped' && outcome.reason !== 'ended') return outcome;
@@ -62,7 +64,7 @@ export async function handleChunkMessage(message: ChunkMessage, deps: ChunkMessa
     jobs: deps.jobs,
     chunks: deps.chunks,
     clock: deps.clock,
-    report: (done, summary) => writeImportReport(deps.s3, bucket, entity.idField, done, summary),
+    report: new S3ImportReport(deps.s3, bucket, entity.idField, job.import_id, FAN_OUT_OWNER),
   });
   return { kind: 'forwarded', chunk: outcome, ...(finished ? { finished } : {}) };
 }

@@ -2,8 +2,10 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import type { Entity } from '../../entity/define-entity.js';
 import type { ImportLimits } from '../import-limits.js';
+import { isSafeTraceId } from '../../observability/correlation.js';
 import { s3ByteSource } from '../s3/s3-byte-source.js';
-import { writeImportReport } from '../s3/s3-import-report.js';
+import { S3ImportReport } from '../s3/s3-import-report.js';
+import { completeJob } from './complete-job.js';
 import { type ImportJobSource, type ImportJobStore, jobIdFor, queuedJob } from './import-job.js';
 import { decodeS3Key, modeOf, parseImportKey } from './import-object-key.js';
 import { type CheckpointedSink, type RunJobOutcome, runImportJob } from './run-import-job.js';
@@ -58,14 +60,24 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
   let jobId = jobIdFor(source);
   if (parsed.uploadId && (await deps.jobs.attachSource(parsed.uploadId, source, size))) jobId = parsed.uploadId;
   const entity = deps.entities.find((candidate) => candidate.name === parsed.entity && candidate.import);
+  // A file drop's flow starts with the PUT that stored it: its S3 request id correlates the job's event.
+  const putRequestId = record.responseElements?.['x-amz-request-id'];
   await deps.jobs.create(
-    queuedJob({ import_id: jobId, entity: parsed.entity, source, mode: modeOf(parsed.fileName, head.Metadata), bytes_total: size, now: clock() }),
+    queuedJob({
+      import_id: jobId,
+      entity: parsed.entity,
+      source,
+      mode: modeOf(parsed.fileName, head.Metadata),
+      bytes_total: size,
+      now: clock(),
+      ...(isSafeTraceId(putRequestId) ? { correlation_id: putRequestId } : {}),
+    }),
   );
   if (!entity) {
     const claim = await deps.jobs.claim(jobId, deps.owner, 60_000, clock());
     if (claim.kind === 'claimed') {
       const message = `unknown entity '${parsed.entity}': files go under ${deps.entities.filter((e) => e.import).map((e) => `imports/${e.name}/`).join(', ')}`;
-      await deps.jobs.finish(jobId, deps.owner, { status: 'failed', message, finished_at: clock().toISOString() }, { entity: deps.entities[0]!.name, delta: { total: 0, filters: {} } });
+      await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message, finished_at: clock().toISOString() }, counted: { entity: deps.entities[0]!.name, delta: { total: 0, filters: {} } } });
     }
     return { kind: 'ran', job: (await deps.jobs.get(jobId))! };
   }
@@ -84,6 +96,6 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
     limits: deps.limits,
     writers: deps.writers ?? 4,
     remainingMs: deps.remainingMs,
-    report: (job, summary) => writeImportReport(deps.s3, bucket, entity.idField, job, summary),
+    report: new S3ImportReport(deps.s3, bucket, entity.idField, jobId, deps.owner),
   });
 }

@@ -38,6 +38,8 @@ export interface ImportChunk {
   summary?: ImportSummary;
   /** A failed chunk's file problem (the job fails with the first one). */
   message?: string | null;
+  /** Once ended: the last segment of the chunk's report chain (none: the chunk had no report lines). */
+  report_segment?: string;
 }
 
 export type ChunkClaim = { kind: 'claimed'; chunk: ImportChunk } | { kind: 'ended'; chunk: ImportChunk } | { kind: 'busy'; chunk: ImportChunk } | { kind: 'missing' };
@@ -52,8 +54,9 @@ export interface ImportChunkStore {
   /**
    * Ends the chunk (`done`, or `failed` with a file problem) in ONE transaction with its last
    * counter delta and the job's `chunks_done + 1` (and its totals): a chunk is counted exactly once.
+   * `reportSegment`: the head of the chunk's report chain, which the job's end reads.
    */
-  end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null): Promise<void>;
+  end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null, reportSegment?: string): Promise<void>;
   release(jobId: string, index: number, owner: string): Promise<void>;
   /** Every chunk of the job, in index order. */
   list(jobId: string, chunks: number): Promise<ImportChunk[]>;

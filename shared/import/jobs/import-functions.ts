@@ -1,6 +1,7 @@
 import type { Entity } from '../../entity/define-entity.js';
 import { type FunctionDeclaration, NO_STORE } from '../../entity/entity-functions.js';
 import { importTrigger } from '../import-trigger.js';
+import { outboxTable } from '../../events/outbox.table.js';
 import { importJobsTable } from './import-jobs.table.js';
 
 const BASE = '/api/v1/imports';
@@ -57,6 +58,8 @@ export function bulkImportFunctions(entity: Entity): FunctionDeclaration[] {
       tables: [
         { table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] },
         { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+        // import.completed commits with the job's final state.
+        { table: outboxTable.id, actions: ['PutItem'] },
       ],
       // A 5 MB file is ~100k rows: give it the most API Gateway waits for (the time budget
       // still answers before the 29 s integration limit), not the 10 s of the other routes.

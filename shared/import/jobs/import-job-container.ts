@@ -1,3 +1,4 @@
+import { outboxTable } from '../../events/outbox.table.js';
 import { tracer } from '../../powertools/tracer.js';
 import { requiredEnv } from '../../runtime/required-env.js';
 import { createDocumentClient } from '../../store/dynamodb/document-client.js';
@@ -38,7 +39,8 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
   return {
     s3: tracer.captureAWSv3Client(createS3Client(env)),
     bucket: env.IMPORTS_BUCKET,
-    jobs: new DynamoDbImportJobStore(client, jobsTable, counterTable),
+    // Only a job's end writes the outbox (import.completed, in the transaction of its final state).
+    jobs: new DynamoDbImportJobStore(client, jobsTable, counterTable, env[outboxTable.envVar] ?? ''),
     chunks,
     fanOut: chunkQueueUrl ? { chunks, queue: sqsChunkQueue(tracer.captureAWSv3Client(new SQSClient({})), chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
     sink: (entity: Entity) => {

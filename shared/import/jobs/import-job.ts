@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DomainEvent } from '../../../events/catalog.js';
 import type { ImportCheckpoint } from '../run-import.js';
 import type { ImportMode } from '../import-sink.js';
 import type { ImportRowDetail, ImportSummary } from '../import-summary.js';
@@ -6,6 +7,9 @@ import type { CounterDelta } from '../../store/entity-store.js';
 import type { FanOutPlan } from './import-chunk.js';
 
 export type ImportJobStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed';
+
+/** The statuses a job ends in (and `import.completed` reports). */
+export type ImportEndStatus = Exclude<ImportJobStatus, 'queued' | 'running'>;
 
 /** The S3 object a job imports; `etag`/`version_id` pin the exact content. */
 export interface ImportJobSource {
@@ -50,6 +54,8 @@ export interface ImportJob {
   fan_out?: FanOutPlan;
   /** Chunks ended so far (atomic counter): the chunk that makes it `fan_out.chunks` ends the job. */
   chunks_done?: number;
+  /** The flow that started the job (the upload request's correlation id), carried into `import.completed`. */
+  correlation_id?: string;
 }
 
 /** The public view: resume state and lease stay inside. */
@@ -67,8 +73,9 @@ export function jobIdFor(source: Pick<ImportJobSource, 'bucket' | 'key' | 'etag'
   return `imp_${createHash('sha256').update(`${source.bucket}\0${source.key}\0${version}`).digest('base64url').slice(0, 24)}`;
 }
 
-export function queuedJob(input: { import_id: string; entity: string; source: ImportJobSource; mode: ImportMode; bytes_total: number | null; now: Date }): ImportJob {
+export function queuedJob(input: { import_id: string; entity: string; source: ImportJobSource; mode: ImportMode; bytes_total: number | null; now: Date; correlation_id?: string }): ImportJob {
   return {
+    ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
     import_id: input.import_id,
     entity: input.entity,
     source: input.source,
@@ -125,8 +132,11 @@ export interface ImportJobStore {
    * transaction conditioned on the previous checkpoint row and the lease.
    */
   checkpoint(id: string, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void>;
-  /** The final state, with the last counter delta, in one transaction (lease held). */
-  finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta): Promise<void>;
+  /**
+   * The final state, with the last counter delta and the job's events (outbox rows), in one
+   * transaction (lease held, job running). Call it through `completeJob`.
+   */
+  finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta, events?: readonly DomainEvent[]): Promise<void>;
   /** Gives the lease back so a retry can resume at once. */
   release(id: string, owner: string): Promise<void>;
   /** Points a queued upload job at the object that arrived; false when it already has another one. */

@@ -7,7 +7,8 @@ import { openRowSource } from '../open-row-source.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
 import type { ImportChunk, ImportChunkStore } from './import-chunk.js';
 import type { ImportJob } from './import-job.js';
-import { type CheckpointedSink, ImportInterruptedError } from './run-import-job.js';
+import type { JobReport } from './job-report.js';
+import { type CheckpointedSink, ImportInterruptedError, REPORT_FLUSH_CHARS } from './run-import-job.js';
 
 export interface RunChunkDeps {
   chunks: ImportChunkStore;
@@ -28,6 +29,8 @@ export interface RunChunkDeps {
   writers?: number;
   /** Items per batch (default 25, BatchWriteItem's maximum). */
   batchSize?: number;
+  /** The chunk's part of the job's full report: its own segment chain, written with its checkpoints. */
+  report?: JobReport;
 }
 
 export type ChunkOutcome = { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' } | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };
@@ -54,18 +57,29 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
   let rowsAtPersist = chunk.rows_processed;
   let progress = { rows: chunk.rows_processed, bytes: chunk.bytes_processed };
   let lastSummary = chunk.checkpoint?.summary ?? emptySummary();
+  let lastRow = chunk.checkpoint?.position.row ?? chunk.first_row - 1;
+  // The chunk's own report chain: the last segment a checkpoint of this chunk committed.
+  let reportHead = chunk.checkpoint?.report_segment;
+  // Segments are named by the rows they cover: a chunk's first one starts right before the chunk.
+  const segmentFrom = () => (persistedRow > 0 ? persistedRow : chunk.first_row - 1);
   // Not resumed yet: "resume" right before the chunk, so the rows ahead of it only register their ids.
   const resumeFrom: ImportCheckpoint = chunk.checkpoint ?? { position: { row: chunk.first_row - 1, byte: chunk.start }, summary: emptySummary() };
 
   const persist = async (checkpoint: ImportCheckpoint) => {
+    // The report lines of the rows this checkpoint covers are durable before it commits (as for a whole job).
+    const segment = await deps.report?.flush(segmentFrom(), checkpoint.position.row, reportHead);
+    if (segment) checkpoint = { ...checkpoint, report_segment: segment };
     persistedAt = clock().getTime();
     rowsAtPersist = progress.rows;
     await deps.chunks.checkpoint(job.import_id, index, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, counted(checkpoint.position.row), persistedAt + leaseMs);
     persistedRow = checkpoint.position.row;
+    reportHead = segment;
   };
   const end = async (status: 'done' | 'failed', summary: ImportSummary, message: string | null): Promise<ChunkOutcome> => {
-    await deps.chunks.end(job.import_id, index, deps.owner, status, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary }, counted(), message);
-    return { kind: 'ended', chunk: { ...chunk, status, summary, message }, summary, status };
+    // The last lines become the chain's last segment; its key ends the chunk with it (the job's end reads it).
+    const head = deps.report ? await deps.report.flush(segmentFrom(), lastRow, reportHead) : undefined;
+    await deps.chunks.end(job.import_id, index, deps.owner, status, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary }, counted(), message, head);
+    return { kind: 'ended', chunk: { ...chunk, status, summary, message, ...(head ? { report_segment: head } : {}) }, summary, status };
   };
 
   try {
@@ -82,17 +96,21 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
       batchSize: deps.batchSize,
       chunk: true,
       resumeFrom,
+      ...(deps.report ? { onDetail: (kind, detail) => deps.report!.add(kind, detail) } : {}),
       onProgress: (p) => {
         // Rows and bytes of this chunk only (the read always starts at byte 0; the header is not counted).
         progress = { rows: Math.max(0, p.rows - (chunk.first_row - 2)), bytes: Math.max(0, p.bytes - chunk.start) };
       },
       checkpoint: async (position, summary) => {
         lastSummary = summary;
+        lastRow = position.row;
         if (deps.remainingMs !== undefined && deps.remainingMs() < (deps.reserveMs ?? 20_000)) {
           await persist({ position, summary });
           throw new ImportInterruptedError(`import ${job.import_id} chunk ${index}: out of time at row ${position.row}; a redelivery resumes from there`);
         }
-        if (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms) await persist({ position, summary });
+        // Held report lines above their bound checkpoint early (and become a segment).
+        const reportFull = (deps.report?.pendingBytes ?? 0) >= REPORT_FLUSH_CHARS;
+        if (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms || reportFull) await persist({ position, summary });
       },
     });
     return await end('done', summary, null);

@@ -9,12 +9,17 @@ import type { ImportSink } from '../import-sink.js';
 import { emptySummary, type ImportSummary } from '../import-summary.js';
 import { openRowSource } from '../open-row-source.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
-import type { ImportJob, ImportJobStatus, ImportJobStore } from './import-job.js';
+import { completeJob } from './complete-job.js';
+import type { JobReport } from './job-report.js';
+import type { ImportEndStatus, ImportJob, ImportJobStore } from './import-job.js';
 
 /** A sink whose counter deltas are handed to the checkpoint that covers them. */
 export interface CheckpointedSink extends ImportSink {
   takeDelta(row?: number): CounterDelta;
 }
+
+/** Report lines held in memory beyond this many characters make the next batch checkpoint (and write them). */
+export const REPORT_FLUSH_CHARS = 1024 * 1024;
 
 /** The run stopped early (time budget): its work is checkpointed and a retry resumes it. */
 export class ImportInterruptedError extends Error {}
@@ -36,8 +41,8 @@ export interface RunJobDeps {
   remainingMs?: () => number;
   reserveMs?: number;
   writers?: number;
-  /** Writes the report and returns its URL (optional: tests, dry runs). */
-  report?: (job: ImportJob, summary: ImportSummary) => Promise<string | null>;
+  /** The job's full report, written segment by segment with the checkpoints (optional: direct uploads, tests). */
+  report?: JobReport;
   /** ImportRowsProcessed, ImportRowErrors, ImportJobDuration, ImportJobsFailed, once per finished job. @default the Powertools metrics */
   metrics?: MetricSink;
 }
@@ -68,14 +73,21 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
   let rowsAtPersist = job.rows_processed;
   let progress = { rows: job.rows_processed, bytes: job.bytes_processed };
   let lastSummary: ImportSummary = job.checkpoint?.summary ?? emptySummary();
+  let lastRow = job.checkpoint?.position.row ?? 0;
+  // The last report segment a checkpoint committed: this run's segments chain after it.
+  let reportHead = job.checkpoint?.report_segment;
 
   const persist = async (checkpoint: ImportCheckpoint) => {
+    // The report lines of the rows this checkpoint covers are durable before it commits.
+    const segment = await deps.report?.flush(persistedRow, checkpoint.position.row, reportHead);
+    if (segment) checkpoint = { ...checkpoint, report_segment: segment };
     const delta = deps.sink.takeDelta(checkpoint.position.row);
     const now = clock().getTime();
     persistedAt = now;
     rowsAtPersist = progress.rows;
     await deps.jobs.checkpoint(jobId, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, { entity: job.entity, delta }, now + leaseMs);
     persistedRow = checkpoint.position.row;
+    reportHead = segment;
   };
   // A due checkpoint is persisted while the next batches are written (one at a time, in row
   // order): awaiting its transaction stalled every writer for a DynamoDB round trip each time.
@@ -92,7 +104,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
     if (persistFailure) throw persistFailure.error;
   };
 
-  const finish = async (status: ImportJobStatus, summary: ImportSummary, message: string | null) => {
+  const finish = async (status: ImportEndStatus, summary: ImportSummary, message: string | null) => {
     const finishedAt = clock();
     const seconds = Math.max(0.001, (finishedAt.getTime() - started) / 1000);
     const done: ImportJob = {
@@ -110,11 +122,16 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       finished_at: finishedAt.toISOString(),
       rows_per_second: Math.round((progress.rows - resumedRows) / seconds),
     };
-    done.report_url = deps.report ? await deps.report(done, summary).catch(() => null) : null;
-    await deps.jobs.finish(
-      jobId,
-      deps.owner,
-      {
+    // The last lines, then errors.csv from the whole chain; a failure here is retried (the
+    // retry resumes at the last checkpoint): the report is the only full record of the rows.
+    done.report_url = deps.report ? await deps.report.write(done, summary, [await deps.report.flush(persistedRow, lastRow, reportHead)]) : null;
+    // The final state, the remaining delta (whatever was written is in the table: a finished
+    // job counts all of it) and import.completed, in one transaction.
+    await completeJob({
+      jobs: deps.jobs,
+      owner: deps.owner,
+      job: done,
+      final: {
         status,
         message,
         rows_processed: done.rows_processed,
@@ -125,13 +142,12 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
         errors: done.errors,
         warnings: done.warnings,
         error_details: done.error_details,
-        finished_at: done.finished_at,
+        finished_at: done.finished_at!,
         rows_per_second: done.rows_per_second,
         report_url: done.report_url,
       },
-      // Whatever was written is in the table: a finished job counts all of it.
-      { entity: job.entity, delta: deps.sink.takeDelta() },
-    );
+      counted: { entity: job.entity, delta: deps.sink.takeDelta() },
+    });
     // After the job is recorded finished: a failed finish is retried and must not count twice.
     const metrics = deps.metrics ?? powertoolsMetrics;
     emitMetric(metrics, 'ImportRowsProcessed', done.rows_processed);
@@ -155,8 +171,10 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       onProgress: (p) => {
         progress = { rows: resumedRows > p.rows ? resumedRows : p.rows, bytes: p.bytes };
       },
+      ...(deps.report ? { onDetail: (kind, detail) => deps.report!.add(kind, detail) } : {}),
       checkpoint: async (position, summary) => {
         lastSummary = summary;
+        lastRow = position.row;
         const outOfTime = deps.remainingMs !== undefined && deps.remainingMs() < (deps.reserveMs ?? 30_000);
         if (persistFailure) throw persistFailure.error;
         if (outOfTime) {
@@ -164,7 +182,10 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
           await persist({ position, summary });
           throw new ImportInterruptedError(`import ${jobId}: out of time at row ${position.row}; a retry resumes from there`);
         }
-        if (!persisting && (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms)) {
+        const reportFull = (deps.report?.pendingBytes ?? 0) >= REPORT_FLUSH_CHARS;
+        // Backpressure: held report lines may not outgrow their bound while a checkpoint is slow.
+        if (reportFull && persisting) await settlePersist();
+        if (!persisting && (progress.rows - rowsAtPersist >= every.rows || clock().getTime() - persistedAt >= every.ms || reportFull)) {
           persistInBackground({ position, summary });
         }
       },
@@ -173,8 +194,14 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
     return await finish(summary.errors > 0 ? 'completed_with_errors' : 'completed', summary, null);
   } catch (error) {
     await persisting;
-    if (error instanceof ImportFileError || error instanceof ImportLimitError) {
-      return { ...(await finish('failed', lastSummary, error.message)), error };
+    // A failed checkpoint may have taken report lines it never committed: retry instead.
+    if ((error instanceof ImportFileError || error instanceof ImportLimitError) && !persistFailure) {
+      try {
+        return { ...(await finish('failed', lastSummary, error.message)), error };
+      } catch (finishError) {
+        await deps.jobs.release(jobId, deps.owner).catch(() => undefined);
+        throw finishError;
+      }
     }
     await deps.jobs.release(jobId, deps.owner).catch(() => undefined);
     throw error;

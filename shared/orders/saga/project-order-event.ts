@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../../events/catalog.js';
+import type { DomainEvent, EventEnvelope, SagaEventType } from '../../../events/catalog.js';
 import { logger } from '../../powertools/logger.js';
 import type { TimelineEntry } from '../orders.schemas.js';
 import type { OrderSagaStore, ProjectionOutcome } from './order-saga-store.js';
@@ -26,7 +26,7 @@ export function timelineEntryOf(event: DomainEvent): TimelineEntry {
  * repeated). It never changes the status; GET sorts the timeline by time, whatever order the
  * events arrived in.
  */
-export async function projectOrderEvent(event: DomainEvent, deps: { store: OrderSagaStore }): Promise<{ outcome: ProjectionOutcome }> {
+export async function projectOrderEvent(event: EventEnvelope<SagaEventType>, deps: { store: OrderSagaStore }): Promise<{ outcome: ProjectionOutcome }> {
   const orderId = event.data.order_id;
   const outcome = await deps.store.project(orderId, event.id, timelineEntryOf(event), MAX_TIMELINE_ENTRIES);
   if (outcome === 'missing') logger.warn('event for an order that does not exist: not projected', { order_id: orderId });

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '../../../events/catalog.js';
+import { SAGA_EVENT_TYPES } from '../../../events/catalog.js';
 import { sqsConsumer } from '../../consumers/sqs-consumer.js';
 import { paymentBreaker } from '../../payments/charge-order.js';
 import { paymentProviderFromEnv } from '../../payments/payment-provider-from-env.js';
@@ -49,7 +49,7 @@ export function orderFinalizeConsumer(setup: (env: NodeJS.ProcessEnv) => Finaliz
   });
 }
 
-/** `order-status-projector` (every event type): see projectOrderEvent. */
+/** `order-status-projector` (every saga event type): see projectOrderEvent. */
 export function orderStatusProjectorConsumer(setup: (env: NodeJS.ProcessEnv) => { store: OrderSagaStore } = (env) => ({ store: sagaStoreFromEnv(env) })) {
-  return sqsConsumer({ consumer: 'order-status-projector', events: EVENT_TYPES, setup, handle: (event, deps) => projectOrderEvent(event, deps) });
+  return sqsConsumer({ consumer: 'order-status-projector', events: SAGA_EVENT_TYPES, setup, handle: (event, deps) => projectOrderEvent(event, deps) });
 }

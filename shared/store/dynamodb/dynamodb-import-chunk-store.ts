@@ -100,17 +100,27 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
     ]);
   }
 
-  async end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null): Promise<void> {
+  async end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null, reportSegment?: string): Promise<void> {
     const s = progress.summary;
     await this.transact(jobId, index, counted, [
       {
         Update: {
           TableName: this.tableName,
           Key: { [PK]: chunkKey(jobId, index) },
-          UpdateExpression: 'SET #status = :status, summary = :summary, rows_processed = :rows, bytes_processed = :bytes, message = :message, lease_until = :zero',
+          UpdateExpression: `SET #status = :status, summary = :summary, rows_processed = :rows, bytes_processed = :bytes, message = :message, lease_until = :zero${reportSegment ? ', report_segment = :segment' : ''}`,
           ConditionExpression: 'lease_owner = :owner AND #status = :running',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':summary': s, ':rows': progress.rows_processed, ':bytes': progress.bytes_processed, ':message': message, ':zero': 0, ':owner': owner, ':running': 'running' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':summary': s,
+            ':rows': progress.rows_processed,
+            ':bytes': progress.bytes_processed,
+            ':message': message,
+            ':zero': 0,
+            ':owner': owner,
+            ':running': 'running',
+            ...(reportSegment ? { ':segment': reportSegment } : {}),
+          },
         },
       },
       {

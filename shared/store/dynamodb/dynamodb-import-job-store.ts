@@ -10,6 +10,8 @@ import {
   type JobProgress,
 } from '../../import/jobs/import-job.js';
 import type { ImportCheckpoint } from '../../import/run-import.js';
+import type { DomainEvent } from '../../../events/catalog.js';
+import { type OutboxPut, outboxPut } from '../../events/outbox-record.js';
 import { batchGet } from './batch-io.js';
 import { counterDeltaUpdates, type CounterUpdate } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
@@ -37,6 +39,8 @@ export class DynamoDbImportJobStore implements ImportJobStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly counters: (entity: string) => CounterTable,
+    /** The outbox table (`OUTBOX_TABLE_NAME`): a finished job's events commit with its final state. */
+    private readonly outboxTable = '',
   ) {}
 
   async create(job: ImportJob): Promise<boolean> {
@@ -139,7 +143,8 @@ export class DynamoDbImportJobStore implements ImportJobStore {
     }, counted);
   }
 
-  async finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta): Promise<void> {
+  async finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta, events: readonly DomainEvent[] = []): Promise<void> {
+    if (events.length > 0 && !this.outboxTable) throw new Error('OUTBOX_TABLE_NAME is not set: a finished import job cannot be written without its events');
     const fields = { ...final, lease_until: 0 };
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     const names = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
@@ -151,7 +156,7 @@ export class DynamoDbImportJobStore implements ImportJobStore {
       ConditionExpression: 'lease_owner = :owner AND #st = :running',
       ExpressionAttributeNames: { ...names, '#st': 'status' },
       ExpressionAttributeValues: { ...values, ':owner': owner, ':running': 'running' },
-    }, counted);
+    }, counted, events.map((event) => outboxPut(event, this.outboxTable)));
   }
 
   async release(id: string, owner: string): Promise<void> {
@@ -184,18 +189,19 @@ export class DynamoDbImportJobStore implements ImportJobStore {
     }
   }
 
-  /** The job update and the counter moves it accounts for, in one transaction. */
-  private async transact(id: string, jobUpdate: Record<string, unknown>, counted: CountedDelta): Promise<void> {
+  /** The job update, the counter moves it accounts for and its outbox rows, in one transaction. */
+  private async transact(id: string, jobUpdate: Record<string, unknown>, counted: CountedDelta, outbox: readonly OutboxPut[] = []): Promise<void> {
     const table = this.counters(counted.entity);
     const updates: CounterUpdate[] = counterDeltaUpdates(table.design, table.tableName, counted.delta, id);
     // A delta wider than one transaction: the overflow goes first, on its own (the caller keeps
     // checkpoints small enough that this does not happen with 25-item batches).
-    while (updates.length > MAX_TRANSACTION_ITEMS - 1) {
-      const overflow = updates.splice(MAX_TRANSACTION_ITEMS - 1, MAX_TRANSACTION_ITEMS);
+    const room = MAX_TRANSACTION_ITEMS - 1 - outbox.length;
+    while (updates.length > room) {
+      const overflow = updates.splice(room, MAX_TRANSACTION_ITEMS);
       await this.client.send(new TransactWriteCommand({ TransactItems: overflow.map((update) => ({ Update: update })) })).catch(translateDynamoError);
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: jobUpdate as never }, ...updates.map((update) => ({ Update: update }))] }));
+      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: jobUpdate as never }, ...updates.map((update) => ({ Update: update })), ...outbox] }));
     } catch (error) {
       if (isConditionFailure(error)) throw new LeaseLostError(id);
       translateDynamoError(error);
