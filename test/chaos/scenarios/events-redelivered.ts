@@ -1,0 +1,109 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type DomainEvent, type EventType } from '../../../events/catalog.js';
+import { eventRules } from '../../../events/rules.js';
+import { sampleData, sampleEvent } from '../../../events/sample-events.js';
+import { consumerOf, dlqName, queues } from '../../../shared/events/queues.js';
+import { eventConsumers } from '../../../shared/registry.js';
+import { eventBridgeEvent } from '../../support/eventbridge-sqs-record.js';
+import { eventually, sleep } from '../chaos-checks.js';
+import type { ChaosScenario } from '../chaos-scenario.js';
+import type { ChaosStack } from '../chaos-stack.js';
+
+/** Distinct orders per event type, and how often each event is delivered (SQS is at-least-once). */
+const ORDERS = 4;
+const COPIES = 3;
+
+/**
+ * Saga events pushed straight into each registered consumer's queue (as the rule's SQS target
+ * delivers them), shuffled across types and orders, each one 3 times. Whatever consumers
+ * `eventConsumers` registers are exercised: their queue must drain with nothing new in its DLQ
+ * (a duplicate or an early event is absorbed, not poison). Consumers with a known invariant
+ * have it checked — notification-send: every event notified, no (event, channel) twice.
+ */
+export const eventsRedelivered: ChaosScenario = {
+  name: 'events-redelivered',
+  about: `saga events ×${COPIES}, shuffled, into every registered consumer's queue`,
+  async run(chaos, checks) {
+    const run = Date.now().toString(36);
+    const consumers = eventConsumers.map((declaration) => ({ declaration, queue: queues.find((queue) => consumerOf(queue) === declaration.id) }));
+    checks.expect('registered saga consumers', consumers.length > 0, consumers.map((c) => c.declaration.id).join(', '));
+    for (const { declaration, queue } of consumers) {
+      const rule = eventRules.find((entry) => entry.queue === queue?.name);
+      if (!queue || !rule) {
+        checks.expect(`${declaration.id}: has a queue and a rule`, false, 'not declared');
+        continue;
+      }
+      const sent = envelopesFor(rule.eventTypes, `${run}-${declaration.id}`);
+      const dlqBefore = await chaos.eventSide.eventSources.sqs.depth(dlqName(queue));
+      const deliveries = shuffle(sent.flatMap((envelope) => Array.from({ length: COPIES }, () => envelope)));
+      for (const envelope of deliveries) await chaos.eventSide.eventSources.sendToQueue(queue.name, JSON.stringify(eventBridgeEvent(envelope)));
+      const drained = await eventually(async () => (await chaos.eventSide.eventSources.sqs.depth(queue.name)) === 0, 60_000, 300);
+      checks.expect(`${declaration.id}: queue drains (${deliveries.length} deliveries of ${sent.length} events: ${rule.eventTypes.join(', ')})`, drained, `depth ${await chaos.eventSide.eventSources.sqs.depth(queue.name)}`);
+      const invariant = INVARIANTS[declaration.id];
+      if (invariant) {
+        const outcome = await invariant(chaos, sent);
+        checks.expect(`${declaration.id}: ${outcome.name}`, outcome.pass, outcome.detail);
+      } else {
+        checks.expect(`${declaration.id}: no invariant known to the harness (only drain + DLQ checked)`, true, 'add one to INVARIANTS');
+      }
+      // A message that failed is retried after its visibility timeout; a poisoned one lands in the DLQ.
+      await sleep(1_000);
+      const dlqAfter = await chaos.eventSide.eventSources.sqs.depth(dlqName(queue));
+      checks.expect(`${declaration.id}: nothing new in ${dlqName(queue)}`, dlqAfter === dlqBefore, `${dlqBefore} → ${dlqAfter}`);
+    }
+  },
+};
+
+type Invariant = (chaos: ChaosStack, sent: DomainEvent[]) => Promise<{ name: string; pass: boolean; detail: string }>;
+
+/** What each consumer documents about redelivery, checked from its observable effect. */
+const INVARIANTS: Record<string, Invariant> = {
+  'notification-send': async (chaos, sent) => {
+    const file = chaos.stack.env.NOTIFICATIONS_OUTBOX_FILE ?? process.env.NOTIFICATIONS_OUTBOX_FILE!;
+    const ids = new Set(sent.map((event) => event.id));
+    let lines: { event_id: string; channel: string }[] = [];
+    await eventually(
+      async () => {
+        lines = (await readLines(file)).filter((line) => ids.has(line.event_id));
+        return new Set(lines.map((line) => line.event_id)).size === ids.size;
+      },
+      30_000,
+      300,
+    );
+    const pairs = lines.map((line) => `${line.event_id}#${line.channel}`);
+    const twice = pairs.length - new Set(pairs).size;
+    const notified = new Set(lines.map((line) => line.event_id)).size;
+    return {
+      name: 'every event notified, no (event, channel) sent twice',
+      pass: notified === ids.size && twice === 0,
+      detail: `${notified}/${ids.size} events notified, ${lines.length} messages, ${twice} duplicates`,
+    };
+  },
+};
+
+/** ORDERS envelopes of each type, each for its own order and customer, fresh ids. */
+function envelopesFor(types: readonly EventType[], run: string): DomainEvent[] {
+  return types.flatMap((type) =>
+    Array.from({ length: ORDERS }, (_, n) => {
+      const data = { ...sampleData[type], order_id: `ord_${run}_${n}`.replace(/[^A-Za-z0-9_-]/g, '_') } as Record<string, unknown>;
+      if ('customer_id' in data) data.customer_id = `cust_${run}_${n}`.replace(/[^A-Za-z0-9_-]/g, '_');
+      return sampleEvent(type, { data: data as never, occurred_at: new Date(Date.now() - n * 1000).toISOString() });
+    }),
+  );
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+async function readLines(file: string): Promise<{ event_id: string; channel: string }[]> {
+  if (!existsSync(file)) return [];
+  const lines: { event_id: string; channel: string }[] = [];
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8') })) if (line.trim()) lines.push(JSON.parse(line));
+  return lines;
+}
