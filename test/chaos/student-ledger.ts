@@ -35,8 +35,15 @@ export async function listedTotal(chaos: ChaosStack): Promise<number | undefined
   return res.status === 200 ? (res.body.total as number) : undefined;
 }
 
-/** Counter total vs the items actually stored, as one check's verdict and detail. */
-export async function countersMatchItems(chaos: ChaosStack): Promise<{ pass: boolean; detail: string }> {
-  const [total, ids] = await Promise.all([listedTotal(chaos), storedStudentIds(chaos)]);
-  return { pass: total === ids.length, detail: `list total ${total}, items stored ${ids.length}` };
+/**
+ * Counter total vs the items actually stored, as one check's verdict and detail. Imports move
+ * counters at checkpoints, so a difference must persist for `settleMs` to count as drift.
+ */
+export async function countersMatchItems(chaos: ChaosStack, settleMs = 15_000): Promise<{ pass: boolean; detail: string }> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const [total, ids] = await Promise.all([listedTotal(chaos), storedStudentIds(chaos)]);
+    if (total === ids.length || Date.now() > deadline) return { pass: total === ids.length, detail: `list total ${total}, items stored ${ids.length}` };
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }

@@ -23,7 +23,14 @@ export const redisDown: ChaosScenario = {
     // Warm the cache: the second read of each is a hit.
     for (let round = 0; round < 2; round++) for (let n = 0; n < 5; n++) await chaos.request('GET', `${STUDENTS}/${tag}-${n}`, { as: 'viewer' });
     // Hit counts ride along with later Redis commands (docs/cache.md): give them a moment.
-    await eventually(async () => ((await cacheHits(chaos)) ?? 0) > 0, 5_000, 500);
+    await eventually(
+      async () => {
+        for (let n = 0; n < 5; n++) await chaos.request('GET', `${STUDENTS}/${tag}-${n}`, { as: 'viewer' });
+        return ((await cacheHits(chaos)) ?? 0) > 0;
+      },
+      15_000,
+      500,
+    );
     const hitsBefore = await cacheHits(chaos);
     checks.expect('cache serves hits before the cut', (hitsBefore ?? 0) > 0, `L1+L2 hits ${hitsBefore}`);
 

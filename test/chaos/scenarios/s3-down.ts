@@ -8,7 +8,7 @@ import { countersMatchItems, storedStudentIds } from '../student-ledger.js';
 
 const IMPORTS = '/api/v1/imports';
 const SMALL = 200;
-const LARGE = 6_000;
+const LARGE = 2_000;
 const FINAL = new Set(['completed', 'completed_with_errors', 'failed']);
 
 /**
@@ -68,7 +68,7 @@ export const s3Down: ChaosScenario = {
         checks.expect('the job is resumable after S3 is back (its notification redelivered)', event !== undefined, settled ? describe(settled) : 'no answer');
         if (event) await invokeImportHandler(event, (line) => chaos.logs.push(line));
       }
-      const done = await finished(chaos, bigId, 120_000);
+      const done = await finished(chaos, bigId, 240_000);
       checks.expect(`the job ends completed with exactly ${LARGE} rows created`, done?.body?.status === 'completed' && done.body.created === LARGE && done.body.errors === 0, describe(done));
       const storedBig = (await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-B`)).length;
       checks.expect('every row stored once (no row lost, none twice)', storedBig === LARGE, `${storedBig} stored`);
