@@ -17,6 +17,7 @@ const SCENARIOS: Record<string, () => Promise<ChaosScenario>> = {
   'redis-down': async () => (await import('./scenarios/redis-down.js')).redisDown,
   'events-redelivered': async () => (await import('./scenarios/events-redelivered.js')).eventsRedelivered,
   'dynamodb-throttled': async () => (await import('./scenarios/dynamodb-throttled.js')).dynamodbThrottled,
+  'import-throttled': async () => (await import('./scenarios/import-throttled.js')).importThrottled,
   's3-down': async () => (await import('./scenarios/s3-down.js')).s3Down,
   'dynamodb-down': async () => (await import('./scenarios/dynamodb-down.js')).dynamodbDown,
 };

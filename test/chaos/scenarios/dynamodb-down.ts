@@ -1,7 +1,7 @@
 import { eventually, inLanes, isRetryable503, sleep, statusLine, withRetries } from '../chaos-checks.js';
 import type { ChaosScenario } from '../chaos-scenario.js';
 import type { ChaosResponse } from '../chaos-stack.js';
-import { countersMatchItems, STUDENTS, storedStudentIds, studentBody } from '../student-ledger.js';
+import { counterDrift, countersMatchItems, STUDENTS, storedStudentIds, studentBody } from '../student-ledger.js';
 
 /**
  * DynamoDB Local is stopped (the JVM, its data on disk) while creates are in flight, stays down
@@ -15,6 +15,7 @@ export const dynamodbDown: ChaosScenario = {
   about: 'DynamoDB Local stopped mid-writes and restarted on the same data',
   async run(chaos, checks) {
     const tag = `DD${Date.now().toString(36).toUpperCase()}`;
+    const drift = await counterDrift(chaos);
     const before = await inLanes([0, 1, 2, 3, 4], 5, (n) => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }));
     checks.expect('seed 5 students', before.every((res) => res.status === 201), statusLine(before));
 
@@ -55,7 +56,7 @@ export const dynamodbDown: ChaosScenario = {
     const acked = straddling.map((res, i) => ({ id: `${tag}-${10 + i}`, status: res.status }));
     const lost = acked.filter((entry) => entry.status === 201 && !stored.has(entry.id));
     checks.expect('every create answered 201 is stored', lost.length === 0, `${lost.length} lost of ${acked.filter((e) => e.status === 201).length}`);
-    const counted = await countersMatchItems(chaos);
+    const counted = await countersMatchItems(chaos, drift);
     checks.expect('counter total equals items right after recovery (no half-written create)', counted.pass, counted.detail);
 
     // The client retries what got 503: each ends 201, or 409 if the failed attempt had in fact been written.
@@ -69,7 +70,7 @@ export const dynamodbDown: ChaosScenario = {
     checks.expect('all 38 students stored exactly once', final.size === 38, `${final.size} stored`);
     const updated = await chaos.request('PATCH', `${STUDENTS}/${tag}-1`, { json: { first_name: 'Back' }, as: 'staff' });
     checks.expect('writes work again', updated.status === 200 && updated.body?.first_name === 'Back', `${updated.status}`);
-    const countedAfter = await countersMatchItems(chaos);
+    const countedAfter = await countersMatchItems(chaos, drift);
     checks.expect('counter total equals items after the retries', countedAfter.pass, countedAfter.detail);
   },
 };
