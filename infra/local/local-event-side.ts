@@ -3,6 +3,7 @@ import { streamSources } from '../../shared/events/stream-sources.js';
 import { lambdas, tableDesigns } from '../../shared/registry.js';
 import { type LocalEventBus, startLocalEventBus } from './eventbridge/local-event-bus.js';
 import { sqsTarget } from './eventbridge/sqs-target.js';
+import type { LambdaInvoker } from './lambda-invoker.js';
 import { type LocalEventSources, startLocalEventSources } from './local-event-sources.js';
 
 export interface LocalEventSideOptions {
@@ -15,6 +16,8 @@ export interface LocalEventSideOptions {
   sqsPort?: number;
   /** Stream checkpoints persist here; in memory when omitted. */
   dataDir?: string;
+  /** Runs the consumers (`npm start` passes one whose observer feeds the local dashboard). */
+  invoker?: LambdaInvoker;
   log?: (line: string) => void;
 }
 
@@ -50,6 +53,7 @@ export async function startLocalEventSide(options: LocalEventSideOptions): Promi
       streamSources,
       ...(options.sqsPort === undefined ? {} : { sqsPort: options.sqsPort }),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.invoker ? { invoker: options.invoker } : {}),
       log,
     });
   } catch (error) {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions } from '../../shared/registry.js';
+import { DASHBOARD_PATH, METRICS_PATH } from './dashboard/local-dashboard.js';
+import { LambdaInvoker } from './lambda-invoker.js';
 import { startLocalEventSide } from './local-event-side.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
@@ -42,6 +44,8 @@ const eventSide = await startLocalEventSide({
   dynamodbEndpoint: stack.dynamodb.endpoint,
   env: stack.env,
   dataDir: path.join(LOCAL_DIR, 'data'),
+  // Consumers' invocations (errors, partial batch failures) feed the local dashboard too.
+  invoker: new LambdaInvoker(undefined, (invocation) => stack.telemetry.recordInvocation(invocation)),
   log: values.quiet ? () => undefined : (line) => console.log(line),
 }).catch(async (error: Error) => {
   console.error(`local EventBridge/SQS failed to start: ${error.message}`);
@@ -49,6 +53,7 @@ const eventSide = await startLocalEventSide({
   process.exit(1);
 });
 const { events, eventSources } = eventSide;
+stack.telemetry.setQueueDepths(eventSources.queueDepths);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -82,6 +87,7 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
     export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
   Web console     ${stack.url}/console/  (local sign-in: pick viewer, staff or admin)
+  Dashboard       ${stack.url}${DASHBOARD_PATH}  (requests, functions, EMF metrics, queues; JSON at ${METRICS_PATH})
   EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
     export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:

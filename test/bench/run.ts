@@ -19,6 +19,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   'concurrent-create': { about: '16 concurrent creators: errors, 503s, throughput', run: async (args) => (await import('./concurrent-create.js')).runConcurrentCreateBench(args) },
   'import-parse': { about: 'import parse+clean+validate of 1M CSV rows; 200k-row XLSX vs bare exceljs', run: async () => (await import('./import-parse.js')).runImportParseBench() },
   s3: { about: 'local S3 endpoint: 256 MB put/multipart/get throughput and peak RSS', run: async () => (await import('./local-s3.js')).runLocalS3Bench() },
+  load: { about: 'HTTP load on the local gateway with autocannon: 70% GET by id, 20% list, 10% create (LOAD_SECONDS, LOAD_CONNECTIONS)', run: async () => (await import('./load.js')).runLoadBench() },
   saga: { about: 'orders/s end to end on the local stack, POST → completed p50/p99 (SAGA_BENCH_ORDERS, SAGA_BENCH_CONCURRENCY)', run: async () => (await import('./saga.js')).runSagaBench() },
   'saga-match': { about: 'local EventBridge: event × rule matches per second, PutEvents throughput', run: async () => (await import('./saga-match.js')).runSagaMatchBench() },
   'event-sources': { about: 'local SQS / stream event source mappings: throughput, latency', run: async () => (await import('./event-sources.js')).runEventSourcesBench() },

@@ -497,12 +497,23 @@ describe('event consumers (nested Consumers stack)', () => {
       (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(stack.consumersStack.resolve(fn.function.functionName)),
     );
     expect(mappings).toHaveLength(1);
-    expect(consumers().inParent(mappings[0]!.Properties)).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queues[id]!.queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(consumers().inParent(mappings[0]!.Properties)).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queue(id).queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
     const props = consumers().resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
     expect(props.Timeout).toBe(declaration.timeoutSeconds ?? 10);
     expect(consumers().inParent(props.Environment.Variables)).toMatchObject({
-      IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName),
+      // Saga consumers deduplicate on the envelope id; import-worker is idempotent on its chunk items instead.
+      ...(declaration.tables.some((grant) => grant.table === 'idempotency') ? { IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName) } : {}),
       POWERTOOLS_SERVICE_NAME: id,
+    });
+  });
+
+  it('runs consumers that write entity tables (import-worker) in the isolated subnets with the functions’ security group', () => {
+    const writers = stack.consumers.filter((consumer) => placementOf(consumer.declaration, new Set(entities.map((entity) => entity.name))) !== 'outside');
+    expect(writers.map((consumer) => consumer.declaration.id)).toEqual(['import-worker']);
+    const props = consumers().resourceOf('AWS::Lambda::Function', writers[0]!.function.functionArn)?.Properties;
+    expect(consumers().inParent(props.VpcConfig)).toEqual({
+      SubnetIds: stack.network!.vpc.isolatedSubnets.map((subnet) => ref(subnet.subnetId)),
+      SecurityGroupIds: [ref(stack.network!.functionsSecurityGroup.securityGroupId)],
     });
   });
 
@@ -677,7 +688,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

@@ -11,7 +11,7 @@ const PAGE_SIZE = 20;
 /** Statuses from which the API still accepts a cancel (docs/orders.md). */
 const CANCELLABLE = new Set(['pending', 'inventory_reserved']);
 /** Statuses the saga still moves on from: an open order in one of them is re-read to show new timeline entries. */
-const IN_FLIGHT = new Set(['pending', 'inventory_reserved', 'paid']);
+const IN_FLIGHT = new Set(['pending', 'inventory_reserved', 'payment_pending', 'paid']);
 const WATCH_MS = 2000;
 
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
