@@ -19,6 +19,7 @@ const SCENARIOS: Record<string, () => Promise<ChaosScenario>> = {
   'dynamodb-throttled': async () => (await import('./scenarios/dynamodb-throttled.js')).dynamodbThrottled,
   'import-throttled': async () => (await import('./scenarios/import-throttled.js')).importThrottled,
   's3-down': async () => (await import('./scenarios/s3-down.js')).s3Down,
+  'payment-down': async () => (await import('./scenarios/payment-down.js')).paymentDown,
   'dynamodb-down': async () => (await import('./scenarios/dynamodb-down.js')).dynamodbDown,
 };
 
