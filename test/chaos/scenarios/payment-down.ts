@@ -60,7 +60,7 @@ export const paymentDown: ChaosScenario = {
     checks.expect('after the outage an order completes (no restart)', completed, `${last} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const after = await eventually(async () => stockOf(chaos, sku).then((stock) => stock.available === STOCK - PER_ORDER && stock.reserved === 0), 30_000, 500);
     const stock = await stockOf(chaos, sku);
-    checks.expect('stock holds exactly the completed order', after, `available ${stock.available}, reserved ${stock.reserved}`);
+    checks.expect('stock holds exactly the completed order: available − 2, nothing left reserved (stock_reserved = units of orders awaiting payment, docs/products.md)', after, `available ${stock.available}, reserved ${stock.reserved}`);
   },
 };
 
