@@ -1,3 +1,4 @@
+import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { queues } from '../../shared/events/queues.js';
 import { streamSources } from '../../shared/events/stream-sources.js';
 import { lambdas, tableDesigns } from '../../shared/registry.js';
@@ -18,6 +19,8 @@ export interface LocalEventSideOptions {
   dataDir?: string;
   /** Runs the consumers (`npm start` passes one whose observer feeds the local dashboard). */
   invoker?: LambdaInvoker;
+  /** The functions whose queues and streams are polled. @default every registered Lambda (what npm start runs) */
+  lambdas?: readonly LambdaDeclaration[];
   log?: (line: string) => void;
 }
 
@@ -47,7 +50,7 @@ export async function startLocalEventSide(options: LocalEventSideOptions): Promi
     eventSources = await startLocalEventSources({
       dynamodbEndpoint: options.dynamodbEndpoint,
       env: options.env,
-      lambdas,
+      lambdas: options.lambdas ?? lambdas,
       tableDesigns,
       queues,
       streamSources,
