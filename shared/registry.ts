@@ -6,6 +6,7 @@ import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
+import { HEAVY_READ_THROTTLE } from './http/route-throttles.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
@@ -78,6 +79,7 @@ const originalFunctions: FunctionDeclaration[] = [
     tables: [{ table: students.name, actions: ['Query', 'GetItem'] }],
     chartRendering: true,
     cacheControl: PRIVATE_REVALIDATE,
+    throttle: HEAVY_READ_THROTTLE,
   },
 ];
 

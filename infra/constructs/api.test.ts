@@ -146,6 +146,39 @@ describe('HttpApi', () => {
     });
   });
 
+  it('gives each route of a function that declares a throttle its own limits, and no other route any', () => {
+    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const { template } = synth({}, [getOne, update, health, fallback, exportThings]);
+    const settings = new Capture();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true },
+      RouteSettings: settings,
+    });
+    // HEAD is served for the GET, so it is throttled the same; metrics stay on for those routes.
+    const limited = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, DetailedMetricsEnabled: true };
+    expect(settings.asObject()).toEqual({ 'GET /things/export': limited, 'HEAD /things/export': limited });
+  });
+
+  it('makes the stage wait for the throttled routes (API Gateway refuses settings of an unknown route key)', () => {
+    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const { template } = synth({}, [getOne, health, fallback, exportThings]);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.entries(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => String(route.Properties.RouteKey).endsWith(' /things/export'))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(2);
+    expect(stage!.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('never lets a route throttle exceed a stage throttled lower, and sets no route settings without throttles', () => {
+    const query: Declaration = { id: 'things-query', routes: [{ method: 'POST', path: '/things/query' }], permission: 'viewer', throttle: { rateLimit: 20, burstLimit: 40 } };
+    const { template } = synth({ throttleRateLimit: 10, throttleBurstLimit: 30 }, [getOne, health, fallback, query]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'POST /things/query': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 30, DetailedMetricsEnabled: true } },
+    });
+    synth().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: Match.absent() });
+  });
+
   it('writes one JSON access log line per request to its own log group', () => {
     const { stack, api, template } = synth();
     const format = new Capture();

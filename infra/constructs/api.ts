@@ -1,6 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   HttpApi as HttpApiL2,
   HttpMethod,
   HttpRoute,
@@ -17,7 +18,7 @@ import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/enti
 
 /** A function and the declaration that says which routes it serves; `ServiceFunction` is one. */
 export interface RoutedFunction {
-  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission' | 'defaultRoute'>;
+  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission' | 'defaultRoute' | 'throttle'>;
   readonly function: IFunction;
 }
 
@@ -86,7 +87,8 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 
 /**
  * The HTTP API: every declared (method, path) routed to its function with payload format 2.0
- * and one throttled, access-logged `$default` stage. Routes that are not public run the
+ * and one throttled, access-logged `$default` stage; routes whose declaration names a
+ * `throttle` get it as their own route settings (below the stage's). Routes that are not public run the
  * Lambda authorizer; public ones (and `$default`, which also receives CORS preflights) run
  * none. CORS preflight is answered by the functions' middleware, so the API configures none.
  */
@@ -106,14 +108,18 @@ export class HttpApi extends Construct {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const stageThrottle = { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 };
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      throttle: stageThrottle,
       detailedMetricsEnabled: props.detailedMetrics ?? true,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    const detailedMetrics = props.detailedMetrics ?? true;
+    const routeSettings: Record<string, object> = {};
+    const throttledRoutes: HttpRoute[] = [];
 
     const fallbacks = props.functions.filter(({ declaration }) => declaration.defaultRoute);
     if (fallbacks.length > 1) {
@@ -137,6 +143,16 @@ export class HttpApi extends Construct {
         const authorizer = isPublic ? undefined : props.authorizer;
         for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration, authorizer })) {
           if (isPublic) acknowledgePublicRoute(httpRoute);
+          if (declaration.throttle) throttledRoutes.push(httpRoute);
+        }
+        if (declaration.throttle) {
+          // Route settings replace the stage defaults for that route: metrics are restated, and a
+          // route never gets more than the stage (a stage throttled lower keeps its limit).
+          routeSettings[`${route.method} ${route.path}`] = {
+            ThrottlingRateLimit: Math.min(declaration.throttle.rateLimit, stageThrottle.rateLimit),
+            ThrottlingBurstLimit: Math.min(declaration.throttle.burstLimit, stageThrottle.burstLimit),
+            DetailedMetricsEnabled: detailedMetrics,
+          };
         }
       }
       if (declaration.defaultRoute) {
@@ -149,6 +165,12 @@ export class HttpApi extends Construct {
         });
         acknowledgePublicRoute(fallback);
       }
+    }
+    if (throttledRoutes.length > 0) {
+      const cfnStage = this.stage.node.defaultChild as CfnStage;
+      cfnStage.routeSettings = routeSettings;
+      // API Gateway refuses settings for a route key that does not exist yet.
+      for (const route of throttledRoutes) cfnStage.node.addDependency(route);
     }
   }
 

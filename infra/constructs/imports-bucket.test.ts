@@ -111,6 +111,14 @@ describe('ImportsBucket: the bucket', () => {
 });
 
 describe('ImportsBucket: the access-log bucket', () => {
+  it('empties both buckets on delete only when asked to, and only together with DESTROY', () => {
+    synth().template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    const throwAway = synth({ removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const emptied = Object.values(throwAway.template.findResources('Custom::S3AutoDeleteObjects')).map((resource) => resource.Properties.BucketName);
+    expect(emptied.sort()).toEqual([{ Ref: throwAway.logicalId(throwAway.imports.bucket) }, { Ref: throwAway.logicalId(throwAway.imports.accessLogs) }].sort());
+    expect(() => synth({ autoDeleteObjects: true })).toThrow(/autoDeleteObjects needs removalPolicy DESTROY/);
+  });
+
   it('blocks public access, refuses plain HTTP, is SSE-S3 encrypted (what log delivery requires) and expires logs', () => {
     const { template, imports, logicalId, stack } = synth();
     const logs = bucketResource(template, logicalId(imports.accessLogs));

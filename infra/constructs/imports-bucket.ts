@@ -32,6 +32,12 @@ export interface ImportsBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Empty both buckets when they are deleted, so that a throw-away stage can be torn down
+   * (S3 refuses to delete a bucket that holds objects). Needs `removalPolicy` DESTROY.
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
 }
 
 /**
@@ -49,6 +55,8 @@ export class ImportsBucket extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const expiration = props.generatedFilesExpiration ?? Duration.days(30);
+    const autoDeleteObjects = props.autoDeleteObjects ?? false;
+    if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) throw new Error('autoDeleteObjects needs removalPolicy DESTROY');
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -58,6 +66,7 @@ export class ImportsBucket extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
       removalPolicy,
+      autoDeleteObjects,
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
@@ -81,6 +90,7 @@ export class ImportsBucket extends Construct {
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,
+      autoDeleteObjects,
     });
 
     const declaration = props.importFunction.declaration;

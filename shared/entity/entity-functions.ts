@@ -1,3 +1,4 @@
+import { QUERY_THROTTLE, type RouteThrottle } from '../http/route-throttles.js';
 import type { Entity, EntityOperation, Permission } from './define-entity.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -60,6 +61,12 @@ export interface FunctionDeclaration extends LambdaDeclaration {
    * `public, max-age=…` only for documents that are the same for everyone.
    */
   cacheControl: string;
+  /**
+   * API Gateway throttle of each of its routes (shared/http/route-throttles.ts), for requests
+   * that cost much more than a get.
+   * @default - the stage's throttle only
+   */
+  throttle?: RouteThrottle;
 }
 
 /** Reads depend on the caller's role: cache privately, revalidate by ETag. */
@@ -98,6 +105,7 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       tables: [{ table: entity.name, actions: spec.actions }],
       operation: { entity: entity.name, name: operation },
       ...(operation === 'list' || operation === 'query' ? { cursorSecret: true } : {}),
+      ...(operation === 'query' ? { throttle: QUERY_THROTTLE } : {}),
       cacheControl: operation === 'get' || operation === 'list' ? PRIVATE_REVALIDATE : NO_STORE,
     };
   });
