@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
@@ -31,7 +31,7 @@ export interface HttpApiProps {
    */
   readonly authorizer?: IHttpRouteAuthorizer;
   /**
-   * @default - generated from the construct path
+   * @default - `<stack name>-api` (two stages in one account show apart)
    */
   readonly apiName?: string;
   /**
@@ -100,7 +100,7 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.api = new HttpApiL2(this, 'Api', {
-      apiName: props.apiName,
+      apiName: props.apiName ?? `${Stack.of(this).stackName}-api`,
       description: 'Records platform API',
       createDefaultStage: false,
     });

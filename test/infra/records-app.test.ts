@@ -19,6 +19,8 @@ import { ChartLayer } from '../../infra/constructs/chart-layer.js';
 const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 /** Synthesis that reports cdk-nag findings instead of throwing; only the nag tests need strictness. */
 const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
+/** The stage these tests synthesize unless they say otherwise: prod retains data (test/infra/records-stages.test.ts covers dev). */
+const prod = { ...lenient, stage: 'prod' };
 
 let app: App;
 let stack: RecordsStack;
@@ -30,7 +32,7 @@ beforeAll(() => {
   bundleFunctions(lambdas.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
   // A cdk-nag finding would otherwise abort synthesis here and skip every test; the nag tests
   // below report findings one by one instead, and check the strict synthesis separately.
-  ({ app, stack } = createRecordsApp({ context: lenient }));
+  ({ app, stack } = createRecordsApp({ context: prod }));
   template = Template.fromStack(stack);
 });
 
@@ -156,7 +158,7 @@ describe('authorization', () => {
     const variables = resourceOf('AWS::Lambda::Function', stack.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       AUTH_AUDIENCE: ref(stack.identityProvider.client.userPoolClientId),
-      AUTH_REDIS_PREFIX: 'records-platform:RecordsPlatform:auth:',
+      AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
     });
@@ -267,8 +269,8 @@ describe('functions', () => {
     );
     const secretVariables = {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
-      ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: 'records-platform:RecordsPlatform:auth:' } : {}),
-      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: 'records:RecordsPlatform:' } : {}),
+      ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:` } : {}),
+      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: `records:${stack.stackName}:`, RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:` } : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.featureFlags
@@ -294,7 +296,7 @@ describe('functions', () => {
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: declaration.id,
-          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
+          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform/prod',
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ALLOWED_HOSTS: { 'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
           ...tableVariables,
@@ -305,7 +307,7 @@ describe('functions', () => {
     const variableCount = 5 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
     expect(resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
-      Properties: { RetentionInDays: 30 },
+      Properties: { RetentionInDays: 90 },
       DeletionPolicy: 'Retain',
     });
   });
@@ -643,7 +645,7 @@ describe('cdk-nag AwsSolutions', () => {
     const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path);
     expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path]);
     expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
-      expect.stringMatching(/^RecordsPlatform\/BucketNotificationsHandler[0-9a-f]+$/),
+      expect.stringMatching(/^RecordsPlatform-prod\/BucketNotificationsHandler[0-9a-f]+$/),
     ]);
   });
 
