@@ -51,13 +51,16 @@ function synth(extra: Record<string, unknown>): Synthesized {
   return { stack, templates: [stack, stack.monitoring].map((scope) => Template.fromStack(scope as Stack)) };
 }
 
+/** A name built from another resource's generated name (`/aws/lambda/<function>`) is as unique as that one. */
+const refersToOwnResource = (name: unknown) => /"Ref":"(?!AWS::)[^"]+"/.test(JSON.stringify(name));
+
 /** Every explicit account-unique name of a stage, as `<type> <name>`. */
 function explicitNames({ templates }: Synthesized): string[] {
   return templates.flatMap((template) =>
     Object.entries(ACCOUNT_UNIQUE_NAMES).flatMap(([type, property]) =>
       Object.values(template.findResources(type))
         .map((resource) => resource.Properties?.[property])
-        .filter((name) => name !== undefined)
+        .filter((name) => name !== undefined && !refersToOwnResource(name))
         .map((name) => `${type} ${JSON.stringify(name)}`),
     ),
   );
