@@ -50,6 +50,13 @@ describe('npm run smoke against the local gateway', () => {
     expect(await studentsLeft()).toEqual([]);
   });
 
+  it('skips the CRUD for a staff token, which could create but not clean up, and creates nothing', async () => {
+    const results = await runSmoke({ url: api.url, token: await tokenFor('staff'), origin: ORIGIN });
+    expect(failures(results)).toEqual([]);
+    expect(results.find((result) => result.name.startsWith('create'))).toMatchObject({ status: 'skip', detail: expect.stringContaining('may not delete') });
+    expect(await studentsLeft()).toEqual([]);
+  });
+
   it('skips what a viewer may not do and what needs a token, and says why', async () => {
     const viewer = await runSmoke({ url: api.url, token: await tokenFor('viewer') });
     expect(failures(viewer)).toEqual([]);
