@@ -13,7 +13,7 @@ import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import { notificationsTable, notificationsTableGrant } from './notifications/notifications.table.js';
 import { orderFunctions } from './orders/orders-functions.js';
 import { ordersTable } from './orders/orders.table.js';
-import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
+import { counterKey, type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
@@ -35,7 +35,8 @@ const systemFunctions: FunctionDeclaration[] = [
     description: 'Liveness and dependency checks',
     routes: [{ method: 'GET', path: '/health' }],
     permission: 'public',
-    tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'] })),
+    // The probe reads the first counter shard only (DynamoDbEntityStore.ping).
+    tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'], leadingKeys: [counterKey(0)] })),
     cacheControl: NO_STORE,
   },
   {

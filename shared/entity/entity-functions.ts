@@ -19,8 +19,11 @@ export interface LambdaDeclaration {
   /** Entry file relative to the repository root. */
   entry: string;
   description: string;
-  /** Least-privilege grants, per table id. */
-  tables: { table: string; actions: TableAction[] }[];
+  /**
+   * Least-privilege grants, per table id; `leadingKeys` limits them to items with these
+   * partition keys (`dynamodb:LeadingKeys`), for a function that only ever reads fixed items.
+   */
+  tables: { table: string; actions: TableAction[]; leadingKeys?: string[] }[];
   /** Needs the HMAC secret that signs list cursors. */
   cursorSecret?: boolean;
   /** Reads or writes the token revocation list (Redis: `REDIS_URL`, `AUTH_REDIS_PREFIX`). */

@@ -10,6 +10,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
+import { counterKey } from '../../shared/store/dynamodb/table-design.js';
 import { authorizer, entities, functions, importFunction, lambdas, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
@@ -193,7 +194,8 @@ describe('function grants', () => {
       const tableArn = ref(stack.tables.tables[table]!.tableArn);
       const indexes = actions.includes('Query') ? stack.tables.designs[table]!.indexes : [];
       return [
-        ...actions.map((action) => grant(`dynamodb:${action}`, tableArn)),
+        // With indexes, Query is allowed on them only (every table is keyed by its partition key alone).
+        ...actions.filter((action) => !(action === 'Query' && indexes.length > 0)).map((action) => grant(`dynamodb:${action}`, tableArn)),
         ...indexes.map((index) => grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
       ];
     });
@@ -205,11 +207,14 @@ describe('function grants', () => {
     const dynamo = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('dynamodb:'));
     const productsArn = ref(stack.tables.tables.products!.tableArn);
     expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', productsArn), grant('dynamodb:GetItem', studentsArn)].sort());
+    const healthPolicies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(serviceFunction('system-health').role.roleName)] } });
+    expect(JSON.stringify(healthPolicies)).toContain(`"dynamodb:LeadingKeys":["${counterKey(0)}"]`);
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-list')).toContain(
       grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }),
     );
     expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
+    expect(dynamo('students-list')).not.toContain(grant('dynamodb:Query', studentsArn));
     expect(dynamo('system-docs')).toEqual([]);
   });
 
