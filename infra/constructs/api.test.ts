@@ -1,6 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { servedRoutes } from '../../shared/entity/entity-functions.js';
@@ -177,6 +178,23 @@ describe('HttpApi', () => {
       RouteSettings: { 'POST /things/query': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 30, DetailedMetricsEnabled: true } },
     });
     synth().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: Match.absent() });
+  });
+
+  it('maps a custom domain (regional, TLS 1.2, the given certificate) to the $default stage only when asked', () => {
+    synth().template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    const stack = new Stack(new App(), 'Domain');
+    const certificate = Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
+    const api = new HttpApi(stack, 'HttpApi', { functions: [], domain: { name: 'api.records.example.com', certificate } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.records.example.com',
+      DomainNameConfigurations: [{ CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: stack.resolve(api.api.apiId),
+      DomainName: stack.resolve(api.domainName!.name),
+      Stage: stack.resolve(api.stage.stageName),
+    });
   });
 
   it('writes one JSON access log line per request to its own log group', () => {

@@ -1,7 +1,10 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   CfnStage,
+  DomainName,
+  EndpointType,
   HttpApi as HttpApiL2,
   HttpMethod,
   HttpRoute,
@@ -9,7 +12,9 @@ import {
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -54,6 +59,13 @@ export interface HttpApiProps {
    */
   readonly detailedMetrics?: boolean;
   /**
+   * A custom domain for the `$default` stage: a regional API Gateway domain name with this
+   * ACM certificate (same region, TLS 1.2) mapped to the API. Point DNS at `domain.regionalDomainName`.
+   * The functions must admit the name in `ALLOWED_HOSTS` (the stack does).
+   * @default - none: the execute-api URL only
+   */
+  readonly domain?: { readonly name: string; readonly certificate: ICertificate };
+  /**
    * What happens to the access log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -96,6 +108,8 @@ export class HttpApi extends Construct {
   public readonly api: HttpApiL2;
   public readonly stage: HttpStage;
   public readonly accessLogs: LogGroup;
+  /** Undefined without `domain`. */
+  public readonly domainName: DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -165,6 +179,15 @@ export class HttpApi extends Construct {
         });
         acknowledgePublicRoute(fallback);
       }
+    }
+    if (props.domain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.name,
+        certificate: props.domain.certificate,
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
     }
     if (throttledRoutes.length > 0) {
       const cfnStage = this.stage.node.defaultChild as CfnStage;

@@ -23,6 +23,7 @@ export function createRecordsApp(props: AppProps = {}): { app: App; stack: Recor
     throttleRateLimit: stage.throttleRateLimit,
     throttleBurstLimit: stage.throttleBurstLimit,
     redisUrl: stage.redisUrl,
+    domain: stage.domain,
     alarmEmail: stage.alarmEmail,
   });
   for (const [key, value] of Object.entries(stage.tags)) Tags.of(stack).add(key, value);

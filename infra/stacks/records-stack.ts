@@ -1,3 +1,4 @@
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
@@ -65,6 +66,12 @@ export interface RecordsStackProps extends StackProps {
    * @default METRICS_NAMESPACE (`RecordsPlatform`)
    */
   readonly metricsNamespace?: string;
+  /**
+   * A custom domain for the API (an ACM certificate in the stack's region). Its name joins every
+   * HTTP function's `ALLOWED_HOSTS`; the `ApiDomainTarget` output is where DNS points.
+   * @default - the execute-api URL only
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -169,6 +176,7 @@ export class RecordsStack extends Stack {
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
       removalPolicy,
+      ...(props.domain ? { domain: { name: props.domain.name, certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } } : {}),
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     this.events = new EventBus(this, 'Events');
@@ -204,6 +212,9 @@ export class RecordsStack extends Stack {
       if (runtime(fn.declaration).redis) fn.function.addEnvironment('RATE_LIMIT_KEY_PREFIX', `records:${this.stackName}:rl:`);
     }
     if (props.allowedOrigins?.length) for (const fn of this.functions) fn.function.addEnvironment('CORS_ALLOWED_ORIGINS', props.allowedOrigins.join(','));
+    // The ServiceFunction default (the region's execute-api hosts) plus the custom domain.
+    const allowedHosts = [`*.execute-api.${this.region}.${this.urlSuffix}`, ...(props.domain ? [props.domain.name] : [])].join(',');
+    if (props.domain) for (const fn of this.functions) fn.function.addEnvironment('ALLOWED_HOSTS', allowedHosts);
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'Alarms and dashboard of the records platform' });
     this.observability = new Observability(this.monitoring, 'Observability', {
       alarmActions,
@@ -232,6 +243,9 @@ export class RecordsStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'ApiDomainTarget', { value: this.api.domainName.regionalDomainName, description: `Point ${props.domain!.name} here (CNAME, or a Route 53 alias)` });
+    }
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.identityProvider.client.userPoolClientId,

@@ -36,6 +36,8 @@ export interface StageConfig {
   readonly throttleRateLimit?: number;
   readonly throttleBurstLimit?: number;
   readonly redisUrl?: string;
+  /** `-c domainName=api.example.com -c certificateArn=arn:aws:acm:…` (both or neither). */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** Tags every resource: `stage`, `app`. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -74,6 +76,7 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     throttleRateLimit: positiveNumber('throttleRateLimit', text('throttleRateLimit')),
     throttleBurstLimit: positiveNumber('throttleBurstLimit', text('throttleBurstLimit')),
     redisUrl: text('redisUrl'),
+    ...domainFrom(text('domainName'), text('certificateArn')),
     tags: { app: 'records-platform', stage },
   };
 }
@@ -97,6 +100,14 @@ function originsFrom(lists: (string | undefined)[], stage: string, isDev: boolea
     if (!isDev && origin.startsWith('http://')) throw new Error(`context allowedOrigins: '${origin}' is not HTTPS (stage '${stage}')`);
   }
   return origins;
+}
+
+function domainFrom(name: string | undefined, certificateArn: string | undefined): Pick<StageConfig, 'domain'> {
+  if (name === undefined && certificateArn === undefined) return {};
+  if (name === undefined || certificateArn === undefined) throw new Error('context domainName and certificateArn go together');
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(name)) throw new Error(`context domainName: '${name}' is not a host name`);
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) throw new Error(`context certificateArn: '${certificateArn}' is not an ACM certificate ARN`);
+  return { domain: { name: name.toLowerCase(), certificateArn } };
 }
 
 function positiveNumber(key: string, value: string | undefined): number | undefined {

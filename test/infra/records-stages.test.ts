@@ -194,6 +194,30 @@ describe('CORS origins', () => {
   });
 });
 
+describe('custom domain', () => {
+  const domain = { domainName: 'api.records.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab' };
+
+  it('maps the domain to the API, admits it in every HTTP function’s ALLOWED_HOSTS and outputs the DNS target', () => {
+    const synthesized = synth({ stage: 'prod', ...domain });
+    const template = synthesized.templates[0]!;
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.records.example.com', DomainNameConfigurations: [{ CertificateArn: domain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }] });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    template.hasOutput('ApiDomainTarget', {});
+    for (const fn of synthesized.stack.functions) {
+      expect(synthesized.stack.resolve(variablesOf(synthesized, fn).ALLOWED_HOSTS), fn.declaration.id).toEqual({
+        'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, ',api.records.example.com']],
+      });
+    }
+  });
+
+  it('creates no domain without the context, and refuses half of it or a malformed one', () => {
+    dev.templates[0]!.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    expect(() => synth({ domainName: domain.domainName })).toThrow(/domainName and certificateArn go together/);
+    expect(() => synth({ ...domain, domainName: 'https://api.example.com' })).toThrow(/is not a host name/);
+    expect(() => synth({ ...domain, certificateArn: 'arn:aws:iam::123456789012:role/x' })).toThrow(/not an ACM certificate ARN/);
+  });
+});
+
 describe('throttles and alarms per stage', () => {
   it('throttles the stage as the context says and keeps the per-route throttles of the registry', () => {
     const template = synth({ stage: 'prod', throttleRateLimit: '50', throttleBurstLimit: '80' }).templates[0]!;
