@@ -4,6 +4,7 @@ import { revocationsTable } from './auth/revocations.table.js';
 import { idempotencyTable, idempotencyTableGrant } from './consumers/idempotency.table.js';
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
+import { bulkFunctions } from './entity/bulk-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
 import { HEAVY_READ_THROTTLE } from './http/route-throttles.js';
@@ -88,6 +89,7 @@ const originalFunctions: FunctionDeclaration[] = [
 export const functions: readonly FunctionDeclaration[] = [
   ...entities.flatMap(entityFunctions),
   ...entities.flatMap(analyticsFunctions),
+  ...entities.flatMap(bulkFunctions),
   ...originalFunctions,
   ...productFunctions,
   ...adminFunctions,
@@ -157,8 +159,104 @@ export const notificationSend: LambdaDeclaration = {
   timeoutSeconds: 10,
 };
 
+/** The `inventory-reserve` consumer (order.created): one transaction per step over products, the order, its reservation record and the outbox (docs/orders.md, "Inventory"). */
+export const inventoryReserve: LambdaDeclaration = {
+  id: 'inventory-reserve',
+  entry: 'functions/events/inventory-reserve.ts',
+  description: 'Reserves the stock of every line of a new order, or none',
+  tables: [
+    // UpdateItem: stock moves; BatchGetItem: the levels of a refused line, for its shortage.
+    { table: products.name, actions: ['UpdateItem', 'BatchGetItem'] },
+    // The order's status (GetItem, UpdateItem, ConditionCheckItem) and its reservation record (GetItem, PutItem).
+    { table: ordersTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
+    { table: outboxTable.id, actions: ['PutItem'] },
+    idempotencyTableGrant,
+  ],
+  // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
+  timeoutSeconds: 10,
+};
+
+/** The `inventory-release` consumer (inventory.release_requested): gives a reservation back once per order. */
+export const inventoryRelease: LambdaDeclaration = {
+  id: 'inventory-release',
+  entry: 'functions/events/inventory-release.ts',
+  description: 'Gives the reserved stock of a failed or cancelled order back, once',
+  tables: [
+    // BatchGetItem: tells a deleted product from an inconsistent one when a line is refused.
+    { table: products.name, actions: ['UpdateItem', 'BatchGetItem'] },
+    { table: ordersTable.id, actions: ['GetItem', 'PutItem'] },
+    { table: outboxTable.id, actions: ['PutItem'] },
+    idempotencyTableGrant,
+  ],
+  // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
+  timeoutSeconds: 10,
+};
+
+/** Grants of a saga consumer that changes an order's status: conditional updates of the order, its events' outbox rows, its idempotency records. */
+const sagaStatusTables = [
+  { table: ordersTable.id, actions: ['GetItem', 'UpdateItem'] as TableAction[] },
+  { table: outboxTable.id, actions: ['PutItem'] as TableAction[] },
+  idempotencyTableGrant,
+];
+
+/** `payment-process` (inventory.reserved): charges the order once (docs/orders.md, "The saga"). Gateway: `PAYMENT_PROVIDER` (default `fake`). */
+export const paymentProcess: LambdaDeclaration = {
+  id: 'payment-process',
+  entry: 'functions/events/payment-process.ts',
+  description: 'Charges an order whose stock is reserved; paid + payment.succeeded or payment.failed',
+  tables: sagaStatusTables,
+  // A charge gives up within ~6.3 s (3 calls × 2 s + backoff), then one transaction; 10 s × 6 ≤ the queue's 60 s visibility.
+  timeoutSeconds: 10,
+};
+
+/** `order-finalize`: the saga's end states and the stock-release request of a failed payment. */
+export const orderFinalize: LambdaDeclaration = {
+  id: 'order-finalize',
+  entry: 'functions/events/order-finalize.ts',
+  description: 'Moves an order to completed, rejected or payment_failed with its events',
+  tables: sagaStatusTables,
+  timeoutSeconds: 10,
+};
+
+/** `order-status-projector`: every saga event into its order's timeline, once per event id; never a status change. */
+export const orderStatusProjector: LambdaDeclaration = {
+  id: 'order-status-projector',
+  entry: 'functions/events/order-status-projector.ts',
+  description: "Records every saga event in its order's timeline",
+  tables: [{ table: ordersTable.id, actions: ['GetItem', 'UpdateItem'] }, idempotencyTableGrant],
+  timeoutSeconds: 10,
+};
+
+/**
+ * The `import-chunks` consumer: imports one byte range of a fanned-out CSV per message,
+ * checkpointing in the jobs table; the last chunk ends the job and writes its report.
+ * CDK must also grant it (and `importFunction`) sqs:SendMessage on `import-chunks` and set
+ * `IMPORT_CHUNKS_QUEUE_URL` (`EventQueues.grantSend`): each ended chunk sends the next chunk of
+ * its lane. One of the event consumers (the Consumers nested stack).
+ */
+export const importWorker: LambdaDeclaration = {
+  id: 'import-worker',
+  entry: 'functions/imports/import-worker.ts',
+  description: 'Imports one chunk of a large file dropped under imports/{entity}/',
+  tables: [
+    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
+    { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
+  ],
+  // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
+  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
+  // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
+  timeoutSeconds: 150,
+};
+
+/**
+ * The SQS consumers of the saga queues (events/rules.ts, shared/events/queues.ts): each
+ * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
+ * stack and maps each queue to its function; the local runtime maps queue → function by id.
+ */
+export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector, importWorker];
+
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, notificationSend];
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];

@@ -2,8 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { EVENT_BUS_NAME } from '../../events/put-events-entry.js';
 import { publishOutbox } from '../../shared/events/outbox-publisher.js';
+import { tracer } from '../../shared/powertools/tracer.js';
 
-const client = new EventBridgeClient({}); // AWS_ENDPOINT_URL_EVENTBRIDGE points it at the local bus
+// AWS_ENDPOINT_URL_EVENTBRIDGE points it at the local bus; captured: PutEvents shows in the trace.
+const client = tracer.captureAWSv3Client(new EventBridgeClient({}));
 
 /** DynamoDB stream handler of the outbox table (see shared/events/stream-sources.ts). */
 export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>

@@ -198,6 +198,16 @@ describe('EventQueues: consumers and producers', () => {
     expect(sqs.map((statement: Statement) => statement.Resource)).toEqual([stack.resolve(eventQueues.queue('inventory-reserve').queue.queueArn)]);
   });
 
+  it('addConsumer also finds a queue by its declared consumer id (import-worker drains import-chunks at the fan-out concurrency)', () => {
+    const { stack, eventQueues } = build({ consumerTimeouts: { 'import-chunks': Duration.seconds(150) } });
+    eventQueues.addConsumer(fn(stack, 'Worker', Duration.seconds(150)), 'import-worker');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: stack.resolve(eventQueues.queue('import-chunks').queue.queueArn),
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
   it('addConsumer takes another batch size and window', () => {
     const { stack, eventQueues } = build();
     eventQueues.addConsumer(fn(stack, 'Projector', Duration.seconds(10)), 'order-status-projector', {

@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { cdkEventPattern, type EventRule, eventRules } from '../../events/rules.js';
-import { DLQ_RETENTION_SECONDS, dlqName, type QueueDeclaration, queues, queueUrlEnvVar } from '../../shared/events/queues.js';
+import { consumerOf, DLQ_RETENTION_SECONDS, dlqName, type QueueDeclaration, queues, queueUrlEnvVar } from '../../shared/events/queues.js';
 
 /** AWS guidance for SQS event sources: visibility timeout ≥ 6× the function timeout. */
 export const VISIBILITY_TO_TIMEOUT_RATIO = 6;
@@ -141,9 +141,9 @@ export class EventQueues extends Construct {
     this.rules = rules;
   }
 
-  /** The built queue `name`; throws on a name that is not declared. */
+  /** The built queue `name` (or the queue whose declared consumer is `name`: `import-worker` → `import-chunks`); throws on a name that is not declared. */
   public queue(name: string): EventQueue {
-    const found = this.queues[name];
+    const found = this.queues[name] ?? Object.values(this.queues).find((candidate) => consumerOf(candidate.declaration) === name);
     if (!found) throw new Error(`no queue '${name}' (declared: ${Object.keys(this.queues).join(', ')})`);
     return found;
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { bundleDir } from '../build/bundle-functions.js';
+import type { InvocationObservation } from './dashboard/local-telemetry.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -18,7 +19,11 @@ export class LambdaInvoker {
   private readonly handlers = new Map<string, Promise<Handler>>();
   private loading: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly timeoutMs = 10_000) {}
+  /** `observe` sees every invocation's duration and outcome (the local dashboard). */
+  constructor(
+    private readonly timeoutMs = 10_000,
+    private readonly observe?: (invocation: InvocationObservation) => void,
+  ) {}
 
   async invoke(fn: LambdaDeclaration, event: unknown): Promise<unknown> {
     const handler = await this.load(fn);
@@ -30,10 +35,19 @@ export class LambdaInvoker {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LambdaTimeoutError(`${fn.id} timed out after ${timeoutMs} ms`)), timeoutMs);
     });
+    const started = performance.now();
+    let outcome: InvocationObservation['outcome'] = 'error';
+    let result: unknown;
     try {
-      return await Promise.race([handler(event, context), timeout]);
+      result = await Promise.race([handler(event, context), timeout]);
+      outcome = 'ok';
+      return result;
+    } catch (error) {
+      if (error instanceof LambdaTimeoutError) outcome = 'timeout';
+      throw error;
     } finally {
       clearTimeout(timer);
+      this.observe?.({ functionId: fn.id, ms: performance.now() - started, outcome, batchItemFailures: batchItemFailureCount(result) });
     }
   }
 
@@ -48,6 +62,12 @@ export class LambdaInvoker {
     }
     return loaded;
   }
+}
+
+/** Records a consumer reported failed (`{ batchItemFailures: [...] }`), 0 for other results. */
+function batchItemFailureCount(result: unknown): number {
+  const failures = (result as { batchItemFailures?: unknown } | undefined)?.batchItemFailures;
+  return Array.isArray(failures) ? failures.length : 0;
 }
 
 async function importWithEnv(fn: LambdaDeclaration): Promise<Handler> {

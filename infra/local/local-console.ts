@@ -17,11 +17,15 @@ const tokenRequestSchema = z.object({ role: roleSchema });
 
 /**
  * Locally the console is what CloudFront would serve in AWS: strict CSP (same-origin script,
- * style and API calls only), no framing, no sniffing.
+ * style and API calls; the imports bucket for uploads and large downloads; chart images as
+ * `blob:` URLs the page made from API answers), no framing, no sniffing.
  */
+export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
+  const connect = ["'self'", ...connectSources].join(' ');
+  return `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${connect}; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
+
 const STATIC_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -33,6 +37,11 @@ export interface LocalConsoleOptions {
   identity: LocalIdentity;
   /** The built console (`bundleWeb()`). @default .build/web */
   dir?: string;
+  /**
+   * Origins the page may call besides its own (CSP `connect-src`): the local S3 endpoint, which
+   * the import page PUTs files to and the export follows its 303 to.
+   */
+  connectSources?: readonly string[];
 }
 
 /** Answers the request when it belongs to the console (true), or leaves it to the API (false). */
@@ -45,6 +54,7 @@ export type LocalConsoleHandler = (req: IncomingMessage, res: ServerResponse, ra
  */
 export function localConsole(options: LocalConsoleOptions): LocalConsoleHandler {
   const dir = options.dir ?? WEB_BUNDLE_DIR;
+  const csp = contentSecurityPolicy(options.connectSources);
   return async function consoleRequest(req, res, rawPath) {
     if (rawPath !== CONSOLE_PATH && !rawPath.startsWith(`${CONSOLE_PATH}/`)) return false;
     if (rawPath === LOCAL_TOKEN_PATH) {
@@ -71,7 +81,7 @@ export function localConsole(options: LocalConsoleOptions): LocalConsoleHandler 
       sendJson(res, 503, { message: 'The console is not built: run npm run build' });
       return true;
     }
-    res.writeHead(200, { ...STATIC_HEADERS, 'content-type': WEB_FILES[name as keyof typeof WEB_FILES], 'content-length': file.length });
+    res.writeHead(200, { ...STATIC_HEADERS, 'content-security-policy': csp, 'content-type': WEB_FILES[name as keyof typeof WEB_FILES], 'content-length': file.length });
     res.end(req.method === 'HEAD' ? undefined : file);
     return true;
   };

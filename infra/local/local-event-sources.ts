@@ -9,6 +9,7 @@ import { LOCAL_AWS_ENV } from './dynamodb-local.js';
 import { startDynamoDbStreamPoller } from './event-sources/dynamodb-stream-poller.js';
 import { startSqsPoller } from './event-sources/sqs-poller.js';
 import { fileCheckpoints, memoryCheckpoints } from './event-sources/stream-checkpoints.js';
+import type { QueueDepth } from './dashboard/local-telemetry.js';
 import { LambdaInvoker } from './lambda-invoker.js';
 import { createQueues, type DeclaredQueue, type LocalSqs, queueEnv, startLocalSqs } from './local-sqs.js';
 
@@ -24,6 +25,8 @@ export interface LocalEventSourcesOptions {
   sqsPort?: number;
   /** Stream checkpoints persist here (beside the DynamoDB data); in memory when omitted. */
   dataDir?: string;
+  /** Runs the consumers (one with an observer feeds the local dashboard). @default a new LambdaInvoker */
+  invoker?: LambdaInvoker;
   log?: (line: string) => void;
 }
 
@@ -33,6 +36,8 @@ export interface LocalEventSources {
   env: Record<string, string>;
   /** Lines for the startup banner. */
   banner: string[];
+  /** Messages waiting in every declared queue and its DLQ (the local dashboard's Queues row). */
+  queueDepths(): Promise<QueueDepth[]>;
   /** The local bus's SQS target: `deliver(target, event)` → `sendToQueue(target.queue, JSON.stringify(event))`. */
   sendToQueue: LocalSqs['sendToQueue'];
   stop(): Promise<void>;
@@ -49,7 +54,7 @@ export async function startLocalEventSources(options: LocalEventSourcesOptions):
   const declared = await createQueues(sqs.client, options.queues);
   const env = { AWS_ENDPOINT_URL_SQS: sqs.endpoint, ...queueEnv(declared) };
   Object.assign(process.env, env);
-  const invoker = new LambdaInvoker();
+  const invoker = options.invoker ?? new LambdaInvoker();
   const lambdaById = new Map(options.lambdas.map((fn) => [fn.id, fn]));
   const report = (source: string) => (error: unknown, detail: string) => log(`${source}: ${detail}: ${(error as Error)?.message ?? error}`);
   const banner: string[] = [];
@@ -110,6 +115,14 @@ export async function startLocalEventSources(options: LocalEventSourcesOptions):
     sqs,
     env,
     banner,
+    queueDepths: () =>
+      Promise.all(
+        declared.map(async (queue) => ({
+          queue: queue.declaration.name,
+          depth: await sqs.depth(queue.declaration.name),
+          dlqDepth: await sqs.depth(dlqName(queue.declaration)),
+        })),
+      ),
     sendToQueue: sqs.sendToQueue,
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));

@@ -9,7 +9,7 @@ import { rawPathOf, rawQueryOf, toApiGatewayEvent } from './api-gateway-event.js
 import { isSimpleAuthorizerResult, toAuthorizerEvent } from './authorizer-event.js';
 import { LambdaInvoker, LambdaTimeoutError } from './lambda-invoker.js';
 import type { LocalConsoleHandler } from './local-console.js';
-import { requestLogLine } from './request-log-line.js';
+import { type RequestLogFields, requestLogLine } from './request-log-line.js';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -38,6 +38,10 @@ export interface LocalGatewayOptions {
   console?: LocalConsoleHandler;
   /** One line per request (route key and parameter names, never values); silent when omitted. */
   log?: (line: string) => void;
+  /** Sees the fields of every request's log line (the local dashboard counts them). */
+  onRequest?: (request: RequestLogFields) => void;
+  /** The local dashboard (`localDashboard()`) under `/_local/`, answered before route lookup. */
+  dashboard?: LocalConsoleHandler;
 }
 
 export interface LocalGateway {
@@ -106,6 +110,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return send(res, 200, options.jwks);
     }
     if (options.console && (await options.console(req, res, rawPath))) return;
+    if (options.dashboard && (await options.dashboard(req, res, rawPath))) return;
     const body = await readBody(req);
     if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
     const resolution = routes.resolve(req.method ?? 'GET', rawPath);
@@ -115,8 +120,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         : fallback && { fn: fallback, routeKey: '$default', pathParameters: {} };
     if (!target) return send(res, 404, { message: 'Not Found' });
     const event = toApiGatewayEvent({ req, rawQuery, body, routeKey: target.routeKey, pathParameters: target.pathParameters });
+    const logRequest = (fields: RequestLogFields) => {
+      options.onRequest?.(fields);
+      options.log?.(requestLogLine(fields));
+    };
     if (!(await authorizeRequest(target.fn, event, res))) {
-      options.log?.(requestLogLine({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: authorizer.id }));
+      logRequest({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: authorizer.id, ms: performance.now() - started });
       return;
     }
     try {
@@ -128,8 +137,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       console.error(`[gateway] ${target.fn.id} ${timedOut ? 'timed out' : 'failed'}:`, error);
       send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
     }
-    const ms = performance.now() - started;
-    options.log?.(requestLogLine({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: target.fn.id, ms }));
+    logRequest({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: target.fn.id, ms: performance.now() - started });
   }
 
   const server = createServer((req, res) => {

@@ -1,5 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { importFunction } from '../../shared/registry.js';
+import type { InvocationObservation } from './dashboard/local-telemetry.js';
 import { LambdaInvoker } from './lambda-invoker.js';
 
 /** Lambda retries a failed asynchronous invocation (S3 notifications are) twice. */
@@ -14,8 +15,8 @@ let invoker: LambdaInvoker | undefined;
  * declared timeout; a failed invocation is retried like an asynchronous Lambda invocation
  * (the retry resumes the job from its checkpoint).
  */
-export async function invokeImportHandler(event: S3Event, log: (line: string) => void): Promise<void> {
-  invoker ??= new LambdaInvoker((importFunction.timeoutSeconds ?? 900) * 1000);
+export async function invokeImportHandler(event: S3Event, log: (line: string) => void, observe?: (invocation: InvocationObservation) => void): Promise<void> {
+  invoker ??= new LambdaInvoker((importFunction.timeoutSeconds ?? 900) * 1000, observe);
   for (const record of event.Records) {
     log(`local S3: ${record.eventName} s3://${record.s3.bucket.name}/${record.s3.object.key} (${record.s3.object.size} bytes) → ${importFunction.id}`);
   }

@@ -2,6 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { LOCAL_AWS_ENV } from './dynamodb-local.js';
 import { type LocalS3, startLocalS3 } from './s3/local-s3.js';
+import type { LocalS3Cors } from './s3/s3-cors.js';
 
 /** `S3_PORT` when set; the local S3 endpoint's usual port otherwise. */
 export const DEFAULT_S3_PORT = 4569;
@@ -13,6 +14,8 @@ export interface LocalImportsBucketOptions {
   /** Receives each S3 event the import trigger's filters select. */
   deliver: (event: S3Event) => unknown;
   log?: (line: string) => void;
+  /** Origins whose pages may upload (presigned PUT) and download (presigned GET) from a browser: the web console. */
+  corsOrigins?: () => readonly string[];
 }
 
 export interface LocalImportsBucket {
@@ -35,6 +38,7 @@ export async function startLocalImportsBucket(options: LocalImportsBucketOptions
     credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
     region: LOCAL_AWS_ENV.AWS_REGION,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.corsOrigins ? { cors: { origins: options.corsOrigins } satisfies LocalS3Cors } : {}),
   });
   for (const filter of importTriggerFilters()) {
     s3.addNotification({ id: filter.id, bucket, events: importTrigger.events, prefix: filter.prefix, suffix: filter.suffix, deliver: options.deliver });

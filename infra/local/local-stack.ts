@@ -8,11 +8,15 @@ import { createTables } from './create-tables.js';
 import { chooseLocalCache, type LocalCache } from './local-cache.js';
 import { LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { JWKS_PATH, type LocalGateway, startLocalGateway } from './local-gateway.js';
+import { LambdaInvoker } from './lambda-invoker.js';
 import { type LocalIdentity, loadLocalIdentity, localAuthEnv } from './local-identity.js';
 import { bundleWeb } from '../build/bundle-web.js';
 import { localConsole } from './local-console.js';
 import { invokeImportHandler } from './local-import-trigger.js';
 import { type LocalImportsBucket, startLocalImportsBucket } from './local-imports-bucket.js';
+import { captureEmf } from './dashboard/emf-capture.js';
+import { localDashboard } from './dashboard/local-dashboard.js';
+import { LocalTelemetry } from './dashboard/local-telemetry.js';
 
 export interface LocalStackOptions {
   /** Persist DynamoDB data here; in-memory when omitted (tests). */
@@ -41,6 +45,8 @@ export interface LocalStack {
   identity: LocalIdentity;
   /** The environment the functions see (also applied to process.env). */
   env: Record<string, string>;
+  /** What the local dashboard (`/_local/dashboard`, `/_local/metrics`) shows; event sources report into it too. */
+  telemetry: LocalTelemetry;
   stop(): Promise<void>;
 }
 
@@ -69,13 +75,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (!options.s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   };
   let imports: LocalImportsBucket | undefined;
+  let consoleOrigin: string | undefined;
+  const telemetry = new LocalTelemetry();
+  const observe = telemetry.recordInvocation.bind(telemetry);
+  // The bundles' EMF lines (Powertools Metrics → stdout) feed the local dashboard.
+  const stopCapture = captureEmf(telemetry);
   try {
     const log = options.log ?? console.log;
     imports = await startLocalImportsBucket({
       dataDir: s3Dir,
       port: options.s3Port ?? 0,
-      deliver: (event) => invokeImportHandler(event, log),
+      deliver: (event) => invokeImportHandler(event, log, observe),
       log,
+      // The console uploads to and downloads from the bucket directly (presigned URLs).
+      corsOrigins: () => [
+        ...(consoleOrigin ? [consoleOrigin, consoleOrigin.replace('//127.0.0.1:', '//localhost:')] : []),
+        ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+      ],
     });
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableEnv = await createTables(client, tableDesigns);
@@ -95,7 +111,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // One developer is every caller locally: 10× the deployed limits (RATE_LIMIT_SCALE=1 to try them).
       RATE_LIMIT_SCALE: process.env.RATE_LIMIT_SCALE ?? '10',
       POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // On: the EMF lines feed the local dashboard (and stay off the terminal; LOCAL_EMF_ECHO=1 shows them).
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'false',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
@@ -110,7 +127,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bundleFunctions();
       bundleWeb();
     }
-    const gateway = await startLocalGateway({ functions, port: options.port ?? 3000, log: options.log, jwks: identity.jwks, console: localConsole({ identity }) });
+    const gateway = await startLocalGateway({
+      functions,
+      port: options.port ?? 3000,
+      log: options.log,
+      jwks: identity.jwks,
+      console: localConsole({ identity, connectSources: [imports.s3.endpoint] }),
+      invoker: new LambdaInvoker(undefined, observe),
+      onRequest: (request) => telemetry.recordRequest(request),
+      dashboard: localDashboard(telemetry),
+    });
+    consoleOrigin = gateway.url;
     // The authorizer bundle loads on the first protected request, after the port is known.
     Object.assign(env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
     Object.assign(process.env, env);
@@ -122,13 +149,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       imports,
       identity,
       env,
+      telemetry,
       stop: async () => {
         await gateway.close();
         await stopImports();
         await dynamodb.stop();
+        stopCapture();
       },
     };
   } catch (error) {
+    stopCapture();
     await stopImports();
     await dynamodb.stop();
     throw error;

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { queues } from '../../shared/events/queues.js';
-import { streamSources } from '../../shared/events/stream-sources.js';
-import { functions, lambdas, tableDesigns } from '../../shared/registry.js';
-import { startLocalEventBus } from './eventbridge/local-event-bus.js';
-import { sqsTarget } from './eventbridge/sqs-target.js';
-import { startLocalEventSources } from './local-event-sources.js';
+import { functions } from '../../shared/registry.js';
+import { DASHBOARD_PATH, METRICS_PATH } from './dashboard/local-dashboard.js';
+import { LambdaInvoker } from './lambda-invoker.js';
+import { startLocalEventSide } from './local-event-side.js';
 import { mintLocalToken } from './local-identity.js';
 import { DEFAULT_S3_PORT } from './local-imports-bucket.js';
 import { LOCAL_DIR, startLocalStack } from './local-stack.js';
@@ -40,40 +38,29 @@ const stack = await startLocalStack({
   console.error(error.message);
   process.exit(1);
 });
-// The local EventBridge (EVENTS_PORT, default 4571); bundles and the printed exports point at it.
-const events = await startLocalEventBus({ log: values.quiet ? undefined : (line) => console.log(line) }).catch(async (error: Error) => {
-  console.error(`local EventBridge failed to start: ${error.message}`);
+// The local EventBridge (EVENTS_PORT, default 4571), SQS (SQS_PORT, default 4572) and the
+// stream/queue mappings; bundles and the printed exports point at them.
+const eventSide = await startLocalEventSide({
+  dynamodbEndpoint: stack.dynamodb.endpoint,
+  env: stack.env,
+  dataDir: path.join(LOCAL_DIR, 'data'),
+  // Consumers' invocations (errors, partial batch failures) feed the local dashboard too.
+  invoker: new LambdaInvoker(undefined, (invocation) => stack.telemetry.recordInvocation(invocation)),
+  log: values.quiet ? () => undefined : (line) => console.log(line),
+}).catch(async (error: Error) => {
+  console.error(`local EventBridge/SQS failed to start: ${error.message}`);
   await stack.stop();
   process.exit(1);
 });
-const eventsEnv = { AWS_ENDPOINT_URL_EVENTBRIDGE: events.url, EVENT_BUS_NAME: events.busName };
-Object.assign(stack.env, eventsEnv);
-Object.assign(process.env, eventsEnv);
-
-const eventSources = await startLocalEventSources({
-  dynamodbEndpoint: stack.dynamodb.endpoint,
-  env: stack.env,
-  lambdas,
-  tableDesigns,
-  queues,
-  streamSources,
-  dataDir: path.join(LOCAL_DIR, 'data'),
-  log: values.quiet ? () => undefined : (line) => console.log(line),
-}).catch(async (error) => {
-  await stack.stop();
-  throw error;
-});
-Object.assign(stack.env, eventSources.env);
-// Rules deliver into the declared queues, as EventBridge → SQS targets do in AWS.
-events.setDeliver(sqsTarget(eventSources.sendToQueue));
+const { events, eventSources } = eventSide;
+stack.telemetry.setQueueDepths(eventSources.queueDepths);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
-  await events.close();
-  await eventSources.stop();
+  await eventSide.stop();
   await stack.stop();
   process.exit(0);
 }
@@ -100,6 +87,7 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
     export AWS_ENDPOINT_URL_S3=${stack.imports.s3.endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   API docs        ${stack.url}/docs
   Web console     ${stack.url}/console/  (local sign-in: pick viewer, staff or admin)
+  Dashboard       ${stack.url}${DASHBOARD_PATH}  (requests, functions, EMF metrics, queues; JSON at ${METRICS_PATH})
   EventBridge     ${events.url}  bus ${events.busName}, ${events.ruleCount} rules from events/rules.ts
     export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:

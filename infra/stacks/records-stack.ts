@@ -3,7 +3,7 @@ import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'a
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
-import { authorizer, entities, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, eventConsumers, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
@@ -108,6 +108,13 @@ export class RecordsStack extends Stack {
   public readonly featureFlags: FeatureFlags;
   /** Publishes the outbox table's committed rows to the bus (its stream's consumer). */
   public readonly outboxPublisher: ServiceFunction<LambdaDeclaration>;
+  /**
+   * The saga queues' consumers (`eventConsumers` of shared/registry.ts), in a nested stack of
+   * their own: ≈ 7 resources each would push this stack past CloudFormation's 500.
+   */
+  public readonly consumersStack: NestedStack;
+  /** One function per `eventConsumers` declaration, each mapped to its queue. */
+  public readonly consumers: readonly ServiceFunction<LambdaDeclaration>[];
   /** The `notification-send` consumer (docs/notifications.md). */
   public readonly notificationSend: ServiceFunction<LambdaDeclaration>;
   /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
@@ -196,14 +203,22 @@ export class RecordsStack extends Stack {
       functions: { [outboxPublisher.id]: this.outboxPublisher.function },
       alarmActions,
     });
-    this.notificationSend = new ServiceFunction(this, notificationSend.id, {
-      declaration: notificationSend,
-      tables: this.tables,
-      ...runtime(notificationSend),
-      logRemovalPolicy: removalPolicy,
+    this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
+    this.consumersStack = new NestedStack(this, 'Consumers', { description: 'SQS consumers of the saga queues' });
+    this.consumers = eventConsumers.map((declaration) => {
+      const consumer = new ServiceFunction(this.consumersStack, declaration.id, {
+        declaration,
+        tables: this.tables,
+        ...runtime(declaration),
+        logRemovalPolicy: removalPolicy,
+      });
+      this.eventQueues.addConsumer(consumer.function, declaration.id);
+      if (declaration.publishesEvents) this.events.grantPublish(consumer.function);
+      return consumer;
     });
-    for (const fn of [...this.functions, this.notificationSend]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
-    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, this.notificationSend];
+    this.notificationSend = this.consumers.find((consumer) => consumer.declaration.id === notificationSend.id)!;
+    for (const fn of [...this.functions, ...this.consumers]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
+    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];
     // Stage-derived settings (docs/deploy.md): set after creation so that function creation stays as it is.
     const metricsNamespace = props.metricsNamespace ?? METRICS_NAMESPACE;
     for (const fn of watched) {
@@ -224,8 +239,6 @@ export class RecordsStack extends Stack {
       tables: this.tables.tables,
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
-    this.eventQueues = new EventQueues(this, 'EventQueues', { bus: this.events.bus, removalPolicy, alarmActions });
-    this.eventQueues.addConsumer(this.notificationSend.function, notificationSend.id);
     this.dashboard = new Dashboard(this.monitoring, 'Dashboard', {
       stage: this.api.stage,
       namespace: metricsNamespace,

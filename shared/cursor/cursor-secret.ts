@@ -1,3 +1,5 @@
+import { tracer } from '../powertools/tracer.js';
+
 let cached: Promise<string> | undefined;
 
 /**
@@ -18,7 +20,7 @@ async function resolve(env: NodeJS.ProcessEnv): Promise<string> {
   // Loaded on first use: only list functions need it, and importing the client costs every
   // other function ~10 ms of cold start.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: env.CURSOR_SECRET_ARN }));
+  const out = await tracer.captureAWSv3Client(new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: env.CURSOR_SECRET_ARN }));
   if (!out.SecretString) throw new Error('cursor secret is empty');
   return out.SecretString;
 }

@@ -10,9 +10,11 @@ import { metrics } from '../powertools/metrics.js';
 import { tracer } from '../powertools/tracer.js';
 import type { Entity } from './define-entity.js';
 import { createEntityService, type EntityService } from './entity-service.js';
+import { createMatchedWrites } from './matched-writes.js';
 import { tableDesign } from '../store/dynamodb/table-design.js';
 import { runQuery } from '../query/query-executor.js';
 import { createQueryService, type QueryService } from '../query/query-service.js';
+import { type BulkService, createBulkService } from '../query/bulk-service.js';
 
 const services = new Map<string, EntityService>();
 let cache: { built: TwoLevelCache | undefined } | undefined;
@@ -64,6 +66,31 @@ export function entityQueryService(entity: Entity, env: NodeJS.ProcessEnv = proc
       segments: positiveInt(env.QUERY_SCAN_SEGMENTS, 4, 'QUERY_SCAN_SEGMENTS'),
     });
     queryServices.set(entity.name, service);
+  }
+  return service;
+}
+
+const bulkServices = new Map<string, BulkService>();
+
+/**
+ * Bulk update/delete of an entity, built once per container: the query executor finds the
+ * matches (`QUERY_READ_BUDGET` per page, `BULK_READ_BUDGET` per call, default 10,000 items;
+ * `QUERY_SCAN_SEGMENTS`), the entity's conditional writes apply them (`BULK_WRITE_CONCURRENCY`, default 8).
+ */
+export function entityBulkService(entity: Entity, env: NodeJS.ProcessEnv = process.env): BulkService {
+  let service = bulkServices.get(entity.name);
+  if (!service) {
+    const { client, tableName, cursors } = tableAccess(entity, env);
+    service = createBulkService(entity, {
+      run: (where, options) => runQuery(entity, client, tableName, where, options),
+      cursors,
+      writer: createMatchedWrites(entity, { store: new DynamoDbEntityStore(entity, client, tableName), cache: containerCache(env), metrics }),
+      readBudget: positiveInt(env.QUERY_READ_BUDGET, 1_000, 'QUERY_READ_BUDGET'),
+      callReadBudget: positiveInt(env.BULK_READ_BUDGET, 10_000, 'BULK_READ_BUDGET'),
+      segments: positiveInt(env.QUERY_SCAN_SEGMENTS, 4, 'QUERY_SCAN_SEGMENTS'),
+      concurrency: positiveInt(env.BULK_WRITE_CONCURRENCY, 8, 'BULK_WRITE_CONCURRENCY'),
+    });
+    bulkServices.set(entity.name, service);
   }
   return service;
 }

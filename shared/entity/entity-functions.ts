@@ -4,12 +4,19 @@ import type { Entity, EntityOperation, Permission } from './define-entity.js';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may perform on one table (and its indexes). */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 export interface RouteDeclaration {
   method: HttpMethod;
   /** API Gateway path syntax: `/api/v1/students/{student_id}`. */
   path: string;
+  /** A stricter permission than the function's for this route (one function serving bulk update and bulk delete). */
+  permission?: Permission;
+}
+
+/** The permission a route of `fn` needs: its own when declared, else the function's. */
+export function routePermission(fn: Pick<FunctionDeclaration, 'permission'>, route: RouteDeclaration): Permission {
+  return route.permission ?? fn.permission;
 }
 
 /** Any Lambda of the platform: its bundle, what it may touch and the configuration it needs. */

@@ -39,9 +39,9 @@ export interface ListResult {
 }
 
 /** Conditional writes that lose a race without If-Match are retried this many times. */
-const WRITE_ATTEMPTS = 5;
+export const WRITE_ATTEMPTS = 5;
 /** Write attempts wait up to 10, 20, 40 … ms. */
-const WRITE_BACKOFF = { baseMs: 10 };
+export const WRITE_BACKOFF = { baseMs: 10 };
 
 /**
  * CRUD and list use cases of any declared entity. Depends on ports only: the store, the

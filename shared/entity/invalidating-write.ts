@@ -2,18 +2,20 @@ import type { EntityCache } from '../cache/entity-cache.js';
 import { AppError } from '../errors/app-error.js';
 
 /**
- * Runs a write of item `id` of `entity` and invalidates the cache after it — also when it
- * failed in a way that may have written anyway (timeouts, 5xx), not when it certainly wrote
- * nothing. Every write of a cached entity goes through here (CRUD, the stock route).
+ * Runs a write of item `id` (or of each of `ids`, one transaction) of `entity` and invalidates
+ * the cache after it — also when it failed in a way that may have written anyway (timeouts,
+ * 5xx), not when it certainly wrote nothing. Every write of a cached entity goes through here
+ * (CRUD, the stock route, the inventory consumers).
  */
-export async function invalidatingWrite<T>(cache: EntityCache | undefined, entity: string, id: string, write: () => Promise<T>): Promise<T> {
+export async function invalidatingWrite<T>(cache: EntityCache | undefined, entity: string, id: string | readonly string[], write: () => Promise<T>): Promise<T> {
   if (!cache) return write();
+  const invalidate = () => Promise.all((typeof id === 'string' ? [id] : id).map((one) => cache.invalidate(entity, one)));
   try {
     const result = await write();
-    await cache.invalidate(entity, id);
+    await invalidate();
     return result;
   } catch (error) {
-    if (!wroteNothing(error)) await cache.invalidate(entity, id);
+    if (!wroteNothing(error)) await invalidate();
     throw error;
   }
 }

@@ -52,8 +52,9 @@ export const queues: readonly QueueDeclaration[] = [
   sagaConsumer('inventory-release'),
   sagaConsumer('order-status-projector'),
   sagaConsumer('notification-send'),
-  // Bulk import fan-out: one message per chunk; a chunk can take minutes.
-  { name: 'import-chunks', consumer: 'import-worker', visibilityTimeoutSeconds: 900, maxReceiveCount: 3, batchSize: 1 },
+  // Bulk import fan-out: one message per chunk; a chunk can take minutes. Concurrency 10 = two
+  // students jobs at their fan-out width of 5 (shared/import/jobs/fan-out.ts).
+  { name: 'import-chunks', consumer: 'import-worker', visibilityTimeoutSeconds: 900, maxReceiveCount: 3, batchSize: 1, maximumConcurrency: 10 },
 ];
 
 /** The declaration of one queue; a typo'd name fails at startup, not when a message is sent. */

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Entity } from '../entity/define-entity.js';
+import type { ExportFormatName } from './export-format-names.js';
 import { writeCsv } from './csv-writer.js';
 import { exportColumns } from './export-columns.js';
 import { exportSummary } from './export-summary.js';
@@ -39,7 +40,6 @@ export const EXPORT_FORMATS = {
     binary: false,
     write: (entity, items, out) => writeXml(items, exportColumns(entity), out, { root: entity.name, item: entity.singular }),
   },
-} satisfies Record<string, ExportFormat>;
+} satisfies Record<ExportFormatName, ExportFormat>;
 
-export type ExportFormatName = keyof typeof EXPORT_FORMATS;
-export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMATS) as ExportFormatName[];
+export { EXPORT_FORMAT_NAMES, type ExportFormatName } from './export-format-names.js';

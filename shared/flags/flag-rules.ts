@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Flag names: lower-case words joined by `_` or `-` (AppConfig flag keys allow both). */
-export const flagName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ or -; at most 64');
+export const flagName = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, _ or -; at most 64'));
 
 /**
  * The live rules of one flag, in the shape AppConfig's feature-flag profile returns (the flag's
@@ -11,17 +11,16 @@ export const flagName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'lower-case 
  * allow/roles/percentage is on for everyone (global); with any of them, users they don't
  * select get off.
  */
-export const flagRulesSchema = z
-  .object({
-    enabled: z.boolean(),
-    allow: z.array(z.string().min(1)).max(1_000).default([]),
-    deny: z.array(z.string().min(1)).max(1_000).default([]),
-    roles: z.array(z.string().min(1)).max(10).default([]),
-    percentage: z.number().min(0).max(100).optional(),
-    /** Variant flags: the variant "on" users get (off users get the declared default). */
-    variant: z.string().min(1).optional(),
-  })
-  .strict();
+const userIds = (max: number) => z._default(z.array(z.string().check(z.minLength(1))).check(z.maxLength(max)), []);
+export const flagRulesSchema = z.strictObject({
+  enabled: z.boolean(),
+  allow: userIds(1_000),
+  deny: userIds(1_000),
+  roles: userIds(10),
+  percentage: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  /** Variant flags: the variant "on" users get (off users get the declared default). */
+  variant: z.optional(z.string().check(z.minLength(1))),
+});
 export type FlagRules = z.infer<typeof flagRulesSchema>;
 
 /** A whole flags document, flag name → rules: AppConfig's retrieved feature-flag JSON, or the local file. */

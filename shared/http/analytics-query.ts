@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { CHART_FORMATS, CHART_KINDS } from '../charts/chart-kind.js';
 import type { Entity } from '../entity/define-entity.js';
 import { listQuerySchema } from '../entity/list-query.js';
-import { EXPORT_FORMAT_NAMES } from '../export/export-formats.js';
+import { EXPORT_FORMAT_NAMES } from '../export/export-format-names.js';
 
 /** The list's filters, search and sort, without paging: what a whole-result read takes. */
 export function wholeResultQuery(entity: Entity) {

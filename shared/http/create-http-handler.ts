@@ -2,13 +2,11 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal.js';
 import type { FunctionDeclaration } from '../entity/entity-functions.js';
 import { RequestTimeoutError } from '../errors/app-error.js';
 import { logger } from '../powertools/logger.js';
-import { tracer } from '../powertools/tracer.js';
 import { currentBudget, withBudget } from '../runtime/request-budget.js';
 import { corsOptions } from './cors-options.js';
 import type { HttpContext, HttpEvent, HttpResponse, HttpResult } from './http-types.js';
@@ -23,6 +21,7 @@ import { type InputSchemas, type ParsedInput, parseRequest } from './middlewares
 import { problemErrors } from './middlewares/problem-errors.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { rejectSuspicious } from './middlewares/reject-suspicious.js';
+import { annotateResult, traceRequest } from './middlewares/trace-request.js';
 import { requestContext } from './middlewares/request-context.js';
 import { requestMetrics } from './middlewares/request-metrics.js';
 import { trustedHost } from './middlewares/trusted-host.js';
@@ -50,7 +49,7 @@ type Infer<S> = S extends { _zod: { output: infer O } } ? O : undefined;
 
 export interface HttpHandlerSpec<S extends InputSchemas> {
   /** The function's registry entry: its Cache-Control and the permission it enforces. */
-  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl' | 'permission'>;
+  declaration: Pick<FunctionDeclaration, 'id' | 'cacheControl' | 'permission' | 'operation'> & Partial<Pick<FunctionDeclaration, 'routes'>>;
   input?: S;
   /** Extra security-header options (e.g. a CSP that lets /docs render), merged over the API defaults. */
   securityHeaders?: SecurityHeaderOptions;
@@ -80,7 +79,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     const input = context.input ?? { path: {}, query: {}, body: undefined };
     const budget = currentBudget();
     if (budget) budget.signal = opts.signal;
-    return spec.handle({
+    const result = await spec.handle({
       path: input.path as never,
       query: input.query as never,
       body: input.body as never,
@@ -92,6 +91,9 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
       principal: context.principal,
       rawBody: { body: event.body, isBase64Encoded: event.isBase64Encoded ?? false },
     });
+    // The order or import the answer is about (a created order's id is known only now).
+    annotateResult(result.body);
+    return result;
   };
   const chain = middy<HttpEvent, HttpResponse, Error, HttpContext>({
     timeoutEarlyInMillis: BUDGET_MARGIN_MS,
@@ -102,7 +104,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(requestContext())
     .use(requestMetrics(spec.declaration))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceRequest(spec.declaration))
     .use(flushMetrics())
     .use(rejectSuspicious())
     .use(trustedHost())
@@ -112,7 +114,7 @@ export function createHttpHandler<S extends InputSchemas>(spec: HttpHandlerSpec<
     .use(headWithoutBody())
     .use(compressResponse({ declaredCacheControl: spec.declaration.cacheControl }))
     .use(problemErrors())
-    .use(authorize(spec.declaration.permission))
+    .use(authorize(spec.declaration.permission, { routes: spec.declaration.routes }))
     .use(rateLimit(spec.declaration))
     .use(conditionalGet())
     .use(parseRequest(spec.input ?? {}))

@@ -1,11 +1,14 @@
 import * as z from 'zod/mini';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
 import { entityFunctions } from '../entity/entity-functions.js';
-import { entityQueryService, entityService } from '../entity/entity-container.js';
+import { bulkFunctions, bulkRoutes } from '../entity/bulk-functions.js';
+import { entityBulkService, entityQueryService, entityService } from '../entity/entity-container.js';
 import { listQuerySchema } from '../entity/list-query.js';
+import { type BulkBody, bulkBodySchema } from '../query/bulk-body.js';
 import { queryBodySchema } from '../query/query-body.js';
 import { createHttpHandler } from './create-http-handler.js';
 import { etagOf, expectedVersion } from './etag.js';
+import { parseOrThrow } from './zod-issues.js';
 
 /**
  * The CRUD and query handlers of any declared entity. Each is the same three steps: the factory
@@ -81,6 +84,27 @@ export function entityDeleteHandler(entity: Entity) {
     handle: async ({ path, headers }) => {
       await entityService(entity).remove(idOf(entity, path), expectedVersion(headers['if-match']));
       return { statusCode: 204 };
+    },
+  });
+}
+
+/**
+ * `POST {collection}/bulk-update` and `…/bulk-delete`, one function: the route picks the body
+ * schema and the operation (the authorize middleware already applied the route's permission).
+ */
+export function entityBulkHandler(entity: Entity) {
+  const routes = bulkRoutes(entity);
+  const schemas = { update: bulkBodySchema(entity, 'update'), delete: bulkBodySchema(entity, 'delete') };
+  const refused = { immutable: [entity.idField], readOnly: entity.readOnlyFields };
+  return createHttpHandler({
+    declaration: bulkFunctions(entity)[0]!,
+    // Any JSON body (parse-request still answers 400/413/415); the route's schema checks it below.
+    input: { body: z.unknown() },
+    handle: async ({ body, rawPath }) => {
+      const operation = rawPath.replace(/\/$/, '').endsWith(routes.delete) ? 'delete' : 'update';
+      const parsed = parseOrThrow(schemas[operation], body, 'body', refused) as BulkBody;
+      const { result, plan } = await entityBulkService(entity).run(operation, parsed);
+      return { statusCode: 200, body: result, headers: { 'x-query-plan': plan } };
     },
   });
 }

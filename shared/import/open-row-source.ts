@@ -1,18 +1,13 @@
 import type { Entity } from '../entity/define-entity.js';
 import type { ByteSource } from './byte-source.js';
 import { csvRowSource } from './csv/csv-row-source.js';
+import { formatOf } from './import-format.js';
 import { ImportFileError, ImportLimitError } from './import.errors.js';
 import { formatBytes, importLimits, type ImportLimits } from './import-limits.js';
 import type { RowSource, SourceRange } from './source-row.js';
 import { xlsxRowSource } from './xlsx/xlsx-row-source.js';
 
-export type ImportFormat = 'csv' | 'xlsx';
-
-/** The format an object key or file name names (`imports/students/roster.xlsx` → xlsx), or undefined. */
-export function formatOf(name: string): ImportFormat | undefined {
-  const match = /\.(csv|xlsx)$/i.exec(name);
-  return match ? (match[1]!.toLowerCase() as ImportFormat) : undefined;
-}
+export { formatOf, type ImportFormat } from './import-format.js';
 
 /**
  * The row source for a stored file: its size checked against the limit first, then CSV or

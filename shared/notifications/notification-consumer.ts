@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sqsConsumer } from '../consumers/sqs-consumer.js';
 import { featureFlags, flushFlagMetrics } from '../flags/flags-container.js';
+import { tracer } from '../powertools/tracer.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
 import { notificationClaims } from './notification-claims.js';
 import { type NotificationChannel, syntheticContacts } from './notification.js';
@@ -21,7 +22,7 @@ export function notificationDepsFromEnv(env: NodeJS.ProcessEnv): SendNotificatio
   const file = outboxFileOf(env);
   if (!file) throw new Error('NOTIFICATIONS_OUTBOX_FILE is not set (no AWS channel adapter is built yet)');
   const channel: NotificationChannel = outboxFileChannel(file);
-  return { flags: featureFlags(env), contacts: syntheticContacts, claims: notificationClaims(createDocumentClient(env), tableName), channels: { email: channel, push: channel, sms: channel } };
+  return { flags: featureFlags(env), contacts: syntheticContacts, claims: notificationClaims(tracer.captureAWSv3Client(createDocumentClient(env)), tableName), channels: { email: channel, push: channel, sms: channel } };
 }
 
 /** The consumer handler; `deps` overrides the ports (tests). */

@@ -57,6 +57,9 @@ export const metricCatalogue = {
   OrdersCreated: { unit: 'Count', group: 'orders', description: 'Orders accepted by the API (saga started).' },
   OrdersCompleted: { unit: 'Count', group: 'orders', description: 'Orders whose saga finished successfully.' },
   OrdersRejected: { unit: 'Count', group: 'orders', description: 'Orders whose saga ended rejected (stock or payment), compensations run.' },
+  InventoryReserved: { unit: 'Count', group: 'orders', description: 'Orders whose stock the inventory-reserve consumer reserved (all lines).' },
+  InventoryReservationFailed: { unit: 'Count', group: 'orders', description: 'Orders the inventory-reserve consumer could not reserve (a line short or unknown): nothing held.' },
+  InventoryReleased: { unit: 'Count', group: 'orders', description: 'Reservations given back by the inventory-release consumer (payment failed or cancelled).' },
   PaymentsSucceeded: { unit: 'Count', group: 'orders', description: 'Payments the gateway accepted.' },
   PaymentsFailed: { unit: 'Count', group: 'orders', description: 'Payments the gateway refused or could not process.' },
 

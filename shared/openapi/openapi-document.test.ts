@@ -56,7 +56,7 @@ describe('buildOpenApiDocument', () => {
     for (const fn of functions) {
       for (const route of fn.routes) {
         const op = operation(route.path, route.method.toLowerCase() as PathItemMethod);
-        expect(op['x-permission']).toBe(fn.permission);
+        expect(op['x-permission']).toBe(route.permission ?? fn.permission);
         const owner = entities.find((entity) => fn.id.startsWith(`${entity.name}-`));
         const admin = adminFunctions.includes(fn);
         expect(op.tags).toEqual([owner?.name ?? (admin ? 'admin' : 'system')]);
@@ -273,6 +273,8 @@ describe('buildOpenApiDocument', () => {
       'ApiKeyCreate',
       'ApiKeyCreated',
       'ApiKeyList',
+      'BulkDeleteResult',
+      'BulkUpdateResult',
       'CacheEntriesRemoved',
       'CacheStats',
       'FeatureFlags',
@@ -285,6 +287,8 @@ describe('buildOpenApiDocument', () => {
       'OrderPage',
       'Problem',
       'Product',
+      'ProductBulkDelete',
+      'ProductBulkUpdate',
       'ProductCreate',
       'ProductPage',
       'ProductQuery',
@@ -292,6 +296,8 @@ describe('buildOpenApiDocument', () => {
       'ProductUpdate',
       'StockChange',
       'Student',
+      'StudentBulkDelete',
+      'StudentBulkUpdate',
       'StudentCreate',
       'StudentPage',
       'StudentQuery',

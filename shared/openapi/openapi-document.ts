@@ -1,8 +1,9 @@
 import { adminFunctions } from '../admin/admin-functions.js';
 import type { Entity, EntityOperation } from '../entity/define-entity.js';
-import { entityFunctions, type FunctionDeclaration, type RouteDeclaration } from '../entity/entity-functions.js';
+import { entityFunctions, type FunctionDeclaration, type RouteDeclaration, routePermission } from '../entity/entity-functions.js';
 import { entities, functions } from '../registry.js';
 import { adminOperationSpec } from './admin-operation-spec.js';
+import { bulkOperationSpec } from './bulk-operation-spec.js';
 import { entityOperationSpec } from './entity-operation-spec.js';
 import { ordersOperationSpec } from './orders-operation-spec.js';
 import { productOperationSpec } from './product-operation-spec.js';
@@ -91,7 +92,8 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
     const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
-      const custom = owner ? undefined : (productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas));
+      const custom = owner ? undefined : (bulkOperationSpec(entityList, fn, route.path, schemas) ?? productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas));
+      const permission = routePermission(fn, route);
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
         : custom
@@ -100,7 +102,7 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
             ? adminOperationSpec(fn, schemas)
             : systemOperationSpec(fn, schemas);
       const problems = [
-        ...authProblems(fn.permission, route.path),
+        ...authProblems(permission, route.path),
         ...(owner
           ? entityProblems(owner.entity, owner.operation)
           : custom
@@ -120,8 +122,8 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
         ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
         // Integer-like keys enumerate in ascending order: responses list by status.
         responses: { ...problemResponses(problems, problem), ...spec.responses },
-        security: fn.permission === 'public' ? [] : AUTHENTICATED,
-        'x-permission': fn.permission,
+        security: permission === 'public' ? [] : AUTHENTICATED,
+        'x-permission': permission,
       };
       paths[route.path] = { ...paths[route.path], [method]: operation };
     }

@@ -53,7 +53,7 @@ function ordersSpec(fn: FunctionDeclaration, schemas: SchemaComponents): Operati
       };
     case 'orders-cancel':
       return {
-        description: `Cancels a pending or inventory_reserved order (its stock is then released); 409 once payment started. ${ACCESS}`,
+        description: `Cancels a pending or inventory_reserved order (its stock is then released); 409 once payment started (payment_pending and later). ${ACCESS}`,
         parameters: [],
         responses: { '200': { description: 'The cancelled order', headers: withCommonHeaders(), content: order } },
       };

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../events/catalog.js';
+import type { DomainEvent, EventEnvelope } from '../../events/catalog.js';
 import type { OrderAccepted, OrderStatus, OrderView } from './orders.schemas.js';
 
 /** What a key's first request stored: the hash of its body and the answer it got. */
@@ -35,10 +35,10 @@ export interface OrderStore {
   findIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   get(orderId: string, options?: { consistent?: boolean }): Promise<OrderView | undefined>;
   /**
-   * Replaces `previous` with `next` and writes `event` in one transaction, only while the
+   * Replaces `previous` with `next` and writes `events` in one transaction, only while the
    * stored order is still at `previous.version` and in one of `from`. False when it is not.
    */
-  transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], event: EventEnvelope<'order.cancelled'>): Promise<boolean>;
+  transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], ...events: DomainEvent[]): Promise<boolean>;
   /** Newest first, through an index; never a scan. */
   list(filter: OrderListFilter, limit: number, startKey?: Record<string, string>): Promise<OrderPage>;
 }

@@ -41,7 +41,7 @@ export const orderFunctions: FunctionDeclaration[] = [
     routes: [{ method: 'POST', path: `${BASE}/{order_id}/cancel` }],
     permission: 'viewer',
     tables: [
-      { table: ordersTable.id, actions: ['GetItem', 'PutItem'] },
+      { table: ordersTable.id, actions: ['GetItem', 'UpdateItem'] },
       { table: outboxTable.id, actions: ['PutItem'] },
     ],
     cacheControl: NO_STORE,

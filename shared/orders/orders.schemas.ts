@@ -9,7 +9,12 @@ export const MAX_ORDER_LINES = 100;
 /** Most units of one line: a typo'd quantity is refused, not reserved. */
 export const MAX_LINE_QUANTITY = 10_000;
 
-export const ORDER_STATUSES = ['pending', 'inventory_reserved', 'paid', 'completed', 'rejected', 'payment_failed', 'cancelled'] as const;
+/**
+ * The saga's states (docs/orders.md): pending → inventory_reserved → payment_pending (the charge
+ * has started: no cancel from here on) → paid → completed; or rejected (out of stock),
+ * payment_failed (stock released), cancelled (stock released).
+ */
+export const ORDER_STATUSES = ['pending', 'inventory_reserved', 'payment_pending', 'paid', 'completed', 'rejected', 'payment_failed', 'cancelled'] as const;
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 

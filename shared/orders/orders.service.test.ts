@@ -37,11 +37,11 @@ function setup(prices: Record<string, ProductPrice> = { 'SKU-A': { price_minor: 
       const order = orders.get(orderId);
       return order && structuredClone(order);
     },
-    async transition(next, previous, from, event) {
+    async transition(next, previous, from, ...events) {
       const current = orders.get(previous.order_id);
       if (!current || current.version !== previous.version || !from.includes(current.status)) return false;
       orders.set(next.order_id, structuredClone(next));
-      outbox.push(event);
+      outbox.push(...events);
       return true;
     },
     async list(filter, limit) {
@@ -181,11 +181,20 @@ describe('orders service: get and cancel', () => {
     expect(outbox).toHaveLength(1);
   });
 
-  it('allows cancelling an inventory_reserved order', async () => {
-    const { service, orders } = setup();
+  it('cancels an inventory_reserved order and requests the release of its stock with it', async () => {
+    const { service, orders, outbox } = setup();
     const { order_id } = await service.create(body(), alice, 'k', origin);
     orders.get(order_id)!.status = 'inventory_reserved';
     await expect(service.cancel(order_id, staff, origin)).resolves.toMatchObject({ status: 'cancelled' });
+    expect(outbox.map((event) => event.type)).toEqual(['order.created', 'order.cancelled', 'inventory.release_requested']);
+    expect(outbox.at(-1)).toMatchObject({ correlation_id: 'corr-1', data: { order_id, reason: 'cancelled', items: [{ sku: 'SKU-A', quantity: 2 }, { sku: 'SKU-B', quantity: 1 }] } });
+  });
+
+  it('requests no release when a pending order is cancelled (nothing is reserved yet)', async () => {
+    const { service, outbox } = setup();
+    const { order_id } = await service.create(body(), alice, 'k', origin);
+    await service.cancel(order_id, alice, origin);
+    expect(outbox.map((event) => event.type)).toEqual(['order.created', 'order.cancelled']);
   });
 });
 

@@ -117,8 +117,13 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
           origin,
           new Date(at),
         );
-        if (await deps.store.transition(next, current, CANCELLABLE, event)) {
-          logger.info('order cancelled', { order_id: orderId, from: current.status, event_id: event.id });
+        // Reserved stock goes back through inventory-release, requested in the same transaction.
+        const release =
+          current.status === 'inventory_reserved'
+            ? [orderEvent('inventory.release_requested', { order_id: orderId, items: event.data.items, reason: 'cancelled' }, origin, new Date(at))]
+            : [];
+        if (await deps.store.transition(next, current, CANCELLABLE, event, ...release)) {
+          logger.info('order cancelled', { order_id: orderId, from: current.status, event_id: event.id, ...(release[0] ? { release_event_id: release[0].id } : {}) });
           return next;
         }
         // The order moved on between the read and the write (the saga advanced it): judge again.

@@ -7,8 +7,9 @@ export const ORDERS_BY_CUSTOMER_INDEX = 'customer_recent';
 export const ORDERS_BY_STATUS_INDEX = 'status_recent';
 
 /**
- * THE orders table: one item per order (`pk` = order id) and one per used idempotency key
- * (`pk` = `#idem#<hash>`, deleted by TTL after a day). Two lean indexes serve
+ * THE orders table: one item per order (`pk` = order id), one per used idempotency key
+ * (`pk` = `#idem#<hash>`, deleted by TTL after a day) and one inventory reservation record per
+ * reserved order (`pk` = `#inventory#<order id>`, shared/store/dynamodb/dynamodb-inventory-store.ts). Two lean indexes serve
  * `GET /api/v1/orders`, newest first (sort `_k_created` = created_at + id):
  * - `customer_recent`, partition `_p_customer` = customer id: one customer's orders are never
  *   a hot partition, so it is unsharded;

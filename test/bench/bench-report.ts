@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../infra/build/bundle-functions.js';
 
@@ -57,4 +57,32 @@ export function writeOutcome(outcome: BenchOutcome): string {
 /** PASS, a FAIL that stands out in a long log, or INFO for figures without a target. */
 export function verdict(pass: boolean | undefined): string {
   return pass === undefined ? 'INFO' : pass ? 'PASS' : 'FAIL  <<<<<<<<';
+}
+
+/**
+ * `.build/bench/results.json` and `results.md` (a Markdown table, what README's Performance
+ * section is refreshed from): the latest figures of every bench run so far, each bench with
+ * the time it ran — a run of some benches replaces their entries and keeps the others.
+ */
+export function writeResults(outcomes: readonly BenchOutcome[], crashed: readonly string[]): { json: string; markdown: string } {
+  mkdirSync(BENCH_OUT_DIR, { recursive: true });
+  const json = path.join(BENCH_OUT_DIR, 'results.json');
+  type Entry = { name: string; measuredAt: string; node: string; checks: Check[] };
+  let previous: Entry[] = [];
+  try {
+    previous = (JSON.parse(readFileSync(json, 'utf8')) as { benches?: Entry[] }).benches ?? [];
+  } catch {
+    // first run, or an unreadable file: start over
+  }
+  const measuredAt = new Date().toISOString();
+  const fresh: Entry[] = outcomes.map(({ name, checks }) => ({ name, measuredAt, node: process.version, checks }));
+  const benches = [...previous.filter((entry) => !fresh.some((run) => run.name === entry.name)), ...fresh].sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(json, `${JSON.stringify({ updatedAt: measuredAt, crashedLastRun: crashed, benches }, null, 2)}\n`);
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = benches.flatMap(({ name, measuredAt: at, checks }) =>
+    checks.map((check) => `| ${name} | ${cell(check.name)} | ${cell(check.measured)} | ${cell(check.target)} | ${verdict(check.pass).replace(/\s*<+$/, '')} | ${(at ?? '').slice(0, 16).replace('T', ' ')} |`),
+  );
+  const markdown = path.join(BENCH_OUT_DIR, 'results.md');
+  writeFileSync(markdown, ['| bench | check | measured | target | verdict | measured at (UTC) |', '|---|---|---|---|---|---|', ...rows, ''].join('\n'));
+  return { json, markdown };
 }

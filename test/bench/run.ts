@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ROOT } from '../../infra/build/bundle-functions.js';
-import { type BenchOutcome, printChecks, writeOutcome } from './bench-report.js';
+import { type BenchOutcome, printChecks, writeOutcome, writeResults } from './bench-report.js';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- size|cold|warm|list|http|cache` runs one (or
@@ -19,6 +19,8 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   'concurrent-create': { about: '16 concurrent creators: errors, 503s, throughput', run: async (args) => (await import('./concurrent-create.js')).runConcurrentCreateBench(args) },
   'import-parse': { about: 'import parse+clean+validate of 1M CSV rows; 200k-row XLSX vs bare exceljs', run: async () => (await import('./import-parse.js')).runImportParseBench() },
   s3: { about: 'local S3 endpoint: 256 MB put/multipart/get throughput and peak RSS', run: async () => (await import('./local-s3.js')).runLocalS3Bench() },
+  load: { about: 'HTTP load on the local gateway with autocannon: 70% GET by id, 20% list, 10% create (LOAD_SECONDS, LOAD_CONNECTIONS)', run: async () => (await import('./load.js')).runLoadBench() },
+  saga: { about: 'orders/s end to end on the local stack, POST → completed p50/p99 (SAGA_BENCH_ORDERS, SAGA_BENCH_CONCURRENCY)', run: async () => (await import('./saga.js')).runSagaBench() },
   'saga-match': { about: 'local EventBridge: event × rule matches per second, PutEvents throughput', run: async () => (await import('./saga-match.js')).runSagaMatchBench() },
   'event-sources': { about: 'local SQS / stream event source mappings: throughput, latency', run: async () => (await import('./event-sources.js')).runEventSourcesBench() },
   import: { about: 'CSV through the local S3 door into DynamoDB Local (alias import-s3; --rows=5000,100000 --timeout=S): rows/s upload → job finished vs raw BatchWrite ceiling, importer RSS, parse rate', run: async (args) => (await import('./import-s3.js')).runImportS3Bench(args) },
@@ -71,6 +73,10 @@ if (missed.length > 0) {
   console.log(`!!!!!!!! ${missed.length} TARGET(S) MISSED !!!!!!!!\n${missed.map((line) => `  ✗ ${line}`).join('\n')}\n`);
 } else if (outcomes.length > 0) {
   console.log('all targets met\n');
+}
+if (outcomes.length > 0) {
+  const { json, markdown } = writeResults(outcomes, crashed.map(({ name }) => name));
+  console.log(`all figures: ${path.relative(ROOT, json)} and ${path.relative(ROOT, markdown)}`);
 }
 for (const { name } of crashed) console.error(`${name}: CRASHED (see above)`);
 // Open sockets or timers left by imported bundles must not keep the run alive.

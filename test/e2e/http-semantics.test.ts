@@ -323,6 +323,11 @@ describe('Cache-Control and Vary', () => {
     if (route.path === '/api/v1/orders/{order_id}/cancel') {
       return raw('POST', `/api/v1/orders/${await placeOrder(id)}/cancel`, { origin: ORIGIN });
     }
+    if (route.path.endsWith('/bulk-update') || route.path.endsWith('/bulk-delete')) {
+      // A dry run over a where no item matches (every entity has a version).
+      const set = route.path.endsWith('/bulk-update') ? { set: sampleOf(route).patch } : {};
+      return sendJson('POST', route.path, { where: { version: { eq: -1 } }, ...set, dry_run: true }, { origin: ORIGIN });
+    }
     if (route.path.endsWith('/query')) {
       // No where: every item, one page (valid for every entity).
       return sendJson('POST', route.path, { limit: 1 }, { origin: ORIGIN });

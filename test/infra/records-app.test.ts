@@ -1,4 +1,4 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, type NestedStack, Validations } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { counterKey } from '../../shared/store/dynamodb/table-design.js';
-import { authorizer, entities, functions, importFunction, lambdas, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, eventConsumers, functions, importFunction, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
@@ -52,6 +52,37 @@ const logicalIdOf = (token: string): string => {
 };
 /** The template resource a construct attribute points at. */
 const resourceOf = (type: string, token: string) => template.findResources(type)[logicalIdOf(token)];
+
+/** A nested stack seen from its parent: its template, its values with the parameters the parent passes in, and its outputs as the parent spells them. */
+function nestedView(nested: NestedStack) {
+  const nestedTemplate = Template.fromStack(nested);
+  let cached: Record<string, unknown> | undefined;
+  const parameters = () => (cached ??= (resourceOf('AWS::CloudFormation::Stack', nested.nestedStackResource!.ref)?.Properties.Parameters ?? {}) as Record<string, unknown>);
+  const inParent = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inParent);
+    if (value && typeof value === 'object') {
+      const name = (value as { Ref?: string }).Ref;
+      if (name !== undefined && name in parameters()) return parameters()[name];
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, inParent(inner)]));
+    }
+    return value;
+  };
+  return {
+    template: nestedTemplate,
+    inParent,
+    resourceOf: (type: string, token: string) => {
+      const resolved = nested.resolve(token);
+      return nestedTemplate.findResources(type)[resolved.Ref ?? resolved['Fn::GetAtt'][0]];
+    },
+    /** `{ Fn::GetAtt: [<nested stack>, Outputs.<name>] }`: how the parent (and sibling stacks) read a value of this stack. */
+    output: (token: string) => {
+      const value = JSON.stringify(nested.resolve(token));
+      const [name] = Object.entries((nestedTemplate.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>).find(([, output]) => JSON.stringify(output.Value) === value) ?? [];
+      if (!name) throw new Error(`no output of ${nested.node.id} carries ${value}`);
+      return { 'Fn::GetAtt': [logicalIdOf(nested.nestedStackResource!.ref), `Outputs.${name}`] };
+    },
+  };
+}
 
 /** Whether the stack runs this declaration with Redis, in the VPC (see infra/stacks/function-placement.ts). */
 const entityTables = new Set(entities.map((entity) => entity.name));
@@ -408,29 +439,16 @@ describe('tables', () => {
 describe('alarms and dashboard', () => {
   const topicArn = () => ref(stack.alarmTopic.topic.topicArn);
   const monitoring = () => Template.fromStack(stack.monitoring);
-  /** The monitoring stack's parameters replaced by what the parent stack passes in. */
-  const inParent = (value: unknown): unknown => {
-    const [nested] = Object.values(template.findResources('AWS::CloudFormation::Stack'));
-    const parameters = (nested?.Properties.Parameters ?? {}) as Record<string, unknown>;
-    const walk = (node: unknown): unknown => {
-      if (Array.isArray(node)) return node.map(walk);
-      if (node && typeof node === 'object') {
-        const ref = (node as { Ref?: string }).Ref;
-        if (ref !== undefined && ref in parameters) return parameters[ref];
-        return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, walk(inner)]));
-      }
-      return node;
-    };
-    return walk(value);
-  };
+  const inParent = (value: unknown) => nestedView(stack.monitoring).inParent(value);
   const alarms = () =>
     [...Object.values(template.findResources('AWS::CloudWatch::Alarm')), ...Object.values(monitoring().findResources('AWS::CloudWatch::Alarm'))].map(
       (alarm) => inParent(alarm.Properties) as Record<string, any>,
     );
 
-  it('keeps the stack under CloudFormation’s 500 resources by putting alarms and dashboard in a nested stack', () => {
+  it('keeps the stack under CloudFormation’s 500 resources by putting alarms, dashboard and event consumers in nested stacks', () => {
     expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(500);
     expect(Object.keys(monitoring().toJSON().Resources).length).toBeLessThan(500);
+    expect(Object.keys(Template.fromStack(stack.consumersStack).toJSON().Resources).length).toBeLessThan(500);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
@@ -442,12 +460,19 @@ describe('alarms and dashboard', () => {
     }
   });
 
-  it('alarms on the errors and throttles of every function, the authorizer and the import function included', () => {
-    for (const fn of [stack.authorizer.function, ...stack.functions, stack.importFunction]) {
+  it('alarms on the errors and throttles of every function, the authorizer, the import function and the event consumers included', () => {
+    const consumers = nestedView(stack.consumersStack);
+    const named = [
+      ...[stack.authorizer.function, ...stack.functions, stack.importFunction].map((fn) => ({ id: fn.declaration.id, name: ref(fn.function.functionName) })),
+      ...stack.consumers.map((fn) => ({ id: fn.declaration.id, name: consumers.output(fn.function.functionName) })),
+    ];
+    expect(stack.consumers.map((fn) => fn.declaration.id)).toEqual(eventConsumers.map((declaration) => declaration.id));
+    const all = alarms();
+    for (const { id, name } of named) {
       for (const metricName of ['Errors', 'Throttles']) {
         expect(
-          alarms().some((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: ref(fn.function.functionName) }])),
-          `${fn.declaration.id} ${metricName}`,
+          all.some((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: name }])),
+          `${id} ${metricName}`,
         ).toBe(true);
       }
     }
@@ -470,25 +495,40 @@ describe('alarms and dashboard', () => {
   });
 });
 
-describe('notification-send consumer', () => {
-  const fn = () => stack.notificationSend;
+describe('event consumers (nested Consumers stack)', () => {
+  const consumers = () => nestedView(stack.consumersStack);
 
-  it('consumes the notification-send queue with partial batch failures reported', () => {
-    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
-      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(ref(fn().function.functionName)),
+  it.each(eventConsumers.map((declaration) => [declaration.id, declaration] as const))('%s consumes its queue with partial batch failures reported, as declared', (id, declaration) => {
+    const fn = stack.consumers.find((consumer) => consumer.declaration.id === id)!;
+    const mappings = Object.values(consumers().template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(stack.consumersStack.resolve(fn.function.functionName)),
     );
     expect(mappings).toHaveLength(1);
-    expect(mappings[0]!.Properties).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queues['notification-send']!.queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(consumers().inParent(mappings[0]!.Properties)).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queue(id).queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const props = consumers().resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
+    expect(props.Timeout).toBe(declaration.timeoutSeconds ?? 10);
+    expect(consumers().inParent(props.Environment.Variables)).toMatchObject({
+      // Saga consumers deduplicate on the envelope id; import-worker is idempotent on its chunk items instead.
+      ...(declaration.tables.some((grant) => grant.table === 'idempotency') ? { IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName) } : {}),
+      POWERTOOLS_SERVICE_NAME: id,
+    });
   });
 
-  it('gets the notifications and idempotency table names, the AppConfig flag variables and its timeout', () => {
-    const props = resourceOf('AWS::Lambda::Function', fn().function.functionArn)?.Properties;
-    expect(props.Timeout).toBe(notificationSend.timeoutSeconds);
-    expect(props.Environment.Variables).toMatchObject({
+  it('runs consumers that write entity tables (import-worker) in the isolated subnets with the functions’ security group', () => {
+    const writers = stack.consumers.filter((consumer) => placementOf(consumer.declaration, new Set(entities.map((entity) => entity.name))) !== 'outside');
+    expect(writers.map((consumer) => consumer.declaration.id)).toEqual(['import-worker']);
+    const props = consumers().resourceOf('AWS::Lambda::Function', writers[0]!.function.functionArn)?.Properties;
+    expect(consumers().inParent(props.VpcConfig)).toEqual({
+      SubnetIds: stack.network!.vpc.isolatedSubnets.map((subnet) => ref(subnet.subnetId)),
+      SecurityGroupIds: [ref(stack.network!.functionsSecurityGroup.securityGroupId)],
+    });
+  });
+
+  it('gives notification-send the notifications table name and the AppConfig flag variables', () => {
+    const props = consumers().resourceOf('AWS::Lambda::Function', stack.notificationSend.function.functionArn)?.Properties;
+    expect(consumers().inParent(props.Environment.Variables)).toMatchObject({
       NOTIFICATIONS_TABLE_NAME: ref(stack.tables.tables.notifications!.tableName),
-      IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName),
       FLAGS_APPCONFIG_APPLICATION: ref(stack.featureFlags.application.applicationId),
-      POWERTOOLS_SERVICE_NAME: 'notification-send',
     });
   });
 });
@@ -655,7 +695,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

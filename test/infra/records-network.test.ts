@@ -9,7 +9,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions, lambdas } from '../../shared/registry.js';
+import { authorizer, entities, eventConsumers, functions, lambdas } from '../../shared/registry.js';
 
 /**
  * The stack's network, cache and alarms as `cdk synth` produces them; routes, grants, tables
@@ -46,7 +46,8 @@ function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
 }
 
 describe('network and cache', () => {
-  const inVpc = lambdas.filter(usesRedis).map((declaration) => [declaration.id, declaration] as const);
+  // Event consumers live in the Consumers nested stack: records-app.test.ts checks their placement.
+  const inVpc = lambdas.filter((declaration) => usesRedis(declaration) && !eventConsumers.includes(declaration)).map((declaration) => [declaration.id, declaration] as const);
   const subnetIds = (subnets: readonly { subnetId: string }[]) => subnets.map((subnet) => ref(subnet.subnetId));
 
   it('has an ElastiCache Serverless cache with engine valkey in the isolated subnets', () => {

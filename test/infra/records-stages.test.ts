@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,7 +49,7 @@ interface Synthesized {
 
 function synth(extra: Record<string, unknown>): Synthesized {
   const { stack } = createRecordsApp({ context: { ...context, ...extra } });
-  return { stack, templates: [stack, stack.monitoring].map((scope) => Template.fromStack(scope as Stack)) };
+  return { stack, templates: [stack, stack.monitoring, stack.consumersStack].map((scope) => Template.fromStack(scope as Stack)) };
 }
 
 /** A name built from another resource's generated name (`/aws/lambda/<function>`) is as unique as that one. */
@@ -66,10 +67,12 @@ function explicitNames({ templates }: Synthesized): string[] {
   );
 }
 
-const functionsOf = (stack: RecordsStack) => [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, stack.notificationSend];
-const variablesOf = (synthesized: Synthesized, fn: { function: { functionArn: string } }) => {
-  const [logicalId] = synthesized.stack.resolve(fn.function.functionArn)['Fn::GetAtt'];
-  return synthesized.templates[0]!.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Environment.Variables as Record<string, unknown>;
+const functionsOf = (stack: RecordsStack) => [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers];
+/** The environment of a function, from the template of the (nested) stack it lives in. */
+const variablesOf = (_synthesized: Synthesized, fn: { function: LambdaFunction }) => {
+  const home = Stack.of(fn.function);
+  const logicalId = home.getLogicalId(fn.function.node.defaultChild as CfnElement);
+  return Template.fromStack(home).findResources('AWS::Lambda::Function')[logicalId]?.Properties.Environment.Variables as Record<string, unknown>;
 };
 const deletionPolicies = ({ templates }: Synthesized, type: string) =>
   new Set(templates.flatMap((template) => Object.values(template.findResources(type)).map((resource) => resource.DeletionPolicy)));

@@ -46,10 +46,11 @@ const MAX_WAIT_SECONDS = 60;
 export function createApiClient(hooks: ApiClientHooks) {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  /** One call with the token; an ok answer is returned unread, anything else handled or thrown. */
+  async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       const current = session.get();
-      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+      const headers: Record<string, string> = { accept, ...options.headers };
       if (current) headers.authorization = `Bearer ${current.token}`;
       if (options.json !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${hooks.baseUrl ?? ''}${path}`, {
@@ -58,8 +59,8 @@ export function createApiClient(hooks: ApiClientHooks) {
         body: options.json === undefined ? undefined : JSON.stringify(options.json),
         credentials: 'omit',
       });
+      if (res.ok) return res;
       const body = await readBody(res);
-      if (res.ok) return { status: res.status, headers: res.headers, body: body as T };
       const problem = isProblem(body) ? body : undefined;
       if (res.status === 401) {
         session.clear();
@@ -76,7 +77,20 @@ export function createApiClient(hooks: ApiClientHooks) {
     }
   }
 
-  return { request };
+  async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const res = await send(method, path, options, 'application/json');
+    return { status: res.status, headers: res.headers, body: (await readBody(res)) as T };
+  }
+
+  /**
+   * A GET whose answer is not JSON (a chart image, an export file): the Response, body unread,
+   * after redirects (a large export's 303 to S3 is followed; `redirected`/`url` tell).
+   */
+  function download(path: string, accept = '*/*'): Promise<Response> {
+    return send('GET', path, {}, accept);
+  }
+
+  return { request, download };
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;

@@ -4,20 +4,21 @@ interface OpenApiDocument {
   paths?: Record<string, { get?: { parameters?: { name: string; in: string; schema?: { enum?: string[] } }[] } }>;
 }
 
-let sorts: Promise<string[]> | undefined;
+let document$: Promise<OpenApiDocument> | undefined;
 
 /**
- * The sorts the API declares for the students list, read from its public OpenAPI document
- * (the `enum` of the `sort` query parameter), so the console never spells them a second time.
- * An empty list when the document cannot be read: the API's default order still works.
+ * The values the API declares for one query parameter (its `enum` in the public OpenAPI
+ * document), so the console never spells them a second time. An empty list when the document
+ * cannot be read: the page still works without the choices.
  */
-export function declaredSorts(): Promise<string[]> {
-  sorts ??= fetch('/openapi.json', { credentials: 'omit' })
+export function declaredQueryEnum(path: string, name: string): Promise<string[]> {
+  document$ ??= fetch('/openapi.json', { credentials: 'omit' })
     .then((res) => (res.ok ? (res.json() as Promise<OpenApiDocument>) : {}))
-    .then((doc: OpenApiDocument) => {
-      const parameter = doc.paths?.[LIST_PATH]?.get?.parameters?.find((p) => p.in === 'query' && p.name === 'sort');
-      return parameter?.schema?.enum ?? [];
-    })
-    .catch(() => []);
-  return sorts;
+    .catch(() => ({}));
+  return document$.then((doc) => doc.paths?.[path]?.get?.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema?.enum ?? []);
+}
+
+/** The sorts of the students list (the `enum` of its `sort` query parameter). */
+export function declaredSorts(): Promise<string[]> {
+  return declaredQueryEnum(LIST_PATH, 'sort');
 }

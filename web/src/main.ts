@@ -1,11 +1,25 @@
 import { createApiClient } from './api-client.js';
+import { chartsPage } from './charts-page.js';
 import { h } from './dom.js';
+import { importPage } from './import-page.js';
+import { ordersPage } from './orders-page.js';
+import { type Role, roleAllows } from './roles.js';
 import { session, type Session } from './session.js';
 import { signInPage } from './sign-in-page.js';
 import { studentsPage } from './students-page.js';
 
+/** The console's pages; each shown only to the roles whose API permissions it needs. */
+const PAGES = [
+  { id: 'students', label: 'Students', needs: 'viewer', render: (role: Role) => studentsPage({ api, role, notify }) },
+  { id: 'import', label: 'Import', needs: 'staff', render: () => importPage({ api, notify }) },
+  { id: 'charts', label: 'Charts', needs: 'viewer', render: () => chartsPage({ api }) },
+  { id: 'orders', label: 'Orders', needs: 'viewer', render: (role: Role) => ordersPage({ api, role, notify }) },
+] as const satisfies readonly { id: string; label: string; needs: Role; render(role: Role): HTMLElement }[];
+
 const app = document.getElementById('app')!;
 const who = document.getElementById('who')!;
+const nav = h('nav', { class: 'app-nav', 'aria-label': 'Console' });
+who.before(nav);
 const status = h('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
 document.body.append(status);
 let statusTimer: ReturnType<typeof setTimeout> | undefined;
@@ -27,6 +41,7 @@ function showSignIn(message?: string) {
   session.clear();
   for (const dialog of document.querySelectorAll('dialog')) dialog.remove();
   who.replaceChildren();
+  nav.replaceChildren();
   app.replaceChildren(signInPage(signedIn, message));
   app.querySelector<HTMLInputElement>('input:checked')?.focus();
 }
@@ -39,8 +54,19 @@ function signedIn(next: Session) {
     h('span', { class: 'local-tag' }, 'local'),
     h('button', { type: 'button', class: 'link', onclick: () => showSignIn('You signed out.') }, 'Sign out'),
   );
-  app.replaceChildren(studentsPage({ api, role: next.role, notify }));
-  app.focus();
+  const allowed = PAGES.filter((page) => roleAllows(next.role, page.needs));
+  const tabs = allowed.map((page) => h('button', { type: 'button', class: 'tab', 'data-page': page.id, onclick: () => open(page) }, page.label));
+  nav.replaceChildren(...tabs);
+  function open(page: (typeof allowed)[number]) {
+    for (const dialog of document.querySelectorAll('dialog')) dialog.remove();
+    for (const tab of tabs) {
+      if (tab.dataset.page === page.id) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    app.replaceChildren(page.render(next.role));
+    app.focus();
+  }
+  open(allowed[0]!);
 }
 
 showSignIn();

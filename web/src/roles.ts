@@ -4,8 +4,8 @@ export type Role = (typeof ROLES)[number];
 
 /** What each role may do in the console, as the API's route permissions allow it. */
 export const ROLE_SUMMARIES: Record<Role, string> = {
-  viewer: 'Browse and search students',
-  staff: 'Also create and edit students',
+  viewer: 'Browse students, charts and orders',
+  staff: 'Also create, edit and import students',
   admin: 'Also delete students',
 };
 

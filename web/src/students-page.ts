@@ -3,6 +3,7 @@ import { confirmDialog } from './confirm-dialog.js';
 import { declaredSorts } from './declared-sorts.js';
 import { describeError } from './describe-error.js';
 import { h } from './dom.js';
+import { exportPanel } from './export-panel.js';
 import { CursorTrail, type ListFilters, listQuery, sortOptions } from './list-params.js';
 import { type Role, roleAllows } from './roles.js';
 import { display, type Student, type StudentPage } from './student.js';
@@ -200,6 +201,7 @@ export function studentsPage(options: StudentsPageOptions): HTMLElement {
       h('div', { class: 'control' }, h('label', { for: 'hometown-filter' }, 'Hometown'), hometown),
       h('div', { class: 'control' }, h('label', { for: 'sort' }, 'Sort by'), sort),
       h('div', { class: 'control' }, h('label', { for: 'page-size' }, 'Page size'), pageSize),
+      exportPanel(api, () => filters),
     ),
     error,
     h(

@@ -61,9 +61,17 @@ export interface LocalEventBus {
 interface LoadedRule {
   declaration: EventRule;
   pattern: CompiledPattern;
-  target: RuleTarget;
+  /** SQS targets by target id (a declared rule has one: its consumer's queue). */
+  targets: Map<string, RuleTarget>;
   arn: string;
+  /** Made through PutRule at run time (e.g. by `npm run events:tail`), not declared in events/rules.ts. */
+  runtime: boolean;
 }
+
+/** The SQS queue an `arn:aws:sqs:<region>:<account>:<name>` target names; the only target kind the local bus delivers to. */
+const SQS_ARN = /^arn:aws:sqs:[a-z0-9-]+:\d{12}:([A-Za-z0-9_-]{1,80}(\.fifo)?)$/;
+/** EventBridge's rule-name constraint. */
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 /** Request bodies beyond this are refused before parsing (entries are capped at 256 KB anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -71,7 +79,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * A local EventBridge: the AWS JSON 1.1 API (`X-Amz-Target: AWSEvents.<Operation>`) for
  * PutEvents, TestEventPattern, ListRules, DescribeRule, ListTargetsByRule, DescribeEventBus
- * and ListEventBuses, one custom bus whose rules come from the declarations CDK deploys, and
+ * and ListEventBuses, one custom bus whose rules come from the declarations CDK deploys, rules
+ * added at run time with SQS targets (PutRule, PutTargets, RemoveTargets, DeleteRule: what
+ * `npm run events:tail` uses against a deployed bus too), and
  * delivery of matched events, in the shape EventBridge delivers, to `deliver`.
  */
 export async function startLocalEventBus(options: LocalEventBusOptions = {}): Promise<LocalEventBus> {
@@ -81,11 +91,13 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
   const busArn = `arn:aws:events:${region}:${account}:event-bus/${busName}`;
   const attempts = options.deliveryAttempts ?? 3;
   const log = options.log ?? (() => {});
+  const ruleArn = (name: string) => `arn:aws:events:${region}:${account}:rule/${busName}/${name}`;
   const rules: LoadedRule[] = (options.rules ?? eventRules).map((declaration) => ({
     declaration,
     pattern: compileEventPattern(declaration.eventPattern),
-    arn: `arn:aws:events:${region}:${account}:rule/${busName}/${declaration.consumer}`,
-    target: { rule: declaration.consumer, queue: declaration.queue, arn: `arn:aws:sqs:${region}:${account}:${declaration.queue}` },
+    arn: ruleArn(declaration.consumer),
+    targets: new Map([[declaration.queue, { rule: declaration.consumer, queue: declaration.queue, arn: `arn:aws:sqs:${region}:${account}:${declaration.queue}` }]]),
+    runtime: false,
   }));
   let deliver: Deliver | undefined = options.deliver;
   const listeners = new Set<(event: DeliveredEvent, rules: readonly string[]) => void>();
@@ -120,10 +132,11 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
 
   function route(event: DeliveredEvent): void {
     const matched = rules.filter((rule) => matchesCompiled(rule.pattern, event));
-    log(`events: ${event['detail-type']} ${event.id} from ${event.source} → ${matched.map((rule) => rule.target.queue).join(', ') || '(no rule)'}`);
+    const targets = matched.flatMap((rule) => [...rule.targets.values()]);
+    log(`events: ${event['detail-type']} ${event.id} from ${event.source} → ${targets.map((target) => target.queue).join(', ') || '(no rule)'}`);
     for (const listener of listeners) listener(event, matched.map((rule) => rule.declaration.consumer));
-    for (const rule of matched) {
-      const delivery = deliverWithRetries(rule.target, event).finally(() => pending.delete(delivery));
+    for (const target of targets) {
+      const delivery = deliverWithRetries(target, event).finally(() => pending.delete(delivery));
       pending.add(delivery);
     }
   }
@@ -185,7 +198,52 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     },
     ListTargetsByRule(input) {
       const rule = ruleNamed(input.Rule, input.EventBusName);
-      return { Targets: [{ Id: rule.target.queue, Arn: rule.target.arn }] };
+      return { Targets: [...rule.targets].map(([id, target]) => ({ Id: id, Arn: target.arn })) };
+    },
+    PutRule(input) {
+      if (busNamed(input.EventBusName) !== 'custom') throw validationError(`Only the ${busName} bus takes rules locally.`);
+      const name = input.Name;
+      if (typeof name !== 'string' || !RULE_NAME.test(name)) throw validationError(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+      if (typeof input.EventPattern !== 'string') throw validationError('Parameter(s) EventPattern must be specified (the local bus has no schedules).');
+      const existing = rules.find((rule) => rule.declaration.consumer === name);
+      if (existing && !existing.runtime) throw validationError(`Rule ${name} is declared in events/rules.ts; change it there.`);
+      const eventPattern = JSON.parse(input.EventPattern) as EventRule['eventPattern'];
+      const pattern = compileEventPattern(input.EventPattern);
+      const description = typeof input.Description === 'string' ? input.Description : '';
+      const declaration = { consumer: name, queue: '', description, eventTypes: [], eventPattern } as unknown as EventRule;
+      if (existing) Object.assign(existing, { declaration, pattern });
+      else rules.push({ declaration, pattern, arn: ruleArn(name), targets: new Map(), runtime: true });
+      return { RuleArn: ruleArn(name) };
+    },
+    PutTargets(input) {
+      const rule = ruleNamed(input.Rule, input.EventBusName);
+      if (!rule.runtime) throw validationError(`Rule ${rule.declaration.consumer} is declared in events/rules.ts; its target is its queue.`);
+      const targets = Array.isArray(input.Targets) ? (input.Targets as { Id?: unknown; Arn?: unknown }[]) : [];
+      if (targets.length === 0 || targets.length > 10) throw validationError('Targets must hold 1 to 10 targets.');
+      const failed: { TargetId: string; ErrorCode: string; ErrorMessage: string }[] = [];
+      for (const target of targets) {
+        const id = String(target.Id ?? '');
+        const queue = typeof target.Arn === 'string' ? SQS_ARN.exec(target.Arn)?.[1] : undefined;
+        if (!id || !queue) {
+          failed.push({ TargetId: id, ErrorCode: 'ValidationException', ErrorMessage: 'The local bus delivers to SQS queue ARNs only.' });
+          continue;
+        }
+        rule.targets.set(id, { rule: rule.declaration.consumer, queue, arn: target.Arn as string });
+      }
+      return { FailedEntryCount: failed.length, FailedEntries: failed };
+    },
+    RemoveTargets(input) {
+      const rule = ruleNamed(input.Rule, input.EventBusName);
+      if (!rule.runtime) throw validationError(`Rule ${rule.declaration.consumer} is declared in events/rules.ts; its target stays.`);
+      for (const id of Array.isArray(input.Ids) ? input.Ids : []) rule.targets.delete(String(id));
+      return { FailedEntryCount: 0, FailedEntries: [] };
+    },
+    DeleteRule(input) {
+      const rule = ruleNamed(input.Name, input.EventBusName);
+      if (!rule.runtime) throw validationError(`Rule ${rule.declaration.consumer} is declared in events/rules.ts; remove it there.`);
+      if (rule.targets.size > 0) throw validationError('Rule can\'t be deleted since it has targets.');
+      rules.splice(rules.indexOf(rule), 1);
+      return {};
     },
     DescribeEventBus(input) {
       const bus = busNamed(input.Name);
@@ -238,7 +296,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     port: address.port,
     busName,
     busArn,
-    ruleCount: rules.length,
+    ruleCount: rules.filter((rule) => !rule.runtime).length,
     failedDeliveries,
     setDeliver(next) {
       deliver = next;

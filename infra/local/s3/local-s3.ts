@@ -5,6 +5,7 @@ import { createBucket, deleteBucket, deleteObjects, getBucket, headBucket, listB
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart-operations.js';
 import { copyObject, deleteObject, getObject, putObject } from './object-operations.js';
 import { ObjectStore } from './object-store.js';
+import { applyCors, type LocalS3Cors } from './s3-cors.js';
 import { S3Error } from './s3-error.js';
 import { type LocalS3Notification, notificationMatches, s3Event } from './s3-notifications.js';
 import type { S3Context, S3Request } from './s3-request.js';
@@ -23,6 +24,8 @@ export interface LocalS3Options {
   /** Smallest multipart part but the last; S3's 5 MiB unless a test lowers it. */
   minPartBytes?: number;
   log?: (line: string) => void;
+  /** Browser access (the web console's upload and download); none when omitted, like a bucket without CORS. */
+  cors?: LocalS3Cors;
 }
 
 export interface LocalS3 {
@@ -82,9 +85,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     },
   };
 
-  server.on('request', (request, response) => void handle(ctx, options.credentials, request, response, log));
+  const access = { credentials: options.credentials, cors: options.cors };
+  server.on('request', (request, response) => void handle(ctx, access, request, response, log));
   // `Expect: 100-continue` (the AWS CLI's uploads): refuse a bad signature or bucket before the body is sent.
-  server.on('checkContinue', (request, response) => void handle(ctx, options.credentials, request, response, log, true));
+  server.on('checkContinue', (request, response) => void handle(ctx, access, request, response, log, true));
   const port = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -105,15 +109,22 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   };
 }
 
-async function handle(ctx: S3Context, credentials: LocalCredentials, request: IncomingMessage, response: ServerResponse, log: (line: string) => void, expectsContinue = false): Promise<void> {
+interface Access {
+  credentials: LocalCredentials;
+  cors: LocalS3Cors | undefined;
+}
+
+async function handle(ctx: S3Context, access: Access, request: IncomingMessage, response: ServerResponse, log: (line: string) => void, expectsContinue = false): Promise<void> {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   response.setHeader('x-amz-request-id', requestId);
   response.setHeader('x-amz-id-2', requestId);
   response.setHeader('Server', 'LocalS3');
   let target: S3Request | undefined;
   try {
+    // A browser's preflight carries no signature: CORS is judged before authentication, as S3 does.
+    if (applyCors(access.cors, request, response)) return;
     target = parseTarget(request, response, requestId);
-    verifySignature(request, credentials);
+    verifySignature(request, access.credentials);
     if (expectsContinue) {
       if (target.key && !ctx.store.hasBucket(target.bucket)) throw new S3Error('NoSuchBucket', { BucketName: target.bucket });
       response.writeContinue();

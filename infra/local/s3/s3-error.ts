@@ -3,6 +3,7 @@ import { xmlDocument, type XmlNode } from './s3-xml.js';
 /** The S3 error codes this endpoint answers with, their status and S3's own message. */
 const S3_ERRORS = {
   AccessDenied: [403, 'Access Denied'],
+  AccessForbidden: [403, 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of CORS rules failed to find a matching rule.'],
   AuthorizationQueryParametersError: [400, 'Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.'],
   BadDigest: [400, 'The Content-MD5 or checksum you specified did not match what we received.'],
   BucketAlreadyOwnedByYou: [409, 'Your previous request to create the named bucket succeeded and you already own it.'],

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { tracer } from '../../powertools/tracer.js';
 import { IDEMPOTENCY_ATTRIBUTES, idempotencyTable } from '../idempotency.table.js';
 
 /**
@@ -15,5 +16,5 @@ export function idempotencyPersistence(env: NodeJS.ProcessEnv = process.env): Dy
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1_000 },
   });
-  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client, ...IDEMPOTENCY_ATTRIBUTES });
+  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: tracer.captureAWSv3Client(client), ...IDEMPOTENCY_ATTRIBUTES });
 }

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { tracer } from '../../powertools/tracer.js';
 import type { LargeExportStore } from '../large-export-store.js';
 import { S3LargeExportStore } from './s3-large-export-store.js';
 
@@ -21,7 +22,7 @@ export function largeExportStoreFromEnv(env: NodeJS.ProcessEnv = process.env): L
           responseChecksumValidation: 'WHEN_REQUIRED',
         })
       : undefined;
-    built = { store: client && bucket ? new S3LargeExportStore(client, bucket) : undefined };
+    built = { store: client && bucket ? new S3LargeExportStore(tracer.captureAWSv3Client(client), bucket) : undefined };
   }
   return built.store;
 }

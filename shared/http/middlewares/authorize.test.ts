@@ -173,4 +173,19 @@ describe('authorize', () => {
     expect(body).toMatchObject({ status: 429, code: 'auth.tooManyFailures' });
     expect(seen).toEqual([]);
   });
+
+  it('enforces a route\'s own permission by route key, and the function\'s on its other routes', async () => {
+    const handler = createHttpHandler({
+      declaration: { id: 'test-routes', cacheControl: 'no-store', permission: 'staff', routes: [{ method: 'GET', path: '/things' }, { method: 'POST', path: '/things/purge', permission: 'admin' }] },
+      handle: async () => ({ statusCode: 200, body: { ok: true } }),
+    });
+    const on = (routeKey: string, role: Principal['role']) => {
+      const base = event({ principal: principal(role) }, routeKey.split(' ')[0]);
+      return handler({ ...base, routeKey, requestContext: { ...base.requestContext, routeKey } }, context) as Promise<APIGatewayProxyStructuredResultV2>;
+    };
+    expect((await on('POST /things/purge', 'staff')).statusCode).toBe(403);
+    expect((await on('POST /things/purge', 'admin')).statusCode).toBe(200);
+    expect((await on('GET /things', 'staff')).statusCode).toBe(200);
+    expect((await on('GET /things', 'viewer')).statusCode).toBe(403);
+  });
 });

@@ -5,6 +5,7 @@ import { FailedAuthLimiter, failedAuthLimits, failureSubjects } from '../../auth
 import { fromAuthorizerContext } from '../../auth/authorizer-context.js';
 import { roleSatisfies } from '../../auth/role.js';
 import type { Permission } from '../../entity/define-entity.js';
+import type { RouteDeclaration } from '../../entity/entity-functions.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
@@ -45,7 +46,7 @@ function failClosedOrMeter(permission: Permission, method: string): void {
 }
 
 /**
- * Enforces the route's declared permission from what the Lambda authorizer resolved
+ * Enforces the route's declared permission (a route's own, else the function's) from what the Lambda authorizer resolved
  * (`requestContext.authorizer.lambda`): 401 + `WWW-Authenticate` without a valid identity,
  * 403 when the role is too low, 503 when the authorizer could not reach its dependencies,
  * 503 for a write or admin operation whose credential's revocation could not be checked, and
@@ -55,10 +56,13 @@ function failClosedOrMeter(permission: Permission, method: string): void {
  * its rejections with problem+json; this middleware is where access is decided.
  */
 export function authorize(
-  permission: Permission,
-  { failures = containerFailedAuthLimiter() }: { failures?: FailedAuthLimiter } = {},
+  declared: Permission,
+  { failures = containerFailedAuthLimiter(), routes = [] }: { failures?: FailedAuthLimiter; routes?: readonly RouteDeclaration[] } = {},
 ): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  // Routes that declare a permission of their own (bulk delete beside bulk update), by route key.
+  const byRouteKey = new Map(routes.filter((route) => route.permission).map((route) => [`${route.method} ${route.path}`, route.permission!]));
   function authorizeBefore(request: Req) {
+    const permission = byRouteKey.get(request.event.routeKey) ?? declared;
     if (permission === 'public' || isPreflight(request.event)) return;
     const requestContext = request.event.requestContext as HttpEvent['requestContext'] & { authorizer?: AuthorizerField };
     const outcome = fromAuthorizerContext(requestContext.authorizer?.lambda);

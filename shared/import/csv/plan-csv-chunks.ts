@@ -7,8 +7,9 @@ import type { CsvByteRange } from './csv-row-source.js';
  * and numbered with its first spreadsheet row, so workers can read them in parallel (S3 Range
  * GETs) and report the same row numbers a single pass would. One pass over the bytes, no
  * decoding: quoted line breaks are recognised by quote parity, exactly as the reader does.
+ * `stats.records` receives the number of records (header and blank lines included).
  */
-export async function planCsvChunks(bytes: ByteSource, targetBytes: number): Promise<CsvByteRange[]> {
+export async function planCsvChunks(bytes: ByteSource, targetBytes: number, stats?: { records?: number }): Promise<CsvByteRange[]> {
   const scanner = new RecordScanner();
   const stream = await bytes.open();
   const cuts: { byte: number; row: number }[] = [];
@@ -35,6 +36,7 @@ export async function planCsvChunks(bytes: ByteSource, targetBytes: number): Pro
     }
     offset += chunk.length;
   }
+  if (stats) stats.records = records;
   if (dataStart === undefined || dataStart >= offset) return [];
   return cuts.map((cut, index) => ({
     kind: 'bytes' as const,

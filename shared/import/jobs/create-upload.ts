@@ -3,7 +3,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Entity } from '../../entity/define-entity.js';
 import { BadRequestError } from '../../errors/app-error.js';
-import { formatOf } from '../open-row-source.js';
+import { formatOf } from '../import-format.js';
 import type { ImportMode } from '../import-sink.js';
 import { importTrigger } from '../import-trigger.js';
 import { type ImportJobStore, queuedJob } from './import-job.js';

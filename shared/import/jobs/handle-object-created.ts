@@ -7,6 +7,9 @@ import { writeImportReport } from '../s3/s3-import-report.js';
 import { type ImportJobSource, type ImportJobStore, jobIdFor, queuedJob } from './import-job.js';
 import { decodeS3Key, modeOf, parseImportKey } from './import-object-key.js';
 import { type CheckpointedSink, type RunJobOutcome, runImportJob } from './run-import-job.js';
+import { type FanOutSettings, shouldFanOut } from './fan-out.js';
+import { type FanOutOutcome, fanOutImport } from './fan-out-import.js';
+import type { ChunkQueue, ImportChunkStore } from './import-chunk.js';
 
 export interface ObjectCreatedDeps {
   jobs: ImportJobStore;
@@ -22,9 +25,11 @@ export interface ObjectCreatedDeps {
   writers?: number;
   log?: (message: string, details?: Record<string, unknown>) => void;
   clock?: () => Date;
+  /** Large CSV files are split into chunks for the import workers; without it every file runs here. */
+  fanOut?: { chunks: ImportChunkStore; queue: ChunkQueue; settings: FanOutSettings };
 }
 
-export type RecordOutcome = RunJobOutcome | { kind: 'refused'; key: string; reason: string };
+export type RecordOutcome = RunJobOutcome | Exclude<FanOutOutcome, { kind: 'single' }> | { kind: 'refused'; key: string; reason: string };
 
 /**
  * One S3 ObjectCreated record → one import job: key decoded and checked, the job created
@@ -64,11 +69,16 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
     }
     return { kind: 'ran', job: (await deps.jobs.get(jobId))! };
   }
+  const bytes = s3ByteSource(deps.s3, { bucket, key: parsed.key, size, ...(etag ? { etag } : {}) });
+  if (deps.fanOut && shouldFanOut(parsed.key, size, deps.fanOut.settings)) {
+    const fanned = await fanOutImport(jobId, { jobs: deps.jobs, ...deps.fanOut, entity, bytes, owner: deps.owner, limits: deps.limits, clock });
+    if (fanned.kind !== 'single') return fanned;
+  }
   return runImportJob(jobId, {
     jobs: deps.jobs,
     sink: deps.sink(entity),
     entity,
-    bytes: s3ByteSource(deps.s3, { bucket, key: parsed.key, size, ...(etag ? { etag } : {}) }),
+    bytes,
     owner: deps.owner,
     clock,
     limits: deps.limits,

@@ -8,6 +8,11 @@ import { tableDesign } from '../../store/dynamodb/table-design.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { createS3Client } from '../s3/s3-client.js';
 import { importJobsTable } from './import-jobs.table.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueUrlEnvVar } from '../../events/queues.js';
+import { DynamoDbImportChunkStore } from '../../store/dynamodb/dynamodb-import-chunk-store.js';
+import { sqsChunkQueue } from '../sqs/sqs-chunk-queue.js';
+import { fanOutSettings, IMPORT_CHUNKS_QUEUE } from './fan-out.js';
 
 let built: ReturnType<typeof build> | undefined;
 
@@ -25,10 +30,17 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
     if (!found || !found.tableName) throw new Error(`no table for entity '${name}'`);
     return found;
   };
+  const jobsTable = requiredEnv(env, importJobsTable.envVar);
+  const counterTable = (name: string) => of(name);
+  // Fan-out needs the chunk queue: a function without its URL runs every file itself.
+  const chunkQueueUrl = env[queueUrlEnvVar({ name: IMPORT_CHUNKS_QUEUE })];
+  const chunks = new DynamoDbImportChunkStore(client, jobsTable, counterTable);
   return {
     s3: tracer.captureAWSv3Client(createS3Client(env)),
     bucket: env.IMPORTS_BUCKET,
-    jobs: new DynamoDbImportJobStore(client, requiredEnv(env, importJobsTable.envVar), (name) => of(name)),
+    jobs: new DynamoDbImportJobStore(client, jobsTable, counterTable),
+    chunks,
+    fanOut: chunkQueueUrl ? { chunks, queue: sqsChunkQueue(tracer.captureAWSv3Client(new SQSClient({})), chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
       return new DynamoDbImportSink(entity, store, client, tableName);

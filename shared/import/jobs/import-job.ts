@@ -3,6 +3,7 @@ import type { ImportCheckpoint } from '../run-import.js';
 import type { ImportMode } from '../import-sink.js';
 import type { ImportRowDetail, ImportSummary } from '../import-summary.js';
 import type { CounterDelta } from '../../store/entity-store.js';
+import type { FanOutPlan } from './import-chunk.js';
 
 export type ImportJobStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed';
 
@@ -45,6 +46,10 @@ export interface ImportJob {
   lease_owner?: string;
   /** Epoch ms until which `lease_owner` holds the job. */
   lease_until?: number;
+  /** A file split into chunks for the import workers (docs/import-jobs.md "Fan-out"). */
+  fan_out?: FanOutPlan;
+  /** Chunks ended so far (atomic counter): the chunk that makes it `fan_out.chunks` ends the job. */
+  chunks_done?: number;
 }
 
 /** The public view: resume state and lease stay inside. */

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, type TransactItems, transactWrite } from './transact-write.js';
-import type { EventEnvelope } from '../../../events/catalog.js';
+import type { DomainEvent, EventEnvelope } from '../../../events/catalog.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import type { CreateOrderOutcome, IdempotencyRecord, OrderListFilter, OrderPage, OrderStore } from '../../orders/order-store.js';
 import { ORDER_STATUSES, type OrderStatus, type OrderView } from '../../orders/orders.schemas.js';
@@ -13,11 +13,17 @@ import { idOfSortKey, indexPartition, indexSortKey, PK, shardOf } from './table-
 
 /** A used key is remembered for a day: long enough for any client's retries (Stripe keeps 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
-/** Transactions cancelled by a concurrent one on the same item are retried this often. */
-const INTERNAL = ['_p_customer', '_p_status', '_k_created', PK] as const;
+/**
+ * Attributes of the order item that are not part of its view: index keys, the payment token
+ * (payment-process charges with it; never answered or logged), the saga's payment outcome
+ * marker and the ids of the events already in the timeline (the projector's dedupe set).
+ */
+const INTERNAL = ['_p_customer', '_p_status', '_k_created', PK, '_payment_token', '_payment_failure', '_seen'] as const;
 
 
 const STATUS_SHARDS = ordersTable.indexes.find((index) => index.name === ORDERS_BY_STATUS_INDEX)!.shards;
+/** The `status_recent` partition of an order in `status`: a status change moves it. */
+export const statusPartition = (orderId: string, status: OrderStatus) => indexPartition(status, shardOf(orderId, STATUS_SHARDS));
 const idempotencyPk = (key: string) => `#idem#${key}`;
 const sortKeyOf = (order: OrderView) => indexSortKey(order.created_at, order.order_id);
 
@@ -37,7 +43,16 @@ export class DynamoDbOrderStore implements OrderStore {
   async create(order: OrderView, idempotency: IdempotencyRecord, event: EventEnvelope<'order.created'>): Promise<CreateOrderOutcome> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     const items: TransactItems = [
-      { Put: { TableName: this.tableName, Item: this.itemOf(order), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } },
+      {
+        Put: {
+          TableName: this.tableName,
+          // The token stays with the order for payment-process (inventory.reserved does not carry it);
+          // the created entry's event id seeds the projector's dedupe set.
+          Item: { ...this.itemOf(order), _payment_token: event.data.payment.token, _seen: new Set([event.id]) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        },
+      },
       {
         Put: {
           TableName: this.tableName,
@@ -77,22 +92,37 @@ export class DynamoDbOrderStore implements OrderStore {
     const out = await this.send(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: orderId }, ConsistentRead: options.consistent }), budgetedCallOptions()),
     );
-    return out.Item ? viewOf(out.Item) : undefined;
+    return out.Item ? orderViewOf(out.Item) : undefined;
   }
 
-  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], event: EventEnvelope<'order.cancelled'>): Promise<boolean> {
+  async transition(next: OrderView, previous: OrderView, from: readonly OrderStatus[], ...events: DomainEvent[]): Promise<boolean> {
     const statuses = Object.fromEntries(from.map((status, index) => [`:s${index}`, status]));
+    // An update, not a Put of `next`: the projector appends to the timeline without moving the
+    // version, and the item holds attributes the view does not (token, dedupe set).
+    const appended = next.timeline.slice(previous.timeline.length);
+    // The events the appended entries stand for join the projector's dedupe set; the others it records itself.
+    const recorded = events.filter((event) => appended.some((entry) => entry.type === event.type)).map((event) => event.id);
     const items: TransactItems = [
       {
-        Put: {
+        Update: {
           TableName: this.tableName,
-          Item: this.itemOf(next),
+          Key: { [PK]: next.order_id },
           ConditionExpression: `#v = :v AND #status IN (${Object.keys(statuses).join(', ')})`,
-          ExpressionAttributeNames: { '#v': 'version', '#status': 'status' },
-          ExpressionAttributeValues: { ':v': previous.version, ...statuses },
+          UpdateExpression: `SET #status = :to, #ps = :ps, #v = :next, #updated = :updated, #timeline = list_append(#timeline, :appended)${recorded.length > 0 ? ' ADD #seen :seen' : ''}`,
+          ExpressionAttributeNames: { '#v': 'version', '#status': 'status', '#ps': '_p_status', '#updated': 'updated_at', '#timeline': 'timeline', ...(recorded.length > 0 ? { '#seen': '_seen' } : {}) },
+          ExpressionAttributeValues: {
+            ':v': previous.version,
+            ...statuses,
+            ':to': next.status,
+            ':ps': statusPartition(next.order_id, next.status),
+            ':next': next.version,
+            ':updated': next.updated_at,
+            ':appended': appended,
+            ...(recorded.length > 0 ? { ':seen': new Set(recorded) } : {}),
+          },
         },
       },
-      outboxPut(event, this.outboxTable),
+      ...events.map((event) => outboxPut(event, this.outboxTable)),
     ];
     try {
       await this.transact(items);
@@ -117,7 +147,7 @@ export class DynamoDbOrderStore implements OrderStore {
     const pageKeys = merged.slice(0, limit);
     const more = merged.length > limit || streams.some((stream) => stream.more);
     const records = await batchGet(this.client, this.tableName, pageKeys.map((key) => ({ [PK]: idOfSortKey(key) })));
-    const byId = new Map(records.map((record) => [String(record[PK]), viewOf(record)]));
+    const byId = new Map(records.map((record) => [String(record[PK]), orderViewOf(record)]));
     const items = pageKeys.flatMap((key) => byId.get(idOfSortKey(key)) ?? []);
     const last = pageKeys.at(-1);
     return { items, ...(more && last ? { lastKey: { after: last } } : {}) };
@@ -155,7 +185,7 @@ export class DynamoDbOrderStore implements OrderStore {
       [PK]: order.order_id,
       ...order,
       _p_customer: order.customer_id,
-      _p_status: indexPartition(order.status, shardOf(order.order_id, STATUS_SHARDS)),
+      _p_status: statusPartition(order.order_id, order.status),
       _k_created: sortKeyOf(order),
     };
   }
@@ -176,10 +206,15 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 }
 
-function viewOf(item: Record<string, unknown>): OrderView {
+/**
+ * The order as the API shows it: internal attributes dropped, the timeline in time order (the
+ * projector appends in delivery order, which need not be the order events happened in).
+ */
+export function orderViewOf(item: Record<string, unknown>): OrderView {
   const view = { ...item };
   for (const attribute of INTERNAL) delete view[attribute];
-  return view as unknown as OrderView;
+  const timeline = Array.isArray(view.timeline) ? [...(view.timeline as { at: string }[])].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)) : [];
+  return { ...view, timeline } as unknown as OrderView;
 }
 
 function conditionFailedAt(error: unknown, position: number): boolean {

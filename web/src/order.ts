@@ -1,0 +1,37 @@
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** An order as `GET /api/v1/orders/{order_id}` answers it. */
+export interface Order {
+  order_id: string;
+  customer_id: string;
+  status: string;
+  items: { sku: string; quantity: number; unit_price: Money; line_total: Money }[];
+  total: Money;
+  timeline: { type: string; at: string; detail: Record<string, unknown> }[];
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** Integer minor units → `€12.50`, with the currency's own number of decimals. */
+export function formatMoney(money: Money): string {
+  try {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency });
+    return format.format(money.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  } catch {
+    return `${money.amount} ${money.currency}`;
+  }
+}
+
+const isMoney = (value: unknown): value is Money =>
+  typeof value === 'object' && value !== null && typeof (value as Money).amount === 'number' && typeof (value as Money).currency === 'string';
+
+/** A timeline entry's detail in words: `lines 1 · total €12.50 · cancelled by local-admin`. */
+export function describeDetail(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([key, value]) => `${key.replace(/_/g, ' ')} ${isMoney(value) ? formatMoney(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join(' · ');
+}
