@@ -130,6 +130,8 @@ export const importFunction: LambdaDeclaration = {
   // GetObjectVersion: the handler heads the exact version named in the event record (the bucket is versioned).
   buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
   s3Trigger: importTrigger.bucket,
+  // The first chunk of each lane of a fanned-out file (shared/import/jobs/fan-out.ts).
+  sendsTo: ['import-chunks'],
   timeoutSeconds: 900,
 };
 
@@ -245,6 +247,8 @@ export const importWorker: LambdaDeclaration = {
   // Range GETs of the object (pinned by ETag, not VersionId); the report of the job it ends.
   buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject'], prefixes: ['reports/'] }],
   // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
+  // The next chunk of its lane (shared/import/jobs/fan-out.ts).
+  sendsTo: ['import-chunks'],
   timeoutSeconds: 150,
 };
 

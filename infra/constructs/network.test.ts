@@ -82,7 +82,7 @@ describe('Network', () => {
   it('lets endpoints serve this account’s resources only', () => {
     const { template } = synth();
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints).toHaveLength(4);
+    expect(endpoints).toHaveLength(5);
     for (const endpoint of endpoints) {
       expect(endpoint.Properties.PolicyDocument.Statement).toEqual([
         expect.objectContaining({ Effect: 'Allow', Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } } }),

@@ -60,6 +60,8 @@ export class Network extends Construct {
   public readonly secretsManagerEndpoint: InterfaceVpcEndpoint;
   /** Feature flags (AppConfig data plane) for functions without a route out. */
   public readonly appConfigDataEndpoint: InterfaceVpcEndpoint;
+  /** SQS for functions that send from the VPC (the import function and workers fan a file out). */
+  public readonly sqsEndpoint: InterfaceVpcEndpoint;
   /** Placement without any route out of the VPC but the endpoints. */
   public readonly isolated: FunctionNetwork;
   /** Placement behind the NAT gateway; undefined without `internetEgress`. */
@@ -109,7 +111,7 @@ export class Network extends Construct {
     this.functionsSecurityGroup.addEgressRule(
       Peer.anyIpv4(),
       Port.tcp(443),
-      'HTTPS to DynamoDB, S3, Secrets Manager and AppConfig endpoints (and the NAT gateway from the egress subnets)',
+      'HTTPS to DynamoDB, S3, Secrets Manager, AppConfig and SQS endpoints (and the NAT gateway from the egress subnets)',
     );
 
     this.dynamoDbEndpoint = this.vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB, subnets: functionSubnets });
@@ -135,12 +137,21 @@ export class Network extends Construct {
       open: false,
     });
     this.appConfigDataEndpoint.connections.allowDefaultPortFrom(this.functionsSecurityGroup, 'HTTPS from the functions');
+    this.sqsEndpoint = this.vpc.addInterfaceEndpoint('Sqs', {
+      service: InterfaceVpcEndpointAwsService.SQS,
+      privateDnsEnabled: true,
+      subnets: isolatedSubnets,
+      securityGroups: [endpointsSecurityGroup],
+      open: false,
+    });
+    this.sqsEndpoint.connections.allowDefaultPortFrom(this.functionsSecurityGroup, 'HTTPS from the functions');
 
     for (const [endpoint, service] of [
       [this.dynamoDbEndpoint, 'dynamodb'],
       [this.s3Endpoint, 's3'],
       [this.secretsManagerEndpoint, 'secretsmanager'],
       [this.appConfigDataEndpoint, 'appconfig'],
+      [this.sqsEndpoint, 'sqs'],
     ] as const) {
       endpoint.addToPolicy(
         new PolicyStatement({

@@ -214,8 +214,12 @@ export class RecordsStack extends Stack {
       });
       this.eventQueues.addConsumer(consumer.function, declaration.id);
       if (declaration.publishesEvents) this.events.grantPublish(consumer.function);
+      this.importsBucket.grantDeclared(consumer);
       return consumer;
     });
+    for (const fn of [...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers]) {
+      for (const queue of fn.declaration.sendsTo ?? []) this.eventQueues.grantSend(fn.function, queue);
+    }
     this.notificationSend = this.consumers.find((consumer) => consumer.declaration.id === notificationSend.id)!;
     for (const fn of [...this.functions, ...this.consumers]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];

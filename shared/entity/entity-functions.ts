@@ -54,6 +54,8 @@ export interface LambdaDeclaration {
   timeoutSeconds?: number;
   /** Calls PutEvents on the domain bus: `EVENT_BUS_NAME`, and events:PutEvents on that bus only. */
   publishesEvents?: boolean;
+  /** Queues of shared/events/queues.ts it sends to: `<NAME>_QUEUE_URL`, and sqs:SendMessage on those queues only. */
+  sendsTo?: readonly string[];
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */

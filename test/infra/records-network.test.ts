@@ -114,10 +114,10 @@ describe('network and cache', () => {
     expect(routes.filter((route) => isolatedTables.includes(JSON.stringify(route.RouteTableId)))).toEqual([]);
   });
 
-  it('reaches DynamoDB and S3 through gateway endpoints, Secrets Manager and AppConfig through interface endpoints', () => {
+  it('reaches DynamoDB and S3 through gateway endpoints, Secrets Manager, AppConfig and SQS through interface endpoints', () => {
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => endpoint.Properties);
     const services = endpoints.map((endpoint) => `${endpoint.VpcEndpointType} ${JSON.stringify(endpoint.ServiceName).match(/\.(\w+)"\]\]\}$/)?.[1]}`);
-    expect(services.sort()).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface appconfigdata', 'Interface secretsmanager']);
+    expect(services.sort()).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface appconfigdata', 'Interface secretsmanager', 'Interface sqs']);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
   });
 
