@@ -7,13 +7,14 @@ import { analyticsFunctions } from './entity/analytics-functions.js';
 import { bulkFunctions } from './entity/bulk-functions.js';
 import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
+import { HEAVY_READ_THROTTLE } from './http/route-throttles.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
 import { notificationsTable, notificationsTableGrant } from './notifications/notifications.table.js';
 import { orderFunctions } from './orders/orders-functions.js';
 import { ordersTable } from './orders/orders.table.js';
-import { type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
+import { counterKey, type TableDesign, tableDesign } from './store/dynamodb/table-design.js';
 import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
@@ -35,7 +36,8 @@ const systemFunctions: FunctionDeclaration[] = [
     description: 'Liveness and dependency checks',
     routes: [{ method: 'GET', path: '/health' }],
     permission: 'public',
-    tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'] })),
+    // The probe reads the first counter shard only (DynamoDbEntityStore.ping).
+    tables: entities.map((entity) => ({ table: entity.name, actions: ['GetItem'], leadingKeys: [counterKey(0)] })),
     cacheControl: NO_STORE,
   },
   {
@@ -79,6 +81,7 @@ const originalFunctions: FunctionDeclaration[] = [
     tables: [{ table: students.name, actions: ['Query', 'GetItem'] }],
     chartRendering: true,
     cacheControl: PRIVATE_REVALIDATE,
+    throttle: HEAVY_READ_THROTTLE,
   },
 ];
 

@@ -1,6 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { servedRoutes } from '../../shared/entity/entity-functions.js';
@@ -143,6 +144,56 @@ describe('HttpApi', () => {
     const { template } = synth({ throttleRateLimit: 10, throttleBurstLimit: 20 });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+  });
+
+  it('gives each route of a function that declares a throttle its own limits, and no other route any', () => {
+    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const { template } = synth({}, [getOne, update, health, fallback, exportThings]);
+    const settings = new Capture();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true },
+      RouteSettings: settings,
+    });
+    // HEAD is served for the GET, so it is throttled the same; metrics stay on for those routes.
+    const limited = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, DetailedMetricsEnabled: true };
+    expect(settings.asObject()).toEqual({ 'GET /things/export': limited, 'HEAD /things/export': limited });
+  });
+
+  it('makes the stage wait for the throttled routes (API Gateway refuses settings of an unknown route key)', () => {
+    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const { template } = synth({}, [getOne, health, fallback, exportThings]);
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.entries(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => String(route.Properties.RouteKey).endsWith(' /things/export'))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(2);
+    expect(stage!.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('never lets a route throttle exceed a stage throttled lower, and sets no route settings without throttles', () => {
+    const query: Declaration = { id: 'things-query', routes: [{ method: 'POST', path: '/things/query' }], permission: 'viewer', throttle: { rateLimit: 20, burstLimit: 40 } };
+    const { template } = synth({ throttleRateLimit: 10, throttleBurstLimit: 30 }, [getOne, health, fallback, query]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'POST /things/query': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 30, DetailedMetricsEnabled: true } },
+    });
+    synth().template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: Match.absent() });
+  });
+
+  it('maps a custom domain (regional, TLS 1.2, the given certificate) to the $default stage only when asked', () => {
+    synth().template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    const stack = new Stack(new App(), 'Domain');
+    const certificate = Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
+    const api = new HttpApi(stack, 'HttpApi', { functions: [], domain: { name: 'api.records.example.com', certificate } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.records.example.com',
+      DomainNameConfigurations: [{ CertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: stack.resolve(api.api.apiId),
+      DomainName: stack.resolve(api.domainName!.name),
+      Stage: stack.resolve(api.stage.stageName),
     });
   });
 

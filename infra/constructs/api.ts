@@ -1,6 +1,10 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
+  CfnStage,
+  DomainName,
+  EndpointType,
   HttpApi as HttpApiL2,
   HttpMethod,
   HttpRoute,
@@ -8,7 +12,9 @@ import {
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,7 +23,7 @@ import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/enti
 
 /** A function and the declaration that says which routes it serves; `ServiceFunction` is one. */
 export interface RoutedFunction {
-  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission' | 'defaultRoute'>;
+  readonly declaration: Pick<FunctionDeclaration, 'id' | 'routes' | 'permission' | 'defaultRoute' | 'throttle'>;
   readonly function: IFunction;
 }
 
@@ -30,7 +36,7 @@ export interface HttpApiProps {
    */
   readonly authorizer?: IHttpRouteAuthorizer;
   /**
-   * @default - generated from the construct path
+   * @default - `<stack name>-api` (two stages in one account show apart)
    */
   readonly apiName?: string;
   /**
@@ -52,6 +58,13 @@ export interface HttpApiProps {
    * @default true
    */
   readonly detailedMetrics?: boolean;
+  /**
+   * A custom domain for the `$default` stage: a regional API Gateway domain name with this
+   * ACM certificate (same region, TLS 1.2) mapped to the API. Point DNS at `domain.regionalDomainName`.
+   * The functions must admit the name in `ALLOWED_HOSTS` (the stack does).
+   * @default - none: the execute-api URL only
+   */
+  readonly domain?: { readonly name: string; readonly certificate: ICertificate };
   /**
    * What happens to the access log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
@@ -86,7 +99,8 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 
 /**
  * The HTTP API: every declared (method, path) routed to its function with payload format 2.0
- * and one throttled, access-logged `$default` stage. Routes that are not public run the
+ * and one throttled, access-logged `$default` stage; routes whose declaration names a
+ * `throttle` get it as their own route settings (below the stage's). Routes that are not public run the
  * Lambda authorizer; public ones (and `$default`, which also receives CORS preflights) run
  * none. CORS preflight is answered by the functions' middleware, so the API configures none.
  */
@@ -94,11 +108,13 @@ export class HttpApi extends Construct {
   public readonly api: HttpApiL2;
   public readonly stage: HttpStage;
   public readonly accessLogs: LogGroup;
+  /** Undefined without `domain`. */
+  public readonly domainName: DomainName | undefined;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.api = new HttpApiL2(this, 'Api', {
-      apiName: props.apiName,
+      apiName: props.apiName ?? `${Stack.of(this).stackName}-api`,
       description: 'Records platform API',
       createDefaultStage: false,
     });
@@ -106,14 +122,18 @@ export class HttpApi extends Construct {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const stageThrottle = { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 };
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 100, burstLimit: props.throttleBurstLimit ?? 200 },
+      throttle: stageThrottle,
       detailedMetricsEnabled: props.detailedMetrics ?? true,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    const detailedMetrics = props.detailedMetrics ?? true;
+    const routeSettings: Record<string, object> = {};
+    const throttledRoutes: HttpRoute[] = [];
 
     const fallbacks = props.functions.filter(({ declaration }) => declaration.defaultRoute);
     if (fallbacks.length > 1) {
@@ -137,6 +157,16 @@ export class HttpApi extends Construct {
         const authorizer = isPublic ? undefined : props.authorizer;
         for (const httpRoute of this.api.addRoutes({ path: route.path, methods, integration, authorizer })) {
           if (isPublic) acknowledgePublicRoute(httpRoute);
+          if (declaration.throttle) throttledRoutes.push(httpRoute);
+        }
+        if (declaration.throttle) {
+          // Route settings replace the stage defaults for that route: metrics are restated, and a
+          // route never gets more than the stage (a stage throttled lower keeps its limit).
+          routeSettings[`${route.method} ${route.path}`] = {
+            ThrottlingRateLimit: Math.min(declaration.throttle.rateLimit, stageThrottle.rateLimit),
+            ThrottlingBurstLimit: Math.min(declaration.throttle.burstLimit, stageThrottle.burstLimit),
+            DetailedMetricsEnabled: detailedMetrics,
+          };
         }
       }
       if (declaration.defaultRoute) {
@@ -149,6 +179,21 @@ export class HttpApi extends Construct {
         });
         acknowledgePublicRoute(fallback);
       }
+    }
+    if (props.domain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.name,
+        certificate: props.domain.certificate,
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+    }
+    if (throttledRoutes.length > 0) {
+      const cfnStage = this.stage.node.defaultChild as CfnStage;
+      cfnStage.routeSettings = routeSettings;
+      // API Gateway refuses settings for a route key that does not exist yet.
+      for (const route of throttledRoutes) cfnStage.node.addDependency(route);
     }
   }
 

@@ -111,6 +111,32 @@ describe('ImportsBucket: the bucket', () => {
 });
 
 describe('ImportsBucket: the access-log bucket', () => {
+  it('creates the log groups of CDK’s handlers (with a retention) before the custom resources that run them', () => {
+    for (const { stack, template, imports, logicalId } of [synth(), synth({ removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true })]) {
+      const handlers = Object.entries(template.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith('BucketNotificationsHandler') || id.startsWith('CustomS3AutoDeleteObjects'))
+        .map(([id]) => id);
+      expect(handlers.length).toBe(imports.handlerLogs.length);
+      const groups = imports.handlerLogs.map((logs) => template.findResources('AWS::Logs::LogGroup')[logicalId(logs)]!);
+      expect(groups.map((group) => group.Properties.LogGroupName)).toEqual(expect.arrayContaining(handlers.map((id) => ({ 'Fn::Join': ['', ['/aws/lambda/', { Ref: id }]] }))));
+      for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+      const [notificationLogs, autoDeleteLogs] = imports.handlerLogs.map((logs) => logicalId(logs));
+      const dependsOn = (type: string) => Object.values(template.findResources(type)).map((user) => user.DependsOn);
+      expect(dependsOn('Custom::S3BucketNotifications')).toEqual([expect.arrayContaining([notificationLogs])]);
+      expect(dependsOn('Custom::S3AutoDeleteObjects')).toEqual(autoDeleteLogs ? [expect.arrayContaining([autoDeleteLogs]), expect.arrayContaining([autoDeleteLogs])] : []);
+      expect(stack.resolve(imports.bucket.bucketName)).toEqual({ Ref: logicalId(imports.bucket) });
+    }
+  });
+
+  it('empties both buckets on delete only when asked to, and only together with DESTROY', () => {
+    synth().template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    const throwAway = synth({ removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const emptied = Object.values(throwAway.template.findResources('Custom::S3AutoDeleteObjects')).map((resource) => resource.Properties.BucketName);
+    expect(emptied).toEqual(expect.arrayContaining([{ Ref: throwAway.logicalId(throwAway.imports.bucket) }, { Ref: throwAway.logicalId(throwAway.imports.accessLogs) }]));
+    expect(emptied).toHaveLength(2);
+    expect(() => synth({ autoDeleteObjects: true })).toThrow(/autoDeleteObjects needs removalPolicy DESTROY/);
+  });
+
   it('blocks public access, refuses plain HTTP, is SSE-S3 encrypted (what log delivery requires) and expires logs', () => {
     const { template, imports, logicalId, stack } = synth();
     const logs = bucketResource(template, logicalId(imports.accessLogs));

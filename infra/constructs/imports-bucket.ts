@@ -1,8 +1,9 @@
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Construct } from 'constructs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct, type IConstruct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import type { ServiceFunction } from './service-function.js';
@@ -32,6 +33,12 @@ export interface ImportsBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Empty both buckets when they are deleted, so that a throw-away stage can be torn down
+   * (S3 refuses to delete a bucket that holds objects). Needs `removalPolicy` DESTROY.
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
 }
 
 /**
@@ -44,11 +51,15 @@ export class ImportsBucket extends Construct {
   public readonly bucket: Bucket;
   /** Server access logs of {@link bucket}. */
   public readonly accessLogs: Bucket;
+  /** Log groups of CDK's deploy-time handlers for these buckets (notifications, auto-delete). */
+  public readonly handlerLogs: readonly LogGroup[];
 
   constructor(scope: Construct, id: string, props: ImportsBucketProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const expiration = props.generatedFilesExpiration ?? Duration.days(30);
+    const autoDeleteObjects = props.autoDeleteObjects ?? false;
+    if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) throw new Error('autoDeleteObjects needs removalPolicy DESTROY');
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -58,6 +69,7 @@ export class ImportsBucket extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
       removalPolicy,
+      autoDeleteObjects,
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
@@ -81,6 +93,7 @@ export class ImportsBucket extends Construct {
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,
+      autoDeleteObjects,
     });
 
     const declaration = props.importFunction.declaration;
@@ -92,6 +105,7 @@ export class ImportsBucket extends Construct {
       this.bucket.addEventNotification(EventType.OBJECT_CREATED, destination, { prefix: filter.prefix, suffix: filter.suffix });
     }
     this.acknowledgeNotificationsHandler();
+    this.handlerLogs = this.createHandlerLogGroups(removalPolicy);
 
     for (const fn of new Set([props.importFunction, ...props.functions])) this.grantDeclared(fn);
   }
@@ -112,6 +126,28 @@ export class ImportsBucket extends Construct {
       fn.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
       Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${this.bucketArnAsSeenBy(fn)}/${prefix}*]`, reason: IAM5_PREFIX_REASON });
     }
+  }
+
+  /**
+   * CDK's notifications handler (and the auto-delete provider, when on) log to
+   * `/aws/lambda/<name>`, which Lambda would create on first use with no retention. Created
+   * here, with the stack's retention and removal, before the custom resources that run them.
+   */
+  private createHandlerLogGroups(removalPolicy: RemovalPolicy): LogGroup[] {
+    const stack = Stack.of(this);
+    const handlers: { id: string; fn: CfnResource; users: IConstruct[] }[] = [];
+    const notifications = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    if (notifications) handlers.push({ id: 'NotificationsHandlerLogs', fn: notifications.node.findChild('Resource') as CfnResource, users: [this.bucket.node.findChild('Notifications')] });
+    const autoDelete = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    if (autoDelete) {
+      const users = [this.bucket, this.accessLogs].map((bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource')).filter((user): user is IConstruct => user !== undefined);
+      handlers.push({ id: 'AutoDeleteHandlerLogs', fn: autoDelete.node.findChild('Handler') as CfnResource, users });
+    }
+    return handlers.map(({ id, fn, users }) => {
+      const logs = new LogGroup(this, id, { logGroupName: `/aws/lambda/${fn.ref}`, retention: RetentionDays.ONE_MONTH, removalPolicy });
+      for (const user of users) user.node.addDependency(logs);
+      return logs;
+    });
   }
 
   /**

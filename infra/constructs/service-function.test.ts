@@ -124,14 +124,27 @@ describe('ServiceFunction', () => {
     expect(grantsOf(template, stack, fn)).toEqual(expected.sort());
   });
 
-  it('adds Query on each named index of the design when Query is declared', () => {
+  it('allows Query on each named index of the design, and not on the table, when Query is declared', () => {
     const decl = declaration({ id: 'students-list', tables: [{ table: 'students', actions: ['Query', 'GetItem'] }] });
     const { stack, fn, tableArn, template } = synth(decl);
     const indexGrants = tableDesign(students).indexes.map((index) =>
       grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }),
     );
-    const tableGrants = [grant('dynamodb:GetItem', tableArn), grant('dynamodb:Query', tableArn)];
-    expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), ...tableGrants, ...indexGrants].sort());
+    expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), grant('dynamodb:GetItem', tableArn), ...indexGrants].sort());
+    expect(grantsOf(template, stack, fn)).not.toContain(grant('dynamodb:Query', tableArn));
+  });
+
+  it('limits a grant to the declared partition keys (dynamodb:LeadingKeys), and others not at all', () => {
+    const decl = declaration({ id: 'system-health', tables: [{ table: 'students', actions: ['GetItem'], leadingKeys: ['#count#0'] }] });
+    const { stack, fn, tableArn, template } = synth(decl);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [stack.resolve(fn.role.roleName)] } }))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown; Condition?: unknown }[])
+      .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn, Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['#count#0'] } } },
+    ]);
+    const unconditioned = synth(declaration()).template.toJSON();
+    expect(JSON.stringify(unconditioned)).not.toContain('dynamodb:LeadingKeys');
   });
 
   it('passes the cursor secret ARN and may read only that secret when the declaration asks for it', () => {

@@ -173,11 +173,15 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       const design = props.tables.designs[grant.table];
       if (!table || !design) throw new Error(`${declaration.id}: unknown table '${grant.table}'`);
       this.function.addEnvironment(design.envVar, table.tableName);
-      const actions = grant.actions.map((action) => `dynamodb:${action}`);
-      this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
+      // Tables are keyed by their partition key alone (TableDesign has no sort key), so a Query
+      // of the base table would find one item, as GetItem does: with indexes, Query targets them only.
+      const queriesIndexes = grant.actions.includes('Query') && design.indexes.length > 0;
+      const actions = grant.actions.filter((action) => !(queriesIndexes && action === 'Query')).map((action) => `dynamodb:${action}`);
+      const leadingKeys = grant.leadingKeys ? { conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': grant.leadingKeys } } } : {};
+      if (actions.length > 0) this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [table.tableArn], ...leadingKeys }));
       // Named index ARNs rather than `index/*`: the design lists every index the store may
       // query, and of the declarable actions only Query can target an index.
-      if (grant.actions.includes('Query') && design.indexes.length > 0) {
+      if (queriesIndexes) {
         this.role.addToPrincipalPolicy(
           new PolicyStatement({
             actions: ['dynamodb:Query'],

@@ -1,33 +1,33 @@
-import { App, type AppProps, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Aspects, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { LogRetentionAspect } from '../constructs/log-retention.js';
 import { RecordsStack } from './records-stack.js';
-
-/** Context values accepted by `-c removalPolicy=...`. */
-const REMOVAL_POLICIES: Record<string, RemovalPolicy> = {
-  retain: RemovalPolicy.RETAIN,
-  destroy: RemovalPolicy.DESTROY,
-};
+import { stageConfigFrom } from './stage-config.js';
 
 /**
- * The deployable app: the `RecordsPlatform` stack checked by cdk-nag's AwsSolutions pack.
- * Shared by `infra/app.ts` and the infra tests so that both synthesize the same thing.
+ * The deployable app: one `RecordsPlatform-<stage>` stack (`-c stage=…`, default `dev`; see
+ * docs/deploy.md) checked by cdk-nag's AwsSolutions pack. Shared by `infra/app.ts` and the
+ * infra tests so that both synthesize the same thing.
  */
 export function createRecordsApp(props: AppProps = {}): { app: App; stack: RecordsStack } {
   const app = new App(props);
-  const stack = new RecordsStack(app, 'RecordsPlatform', {
+  const stage = stageConfigFrom((key) => app.node.tryGetContext(key));
+  const stack = new RecordsStack(app, stage.stackName, {
     description:
-      'Records platform: HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC',
-    removalPolicy: removalPolicyFrom(app.node.tryGetContext('removalPolicy')),
-    redisUrl: app.node.tryGetContext('redisUrl'),
-    alarmEmail: app.node.tryGetContext('alarmEmail'),
+      `Records platform (${stage.stage}): HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC`,
+    terminationProtection: stage.terminationProtection,
+    removalPolicy: stage.removalPolicy,
+    autoDeleteObjects: stage.autoDeleteObjects,
+    allowedOrigins: stage.allowedOrigins,
+    metricsNamespace: stage.metricsNamespace,
+    throttleRateLimit: stage.throttleRateLimit,
+    throttleBurstLimit: stage.throttleBurstLimit,
+    redisUrl: stage.redisUrl,
+    domain: stage.domain,
+    alarmEmail: stage.alarmEmail,
   });
+  for (const [key, value] of Object.entries(stage.tags)) Tags.of(stack).add(key, value);
+  Aspects.of(stack).add(new LogRetentionAspect(stage.logRetention));
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
-}
-
-function removalPolicyFrom(value: unknown): RemovalPolicy {
-  if (value === undefined) return RemovalPolicy.RETAIN;
-  const policy = typeof value === 'string' ? REMOVAL_POLICIES[value.toLowerCase()] : undefined;
-  if (!policy) throw new Error(`context removalPolicy must be one of ${Object.keys(REMOVAL_POLICIES).join(', ')}`);
-  return policy;
 }

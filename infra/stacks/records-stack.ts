@@ -1,3 +1,4 @@
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
@@ -16,7 +17,7 @@ import { ImportsBucket } from '../constructs/imports-bucket.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
 import { Observability } from '../constructs/observability.js';
-import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
 import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { placementOf } from './function-placement.js';
@@ -47,6 +48,30 @@ export interface RecordsStackProps extends StackProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * Empties the imports bucket and its log bucket when the stack is deleted (throw-away stages;
+   * only meaningful with `removalPolicy` DESTROY).
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
+  /**
+   * Browser origins CORS admits (`CORS_ALLOWED_ORIGINS` of every HTTP function, the `$default`
+   * fallback that answers preflights included); the web console's origin belongs here.
+   * @default - none: no browser origin may call the API
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * EMF namespace of every function, and what the alarms and the dashboard read (one per stage,
+   * so that two stages in one account never add up in each other's alarms).
+   * @default METRICS_NAMESPACE (`RecordsPlatform`)
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * A custom domain for the API (an ACM certificate in the stack's region). Its name joins every
+   * HTTP function's `ALLOWED_HOSTS`; the `ApiDomainTarget` output is where DNS points.
+   * @default - the execute-api URL only
+   */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -150,6 +175,7 @@ export class RecordsStack extends Stack {
       importFunction: this.importFunction,
       functions: this.functions,
       removalPolicy,
+      autoDeleteObjects: props.autoDeleteObjects,
     });
     this.api = new HttpApi(this, 'HttpApi', {
       functions: this.functions,
@@ -157,6 +183,7 @@ export class RecordsStack extends Stack {
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
       removalPolicy,
+      ...(props.domain ? { domain: { name: props.domain.name, certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } } : {}),
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     this.events = new EventBus(this, 'Events');
@@ -196,16 +223,29 @@ export class RecordsStack extends Stack {
     this.notificationSend = this.consumers.find((consumer) => consumer.declaration.id === notificationSend.id)!;
     for (const fn of [...this.functions, ...this.consumers]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];
+    // Stage-derived settings (docs/deploy.md): set after creation so that function creation stays as it is.
+    const metricsNamespace = props.metricsNamespace ?? METRICS_NAMESPACE;
+    for (const fn of watched) {
+      fn.function.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', metricsNamespace);
+      // Stacks sharing a Redis of their own must not share rate-limit buckets either.
+      if (runtime(fn.declaration).redis) fn.function.addEnvironment('RATE_LIMIT_KEY_PREFIX', `records:${this.stackName}:rl:`);
+    }
+    if (props.allowedOrigins?.length) for (const fn of this.functions) fn.function.addEnvironment('CORS_ALLOWED_ORIGINS', props.allowedOrigins.join(','));
+    // The ServiceFunction default (the region's execute-api hosts) plus the custom domain.
+    const allowedHosts = [`*.execute-api.${this.region}.${this.urlSuffix}`, ...(props.domain ? [props.domain.name] : [])].join(',');
+    if (props.domain) for (const fn of this.functions) fn.function.addEnvironment('ALLOWED_HOSTS', allowedHosts);
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'Alarms and dashboard of the records platform' });
     this.observability = new Observability(this.monitoring, 'Observability', {
       alarmActions,
       stage: this.api.stage,
       functions: watched,
+      namespace: metricsNamespace,
       tables: this.tables.tables,
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
     });
     this.dashboard = new Dashboard(this.monitoring, 'Dashboard', {
       stage: this.api.stage,
+      namespace: metricsNamespace,
       functions: watched.map((fn) => ({ declaration: fn.declaration, function: fn.function, routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [] })),
       tables: Object.fromEntries(
         Object.entries(this.tables.tables).map(([tableId, table]) => [tableId, { table, indexes: this.tables.designs[tableId]!.indexes.map((index) => index.name) }]),
@@ -220,6 +260,9 @@ export class RecordsStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    if (this.api.domainName) {
+      new CfnOutput(this, 'ApiDomainTarget', { value: this.api.domainName.regionalDomainName, description: `Point ${props.domain!.name} here (CNAME, or a Route 53 alias)` });
+    }
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.identityProvider.client.userPoolClientId,

@@ -1,3 +1,4 @@
+import { BULK_THROTTLE } from '../http/route-throttles.js';
 import { apiKeysTable } from '../api-keys/api-keys.table.js';
 import { revocationsTable } from '../auth/revocations.table.js';
 import { type FunctionDeclaration, NO_STORE } from '../entity/entity-functions.js';
@@ -65,6 +66,7 @@ export const adminFunctions: FunctionDeclaration[] = [
     permission: 'admin',
     tables: [],
     cacheControl: NO_STORE,
+    throttle: BULK_THROTTLE,
   },
   {
     id: 'admin-cache-invalidate',

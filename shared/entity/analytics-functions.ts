@@ -1,3 +1,4 @@
+import { HEAVY_READ_THROTTLE } from '../http/route-throttles.js';
 import type { Entity } from './define-entity.js';
 import { type FunctionDeclaration, NO_STORE, PRIVATE_REVALIDATE } from './entity-functions.js';
 
@@ -27,6 +28,7 @@ export function analyticsFunctions(entity: Entity): FunctionDeclaration[] {
       tables: reads,
       largeExports: true,
       cacheControl: NO_STORE,
+      throttle: HEAVY_READ_THROTTLE,
     });
   }
   if (entity.statistics) {
@@ -39,6 +41,7 @@ export function analyticsFunctions(entity: Entity): FunctionDeclaration[] {
         permission: entity.permissions.list,
         tables: reads,
         cacheControl: PRIVATE_REVALIDATE,
+        throttle: HEAVY_READ_THROTTLE,
       },
       {
         id: `${entity.name}-charts`,
@@ -49,6 +52,7 @@ export function analyticsFunctions(entity: Entity): FunctionDeclaration[] {
         tables: reads,
         chartRendering: true,
         cacheControl: PRIVATE_REVALIDATE,
+        throttle: HEAVY_READ_THROTTLE,
       },
     );
   }

@@ -1,3 +1,4 @@
+import { QUERY_THROTTLE, type RouteThrottle } from '../http/route-throttles.js';
 import type { Entity, EntityOperation, Permission } from './define-entity.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -25,8 +26,11 @@ export interface LambdaDeclaration {
   /** Entry file relative to the repository root. */
   entry: string;
   description: string;
-  /** Least-privilege grants, per table id. */
-  tables: { table: string; actions: TableAction[] }[];
+  /**
+   * Least-privilege grants, per table id; `leadingKeys` limits them to items with these
+   * partition keys (`dynamodb:LeadingKeys`), for a function that only ever reads fixed items.
+   */
+  tables: { table: string; actions: TableAction[]; leadingKeys?: string[] }[];
   /** Needs the HMAC secret that signs list cursors. */
   cursorSecret?: boolean;
   /** Reads or writes the token revocation list (Redis: `REDIS_URL`, `AUTH_REDIS_PREFIX`). */
@@ -69,6 +73,12 @@ export interface FunctionDeclaration extends LambdaDeclaration {
    * `public, max-age=…` only for documents that are the same for everyone.
    */
   cacheControl: string;
+  /**
+   * API Gateway throttle of each of its routes (shared/http/route-throttles.ts), for requests
+   * that cost much more than a get.
+   * @default - the stage's throttle only
+   */
+  throttle?: RouteThrottle;
 }
 
 /** Reads depend on the caller's role: cache privately, revalidate by ETag. */
@@ -107,6 +117,7 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       tables: [{ table: entity.name, actions: spec.actions }],
       operation: { entity: entity.name, name: operation },
       ...(operation === 'list' || operation === 'query' ? { cursorSecret: true } : {}),
+      ...(operation === 'query' ? { throttle: QUERY_THROTTLE } : {}),
       cacheControl: operation === 'get' || operation === 'list' ? PRIVATE_REVALIDATE : NO_STORE,
     };
   });

@@ -10,6 +10,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
+import { counterKey } from '../../shared/store/dynamodb/table-design.js';
 import { authorizer, entities, eventConsumers, functions, importFunction, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
@@ -19,6 +20,8 @@ import { ChartLayer } from '../../infra/constructs/chart-layer.js';
 const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 /** Synthesis that reports cdk-nag findings instead of throwing; only the nag tests need strictness. */
 const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
+/** The stage these tests synthesize unless they say otherwise: prod retains data (test/infra/records-stages.test.ts covers dev). */
+const prod = { ...lenient, stage: 'prod' };
 
 let app: App;
 let stack: RecordsStack;
@@ -30,7 +33,7 @@ beforeAll(() => {
   bundleFunctions(lambdas.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
   // A cdk-nag finding would otherwise abort synthesis here and skip every test; the nag tests
   // below report findings one by one instead, and check the strict synthesis separately.
-  ({ app, stack } = createRecordsApp({ context: lenient }));
+  ({ app, stack } = createRecordsApp({ context: prod }));
   template = Template.fromStack(stack);
 });
 
@@ -189,7 +192,7 @@ describe('authorization', () => {
     const variables = resourceOf('AWS::Lambda::Function', stack.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       AUTH_AUDIENCE: ref(stack.identityProvider.client.userPoolClientId),
-      AUTH_REDIS_PREFIX: 'records-platform:RecordsPlatform:auth:',
+      AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
     });
@@ -224,7 +227,8 @@ describe('function grants', () => {
       const tableArn = ref(stack.tables.tables[table]!.tableArn);
       const indexes = actions.includes('Query') ? stack.tables.designs[table]!.indexes : [];
       return [
-        ...actions.map((action) => grant(`dynamodb:${action}`, tableArn)),
+        // With indexes, Query is allowed on them only (every table is keyed by its partition key alone).
+        ...actions.filter((action) => !(action === 'Query' && indexes.length > 0)).map((action) => grant(`dynamodb:${action}`, tableArn)),
         ...indexes.map((index) => grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
       ];
     });
@@ -236,11 +240,14 @@ describe('function grants', () => {
     const dynamo = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('dynamodb:'));
     const productsArn = ref(stack.tables.tables.products!.tableArn);
     expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', productsArn), grant('dynamodb:GetItem', studentsArn)].sort());
+    const healthPolicies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(serviceFunction('system-health').role.roleName)] } });
+    expect(JSON.stringify(healthPolicies)).toContain(`"dynamodb:LeadingKeys":["${counterKey(0)}"]`);
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-list')).toContain(
       grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }),
     );
     expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
+    expect(dynamo('students-list')).not.toContain(grant('dynamodb:Query', studentsArn));
     expect(dynamo('system-docs')).toEqual([]);
   });
 
@@ -304,8 +311,8 @@ describe('functions', () => {
     );
     const secretVariables = {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
-      ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: 'records-platform:RecordsPlatform:auth:' } : {}),
-      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: 'records:RecordsPlatform:' } : {}),
+      ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:` } : {}),
+      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: `records:${stack.stackName}:`, RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:` } : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...Object.fromEntries((declaration.sendsTo ?? []).map((queue) => [`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`, ref(stack.eventQueues.queues[queue]!.queue.queueUrl)])),
@@ -332,7 +339,7 @@ describe('functions', () => {
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: declaration.id,
-          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform',
+          POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform/prod',
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ALLOWED_HOSTS: { 'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
           ...tableVariables,
@@ -343,7 +350,7 @@ describe('functions', () => {
     const variableCount = 5 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
     expect(resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
-      Properties: { RetentionInDays: 30 },
+      Properties: { RetentionInDays: 90 },
       DeletionPolicy: 'Retain',
     });
   });
@@ -721,7 +728,7 @@ describe('cdk-nag AwsSolutions', () => {
     const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path);
     expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path]);
     expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
-      expect.stringMatching(/^RecordsPlatform\/BucketNotificationsHandler[0-9a-f]+$/),
+      expect.stringMatching(/^RecordsPlatform-prod\/BucketNotificationsHandler[0-9a-f]+$/),
     ]);
   });
 

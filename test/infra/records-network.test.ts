@@ -131,7 +131,7 @@ describe('network and cache', () => {
       .flatMap((alarm) => (alarm.Properties.Metrics ?? []) as { Expression?: string }[])
       .map((metric) => metric.Expression)
       .filter((expression): expression is string => expression?.startsWith('SELECT') ?? false);
-    expect(expressions.sort()).toEqual(CATALOGUE_ALARMS.map((entry) => `SELECT SUM(${entry.name}) FROM SCHEMA("RecordsPlatform", service)`).sort());
+    expect(expressions.sort()).toEqual(CATALOGUE_ALARMS.map((entry) => `SELECT SUM(${entry.name}) FROM SCHEMA("RecordsPlatform/dev", service)`).sort());
     expect(CATALOGUE_ALARMS.map((entry) => entry.name)).toEqual(
       expect.arrayContaining(['CacheUnavailable', 'RateLimitLocalFallback', 'RevocationCheckFailedOpen', 'RevocationCheckFailedClosed']),
     );

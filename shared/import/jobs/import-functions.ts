@@ -1,3 +1,4 @@
+import { BULK_THROTTLE } from '../../http/route-throttles.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { type FunctionDeclaration, NO_STORE } from '../../entity/entity-functions.js';
 import { importTrigger } from '../import-trigger.js';
@@ -65,6 +66,7 @@ export function bulkImportFunctions(entity: Entity): FunctionDeclaration[] {
       // still answers before the 29 s integration limit), not the 10 s of the other routes.
       timeoutSeconds: 29,
       cacheControl: NO_STORE,
+      throttle: BULK_THROTTLE,
     },
   ];
 }
