@@ -225,10 +225,10 @@ describe('ImportsBucket: function environment and grants', () => {
     expect(variablesOf(template, stack, fns['students-get']!)).not.toHaveProperty('EXPORTS_BUCKET');
   });
 
-  it('grants the import function GetObject(Version) on imports/* and PutObject on reports/*, nothing more', () => {
+  it('grants the import function GetObject(Version) on imports/* and PutObject + GetObject on reports/* (the report segments are read back), nothing more', () => {
     const { template, stack, fns, objects } = synth();
     expect(s3GrantsOf(template, stack, fns[importFunction.id]!)).toEqual(
-      [s3Grant('s3:GetObject', objects('imports/')), s3Grant('s3:GetObjectVersion', objects('imports/')), s3Grant('s3:PutObject', objects('reports/'))].sort(),
+      [s3Grant('s3:GetObject', objects('imports/')), s3Grant('s3:GetObjectVersion', objects('imports/')), s3Grant('s3:GetObject', objects('reports/')), s3Grant('s3:PutObject', objects('reports/'))].sort(),
     );
   });
 
