@@ -21,10 +21,12 @@ describe('the declared event rules', () => {
     expect(selected.sort()).toEqual([...rule.eventTypes].sort());
   });
 
-  it('sends every event type to the status projector and order.created to inventory-reserve', () => {
+  it('sends every event type to the status projector, order.created to inventory-reserve and order.completed to inventory-release', () => {
     const consumers = (type: string) => eventRules.filter((rule) => rule.eventTypes.includes(type as never)).map((rule) => rule.consumer);
     for (const type of EVENT_TYPES) expect(consumers(type)).toContain('order-status-projector');
     expect(consumers('order.created')).toEqual(['inventory-reserve', 'order-status-projector']);
+    // The reserved units of a completed order are settled as sold by inventory-release.
+    expect(consumers('order.completed')).toEqual(['inventory-release', 'order-status-projector', 'notification-send']);
   });
 
   it('hands CDK the same pattern under its camelCase key', () => {
