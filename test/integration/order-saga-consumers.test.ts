@@ -220,7 +220,8 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect((await invoke(deliver('payment-process', reserved))).batchItemFailures).toEqual([]);
     expect(ledger.attempts.size).toBe(0);
     expect((await store.load(orderId))!.order.status).toBe('cancelled');
-    expect((await outboxEventsFor(orderId)).map((event) => event.type).sort()).toEqual(['inventory.reserved', 'order.cancelled', 'order.created']);
+    // The cancel of an inventory_reserved order requests the release in its transaction (docs/orders.md).
+    expect((await outboxEventsFor(orderId)).map((event) => event.type).sort()).toEqual(['inventory.release_requested', 'inventory.reserved', 'order.cancelled', 'order.created']);
   });
 
   it('a cancel that commits between the read and the payment_pending write wins: the step re-reads and charges nothing', async () => {
