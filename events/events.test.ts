@@ -95,6 +95,7 @@ describe('event rules', () => {
       source: ['records.inventory', 'records.payments'],
       'detail-type': ['inventory.reservation_failed', 'payment.succeeded', 'payment.failed'],
     });
+    expect(ruleFor('inventory-release').eventPattern).toEqual({ source: ['records.inventory', 'records.orders'], 'detail-type': ['inventory.release_requested', 'order.completed'] });
     expect(() => ruleFor('nobody')).toThrow(/no event rule/);
   });
 });

@@ -37,7 +37,10 @@ export const eventRules: readonly EventRule[] = [
     'payment.succeeded',
     'payment.failed',
   ]),
-  rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel.', ['inventory.release_requested']),
+  rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel; settle it as sold once the order completes.', [
+    'inventory.release_requested',
+    'order.completed',
+  ]),
   rule('order-status-projector', "Record every saga event in the order's status and timeline.", SAGA_EVENT_TYPES),
   rule('notification-send', 'Tell the customer that an order completed or its payment failed.', ['order.completed', 'order.payment_failed']),
 ];

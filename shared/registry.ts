@@ -181,11 +181,11 @@ export const inventoryReserve: LambdaDeclaration = {
   timeoutSeconds: 10,
 };
 
-/** The `inventory-release` consumer (inventory.release_requested): gives a reservation back once per order. */
+/** The `inventory-release` consumer (inventory.release_requested, order.completed): gives a reservation back, or commits it as sold, once per order. */
 export const inventoryRelease: LambdaDeclaration = {
   id: 'inventory-release',
   entry: 'functions/events/inventory-release.ts',
-  description: 'Gives the reserved stock of a failed or cancelled order back, once',
+  description: 'Gives the reserved stock of a failed or cancelled order back, or commits it as sold when the order completes; once',
   tables: [
     // BatchGetItem: tells a deleted product from an inconsistent one when a line is refused.
     { table: products.name, actions: ['UpdateItem', 'BatchGetItem'] },

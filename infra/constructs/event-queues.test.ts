@@ -126,6 +126,11 @@ describe('EventQueues: rules', () => {
     expect(resource?.Properties.Description).toBe(rule.description);
   });
 
+  it('inventory-release: release requests and order.completed (its stock is committed as sold)', () => {
+    const resource = template.findResources('AWS::Events::Rule')[logicalIdOf(shared.eventQueues.rules['inventory-release']!.ruleArn)];
+    expect(resource?.Properties.EventPattern).toEqual({ source: ['records.inventory', 'records.orders'], 'detail-type': ['inventory.release_requested', 'order.completed'] });
+  });
+
   it.each(eventRules.map((rule) => [rule.consumer, rule.queue] as const))(
     '%s: targets only queue %s, with retries then its DLQ',
     (consumer, queueName) => {

@@ -9,6 +9,7 @@ import { requiredEnv } from '../runtime/required-env.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
 import { DynamoDbInventoryStore } from '../store/dynamodb/dynamodb-inventory-store.js';
 import { tableDesign } from '../store/dynamodb/table-design.js';
+import { commitInventory } from './commit-inventory.js';
 import type { InventoryDeps } from './inventory-deps.js';
 import { releaseInventory } from './release-inventory.js';
 import { reserveInventory } from './reserve-inventory.js';
@@ -47,15 +48,19 @@ export function inventoryReserveConsumer(setup: (env: NodeJS.ProcessEnv) => Inve
   });
 }
 
-/** The `inventory-release` consumer (inventory.release_requested): once per order; `setup` overrides the ports (tests). */
+/**
+ * The `inventory-release` consumer: inventory.release_requested gives the reservation back,
+ * order.completed settles it as sold (out of `stock_reserved`); each once per order. `setup`
+ * overrides the ports (tests).
+ */
 export function inventoryReleaseConsumer(setup: (env: NodeJS.ProcessEnv) => InventoryDeps = inventoryDepsFromEnv) {
   return sqsConsumer({
     consumer: INVENTORY_RELEASE_CONSUMER,
-    events: ['inventory.release_requested'],
+    events: ['inventory.release_requested', 'order.completed'],
     setup,
     handle: async (event, deps) => {
       try {
-        return await releaseInventory(event, deps);
+        return event.type === 'order.completed' ? await commitInventory(event, deps) : await releaseInventory(event, deps);
       } finally {
         publishMetrics();
       }

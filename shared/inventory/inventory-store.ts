@@ -12,9 +12,11 @@ import type { StockLine } from './stock-lines.js';
  * - `releasing`: the first `held` lines are still held, the others went back;
  * - `released`: everything went back after a release request (final);
  * - `failed`: nothing is held, a line was short or unknown (final; `inventory.reservation_failed` written);
- * - `abandoned`: nothing is held, the order was cancelled while it was being reserved (final).
+ * - `abandoned`: nothing is held, the order was cancelled while it was being reserved (final);
+ * - `committing`: the order completed; the first `held` lines are still reserved, the others are sold;
+ * - `committed`: the order completed and every line is sold: nothing reserved any more (final).
  */
-export type ReservationState = 'reserving' | 'reserved' | 'releasing' | 'released' | 'failed' | 'abandoned';
+export type ReservationState = 'reserving' | 'reserved' | 'releasing' | 'released' | 'failed' | 'abandoned' | 'committing' | 'committed';
 
 export interface Reservation {
   order_id: string;
@@ -30,8 +32,12 @@ export interface Reservation {
 /** One atomic inventory step: stock moves, the record's next state, the order, the events. */
 export interface InventoryStep {
   order_id: string;
-  /** `hold`: available → reserved (each line needs `stock_available ≥ quantity`); `return`: reserved → available. */
-  move: 'hold' | 'return';
+  /**
+   * `hold`: available → reserved (each line needs `stock_available ≥ quantity`); `return`:
+   * reserved → available; `commit`: reserved → sold (`stock_reserved` only, `stock_available`
+   * stays reduced; each line needs `stock_reserved ≥ quantity`).
+   */
+  move: 'hold' | 'return' | 'commit';
   lines: readonly StockLine[];
   /** The record the step was decided on (undefined: there was none), and what replaces it. */
   record: { expected: Pick<Reservation, 'state' | 'held'> | undefined; next: Reservation };
@@ -46,7 +52,7 @@ export interface InventoryStep {
 /** Why a step was cancelled; several may hold at once. */
 export interface StepRefusal {
   kind: 'refused';
-  /** SKUs whose condition failed: unknown, or not enough available (hold) / reserved (return). */
+  /** SKUs whose condition failed: unknown, or not enough available (hold) / reserved (return, commit). */
   lines: string[];
   /** The record is no longer the one the step expected (another copy of the step ran). */
   record: boolean;

@@ -10,10 +10,10 @@ export class InventoryUnsettledError extends ConflictError {
   }
 }
 
-/** A release request for an order whose reservation is still being written: retried until it is reserved. */
+/** A release request (or order.completed) for an order whose reservation is still being written: retried until it is reserved. */
 export class ReservationInProgressError extends ConflictError {
   constructor(orderId: string) {
-    super('inventory.reservationInProgress', `The reservation of order '${orderId}' is still in progress; its release is retried.`, { order_id: orderId });
+    super('inventory.reservationInProgress', `The reservation of order '${orderId}' is still in progress; the event is retried.`, { order_id: orderId });
   }
 }
 

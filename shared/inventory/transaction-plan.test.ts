@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ORDER_LINES } from '../orders/orders.schemas.js';
-import { MAX_FINAL_RELEASE_LINES, MAX_FINAL_RESERVE_LINES, MAX_HELD_LINES, MAX_RESERVATION_LINES, MAX_TRANSACTION_ACTIONS, releaseStepSize, reserveStepSize } from './transaction-plan.js';
+import { commitStepSize, MAX_FINAL_COMMIT_LINES, MAX_FINAL_RELEASE_LINES, MAX_FINAL_RESERVE_LINES, MAX_HELD_LINES, MAX_RESERVATION_LINES, MAX_TRANSACTION_ACTIONS, releaseStepSize, reserveStepSize } from './transaction-plan.js';
 
 /** The transactions a reservation of `lines` lines runs, as action counts (see transaction-plan.ts). */
 function reserveTransactions(lines: number) {
@@ -53,5 +53,24 @@ describe('inventory transaction plan (100 actions per TransactWriteItems)', () =
       expect(Math.max(...steps)).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
     }
     expect(releaseTransactions(100)).toEqual([3, 100]);
+  });
+
+  it('commits up to 98 lines in one transaction, 99 and 100 in two (lines + record, never over 100 actions)', () => {
+    const commitTransactions = (held: number) => {
+      const sizes: number[] = [];
+      for (let left = held; left > 0; ) {
+        const size = commitStepSize(left);
+        left -= size;
+        sizes.push(size + 1);
+      }
+      return sizes;
+    };
+    for (let held = 1; held <= MAX_ORDER_LINES; held++) {
+      const steps = commitTransactions(held);
+      expect(steps.length, `${held} lines`).toBe(held <= MAX_FINAL_COMMIT_LINES ? 1 : 2);
+      expect(steps.reduce((sum, actions) => sum + actions - 1, 0)).toBe(held);
+      expect(Math.max(...steps)).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
+    }
+    expect(commitTransactions(100)).toEqual([3, 99]);
   });
 });

@@ -4,6 +4,8 @@
  * - the reservation record (1) — always;
  * - the order: its status update or a condition check (1) — reserve steps;
  * - the outbox row (1) — the step that finishes a reservation, a failure or a release.
+ * A commit (order completed) writes lines + record and no event; it is split like a release,
+ * which keeps one action free for an `inventory.committed` row should one be published.
  */
 export const MAX_TRANSACTION_ACTIONS = 100;
 
@@ -19,6 +21,8 @@ export const MAX_HELD_LINES = MAX_TRANSACTION_ACTIONS - 3;
 export const MAX_FINAL_RELEASE_LINES = MAX_TRANSACTION_ACTIONS - 2;
 /** Lines of an earlier release step: lines + record. */
 export const MAX_EARLY_RELEASE_LINES = MAX_TRANSACTION_ACTIONS - 1;
+/** Lines of the step that finishes a commit: lines + record (+ the spare action, see above). */
+export const MAX_FINAL_COMMIT_LINES = MAX_FINAL_RELEASE_LINES;
 
 /** The most lines a reservation can have: one early step, then the final one. */
 export const MAX_RESERVATION_LINES = MAX_HELD_LINES + MAX_FINAL_RESERVE_LINES;
@@ -41,4 +45,12 @@ export function reserveStepSize(total: number, held: number): number {
  */
 export function releaseStepSize(held: number): number {
   return held <= MAX_FINAL_RELEASE_LINES ? held : Math.min(held - MAX_FINAL_RELEASE_LINES, MAX_EARLY_RELEASE_LINES);
+}
+
+/**
+ * How many of the `held` lines a commit step settles as sold: all when they fit the final
+ * step, otherwise the excess over it (so 99 and 100 lines take two steps, as a release does).
+ */
+export function commitStepSize(held: number): number {
+  return held <= MAX_FINAL_COMMIT_LINES ? held : Math.min(held - MAX_FINAL_COMMIT_LINES, MAX_EARLY_RELEASE_LINES);
 }

@@ -401,8 +401,90 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
   });
 });
 
+describe('inventory-release on order.completed: reserved units leave stock_reserved (sold)', { timeout: 120_000 }, () => {
+  async function reservedOrder(lineCount: number, stock = 5, quantity = 2) {
+    const skus = await newProducts(lineCount, stock);
+    const placed = await placeOrder(skus.map((sku) => ({ sku, quantity })));
+    await deliverUntilSettled(inventory().reserve, placed.created, INVENTORY_RESERVE_CONSUMER);
+    return { ...placed, skus };
+  }
+  /** The order.completed order-finalize writes (a new envelope id each call, as a re-publish has). */
+  const completed = (orderId: string) => orderEvent('order.completed', { order_id: orderId, customer_id: 'cust-alice', total: { amount: 1000, currency: 'EUR' } }, origin, new Date());
+
+  it('commits in one transaction (lines + record): stock_reserved back to 0, stock_available stays reduced, no event', async () => {
+    const { orderId, skus } = await reservedOrder(2);
+    const before = typesOf(await outboxEvents(orderId));
+    const { release } = inventory();
+    transactionSizes.length = 0;
+    expect((await release(sqsEvent(envelopeRecord(completed(orderId), INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+
+    expect(transactionSizes).toEqual([2 + 1]);
+    for (const sku of skus) expect(await stockOf(sku)).toEqual({ available: 3, reserved: 0, version: 3 });
+    expect(await reservationOf(orderId)).toMatchObject({ state: 'committed', held: 0 });
+    expect(typesOf(await outboxEvents(orderId))).toEqual(before);
+  });
+
+  it('a duplicate and a re-published order.completed commit once, and a later release request gives nothing back', async () => {
+    const a = await product(10);
+    const [first, other] = [await placeOrder([{ sku: a, quantity: 2 }]), await placeOrder([{ sku: a, quantity: 3 }])];
+    for (const { created } of [first, other]) await deliverUntilSettled(inventory().reserve, created, INVENTORY_RESERVE_CONSUMER);
+    expect(await stockOf(a)).toEqual({ available: 5, reserved: 5, version: 3 });
+
+    const { release } = inventory();
+    const event = completed(first.orderId);
+    // Same envelope twice in a batch and redelivered; then a copy with a new id (only the record condition stops it).
+    expect((await release(sqsEvent(envelopeRecord(event, INVENTORY_RELEASE_CONSUMER), envelopeRecord(event, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect((await release(sqsEvent(envelopeRecord(event, INVENTORY_RELEASE_CONSUMER, 2)))).batchItemFailures).toEqual([]);
+    transactionSizes.length = 0;
+    expect((await release(sqsEvent(envelopeRecord(completed(first.orderId), INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(transactionSizes).toEqual([]);
+    // The other order's 3 units stay reserved: only the completed order's 2 were sold.
+    expect(await stockOf(a)).toEqual({ available: 5, reserved: 3, version: 4 });
+
+    const request = orderEvent('inventory.release_requested', { order_id: first.orderId, items: [{ sku: a, quantity: 2 }], reason: 'cancelled' }, origin, new Date());
+    expect((await release(sqsEvent(envelopeRecord(request, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(await stockOf(a)).toEqual({ available: 5, reserved: 3, version: 4 });
+    expect(only(await outboxEvents(first.orderId), 'inventory.released')).toEqual([]);
+    expect(await reservationOf(first.orderId)).toMatchObject({ state: 'committed', held: 0 });
+  });
+
+  it('order.completed after a release is a no-op: the units given back stay available', async () => {
+    const { orderId, skus } = await reservedOrder(2);
+    await orders.cancel(orderId, alice, origin);
+    const [requested] = only(await outboxEvents(orderId), 'inventory.release_requested');
+    await deliverUntilSettled(inventory().release, requested!, INVENTORY_RELEASE_CONSUMER);
+    transactionSizes.length = 0;
+    expect((await inventory().release(sqsEvent(envelopeRecord(completed(orderId), INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(transactionSizes).toEqual([]);
+    for (const sku of skus) expect(await stockOf(sku)).toEqual({ available: 5, reserved: 0, version: 3 });
+    expect(await reservationOf(orderId)).toMatchObject({ state: 'released', held: 0 });
+  });
+
+  it('100 lines commit in two transactions (2 lines + record, then 98 + record); a crash between them is resumed', async () => {
+    const { orderId, skus } = await reservedOrder(100, 3, 1);
+    let crashed = false;
+    const { release } = inventory((store) => ({
+      ...bound(store),
+      async apply(step) {
+        const outcome = await store.apply(step);
+        if (!crashed && step.record.next.state === 'committing') {
+          crashed = true;
+          throw new Error('container died after the first commit step');
+        }
+        return outcome;
+      },
+    }));
+    transactionSizes.length = 0;
+    expect(await deliverUntilSettled(release, completed(orderId), INVENTORY_RELEASE_CONSUMER)).toBe(2);
+    expect(transactionSizes).toEqual([2 + 1, 98 + 1]);
+    const levels = await stocksOf(skus);
+    expect(levels.every((level) => level.available === 2 && level.reserved === 0 && level.version === 3)).toBe(true);
+    expect(await reservationOf(orderId)).toMatchObject({ state: 'committed', held: 0 });
+  });
+});
+
 describeWithRedis('inventory steps and the products cache (Redis)', () => {
-  it('GET /products/{sku} in another container shows the new stock right after a reservation and a release', async () => {
+  it('GET /products/{sku} in another container shows the new stock right after a reservation, a release and a commit', async () => {
     const redis = redisTestPrefix('inventory-cache');
     const env = { REDIS_URL: TEST_REDIS_URL, CACHE_KEY_PREFIX: redis.prefix };
     // Two containers: the products-get function's cache and the consumers' cache, one Redis.
@@ -424,6 +506,14 @@ describeWithRedis('inventory steps and the products cache (Redis)', () => {
       const [requested] = only(await outboxEvents(orderId), 'inventory.release_requested');
       await deliverUntilSettled((event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)), requested!, INVENTORY_RELEASE_CONSUMER);
       expect(await reader.get(sku)).toMatchObject({ stock_available: 6, stock_reserved: 0, version: 3 });
+
+      // A second order reserved, then completed: the commit invalidates the cached product too.
+      const second = await placeOrder([{ sku, quantity: 5 }]);
+      await deliverUntilSettled((event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)), second.created, INVENTORY_RESERVE_CONSUMER);
+      expect(await reader.get(sku)).toMatchObject({ stock_available: 1, stock_reserved: 5, version: 4 });
+      const done = orderEvent('order.completed', { order_id: second.orderId, customer_id: 'cust-alice', total: { amount: 2500, currency: 'EUR' } }, origin, new Date());
+      await deliverUntilSettled((event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)), done, INVENTORY_RELEASE_CONSUMER);
+      expect(await reader.get(sku)).toMatchObject({ stock_available: 1, stock_reserved: 0, version: 5 });
     } finally {
       await readerCache.close();
       await consumerCache.close();

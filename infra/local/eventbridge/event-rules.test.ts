@@ -21,11 +21,13 @@ describe('the declared event rules', () => {
     expect(selected.sort()).toEqual([...rule.eventTypes].sort());
   });
 
-  it('sends every saga event type to the status projector, order.created to inventory-reserve, and import.completed to no saga consumer', () => {
+  it('sends every saga event type to the status projector, order.created to inventory-reserve, order.completed to inventory-release, and import.completed to no saga consumer', () => {
     const consumers = (type: string) => eventRules.filter((rule) => rule.eventTypes.includes(type as never)).map((rule) => rule.consumer);
     for (const type of EVENT_TYPES.filter((type) => !type.startsWith('import.'))) expect(consumers(type)).toContain('order-status-projector');
     expect(consumers('import.completed')).toEqual([]);
     expect(consumers('order.created')).toEqual(['inventory-reserve', 'order-status-projector']);
+    // The reserved units of a completed order are settled as sold by inventory-release.
+    expect(consumers('order.completed')).toEqual(['inventory-release', 'order-status-projector', 'notification-send']);
   });
 
   it('hands CDK the same pattern under its camelCase key', () => {

@@ -102,9 +102,10 @@ describe('local EventBridge bus: PutEvents with the real EventBridgeClient', () 
     ]);
     expect(result.Entries![2]!.ErrorMessage).toBe('Parameter Source is not valid. Reason: Source is a required argument.');
     await bus.idle();
-    // order.completed has two subscribers: the status projector and the notification sender.
+    // order.completed has three subscribers: inventory-release (commits the stock), the status projector and the notification sender.
     const id = result.Entries![5]!.EventId;
     expect(delivered.map((entry) => [entry.target.queue, entry.event.id])).toEqual([
+      ['inventory-release', id],
       ['order-status-projector', id],
       ['notification-send', id],
     ]);

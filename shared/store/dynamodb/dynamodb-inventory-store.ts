@@ -83,6 +83,19 @@ export class DynamoDbInventoryStore implements InventoryStore {
   }
 
   private lineUpdate(step: InventoryStep, sku: string, quantity: number): TransactItems[number] {
+    if (step.move === 'commit') {
+      // Sold: the units leave stock_reserved; stock_available was reduced when they were held.
+      return {
+        Update: {
+          TableName: this.tables.products,
+          Key: { [PK]: sku },
+          UpdateExpression: 'SET #r = #r - :q, #v = #v + :one, #u = :at',
+          ConditionExpression: 'attribute_exists(#pk) AND #r >= :q',
+          ExpressionAttributeNames: { '#pk': PK, '#r': 'stock_reserved', '#v': 'version', '#u': 'updated_at' },
+          ExpressionAttributeValues: { ':q': quantity, ':one': 1, ':at': step.at },
+        },
+      };
+    }
     // hold: available → reserved, only while enough is available; return: the reverse, only what is reserved.
     const [from, to] = step.move === 'hold' ? ['#a', '#r'] : ['#r', '#a'];
     return {
