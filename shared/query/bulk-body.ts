@@ -16,7 +16,8 @@ export type BulkOperation = 'update' | 'delete';
 export function bulkBodySchema(entity: Entity, operation: BulkOperation) {
   const name = z.globalRegistry.get(entity.responseSchema)?.id ?? entity.name;
   const shape = {
-    where: z.unknown().check(
+    // Optional to the schema so an absent where reaches requireWhere (400 bulk.whereRequired), not a 422.
+    where: z.optional(z.unknown()).check(
       z.describe(
         `Required and non-empty: which ${entity.name} to ${operation}, as in the query (\`{field: {operator: value}}\`, operators ` +
           `${OPERATORS.join(', ')}, combined with and/or/not; at most ${MAX_NODES} parts, ${MAX_IN} values per \`in\`). ` +

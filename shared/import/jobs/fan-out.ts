@@ -1,6 +1,6 @@
 import type { Entity } from '../../entity/define-entity.js';
 import { queueDeclaration } from '../../events/queues.js';
-import { formatOf } from '../open-row-source.js';
+import { formatOf } from '../import-format.js';
 
 /** The queue chunk messages go through (declared in shared/events/queues.ts, DLQ included). */
 export const IMPORT_CHUNKS_QUEUE = 'import-chunks';
