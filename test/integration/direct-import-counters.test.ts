@@ -45,9 +45,9 @@ function throttlingClient(batchWrites: number, thenFail: number) {
         const batch = command instanceof BatchWriteCommand || command instanceof BatchGetCommand;
         if (command instanceof BatchWriteCommand && tripped() && !partialDone) {
           partialDone = true;
-          const [[table, requests]] = Object.entries(command.input.RequestItems!);
-          await (target.send as Send)(new BatchWriteCommand({ RequestItems: { [table!]: requests!.slice(0, 10) } }), ...rest);
-          return { UnprocessedItems: { [table!]: requests!.slice(10) } };
+          const [table, requests] = Object.entries(command.input.RequestItems!)[0]!;
+          await (target.send as Send)(new BatchWriteCommand({ RequestItems: { [table]: requests.slice(0, 10) } }), ...rest);
+          return { UnprocessedItems: { [table]: requests.slice(10) } };
         }
         if (batch && tripped()) throw throttled();
         if (!batch && tripped() && failOthers > 0) {

@@ -128,7 +128,7 @@ export class DynamoDbEntityStore implements BulkEntityStore {
       return delta;
     };
     const stored = new Set<string>();
-    const idOfRequest = (request: { PutRequest?: { Item: Record<string, unknown> } }) => String(request.PutRequest!.Item[PK]);
+    const idOfRequest = (request: object) => String((request as { PutRequest: { Item: Record<string, unknown> } }).PutRequest.Item[PK]);
     try {
       await batchWrite(this.client, this.tableName, records.map((record) => ({ PutRequest: { Item: record } })), options.concurrency, (sent, unprocessed) => {
         for (const request of sent) stored.add(idOfRequest(request));
