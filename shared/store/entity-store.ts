@@ -41,6 +41,11 @@ export interface PutManyOptions {
   mode: 'create' | 'upsert';
   /** Batch writes in flight at once (default 4). */
   concurrency?: number;
+  /**
+   * Called before a failed `putMany` rethrows, with the counter delta of the items it did
+   * store: a caller that is never replayed can still count them.
+   */
+  onInterrupted?: (stored: CounterDelta) => void;
 }
 
 export interface PutManyResult {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Entity } from '../../entity/define-entity.js';
+import { fullJitter } from '../../resilience/full-jitter.js';
 import { bufferByteSource } from '../byte-source.js';
 import type { ImportMode } from '../import-sink.js';
 import type { ImportRowDetail } from '../import-summary.js';
@@ -63,7 +64,11 @@ export async function directImport(deps: DirectImportDeps, file: UploadedFile, m
       progressEvery: { rows: Number.MAX_SAFE_INTEGER, ms: Number.MAX_SAFE_INTEGER },
     });
   } catch (error) {
-    if (!(error instanceof ImportInterruptedError)) throw error;
+    if (!(error instanceof ImportInterruptedError)) {
+      // Nobody resumes a direct job (its bytes leave with the request): count what was written now.
+      await closeFailed(deps, importId, () => 'The import stopped because a dependency was unavailable; the rows written before that are kept. Send the file again with mode=upsert.').catch(() => undefined);
+      throw error;
+    }
     throw await outOfTime(deps, importId);
   }
   if (outcome.kind !== 'ran') throw new Error(`import ${importId}: the new job was ${outcome.reason}`);
@@ -85,14 +90,46 @@ export async function directImport(deps: DirectImportDeps, file: UploadedFile, m
  * is closed as failed, counting what was written, and the caller is sent to the presigned upload.
  */
 async function outOfTime(deps: DirectImportDeps, importId: string): Promise<ImportLimitError> {
-  const now = deps.clock?.() ?? new Date();
-  const claim = await deps.jobs.claim(importId, deps.owner, 60_000, now);
-  const row = claim.kind === 'claimed' ? claim.job.checkpoint_row : 0;
-  const message =
-    `The file is too big to import within one request: rows 2 to ${row} were processed (job ${importId}), the rest was not. ` +
+  let row = 0;
+  const message = (through: number) =>
+    `The file is too big to import within one request: rows 2 to ${(row = through)} were processed (job ${importId}), the rest was not. ` +
     'Upload it with POST /api/v1/imports (presigned upload), which has no such limit; in mode=upsert the rows already imported are updated, not duplicated.';
-  if (claim.kind === 'claimed') {
-    await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message, finished_at: now.toISOString() }, counted: { entity: deps.entity.name, delta: deps.sink.takeDelta() } });
+  const text = (await closeFailed(deps, importId, message)) ?? message(0);
+  return new ImportLimitError('rows', text, { import_id: importId, imported_through_row: row, use: 'POST /api/v1/imports' });
+}
+
+/** Retries of the closing transaction wait up to 50, 100, 200 … ms (full jitter), capped at 1 s. */
+const CLOSE_BACKOFF = { baseMs: 50, capMs: 1_000 };
+/** Time kept back from the budget to answer after the last closing attempt. */
+const CLOSE_RESERVE_MS = 300;
+const CLOSE_ATTEMPTS = 8;
+
+/**
+ * Closes a stopped direct job as `failed` in one transaction with the counter delta of every
+ * batch already written (the sink holds it until a checkpoint takes it). A direct job is never
+ * resumed — a re-send is a new job that sees those rows as existing ("updated", not counted) —
+ * so this is the last chance to count them. Retried with full jitter while the request budget
+ * lasts: the failure that stopped the import (throttling) is usually transient. A process killed
+ * before this lands (or a dependency down for the whole budget) leaves those rows uncounted
+ * until `npm run counters:repair`.
+ */
+async function closeFailed(deps: DirectImportDeps, importId: string, message: (checkpointRow: number) => string): Promise<string | undefined> {
+  const delta = deps.sink.takeDelta();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const now = deps.clock?.() ?? new Date();
+      const claim = await deps.jobs.claim(importId, deps.owner, 60_000, now);
+      // 'busy' under our own name: the run's lease release failed; the job is still ours to close.
+      const ours = claim.kind === 'claimed' || (claim.kind === 'busy' && claim.job.lease_owner === deps.owner);
+      if (!ours) return undefined;
+      const text = message(claim.job.checkpoint_row);
+      // completeJob: the final state, the counted delta and import.completed in one transaction.
+      await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message: text, finished_at: now.toISOString() }, counted: { entity: deps.entity.name, delta } });
+      return text;
+    } catch (error) {
+      const left = deps.remainingMs?.() ?? Number.POSITIVE_INFINITY;
+      if (attempt >= CLOSE_ATTEMPTS || left < CLOSE_RESERVE_MS + CLOSE_BACKOFF.capMs) throw error;
+      await fullJitter(attempt, CLOSE_BACKOFF);
+    }
   }
-  return new ImportLimitError('rows', message, { import_id: importId, imported_through_row: row, use: 'POST /api/v1/imports' });
 }

@@ -60,9 +60,17 @@ export async function batchGet(
 
 /**
  * Writes every request, 25 per BatchWriteItem, `concurrency` calls in flight; whatever DynamoDB
- * leaves unprocessed (throttling) is resent after a full-jitter backoff.
+ * leaves unprocessed (throttling) is resent after a full-jitter backoff. `onRound` hears of each
+ * call that returned (what was sent, what came back unprocessed): a caller whose write fails
+ * after some rounds can tell which items are stored.
  */
-export async function batchWrite(client: DynamoDBDocumentClient, table: string, requests: WriteRequest[], concurrency = 4): Promise<void> {
+export async function batchWrite(
+  client: DynamoDBDocumentClient,
+  table: string,
+  requests: WriteRequest[],
+  concurrency = 4,
+  onRound?: (sent: WriteRequest[], unprocessed: WriteRequest[]) => void,
+): Promise<void> {
   let next = 0;
   const writer = async () => {
     while (next < requests.length) {
@@ -71,7 +79,9 @@ export async function batchWrite(client: DynamoDBDocumentClient, table: string, 
         if (round >= MAX_ROUNDS) throw new DependencyUnavailableError('DynamoDB', 1);
         if (round > 0) await fullJitter(round, ROUND_BACKOFF);
         const out = await send(() => client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }), budgetedCallOptions()));
-        pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+        const unprocessed = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+        onRound?.(pending, unprocessed);
+        pending = unprocessed;
       }
     }
   };

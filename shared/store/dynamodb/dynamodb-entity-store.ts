@@ -105,22 +105,40 @@ export class DynamoDbEntityStore implements BulkEntityStore {
     // Last one wins within a call: BatchWriteItem refuses the same key twice in a request.
     const byId = new Map(items.map((item) => [this.idOf(item), item]));
     const current = new Map((await this.getMany([...byId.keys()], true)).map((item) => [this.idOf(item), item]));
-    const delta = noDelta();
+    // Each written id's counter move, kept apart so a failed write can count what it stored.
+    const moves = new Map<string, (delta: CounterDelta) => void>();
     const records: Record<string, unknown>[] = [];
     for (const [id, item] of byId) {
       const old = current.get(id);
       if (!old) {
-        addToDelta(delta, this.filtersOf(item), +1);
+        moves.set(id, (delta) => addToDelta(delta, this.filtersOf(item), +1));
         records.push(this.record(item));
       } else if (options.mode === 'upsert') {
         const next = { ...item, created_at: old.created_at, version: old.version + 1 } as StoredItem;
-        addToDelta(delta, moved(this.filtersOf(old), this.filtersOf(next)), -1, false);
-        addToDelta(delta, moved(this.filtersOf(next), this.filtersOf(old)), +1, false);
+        moves.set(id, (delta) => {
+          addToDelta(delta, moved(this.filtersOf(old), this.filtersOf(next)), -1, false);
+          addToDelta(delta, moved(this.filtersOf(next), this.filtersOf(old)), +1, false);
+        });
         records.push(this.record(next));
       }
     }
-    await batchWrite(this.client, this.tableName, records.map((record) => ({ PutRequest: { Item: record } })), options.concurrency);
-    return { written: records.length, existing: [...current.keys()], delta };
+    const deltaOf = (ids: Iterable<string>) => {
+      const delta = noDelta();
+      for (const id of ids) moves.get(id)!(delta);
+      return delta;
+    };
+    const stored = new Set<string>();
+    const idOfRequest = (request: object) => String((request as { PutRequest: { Item: Record<string, unknown> } }).PutRequest.Item[PK]);
+    try {
+      await batchWrite(this.client, this.tableName, records.map((record) => ({ PutRequest: { Item: record } })), options.concurrency, (sent, unprocessed) => {
+        for (const request of sent) stored.add(idOfRequest(request));
+        for (const request of unprocessed) stored.delete(idOfRequest(request));
+      });
+    } catch (error) {
+      options.onInterrupted?.(deltaOf(stored));
+      throw error;
+    }
+    return { written: records.length, existing: [...current.keys()], delta: deltaOf(moves.keys()) };
   }
 
   async applyCounterDelta(delta: CounterDelta, seed: string): Promise<void> {

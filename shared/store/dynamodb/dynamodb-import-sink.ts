@@ -40,8 +40,13 @@ export class DynamoDbImportSink implements ImportSink {
   ) {}
 
   async writeBatch(items: readonly Record<string, unknown>[], mode: ImportMode, origin: BatchOrigin): Promise<BatchResult> {
-    const result = mode === 'create' ? await this.create(items, origin) : await this.upsert(items, origin);
-    this.pending.push({ lastRow: Math.max(0, ...origin.rows), delta: result.delta });
+    const lastRow = Math.max(0, ...origin.rows);
+    // A batch that stored only part of its items before failing: their delta is held like a
+    // whole batch's. A resumed job never checkpoints it (the run failed; its sink is dropped) and
+    // recounts those items on replay; a job that is closed instead (the direct door) counts it.
+    const onInterrupted = (stored: CounterDelta) => void this.pending.push({ lastRow, delta: stored });
+    const result = mode === 'create' ? await this.create(items, origin, onInterrupted) : await this.upsert(items, origin, onInterrupted);
+    this.pending.push({ lastRow, delta: result.delta });
     return { created: result.created, updated: result.updated, errors: result.errors };
   }
 
@@ -50,12 +55,12 @@ export class DynamoDbImportSink implements ImportSink {
    * that turn out to exist are looked at again, to tell this job's own replayed writes from
    * real conflicts.
    */
-  private async create(items: readonly Record<string, unknown>[], origin: BatchOrigin) {
+  private async create(items: readonly Record<string, unknown>[], origin: BatchOrigin, onInterrupted: (stored: CounterDelta) => void) {
     const result: BatchResult & { delta: CounterDelta } = { created: 0, updated: 0, errors: [], delta: noDelta() };
     const refs = new Map(items.map((item, index) => [this.idOf(item), `${origin.importId}#${origin.rows[index]}`]));
     const written = await this.store.putMany(
       items.map((item) => this.stored(item, { ref: refs.get(this.idOf(item))!, op: 'c' })),
-      { mode: 'create', concurrency: 1 },
+      { mode: 'create', concurrency: 1, onInterrupted },
     );
     mergeDelta(result.delta, written.delta);
     result.created = items.length - written.existing.length;
@@ -76,7 +81,7 @@ export class DynamoDbImportSink implements ImportSink {
   }
 
   /** Upsert mode reads first: an update records the filter values it moves the item out of. */
-  private async upsert(items: readonly Record<string, unknown>[], origin: BatchOrigin) {
+  private async upsert(items: readonly Record<string, unknown>[], origin: BatchOrigin, onInterrupted: (stored: CounterDelta) => void) {
     const result: BatchResult & { delta: CounterDelta } = { created: 0, updated: 0, errors: [], delta: noDelta() };
     const marks = await this.readMarks(items.map((item) => this.idOf(item)));
     const toWrite: StoredItem[] = [];
@@ -107,7 +112,7 @@ export class DynamoDbImportSink implements ImportSink {
         toWrite.push(this.stored(item, { ref, op: 'u', before: Object.fromEntries(current.filters.map((f) => [f.name, f.value])) }));
       }
     });
-    const written = await this.store.putMany(toWrite, { mode: 'upsert', concurrency: 1 });
+    const written = await this.store.putMany(toWrite, { mode: 'upsert', concurrency: 1, onInterrupted });
     // Created by someone else between our read and putMany's: putMany replaced it (an update).
     for (const id of written.existing) {
       if (!expectNew.has(id)) continue;
