@@ -63,7 +63,7 @@ function throttlingClient(batchWrites: number, thenFail: number) {
 
 function door(client: DynamoDBDocumentClient) {
   const store = new DynamoDbEntityStore(students, client, db.tableName);
-  const jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }));
+  const jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
   return { jobs, sink: new DynamoDbImportSink(students, store, client, db.tableName), entity: students, owner: `req-${Math.random()}` };
 }
 
