@@ -1,36 +1,16 @@
-import type { Entity } from '../../entity/define-entity.js';
-import type { ByteSource } from '../byte-source.js';
 import { ImportFileError, ImportLimitError } from '../import.errors.js';
-import type { ImportLimits } from '../import-limits.js';
 import { emptySummary, type ImportSummary } from '../import-summary.js';
 import { openRowSource } from '../open-row-source.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
 import type { ImportChunk, ImportChunkStore } from './import-chunk.js';
 import type { ImportJob } from './import-job.js';
-import type { JobReport } from './job-report.js';
-import { type CheckpointedSink, ImportInterruptedError, REPORT_FLUSH_CHARS } from './run-import-job.js';
+import { ImportInterruptedError, type ImportRunOptions, REPORT_FLUSH_CHARS } from './run-import-job.js';
 
-export interface RunChunkDeps {
+/** A chunk's run: its lease is the chunk's, its report part is its own segment chain. */
+export interface RunChunkDeps extends ImportRunOptions {
   chunks: ImportChunkStore;
-  sink: CheckpointedSink;
-  entity: Entity;
-  bytes: ByteSource;
-  /** Who runs it (Lambda request id): the chunk's lease holder. */
-  owner: string;
-  clock?: () => Date;
-  limits?: Partial<ImportLimits>;
-  /** A checkpoint is persisted at most every `rows` rows or `ms` milliseconds (default 5,000 / 2 s). */
-  progressEvery?: { rows: number; ms: number };
-  /** A chunk lease not renewed for this long lets another delivery resume it (default 60 s). */
-  leaseMs?: number;
-  /** Time left (Lambda context); below `reserveMs` the chunk checkpoints and stops. */
-  remainingMs?: () => number;
-  reserveMs?: number;
-  writers?: number;
   /** Items per batch (default 25, BatchWriteItem's maximum). */
   batchSize?: number;
-  /** The chunk's part of the job's full report: its own segment chain, written with its checkpoints. */
-  report?: JobReport;
 }
 
 export type ChunkOutcome = { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' } | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };

@@ -24,8 +24,8 @@ export const REPORT_FLUSH_CHARS = 1024 * 1024;
 /** The run stopped early (time budget): its work is checkpointed and a retry resumes it. */
 export class ImportInterruptedError extends Error {}
 
-export interface RunJobDeps {
-  jobs: ImportJobStore;
+/** What a run over a byte source needs, whether it runs a whole job or one chunk of a fanned-out one. */
+export interface ImportRunOptions {
   sink: CheckpointedSink;
   entity: Entity;
   bytes: ByteSource;
@@ -35,7 +35,7 @@ export interface RunJobDeps {
   limits?: Partial<ImportLimits>;
   /** A checkpoint is persisted at most every `rows` rows or `ms` milliseconds (default 5,000 / 2 s). */
   progressEvery?: { rows: number; ms: number };
-  /** A lease not renewed for this long lets another worker resume the job (default 60 s). */
+  /** A lease not renewed for this long lets another worker resume the run (default 60 s). */
   leaseMs?: number;
   /** Time left to run (Lambda context); below `reserveMs` the run checkpoints and stops. */
   remainingMs?: () => number;
@@ -43,6 +43,10 @@ export interface RunJobDeps {
   writers?: number;
   /** The job's full report, written segment by segment with the checkpoints (optional: direct uploads, tests). */
   report?: JobReport;
+}
+
+export interface RunJobDeps extends ImportRunOptions {
+  jobs: ImportJobStore;
   /** ImportRowsProcessed, ImportRowErrors, ImportJobDuration, ImportJobsFailed, once per finished job. @default the Powertools metrics */
   metrics?: MetricSink;
 }
