@@ -21,6 +21,8 @@ const FINAL = new Set(['order.completed', 'order.rejected', 'order.payment_faile
  * the compensation path (payment_failed → release) runs in the mix.
  */
 export async function runSagaBench(): Promise<BenchOutcome> {
+  // One staff token places every order: the deployed per-caller limits would make this a rate-limit test.
+  process.env.RATE_LIMIT_SCALE = process.env.SAGA_RATE_LIMIT_SCALE ?? '1000';
   let stack: LocalStack | undefined;
   let eventSide: LocalEventSide | undefined;
   try {
