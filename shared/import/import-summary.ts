@@ -25,6 +25,12 @@ export interface ImportSummary {
 
 export const DETAIL_LIMIT = 100;
 
+/** The counts and first errors a finished job keeps from its summary (one run's, or its chunks' merged). */
+export function jobTotals(summary: ImportSummary): Pick<ImportSummary, 'created' | 'updated' | 'skipped' | 'errors' | 'warnings' | 'error_details'> {
+  const { created, updated, skipped, errors, warnings, error_details } = summary;
+  return { created, updated, skipped, errors, warnings, error_details };
+}
+
 export function emptySummary(): ImportSummary {
   return { total_rows: 0, created: 0, updated: 0, skipped: 0, errors: 0, warnings: 0, error_details: [], warning_details: [], skipped_details: [], unknown_columns: [] };
 }

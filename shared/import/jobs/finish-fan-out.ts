@@ -1,6 +1,6 @@
 import { emitMetric, type MetricSink } from '../../observability/emit-metric.js';
 import { metrics as powertoolsMetrics } from '../../powertools/metrics.js';
-import { emptySummary, firstDetails, type ImportSummary } from '../import-summary.js';
+import { emptySummary, firstDetails, type ImportSummary, jobTotals } from '../import-summary.js';
 import { completeJob } from './complete-job.js';
 import { FAN_OUT_OWNER, type ImportChunk, type ImportChunkStore } from './import-chunk.js';
 import type { ImportEndStatus, ImportJob, ImportJobStore } from './import-job.js';
@@ -61,12 +61,7 @@ export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promi
     rows_processed: rows,
     // The header before chunk 0 was read too: a finished job has read its whole file.
     bytes_processed: (chunks[0]?.start ?? 0) + chunks.reduce((total, chunk) => total + chunk.bytes_processed, 0),
-    created: summary.created,
-    updated: summary.updated,
-    skipped: summary.skipped,
-    errors: summary.errors,
-    warnings: summary.warnings,
-    error_details: summary.error_details,
+    ...jobTotals(summary),
     finished_at: finishedAt.toISOString(),
     rows_per_second: Math.round(rows / Math.max(0.001, (finishedAt.getTime() - started) / 1000)),
   };

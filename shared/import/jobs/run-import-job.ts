@@ -6,7 +6,7 @@ import type { ByteSource } from '../byte-source.js';
 import { ImportFileError, ImportLimitError } from '../import.errors.js';
 import type { ImportLimits } from '../import-limits.js';
 import type { ImportSink } from '../import-sink.js';
-import { emptySummary, type ImportSummary } from '../import-summary.js';
+import { emptySummary, type ImportSummary, jobTotals } from '../import-summary.js';
 import { openRowSource } from '../open-row-source.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
 import { completeJob } from './complete-job.js';
@@ -117,12 +117,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       message,
       rows_processed: progress.rows,
       bytes_processed: progress.bytes,
-      created: summary.created,
-      updated: summary.updated,
-      skipped: summary.skipped,
-      errors: summary.errors,
-      warnings: summary.warnings,
-      error_details: summary.error_details,
+      ...jobTotals(summary),
       finished_at: finishedAt.toISOString(),
       rows_per_second: Math.round((progress.rows - resumedRows) / seconds),
     };
