@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
-  CfnStage,
+  type CfnStage,
   DomainName,
   EndpointType,
   HttpApi as HttpApiL2,

@@ -18,7 +18,7 @@ const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];
 function roster(prefix: string, rows: number): Buffer {
   const lines = ['Student ID,First Name,Last Name,Hometown,Math'];
   for (let i = 0; i < rows; i++) lines.push(`${prefix}${i},Nguyễn Văn,An ${i},${TOWNS[i % TOWNS.length]},${i % 11}`);
-  return Buffer.from(lines.join('\r\n') + '\r\n');
+  return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
 
 function throttled(): Error {

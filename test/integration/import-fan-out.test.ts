@@ -67,14 +67,14 @@ const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width
  * its first name (an error).
  */
 function roster(prefix: string, rows: number, dupOf: (i: number) => number | undefined = () => undefined): Buffer {
-  const header = pad('Student ID,First Name,Last Name,Hometown,Math', LINE - 1) + '\n';
+  const header = `${pad('Student ID,First Name,Last Name,Hometown,Math', LINE - 1)}\n`;
   const lines = [header];
   for (let i = 0; i < rows; i++) {
     const dup = dupOf(i);
     const id = `${prefix}${String(dup ?? i).padStart(4, '0')}`;
     const first = i % 13 === 12 ? '' : `First${i}`;
     const line = `${id},${first},${pad(`Nguyễn ${i}`, 20)},${['Hà Nội', 'Huế', 'Đà Nẵng'][i % 3]},${i % 11}`;
-    lines.push(pad(line, LINE - 1) + '\n');
+    lines.push(`${pad(line, LINE - 1)}\n`);
   }
   const csv = Buffer.from(lines.join(''));
   expect(csv.length).toBe(LINE * (rows + 1));

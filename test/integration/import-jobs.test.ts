@@ -40,7 +40,7 @@ function roster(prefix: string, rows: number): { csv: Buffer; valid: Map<string,
       valid.set(`${prefix}${i}`.toUpperCase(), town === '' ? 'Unknown' : town);
     }
   }
-  return { csv: Buffer.from(lines.join('\r\n') + '\r\n'), valid, errors, skipped };
+  return { csv: Buffer.from(`${lines.join('\r\n')}\r\n`), valid, errors, skipped };
 }
 
 const stored = (prefix: string) => storedWithPrefix(db.client, db.tableName, prefix.toUpperCase());

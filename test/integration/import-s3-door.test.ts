@@ -95,7 +95,7 @@ const idsWithPrefix = async (prefix: string): Promise<string[]> => [...(await st
 function csv(prefix: string, rows: number): string {
   const lines = ['Student ID;First Name;Last Name;Hometown;Math Score'];
   for (let i = 0; i < rows; i++) lines.push(i === 3 ? `${prefix}${i};Bad;;Hue;5` : `${prefix}${i};Trần Thị;Ngọc ${i};Huế;${(i % 10) + 0.5}`);
-  return '\uFEFF' + lines.join('\r\n');
+  return `\uFEFF${lines.join('\r\n')}`;
 }
 
 describe('S3 door: a file dropped in the local imports bucket becomes rows', () => {

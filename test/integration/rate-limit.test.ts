@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb-local.js';
 import type { Principal } from '../../shared/auth/principal.js';
 import { createRedisClient } from '../../shared/cache/redis/redis-client.js';
