@@ -17,6 +17,9 @@ export const TABLE_API_ROUTES = {
 /** The OpenAPI tag of the table API's operations. */
 export const TABLE_API_TAG = 'table-api';
 
+/** Whether a function is one of the table API's (their ids are `tables-<kind>`). */
+export const isTableApiFunction = (id: string) => id.startsWith('tables-');
+
 type Grants = LambdaDeclaration['tables'];
 
 /** What a table API route does to its table; each is one v1 operation of the entity. */
