@@ -18,6 +18,7 @@ import { counterKey, type TableDesign, tableDesign } from './store/dynamodb/tabl
 import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
+import { tableApiFunctions } from './table-api/table-api-functions.js';
 
 /**
  * Every entity of the platform. Routes (local gateway and CDK), tables, grants and OpenAPI
@@ -96,6 +97,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...importFunctions,
   ...entities.flatMap(bulkImportFunctions),
   ...orderFunctions,
+  ...tableApiFunctions(entities),
   ...systemFunctions,
 ];
 
