@@ -1,5 +1,5 @@
 import type { EventData } from '../../events/catalog.js';
-import { CircuitBreaker } from '../cache/circuit-breaker.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { errorSummary } from '../powertools/error-summary.js';
 import { logger } from '../powertools/logger.js';
 import { fullJitter } from '../resilience/full-jitter.js';
@@ -28,7 +28,7 @@ export const PAYMENT_BREAKER = { failureThreshold: 5, openMs: 30_000 } as const;
 
 /** The gateway's breaker; one per container, built in the consumer's setup. */
 export function paymentBreaker(now: () => number = Date.now): CircuitBreaker {
-  return new CircuitBreaker(PAYMENT_BREAKER.openMs, now, PAYMENT_BREAKER.failureThreshold);
+  return new CircuitBreaker({ dependency: 'payments', openMs: PAYMENT_BREAKER.openMs, failureThreshold: PAYMENT_BREAKER.failureThreshold, now });
 }
 
 /** The provider-side idempotency key: one charge per order, whatever is redelivered. */
