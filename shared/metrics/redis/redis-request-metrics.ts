@@ -3,7 +3,9 @@ import { errorSummary } from '../../powertools/error-summary.js';
 import type { Redis } from 'ioredis';
 import { CircuitBreaker } from '../../resilience/circuit-breaker.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { logger as powertoolsLogger } from '../../powertools/logger.js';
+import { metrics as powertoolsMetrics } from '../../powertools/metrics.js';
 import { RedisConnection } from '../../redis/redis-connection.js';
 import { LATENCY_BUCKETS, latencyBucketLabel } from '../latency-histogram.js';
 import { RequestMetricsBatch } from '../request-metrics-batch.js';
@@ -142,6 +144,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
       retryInMs: this.breaker.openMs,
       error: errorSummary(error),
     });
+    emitMetric(powertoolsMetrics, 'CircuitOpen', { dependency: 'requestMetrics' });
   }
 }
 
