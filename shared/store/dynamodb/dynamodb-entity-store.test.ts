@@ -64,6 +64,9 @@ const unavailable: [string, () => Error][] = [
     'an SDK connect timeout (nothing listened)',
     () => Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.'), { name: 'TimeoutError' }),
   ],
+  // What the SDK makes of a connection the endpoint dropped: renamed TimeoutError, code kept.
+  ['a dropped connection (TimeoutError, ECONNRESET)', () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' })],
+  ['a refused connection (TimeoutError, ECONNREFUSED)', () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError', code: 'ECONNREFUSED' })],
   ['a 503 ServiceUnavailable', () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: metadata(503), message: 'Unavailable' })],
   ['an HTTP 500 from DynamoDB', () => new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: metadata(500), message: 'Internal' })],
   ['an HTTP 503 of any name', () => new DynamoDBServiceException({ name: 'SomethingNew', $fault: 'server', $metadata: metadata(503), message: 'Down' })],

@@ -21,14 +21,16 @@ export type DynamoFailure = 'timeout' | 'unavailable' | 'aborted';
 export function classifyDynamoError(error: unknown): DynamoFailure | undefined {
   if (!(error instanceof Error)) return undefined;
   if (error.name === 'AbortError') return 'aborted';
+  // Socket codes first: the SDK renames ECONNRESET, ECONNREFUSED and EPIPE errors TimeoutError.
+  const code = (error as { code?: string }).code;
+  if (code && NETWORK_CODES.has(code)) return 'unavailable';
+  if (code === 'ETIMEDOUT') return 'timeout';
   if (error.name === 'TimeoutError') {
     // The SDK names a connect timeout TimeoutError too: nothing listened, so unavailable.
     return /establish a connection/.test(error.message) ? 'unavailable' : 'timeout';
   }
   if (TIMED_OUT.has(error.name)) return 'timeout';
-  const code = (error as { code?: string }).code;
-  if (code === 'ETIMEDOUT') return 'timeout';
-  if (UNAVAILABLE.has(error.name) || (code && NETWORK_CODES.has(code))) return 'unavailable';
+  if (UNAVAILABLE.has(error.name)) return 'unavailable';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status === 504) return 'timeout';
   if (status !== undefined && status >= 500) return 'unavailable';
