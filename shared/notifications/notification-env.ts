@@ -11,6 +11,8 @@ export const NOTIFICATION_ENV = {
   userPoolId: 'NOTIFICATIONS_USER_POOL_ID',
   /** SMS sender id. Optional. */
   smsSenderId: 'NOTIFICATIONS_SMS_SENDER_ID',
+  /** Channels the stage does not grant (`sms`, `push`, comma-separated): planned sends are recorded as failed (`channelDisabled`). Optional. */
+  disabledChannels: 'NOTIFICATIONS_DISABLED_CHANNELS',
   /** Seconds a container caches a customer's contact. Optional, default 300. */
   contactMaxAgeSeconds: 'NOTIFICATIONS_CONTACT_MAX_AGE_SECONDS',
   /** Local only: a JSON fixture of customer contacts (fixture-contacts.ts). */

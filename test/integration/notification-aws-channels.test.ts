@@ -55,7 +55,7 @@ const sesError = (name: string, text: string) => Object.assign(new Error(text), 
  * The real consumer with the AWS ports, selected from the environment as in Lambda (no outbox
  * file, the `NOTIFICATIONS_*` variables CDK sets), claims on DynamoDB Local; SES answers `ses(n)` to its n-th call.
  */
-function consumer(ses: (call: number, request: SesSendEmailRequest) => Promise<void> = async () => {}) {
+function consumer(ses: (call: number, request: SesSendEmailRequest) => Promise<void> = async () => {}, stageEnv: Record<string, string> = {}) {
   const emails: SesSendEmailRequest[] = [];
   const sendEmail: SesSendEmail = async (request) => {
     emails.push(request);
@@ -64,7 +64,7 @@ function consumer(ses: (call: number, request: SesSendEmailRequest) => Promise<v
   };
   const sdk: NotificationSdk = { sendEmail, adminGetUser, sns: new SNSClient({ region: 'eu-west-1' }) };
   const handler = notificationConsumer((env) => ({
-    ...notificationDepsFromEnv({ ...env, NOTIFICATIONS_OUTBOX_FILE: undefined, [NOTIFICATION_ENV.emailFrom]: 'orders@shop.example', [NOTIFICATION_ENV.userPoolId]: 'eu-west-1_Pool' }, () => sdk),
+    ...notificationDepsFromEnv({ ...env, NOTIFICATIONS_OUTBOX_FILE: undefined, [NOTIFICATION_ENV.emailFrom]: 'orders@shop.example', [NOTIFICATION_ENV.userPoolId]: 'eu-west-1_Pool', ...stageEnv }, () => sdk),
     flags,
   }));
   return { emails, invoke: (event: SQSEvent) => handler(event, lambdaContext(NOTIFICATION_CONSUMER)) };
@@ -135,6 +135,15 @@ describe('notification-send with the AWS channels (SES, SNS, Cognito contacts; D
     expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER)))).batchItemFailures).toEqual([]);
     expect(emails).toHaveLength(0);
     expect(await claimOf({ order_id: 'ord_a6', event_id: event.id, channel: 'email' })).toMatchObject({ status: 'failed', failure: 'noAddress' });
+  });
+
+  it('a stage without SMS (NOTIFICATIONS_DISABLED_CHANNELS) records the planned SMS as channelDisabled and never calls SNS', async () => {
+    const { emails, invoke } = consumer(undefined, { [NOTIFICATION_ENV.disabledChannels]: 'sms,push' });
+    const event = sampleEvent('order.payment_failed', { data: { order_id: 'ord_a7', customer_id: 'sub-ada', reason: 'declined' } });
+    expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(emails).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(await claimOf({ order_id: 'ord_a7', event_id: event.id, channel: 'sms' })).toMatchObject({ status: 'failed', failure: 'channelDisabled' });
   });
 
   it('refuses to start in AWS without the sender address', () => {

@@ -15,8 +15,9 @@ export interface CognitoAdminGetUserResponse {
 /** PORT: `(request) => client.send(new AdminGetUserCommand(request))`. */
 export type CognitoAdminGetUser = (request: CognitoAdminGetUserRequest) => Promise<CognitoAdminGetUserResponse>;
 
-/** The user pool attribute that holds the customer's SNS platform endpoint ARN (infra/constructs/identity-provider.ts). */
-export const PUSH_ENDPOINT_ATTRIBUTE = 'custom:push_endpoint';
+/** The user pool's custom attribute that holds the customer's SNS platform endpoint ARN (declared by infra/constructs/identity-provider.ts). */
+export const PUSH_ENDPOINT_ATTRIBUTE_NAME = 'push_endpoint';
+const PUSH_ENDPOINT_ATTRIBUTE = `custom:${PUSH_ENDPOINT_ATTRIBUTE_NAME}`;
 
 export interface CognitoContactLookupOptions {
   /** `NOTIFICATIONS_USER_POOL_ID` */
