@@ -3,7 +3,8 @@ import type { Channel } from './notification.js';
 
 /**
  * The provider refused this message for good (malformed or unverified address, disabled push
- * endpoint, rejected content): sending it again cannot succeed. The send is recorded as failed
+ * endpoint, rejected content), or there is no address (`noAddress`) or the channel is disabled
+ * (`channelDisabled`): sending it again cannot succeed. The send is recorded as failed
  * and the event is not retried. Anything else a channel throws (throttling, quota, outage,
  * misconfiguration) is transient: the record fails and SQS redelivers it.
  */
@@ -16,14 +17,6 @@ export class NotificationRejectedError extends AppError {
     options?: { cause?: unknown },
   ) {
     super('notification.rejected', message, { channel, reason }, options);
-  }
-}
-
-/** The customer has no address for this channel (no verified e-mail, phone or push endpoint). */
-export class NoAddressError extends AppError {
-  readonly kind = 'badRequest';
-  constructor(readonly channel: Channel) {
-    super('notification.noAddress', `the customer has no ${channel} address`, { channel });
   }
 }
 

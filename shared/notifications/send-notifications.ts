@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../events/catalog.js';
 import type { NotificationClaims } from './notification-claims.js';
 import type { Channel, Contact, ContactLookup, FlagReader, NotificationChannel } from './notification.js';
-import { NoAddressError, NotificationRejectedError } from './notifications.errors.js';
+import { NotificationRejectedError } from './notifications.errors.js';
 import { planNotifications } from './plan-notifications.js';
 import { renderNotification } from './render-notification.js';
 
@@ -54,14 +54,13 @@ export async function sendNotifications(event: NotifiedEnvelope, deps: SendNotif
       continue;
     }
     try {
-      if (!to) throw new NoAddressError(channel);
+      if (!to) throw new NotificationRejectedError(channel, 'noAddress', `the customer has no ${channel} address`);
       await deps.channels[channel].send({ channel, to, order_id: key.order_id, event_id: event.id, event_type: event.type, renderer: plan.renderer, ...rendered });
       sent.push(channel);
     } catch (error) {
-      if (error instanceof NoAddressError || error instanceof NotificationRejectedError) {
-        const reason = error instanceof NotificationRejectedError ? error.reason : 'noAddress';
-        await deps.claims.markFailed(key, reason);
-        failed.push({ channel, reason });
+      if (error instanceof NotificationRejectedError) {
+        await deps.claims.markFailed(key, error.reason);
+        failed.push({ channel, reason: error.reason });
         continue;
       }
       await deps.claims.release(key);
