@@ -162,6 +162,7 @@ export const notificationSend: LambdaDeclaration = {
   description: 'Tells the customer that an order completed or its payment failed',
   tables: [notificationsTableGrant, idempotencyTableGrant],
   featureFlags: true,
+  sendsNotifications: true,
   // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
   timeoutSeconds: 10,
 };

@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient, type UserPoolGroup } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool, type UserPoolClient, type UserPoolGroup } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES } from '../../shared/auth/role.js';
+import { PUSH_ENDPOINT_ATTRIBUTE_NAME } from '../../shared/notifications/cognito/cognito-contact-lookup.js';
 
 export interface IdentityProviderProps {
   /**
@@ -57,6 +58,8 @@ export class IdentityProvider extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // `custom:push_endpoint`: the customer's SNS platform endpoint ARN, read by notification-send (docs/notifications.md).
+      customAttributes: { [PUSH_ENDPOINT_ATTRIBUTE_NAME]: new StringAttribute({ mutable: true, maxLen: 2048 }) },
       featurePlan: FeaturePlan.ESSENTIALS,
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
