@@ -112,7 +112,7 @@ export class IdentityProvider extends Construct {
     this.client = this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
-      // No hosted-UI OAuth until the console uses it: CDK's default would allow the implicit flow.
+      // No hosted-UI OAuth on the API client (the console has a client of its own): CDK's default would allow the implicit flow.
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
