@@ -8,11 +8,11 @@ export function globToRegExp(glob: string): RegExp {
     const ch = glob[i]!;
     if (ch === '*') source += '[\\s\\S]*';
     else if (ch === '?') source += '[\\s\\S]';
-    else if (ch === '\\' && i + 1 < glob.length) source += escape(glob[++i]!);
+    else if (ch === '\\' && i + 1 < glob.length) source += escapeChar(glob[++i]!);
     else if (ch === '[') {
       const end = glob.indexOf(']', i + 2);
       if (end === -1) {
-        source += escape(ch);
+        source += escapeChar(ch);
         continue;
       }
       let body = glob.slice(i + 1, end);
@@ -20,11 +20,11 @@ export function globToRegExp(glob: string): RegExp {
       if (negated) body = body.slice(1);
       source += `[${negated ? '^' : ''}${body.replace(/[\]\\]/g, '\\$&')}]`;
       i = end;
-    } else source += escape(ch);
+    } else source += escapeChar(ch);
   }
   return new RegExp(`^${source}$`);
 }
 
-function escape(ch: string): string {
+function escapeChar(ch: string): string {
   return ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -291,7 +291,9 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     if (entities.size === 0) return;
     const names = [...entities];
     const replies = await this.backend.exec(names.map((entity) => ({ op: 'incr', key: this.keys.namespace(entity) })));
-    names.forEach((entity, index) => this.seen.set(entity, Number(replies[index])));
+    names.forEach((entity, index) => {
+      this.seen.set(entity, Number(replies[index]));
+    });
   }
 
   /**

@@ -62,14 +62,17 @@ export class InlineOrUpload extends Writable {
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    if (!this.upload) return done();
-    this.upload.stream.end(() => done());
+    if (this.upload) this.upload.stream.end(() => done());
+    else done();
   }
 
   /** Writes to the upload and completes once it accepted the chunk (its backpressure is ours). */
   private forward(chunk: Buffer, done: (error?: Error | null) => void): void {
     const stream = this.upload!.stream;
-    if (stream.write(chunk)) return done();
+    if (stream.write(chunk)) {
+      done();
+      return;
+    }
     const onDrain = () => {
       stream.off('error', onError);
       done();

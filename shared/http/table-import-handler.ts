@@ -22,7 +22,7 @@ export function tableImportHandler() {
 
 /** A raw body has no file name, so nothing would name the table. */
 function requireMultipart(contentType: string | undefined): void {
-  if (contentType?.split(';')[0]!.trim().toLowerCase() === 'multipart/form-data') return;
+  if (contentType?.split(';')[0]?.trim().toLowerCase() === 'multipart/form-data') return;
   throw new UnsupportedMediaTypeError(
     'import.unsupportedMediaType',
     "Send the file as multipart/form-data in the field 'file'; its name without the extension names the table (students.csv).",

@@ -37,7 +37,9 @@ export class RequestMetricsBatch {
       counters.requests += requests;
       counters.clientErrors += clientErrors;
       counters.serverErrors += serverErrors;
-      latencyBuckets.forEach((count, bucket) => (counters.latencyBuckets[bucket]! += count));
+      latencyBuckets.forEach((count, bucket) => {
+        counters.latencyBuckets[bucket]! += count;
+      });
       this.pending += requests;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors/app-error.js';
+import type { AppError } from '../errors/app-error.js';
 import { functions } from '../registry.js';
 import { products } from '../products/products.entity.js';
 import { students } from '../students/students.entity.js';

@@ -52,7 +52,10 @@ export function leaks(res: Pick<ChaosResponse, 'status' | 'text'>): boolean {
 }
 
 export function statusCounts(responses: readonly ChaosResponse[]): Record<number, number> {
-  return responses.reduce<Record<number, number>>((counts, res) => ({ ...counts, [res.status]: (counts[res.status] ?? 0) + 1 }), {});
+  return responses.reduce<Record<number, number>>((counts, res) => {
+    counts[res.status] = (counts[res.status] ?? 0) + 1;
+    return counts;
+  }, {});
 }
 
 export function formatCounts(counts: Record<number, number>): string {

@@ -88,7 +88,9 @@ export class RollingWindow {
     let max = 0;
     for (const slot of this.liveSlots(now)) {
       if (!slot.histogram) return undefined;
-      slot.histogram.forEach((n, i) => (merged[i]! += n));
+      slot.histogram.forEach((n, i) => {
+        merged[i]! += n;
+      });
       max = Math.max(max, slot.max);
     }
     const total = merged.reduce((a, b) => a + b, 0);

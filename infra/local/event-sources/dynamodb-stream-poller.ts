@@ -3,6 +3,7 @@ import {
   type DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamsRecord,
   type Shard,
@@ -161,7 +162,7 @@ async function readShard(
   let buffer: StreamsRecord[] = [];
   let closesAt = Infinity;
   while (!signal.aborted) {
-    let out;
+    let out: GetRecordsCommandOutput;
     try {
       out = await options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, batchSize - buffer.length) }));
     } catch (error) {

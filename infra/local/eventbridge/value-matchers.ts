@@ -119,6 +119,8 @@ export function numericRange(conditions: readonly { operator: NumericOperator; b
           return n > bound;
         case '>=':
           return n >= bound;
+        default:
+          return false;
       }
     });
   };

@@ -35,7 +35,10 @@ export async function deleteBucket(ctx: S3Context, target: S3Request): Promise<v
 /** ListObjectsV2 / ListObjects, GetBucketLocation (`?location`). */
 export function getBucket(ctx: S3Context, target: S3Request): void {
   if (!ctx.store.hasBucket(target.bucket)) throw new S3Error('NoSuchBucket', { BucketName: target.bucket });
-  if (target.query.has('location')) return sendXml(target, xmlDocument('LocationConstraint', {}));
+  if (target.query.has('location')) {
+    sendXml(target, xmlDocument('LocationConstraint', {}));
+    return;
+  }
   const unsupported = ['uploads', 'versions', 'policy', 'acl', 'cors', 'lifecycle', 'notification', 'tagging', 'website', 'encryption', 'versioning'].find((name) => target.query.has(name));
   if (unsupported) throw new S3Error('NotImplemented', { Resource: `?${unsupported}` }, `The local S3 endpoint does not implement ?${unsupported}`);
   sendXml(target, listObjects(ctx.store, target.bucket, target.query));

@@ -81,7 +81,10 @@ class BodyDigest extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) return callback(new S3Error('EntityTooLarge', { MaxSizeAllowed: this.maxBytes }));
+    if (this.size > this.maxBytes) {
+      callback(new S3Error('EntityTooLarge', { MaxSizeAllowed: this.maxBytes }));
+      return;
+    }
     this.md5.update(chunk);
     this.sha256?.update(chunk);
     this.hash?.update(chunk);

@@ -14,13 +14,22 @@ export interface ImportCliArgs {
 /** Bad command line: the message is printed with the usage, exit 1. */
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: npm run import -- <file.csv|file.xlsx> [--entity students] [--mode create|upsert] [--api http://127.0.0.1:3000] [--token JWT (or TOKEN env)]';
+/** Runs `parse`; what `parseArgs` throws (unknown option, missing value) becomes a UsageError. */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export const USAGE =
+  'usage: npm run import -- <file.csv|file.xlsx> [--entity students] [--mode create|upsert] [--api http://127.0.0.1:3000] [--token JWT (or TOKEN env)]';
 
 /** Parses `argv` (without node and the script) with `TOKEN` taken from `env` unless --token is given. */
 export function parseImportArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ImportCliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = asUsageError(() =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -31,12 +40,11 @@ export function parseImportArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'poll-ms': { type: 'string', default: '250' },
         'max-poll-ms': { type: 'string', default: '2000' },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+    }),
+  );
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'a file to import is required' : `one file at a time (got ${positionals.length})`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'a file to import is required' : `one file at a time (got ${positionals.length})`);
   if (values.mode !== 'create' && values.mode !== 'upsert') throw new UsageError(`--mode must be create or upsert (got '${values.mode}')`);
   let api: URL;
   try {
