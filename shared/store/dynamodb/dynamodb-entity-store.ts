@@ -18,12 +18,16 @@ import type {
   ListQuery,
   PutManyOptions,
   PutManyResult,
+  SearchableStore,
+  SearchMatches,
+  SearchQuery,
   StoredItem,
 } from '../entity-store.js';
 import { batchGet, batchWrite } from './batch-io.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
+import { searchPass } from './search-pass.js';
 import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
@@ -39,7 +43,7 @@ const MAX_WALK_BATCH = 1_000;
  * keys-only index and fetch their items with one BatchGetItem; bulk writes are
  * BatchWriteItem plus an aggregated counter delta.
  */
-export class DynamoDbEntityStore implements BulkEntityStore {
+export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   readonly design: TableDesign;
 
   constructor(
@@ -189,6 +193,40 @@ export class DynamoDbEntityStore implements BulkEntityStore {
     // Search has no index of its own: count matches over the lean entries of one sort index.
     const index = indexFor(this.design, this.entity.list.defaultSort, query.filter?.name);
     return countSharded((input) => this.query(input), { table: this.tableName, index, value: query.filter?.value, search: query.search });
+  }
+
+  /**
+   * A search in one pass over the sort's index (every shard in parallel, keys only): the
+   * exact count and the first `limit` matches, or — stopped at `deadline` — the matches it is
+   * sure of and a total extrapolated from the share of the index it read.
+   */
+  async searchMatches(query: SearchQuery): Promise<SearchMatches> {
+    const index = indexFor(this.design, query.sort, query.filter?.name);
+    const after = query.after?.after;
+    if (query.after !== undefined && typeof after !== 'string') {
+      throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
+    }
+    const pass = await searchPass((input) => this.query(input), {
+      table: this.tableName,
+      index,
+      value: query.filter?.value,
+      descending: query.descending,
+      search: query.search,
+      after,
+      limit: query.limit,
+      deadline: query.deadline,
+    });
+    let total = pass.matched;
+    if (!pass.exact && pass.scanned > 0) {
+      const population = await this.count({ filter: query.filter });
+      total = Math.max(pass.matched, Math.round((pass.matched / pass.scanned) * population));
+    }
+    return {
+      total,
+      exact: pass.exact,
+      matches: pass.keys.map((key) => ({ id: idOfSortKey(key), key: { after: key } })),
+      complete: pass.complete,
+    };
   }
 
   async ping(): Promise<void> {
