@@ -13,7 +13,7 @@ import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-m
 import { entityWriteMetrics } from '../observability/entity-write-metrics.js';
 import { entityView } from './entity-view.js';
 import { invalidatingWrite } from './invalidating-write.js';
-import { isSearchable, type SearchOptions, searchPage } from './search-page.js';
+import { createSearchPages, isSearchable, type SearchOptions } from './search-page.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;
@@ -96,13 +96,19 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     }
   }
 
-  const invalidating = <T>(id: string, write: () => Promise<T>) => invalidatingWrite(cache, entity.name, id, write);
+  const searches = isSearchable(deps.store) ? createSearchPages({ store: deps.store, cache: cache || undefined, scope, options: deps.search }) : undefined;
+  const invalidating = async <T>(id: string, write: () => Promise<T>) => {
+    try {
+      return await invalidatingWrite(cache, entity.name, id, write);
+    } finally {
+      searches?.forget();
+    }
+  };
 
   async function loadPage(query: ResolvedQuery): Promise<ListResult> {
     const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
-    const store = deps.store;
-    if (query.search && isSearchable(store)) {
-      const found = await searchPage({ ...query, search: query.search, skip }, { store, cache: cache || undefined, scope, options: deps.search });
+    if (query.search && searches) {
+      const found = await searches.page({ ...query, search: query.search, skip });
       return pageResult(query, found, found.exact);
     }
     const counting = deps.store.count({ filter: query.filter, search: query.search });

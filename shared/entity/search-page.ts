@@ -4,8 +4,8 @@ import type { EntityStore, ListFilter, SearchableStore, SearchMatches, StartKey,
 
 /** Matches a search keeps (cached with its count): pages 1–50 at page_size 10 come from them. */
 export const SEARCH_MATCHES_KEPT = 500;
-/** How long one search pass may read before it answers with what it is sure of. */
-export const SEARCH_BUDGET_MS = Number(process.env.SEARCH_BUDGET_MS ?? 10_000);
+/** How long one search pass may read (it goes on after an early answer) before it stops for good. */
+export const SEARCH_BUDGET_MS = Number(process.env.SEARCH_BUDGET_MS ?? 25_000);
 /** Kept back from the request's time budget for reading the page's items and answering. */
 const ANSWER_RESERVE_MS = 1_000;
 
@@ -36,6 +36,8 @@ export interface SearchOptions {
   matchesKept?: number;
   /** @default SEARCH_BUDGET_MS (env `SEARCH_BUDGET_MS`) */
   budgetMs?: number;
+  /** @default SEARCH_COUNT_WAIT_MS (env `SEARCH_COUNT_WAIT_MS`) */
+  countWaitMs?: number;
 }
 
 export interface SearchPageDeps {
@@ -45,54 +47,147 @@ export interface SearchPageDeps {
   options?: SearchOptions;
 }
 
+/** How long a page whose matches are sure waits for the exact count before answering with an estimate. */
+export const SEARCH_COUNT_WAIT_MS = Number(process.env.SEARCH_COUNT_WAIT_MS ?? 250);
+/** Least time between two looks at a running pass's progress (each look merges the shards' keys). */
+const LOOK_EVERY_MS = 25;
+
+/** A pass under way in this container: its answer, and what it is sure of so far. */
+interface RunningSearch {
+  answer: Promise<SearchMatches>;
+  settled: boolean;
+  sofar?: () => SearchMatches;
+  /** Waiters woken by the next read of the pass (or its end). */
+  readers: Set<() => void>;
+}
+
 /**
- * A page of a search. The search's answer — its count and its first `SEARCH_MATCHES_KEPT`
- * matches in list order — comes from ONE pass of the store over the index, and is cached
- * per (search, filter, sort) apart from the pages (a write to the entity invalidates it
- * with the pages). So page 2 neither recounts nor rescans: it is a slice of the kept
- * matches and one BatchGetItem. Pages past the kept matches walk the index from the cursor
- * (the search is then common enough to fill a page quickly) and reuse the cached count.
- * A pass that runs out of time answers the matches it is sure of with an estimated total,
- * which is never cached.
+ * Pages of searches. The search's answer — its count and its first `SEARCH_MATCHES_KEPT`
+ * matches in list order — comes from ONE pass of the store over the index and is cached per
+ * (search, filter, sort) apart from the pages (a write to the entity invalidates it with
+ * the pages). So page 2 neither recounts nor rescans: it is a slice of the kept matches and
+ * one BatchGetItem. Pages past the kept matches walk the index from the cursor (the term is
+ * then common enough to fill a page quickly) and reuse the cached count.
+ *
+ * Early answer: a page whose matches the running pass is already sure of waits at most
+ * `SEARCH_COUNT_WAIT_MS` for the count, then answers with an estimated total; the pass goes
+ * on (one per search per container: later pages join it) until its answer is complete and
+ * cached. A page that the pass cannot make sure of before the request's own budget runs out
+ * comes from the early-stopping cursor walk. An estimate is never cached.
  */
-export async function searchPage(query: SearchPageQuery, deps: SearchPageDeps): Promise<SearchPage> {
-  const answer = await searchAnswer(query, deps);
-  const offset = query.startKey ? positionAfter(answer, query.startKey) : query.skip;
-  // A page number past the end must not walk the whole index to find nothing.
-  if (!query.startKey && answer.exact && offset! >= answer.total) return { items: [], total: answer.total, exact: true };
-  if (offset !== undefined && (offset + query.pageSize <= answer.matches.length || answer.complete)) {
-    const slice = answer.matches.slice(offset, offset + query.pageSize);
-    const items = await deps.store.getMany(slice.map((match) => match.id));
-    const more = slice.length === query.pageSize && (offset + query.pageSize < answer.matches.length || !answer.complete);
-    const lastKey = more ? slice.at(-1)!.key : undefined;
-    return { items, lastKey, total: atLeast(answer, offset + slice.length + (more ? 1 : 0)), exact: answer.exact };
+export function createSearchPages(deps: SearchPageDeps) {
+  const running = new Map<string, RunningSearch>();
+  const budgetMs = deps.options?.budgetMs ?? SEARCH_BUDGET_MS;
+  const countWaitMs = deps.options?.countWaitMs ?? SEARCH_COUNT_WAIT_MS;
+
+  function start(key: string, query: SearchPageQuery, cacheKey: Record<string, unknown>): RunningSearch {
+    const run: RunningSearch = { answer: Promise.resolve(NOTHING_YET), settled: false, readers: new Set() };
+    const wake = () => {
+      const readers = [...run.readers];
+      run.readers.clear();
+      for (const reader of readers) reader();
+    };
+    const load = () =>
+      deps.store.searchMatches({
+        sort: query.sort,
+        descending: query.descending,
+        filter: query.filter,
+        search: query.search,
+        limit: deps.options?.matchesKept ?? SEARCH_MATCHES_KEPT,
+        deadline: Date.now() + budgetMs,
+        onProgress: (sofar) => {
+          run.sofar = sofar;
+          wake();
+        },
+      });
+    run.answer = deps.cache ? deps.cache.list(deps.scope, cacheKey, load, { keep: (answer) => answer.exact }) : load();
+    const end = () => {
+      run.settled = true;
+      if (running.get(key) === run) running.delete(key);
+      wake();
+    };
+    run.answer.then(end, end);
+    running.set(key, run);
+    return run;
   }
-  // Beyond the kept matches (or past what a stopped pass was sure of): walk from the cursor.
-  const page = await deps.store.list({ ...query, search: query.search });
-  const seen = (offset ?? 0) + page.items.length + (page.lastKey ? 1 : 0);
-  return { ...page, total: atLeast(answer, seen), exact: answer.exact };
-}
 
-function searchAnswer(query: SearchPageQuery, deps: SearchPageDeps): Promise<SearchMatches> {
-  const load = () =>
-    deps.store.searchMatches({
-      sort: query.sort,
-      descending: query.descending,
-      filter: query.filter,
-      search: query.search,
-      limit: deps.options?.matchesKept ?? SEARCH_MATCHES_KEPT,
-      deadline: passDeadline(deps.options?.budgetMs ?? SEARCH_BUDGET_MS),
+  /** Resolves after the pass's next read, its end, or `ms`, whichever comes first. */
+  function nextRead(run: RunningSearch, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        run.readers.delete(done);
+        resolve();
+      }
+      run.readers.add(done);
     });
-  if (!deps.cache) return load();
-  const { page_size: _pageSize, ...key } = query.canonical;
-  return deps.cache.list(deps.scope, { view: 'search-matches', ...key }, load, { keep: (answer) => answer.exact });
+  }
+
+  /** Resolves when the pass ends or at `until` (epoch ms). */
+  function endOr(run: RunningSearch, until: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))));
+    return Promise.race([run.answer.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  async function page(query: SearchPageQuery): Promise<SearchPage> {
+    const { page_size: _pageSize, ...params } = query.canonical;
+    const cacheKey = { view: 'search-matches', ...params };
+    const key = JSON.stringify(cacheKey);
+    const run = running.get(key) ?? start(key, query, cacheKey);
+    const budget = currentBudget();
+    const stop = budget ? budget.deadline - ANSWER_RESERVE_MS : Number.POSITIVE_INFINITY;
+    // The exact count, if it comes within the grace time.
+    await endOr(run, Math.min(Date.now() + countWaitMs, stop));
+    for (;;) {
+      if (run.settled) return fromAnswer(query, await run.answer);
+      const sofar = run.sofar?.();
+      if (sofar && covers(query, sofar)) return fromAnswer(query, sofar);
+      if (Date.now() >= stop) return fromAnswer(query, sofar ?? NOTHING_YET);
+      await nextRead(run, stop - Date.now());
+      await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
+    }
+  }
+
+  async function fromAnswer(query: SearchPageQuery, answer: SearchMatches): Promise<SearchPage> {
+    const offset = offsetIn(query, answer);
+    // A page number past the end must not walk the whole index to find nothing.
+    if (!query.startKey && answer.exact && offset! >= answer.total) return { items: [], total: answer.total, exact: true };
+    if (offset !== undefined && covers(query, answer)) {
+      const slice = answer.matches.slice(offset, offset + query.pageSize);
+      const items = await deps.store.getMany(slice.map((match) => match.id));
+      const more = slice.length === query.pageSize && (offset + query.pageSize < answer.matches.length || !answer.complete);
+      const lastKey = more ? slice.at(-1)!.key : undefined;
+      return { items, lastKey, total: atLeast(answer, offset + slice.length + (more ? 1 : 0)), exact: answer.exact };
+    }
+    // Beyond the kept matches (or past what an unfinished pass is sure of): walk from the cursor.
+    const walked = await deps.store.list({ ...query, search: query.search });
+    const seen = (offset ?? 0) + walked.items.length + (walked.lastKey ? 1 : 0);
+    return { ...walked, total: atLeast(answer, seen), exact: answer.exact };
+  }
+
+  return {
+    page,
+    /** After a write in this container: later pages must not join a pass that may predate it. */
+    forget: () => running.clear(),
+  };
 }
 
-/** The pass stops after `budgetMs`, or earlier when the request's own budget says so. */
-function passDeadline(budgetMs: number): number {
-  const ownLimit = Date.now() + budgetMs;
-  const budget = currentBudget();
-  return budget ? Math.min(ownLimit, budget.deadline - ANSWER_RESERVE_MS) : ownLimit;
+export type SearchPages = ReturnType<typeof createSearchPages>;
+
+/** What a pass that has read nothing yet is sure of. */
+const NOTHING_YET: SearchMatches = { total: 0, exact: false, matches: [], complete: false };
+
+function offsetIn(query: SearchPageQuery, answer: SearchMatches): number | undefined {
+  return query.startKey ? positionAfter(answer, query.startKey) : query.skip;
+}
+
+/** The answer holds the whole page (or says there is nothing there). */
+function covers(query: SearchPageQuery, answer: SearchMatches): boolean {
+  const offset = offsetIn(query, answer);
+  if (offset === undefined) return false;
+  return offset + query.pageSize <= answer.matches.length || answer.complete || (answer.exact && offset >= answer.total);
 }
 
 /** Index in the kept matches right after the cursor's position, or undefined when it is not among them. */

@@ -86,6 +86,8 @@ export interface SearchQuery {
   limit: number;
   /** Epoch ms at which the pass stops and answers what it is sure of (see `SearchMatches.exact`). */
   deadline?: number;
+  /** Told after every read of the pass; `sofar()` is what it is sure of at that moment (total estimated). */
+  onProgress?: (sofar: () => SearchMatches) => void;
 }
 
 export interface SearchMatch {

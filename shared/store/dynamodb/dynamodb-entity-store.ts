@@ -27,7 +27,7 @@ import { batchGet, batchWrite } from './batch-io.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
-import { searchPass } from './search-pass.js';
+import { type SearchPass, searchPass } from './search-pass.js';
 import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
@@ -206,6 +206,19 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     if (query.after !== undefined && typeof after !== 'string') {
       throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
     }
+    // The population (counters, one BatchGetItem) scales an estimate; read it only when one may be needed.
+    let population: number | undefined;
+    const readPopulation = () => this.count({ filter: query.filter }).then((n) => void (population = n));
+    const populationRead = query.onProgress ? readPopulation() : undefined;
+    const answer = (pass: SearchPass): SearchMatches => {
+      const estimate = population !== undefined && pass.scanned > 0 ? Math.round((pass.matched / pass.scanned) * population) : 0;
+      return {
+        total: pass.exact ? pass.matched : Math.max(pass.matched, estimate),
+        exact: pass.exact,
+        matches: pass.keys.map((key) => ({ id: idOfSortKey(key), key: { after: key } })),
+        complete: pass.complete,
+      };
+    };
     const pass = await searchPass((input) => this.query(input), {
       table: this.tableName,
       index,
@@ -215,18 +228,10 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
       after,
       limit: query.limit,
       deadline: query.deadline,
+      onRead: query.onProgress ? (sofar) => query.onProgress!(() => answer(sofar())) : undefined,
     });
-    let total = pass.matched;
-    if (!pass.exact && pass.scanned > 0) {
-      const population = await this.count({ filter: query.filter });
-      total = Math.max(pass.matched, Math.round((pass.matched / pass.scanned) * population));
-    }
-    return {
-      total,
-      exact: pass.exact,
-      matches: pass.keys.map((key) => ({ id: idOfSortKey(key), key: { after: key } })),
-      complete: pass.complete,
-    };
+    if (!pass.exact) await (populationRead ?? readPopulation());
+    return answer(pass);
   }
 
   async ping(): Promise<void> {

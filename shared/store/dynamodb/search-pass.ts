@@ -16,7 +16,13 @@ export interface SearchPassRead {
   limit: number;
   /** Epoch ms after which no further Query is sent. */
   deadline?: number;
+  /** Called after every Query with what the pass is sure of so far (a snapshot, computed on call). */
+  onRead?: (sofar: () => SearchPass) => void;
 }
+
+/** Entries the first Query of a shard reads; each next one reads 4× more (DynamoDB stops at 1 MB). */
+const FIRST_READ = 100;
+const READ_GROWTH = 4;
 
 export interface SearchPass {
   /** Matches counted (all of them when `exact`). */
@@ -57,11 +63,26 @@ export async function searchPass(query: Query, read: SearchPassRead): Promise<Se
   const past = (key: string) => after === undefined || sign * compareUtf8(key, after) > 0;
   let matched = 0;
   let scanned = 0;
-  const shards: Shard[] = [];
+  const partitions = indexPartitions(read.index, read.value);
+  const shards: Shard[] = partitions.map(() => ({ keys: [], truncated: false, done: false }));
+  const sofar = (): SearchPass => {
+    const exact = shards.every((shard) => shard.done);
+    const merged = shards.flatMap((shard) => shard.keys).sort((a, b) => sign * compareUtf8(a, b));
+    // A shard still being read bounds what is certain, unless it already holds `limit` keys.
+    const open = shards.filter((shard) => !shard.done && shard.keys.length < read.limit);
+    const sure = (key: string) => open.every((shard) => shard.reached !== undefined && sign * compareUtf8(key, shard.reached) <= 0);
+    const certain: string[] = [];
+    for (const key of merged) {
+      if (certain.length === read.limit || !sure(key)) break;
+      certain.push(key);
+    }
+    return { matched, scanned, exact, keys: certain, complete: exact && merged.length <= read.limit && !shards.some((shard) => shard.truncated) };
+  };
   await Promise.all(
-    indexPartitions(read.index, read.value).map(async (partition) => {
-      const shard: Shard = { keys: [], truncated: false, done: false };
-      shards.push(shard);
+    partitions.map(async (partition, at) => {
+      const shard = shards[at]!;
+      // Small reads first: a common term's page is sure after one short round; then fewer, bigger reads.
+      let reading = FIRST_READ;
       const input: QueryCommandInput = {
         TableName: read.table,
         IndexName: read.index.name,
@@ -74,7 +95,8 @@ export async function searchPass(query: Query, read: SearchPassRead): Promise<Se
       };
       while (!shard.done) {
         if (read.deadline !== undefined && Date.now() >= read.deadline) return;
-        const out = await query({ ...input, ExclusiveStartKey: shard.startKey });
+        const out = await query({ ...input, Limit: reading, ExclusiveStartKey: shard.startKey });
+        reading *= READ_GROWTH;
         matched += out.Count ?? 0;
         scanned += out.ScannedCount ?? 0;
         for (const item of out.Items ?? []) {
@@ -86,18 +108,9 @@ export async function searchPass(query: Query, read: SearchPassRead): Promise<Se
         shard.startKey = out.LastEvaluatedKey;
         shard.reached = out.LastEvaluatedKey ? String(out.LastEvaluatedKey[read.index.sortKey]) : undefined;
         shard.done = !out.LastEvaluatedKey;
+        read.onRead?.(sofar);
       }
     }),
   );
-  const exact = shards.every((shard) => shard.done);
-  const merged = shards.flatMap((shard) => shard.keys).sort((a, b) => sign * compareUtf8(a, b));
-  // A shard still being read bounds what is certain, unless it already holds `limit` keys.
-  const open = shards.filter((shard) => !shard.done && shard.keys.length < read.limit);
-  const sure = (key: string) => open.every((shard) => shard.reached !== undefined && sign * compareUtf8(key, shard.reached) <= 0);
-  const certain: string[] = [];
-  for (const key of merged) {
-    if (certain.length === read.limit || !sure(key)) break;
-    certain.push(key);
-  }
-  return { matched, scanned, exact, keys: certain, complete: exact && merged.length <= read.limit && !shards.some((shard) => shard.truncated) };
+  return sofar();
 }
