@@ -1,6 +1,6 @@
 import type { CacheScope, EntityCache } from '../cache/entity-cache.js';
 import { currentBudget } from '../runtime/request-budget.js';
-import type { EntityStore, ListFilter, SearchableStore, SearchMatches, StartKey, StoredItem } from '../store/entity-store.js';
+import type { EntityStore, ListFilter, SearchableStore, SearchMatch, SearchMatches, StartKey, StoredItem } from '../store/entity-store.js';
 
 /** Matches a search keeps (cached with its count): pages 1–50 at page_size 10 come from them. */
 export const SEARCH_MATCHES_KEPT = 500;
@@ -144,27 +144,55 @@ export function createSearchPages(deps: SearchPageDeps) {
       if (run.settled) return fromAnswer(query, await run.answer);
       const sofar = run.sofar?.();
       if (sofar && covers(query, sofar)) return fromAnswer(query, sofar);
-      if (Date.now() >= stop) return fromAnswer(query, sofar ?? NOTHING_YET);
+      if (Date.now() >= stop) return atStop(query, sofar ?? NOTHING_YET);
       await nextRead(run, stop - Date.now());
       await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
     }
   }
 
+  function offsetIn(query: SearchPageQuery, answer: SearchMatches): number {
+    return query.startKey ? deps.store.matchesUpTo(answer.matches, query.startKey, query.descending) : query.skip;
+  }
+
+  /** The answer holds the whole page (or says there is nothing there). */
+  function covers(query: SearchPageQuery, answer: SearchMatches): boolean {
+    const offset = offsetIn(query, answer);
+    return offset + query.pageSize <= answer.matches.length || answer.complete || (answer.exact && offset >= answer.total);
+  }
+
   async function fromAnswer(query: SearchPageQuery, answer: SearchMatches): Promise<SearchPage> {
     const offset = offsetIn(query, answer);
     // A page number past the end must not walk the whole index to find nothing.
-    if (!query.startKey && answer.exact && offset! >= answer.total) return { items: [], total: answer.total, exact: true };
-    if (offset !== undefined && covers(query, answer)) {
+    if (!query.startKey && answer.exact && offset >= answer.total) return { items: [], total: answer.total, exact: true };
+    if (covers(query, answer)) {
       const slice = answer.matches.slice(offset, offset + query.pageSize);
-      const items = await deps.store.getMany(slice.map((match) => match.id));
       const more = slice.length === query.pageSize && (offset + query.pageSize < answer.matches.length || !answer.complete);
-      const lastKey = more ? slice.at(-1)!.key : undefined;
-      return { items, lastKey, total: atLeast(answer, offset + slice.length + (more ? 1 : 0)), exact: answer.exact };
+      return slicePage(answer, offset, slice, more ? slice.at(-1)!.key : undefined);
     }
-    // Beyond the kept matches (or past what an unfinished pass is sure of): walk from the cursor.
+    // Beyond the kept matches (the term is common: a page fills quickly): walk from the cursor.
     const walked = await deps.store.list({ ...query, search: query.search });
-    const seen = (offset ?? 0) + walked.items.length + (walked.lastKey ? 1 : 0);
+    const seen = offset + walked.items.length + (walked.lastKey ? 1 : 0);
     return { ...walked, total: atLeast(answer, seen), exact: answer.exact };
+  }
+
+  /**
+   * Out of time before the pass was sure of a whole page (a rare term on a big index): the
+   * matches it is sure of, fewer than a page or none, with a cursor at the position it has
+   * read up to — what it has, never a 504. Without such a position, the cursor walk.
+   */
+  async function atStop(query: SearchPageQuery, answer: SearchMatches): Promise<SearchPage> {
+    const offset = offsetIn(query, answer);
+    const kept = deps.options?.matchesKept ?? SEARCH_MATCHES_KEPT;
+    const readUpTo = answer.readUpTo;
+    // The position must lie past the cursor's, or the client would be handed the same cursor back.
+    const progressed = readUpTo !== undefined && (!query.startKey || deps.store.matchesUpTo([{ id: '', key: readUpTo }], query.startKey, query.descending) === 0);
+    if (!progressed || answer.matches.length >= kept || offset > answer.matches.length) return fromAnswer(query, answer);
+    return slicePage(answer, offset, answer.matches.slice(offset), readUpTo);
+  }
+
+  async function slicePage(answer: SearchMatches, offset: number, slice: SearchMatch[], lastKey: StartKey | undefined): Promise<SearchPage> {
+    const items = await deps.store.getMany(slice.map((match) => match.id));
+    return { items, lastKey, total: atLeast(answer, offset + slice.length + (lastKey ? 1 : 0)), exact: answer.exact };
   }
 
   return {
@@ -179,24 +207,6 @@ export type SearchPages = ReturnType<typeof createSearchPages>;
 /** What a pass that has read nothing yet is sure of. */
 const NOTHING_YET: SearchMatches = { total: 0, exact: false, matches: [], complete: false };
 
-function offsetIn(query: SearchPageQuery, answer: SearchMatches): number | undefined {
-  return query.startKey ? positionAfter(answer, query.startKey) : query.skip;
-}
-
-/** The answer holds the whole page (or says there is nothing there). */
-function covers(query: SearchPageQuery, answer: SearchMatches): boolean {
-  const offset = offsetIn(query, answer);
-  if (offset === undefined) return false;
-  return offset + query.pageSize <= answer.matches.length || answer.complete || (answer.exact && offset >= answer.total);
-}
-
-/** Index in the kept matches right after the cursor's position, or undefined when it is not among them. */
-function positionAfter(answer: SearchMatches, startKey: StartKey): number | undefined {
-  const wanted = JSON.stringify(startKey);
-  const index = answer.matches.findIndex((match) => JSON.stringify(match.key) === wanted);
-  return index === -1 ? undefined : index + 1;
-}
-
 /** An estimate never says fewer than the client has already been shown. */
 function atLeast(answer: SearchMatches, seen: number): number {
   return answer.exact ? answer.total : Math.max(answer.total, seen);
@@ -205,5 +215,5 @@ function atLeast(answer: SearchMatches, seen: number): number {
 /** Whether a store answers searches in one pass (the DynamoDB store does; test fakes may not). */
 export function isSearchable(store: EntityStore): store is EntityStore & SearchableStore {
   const candidate = store as Partial<SearchableStore>;
-  return typeof candidate.searchMatches === 'function' && typeof candidate.getMany === 'function';
+  return typeof candidate.searchMatches === 'function' && typeof candidate.getMany === 'function' && typeof candidate.matchesUpTo === 'function';
 }

@@ -105,6 +105,8 @@ export interface SearchMatches {
   matches: SearchMatch[];
   /** `matches` holds every match after `after`: nothing follows the last one. */
   complete: boolean;
+  /** Unless exact: every entry up to this position has been read (a page may end here with a cursor). */
+  readUpTo?: StartKey;
 }
 
 /**
@@ -113,6 +115,8 @@ export interface SearchMatches {
  */
 export interface SearchableStore {
   searchMatches(query: SearchQuery): Promise<SearchMatches>;
+  /** How many of `matches` (in list order) lie at or before `position` (a cursor's). */
+  matchesUpTo(matches: readonly SearchMatch[], position: StartKey, descending: boolean): number;
   /** The items that exist among `ids`, in the order asked. */
   getMany(ids: readonly string[]): Promise<StoredItem[]>;
 }

@@ -82,6 +82,7 @@ function countingStore(): { store: EntityStore & SearchableStore; passes: Search
       remove: (previous) => store.remove(previous),
       ping: () => store.ping(),
       searchMatches: (query) => (passes.push(query), store.searchMatches(query)),
+      matchesUpTo: (matches, position, descending) => store.matchesUpTo(matches, position, descending),
     },
   };
 }

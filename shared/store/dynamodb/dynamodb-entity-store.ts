@@ -19,8 +19,10 @@ import type {
   PutManyOptions,
   PutManyResult,
   SearchableStore,
+  SearchMatch,
   SearchMatches,
   SearchQuery,
+  StartKey,
   StoredItem,
 } from '../entity-store.js';
 import { batchGet, batchWrite } from './batch-io.js';
@@ -28,6 +30,7 @@ import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
 import { type SearchPass, searchPass } from './search-pass.js';
+import { compareUtf8 } from './utf8-order.js';
 import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
@@ -210,6 +213,8 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     let population: number | undefined;
     const readPopulation = () => this.count({ filter: query.filter }).then((n) => void (population = n));
     const populationRead = query.onProgress ? readPopulation() : undefined;
+    // Not awaited if the pass fails: its own failure must not become an unhandled rejection.
+    populationRead?.catch(() => undefined);
     const answer = (pass: SearchPass): SearchMatches => {
       const estimate = population !== undefined && pass.scanned > 0 ? Math.round((pass.matched / pass.scanned) * population) : 0;
       return {
@@ -217,6 +222,7 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
         exact: pass.exact,
         matches: pass.keys.map((key) => ({ id: idOfSortKey(key), key: { after: key } })),
         complete: pass.complete,
+        ...(pass.readUpTo === undefined ? {} : { readUpTo: { after: pass.readUpTo } }),
       };
     };
     const pass = await searchPass((input) => this.query(input), {
@@ -232,6 +238,16 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     });
     if (!pass.exact) await (populationRead ?? readPopulation());
     return answer(pass);
+  }
+
+  matchesUpTo(matches: readonly SearchMatch[], position: StartKey, descending: boolean): number {
+    const at = position.after;
+    if (typeof at !== 'string') throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
+    const sign = descending ? -1 : 1;
+    // Kept matches are in list order: count the prefix at or before the position.
+    let count = 0;
+    while (count < matches.length && sign * compareUtf8(String(matches[count]!.key.after), at) <= 0) count++;
+    return count;
   }
 
   async ping(): Promise<void> {

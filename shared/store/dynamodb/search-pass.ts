@@ -35,6 +35,8 @@ export interface SearchPass {
   keys: string[];
   /** `keys` holds every match after `after`. */
   complete: boolean;
+  /** Unless exact: every entry up to this sort key has been read (undefined until each open shard has read once). */
+  readUpTo?: string;
 }
 
 type Query = (input: QueryCommandInput) => Promise<Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count' | 'ScannedCount'>>;
@@ -76,7 +78,12 @@ export async function searchPass(query: Query, read: SearchPassRead): Promise<Se
       if (certain.length === read.limit || !sure(key)) break;
       certain.push(key);
     }
-    return { matched, scanned, exact, keys: certain, complete: exact && merged.length <= read.limit && !shards.some((shard) => shard.truncated) };
+    const bounds = open.map((shard) => shard.reached);
+    const readUpTo =
+      exact || open.length === 0 || bounds.some((bound) => bound === undefined)
+        ? undefined
+        : (bounds as string[]).reduce((low, bound) => (sign * compareUtf8(bound, low) < 0 ? bound : low));
+    return { matched, scanned, exact, keys: certain, complete: exact && merged.length <= read.limit && !shards.some((shard) => shard.truncated), readUpTo };
   };
   await Promise.all(
     partitions.map(async (partition, at) => {
