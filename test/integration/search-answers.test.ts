@@ -14,6 +14,7 @@ import { toRecord } from '../../shared/store/dynamodb/item-record.js';
 import { sortAttr } from '../../shared/store/dynamodb/table-design.js';
 import type { EntityStore, SearchableStore, SearchQuery, StoredItem } from '../../shared/store/entity-store.js';
 import { students } from '../../shared/students/students.entity.js';
+import { withBudget } from '../../shared/runtime/request-budget.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { describeWithRedis, redisTestPrefix, type RedisTestPrefix, TEST_REDIS_URL } from '../support/local-redis.js';
 
@@ -207,5 +208,26 @@ describeWithRedis('the cached search answer', () => {
     // Neither the answer nor the page with the estimate was kept.
     await service.list({ search: 'minh', page_size: 6 } as never);
     expect(passes).toHaveLength(3);
+  });
+
+  it('out of time before a whole page is sure: answers the sure matches with a cursor where the pass has read up to, and the next page continues there', async () => {
+    const expected = bruteForce('minh');
+    const full = await store.searchMatches({ sort: students.list.defaultSort, descending: false, search: 'minh', limit: 500 });
+    // A pass that is slow to finish: after its first reads it is sure of 3 matches only.
+    const slow: EntityStore & SearchableStore = {
+      ...countingStore().store,
+      searchMatches: async (query) => {
+        query.onProgress?.(() => ({ total: 3, exact: false, matches: full.matches.slice(0, 3), complete: false, readUpTo: full.matches[2]!.key }));
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        return full;
+      },
+    };
+    const service = createEntityService(students, { store: slow, cursors: async () => codec, search: { countWaitMs: 0 } });
+    const inBudget = <T>(work: () => Promise<T>) => withBudget({ deadline: Date.now() + 1_300, budgetMs: 1_300 }, work);
+    const first = await inBudget(() => service.list({ search: 'minh', page_size: 6 } as never));
+    expect(ids(first)).toEqual(expected.slice(0, 3));
+    expect(first).toMatchObject({ total_estimated: true, has_next: true });
+    const second = await inBudget(() => service.list({ cursor: first.next_cursor } as never));
+    expect(ids(second)).toEqual(expected.slice(3, 9));
   });
 });
