@@ -51,6 +51,7 @@ export interface SearchPageDeps {
 export const SEARCH_COUNT_WAIT_MS = Number(process.env.SEARCH_COUNT_WAIT_MS ?? 250);
 /** Least time between two looks at a running pass's progress (each look merges the shards' keys). */
 const LOOK_EVERY_MS = 25;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** A pass under way in this container: its answer, and what it is sure of so far. */
 interface RunningSearch {
@@ -114,7 +115,8 @@ export function createSearchPages(deps: SearchPageDeps) {
   /** Resolves after the pass's next read, its end, or `ms`, whichever comes first. */
   function nextRead(run: RunningSearch, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms));
+      // setTimeout takes at most 2^31 − 1 ms (no request budget: wait for the read).
+      const timer = setTimeout(done, Math.min(Math.max(0, ms), MAX_TIMER_MS));
       function done() {
         clearTimeout(timer);
         run.readers.delete(done);
@@ -127,7 +129,7 @@ export function createSearchPages(deps: SearchPageDeps) {
   /** Resolves when the pass ends or at `until` (epoch ms). */
   function endOr(run: RunningSearch, until: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))));
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(Math.max(0, until - Date.now()), MAX_TIMER_MS))));
     return Promise.race([run.answer.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 

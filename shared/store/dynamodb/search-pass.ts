@@ -23,6 +23,7 @@ export interface SearchPassRead {
 /** Entries the first Query of a shard reads; each next one reads 4× more (DynamoDB stops at 1 MB). */
 const FIRST_READ = 100;
 const READ_GROWTH = 4;
+const MAX_READ = 6_400;
 
 export interface SearchPass {
   /** Matches counted (all of them when `exact`). */
@@ -100,10 +101,18 @@ export async function searchPass(query: Query, read: SearchPassRead): Promise<Se
         ExpressionAttributeValues: { ':p': partition, ':q': read.search },
         ScanIndexForward: !read.descending,
       };
+      const { '#s': _sortKey, ...countNames } = input.ExpressionAttributeNames!;
       while (!shard.done) {
         if (read.deadline !== undefined && Date.now() >= read.deadline) return;
-        const out = await query({ ...input, Limit: reading, ExclusiveStartKey: shard.startKey });
+        // A shard holding its `limit` keys only counts on (tiny answers, the same reads), 1 MB at a time.
+        const counting = shard.keys.length >= read.limit;
+        const out = await query(
+          counting
+            ? { ...input, Select: 'COUNT', ProjectionExpression: undefined, ExpressionAttributeNames: countNames, ExclusiveStartKey: shard.startKey }
+            : { ...input, Limit: Math.min(reading, MAX_READ), ExclusiveStartKey: shard.startKey },
+        );
         reading *= READ_GROWTH;
+        if (counting && (out.Count ?? 0) > 0) shard.truncated = true;
         matched += out.Count ?? 0;
         scanned += out.ScannedCount ?? 0;
         for (const item of out.Items ?? []) {
