@@ -26,7 +26,7 @@ export interface SearchPage {
   items: StoredItem[];
   lastKey?: StartKey;
   total: number;
-  /** False when the pass ran out of time: `total` is then an estimate. */
+  /** False when the page came before the pass had read everything: `total` is then an estimate. */
   exact: boolean;
 }
 
