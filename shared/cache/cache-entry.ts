@@ -9,6 +9,8 @@ export interface ReadSpec {
   versionKey: string;
   /** List pages are not stored while the entity settles after a write. */
   settles: boolean;
+  /** Whether a loaded value may be stored (absent: always). */
+  keep?: (value: unknown) => boolean;
 }
 
 export interface Lookup {

@@ -23,6 +23,11 @@ export interface LoadContext {
 /** A list query in canonical form: everything that decides the page (hashed into the key). */
 export type CanonicalQuery = Readonly<Record<string, unknown>>;
 
+export interface ListCacheOptions<T> {
+  /** Whether a loaded value may be stored (e.g. not an estimate); absent: always. */
+  keep?: (value: T) => boolean;
+}
+
 /**
  * Port the entity service reads through. Cache-aside: an item cached since its last write,
  * a list page cached since the entity's last write, else `load()` (whose result is then
@@ -32,7 +37,7 @@ export type CanonicalQuery = Readonly<Record<string, unknown>>;
  */
 export interface EntityCache {
   item<T>(scope: CacheScope, id: string, load: (context: LoadContext) => Promise<T>): Promise<T>;
-  list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>): Promise<T>;
+  list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>, options?: ListCacheOptions<T>): Promise<T>;
   /**
    * After a write of item `id`: that item and every list page of `entity` stop being served
    * (other items stay cached); without `id`, everything cached for `entity`.

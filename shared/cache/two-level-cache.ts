@@ -10,7 +10,7 @@ import { CacheKeys, queryHash } from './cache-keys.js';
 import { readStats, unlinkEntries } from './cache-maintenance.js';
 import { InvalidCachePatternError } from './cache.errors.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
-import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, LoadContext } from './entity-cache.js';
+import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, ListCacheOptions, LoadContext } from './entity-cache.js';
 import { type Lookup, type ReadSpec, stampOf, unwrap, wrap } from './cache-entry.js';
 import { L1Cache } from './l1-cache.js';
 import type { L2Backend, L2Command, L2Reply } from './l2-backend.js';
@@ -101,8 +101,9 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     return this.read(scope, { kind: 'item', part: id, versionKey: this.keys.written(scope.entity, id), settles: false }, load);
   }
 
-  list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>): Promise<T> {
-    return this.read(scope, { kind: 'list', part: queryHash(query), versionKey: this.keys.listVersion(scope.entity), settles: true }, load);
+  list<T>(scope: CacheScope, query: CanonicalQuery, load: () => Promise<T>, options: ListCacheOptions<T> = {}): Promise<T> {
+    const keep = options.keep as ((value: unknown) => boolean) | undefined;
+    return this.read(scope, { kind: 'list', part: queryHash(query), versionKey: this.keys.listVersion(scope.entity), settles: true, keep }, load);
   }
 
   /**
@@ -233,7 +234,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     this.counters.add('l2:misses');
     emitMetric(this.metrics, 'CacheMiss');
     const value = await load({ consistent: spec.kind === 'item' && found.version !== '' });
-    if (!found.settling) await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
+    if (!found.settling && (spec.keep?.(value) ?? true)) await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
     return value;
   }
 

@@ -13,6 +13,7 @@ import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-m
 import { entityWriteMetrics } from '../observability/entity-write-metrics.js';
 import { entityView } from './entity-view.js';
 import { invalidatingWrite } from './invalidating-write.js';
+import { createSearchPages, isSearchable, type SearchOptions } from './search-page.js';
 
 export interface EntityServiceDeps {
   store: EntityStore;
@@ -22,6 +23,8 @@ export interface EntityServiceDeps {
   cache?: EntityCache;
   /** Counts successful writes (`StudentsCreated` …). @default none */
   metrics?: MetricSink;
+  /** How searches keep their matches and how long one may read (shared/entity/search-page.ts). */
+  search?: SearchOptions;
 }
 
 /** `*` (any current version) or the versions named by an If-Match header ([] = none can match). */
@@ -36,6 +39,8 @@ export interface ListResult {
   has_next: boolean;
   has_prev: boolean;
   next_cursor: string | null;
+  /** Present (true) only when a search ran out of time: `total` is then an estimate, never below what was shown. */
+  total_estimated?: true;
 }
 
 /** Conditional writes that lose a race without If-Match are retried this many times. */
@@ -91,10 +96,21 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     }
   }
 
-  const invalidating = <T>(id: string, write: () => Promise<T>) => invalidatingWrite(cache, entity.name, id, write);
+  const searches = isSearchable(deps.store) ? createSearchPages({ store: deps.store, cache: cache || undefined, scope, options: deps.search }) : undefined;
+  const invalidating = async <T>(id: string, write: () => Promise<T>) => {
+    try {
+      return await invalidatingWrite(cache, entity.name, id, write);
+    } finally {
+      searches?.forget();
+    }
+  };
 
   async function loadPage(query: ResolvedQuery): Promise<ListResult> {
     const skip = query.startKey ? 0 : (query.page - 1) * query.pageSize;
+    if (query.search && searches) {
+      const found = await searches.page({ ...query, search: query.search, skip });
+      return pageResult(query, found, found.exact);
+    }
     const counting = deps.store.count({ filter: query.filter, search: query.search });
     // A page number past the end must not walk the whole index to find nothing.
     const known = skip > 0 ? await counting : undefined;
@@ -103,8 +119,14 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
         ? Promise.resolve({ items: [], lastKey: undefined })
         : deps.store.list({ ...query, skip });
     const [total, page] = await Promise.all([counting, reading]);
+    return pageResult(query, { ...page, total }, true);
+  }
+
+  async function pageResult(query: ResolvedQuery, page: { items: StoredItem[]; lastKey?: StartKey; total: number }, exact: boolean): Promise<ListResult> {
+    const { total } = page;
     const totalPages = Math.ceil(total / query.pageSize);
-    const hasNext = page.lastKey !== undefined && query.page < totalPages;
+    // An estimated total must not end the pages: only the index says whether more follow.
+    const hasNext = page.lastKey !== undefined && (!exact || query.page < totalPages);
     const nextCursor = hasNext
       ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 })
       : null;
@@ -117,6 +139,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       has_next: hasNext,
       has_prev: query.page > 1,
       next_cursor: nextCursor,
+      ...(exact ? {} : { total_estimated: true as const }),
     };
   }
 
@@ -162,7 +185,9 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       // what gets cached, keyed by the query it answers.
       const query = await resolveQuery(entity, input, deps.cursors);
       if (!cache) return loadPage(query);
-      return cache.list(scope, { q: query.canonical, p: query.page, k: query.startKey ?? null }, () => loadPage(query));
+      return cache.list(scope, { q: query.canonical, p: query.page, k: query.startKey ?? null }, () => loadPage(query), {
+        keep: (page) => page.total_estimated !== true,
+      });
     },
 
     /**

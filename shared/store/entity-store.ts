@@ -73,6 +73,54 @@ export interface EntityStore {
   ping(): Promise<void>;
 }
 
+/** A search answered by one pass over the whole index: see `SearchableStore`. */
+export interface SearchQuery {
+  sort: string;
+  descending: boolean;
+  filter?: ListFilter;
+  /** Lower-cased substring matched against the declared search fields. */
+  search: string;
+  /** Collect matches strictly after this position (a cursor's); every match is counted anyway. */
+  after?: StartKey;
+  /** Matches to collect, in list order. */
+  limit: number;
+  /** Epoch ms at which the pass stops and answers what it is sure of (see `SearchMatches.exact`). */
+  deadline?: number;
+  /** Told after every read of the pass; `sofar()` is what it is sure of at that moment (total estimated). */
+  onProgress?: (sofar: () => SearchMatches) => void;
+}
+
+export interface SearchMatch {
+  id: string;
+  /** The position after this match: a page ending here continues from it. */
+  key: StartKey;
+}
+
+export interface SearchMatches {
+  /** Items matching; an estimate (never below the matches seen) unless `exact`. */
+  total: number;
+  /** False when the deadline stopped the pass before it had read every index entry. */
+  exact: boolean;
+  /** The first matches after `after` in list order, at most `limit`; only those the pass is sure of. */
+  matches: SearchMatch[];
+  /** `matches` holds every match after `after`: nothing follows the last one. */
+  complete: boolean;
+  /** Unless exact: every entry up to this position has been read (a page may end here with a cursor). */
+  readUpTo?: StartKey;
+}
+
+/**
+ * A store that answers a search in ONE pass: the count and the first matches together, so a
+ * caller can keep the answer (count + positions) and serve later pages without recounting.
+ */
+export interface SearchableStore {
+  searchMatches(query: SearchQuery): Promise<SearchMatches>;
+  /** How many of `matches` (in list order) lie at or before `position` (a cursor's). */
+  matchesUpTo(matches: readonly SearchMatch[], position: StartKey, descending: boolean): number;
+  /** The items that exist among `ids`, in the order asked. */
+  getMany(ids: readonly string[]): Promise<StoredItem[]>;
+}
+
 /** What bulk writers (the import, benches, repair tools) need on top of the single-item port. */
 export interface BulkEntityStore extends EntityStore {
   /** The items that exist among `ids`, in the order asked (missing ones left out). */

@@ -31,7 +31,7 @@ export interface SeedingReport {
  * and seeds with concurrent BatchWrites. Counters go last, so a half-seeded database is
  * never mistaken for a complete one (re-seeding overwrites the same ids).
  */
-export async function ensureBenchStudents(db: BenchDatabase, total: number, log: (line: string) => void): Promise<SeedingReport> {
+export async function ensureBenchStudents(db: BenchDatabase, total: number, log: (line: string) => void, options: { jvmWarmup?: boolean } = {}): Promise<SeedingReport> {
   const tableName = db.env[tableDesign(students).envVar]!;
   const counter = await db.doc.send(new GetCommand({ TableName: tableName, Key: { [PK]: counterKey(0) } }));
   if (Number(counter.Item?.n) === total) {
@@ -39,13 +39,17 @@ export async function ensureBenchStudents(db: BenchDatabase, total: number, log:
     return { mode: 'reused', items: total, writers: WRITERS, batchSize: BATCH };
   }
 
-  log(`warming the DynamoDB Local JVM with ${JVM_WARMUP_ITEMS} writes to a scratch table…`);
-  await createTables(db.client, [tableDesign(students)], WARMUP_PREFIX);
-  const warmup = await seedItems(db.doc, students, localTableName(tableDesign(students), WARMUP_PREFIX), studentBatches(0, JVM_WARMUP_ITEMS, BATCH), {
-    writers: WRITERS,
-  });
-  await dropTables(db.client, WARMUP_PREFIX);
-  log(`  warm-up: ${Math.round(warmup.itemsPerSecond)} items/s`);
+  let warmup = { items: 0, ms: 0, itemsPerSecond: 0 };
+  // Skippable where only the seeded data matters (the warm-up costs a fifth of the writes).
+  if (options.jvmWarmup ?? true) {
+    log(`warming the DynamoDB Local JVM with ${JVM_WARMUP_ITEMS} writes to a scratch table…`);
+    await createTables(db.client, [tableDesign(students)], WARMUP_PREFIX);
+    warmup = await seedItems(db.doc, students, localTableName(tableDesign(students), WARMUP_PREFIX), studentBatches(0, JVM_WARMUP_ITEMS, BATCH), {
+      writers: WRITERS,
+    });
+    await dropTables(db.client, WARMUP_PREFIX);
+    log(`  warm-up: ${Math.round(warmup.itemsPerSecond)} items/s`);
+  }
 
   log(`seeding ${total} students: BatchWrite × ${BATCH}, ${WRITERS} concurrent writers…`);
   const seeded = await seedItems(db.doc, students, tableName, studentBatches(0, total, BATCH), {

@@ -12,6 +12,7 @@ const BENCHES: Record<string, { about: string; run: (args: string[]) => Promise<
   cold: { about: 'cold module init vs bare AWS SDK', run: async () => (await import('./cold.js')).runColdBench() },
   warm: { about: 'warm GET through the handler vs raw GetItem', run: async () => (await import('./warm.js')).runWarmBench() },
   list: { about: 'list latencies over 100k students', run: async (args) => (await import('./list.js')).runListBench(args) },
+  search: { about: 'search over 100k students: 30 terms, 504s, page 1 p50/p95, page 2 p50 (--keep: .local/bench/search-db)', run: async (args) => (await import('./search.js')).runSearchBench(args) },
   http: { about: 'compressed list page size and compression latency', run: async () => (await import('./http.js')).runHttpBench() },
   cache: { about: 'GET by id: cache hit vs DynamoDB; authorizer cost per request', run: async () => (await import('./cache.js')).runCacheBench() },
   'cache-writes': { about: 'item hit rate and L1 hit cost while other students are written at 20/s', run: async () => (await import('./cache-writes.js')).runCacheWritesBench() },

@@ -10,9 +10,10 @@ export interface CountWalk {
 }
 
 /**
- * The queries the store runs to count search matches (a COUNT over every shard of the
- * default-sort index with `contains(_search, :q)`), issued directly, one shard after another: shows how much of a search request
- * is this full-index walk rather than the page itself.
+ * The reads of a search pass (every shard of the default-sort index with
+ * `contains(_search, :q)`, shared/store/dynamodb/search-pass.ts) as COUNT queries, issued
+ * directly, one shard after another: shows how much of a cold search request is this
+ * full-index walk rather than the page itself.
  */
 export async function timeSearchCountWalk(doc: DynamoDBDocumentClient, tableName: string, search: string): Promise<CountWalk> {
   const index = indexFor(tableDesign(students), students.list.defaultSort);

@@ -23,6 +23,8 @@ export interface StudentPage {
   page: number;
   page_size: number;
   total_pages: number;
+  /** True when a search answered before it had counted everything: `total` is an estimate. */
+  total_estimated?: true;
   has_next: boolean;
   has_prev: boolean;
   next_cursor: string | null;

@@ -107,7 +107,9 @@ export function studentsPage(options: StudentsPageOptions): HTMLElement {
         : current.items.map(row)),
     );
     const pages = Math.max(1, current.total_pages);
-    summary.textContent = `Page ${trail.pageNumber} of ${pages} · ${current.total} student${current.total === 1 ? '' : 's'}`;
+    // A search still counting says so instead of promising an exact number of pages.
+    const about = current.total_estimated ? '≈ ' : '';
+    summary.textContent = `Page ${trail.pageNumber} of ${about}${pages} · ${about}${current.total} student${current.total === 1 ? '' : 's'}`;
     previous.disabled = !trail.hasPrevious;
     next.disabled = !current.next_cursor;
   }

@@ -18,12 +18,19 @@ import type {
   ListQuery,
   PutManyOptions,
   PutManyResult,
+  SearchableStore,
+  SearchMatch,
+  SearchMatches,
+  SearchQuery,
+  StartKey,
   StoredItem,
 } from '../entity-store.js';
 import { batchGet, batchWrite } from './batch-io.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
+import { type SearchPass, searchPass } from './search-pass.js';
+import { compareUtf8 } from './utf8-order.js';
 import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
@@ -39,7 +46,7 @@ const MAX_WALK_BATCH = 1_000;
  * keys-only index and fetch their items with one BatchGetItem; bulk writes are
  * BatchWriteItem plus an aggregated counter delta.
  */
-export class DynamoDbEntityStore implements BulkEntityStore {
+export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   readonly design: TableDesign;
 
   constructor(
@@ -189,6 +196,58 @@ export class DynamoDbEntityStore implements BulkEntityStore {
     // Search has no index of its own: count matches over the lean entries of one sort index.
     const index = indexFor(this.design, this.entity.list.defaultSort, query.filter?.name);
     return countSharded((input) => this.query(input), { table: this.tableName, index, value: query.filter?.value, search: query.search });
+  }
+
+  /**
+   * A search in one pass over the sort's index (every shard in parallel, keys only): the
+   * exact count and the first `limit` matches, or — stopped at `deadline` — the matches it is
+   * sure of and a total extrapolated from the share of the index it read.
+   */
+  async searchMatches(query: SearchQuery): Promise<SearchMatches> {
+    const index = indexFor(this.design, query.sort, query.filter?.name);
+    const after = query.after?.after;
+    if (query.after !== undefined && typeof after !== 'string') {
+      throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
+    }
+    // The population (counters, one BatchGetItem) scales an estimate; read it only when one may be needed.
+    let population: number | undefined;
+    const readPopulation = () => this.count({ filter: query.filter }).then((n) => void (population = n));
+    const populationRead = query.onProgress ? readPopulation() : undefined;
+    // Not awaited if the pass fails: its own failure must not become an unhandled rejection.
+    populationRead?.catch(() => undefined);
+    const answer = (pass: SearchPass): SearchMatches => {
+      const estimate = population !== undefined && pass.scanned > 0 ? Math.round((pass.matched / pass.scanned) * population) : 0;
+      return {
+        total: pass.exact ? pass.matched : Math.max(pass.matched, estimate),
+        exact: pass.exact,
+        matches: pass.keys.map((key) => ({ id: idOfSortKey(key), key: { after: key } })),
+        complete: pass.complete,
+        ...(pass.readUpTo === undefined ? {} : { readUpTo: { after: pass.readUpTo } }),
+      };
+    };
+    const pass = await searchPass((input) => this.query(input), {
+      table: this.tableName,
+      index,
+      value: query.filter?.value,
+      descending: query.descending,
+      search: query.search,
+      after,
+      limit: query.limit,
+      deadline: query.deadline,
+      onRead: query.onProgress ? (sofar) => query.onProgress!(() => answer(sofar())) : undefined,
+    });
+    if (!pass.exact) await (populationRead ?? readPopulation());
+    return answer(pass);
+  }
+
+  matchesUpTo(matches: readonly SearchMatch[], position: StartKey, descending: boolean): number {
+    const at = position.after;
+    if (typeof at !== 'string') throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
+    const sign = descending ? -1 : 1;
+    // Kept matches are in list order: count the prefix at or before the position.
+    let count = 0;
+    while (count < matches.length && sign * compareUtf8(String(matches[count]!.key.after), at) <= 0) count++;
+    return count;
   }
 
   async ping(): Promise<void> {
