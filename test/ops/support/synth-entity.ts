@@ -1,4 +1,5 @@
-import { type NestedStack, Stack } from 'aws-cdk-lib';
+import { type CfnElement, type NestedStack, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,8 +40,11 @@ function inParent(owner: Stack, value: unknown): unknown {
   return swap(value);
 }
 
+/** The logical id of a construct's CloudFormation resource, in its own stack's template. */
+const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).resolve((construct.node.defaultChild as CfnElement).logicalId);
+
 const table = stack.tables.tables[entity];
-const tableId = table ? stack.resolve((table.node.defaultChild as { logicalId: string }).logicalId) : undefined;
+const tableId = table ? logicalIdOf(table) : undefined;
 const routeKeys = stacks.flatMap((each) =>
   Object.values(templates.get(each).Resources as Record<string, Json>)
     .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
@@ -52,8 +56,8 @@ const functions = stack.functions
   .map((fn) => {
     const owner = Stack.of(fn.function);
     const resources = templates.get(owner).Resources as Record<string, Json>;
-    const roleId = owner.resolve((fn.role.node.defaultChild as { logicalId: string }).logicalId);
-    const functionId = owner.resolve((fn.function.node.defaultChild as { logicalId: string }).logicalId);
+    const roleId = logicalIdOf(fn.role);
+    const functionId = logicalIdOf(fn.function);
     const statements = Object.values(resources)
       .filter((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles).includes(roleId))
       .flatMap((resource) => resource.Properties.PolicyDocument.Statement as Json[]);
@@ -71,7 +75,7 @@ console.log(
   JSON.stringify({
     ms: Date.now() - started,
     stacks: stacks.map((each) => ({ path: each.node.path, resources: Object.keys(templates.get(each).Resources ?? {}).length })),
-    table: tableId ? { type: templates.get(Stack.of(table))?.Resources[tableId]?.Type } : null,
+    table: table && tableId ? { type: templates.get(Stack.of(table))?.Resources[tableId]?.Type } : null,
     routeKeys,
     functions,
   }),
