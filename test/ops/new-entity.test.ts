@@ -16,6 +16,8 @@ const ENTITY = 'trial_courses';
 const FIELDS = 'id:string:key,title:string,credits:int?,level:string?,starts_on:date';
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const VITEST = path.join(ROOT, 'node_modules', '.bin', 'vitest');
+/** Unit tests over the whole registry that a new entity must keep green: OpenAPI's pinned schemas, the metric catalogue and its doc table, the route table. */
+const REGISTRY_WIDE_TESTS = ['shared/openapi/openapi-document.test.ts', 'shared/observability/metric-catalogue.test.ts', 'shared/observability/catalogue-table.test.ts', 'shared/http/route-table.test.ts'];
 
 interface Run {
   code: number | null;
@@ -30,6 +32,7 @@ let resultsFile: string;
 let generated: Run;
 let checks: Promise<Run>;
 let synth: Promise<Run>;
+let registryWide: Promise<Run>;
 const children: ChildProcess[] = [];
 
 /** The parent run's vitest variables would make the nested vitest think it is a worker. */
@@ -38,10 +41,11 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(inherited), NO_COLOR: '1', FORCE_COLOR: '0' };
 }
 
-function run(command: string, args: string[], cwd: string): Promise<Run> {
+/** Runs a package's JS bin (tsx, vitest) with this process's Node (the project's Node 22, whatever `node` PATH finds). */
+function run(bin: string, args: string[], cwd: string): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';
@@ -80,14 +84,17 @@ beforeAll(async () => {
       : run(VITEST, ['run', `shared/${ENTITY}`, `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`, 'test/e2e/auth-matrix.test.ts', '-t', ENTITY, '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`], copy),
   );
   synth = run(TSX, ['test/ops/support/synth-entity.ts', ENTITY], copy);
+  // Repository-wide unit tests that enumerate the registry or pin what it produces.
+  registryWide = run(VITEST, ['run', ...REGISTRY_WIDE_TESTS], copy);
   // Neither is awaited here: each test below waits for the result it judges.
   checks.catch(() => undefined);
   synth.catch(() => undefined);
+  registryWide.catch(() => undefined);
 }, 60_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.allSettled([checks, synth]);
+  await Promise.allSettled([checks, synth, registryWide]);
   if (copy) rmSync(copy, { recursive: true, force: true });
 });
 
@@ -103,12 +110,16 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
     expect(readFileSync(path.join(copy, 'docs/observability.md'), 'utf8')).toContain('`TrialCoursesCreated`');
   });
 
-  it('refuses to generate it twice and writes nothing', async () => {
+  it.each([
+    [[ENTITY, '--fields', 'id:string:key,title:string'], `entity '${ENTITY}' already exists`],
+    [['gadgets', '--fields', 'id:string:key,title:text'], "unknown type 'text' for field 'title'"],
+  ])('refuses %j with exit 1 and writes nothing', async (argv, message) => {
     const registry = readFileSync(path.join(copy, 'shared/registry.ts'), 'utf8');
-    const again = await run(TSX, ['infra/ops/new-entity.ts', ENTITY, '--fields', 'id:string:key,title:string'], copy);
+    const again = await run(TSX, ['infra/ops/new-entity.ts', ...argv], copy);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`entity '${ENTITY}' already exists`);
+    expect(again.stderr).toContain(message);
     expect(readFileSync(path.join(copy, 'shared/registry.ts'), 'utf8')).toBe(registry);
+    expect(existsSync(path.join(copy, 'shared/gadgets'))).toBe(false);
   });
 
   it('passes its generated unit and e2e tests, and the auth matrix of its routes, behind the local gateway', async () => {
@@ -128,6 +139,11 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
     const matrix = passed('auth-matrix.test.ts');
     expect(matrix).toHaveLength(121);
     expect(matrix).toContain(`DELETE /api/v1/${ENTITY}/{id} (permission: admin) answers 403 to a valid token whose role is below admin`);
+  }, 180_000);
+
+  it('keeps the registry-wide unit tests green (OpenAPI schemas, metric catalogue and its doc table, route table)', async () => {
+    const result = await registryWide;
+    expect(result.code, output(result)).toBe(0);
   }, 180_000);
 
   it('synthesizes with its table, route keys, functions and least-privilege grants, every stack under 500 resources', async () => {
