@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -123,6 +123,21 @@ describe('HttpApi', () => {
       Principal: 'apigateway.amazonaws.com',
       SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/*/*/*'])] },
     });
+  });
+
+  it('grants the invoke permission in the function’s own stack when the function lives in a nested one', () => {
+    const stack = new Stack(new App(), 'Test');
+    const nested = new NestedStack(stack, 'Functions');
+    const fn = new LambdaFunction(nested, 'health', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: inline });
+    new HttpApi(stack, 'HttpApi', { functions: [{ declaration: health, function: fn }] });
+    // The API's stack holds routes and integration only: ≈ 5 resources per function stay out of it.
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Permission', 0);
+    const nestedTemplate = Template.fromStack(nested);
+    nestedTemplate.resourceCountIs('AWS::Lambda::Permission', 1);
+    const [permission] = Object.values(nestedTemplate.findResources('AWS::Lambda::Permission'));
+    expect(permission!.Properties).toMatchObject({ Principal: 'apigateway.amazonaws.com', FunctionName: nested.resolve(fn.functionArn) });
+    // The API id reaches the nested stack as a parameter of the parent's.
+    expect(JSON.stringify(permission!.Properties.SourceArn)).toMatch(/"Ref":"referenceto[A-Za-z0-9]*HttpApi[A-Za-z0-9]*Ref"/);
   });
 
   it('leaves CORS to the functions', () => {

@@ -1,21 +1,25 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   ApiMapping,
-  CfnStage,
+  type CfnStage,
   DomainName,
   EndpointType,
   HttpApi as HttpApiL2,
   HttpMethod,
+  HttpIntegrationType,
   HttpRoute,
+  type HttpRouteIntegrationConfig,
+  HttpRouteIntegration,
   HttpRouteKey,
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
+  PayloadFormatVersion,
   SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -143,7 +147,12 @@ export class HttpApi extends Construct {
     for (const { declaration, function: handler } of props.functions) {
       // One invoke permission per function for this API (not one per route): only this function's
       // own routes integrate it, and per-route permissions cost a resource each (README, 500 limit).
-      const integration = new HttpLambdaIntegration(`${declaration.id}-integration`, handler, { scopePermissionToRoute: false });
+      // It lives with the function, in the function's (nested) stack, and reads the API id from here.
+      handler.addPermission(`InvokedBy${Names.uniqueId(this.api)}`, {
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName: '*/*/*' }),
+      });
+      const integration = new LambdaProxyIntegration(`${declaration.id}-integration`, handler);
       const isPublic = declaration.permission === 'public';
       if (!isPublic && !props.authorizer) {
         throw new Error(`${declaration.id}: permission '${declaration.permission}' needs an authorizer, and the API has none`);
@@ -200,6 +209,25 @@ export class HttpApi extends Construct {
   /** Base URL of the `$default` stage, with a trailing slash. */
   public get url(): string {
     return this.stage.url;
+  }
+}
+
+/**
+ * A Lambda proxy integration (payload format 2.0) that adds no invoke permission of its own:
+ * `HttpApi` grants it once per function, in the function's stack. aws-cdk-lib's
+ * `HttpLambdaIntegration` would put that permission in the API's stack, where ~45 functions'
+ * worth of permissions count against its 500 resources although the functions live in nested stacks.
+ */
+class LambdaProxyIntegration extends HttpRouteIntegration {
+  constructor(
+    id: string,
+    private readonly handler: IFunction,
+  ) {
+    super(id);
+  }
+
+  public bind(): HttpRouteIntegrationConfig {
+    return { type: HttpIntegrationType.AWS_PROXY, uri: this.handler.functionArn, payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 };
   }
 }
 

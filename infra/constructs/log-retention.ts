@@ -1,4 +1,4 @@
-import { type IAspect } from 'aws-cdk-lib';
+import type { IAspect } from 'aws-cdk-lib';
 import { CfnLogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 

@@ -25,7 +25,7 @@ describe('requestLogLine', () => {
   });
 
   it('caps how many names and how much of each it logs', () => {
-    const query = Array.from({ length: 25 }, (_, i) => `p${i}=1`).join('&') + `&${'x'.repeat(100)}=1`;
+    const query = `${Array.from({ length: 25 }, (_, i) => `p${i}=1`).join('&')}&${'x'.repeat(100)}=1`;
     const names = queryParameterNames(query);
     expect(names).toHaveLength(11);
     expect(names.at(-1)).toBe('…16 more');

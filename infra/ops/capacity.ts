@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 const entity = entities.find((candidate) => candidate.name === values.entity);
-if (!entity || entity.name !== 'students' || (values.mode !== 'api' && values.mode !== 'bulk')) {
+if (entity?.name !== 'students' || (values.mode !== 'api' && values.mode !== 'bulk')) {
   console.error('usage: npm run capacity -- --entity students --rows N --rate N [--skew hometown=0.35] [--mode api|bulk] [--pages N]');
   process.exit(2);
 }

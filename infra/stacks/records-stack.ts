@@ -21,6 +21,7 @@ import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type Rev
 import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { placementOf } from './function-placement.js';
+import { functionStackId, functionStackOf } from './function-stacks.js';
 
 export interface RecordsStackProps extends StackProps {
   /**
@@ -85,6 +86,12 @@ export class RecordsStack extends Stack {
   /** Undefined with a Redis of your own (`redisUrl`). */
   public readonly cache: Cache | undefined;
   public readonly functions: readonly ServiceFunction[];
+  /**
+   * The HTTP functions' nested stacks, one per area (`functionStackOf`: students, products, …):
+   * ≈ 5 resources per function would push this stack past CloudFormation's 500 (README "Known
+   * limits"). Routes, integrations and the authorizer stay here, with the API.
+   */
+  public readonly functionStacks: Readonly<Record<string, NestedStack>>;
   /** Runs an import job per file dropped in the imports bucket (not an HTTP function). */
   public readonly importFunction: ServiceFunction<LambdaDeclaration>;
   /** Uploads to import, import reports and large exports. */
@@ -154,9 +161,15 @@ export class RecordsStack extends Stack {
       ...runtime(authorizer),
       logRemovalPolicy: removalPolicy,
     });
+    const functionStacks: Record<string, NestedStack> = {};
+    const functionStack = (declaration: FunctionDeclaration): NestedStack => {
+      const area = functionStackOf(declaration);
+      return (functionStacks[area] ??= new NestedStack(this, functionStackId(area), { description: `HTTP functions of ${area}` }));
+    };
+    this.functionStacks = functionStacks;
     this.functions = functions.map(
       (declaration) =>
-        new ServiceFunction(this, declaration.id, {
+        new ServiceFunction(functionStack(declaration), declaration.id, {
           declaration,
           tables: this.tables,
           cursorSecret: this.cursorSecret.secret,

@@ -21,7 +21,7 @@ export class MemoryBackend implements L2Backend {
 
   async hgetall(key: string): Promise<Record<string, string>> {
     const slot = this.live(key);
-    if (!slot || slot.kind !== 'hash') return {};
+    if (slot?.kind !== 'hash') return {};
     return Object.fromEntries([...slot.fields].map(([field, value]) => [field, String(value)]));
   }
 
@@ -71,7 +71,7 @@ export class MemoryBackend implements L2Backend {
         return this.live(command.key) && this.slots.delete(command.key) ? 1 : 0;
       case 'hincrby': {
         let slot = this.live(command.key);
-        if (!slot || slot.kind !== 'hash') {
+        if (slot?.kind !== 'hash') {
           slot = { kind: 'hash', fields: new Map() };
           this.slots.set(command.key, slot);
         }

@@ -71,7 +71,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   }
 
   /** Read → check → conditional write, retried when a concurrent writer got there first. */
-  async function writeWithRetry(id: string, expected: ExpectedVersion | undefined, write: (item: StoredItem) => Promise<EntityView | void>) {
+  async function writeWithRetry(id: string, expected: ExpectedVersion | undefined, write: (item: StoredItem) => Promise<EntityView | undefined>) {
     for (let attempt = 1; ; attempt++) {
       const item = await current(id);
       checkExpected(item, id, expected);
@@ -153,7 +153,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     },
 
     async remove(id: string, expected?: ExpectedVersion): Promise<void> {
-      await invalidating(id, () => writeWithRetry(id, expected, (item) => deps.store.remove(item)));
+      await invalidating(id, () => writeWithRetry(id, expected, (item) => deps.store.remove(item).then(() => undefined)));
       emitMetric(metrics, written.deleted);
     },
 

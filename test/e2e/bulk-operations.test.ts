@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inBatches, type Json, type LocalApi, startLocalApi } from './support/local-api.js';
-import { errorLocs, expectProblem } from './support/problem-assertions.js';
+import { expectProblem } from './support/problem-assertions.js';
 
 /**
  * Bulk update and delete through the local gateway and the bundles: route permissions

@@ -88,7 +88,7 @@ describe('npm run import', () => {
     const run = await runCli([again, '--token', staffToken]);
     expect(run.stdout).toMatch(/completed_with_errors: 2 rows/);
     expect(run.stdout).toContain('created 1, updated 0, skipped 0, errors 1');
-    expect(run.stdout).toMatch(/^  row 2 student_id: .*'CLI0' already exists$/m);
+    expect(run.stdout).toMatch(/^ {2}row 2 student_id: .*'CLI0' already exists$/m);
     expect(run.code).toBe(2);
     const upsert = await runCli([again, '--token', staffToken, '--mode', 'upsert']);
     expect(upsert.stdout).toContain('created 0, updated 2');

@@ -77,7 +77,6 @@ function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> 
     }
     case 'array':
       return depth > 3 ? fc.constant([]) : fc.oneof({ weight: 4, arbitrary: fc.array(valueFor(resolved.items, depth + 1), { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(anyJson, { maxLength: 120 }) }, { weight: 1, arbitrary: anyJson });
-    case 'object':
     default: {
       if (!resolved.properties || depth > 3) return anyJson;
       const entries = Object.entries(resolved.properties).map(([name, property]) => [name, valueFor(property, depth + 1)] as const);

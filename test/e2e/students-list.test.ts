@@ -242,7 +242,7 @@ describe('cursor walking', () => {
 describe('search', () => {
   const matches = (term: string) =>
     all().filter((s) =>
-      [s.student_id, s.first_name, s.last_name, s.email].some((value) => value !== null && value.toLowerCase().includes(term.toLowerCase())),
+      [s.student_id, s.first_name, s.last_name, s.email].some((value) => value?.toLowerCase().includes(term.toLowerCase())),
     );
 
   it.each(['đặng', 'ĐẶNG', 'élodie', 'l00', 'L05', 'campus.example', 'LEARNER1', 'ngu', 'NG', 'a', 'no-such-text'])(

@@ -1,12 +1,13 @@
-import { type App, Names, type NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Names, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
+import { bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
 import type { ServiceFunction } from '../../infra/constructs/service-function.js';
 import { placementOf } from '../../infra/stacks/function-placement.js';
+import { functionStackOf } from '../../infra/stacks/function-stacks.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
@@ -15,17 +16,15 @@ import { authorizer, entities, eventConsumers, functions, importFunction, lambda
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
+import { context, lenient, sizeOf, type StackViews, stackViews } from './records-app-support.js';
 
-/** The feature flags `cdk synth` uses, so the tests see the template that gets deployed. */
-const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-/** Synthesis that reports cdk-nag findings instead of throwing; only the nag tests need strictness. */
-const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
 /** The stage these tests synthesize unless they say otherwise: prod retains data (test/infra/records-stages.test.ts covers dev). */
 const prod = { ...lenient, stage: 'prod' };
 
 let app: App;
 let stack: RecordsStack;
 let template: Template;
+let views: StackViews;
 
 beforeAll(() => {
   // The template depends on the bundles' existence, not their content; rebuilding present ones
@@ -35,6 +34,7 @@ beforeAll(() => {
   // below report findings one by one instead, and check the strict synthesis separately.
   ({ app, stack } = createRecordsApp({ context: prod }));
   template = Template.fromStack(stack);
+  views = stackViews(stack);
 });
 
 function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
@@ -44,7 +44,7 @@ function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
   return found;
 }
 
-/** `{ Ref }` / `{ Fn::GetAtt }` of a construct attribute, as the template spells it. */
+/** `{ Ref }` / `{ Fn::GetAtt }` of a construct attribute of the app stack, as its template spells it. */
 const ref = (token: string) => stack.resolve(token);
 const logicalIdOf = (token: string): string => {
   const resolved = ref(token);
@@ -52,39 +52,21 @@ const logicalIdOf = (token: string): string => {
 };
 /** The imports bucket's ARN as cdk-nag prints it inside a nested stack: the parameter CDK passes in. */
 const nestedBucketArn = () => `<referenceto${Names.uniqueId(stack.importsBucket.bucket.node.defaultChild!)}Arn>`;
-/** The template resource a construct attribute points at. */
+/** The imports bucket's ARN as cdk-nag prints it in the acknowledgement of a role, wherever the role lives. */
+const bucketArnSeenBy = (fn: ServiceFunction<LambdaDeclaration>) => (Stack.of(fn.role) === stack ? `<${logicalIdOf(stack.importsBucket.bucket.bucketArn)}.Arn>` : nestedBucketArn());
+/** The app stack's template resource a construct attribute points at. */
 const resourceOf = (type: string, token: string) => template.findResources(type)[logicalIdOf(token)];
-
-/** A nested stack seen from its parent: its template, its values with the parameters the parent passes in, and its outputs as the parent spells them. */
-function nestedView(nested: NestedStack) {
-  const nestedTemplate = Template.fromStack(nested);
-  let cached: Record<string, unknown> | undefined;
-  const parameters = () => (cached ??= (resourceOf('AWS::CloudFormation::Stack', nested.nestedStackResource!.ref)?.Properties.Parameters ?? {}) as Record<string, unknown>);
-  const inParent = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(inParent);
-    if (value && typeof value === 'object') {
-      const name = (value as { Ref?: string }).Ref;
-      if (name !== undefined && name in parameters()) return parameters()[name];
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, inParent(inner)]));
-    }
-    return value;
-  };
-  return {
-    template: nestedTemplate,
-    inParent,
-    resourceOf: (type: string, token: string) => {
-      const resolved = nested.resolve(token);
-      return nestedTemplate.findResources(type)[resolved.Ref ?? resolved['Fn::GetAtt'][0]];
-    },
-    /** `{ Fn::GetAtt: [<nested stack>, Outputs.<name>] }`: how the parent (and sibling stacks) read a value of this stack. */
-    output: (token: string) => {
-      const value = JSON.stringify(nested.resolve(token));
-      const [name] = Object.entries((nestedTemplate.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>).find(([, output]) => JSON.stringify(output.Value) === value) ?? [];
-      if (!name) throw new Error(`no output of ${nested.node.id} carries ${value}`);
-      return { 'Fn::GetAtt': [logicalIdOf(nested.nestedStackResource!.ref), `Outputs.${name}`] };
-    },
-  };
-}
+/** The template of the stack a function lives in (the app stack's or a nested one), with its values in the app stack's terms. */
+const home = (fn: ServiceFunction<LambdaDeclaration>) => views.of(fn.function);
+/** A function's resource properties with the parameters its (nested) stack receives replaced by the app stack's values. */
+const functionProps = (fn: ServiceFunction<LambdaDeclaration>) => home(fn).inParent(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties) as Record<string, any>;
+/** Every IAM policy statement of every stack (the app stack's and the nested ones), in the app stack's terms, with the stack it is in. */
+const allStatements = () =>
+  views.all().flatMap((view) =>
+    Object.values(view.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((statement) => ({ view, roles: policy.Properties.Roles as unknown[], statement })),
+    ),
+  );
 
 /** Whether the stack runs this declaration with Redis, in the VPC (see infra/stacks/function-placement.ts). */
 const entityTables = new Set(entities.map((entity) => entity.name));
@@ -106,11 +88,12 @@ function grant(action: string, resource: unknown): string {
 
 /** Every (action, resource) pair a function's role may use, sorted; grouping doesn't matter. */
 function grantsOf(fn: ServiceFunction<LambdaDeclaration>): string[] {
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(fn.role.roleName)] } });
+  const { template: owner, ref: ownRef, inParent } = views.of(fn.role);
+  const policies = owner.findResources('AWS::IAM::Policy', { Properties: { Roles: [ownRef(fn.role.roleName)] } });
   return Object.values(policies)
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
     .flatMap(({ Action, Resource }) =>
-      [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), resource))),
+      [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), inParent(resource)))),
     )
     .sort();
 }
@@ -139,7 +122,8 @@ describe('routes', () => {
     expect(integration?.Properties).toMatchObject({
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
-      IntegrationUri: ref(serviceFunction(id).function.functionArn),
+      // The function lives in a nested stack: the API reads its ARN from that stack's outputs.
+      IntegrationUri: home(serviceFunction(id)).output(serviceFunction(id).function.functionArn),
     });
   });
 });
@@ -240,7 +224,8 @@ describe('function grants', () => {
     const dynamo = (id: string) => grantsOf(serviceFunction(id)).filter((entry) => entry.startsWith('dynamodb:'));
     const productsArn = ref(stack.tables.tables.products!.tableArn);
     expect(dynamo('system-health')).toEqual([grant('dynamodb:GetItem', productsArn), grant('dynamodb:GetItem', studentsArn)].sort());
-    const healthPolicies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(serviceFunction('system-health').role.roleName)] } });
+    const health = home(serviceFunction('system-health'));
+    const healthPolicies = health.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [health.ref(serviceFunction('system-health').role.roleName)] } });
     expect(JSON.stringify(healthPolicies)).toContain(`"dynamodb:LeadingKeys":["${counterKey(0)}"]`);
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
     expect(dynamo('students-list')).toContain(
@@ -277,7 +262,7 @@ describe('function grants', () => {
 
   it.each(withImport)('%s may otherwise only write its logs and traces (and attach to the VPC if it runs there)', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
-    const logGroupArn = ref(fn.logGroup.logGroupArn);
+    const logGroupArn = home(fn).ref(fn.logGroup.logGroupArn);
     const secretArn = ref(stack.cursorSecret.secret.secretArn);
     const expected = [
       grant('logs:CreateLogStream', logGroupArn),
@@ -296,7 +281,7 @@ describe('function grants', () => {
       ),
     ];
     expect(grantsOf(fn).filter((entry) => !entry.startsWith('dynamodb:') && !entry.startsWith('s3:'))).toEqual(expected.sort());
-    expect(resourceOf('AWS::IAM::Role', fn.role.roleArn)?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(home(fn).resourceOf('AWS::IAM::Role', fn.role.roleArn)?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
@@ -325,16 +310,16 @@ describe('functions', () => {
           }
         : {}),
     };
-    const props = resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
+    const props = functionProps(fn);
     expect(props).toMatchObject({
       Runtime: 'nodejs22.x',
-      // Chart functions run on the architecture of the resvg binary their layer ships.
-      Architectures: [declaration.chartRendering ? ChartLayer.of(stack).architecture.name : 'arm64'],
+      // Chart functions run on the architecture of the resvg binary their layer ships (the layer of their stack).
+      Architectures: [declaration.chartRendering ? ChartLayer.of(fn.function).architecture.name : 'arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
       Timeout: declaration.timeoutSeconds ?? 10,
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogGroup: ref(fn.logGroup.logGroupName) },
+      LoggingConfig: { LogGroup: home(fn).ref(fn.logGroup.logGroupName) },
       Environment: {
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
@@ -349,7 +334,7 @@ describe('functions', () => {
     });
     const variableCount = 5 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
-    expect(resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
+    expect(home(fn).resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
       Properties: { RetentionInDays: 90 },
       DeletionPolicy: 'Retain',
     });
@@ -446,16 +431,17 @@ describe('tables', () => {
 describe('alarms and dashboard', () => {
   const topicArn = () => ref(stack.alarmTopic.topic.topicArn);
   const monitoring = () => Template.fromStack(stack.monitoring);
-  const inParent = (value: unknown) => nestedView(stack.monitoring).inParent(value);
+  const inParent = (value: unknown) => views.view(stack.monitoring).inParent(value);
   const alarms = () =>
     [...Object.values(template.findResources('AWS::CloudWatch::Alarm')), ...Object.values(monitoring().findResources('AWS::CloudWatch::Alarm'))].map(
       (alarm) => inParent(alarm.Properties) as Record<string, any>,
     );
 
-  it('keeps the stack under CloudFormation’s 500 resources by putting alarms, dashboard and event consumers in nested stacks', () => {
+  it('keeps the stack under CloudFormation’s 500 resources by putting alarms, dashboard, event consumers and HTTP functions in nested stacks', () => {
     expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(500);
     expect(Object.keys(monitoring().toJSON().Resources).length).toBeLessThan(500);
     expect(Object.keys(Template.fromStack(stack.consumersStack).toJSON().Resources).length).toBeLessThan(500);
+    for (const nested of Object.values(stack.functionStacks)) expect(Object.keys(Template.fromStack(nested).toJSON().Resources).length, nested.node.id).toBeLessThan(500);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
@@ -468,11 +454,12 @@ describe('alarms and dashboard', () => {
   });
 
   it('alarms on the errors and throttles of every function, the authorizer, the import function and the event consumers included', () => {
-    const consumers = nestedView(stack.consumersStack);
-    const named = [
-      ...[stack.authorizer.function, ...stack.functions, stack.importFunction].map((fn) => ({ id: fn.declaration.id, name: ref(fn.function.functionName) })),
-      ...stack.consumers.map((fn) => ({ id: fn.declaration.id, name: consumers.output(fn.function.functionName) })),
-    ];
+    // Functions of nested stacks (HTTP functions, consumers) reach the Monitoring stack as outputs of theirs.
+    const named = [stack.authorizer.function, ...stack.functions, stack.importFunction, ...stack.consumers].map((fn) => ({
+      id: fn.declaration.id,
+      name: views.of(fn.function).output(fn.function.functionName),
+    }));
+    expect(named.filter(({ id }) => functions.some((fn) => fn.id === id)).every(({ name }) => JSON.stringify(name).includes('Outputs.'))).toBe(true);
     expect(stack.consumers.map((fn) => fn.declaration.id)).toEqual(eventConsumers.map((declaration) => declaration.id));
     const all = alarms();
     for (const { id, name } of named) {
@@ -503,7 +490,7 @@ describe('alarms and dashboard', () => {
 });
 
 describe('event consumers (nested Consumers stack)', () => {
-  const consumers = () => nestedView(stack.consumersStack);
+  const consumers = () => views.view(stack.consumersStack);
 
   it.each(eventConsumers.map((declaration) => [declaration.id, declaration] as const))('%s consumes its queue with partial batch failures reported, as declared', (id, declaration) => {
     const fn = stack.consumers.find((consumer) => consumer.declaration.id === id)!;
@@ -539,17 +526,18 @@ describe('event consumers (nested Consumers stack)', () => {
     expect(senders.map((fn) => fn.declaration.id).sort()).toEqual(['import-worker', 'imports-on-object-created']);
     const chunks = stack.eventQueues.queues['import-chunks']!.queue;
     const sendStatements = (fn: (typeof senders)[number]) => {
-      const inParent = Stack.of(fn.function) === stack ? (value: unknown) => value : consumers().inParent;
-      const owner = Stack.of(fn.function) === stack ? template : consumers().template;
-      const policies = Object.values(owner.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(Stack.of(fn.function).resolve(fn.role.roleName).Ref));
-      return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((statement) => [statement.Action].flat().includes('sqs:SendMessage')).map((statement) => inParent(statement.Resource));
+      const owner = views.of(fn.role);
+      const policies = Object.values(owner.template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(owner.ref(fn.role.roleName).Ref));
+      return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((statement) => [statement.Action].flat().includes('sqs:SendMessage')).map((statement) => owner.inParent(statement.Resource));
     };
     for (const fn of senders) {
       expect(sendStatements(fn), fn.declaration.id).toEqual([ref(chunks.queueArn)]);
-      const owner = Stack.of(fn.function) === stack ? { resourceOf, inParent: (value: unknown) => value } : { resourceOf: consumers().resourceOf, inParent: consumers().inParent };
-      const variables = owner.inParent(owner.resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties.Environment.Variables) as Record<string, unknown>;
+      const variables = functionProps(fn).Environment.Variables as Record<string, unknown>;
       expect(variables.IMPORT_CHUNKS_QUEUE_URL, fn.declaration.id).toEqual(ref(chunks.queueUrl));
     }
+    // No other role of any stack (nested ones included) may send to a queue.
+    const sending = allStatements().filter(({ statement }) => [statement.Action].flat().includes('sqs:SendMessage'));
+    expect(sending.map(({ view, roles }) => JSON.stringify(view.inParent(roles))).sort()).toEqual(senders.map((fn) => JSON.stringify([views.of(fn.role).ref(fn.role.roleName)])).sort());
   });
 
   it('gives import-worker the outbox table and PutItem on it alone (the last chunk commits import.completed with the job)', () => {
@@ -613,10 +601,11 @@ describe('outbox publisher', () => {
   });
 
   it('is the only function allowed to put events on the bus', () => {
-    const publishers = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((policy) => (policy.Properties.PolicyDocument.Statement as { Action: unknown }[]).some((statement) => [statement.Action].flat().includes('events:PutEvents')))
-      .map((policy) => policy.Properties.Roles);
-    expect(publishers).toEqual([[ref(fn().role.roleName)]]);
+    // Every stack's policies: HTTP functions and consumers live in nested stacks.
+    const publishers = allStatements()
+      .filter(({ statement }) => [statement.Action].flat().includes('events:PutEvents'))
+      .map(({ view, roles }) => ({ stack: view.stack.node.path, roles }));
+    expect(publishers).toEqual([{ stack: stack.node.path, roles: [ref(fn().role.roleName)] }]);
   });
 });
 
@@ -626,9 +615,12 @@ describe('app', () => {
   });
 
   it('destroys tables, logs and the cursor key with -c removalPolicy=destroy', () => {
-    const throwAway = Template.fromStack(createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack);
+    const throwAwayStack = createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack;
+    const throwAway = Template.fromStack(throwAwayStack);
+    // The functions' log groups live in the nested stacks.
+    const everyTemplate = stackViews(throwAwayStack).all().map((view) => view.template);
     for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::S3::Bucket']) {
-      const policies = Object.values(throwAway.findResources(type)).map((resource) => resource.DeletionPolicy);
+      const policies = everyTemplate.flatMap((each) => Object.values(each.findResources(type)).map((resource) => resource.DeletionPolicy));
       expect(policies.length, type).toBeGreaterThan(0);
       expect(new Set(policies), type).toEqual(new Set(['Delete']));
     }
@@ -640,6 +632,42 @@ describe('app', () => {
   it('rejects an unknown removalPolicy', () => {
     const snapshot = { ...context, removalPolicy: 'snapshot' };
     expect(() => createRecordsApp({ context: snapshot })).toThrow(/removalPolicy must be one of/);
+  });
+});
+
+/** What every stack of the app may use of CloudFormation's quotas (500 resources, 200 parameters, 200 outputs): room to grow, README "Known limits". */
+const STACK_BUDGET = { resources: 400, parameters: 160, outputs: 160 };
+
+describe('stack budgets and the HTTP functions’ nested stacks', () => {
+  it.each([['resources'], ['parameters'], ['outputs']] as const)('keeps every stack, the app stack and each nested one, within its budget of %s', (quota) => {
+    const all = views.all();
+    // The app stack, Consumers, Monitoring and one stack per HTTP function area.
+    expect(all.length).toBe(3 + Object.keys(stack.functionStacks).length);
+    for (const view of all) expect(sizeOf(view.template)[quota], view.stack.node.path).toBeLessThanOrEqual(STACK_BUDGET[quota]);
+  });
+
+  it('puts every HTTP function in the nested stack of its area, and none in the app stack', () => {
+    expect(Object.keys(stack.functionStacks).sort()).toEqual([...new Set(functions.map(functionStackOf))].sort());
+    for (const fn of stack.functions) {
+      expect(Stack.of(fn.function), fn.declaration.id).toBe(stack.functionStacks[functionStackOf(fn.declaration)]);
+      expect(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn), fn.declaration.id).toBeDefined();
+    }
+    // What stays in the app stack: the authorizer, the import function and the outbox publisher (plus CDK's deploy-time handlers, which have no service name).
+    const own = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME).filter(Boolean);
+    expect(own.sort()).toEqual([authorizer.id, importFunction.id, outboxPublisher.id].sort());
+  });
+
+  it('lets the API invoke each HTTP function by one permission that lives with the function and names the app stack’s API', () => {
+    for (const fn of stack.functions) {
+      const permissions = Object.values(home(fn).template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: home(fn).ref(fn.function.functionArn) } }));
+      expect(permissions.map((permission) => permission.Properties.Principal), fn.declaration.id).toEqual(['apigateway.amazonaws.com']);
+      const sourceArn = JSON.stringify(home(fn).inParent(permissions[0]!.Properties.SourceArn));
+      expect(sourceArn, fn.declaration.id).toContain(JSON.stringify(ref(stack.api.api.apiId)));
+      expect(sourceArn, fn.declaration.id).toContain('/*/*/*');
+    }
+    // The app stack keeps the authorizer's permission and the bucket's for the import function only.
+    const own = Object.values(template.findResources('AWS::Lambda::Permission')).map((permission) => JSON.stringify(permission.Properties.FunctionName));
+    expect(own.sort()).toEqual([stack.authorizer.function, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort());
   });
 });
 
@@ -669,11 +697,6 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges only the reviewed rules, each with a specific reason', () => {
     // aws-cdk-lib acknowledges CloudFormation template checks on its own VPC constructs (literal AZs, flow log options).
     const acks = acknowledgments().filter((ack) => !ack.id.startsWith('CloudFormation-Validate::'));
-    const bucketId = logicalIdOf(stack.importsBucket.bucket.bucketArn);
-    const prefixes = new Set(withImport.flatMap(([, declaration]) => [
-      ...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes),
-      ...(declaration.largeExports ? [EXPORTS_PREFIX] : []),
-    ]));
     expect(new Set(acks.map((ack) => ack.id))).toEqual(
       new Set([
         'AwsSolutions-APIG4',
@@ -683,7 +706,11 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SMG4',
         'AwsSolutions-S1',
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        ...[...prefixes].map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`),
+        // In a nested stack (HTTP functions, consumers) the bucket ARN is the parameter the parent passes in.
+        ...withImport.flatMap(([, declaration]) => [
+          ...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes),
+          ...(declaration.largeExports ? [EXPORTS_PREFIX] : []),
+        ].map((prefix) => `AwsSolutions-IAM5[Resource::${bucketArnSeenBy(serviceFunction(declaration.id))}/${prefix}*]`)),
         ...stack.consumers.flatMap((fn) => (fn.declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes)).map((prefix) => `AwsSolutions-IAM5[Resource::${nestedBucketArn()}/${prefix}*]`),
       ]),
     );
@@ -699,9 +726,8 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges Resource "*" only where X-Ray, which has no resource-level permissions, is its sole use', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    // Every stack's policies: most roles live in nested stacks.
+    const statements = allStatements().map(({ statement }) => statement);
     const wildcard = statements.filter((statement) => [statement.Resource].flat().includes('*'));
     expect(wildcard.length).toBeGreaterThan(0);
     const actions = wildcard.flatMap((statement) => [statement.Action].flat());

@@ -10,6 +10,7 @@ import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { authorizer, entities, eventConsumers, functions, lambdas } from '../../shared/registry.js';
+import { type StackViews, stackViews } from './records-app-support.js';
 
 /**
  * The stack's network, cache and alarms as `cdk synth` produces them; routes, grants, tables
@@ -20,11 +21,13 @@ const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false
 
 let stack: RecordsStack;
 let template: Template;
+let views: StackViews;
 
 beforeAll(() => {
   bundleFunctions(lambdas.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
   ({ stack } = createRecordsApp({ context: lenient }));
   template = Template.fromStack(stack);
+  views = stackViews(stack);
 });
 
 const ref = (token: string) => stack.resolve(token);
@@ -32,8 +35,11 @@ const logicalIdOf = (token: string): string => {
   const resolved = ref(token);
   return resolved.Ref ?? resolved['Fn::GetAtt'][0];
 };
-const functionProps = (fn: ServiceFunction<LambdaDeclaration>) =>
-  template.findResources('AWS::Lambda::Function')[logicalIdOf(fn.function.functionArn)]?.Properties;
+/** A function's properties in the app stack's terms, from the template of the (nested) stack it lives in. */
+const functionProps = (fn: ServiceFunction<LambdaDeclaration>) => {
+  const home = views.of(fn.function);
+  return home.inParent(home.resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties) as Record<string, any>;
+};
 const entityTables = new Set(entities.map((entity) => entity.name));
 const usesRedis = (declaration: LambdaDeclaration) => placementOf(declaration, entityTables) !== 'outside';
 
@@ -139,10 +145,12 @@ describe('network and cache', () => {
 
   it('with -c redisUrl uses that Redis, and creates no VPC, NAT or cache', () => {
     const own = createRecordsApp({ context: { ...lenient, redisUrl: 'rediss://own-redis.example:6379' } }).stack;
-    const ownTemplate = Template.fromStack(own);
-    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::ElastiCache::ServerlessCache', 'AWS::EC2::VPCEndpoint']) ownTemplate.resourceCountIs(type, 0);
+    const ownViews = stackViews(own);
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::ElastiCache::ServerlessCache', 'AWS::EC2::VPCEndpoint']) {
+      for (const view of ownViews.all()) view.template.resourceCountIs(type, 0);
+    }
     for (const fn of [own.authorizer.function, ...own.functions, own.importFunction]) {
-      const props = ownTemplate.findResources('AWS::Lambda::Function')[own.resolve(fn.function.functionArn)['Fn::GetAtt'][0]]?.Properties;
+      const props = ownViews.of(fn.function).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
       expect(props.VpcConfig, fn.declaration.id).toBeUndefined();
       expect(props.Environment.Variables.REDIS_URL, fn.declaration.id).toBe('rediss://own-redis.example:6379');
     }

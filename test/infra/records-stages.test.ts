@@ -49,7 +49,8 @@ interface Synthesized {
 
 function synth(extra: Record<string, unknown>): Synthesized {
   const { stack } = createRecordsApp({ context: { ...context, ...extra } });
-  return { stack, templates: [stack, stack.monitoring, stack.consumersStack].map((scope) => Template.fromStack(scope as Stack)) };
+  // The app stack first and Monitoring second (tests index them), then every other nested stack: Consumers and the HTTP functions'.
+  return { stack, templates: [stack, stack.monitoring, stack.consumersStack, ...Object.values(stack.functionStacks)].map((scope) => Template.fromStack(scope as Stack)) };
 }
 
 /** A name built from another resource's generated name (`/aws/lambda/<function>`) is as unique as that one. */
@@ -131,7 +132,8 @@ describe('stages', () => {
     for (const [synthesized, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
       const expected = expect.arrayContaining([{ Key: 'app', Value: 'records-platform' }, { Key: 'stage', Value: stage }]);
       for (const type of ['AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::S3::Bucket']) {
-        const tagged = Object.values(synthesized.templates[0]!.findResources(type)).filter((resource) => resource.Properties.Tags);
+        // Every stack's: the HTTP functions and the consumers live in nested stacks.
+        const tagged = synthesized.templates.flatMap((template) => Object.values(template.findResources(type))).filter((resource) => resource.Properties.Tags);
         expect(tagged.length, type).toBeGreaterThan(0);
         for (const resource of tagged) expect(resource.Properties.Tags, type).toEqual(expected);
       }

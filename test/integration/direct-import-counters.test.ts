@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../shared/errors/app-error.js';
 import { filterValue } from '../../shared/entity/filter-value.js';
@@ -8,9 +8,9 @@ import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
-import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { useStudentsStore } from '../support/students-store.js';
+import { storedWithPrefix } from '../support/table-scan.js';
 
 const db = useStudentsStore();
 const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];
@@ -18,7 +18,7 @@ const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];
 function roster(prefix: string, rows: number): Buffer {
   const lines = ['Student ID,First Name,Last Name,Hometown,Math'];
   for (let i = 0; i < rows; i++) lines.push(`${prefix}${i},Nguyễn Văn,An ${i},${TOWNS[i % TOWNS.length]},${i % 11}`);
-  return Buffer.from(lines.join('\r\n') + '\r\n');
+  return Buffer.from(`${lines.join('\r\n')}\r\n`);
 }
 
 function throttled(): Error {
@@ -67,16 +67,7 @@ function door(client: DynamoDBDocumentClient) {
   return { jobs, sink: new DynamoDbImportSink(students, store, client, db.tableName), entity: students, owner: `req-${Math.random()}` };
 }
 
-async function stored(prefix: string): Promise<Map<string, Record<string, unknown>>> {
-  const items = new Map<string, Record<string, unknown>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.client.send(new ScanCommand({ TableName: db.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const record of out.Items ?? []) if (String(record[PK]).startsWith(prefix)) items.set(String(record[PK]), record);
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const stored = (prefix: string) => storedWithPrefix(db.client, db.tableName, prefix);
 
 const townCount = (town: string) => db.store.count({ filter: { name: 'hometown', value: filterValue(town)! } });
 

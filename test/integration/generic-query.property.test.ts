@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/errors/app-error.js';
+import type { ValidationError } from '../../shared/errors/app-error.js';
 import { toRecord } from '../../shared/store/dynamodb/item-record.js';
 import { batchWrite } from '../../shared/store/dynamodb/batch-io.js';
 import { students } from '../../shared/students/students.entity.js';

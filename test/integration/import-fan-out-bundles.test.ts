@@ -68,7 +68,7 @@ describe('fan-out through the bundles: S3 drop → import function → import-ch
     const lines = ['Student ID,First Name,Last Name,Hometown,Math'];
     for (let i = 0; i < 500; i++) lines.push(`BZ${i},Lê Thị,Hồng ${i},${i % 2 ? 'Huế' : 'Hà Nội'},${i % 10}`);
     lines.push('BZ7,Late,Duplicate,Huế,1');
-    const body = lines.join('\n') + '\n';
+    const body = `${lines.join('\n')}\n`;
     const key = 'imports/students/bundled.csv';
     await s3.send(new PutObjectCommand({ Bucket: imports.bucket, Key: key, Body: body }));
     await waitFor(() => deliveries.length > 0, 10_000, 'the notification');

@@ -27,10 +27,10 @@ import { sqsChunkQueue } from '../../shared/import/sqs/sqs-chunk-queue.js';
 import { DynamoDbImportChunkStore } from '../../shared/store/dynamodb/dynamodb-import-chunk-store.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
-import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { startTestS3, type TestS3 } from '../support/local-s3.js';
 import { useStudentsStore } from '../support/students-store.js';
+import { storedWithPrefix } from '../support/table-scan.js';
 
 const db = useStudentsStore();
 let s3: TestS3;
@@ -67,14 +67,14 @@ const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width
  * its first name (an error).
  */
 function roster(prefix: string, rows: number, dupOf: (i: number) => number | undefined = () => undefined): Buffer {
-  const header = pad('Student ID,First Name,Last Name,Hometown,Math', LINE - 1) + '\n';
+  const header = `${pad('Student ID,First Name,Last Name,Hometown,Math', LINE - 1)}\n`;
   const lines = [header];
   for (let i = 0; i < rows; i++) {
     const dup = dupOf(i);
     const id = `${prefix}${String(dup ?? i).padStart(4, '0')}`;
     const first = i % 13 === 12 ? '' : `First${i}`;
     const line = `${id},${first},${pad(`Nguyễn ${i}`, 20)},${['Hà Nội', 'Huế', 'Đà Nẵng'][i % 3]},${i % 11}`;
-    lines.push(pad(line, LINE - 1) + '\n');
+    lines.push(`${pad(line, LINE - 1)}\n`);
   }
   const csv = Buffer.from(lines.join(''));
   expect(csv.length).toBe(LINE * (rows + 1));
@@ -86,16 +86,7 @@ async function onePass(csv: Buffer, name: string): Promise<ImportSummary> {
   return runImport({ importId: 'reference', source: openRowSource(bufferByteSource(csv), { name, entity: students }), entity: students, mode: 'create', sink: new MemorySink('student_id') });
 }
 
-async function stored(prefix: string): Promise<Map<string, Record<string, unknown>>> {
-  const items = new Map<string, Record<string, unknown>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.client.send(new ScanCommand({ TableName: db.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const record of out.Items ?? []) if (String(record[PK]).startsWith(prefix)) items.set(String(record[PK]), record);
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const stored = (prefix: string) => storedWithPrefix(db.client, db.tableName, prefix);
 
 /**
  * errors.csv as one pass over the same file writes it: every error, warning and skipped row,

@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { filterValue } from '../../shared/entity/filter-value.js';
 import { bufferByteSource } from '../../shared/import/byte-source.js';
@@ -8,10 +7,10 @@ import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { runImportJob, type CheckpointedSink } from '../../shared/import/jobs/run-import-job.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
-import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { recordingMetrics } from '../support/recording-metrics.js';
 import { useStudentsStore } from '../support/students-store.js';
+import { storedWithPrefix } from '../support/table-scan.js';
 
 const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
@@ -41,22 +40,10 @@ function roster(prefix: string, rows: number): { csv: Buffer; valid: Map<string,
       valid.set(`${prefix}${i}`.toUpperCase(), town === '' ? 'Unknown' : town);
     }
   }
-  return { csv: Buffer.from(lines.join('\r\n') + '\r\n'), valid, errors, skipped };
+  return { csv: Buffer.from(`${lines.join('\r\n')}\r\n`), valid, errors, skipped };
 }
 
-async function stored(prefix: string) {
-  const items = new Map<string, Record<string, unknown>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.client.send(new ScanCommand({ TableName: db.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const record of out.Items ?? []) {
-      const pk = String(record[PK]);
-      if (pk.startsWith(prefix.toUpperCase())) items.set(pk, record);
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const stored = (prefix: string) => storedWithPrefix(db.client, db.tableName, prefix.toUpperCase());
 
 async function newJob(prefix: string, csv: Buffer, mode: ImportMode = 'create') {
   const source = { bucket: 'records-imports', key: `imports/students/${prefix}.csv`, etag: `"${prefix}"`, door: 's3' as const };

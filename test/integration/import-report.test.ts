@@ -52,7 +52,7 @@ function badRoster(prefix: string, rows: number): { csv: Buffer; expected: strin
   }
   lines.push(`${first},Again,Formula,5`);
   expected.push(`skipped,${rows + 1}`);
-  return { csv: Buffer.from(lines.join('\r\n') + '\r\n'), expected };
+  return { csv: Buffer.from(`${lines.join('\r\n')}\r\n`), expected };
 }
 
 async function newJob(name: string, csv: Buffer, mode: ImportMode = 'create') {

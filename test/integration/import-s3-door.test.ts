@@ -18,10 +18,10 @@ import { entities, importFunction } from '../../shared/registry.js';
 import { createDocumentClient } from '../../shared/store/dynamodb/document-client.js';
 import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
 import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
-import { PK } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { s3Client } from '../support/local-s3.js';
+import { storedWithPrefix } from '../support/table-scan.js';
 
 const run = promisify(execFile);
 const awsVersion = await run('aws', ['--version']).then(
@@ -90,21 +90,12 @@ async function completedEvents(importId: string) {
   return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
 }
 
-async function idsWithPrefix(prefix: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await client.send(new ScanCommand({ TableName: process.env.STUDENTS_TABLE_NAME!, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    ids.push(...(out.Items ?? []).map((item) => String(item[PK])).filter((id) => id.startsWith(prefix)));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return ids.sort();
-}
+const idsWithPrefix = async (prefix: string): Promise<string[]> => [...(await storedWithPrefix(client, process.env.STUDENTS_TABLE_NAME!, prefix)).keys()].sort();
 
 function csv(prefix: string, rows: number): string {
   const lines = ['Student ID;First Name;Last Name;Hometown;Math Score'];
   for (let i = 0; i < rows; i++) lines.push(i === 3 ? `${prefix}${i};Bad;;Hue;5` : `${prefix}${i};Trần Thị;Ngọc ${i};Huế;${(i % 10) + 0.5}`);
-  return '\uFEFF' + lines.join('\r\n');
+  return `\uFEFF${lines.join('\r\n')}`;
 }
 
 describe('S3 door: a file dropped in the local imports bucket becomes rows', () => {

@@ -7,6 +7,8 @@ export interface TcpProxy {
   url: string;
   /** `forward` pipes to the target; `stall` accepts connections and never answers (slow Redis). */
   mode: ProxyMode;
+  /** Bytes clients have sent through the proxy (in either mode): whether a client asked at all. */
+  readonly bytesReceived: number;
   /** Cuts every open connection and refuses new ones, like a Redis that went away. */
   cut(): Promise<void>;
   /** Listens again on the same port. */
@@ -19,10 +21,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<net.Socket>();
   let server: net.Server;
   let port = 0;
+  let bytesReceived = 0;
   const proxy: TcpProxy = {
     port: 0,
     url: '',
     mode: 'forward',
+    get bytesReceived() {
+      return bytesReceived;
+    },
     cut: async () => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
@@ -40,6 +46,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         sockets.add(client);
         client.on('close', () => sockets.delete(client));
         client.on('error', () => undefined);
+        client.on('data', (chunk: Buffer) => {
+          bytesReceived += chunk.length;
+        });
         if (proxy.mode === 'stall') return;
         const upstream = net.connect(target.port, target.host);
         sockets.add(upstream);

@@ -1,36 +1,9 @@
-/** An import job as `GET /api/v1/imports/{id}` returns it (docs/import-jobs.md "HTTP"). */
-export interface ImportJob {
-  import_id: string;
-  entity: string;
-  source: { door: 's3' | 'upload' | 'direct'; key: string };
-  mode: 'create' | 'upsert';
-  status: ImportStatus;
-  rows_processed: number;
-  bytes_processed: number;
-  bytes_total: number | null;
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: number;
-  warnings: number;
-  error_details: ImportRowDetail[];
-  message: string | null;
-  report_url: string | null;
-  queued_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  rows_per_second: number | null;
-}
+import type { ImportJobStatus, ImportJobView, ImportRowDetail } from '../../shared/import/jobs/import-job-view.js';
 
-export type ImportStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed';
-
-/** One refused row: its spreadsheet row number (header = row 1), the id as read, why. */
-export interface ImportRowDetail {
-  row: number;
-  student_id: string | null;
-  field: string | null;
-  message: string;
-}
+/** An import job as `GET /api/v1/imports/{id}` returns it: the API's own type (docs/import-jobs.md "HTTP"). */
+export type ImportJob = ImportJobView;
+export type ImportStatus = ImportJobStatus;
+export type { ImportRowDetail };
 
 /** `POST /api/v1/imports` → the presigned upload. */
 export interface UploadTicket {

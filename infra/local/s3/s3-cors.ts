@@ -27,7 +27,7 @@ const MAX_AGE_SECONDS = 3000;
 export function applyCors(cors: LocalS3Cors | undefined, request: IncomingMessage, response: ServerResponse): boolean {
   const origin = request.headers.origin;
   const methods = cors?.methods ?? DEFAULT_METHODS;
-  const allowed = origin !== undefined && cors !== undefined && cors.origins().includes(origin);
+  const allowed = origin !== undefined && cors?.origins().includes(origin) === true;
   const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
   if (preflight) {
     const method = String(request.headers['access-control-request-method']).toUpperCase();

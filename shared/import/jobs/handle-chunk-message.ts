@@ -1,27 +1,14 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Entity } from '../../entity/define-entity.js';
-import type { ImportLimits } from '../import-limits.js';
 import { s3ByteSource } from '../s3/s3-byte-source.js';
 import { S3ImportReport } from '../s3/s3-import-report.js';
 import { finishFanOut } from './finish-fan-out.js';
 import { type ChunkMessage, type ChunkQueue, FAN_OUT_OWNER, type ImportChunkStore } from './import-chunk.js';
-import type { ImportJob, ImportJobStore } from './import-job.js';
+import type { ImportJob } from './import-job.js';
+import type { ImportWorkerDeps } from './import-worker-deps.js';
 import { type ChunkOutcome, runImportChunk, type RunChunkDeps } from './run-import-chunk.js';
-import type { CheckpointedSink } from './run-import-job.js';
 
-export interface ChunkMessageDeps {
-  jobs: ImportJobStore;
+export interface ChunkMessageDeps extends ImportWorkerDeps {
   chunks: ImportChunkStore;
   queue: ChunkQueue;
-  s3: S3Client;
-  entities: readonly Entity[];
-  /** A fresh sink for one chunk (it holds the chunk's pending counter deltas). */
-  sink: (entity: Entity) => CheckpointedSink;
-  owner: string;
-  remainingMs?: () => number;
-  limits?: Partial<ImportLimits>;
-  writers?: number;
-  clock?: () => Date;
   /** Test hooks: checkpoint cadence, lease length, batch size. */
   tuning?: Pick<RunChunkDeps, 'progressEvery' | 'leaseMs' | 'reserveMs' | 'batchSize'>;
 }

@@ -1,32 +1,19 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import type { Entity } from '../../entity/define-entity.js';
-import type { ImportLimits } from '../import-limits.js';
 import { isSafeTraceId } from '../../observability/correlation.js';
 import { s3ByteSource } from '../s3/s3-byte-source.js';
 import { S3ImportReport } from '../s3/s3-import-report.js';
 import { completeJob } from './complete-job.js';
-import { type ImportJobSource, type ImportJobStore, jobIdFor, queuedJob } from './import-job.js';
+import { type ImportJobSource, jobIdFor, queuedJob } from './import-job.js';
 import { decodeS3Key, modeOf, parseImportKey } from './import-object-key.js';
-import { type CheckpointedSink, type RunJobOutcome, runImportJob } from './run-import-job.js';
+import type { ImportWorkerDeps } from './import-worker-deps.js';
+import { type RunJobOutcome, runImportJob } from './run-import-job.js';
 import { type FanOutSettings, shouldFanOut } from './fan-out.js';
 import { type FanOutOutcome, fanOutImport } from './fan-out-import.js';
 import type { ChunkQueue, ImportChunkStore } from './import-chunk.js';
 
-export interface ObjectCreatedDeps {
-  jobs: ImportJobStore;
-  s3: S3Client;
-  /** Importable entities by name. */
-  entities: readonly Entity[];
-  /** A fresh sink for one run (it holds the run's pending counter deltas). */
-  sink: (entity: Entity) => CheckpointedSink;
-  owner: string;
-  remainingMs?: () => number;
-  limits?: Partial<ImportLimits>;
-  /** Batches written concurrently (default 4). */
-  writers?: number;
+export interface ObjectCreatedDeps extends ImportWorkerDeps {
   log?: (message: string, details?: Record<string, unknown>) => void;
-  clock?: () => Date;
   /** Large CSV files are split into chunks for the import workers; without it every file runs here. */
   fanOut?: { chunks: ImportChunkStore; queue: ChunkQueue; settings: FanOutSettings };
 }

@@ -28,7 +28,7 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
   );
   const of = (name: string) => {
     const found = stores.get(name);
-    if (!found || !found.tableName) throw new Error(`no table for entity '${name}'`);
+    if (!found?.tableName) throw new Error(`no table for entity '${name}'`);
     return found;
   };
   const jobsTable = requiredEnv(env, importJobsTable.envVar);

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { DomainEvent } from '../../../events/catalog.js';
 import type { ImportCheckpoint } from '../run-import.js';
 import type { ImportMode } from '../import-sink.js';
-import type { ImportRowDetail, ImportSummary } from '../import-summary.js';
+import type { ImportSummary } from '../import-summary.js';
+import type { ImportDoor, ImportJobStatus, ImportJobView } from './import-job-view.js';
 import type { CounterDelta } from '../../store/entity-store.js';
 import type { FanOutPlan } from './import-chunk.js';
 
-export type ImportJobStatus = 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed';
+export type { ImportJobStatus };
 
 /** The statuses a job ends in (and `import.completed` reports). */
 export type ImportEndStatus = Exclude<ImportJobStatus, 'queued' | 'running'>;
@@ -17,33 +18,12 @@ export interface ImportJobSource {
   key: string;
   etag?: string;
   version_id?: string;
-  /** How the file arrived: dropped in the bucket, uploaded through a presigned URL, or in the request body (no bucket). */
-  door: 's3' | 'upload' | 'direct';
+  door: ImportDoor;
 }
 
 /** One import job as `GET /api/v1/imports/{id}` shows it (plus internal resume state). */
-export interface ImportJob {
-  import_id: string;
-  entity: string;
+export interface ImportJob extends ImportJobView {
   source: ImportJobSource;
-  mode: ImportMode;
-  status: ImportJobStatus;
-  rows_processed: number;
-  bytes_processed: number;
-  bytes_total: number | null;
-  created: number;
-  updated: number;
-  skipped: number;
-  errors: number;
-  warnings: number;
-  error_details: ImportRowDetail[];
-  /** Why a failed job failed (file-level problem), for the person who made the file. */
-  message: string | null;
-  report_url: string | null;
-  queued_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  rows_per_second: number | null;
   /** Internal: where a resumed run starts (row 0 = nothing checkpointed). */
   checkpoint_row: number;
   checkpoint?: ImportCheckpoint;

@@ -168,7 +168,7 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
       writers: deps.writers,
       ...(job.checkpoint ? { resumeFrom: job.checkpoint } : {}),
       onProgress: (p) => {
-        progress = { rows: resumedRows > p.rows ? resumedRows : p.rows, bytes: p.bytes };
+        progress = { rows: Math.max(resumedRows, p.rows), bytes: p.bytes };
       },
       ...(deps.report ? { onDetail: (kind, detail) => deps.report!.add(kind, detail) } : {}),
       checkpoint: async (position, summary) => {

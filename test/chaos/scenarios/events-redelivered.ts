@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createInterface } from 'node:readline';
-import { type DomainEvent, type EventType } from '../../../events/catalog.js';
+import type { DomainEvent, EventType } from '../../../events/catalog.js';
 import { eventRules } from '../../../events/rules.js';
 import { sampleData, sampleEvent } from '../../../events/sample-events.js';
 import { consumerOf, dlqName, type QueueDeclaration, queues, queueUrlEnvVar } from '../../../shared/events/queues.js';
