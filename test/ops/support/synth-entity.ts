@@ -8,8 +8,8 @@ import { createRecordsApp } from '../../../infra/stacks/records-app.js';
 
 /**
  * `tsx test/ops/support/synth-entity.ts <entity>`: synthesizes the app of this checkout
- * in-process (as `npm run synth:count` does) and prints, as one JSON line, the resource count
- * of every stack and what the template holds for the entity: its table, its route keys, and
+ * in-process (as `npm run synth:count` does) and prints, as one JSON line, the resource,
+ * parameter and output counts of every stack and what the template holds for the entity: its table, its route keys, and
  * per function its stack, environment and DynamoDB grants (table references resolved through
  * nested-stack parameters). Assertions are the caller's.
  */
@@ -74,7 +74,11 @@ const functions = stack.functions
 console.log(
   JSON.stringify({
     ms: Date.now() - started,
-    stacks: stacks.map((each) => ({ path: each.node.path, resources: Object.keys(templates.get(each).Resources ?? {}).length })),
+    stacks: stacks.map((each) => {
+      const template = templates.get(each);
+      const count = (section: string) => Object.keys(template[section] ?? {}).length;
+      return { path: each.node.path, resources: count('Resources'), parameters: count('Parameters'), outputs: count('Outputs') };
+    }),
     table: table && tableId ? { type: templates.get(Stack.of(table))?.Resources[tableId]?.Type } : null,
     routeKeys,
     functions,
