@@ -80,15 +80,16 @@ beforeAll(async () => {
   resultsFile = path.join(copy, '.build', 'new-entity-results.json');
   generated = await run(TSX, ['infra/ops/new-entity.ts', ENTITY, '--fields', FIELDS, '--filter', 'level', '--sort', 'credits', '--sort', 'title', '--with-cache'], copy);
   if (generated.code !== 0) return;
-  checks = run(TSX, ['test/ops/support/bundle-lambdas.ts', 'system-openapi'], copy).then((bundled) =>
-    bundled.code !== 0
-      ? bundled
-      : run(VITEST, ['run', `shared/${ENTITY}`, `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`, 'test/e2e/auth-matrix.test.ts', '-t', ENTITY, '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`], copy),
+  // Both the gateway and CDK's assets need the entity's bundles: they start once those exist.
+  const bundled = run(TSX, ['test/ops/support/bundle-lambdas.ts', 'system-openapi'], copy);
+  const afterBundling = (next: () => Promise<Run>) => bundled.then((result) => (result.code !== 0 ? result : next()));
+  checks = afterBundling(() =>
+    run(VITEST, ['run', `shared/${ENTITY}`, `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`, 'test/e2e/auth-matrix.test.ts', '-t', ENTITY, '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`], copy),
   );
-  synth = run(TSX, ['test/ops/support/synth-entity.ts', ENTITY], copy);
+  synth = afterBundling(() => run(TSX, ['test/ops/support/synth-entity.ts', ENTITY], copy));
   // Repository-wide unit tests that enumerate the registry or pin what it produces.
   registryWide = run(VITEST, ['run', ...REGISTRY_WIDE_TESTS], copy);
-  // Neither is awaited here: each test below waits for the result it judges.
+  // None is awaited here: each test below waits for the result it judges.
   checks.catch(() => undefined);
   synth.catch(() => undefined);
   registryWide.catch(() => undefined);
