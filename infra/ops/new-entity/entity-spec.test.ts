@@ -42,7 +42,7 @@ describe('parseEntityArgs', () => {
     [['my-courses'], /bad entity name 'my-courses'/],
     [['courses__old'], /bad entity name/],
     [['1courses'], /bad entity name/],
-    [['x'.repeat(41) + 's'], /at most 40 characters/],
+    [[`${'x'.repeat(41)}s`], /at most 40 characters/],
     [['data'], /cannot tell the singular of 'data'/],
   ])('refuses the name %j', ([name], message) => {
     expect(refusal(name!, '--fields', 'id:string:key,title:string')).toMatch(message);

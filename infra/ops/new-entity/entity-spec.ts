@@ -46,24 +46,7 @@ const MAX_INDEXES = 20;
 
 /** Parses the command line of `npm run new:entity` (without node and the script) into a checked spec. */
 export function parseEntityArgs(argv: string[]): EntitySpec {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        fields: { type: 'string' },
-        singular: { type: 'string' },
-        filter: { type: 'string', multiple: true, default: [] },
-        sort: { type: 'string', multiple: true, default: [] },
-        'with-cache': { type: 'boolean', default: false },
-        'with-events': { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new SpecError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv);
   if (positionals.length !== 1) throw new SpecError(positionals.length === 0 ? 'an entity name is required' : `one entity at a time (got ${positionals.join(', ')})`);
   if (values['with-events']) {
     // Entities publish no change events yet: a flag that generated nothing would be a lie.
@@ -78,6 +61,25 @@ export function parseEntityArgs(argv: string[]): EntitySpec {
     sorts: splitList(values.sort),
     cache: values['with-cache'],
   });
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        fields: { type: 'string' },
+        singular: { type: 'string' },
+        filter: { type: 'string', multiple: true, default: [] },
+        sort: { type: 'string', multiple: true, default: [] },
+        'with-cache': { type: 'boolean', default: false },
+        'with-events': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new SpecError((error as Error).message);
+  }
 }
 
 /** `--filter a,b --filter c` → [a, b, c]. */
