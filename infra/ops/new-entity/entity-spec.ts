@@ -31,8 +31,9 @@ export interface EntitySpec {
 }
 
 export const USAGE =
-  'usage: npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--singular <word>] [--filter field]... [--sort field]... [--with-cache] [--with-events]\n' +
-  `  types: ${FIELD_TYPES.join(', ')}; "?" = nullable (optional on create); exactly one string field marked ":key"`;
+  'usage: npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--singular <word>] [--filter field]... [--sort field]... [--with-cache]\n' +
+  `  types: ${FIELD_TYPES.join(', ')}; "?" = nullable (optional on create); exactly one string field marked ":key"\n` +
+  '  --with-events is refused for now: entities publish no change events yet (docs/scaffolder.md)';
 
 /** Plural names the routes, the table and the `<NAME>_TABLE_NAME` variable: letters, digits and single underscores. */
 const ENTITY_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
