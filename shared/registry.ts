@@ -18,6 +18,7 @@ import { counterKey, type TableDesign, tableDesign } from './store/dynamodb/tabl
 import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
+import { tableApiFunctions } from './table-api/table-api-functions.js';
 // npm run new:entity adds entity imports above this line (infra/ops/new-entity).
 
 /**
@@ -101,6 +102,7 @@ export const functions: readonly FunctionDeclaration[] = [
   ...importFunctions,
   ...entities.flatMap(bulkImportFunctions),
   ...orderFunctions,
+  ...tableApiFunctions(entities),
   ...systemFunctions,
 ];
 
@@ -165,6 +167,7 @@ export const notificationSend: LambdaDeclaration = {
   description: 'Tells the customer that an order completed or its payment failed',
   tables: [notificationsTableGrant, idempotencyTableGrant],
   featureFlags: true,
+  sendsNotifications: true,
   // The queue's 60 s visibility must be ≥ 6× the consumer timeout (infra/constructs/event-queues.ts).
   timeoutSeconds: 10,
 };

@@ -20,7 +20,7 @@ const exportDeclaration = functions.find((fn) => fn.largeExports);
 if (!exportDeclaration) throw new Error('the registry has no largeExports function');
 
 /** The registry's import function, its HTTP import functions, a large export and a function that touches no bucket. */
-function synth(props: Partial<ImportsBucketProps> = {}, importDeclaration: LambdaDeclaration = importFunction) {
+function synth(props: Partial<ImportsBucketProps> = {}, importDeclaration: LambdaDeclaration = importFunction, configure: (imports: ImportsBucket) => void = () => undefined) {
   const stack = new Stack(new App({ context }), 'Test');
   const tables = new Tables(stack, 'Tables', { designs: tableDesigns });
   const make = (declaration: LambdaDeclaration) => new ServiceFunction<LambdaDeclaration>(stack, declaration.id, { declaration, tables, code });
@@ -28,6 +28,7 @@ function synth(props: Partial<ImportsBucketProps> = {}, importDeclaration: Lambd
   const others = ['imports-create', 'imports-get', exportDeclaration!.id, 'students-get'].map((id) => make(declarationOf(id)));
   const fns = Object.fromEntries([importFn, ...others].map((fn) => [fn.declaration.id, fn]));
   const imports = new ImportsBucket(stack, 'Imports', { importFunction: importFn, functions: others, ...props });
+  configure(imports);
   const template = Template.fromStack(stack);
   const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as never);
   const bucketArn = { 'Fn::GetAtt': [logicalId(imports.bucket), 'Arn'] };
@@ -264,5 +265,19 @@ describe('ImportsBucket: function environment and grants', () => {
     expect(iam5('imports-get')).toEqual(expected('reports/'));
     expect(iam5(exportDeclaration!.id)).toEqual(expected('exports/'));
     expect(iam5('students-get')).toEqual([]);
+  });
+
+  it('has no CORS rule until browser origins are allowed, then PUT/GET/HEAD for them and presigned GET/HEAD after a redirect', () => {
+    const plain = synth();
+    expect(bucketResource(plain.template, plain.logicalId(plain.imports.bucket)).Properties.CorsConfiguration).toBeUndefined();
+    const { template, imports, logicalId } = synth({}, importFunction, (bucket) => bucket.allowBrowserOrigins(['https://d111.cloudfront.net']));
+    const bucket = bucketResource(template, logicalId(imports.bucket));
+    const exposed = ['ETag', 'Content-Disposition', 'Content-Length', 'x-amz-request-id', 'x-amz-version-id'];
+    expect(bucket.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        { Id: 'console', AllowedOrigins: ['https://d111.cloudfront.net'], AllowedMethods: ['GET', 'HEAD', 'PUT'], AllowedHeaders: ['*'], ExposedHeaders: exposed, MaxAge: 3000 },
+        { Id: 'presigned-downloads-after-redirect', AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'], ExposedHeaders: exposed, MaxAge: 3000 },
+      ],
+    });
   });
 });

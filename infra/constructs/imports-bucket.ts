@@ -1,11 +1,12 @@
 import { type CfnResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
+import { BUCKET_EXPOSED_HEADERS } from '../build/console-browser-policy.js';
 import type { ServiceFunction } from './service-function.js';
 
 /** Where large exports land (`largeExports` functions); expired like the import reports. */
@@ -108,6 +109,22 @@ export class ImportsBucket extends Construct {
     this.handlerLogs = this.createHandlerLogGroups(removalPolicy);
 
     for (const fn of new Set([props.importFunction, ...props.functions])) this.grantDeclared(fn);
+  }
+
+  /**
+   * Lets pages of these origins (the web console) PUT presigned uploads and read presigned
+   * downloads: one CORS rule (GET, HEAD, PUT, any request header, the headers a script needs
+   * exposed). CORS only lets the page read the answer; every request still needs its signature.
+   *
+   * A second rule answers GET and HEAD to any origin: a large export reaches the bucket as
+   * the API's 303, and a browser sends `Origin: null` after a redirect from another origin
+   * (the API's) to a third (the bucket). Those reads are presigned GETs, readable by whoever
+   * holds the URL with or without CORS; no credentials (cookies) exist for S3 to leak.
+   */
+  public allowBrowserOrigins(origins: readonly string[]): void {
+    const exposedHeaders = [...BUCKET_EXPOSED_HEADERS];
+    this.bucket.addCorsRule({ id: 'console', allowedOrigins: [...origins], allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT], allowedHeaders: ['*'], exposedHeaders, maxAge: 3000 });
+    this.bucket.addCorsRule({ id: 'presigned-downloads-after-redirect', allowedOrigins: ['*'], allowedMethods: [HttpMethods.GET, HttpMethods.HEAD], exposedHeaders, maxAge: 3000 });
   }
 
   /** Env and object grants of one function, from its declaration; nothing for others (functions built after the bucket, e.g. consumers, call it themselves). */

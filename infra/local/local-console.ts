@@ -3,28 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { roleSchema } from '../../shared/auth/role.js';
+import type { LocalRuntimeConfig } from '../../web/src/runtime-config.js';
 import { WEB_BUNDLE_DIR, WEB_FILES } from '../build/bundle-web.js';
+import { consoleContentSecurityPolicy } from '../build/console-browser-policy.js';
 import { type LocalIdentity, mintLocalToken } from './local-identity.js';
 
 /** Where the console lives on the local gateway; the API stays under `/api/v1`. */
 export const CONSOLE_PATH = '/console';
 /** LOCAL ONLY: mints a token for a chosen role. Nothing like it is ever deployed. */
 export const LOCAL_TOKEN_PATH = `${CONSOLE_PATH}/local-token`;
+/** The console's runtime config (web/src/runtime-config.ts): locally, always the local sign-in. */
+const LOCAL_CONFIG: LocalRuntimeConfig = { mode: 'local' };
 const LOCAL_TOKEN_TTL_SECONDS = 3600;
 const MAX_TOKEN_REQUEST_BYTES = 1024;
 
 const tokenRequestSchema = z.object({ role: roleSchema });
 
-/**
- * Locally the console is what CloudFront would serve in AWS: strict CSP (same-origin script,
- * style and API calls; the imports bucket for uploads and large downloads; chart images as
- * `blob:` URLs the page made from API answers), no framing, no sniffing.
- */
-export function contentSecurityPolicy(connectSources: readonly string[] = []): string {
-  const connect = ["'self'", ...connectSources].join(' ');
-  return `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${connect}; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-}
-
+/** Locally the console is what CloudFront serves in AWS: the same CSP, no framing, no sniffing. */
 const STATIC_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -48,13 +43,14 @@ export interface LocalConsoleOptions {
 export type LocalConsoleHandler = (req: IncomingMessage, res: ServerResponse, rawPath: string) => Promise<boolean>;
 
 /**
- * The local gateway's console hook: the console's static files under `/console/`, and the
+ * The local gateway's console hook: the console's static files under `/console/` (with its
+ * `config.json`, which says: local sign-in), and the
  * local sign-in's `POST /console/local-token {role}` that returns a token from the local
  * identity provider (the same tokens `npm run token` prints).
  */
 export function localConsole(options: LocalConsoleOptions): LocalConsoleHandler {
   const dir = options.dir ?? WEB_BUNDLE_DIR;
-  const csp = contentSecurityPolicy(options.connectSources);
+  const csp = consoleContentSecurityPolicy(options.connectSources);
   return async function consoleRequest(req, res, rawPath) {
     if (rawPath !== CONSOLE_PATH && !rawPath.startsWith(`${CONSOLE_PATH}/`)) return false;
     if (rawPath === LOCAL_TOKEN_PATH) {
@@ -71,6 +67,10 @@ export function localConsole(options: LocalConsoleOptions): LocalConsoleHandler 
       return true;
     }
     const name = rawPath === `${CONSOLE_PATH}/` ? 'index.html' : rawPath.slice(CONSOLE_PATH.length + 1);
+    if (name === 'config.json') {
+      sendJson(res, 200, LOCAL_CONFIG);
+      return true;
+    }
     // A fixed list of names: no path ever reaches the file system from the request.
     if (!Object.hasOwn(WEB_FILES, name)) {
       sendJson(res, 404, { message: 'Not Found' });

@@ -137,7 +137,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       console.error(`[gateway] ${target.fn.id} ${timedOut ? 'timed out' : 'failed'}:`, error);
       send(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
     }
-    logRequest({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: target.fn.id, ms: performance.now() - started });
+    const retries = Number(res.getHeader('x-retry-count') ?? 0) || undefined;
+    logRequest({ method, routeKey: target.routeKey, rawQuery, status: res.statusCode, target: target.fn.id, ms: performance.now() - started, retries });
   }
 
   const server = createServer((req, res) => {

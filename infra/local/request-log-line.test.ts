@@ -18,6 +18,13 @@ describe('requestLogLine', () => {
     expect(line).not.toContain('nguy');
   });
 
+  it('says how many retries the function reported', () => {
+    const fields = { method: 'GET', routeKey: 'GET /api/v1/students/{student_id}', rawQuery: '', status: 200, target: 'students-get', ms: 812 };
+    expect(requestLogLine({ ...fields, retries: 2 })).toBe('GET /api/v1/students/{student_id} → 200 students-get 812.0 ms (2 retries)');
+    expect(requestLogLine({ ...fields, retries: 1 })).toMatch(/\(1 retry\)$/);
+    expect(requestLogLine(fields)).not.toMatch(/retr/);
+  });
+
   it('names unmatched requests by method and $default, not by their path', () => {
     expect(requestLogLine({ method: 'POST', routeKey: '$default', rawQuery: '', status: 404, target: 'system-fallback' })).toBe(
       'POST $default → 404 system-fallback',

@@ -11,6 +11,8 @@ export interface RequestLogFields {
   status: number;
   target: string;
   ms?: number;
+  /** Retries of dependency calls the function reported (`X-Retry-Count`). */
+  retries?: number;
 }
 
 /**
@@ -18,11 +20,12 @@ export interface RequestLogFields {
  * or the values (`?access_token=<JWT>` must not reach a log). Like API Gateway's access
  * log, which records the route key and not the query string.
  */
-export function requestLogLine({ method, routeKey, rawQuery, status, target, ms }: RequestLogFields): string {
+export function requestLogLine({ method, routeKey, rawQuery, status, target, ms, retries }: RequestLogFields): string {
   const route = routeKey === '$default' ? `${method} $default` : routeKey;
   const names = queryParameterNames(rawQuery);
   const query = names.length > 0 ? ` ?${names.join('&')}` : '';
-  return `${route}${query} → ${status} ${target}${ms === undefined ? '' : ` ${ms.toFixed(1)} ms`}`;
+  const retried = retries ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
+  return `${route}${query} → ${status} ${target}${ms === undefined ? '' : ` ${ms.toFixed(1)} ms`}${retried}`;
 }
 
 /** Distinct parameter names of a raw query string, in order, shortened and capped. */

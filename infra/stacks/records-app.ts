@@ -25,6 +25,7 @@ export function createRecordsApp(props: AppProps = {}): { app: App; stack: Recor
     redisUrl: stage.redisUrl,
     domain: stage.domain,
     alarmEmail: stage.alarmEmail,
+    notifications: stage.notifications,
   });
   for (const [key, value] of Object.entries(stage.tags)) Tags.of(stack).add(key, value);
   Aspects.of(stack).add(new LogRetentionAspect(stage.logRetention));

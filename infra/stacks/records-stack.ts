@@ -16,6 +16,7 @@ import { CursorSecret } from '../constructs/cursor-secret.js';
 import { ImportsBucket } from '../constructs/imports-bucket.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
 import { Network } from '../constructs/network.js';
+import { NotificationChannels, type NotificationChannelsConfig } from '../constructs/notification-channels.js';
 import { Observability } from '../constructs/observability.js';
 import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
 import { StreamSources } from '../constructs/stream-sources.js';
@@ -73,6 +74,11 @@ export interface RecordsStackProps extends StackProps {
    * @default - the execute-api URL only
    */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
+  /**
+   * SES / SNS / Cognito settings of the notification channels (docs/notifications.md).
+   * @default - not configured: notification-send gets no channel grants and refuses to start
+   */
+  readonly notifications?: NotificationChannelsConfig;
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -124,6 +130,8 @@ export class RecordsStack extends Stack {
   public readonly consumers: readonly ServiceFunction<LambdaDeclaration>[];
   /** The `notification-send` consumer (docs/notifications.md). */
   public readonly notificationSend: ServiceFunction<LambdaDeclaration>;
+  /** SES, SNS and Cognito grants of functions declaring `sendsNotifications`. */
+  public readonly notificationChannels: NotificationChannels;
   /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
   public readonly streamSources: StreamSources;
 
@@ -234,6 +242,8 @@ export class RecordsStack extends Stack {
       for (const queue of fn.declaration.sendsTo ?? []) this.eventQueues.grantSend(fn.function, queue);
     }
     this.notificationSend = this.consumers.find((consumer) => consumer.declaration.id === notificationSend.id)!;
+    this.notificationChannels = new NotificationChannels(this, 'NotificationChannels', { userPool: this.identityProvider.userPool, ...props.notifications });
+    for (const consumer of this.consumers) this.notificationChannels.grantDeclared(consumer);
     for (const fn of [...this.functions, ...this.consumers]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
     const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];
     // Stage-derived settings (docs/deploy.md): set after creation so that function creation stays as it is.

@@ -1,5 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NotificationChannelsConfig } from '../constructs/notification-channels.js';
+import { notificationsConfigFrom } from './notifications-config.js';
 
 /** The stage every `cdk` command uses unless `-c stage=<name>` says otherwise. */
 export const DEFAULT_STAGE = 'dev';
@@ -38,6 +40,8 @@ export interface StageConfig {
   readonly redisUrl?: string;
   /** `-c domainName=api.example.com -c certificateArn=arn:aws:acm:…` (both or neither). */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
+  /** `-c notificationsEmailFrom=… …` (infra/stacks/notifications-config.ts); empty: notifications not configured. */
+  readonly notifications: NotificationChannelsConfig;
   /** Tags every resource: `stage`, `app`. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -77,6 +81,7 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     throttleBurstLimit: positiveNumber('throttleBurstLimit', text('throttleBurstLimit')),
     redisUrl: text('redisUrl'),
     ...domainFrom(text('domainName'), text('certificateArn')),
+    notifications: notificationsConfigFrom(context),
     tags: { app: 'records-platform', stage },
   };
 }

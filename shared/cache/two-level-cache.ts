@@ -9,7 +9,7 @@ import { CacheCounters, type CounterDeltas } from './cache-counters.js';
 import { CacheKeys, queryHash } from './cache-keys.js';
 import { readStats, unlinkEntries } from './cache-maintenance.js';
 import { InvalidCachePatternError } from './cache.errors.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { CacheAdmin, CacheScope, CacheStats, CanonicalQuery, EntityCache, LoadContext } from './entity-cache.js';
 import { type Lookup, type ReadSpec, stampOf, unwrap, wrap } from './cache-entry.js';
 import { L1Cache } from './l1-cache.js';
@@ -85,7 +85,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     this.now = options.now ?? Date.now;
     const l1Max = options.l1MaxEntries ?? 1_000;
     this.l1 = l1Max > 0 ? new L1Cache(l1Max, () => this.counters.add('l1:evictions')) : undefined;
-    this.breaker = new CircuitBreaker(options.breakerOpenMs ?? 15_000, this.now);
+    this.breaker = new CircuitBreaker({ dependency: 'cache', openMs: options.breakerOpenMs ?? 15_000, now: this.now });
     this.settleMs = options.settleMs ?? 1_000;
     this.writeTokenMs = options.writeTokenMs ?? 600_000;
     this.flushEvents = options.statsFlushEvents ?? 100;
@@ -310,6 +310,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     if (extra.length + commands.length === 0) return [];
     try {
       const replies = await this.backend.exec([...extra, ...commands]);
+      this.breaker.succeed();
       for (const [entity, attempt] of replayed) if (this.unsent.get(entity) === attempt) this.unsent.delete(entity);
       if (recovering) this.recovering = false;
       if (flush) this.lastFlush = this.now();

@@ -1,6 +1,6 @@
-import { ROLES } from '../auth/role.js';
-import type { Entity, Permission } from './define-entity.js';
+import type { Entity } from './define-entity.js';
 import { type FunctionDeclaration, NO_STORE } from './entity-functions.js';
+import { lowestPermission } from './lowest-permission.js';
 
 /** The bulk routes of an entity, under its collection path. */
 export const bulkRoutes = (entity: Entity) => ({
@@ -28,7 +28,7 @@ export function bulkFunctions(entity: Entity): FunctionDeclaration[] {
         { method: 'POST', path: routes.update, permission: update },
         { method: 'POST', path: routes.delete, permission: remove },
       ],
-      permission: lowest(update, remove),
+      permission: lowestPermission(update, remove),
       tables: [{ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'DeleteItem', 'UpdateItem'] }],
       cursorSecret: true,
       // Pages of writes until the time budget (which answers before API Gateway's 29 s) runs short.
@@ -36,9 +36,4 @@ export function bulkFunctions(entity: Entity): FunctionDeclaration[] {
       cacheControl: NO_STORE,
     },
   ];
-}
-
-function lowest(a: Permission, b: Permission): Permission {
-  if (a === 'public' || b === 'public') return 'public';
-  return ROLES.indexOf(a) <= ROLES.indexOf(b) ? a : b;
 }

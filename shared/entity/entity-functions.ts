@@ -56,6 +56,12 @@ export interface LambdaDeclaration {
   publishesEvents?: boolean;
   /** Queues of shared/events/queues.ts it sends to: `<NAME>_QUEUE_URL`, and sqs:SendMessage on those queues only. */
   sendsTo?: readonly string[];
+  /**
+   * Tells customers things (shared/notifications/): `NOTIFICATIONS_*`, ses:SendEmail on the configured
+   * identity, sns:Publish (SMS, the configured push applications' endpoints) and cognito-idp:AdminGetUser
+   * on the user pool (infra/constructs/notification-channels.ts).
+   */
+  sendsNotifications?: boolean;
 }
 
 /** One Lambda behind HTTP routes: its routes, who may call it and how its answers are cached. */

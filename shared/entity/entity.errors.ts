@@ -51,3 +51,14 @@ export class ConcurrentModificationError extends Error {
 function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/**
+ * A path or file named no registered entity able to do what was asked (`entity.notFound`).
+ * The name is only compared with the registry's entity names, never used to look a table up.
+ */
+export class UnknownEntityError extends NotFoundError {
+  constructor(name: string, known: readonly string[], capability?: string) {
+    const which = capability ? `entity that can ${capability}` : 'entity';
+    super('entity.notFound', `There is no ${which} named '${name.slice(0, 64)}'; known: ${known.join(', ') || 'none'}.`, { name: name.slice(0, 64), known });
+  }
+}

@@ -1,9 +1,13 @@
 import { logger } from '../powertools/logger.js';
 import { errorSummary } from '../powertools/error-summary.js';
+import type { CircuitState } from '../resilience/circuit-breaker.js';
+import { circuitStates } from '../resilience/circuit-registry.js';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
   checks: Record<string, 'ok' | 'unavailable'>;
+  /** This container's circuit breakers by dependency (the worst when it has several). */
+  circuits: Record<string, CircuitState>;
 }
 
 /** A named dependency probe; it resolves when the dependency answers. */
@@ -11,9 +15,10 @@ export type Probe = () => Promise<void>;
 
 /**
  * Runs every probe of a dependency in parallel with a deadline; a probe that fails or is
- * slower than `timeoutMs` marks its dependency unavailable (logged, never echoed).
+ * slower than `timeoutMs` marks its dependency unavailable (logged, never echoed). The
+ * circuits are reported as they stand after the probes; an open one fails its probes fast.
  */
-export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2_000): Promise<HealthReport> {
+export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2_000, circuits: () => HealthReport['circuits'] = circuitStates): Promise<HealthReport> {
   const checks: HealthReport['checks'] = {};
   await Promise.all(
     Object.entries(probes).map(async ([name, list]) => {
@@ -29,7 +34,7 @@ export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2
     }),
   );
   const healthy = Object.values(checks).every((state) => state === 'ok');
-  return { status: healthy ? 'ok' : 'degraded', checks };
+  return { status: healthy ? 'ok' : 'degraded', checks, circuits: circuits() };
 }
 
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -1,10 +1,15 @@
 import path from 'node:path';
 import { sqsConsumer } from '../consumers/sqs-consumer.js';
 import { featureFlags, flushFlagMetrics } from '../flags/flags-container.js';
+import { logger } from '../powertools/logger.js';
 import { tracer } from '../powertools/tracer.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
+import { awsNotificationPorts, type NotificationSdk } from './aws-notification-ports.js';
+import { fixtureContacts } from './fixture-contacts.js';
 import { notificationClaims } from './notification-claims.js';
-import { type NotificationChannel, syntheticContacts } from './notification.js';
+import { NOTIFICATION_ENV } from './notification-env.js';
+import { notificationSdk } from './notification-sdk.js';
+import { syntheticContacts } from './notification.js';
 import { notificationsTable } from './notifications.table.js';
 import { outboxFileChannel } from './outbox-file-channel.js';
 import { sendNotifications, type SendNotificationsDeps } from './send-notifications.js';
@@ -15,14 +20,23 @@ export const NOTIFICATION_CONSUMER = 'notification-send';
 export const outboxFileOf = (env: NodeJS.ProcessEnv) => env.NOTIFICATIONS_OUTBOX_FILE;
 export const DEFAULT_OUTBOX_FILE = path.join('.local', 'notifications', 'outbox.jsonl');
 
-/** Ports from the environment. There is no AWS channel adapter yet (SES/SNS): without an outbox file, setup fails loudly. */
-export function notificationDepsFromEnv(env: NodeJS.ProcessEnv): SendNotificationsDeps {
+/** Local ports: every channel appends to the outbox file; contacts are synthetic or from a fixture. */
+function localNotificationPorts(env: NodeJS.ProcessEnv, file: string): Pick<SendNotificationsDeps, 'channels' | 'contacts'> {
+  const channel = outboxFileChannel(file);
+  const contactsFile = env[NOTIFICATION_ENV.contactsFile];
+  return { channels: { email: channel, push: channel, sms: channel }, contacts: contactsFile ? fixtureContacts(contactsFile) : syntheticContacts };
+}
+
+/**
+ * Ports from the environment: with `NOTIFICATIONS_OUTBOX_FILE` (the local stack) the outbox,
+ * else the AWS channels (SES, SNS, Cognito) configured by the `NOTIFICATIONS_*` variables CDK sets.
+ */
+export function notificationDepsFromEnv(env: NodeJS.ProcessEnv, sdk: () => NotificationSdk = notificationSdk): SendNotificationsDeps {
   const tableName = env[notificationsTable.envVar];
   if (!tableName) throw new Error(`${notificationsTable.envVar} is not set`);
   const file = outboxFileOf(env);
-  if (!file) throw new Error('NOTIFICATIONS_OUTBOX_FILE is not set (no AWS channel adapter is built yet)');
-  const channel: NotificationChannel = outboxFileChannel(file);
-  return { flags: featureFlags(env), contacts: syntheticContacts, claims: notificationClaims(tracer.captureAWSv3Client(createDocumentClient(env)), tableName), channels: { email: channel, push: channel, sms: channel } };
+  const ports = file ? localNotificationPorts(env, file) : awsNotificationPorts(env, sdk());
+  return { flags: featureFlags(env), claims: notificationClaims(tracer.captureAWSv3Client(createDocumentClient(env)), tableName), ...ports };
 }
 
 /** The consumer handler; `deps` overrides the ports (tests). */
@@ -33,7 +47,10 @@ export function notificationConsumer(setup: (env: NodeJS.ProcessEnv) => SendNoti
     setup,
     handle: async (event, deps) => {
       try {
-        return await sendNotifications(event, deps);
+        const result = await sendNotifications(event, deps);
+        // Never retried: an address to fix (or a customer without one), not an outage.
+        if (result.failed.length > 0) logger.warn('notification not deliverable', { failed: result.failed, order_id: event.data.order_id });
+        return result;
       } finally {
         flushFlagMetrics();
       }

@@ -20,14 +20,27 @@ export interface NotificationMessage {
   readonly body: string;
 }
 
-/** PORT: one delivery channel (local: the outbox file; in AWS it would be SES / SNS — not built). */
+/**
+ * PORT: one delivery channel (local: the outbox file; AWS: SES for e-mail, SNS for push and SMS).
+ * Throws NotificationRejectedError when the provider refused this message for good; anything
+ * else it throws is transient (the event is redelivered).
+ */
 export interface NotificationChannel {
   send(message: NotificationMessage): Promise<void>;
 }
 
-/** PORT: a customer's addresses. Locally synthetic; in AWS it would read the Cognito user's attributes. */
+/** A customer's addresses; a missing one means that channel cannot reach them. */
+export interface Contact {
+  readonly email?: string;
+  /** E.164 */
+  readonly phone?: string;
+  /** Push: an SNS platform endpoint ARN in AWS. */
+  readonly device?: string;
+}
+
+/** PORT: a customer's addresses. Locally synthetic or a fixture file; in AWS the Cognito user's attributes. */
 export interface ContactLookup {
-  contactOf(customerId: string): Promise<{ email: string; phone: string; device: string }>;
+  contactOf(customerId: string): Promise<Contact>;
 }
 
 /** The flag reads the planner needs (FeatureFlags satisfies it). */

@@ -16,5 +16,5 @@ export const notificationsTable: TableDesign = {
 
 export const notificationsTableGrant: { table: string; actions: TableAction[] } = {
   table: notificationsTable.id,
-  actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
 };

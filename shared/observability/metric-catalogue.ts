@@ -90,7 +90,7 @@ export const metricCatalogue = {
     unit: 'Count',
     dimensions: ['dependency'],
     group: 'resilience',
-    description: 'A circuit breaker opened (once per opening), per dependency (cache, rateLimit).',
+    description: 'A circuit breaker opened (once per opening), per dependency (dynamodb, cache, rateLimit, requestMetrics, payments); states in GET /health.',
   },
   RequestTimeout: {
     unit: 'Count',

@@ -6,6 +6,7 @@ import { entities, functions } from '../registry.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import type { JsonSchema, OperationObject, PathItemMethod } from './openapi-types.js';
 import { problemSchema } from './problem-schema.js';
+import { isTableApiFunction, TABLE_API_TAG } from '../table-api/table-api-functions.js';
 
 const doc = buildOpenApiDocument();
 
@@ -59,7 +60,7 @@ describe('buildOpenApiDocument', () => {
         expect(op['x-permission']).toBe(route.permission ?? fn.permission);
         const owner = entities.find((entity) => fn.id.startsWith(`${entity.name}-`));
         const admin = adminFunctions.includes(fn);
-        expect(op.tags).toEqual([owner?.name ?? (admin ? 'admin' : 'system')]);
+        expect(op.tags).toEqual([owner?.name ?? (admin ? 'admin' : isTableApiFunction(fn.id) ? TABLE_API_TAG : 'system')]);
         expect(op.summary).toBe(fn.description);
       }
     }
@@ -267,10 +268,10 @@ describe('buildOpenApiDocument', () => {
       expect(ref).toMatch(/^#\/components\/schemas\//);
       expect(doc.components.schemas, ref).toHaveProperty([ref.replace('#/components/schemas/', '')]);
     }
-    // Every entity's eight by its schema name (Student, StudentCreate …; an entity made by npm run new:entity adds its own), then the rest.
+    // Every entity's twelve by its schema name (Student, StudentCreate …; an entity made by npm run new:entity adds its own), then the rest.
     const perEntity = entities.flatMap((entity) => {
       const name = z.globalRegistry.get(entity.responseSchema)!.id!;
-      return ['', 'BulkDelete', 'BulkUpdate', 'Create', 'Page', 'Query', 'QueryPage', 'Update'].map((suffix) => `${name}${suffix}`);
+      return ['', 'BulkDelete', 'BulkUpdate', 'Create', 'Page', 'Query', 'QueryPage', 'TableDelete', 'TableInsert', 'TableQuery', 'TableUpdate', 'Update'].map((suffix) => `${name}${suffix}`);
     });
     const others = [
       'AdminMetrics',
@@ -295,6 +296,24 @@ describe('buildOpenApiDocument', () => {
       'TokenRevoke',
     ];
     expect(Object.keys(doc.components.schemas)).toEqual([...others, ...perEntity].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('documents the original table API: its routes, a body per table, the table enum, 404 entity.notFound and 400 without a where', () => {
+    const tableApi = allOperations.filter(({ op }) => op.tags.includes(TABLE_API_TAG)).map(({ path, method }) => `${method.toUpperCase()} ${path}`);
+    expect(tableApi.sort()).toEqual(
+      ['POST /api/{table}', 'PUT /api/{table}', 'DELETE /api/{table}', 'GET /api/{table}/query', 'POST /api/{table}/query', 'POST /api/batch/import', 'GET /api/batch/{table}/export'].sort(),
+    );
+    expect(operation('/api/{table}', 'post').requestBody?.content['application/json']?.schema).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/StudentTableInsert' }, { $ref: '#/components/schemas/ProductTableInsert' }],
+    });
+    expect(operation('/api/{table}', 'post').parameters.filter((param) => param.in === 'path')).toEqual([expect.objectContaining({ name: 'table', schema: { type: 'string', enum: ['students', 'products'] } })]);
+    expect(operation('/api/batch/{table}/export', 'get').parameters.find((param) => param.name === 'table')?.schema.enum).toEqual(['students']);
+    for (const { op } of allOperations.filter(({ op }) => op.tags.includes(TABLE_API_TAG))) {
+      expect(op.responses['404']?.content?.['application/problem+json']?.examples, op.operationId).toHaveProperty('entity.notFound');
+    }
+    for (const method of ['put', 'delete'] as const) expect(operation('/api/{table}', method).responses['400']?.content?.['application/problem+json']?.examples).toHaveProperty('bulk.whereRequired');
+    expect(operation('/api/{table}', 'delete')['x-permission']).toBe('admin');
+    expect(operation('/api/batch/import', 'post').requestBody?.content).toHaveProperty('multipart/form-data');
   });
 
   it('builds once, freezes the result and builds the same JSON again after a fresh import', async () => {

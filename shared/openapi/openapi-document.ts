@@ -23,6 +23,8 @@ import { problemSchema } from './problem-schema.js';
 import { responseHeaders, withCommonHeaders } from './response-headers.js';
 import { createSchemaComponents } from './schema-components.js';
 import { systemOperationSpec } from './system-operation-spec.js';
+import { tableApiOperationSpec } from './table-api-operation-spec.js';
+import { isTableApiFunction, TABLE_API_TAG } from '../table-api/table-api-functions.js';
 
 type SchemaComponents = ReturnType<typeof createSchemaComponents>;
 type EntityOwner = { entity: Entity; operation: EntityOperation };
@@ -92,7 +94,9 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     // Export, statistics and chart functions are no CRUD operation but still belong to their entity.
     const tagEntity = owner?.entity ?? entityList.find((entity) => fn.id.startsWith(`${entity.name}-`));
     for (const route of fn.routes) {
-      const custom = owner ? undefined : (bulkOperationSpec(entityList, fn, route.path, schemas) ?? productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas));
+      const custom = owner
+        ? undefined
+        : (bulkOperationSpec(entityList, fn, route.path, schemas) ?? productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas) ?? tableApiOperationSpec(entityList, fn, route, schemas));
       const permission = routePermission(fn, route);
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
@@ -117,8 +121,9 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
         operationId: operationIdOf(fn, route),
         summary: fn.description,
         description: spec.description,
-        tags: [tagEntity ? tagEntity.name : admin ? 'admin' : 'system'],
-        parameters: [...pathParameters(route, owner?.entity, schemas), ...spec.parameters, REQUEST_ID_PARAMETER],
+        tags: [tagEntity ? tagEntity.name : admin ? 'admin' : isTableApiFunction(fn.id) ? TABLE_API_TAG : 'system'],
+        // A spec may describe a path parameter itself (the table API's `table`, an enum of the tables).
+        parameters: [...pathParameters(route, owner?.entity, schemas).filter((param) => !spec.parameters.some((own) => own.in === 'path' && own.name === param.name)), ...spec.parameters, REQUEST_ID_PARAMETER],
         ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
         // Integer-like keys enumerate in ascending order: responses list by status.
         responses: { ...problemResponses(problems, problem), ...spec.responses },
@@ -144,6 +149,7 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     tags: [
       ...entityList.map((entity) => ({ name: entity.name, description: `Create, read, list, update and delete ${entity.name}` })),
       { name: 'admin', description: 'API keys, token revocation, the cache and request metrics (admin only)' },
+      { name: TABLE_API_TAG, description: 'The original table API over the same services: insert, query, where-update/delete, file import, CSV export (docs/table-api.md)' },
       { name: 'system', description: 'Health, this document and its HTML page' },
     ],
     paths: Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, sortMethods(item)])),

@@ -24,6 +24,9 @@ export interface ParameterObject {
   in: 'path' | 'query' | 'header';
   required: boolean;
   description?: string;
+  /** `form` + `explode` with an object schema: free-form `name=value` pairs (the table API's filters). */
+  style?: 'form';
+  explode?: boolean;
   schema: JsonSchema;
 }
 

@@ -9,6 +9,10 @@ export const responseHeaders = {
   processTime: { description: 'Seconds spent in the function', schema: { type: 'string', examples: ['0.012345'] } },
   etag: { description: 'Strong ETag of the resource version; send it as If-Match', schema: { type: 'string', examples: ['"3"'] } },
   location: { description: 'Path of the created resource', schema: { type: 'string' } },
+  retryCount: {
+    description: 'Retries of DynamoDB calls (throttling, timeouts, 5xx) this request made; absent when none',
+    schema: { type: 'integer', minimum: 1 },
+  },
   retryAfter: { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
   queryPlan: {
     description: 'How the query was answered: get, batch-get(n), index(<name>, shards=n) or scan(parallel=n, budget=n)',
@@ -23,5 +27,5 @@ export const responseHeaders = {
 
 /** Headers every response carries, merged with the operation's own. */
 export function withCommonHeaders(headers: Record<string, HeaderObject> = {}): Record<string, HeaderObject> {
-  return { ...headers, 'X-Request-Id': responseHeaders.requestId, 'X-Process-Time': responseHeaders.processTime };
+  return { ...headers, 'X-Request-Id': responseHeaders.requestId, 'X-Process-Time': responseHeaders.processTime, 'X-Retry-Count': responseHeaders.retryCount };
 }

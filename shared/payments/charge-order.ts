@@ -1,7 +1,9 @@
 import type { EventData } from '../../events/catalog.js';
-import { CircuitBreaker } from '../cache/circuit-breaker.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { errorSummary } from '../powertools/error-summary.js';
+import { emitMetric } from '../observability/emit-metric.js';
 import { logger } from '../powertools/logger.js';
+import { metrics } from '../powertools/metrics.js';
 import { fullJitter } from '../resilience/full-jitter.js';
 import type { ChargeResult, Money, PaymentProvider } from './payment-provider.js';
 import { isTransientPaymentError, PaymentGatewayTimeoutError } from './payments.errors.js';
@@ -28,7 +30,7 @@ export const PAYMENT_BREAKER = { failureThreshold: 5, openMs: 30_000 } as const;
 
 /** The gateway's breaker; one per container, built in the consumer's setup. */
 export function paymentBreaker(now: () => number = Date.now): CircuitBreaker {
-  return new CircuitBreaker(PAYMENT_BREAKER.openMs, now, PAYMENT_BREAKER.failureThreshold);
+  return new CircuitBreaker({ dependency: 'payments', openMs: PAYMENT_BREAKER.openMs, failureThreshold: PAYMENT_BREAKER.failureThreshold, now });
 }
 
 /** The provider-side idempotency key: one charge per order, whatever is redelivered. */
@@ -80,7 +82,10 @@ export async function chargeOrder(input: ChargeOrderInput, deps: ChargeOrderDeps
     } catch (error) {
       if (!isTransientPaymentError(error)) throw error;
       reason = error instanceof PaymentGatewayTimeoutError ? 'timeout' : 'gateway_unavailable';
-      if (deps.breaker.fail()) logger.warn('payment gateway breaker opened', { provider: deps.provider.name, open_ms: deps.breaker.openMs, error: errorSummary(error) });
+      if (deps.breaker.fail()) {
+        logger.warn('payment gateway breaker opened', { provider: deps.provider.name, open_ms: deps.breaker.openMs, error: errorSummary(error) });
+        emitMetric(metrics, 'CircuitOpen', { dependency: 'payments' });
+      }
       logger.warn('payment attempt failed', { order_id: input.order_id, attempt, error: errorSummary(error) });
     }
   }

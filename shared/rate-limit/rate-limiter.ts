@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { errorSummary } from '../powertools/error-summary.js';
 import { emitMetric, type MetricSink } from '../observability/emit-metric.js';
-import { CircuitBreaker } from '../cache/circuit-breaker.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { logger as powertoolsLogger } from '../powertools/logger.js';
 import { metrics as powertoolsMetrics } from '../powertools/metrics.js';
 import { type RuleQuery, ruleMatcher } from './match-rule.js';
@@ -75,7 +75,7 @@ export class RateLimiter {
     options: RateLimiterOptions,
   ) {
     this.match = ruleMatcher(rules);
-    this.breaker = new CircuitBreaker(options.breakerOpenMs ?? 15_000, options.now);
+    this.breaker = new CircuitBreaker({ dependency: 'rateLimit', openMs: options.breakerOpenMs ?? 15_000, now: options.now });
     this.prefix = options.prefix;
     this.logger = options.logger ?? powertoolsLogger;
     this.metrics = options.metrics ?? powertoolsMetrics;
@@ -93,6 +93,7 @@ export class RateLimiter {
     if (!this.breaker.allows()) return this.checkLocally(rule, key);
     try {
       const taken = await this.store.take(key, { capacity: rule.burst, refillPerSecond: rule.perMinute / 60 });
+      this.breaker.succeed();
       return this.decide(rule, rule.burst, taken);
     } catch (error) {
       if (this.breaker.fail()) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fullJitter } from './full-jitter.js';
+import { fullJitter, fullJitterCeiling, fullJitterDelay } from './full-jitter.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -27,5 +27,19 @@ describe('fullJitter', () => {
 
   it('can wait close to nothing (full jitter, not equal jitter)', async () => {
     expect(await waitFor(5, 0, { baseMs: 100 })).toBe(0);
+  });
+});
+
+describe('fullJitterDelay', () => {
+  it('stays in [0, min(cap, base·2^(attempt-1))) for every draw', () => {
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const ceiling = fullJitterCeiling(attempt, { baseMs: 200, capMs: 1_600 });
+      expect(ceiling).toBe(Math.min(1_600, 200 * 2 ** (attempt - 1)));
+      for (let draw = 0; draw < 500; draw++) {
+        const delay = fullJitterDelay(attempt, { baseMs: 200, capMs: 1_600 });
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(ceiling);
+      }
+    }
   });
 });

@@ -8,6 +8,8 @@ export interface RequestBudget {
   budgetMs: number;
   /** Aborted at the deadline: pass it to SDK calls so abandoned work stops. */
   signal?: AbortSignal;
+  /** Retries the SDK made for this request so far: they spend its budget (`X-Retry-Count`). */
+  retries?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestBudget>();
@@ -26,4 +28,15 @@ export function currentBudget(): RequestBudget | undefined {
 export function budgetedCallOptions(): { abortSignal?: AbortSignal } {
   const budget = currentBudget();
   return budget?.signal ? { abortSignal: budget.signal } : {};
+}
+
+/** Counts one retry of a dependency call against the current request (`X-Retry-Count`). */
+export function countRetry(): void {
+  const budget = currentBudget();
+  if (budget) budget.retries = (budget.retries ?? 0) + 1;
+}
+
+/** Retries the current request's dependency calls made so far (0 outside a request). */
+export function retryCount(): number {
+  return currentBudget()?.retries ?? 0;
 }

@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { functions } from '../../shared/registry.js';
+import { isTableApiFunction } from '../../shared/table-api/table-api-functions.js';
 import { inBatches, type LocalApi, startLocalApi } from './support/local-api.js';
 import { type RawResponse, rawRequest } from './support/raw-http.js';
 import { bearer } from './support/tokens.js';
@@ -37,7 +38,7 @@ let importId = '';
 const REQUIRED_QUERY: Record<string, string> = { '/api/v1/flags/evaluate': '?user_id=u-1' };
 const pathOf = (route: Route, id = STUDENT) =>
   route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(name === 'import_id' ? importId : name === 'order_id' ? orderId : name === 'chart' ? 'histogram' : id)) + (REQUIRED_QUERY[route.path] ?? '');
+    encodeURIComponent(name === 'import_id' ? importId : name === 'order_id' ? orderId : name === 'chart' ? 'histogram' : name === 'table' ? 'students' : id)) + (REQUIRED_QUERY[route.path] ?? '');
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
@@ -296,6 +297,21 @@ describe('Cache-Control and Vary', () => {
   let made = 0;
   async function succeed(route: Route): Promise<RawResponse> {
     const id = `CC-${route.method}-${++made}`;
+    // The original table API (docs/table-api.md), on the students table.
+    if (isTableApiFunction(route.fn.id)) {
+      if (route.method === 'GET' || route.method === 'HEAD') return raw(route.method, pathOf(route), { origin: ORIGIN });
+      if (route.path === '/api/batch/import') {
+        const form = `--cc\r\nContent-Disposition: form-data; name="file"; filename="students.csv"\r\nContent-Type: text/csv\r\n\r\nstudent_id,first_name,last_name\n${id},Cache,Control\n\r\n--cc--\r\n`;
+        return raw('POST', route.path, { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=cc' }, form);
+      }
+      const bodies: Record<string, unknown> = {
+        'POST /api/{table}': { input: SAMPLES[BASE]!.create(id) },
+        'POST /api/{table}/query': { limit: 1 },
+        'PUT /api/{table}': { input: SAMPLES[BASE]!.patch, where: { version: { eq: -1 } }, dry_run: true },
+        'DELETE /api/{table}': { input: { version: { eq: -1 } }, dry_run: true },
+      };
+      return sendJson(route.method, pathOf(route), bodies[`${route.method} ${route.path}`], { origin: ORIGIN });
+    }
     // Admin routes are not entity operations: each needs its own successful request.
     if (route.path === '/api/v1/admin/api-keys' && route.method === 'POST') {
       return sendJson('POST', route.path, { name: `cache-control ${id}`, role: 'viewer' }, { origin: ORIGIN });

@@ -355,7 +355,7 @@ describe('health', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(JSON_TYPE);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toEqual({ status: 'ok', checks: { dynamodb: 'ok' } });
+    expect(res.body).toEqual({ status: 'ok', checks: { dynamodb: 'ok' }, circuits: expect.objectContaining({ dynamodb: 'closed' }) });
   });
 });
 

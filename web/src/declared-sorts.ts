@@ -5,6 +5,13 @@ interface OpenApiDocument {
 }
 
 let document$: Promise<OpenApiDocument> | undefined;
+let apiBase = '';
+
+/** Where the API lives when it is not the console's origin (the deployed console's `apiBaseUrl`). */
+export function useOpenApiBase(baseUrl: string): void {
+  apiBase = baseUrl;
+  document$ = undefined;
+}
 
 /**
  * The values the API declares for one query parameter (its `enum` in the public OpenAPI
@@ -12,7 +19,7 @@ let document$: Promise<OpenApiDocument> | undefined;
  * cannot be read: the page still works without the choices.
  */
 export function declaredQueryEnum(path: string, name: string): Promise<string[]> {
-  document$ ??= fetch('/openapi.json', { credentials: 'omit' })
+  document$ ??= fetch(`${apiBase}/openapi.json`, { credentials: 'omit' })
     .then((res) => (res.ok ? (res.json() as Promise<OpenApiDocument>) : {}))
     .catch(() => ({}));
   return document$.then((doc) => doc.paths?.[path]?.get?.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema?.enum ?? []);

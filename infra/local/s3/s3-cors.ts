@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { S3Error } from './s3-error.js';
+import { BUCKET_EXPOSED_HEADERS } from '../../build/console-browser-policy.js';
 
 /**
  * The endpoint's CORS rule, as one bucket CORS configuration would say it: which origins may
@@ -14,7 +15,7 @@ export interface LocalS3Cors {
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT'];
 /** What a browser script may read of an answer (the upload's ETag, a download's name). */
-const EXPOSED_HEADERS = 'ETag, Content-Disposition, Content-Length, x-amz-request-id, x-amz-version-id';
+const EXPOSED_HEADERS = BUCKET_EXPOSED_HEADERS.join(', ');
 const MAX_AGE_SECONDS = 3000;
 
 /**

@@ -54,7 +54,8 @@ function presentParameters(params: Record<string, string | undefined> | undefine
   return present;
 }
 
-function readJsonBody(event: HttpEvent): unknown {
+/** The JSON body of `event`, or the 413/415/400/422 that refuses it (also for handlers whose body may be absent). */
+export function readJsonBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded' | 'headers'>): unknown {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
   if (bytes > MAX_BODY_BYTES) {

@@ -3,6 +3,7 @@ import { emitMetric } from '../../observability/emit-metric.js';
 import { RequestTimeoutError, SuspiciousRequestError } from '../../errors/app-error.js';
 import { logger } from '../../powertools/logger.js';
 import { metrics } from '../../powertools/metrics.js';
+import { retryCount } from '../../runtime/request-budget.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import { statusOf, toProblem } from '../problem.js';
 
@@ -18,11 +19,12 @@ export function problemErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, H
     const status = statusOf(error);
     const startedAt = request.context.state?.startedAt;
     const elapsed_ms = startedAt === undefined ? undefined : Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6);
+    const retry_count = retryCount() || undefined;
     if (error instanceof RequestTimeoutError) {
-      logger.error('request abandoned at its time budget', { status, elapsed_ms, budget_ms: error.context.budgetMs });
+      logger.error('request abandoned at its time budget', { status, elapsed_ms, retry_count, budget_ms: error.context.budgetMs });
       emitMetric(metrics, 'RequestTimeout');
     } else if (status >= 500) {
-      logger.error('request failed', { status, elapsed_ms, error: error ?? undefined });
+      logger.error('request failed', { status, elapsed_ms, retry_count, error: error ?? undefined });
       emitMetric(metrics, status === 500 ? 'UnhandledError' : 'DependencyError');
     } else {
       logger.info('request rejected', { status, code: (error as { code?: string }).code });

@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { CORRELATION_HEADER, correlationIdFrom, isSafeTraceId } from '../../observability/correlation.js';
 import { logger } from '../../powertools/logger.js';
+import { retryCount } from '../../runtime/request-budget.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 
 type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
@@ -8,7 +9,8 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 /**
  * Gives every invocation a request id (the caller's X-Request-Id when safe, else API
  * Gateway's) and a correlation id (X-Correlation-Id when safe, else generated), on every
- * log line and echoed; echoes them with X-Process-Time (seconds, like the FastAPI original).
+ * log line and echoed; echoes them with X-Process-Time (seconds, like the FastAPI original)
+ * and, when dependency calls were retried, X-Retry-Count (logged too; a 5xx's own line has it).
  */
 export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function requestContextBefore(request: Req) {
@@ -29,6 +31,11 @@ export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, 
       [CORRELATION_HEADER]: state.correlationId,
       'x-process-time': elapsed.toFixed(6),
     };
+    const retries = retryCount();
+    if (retries === 0) return;
+    request.response.headers['x-retry-count'] = String(retries);
+    const status = request.response.statusCode ?? 200;
+    if (status < 500) logger.info('request answered after retries', { status, retry_count: retries });
   }
   return { before: requestContextBefore, after: requestContextAfter, onError: requestContextAfter };
 }

@@ -3,7 +3,7 @@ import busboy from 'busboy';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors/app-error.js';
 import { ImportFileError, ImportLimitError } from '../import.errors.js';
 import { formatBytes } from '../import-limits.js';
-import { formatOf, type ImportFormat } from '../open-row-source.js';
+import { formatOf, type ImportFormat } from '../import-format.js';
 
 /** Door 3's limit; bigger files go through the presigned upload (door 2). */
 export const DIRECT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;

@@ -1,9 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { errorSummary } from '../../powertools/error-summary.js';
 import type { Redis } from 'ioredis';
-import { CircuitBreaker } from '../../cache/circuit-breaker.js';
+import { CircuitBreaker } from '../../resilience/circuit-breaker.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { emitMetric } from '../../observability/emit-metric.js';
 import { logger as powertoolsLogger } from '../../powertools/logger.js';
+import { metrics as powertoolsMetrics } from '../../powertools/metrics.js';
 import { RedisConnection } from '../../redis/redis-connection.js';
 import { LATENCY_BUCKETS, latencyBucketLabel } from '../latency-histogram.js';
 import { RequestMetricsBatch } from '../request-metrics-batch.js';
@@ -59,7 +61,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
     this.flushRequests = options.flushRequests ?? 50;
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.now = options.now ?? Date.now;
-    this.breaker = new CircuitBreaker(options.breakerOpenMs ?? 15_000, this.now);
+    this.breaker = new CircuitBreaker({ dependency: 'requestMetrics', openMs: options.breakerOpenMs ?? 15_000, now: this.now });
     this.logger = options.logger ?? powertoolsLogger;
     this.lastFlush = this.now();
     // Failures surface through the commands; without a listener ioredis prints each one.
@@ -114,6 +116,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
       for (const counters of drained) for (const [field, by] of counterFields(counters)) pipeline.hincrby(this.key, field, by);
       const failed = ((await pipeline.exec()) ?? []).find(([error]) => error);
       if (failed) throw failed[0];
+      this.breaker.succeed();
     } catch (error) {
       this.batch.restore(drained);
       this.unavailable(error);
@@ -141,6 +144,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
       retryInMs: this.breaker.openMs,
       error: errorSummary(error),
     });
+    emitMetric(powertoolsMetrics, 'CircuitOpen', { dependency: 'requestMetrics' });
   }
 }
 

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrentModificationError, EntityAlreadyExistsError } from '../../entity/entity.errors.js';
-import { DependencyUnavailableError } from '../../errors/app-error.js';
+import { DependencyTimeoutError, DependencyUnavailableError } from '../../errors/app-error.js';
 import { students } from '../../students/students.entity.js';
 import type { StoredItem } from '../entity-store.js';
 import { createDocumentClient } from './document-client.js';
@@ -60,12 +60,38 @@ const unavailable: [string, () => Error][] = [
   ],
   ['a refused connection (ECONNREFUSED)', () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' })],
   ['a reset socket wrapped by the SDK', () => new Error('socket hang up', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
-  ['an SDK request timeout', () => Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' })],
+  [
+    'an SDK connect timeout (nothing listened)',
+    () => Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.'), { name: 'TimeoutError' }),
+  ],
+  // What the SDK makes of a connection the endpoint dropped: renamed TimeoutError, code kept.
+  ['a dropped connection (TimeoutError, ECONNRESET)', () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' })],
+  ['a refused connection (TimeoutError, ECONNREFUSED)', () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError', code: 'ECONNREFUSED' })],
+  ['a 503 ServiceUnavailable', () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: metadata(503), message: 'Unavailable' })],
   ['an HTTP 500 from DynamoDB', () => new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: metadata(500), message: 'Internal' })],
   ['an HTTP 503 of any name', () => new DynamoDBServiceException({ name: 'SomethingNew', $fault: 'server', $metadata: metadata(503), message: 'Down' })],
 ];
 
+/** What is left when every attempt timed out: DynamoDB accepted the requests and did not answer. */
+const timedOut: [string, () => Error][] = [
+  [
+    'an SDK request timeout',
+    () => Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 5000 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
+  ],
+  ['a socket idle timeout', () => Object.assign(new Error('the request socket timed out after 5000 ms of inactivity'), { name: 'TimeoutError' })],
+  ['the request budget running out (abort signal)', () => Object.assign(new Error('Request aborted'), { name: 'AbortError' })],
+  ['an HTTP 504 from DynamoDB', () => new DynamoDBServiceException({ name: 'GatewayTimeout', $fault: 'server', $metadata: metadata(504), message: 'Timeout' })],
+];
+
 describe('DynamoDbEntityStore error translation', () => {
+  it.each(timedOut)('turns %s on GetCommand and TransactWriteCommand into DependencyTimeoutError (504)', async (_label, make) => {
+    const cause = make();
+    ddb.on(GetCommand).rejects(cause);
+    ddb.on(TransactWriteCommand).rejects(cause);
+    await expect(store.get('S001')).rejects.toMatchObject({ kind: 'dependencyTimeout', dependency: 'DynamoDB', cause });
+    await expect(store.create(item())).rejects.toBeInstanceOf(DependencyTimeoutError);
+  });
+
   it.each(unavailable)('turns %s on GetCommand into DependencyUnavailableError', async (_label, make) => {
     const cause = make();
     ddb.on(GetCommand).rejects(cause);
