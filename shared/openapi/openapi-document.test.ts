@@ -303,10 +303,12 @@ describe('buildOpenApiDocument', () => {
     expect(tableApi.sort()).toEqual(
       ['POST /api/{table}', 'PUT /api/{table}', 'DELETE /api/{table}', 'GET /api/{table}/query', 'POST /api/{table}/query', 'POST /api/batch/import', 'GET /api/batch/{table}/export'].sort(),
     );
+    // One body and one enum value per registered entity (students, products, and any an npm run new:entity adds).
     expect(operation('/api/{table}', 'post').requestBody?.content['application/json']?.schema).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/StudentTableInsert' }, { $ref: '#/components/schemas/ProductTableInsert' }],
+      oneOf: entities.map((entity) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(entity.responseSchema)!.id}TableInsert` })),
     });
-    expect(operation('/api/{table}', 'post').parameters.filter((param) => param.in === 'path')).toEqual([expect.objectContaining({ name: 'table', schema: { type: 'string', enum: ['students', 'products'] } })]);
+    expect(entities.slice(0, 2).map((entity) => entity.name)).toEqual(['students', 'products']);
+    expect(operation('/api/{table}', 'post').parameters.filter((param) => param.in === 'path')).toEqual([expect.objectContaining({ name: 'table', schema: { type: 'string', enum: entities.map((entity) => entity.name) } })]);
     expect(operation('/api/batch/{table}/export', 'get').parameters.find((param) => param.name === 'table')?.schema.enum).toEqual(['students']);
     for (const { op } of allOperations.filter(({ op }) => op.tags.includes(TABLE_API_TAG))) {
       expect(op.responses['404']?.content?.['application/problem+json']?.examples, op.operationId).toHaveProperty('entity.notFound');
