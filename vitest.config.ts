@@ -21,7 +21,8 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
-          include: ['test/infra/**/*.test.ts'],
+          // test/ops: the scaffolder's run in a temporary copy (it starts its own vitest there).
+          include: ['test/infra/**/*.test.ts', 'test/ops/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

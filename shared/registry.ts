@@ -19,12 +19,17 @@ import { productFunctions } from './products/products-functions.js';
 import { products } from './products/products.entity.js';
 import { students } from './students/students.entity.js';
 import { tableApiFunctions } from './table-api/table-api-functions.js';
+// npm run new:entity adds entity imports above this line (infra/ops/new-entity).
 
 /**
  * Every entity of the platform. Routes (local gateway and CDK), tables, grants and OpenAPI
  * are derived from this list: adding an entity means adding its declaration here.
  */
-export const entities: readonly Entity[] = [students, products];
+export const entities: readonly Entity[] = [
+  students,
+  products,
+  // npm run new:entity adds entities above this line.
+];
 
 /** The API description is the same for every caller and changes only with a deploy. */
 const PUBLIC_DOCUMENT = 'public, max-age=300';

@@ -59,6 +59,7 @@ export interface DashboardProps {
 export const BUSINESS_ROWS: Readonly<Record<MetricGroup, string>> = {
   students: 'Students (API writes)',
   products: 'Products (API writes)',
+  entities: 'Other entities (API writes)',
   imports: 'Imports',
   exports: 'Exports',
   orders: 'Orders and payments (saga outcomes)',

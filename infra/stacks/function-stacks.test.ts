@@ -8,6 +8,8 @@ describe('functionStackOf', () => {
     expect(functionStackOf({ id: 'admin-metrics', entry: 'functions/admin/metrics.ts' })).toBe('admin');
     expect(functionStackId('students')).toBe('HttpStudents');
     expect(functionStackId('api-keys')).toBe('HttpApiKeys');
+    expect(functionStackOf({ id: 'lab_results-get', entry: 'functions/lab_results/get.ts' })).toBe('lab_results');
+    expect(functionStackId('lab_results')).toBe('HttpLabResults');
   });
 
   it('refuses an entry outside functions/<area>/', () => {

@@ -4,7 +4,7 @@ import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 export type MetricUnitName = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /** Dashboard rows the business widgets are grouped in (docs/observability.md lists them). */
-export type MetricGroup = 'students' | 'products' | 'imports' | 'exports' | 'orders' | 'flags' | 'cache' | 'resilience' | 'auth' | 'http';
+export type MetricGroup = 'students' | 'products' | 'entities' | 'imports' | 'exports' | 'orders' | 'flags' | 'cache' | 'resilience' | 'auth' | 'http';
 
 /**
  * An alarm on the metric summed over every function: breaches when a period's sum reaches
@@ -42,6 +42,7 @@ export const metricCatalogue = {
   ProductsCreated: { unit: 'Count', group: 'products', description: 'Products created through the API.' },
   ProductsUpdated: { unit: 'Count', group: 'products', description: 'Products updated through the API (stock changes not included).' },
   ProductsDeleted: { unit: 'Count', group: 'products', description: 'Products deleted through the API.' },
+  // npm run new:entity adds the write metrics of new entities above this line (group `entities`).
 
   ImportRowsProcessed: { unit: 'Count', group: 'imports', description: 'Data rows an import job read, counted once when the job finishes.' },
   ImportRowErrors: { unit: 'Count', group: 'imports', description: 'Rows of a finished import job rejected by validation.' },
