@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'infra/**/*.test.ts', 'events/**/*.test.ts', 'web/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'infra/**/*.test.ts', 'events/**/*.test.ts', 'web/**/*.test.ts', 'test/docs/**/*.test.ts'],
           // The first CDK synthesis of a construct test file loads aws-cdk-lib: 3–6 s on 2 idle cores,
           // 24 s seen with the cores saturated by other work, hence the generous bound.
           testTimeout: 60_000,

@@ -48,7 +48,7 @@ export interface NetworkProps {
  * with private DNS (the list function reads the cursor key at cold start) — all flows logged
  * to CloudWatch, one security group for the functions. Endpoint policies admit this
  * account's resources only, so nothing in the VPC can copy data to another account's table,
- * bucket or secret. With `internetEgress`, also one NAT gateway (see README "Deploy").
+ * bucket or secret. With `internetEgress`, also one NAT gateway (see docs/deploy.md, "Network, cache and what they cost").
  */
 export class Network extends Construct {
   public readonly vpc: Vpc;

@@ -60,8 +60,8 @@ export function verdict(pass: boolean | undefined): string {
 }
 
 /**
- * `.build/bench/results.json` and `results.md` (a Markdown table, what README's Performance
- * section is refreshed from): the latest figures of every bench run so far, each bench with
+ * `.build/bench/results.json` and `results.md` (a Markdown table, what docs/performance.md
+ * is refreshed from; README.md keeps its headline rows): the latest figures of every bench run so far, each bench with
  * the time it ran — a run of some benches replaces their entries and keeps the others.
  */
 export function writeResults(outcomes: readonly BenchOutcome[], crashed: readonly string[]): { json: string; markdown: string } {

@@ -1,4 +1,4 @@
-/** The API's roles in ascending order of power (README "Authentication and roles"). */
+/** The API's roles in ascending order of power (docs/auth.md). */
 export const ROLES = ['viewer', 'staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,4 +1,4 @@
-/** A student as `GET /api/v1/students/{id}` returns it (README "The students API"). */
+/** A student as `GET /api/v1/students/{id}` returns it (docs/students-api.md). */
 export interface Student {
   student_id: string;
   first_name: string;
