@@ -93,7 +93,7 @@ export async function runImportS3Bench(args: string[] = []): Promise<BenchOutcom
   const options = importBenchOptions(args, process.env);
   bundleFunctions([importFunction]);
   // Plain node, as in Lambda: under the tsx loader the 1.2 MB bundle alone costs ~200 MB RSS.
-  buildSync({ ...bundleOptions, entryPoints: [TASK_SOURCE], outfile: TASK_FILE, outExtension: {} });
+  buildSync({ ...bundleOptions, entryPoints: [TASK_SOURCE], outfile: TASK_FILE, outExtension: {}, splitting: false });
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const database = await startBenchDatabase();
