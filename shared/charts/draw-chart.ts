@@ -3,7 +3,6 @@ import type { StatisticsAccumulator } from '../statistics/entity-statistics.js';
 import { averageRows, boxplotRows, type ChartRows, densityRows, histogramRows } from './chart-data.js';
 import type { ChartFormat, ChartKind } from './chart-kind.js';
 import { chartSpec } from './chart-specs.js';
-import { rasterise, renderSvg } from './render-chart.js';
 import { subjectLabel } from './subject-label.js';
 
 const ROWS: Record<ChartKind, (entity: Entity, stats: StatisticsAccumulator) => ChartRows> = {
@@ -34,6 +33,8 @@ export async function drawChart(
     subjects: declaration.scores.map(subjectLabel),
   });
   if (format === 'vega') return { format, contentType: 'application/vnd.vegalite.v6+json', spec };
+  // vega, vega-lite and resvg (~1 MB and a native addon) load with the first drawn chart: a spec needs none of them.
+  const { rasterise, renderSvg } = await import('./render-chart.js');
   const svg = await renderSvg(spec);
   if (format === 'svg') return { format, contentType: 'image/svg+xml; charset=utf-8', text: svg };
   return { format, contentType: 'image/png', bytes: rasterise(svg) };

@@ -4,7 +4,6 @@ import type { ExportFormatName } from './export-format-names.js';
 import { writeCsv } from './csv-writer.js';
 import { exportColumns } from './export-columns.js';
 import { exportSummary } from './export-summary.js';
-import { writeXlsx } from './xlsx-writer.js';
 import { writeXml } from './xml-writer.js';
 
 type Items = AsyncIterable<Record<string, unknown>>;
@@ -31,8 +30,11 @@ export const EXPORT_FORMATS = {
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     extension: 'xlsx',
     binary: true,
-    write: (entity, items, out) =>
-      writeXlsx(items, exportColumns(entity), out, { sheetName: entity.export!.sheetName, summary: entity.statistics ? exportSummary(entity) : undefined }),
+    // exceljs (~1 MB) is loaded by the first XLSX export, not at every cold start of the export function.
+    write: async (entity, items, out) => {
+      const { writeXlsx } = await import('./xlsx-writer.js');
+      return writeXlsx(items, exportColumns(entity), out, { sheetName: entity.export!.sheetName, summary: entity.statistics ? exportSummary(entity) : undefined });
+    },
   },
   xml: {
     contentType: 'application/xml; charset=utf-8',

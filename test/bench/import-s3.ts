@@ -22,7 +22,8 @@ import { seedItems } from './batch-seeder.js';
 import { BENCH_OUT_DIR, type BenchOutcome, type Check, printTable } from './bench-report.js';
 import { type BenchDatabase, startBenchDatabase } from './bench-database.js';
 import { studentBatches } from './bench-students.js';
-import { runChildTask, TaskTimeoutError } from './child-task.js';
+import { runChildTask } from './child-task.js';
+import { withDeadline } from './with-deadline.js';
 import { csvLine } from './import-parse.js';
 import { importBenchOptions } from './import-s3-options.js';
 
@@ -92,7 +93,7 @@ export async function runImportS3Bench(args: string[] = []): Promise<BenchOutcom
   const options = importBenchOptions(args, process.env);
   bundleFunctions([importFunction]);
   // Plain node, as in Lambda: under the tsx loader the 1.2 MB bundle alone costs ~200 MB RSS.
-  buildSync({ ...bundleOptions, entryPoints: [TASK_SOURCE], outfile: TASK_FILE, outExtension: {} });
+  buildSync({ ...bundleOptions, entryPoints: [TASK_SOURCE], outfile: TASK_FILE, outExtension: {}, splitting: false });
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const database = await startBenchDatabase();
@@ -212,22 +213,6 @@ async function rawCeiling(database: BenchDatabase, from: number, to: number, pre
   await createTables(database.client, [design], prefix);
   const result = await seedItems(database.doc, students, localTableName(design, prefix), studentBatches(from, to, 25), { writers: WRITERS });
   return { items: result.items, ms: result.ms };
-}
-
-/** `work`, or a TaskTimeoutError naming what was awaited once `deadline` (epoch ms) passes. */
-async function withDeadline<T>(work: Promise<T>, deadline: number, what: () => string, onTimeout?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new TaskTimeoutError(`import bench timed out waiting for ${what()}`));
-    }, Math.max(1, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en');

@@ -1,3 +1,4 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { Segment, type Subsegment } from 'aws-xray-sdk-core';
 import { tracer } from '../../shared/powertools/tracer.js';
 
@@ -44,7 +45,8 @@ function recorded(subsegment: Subsegment): RecordedSubsegment {
 export async function withTestSegment(work: () => Promise<unknown>): Promise<RecordedSubsegment[]> {
   if (!tracer.isTracingEnabled()) throw new Error('tracing is off: set TRACING_ENV in vi.hoisted before the imports');
   const segment = new Segment('records-platform-test');
-  const namespace = tracer.provider.getNamespace();
+  // Tracing is on, so the singleton is Powertools' Tracer.
+  const namespace = (tracer as Tracer).provider.getNamespace();
   await namespace.runPromise(async () => {
     tracer.setSegment(segment);
     await work();

@@ -2,13 +2,15 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { FunctionDeclaration } from '../../entity/entity-functions.js';
 import { annotateTrace, type TraceAnnotations } from '../../observability/trace-annotations.js';
+import type { PlatformTracer } from '../../powertools/platform-tracer.js';
 import { tracer as platformTracer } from '../../powertools/tracer.js';
 import type { HttpContext, HttpEvent, HttpResponse } from '../http-types.js';
 import type { ParsedInput } from './parse-request.js';
 import { statusOf } from '../problem.js';
 
 type Req = Request<HttpEvent, HttpResponse, Error, HttpContext & { input?: ParsedInput }>;
-type Tracer = Parameters<typeof captureLambdaHandler>[0];
+/** Powertools' type; `captureLambdaHandler` calls only PlatformTracer's methods of it. */
+type PowertoolsTracer = Parameters<typeof captureLambdaHandler>[0];
 
 /** Fields that become trace annotations (never a student id, a customer or a name). */
 const ID_FIELDS = ['order_id', 'import_id'] as const;
@@ -28,7 +30,7 @@ export function idAnnotations(value: unknown): TraceAnnotations {
 }
 
 /** Annotates the ids of what a handler answered: called by the handler factory's core. */
-export function annotateResult(body: unknown, tracer: Pick<Tracer, 'putAnnotation'> = platformTracer): void {
+export function annotateResult(body: unknown, tracer: Pick<PlatformTracer, 'putAnnotation'> = platformTracer): void {
   annotateTrace(idAnnotations(body), tracer);
 }
 
@@ -46,8 +48,8 @@ export function operationOf(declaration: Pick<FunctionDeclaration, 'id' | 'opera
  * the caller's mistake, flagged `error` as X-Ray does for 4xx, and its subsegment closed as a
  * success would be (so a 404 does not show as a fault in the service map).
  */
-export function traceRequest(declaration: Pick<FunctionDeclaration, 'id' | 'operation'>, tracer: Tracer = platformTracer): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
-  const capture = captureLambdaHandler(tracer, { captureResponse: false });
+export function traceRequest(declaration: Pick<FunctionDeclaration, 'id' | 'operation'>, tracer: PlatformTracer = platformTracer): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  const capture = captureLambdaHandler(tracer as PowertoolsTracer, { captureResponse: false });
   const fixed = operationOf(declaration);
 
   const pathIds = (request: Req) => idAnnotations(request.context.input?.path);

@@ -9,10 +9,9 @@ import { tableDesign } from '../../store/dynamodb/table-design.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { createS3Client } from '../s3/s3-client.js';
 import { importJobsTable } from './import-jobs.table.js';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar } from '../../events/queues.js';
 import { DynamoDbImportChunkStore } from '../../store/dynamodb/dynamodb-import-chunk-store.js';
-import { sqsChunkQueue } from '../sqs/sqs-chunk-queue.js';
+import type { ChunkQueue } from './import-chunk.js';
 import { fanOutSettings, IMPORT_CHUNKS_QUEUE } from './fan-out.js';
 
 let built: ReturnType<typeof build> | undefined;
@@ -42,12 +41,25 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
     // Only a job's end writes the outbox (import.completed, in the transaction of its final state).
     jobs: new DynamoDbImportJobStore(client, jobsTable, counterTable, env[outboxTable.envVar] ?? ''),
     chunks,
-    fanOut: chunkQueueUrl ? { chunks, queue: sqsChunkQueue(tracer.captureAWSv3Client(new SQSClient({})), chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
+    fanOut: chunkQueueUrl ? { chunks, queue: lazySqsChunkQueue(chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
       return new DynamoDbImportSink(entity, store, client, tableName);
     },
   };
+}
+
+/**
+ * The SQS chunk queue, its client (~25 ms of CPU to import) loaded by the first send: the import
+ * API functions build this container too and never fan out.
+ */
+function lazySqsChunkQueue(queueUrl: string): ChunkQueue {
+  let queue: Promise<ChunkQueue> | undefined;
+  const load = async () => {
+    const [{ SQSClient }, { sqsChunkQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../sqs/sqs-chunk-queue.js')]);
+    return sqsChunkQueue(tracer.captureAWSv3Client(new SQSClient({})), queueUrl);
+  };
+  return { send: async (messages) => (await (queue ??= load())).send(messages) };
 }
 
 /** The import's adapters, built once per container from the environment. */

@@ -5,7 +5,6 @@ import { ImportFileError } from '../import.errors.js';
 import type { ImportLimits } from '../import-limits.js';
 import type { RowSource, SourceRange, SourceRow } from '../source-row.js';
 import { cellText } from './cell-text.js';
-import { Utf8SafeWorkbookReader } from './utf8-safe-workbook-reader.js';
 import { checkZipDirectory } from './zip-directory.js';
 
 const BLOCK_ROWS = 500;
@@ -62,6 +61,8 @@ async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, coun
     }),
   );
   input.on('error', (error) => counted.destroy(error));
+  // exceljs (~1 MB) is loaded by the first XLSX file read, not at every cold start of a function that imports CSV too.
+  const { Utf8SafeWorkbookReader } = await import('./utf8-safe-workbook-reader.js');
   const reader = new Utf8SafeWorkbookReader(counted, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }, limits.maxUncompressedBytes);
   let target: string | undefined;
   let found = false;
