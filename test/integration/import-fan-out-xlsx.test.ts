@@ -11,14 +11,15 @@ import { createQueues, type DeclaredQueue, type LocalSqs, startLocalSqs } from '
 import { outboxTable } from '../../shared/events/outbox.table.js';
 import { queueDeclaration } from '../../shared/events/queues.js';
 import { bufferByteSource } from '../../shared/import/byte-source.js';
-import { MemorySink } from '../../shared/import/import-sink.js';
+import { type BatchOrigin, type ImportMode, MemorySink } from '../../shared/import/import-sink.js';
 import type { ImportSummary } from '../../shared/import/import-summary.js';
 import { IMPORT_CHUNKS_QUEUE } from '../../shared/import/jobs/fan-out.js';
 import { type ChunkMessageDeps, handleChunkMessage } from '../../shared/import/jobs/handle-chunk-message.js';
 import { handleObjectCreated } from '../../shared/import/jobs/handle-object-created.js';
-import type { ChunkMessage } from '../../shared/import/jobs/import-chunk.js';
+import type { ChunkMessage, ImportChunkStore } from '../../shared/import/jobs/import-chunk.js';
 import type { ImportJob } from '../../shared/import/jobs/import-job.js';
 import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
+import type { CheckpointedSink } from '../../shared/import/jobs/run-import-job.js';
 import { openRowSource } from '../../shared/import/open-row-source.js';
 import { reportHeader, reportLine } from '../../shared/import/report-lines.js';
 import { runImport } from '../../shared/import/run-import.js';
@@ -97,7 +98,7 @@ async function completedEventsOf(jobId: string) {
 }
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
-const workerDeps = (): ChunkMessageDeps => ({
+const workerDeps = (overrides: Partial<ChunkMessageDeps> = {}): ChunkMessageDeps => ({
   jobs,
   chunks,
   queue: sqsChunkQueue(sqs.client, queue.url),
@@ -106,6 +107,7 @@ const workerDeps = (): ChunkMessageDeps => ({
   sink,
   owner: `worker-${randomBytes(3).toString('hex')}`,
   tuning: { progressEvery: { rows: 5, ms: 60_000 }, leaseMs: 1_000, batchSize: 5 },
+  ...overrides,
 });
 
 /** Drops the workbook and runs the import function on its notification: over 1 KB fans out, into ~10 chunks. */
@@ -119,11 +121,11 @@ async function drop(key: string, file: Buffer) {
 }
 
 /** The event source mapping in the test: up to 3 messages at once, each deleted once handled. */
-async function drain(jobId: string): Promise<{ failures: number; handled: string[] }> {
+async function drain(jobId: string, deps: (message: ChunkMessage, receiveCount: number) => ChunkMessageDeps = () => workerDeps()): Promise<{ failures: number; handled: string[] }> {
   const handled: string[] = [];
   let failures = 0;
   for (let round = 0; round < 200; round++) {
-    const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 3, WaitTimeSeconds: 1 }));
+    const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 3, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     const messages = out.Messages ?? [];
     if (messages.length === 0) {
       if ((await jobs.get(jobId))?.status !== 'running') return { failures, handled };
@@ -133,7 +135,7 @@ async function drain(jobId: string): Promise<{ failures: number; handled: string
       messages.map(async (message) => {
         const body = JSON.parse(message.Body!) as ChunkMessage;
         try {
-          handled.push(`${body.chunk}:${(await handleChunkMessage(body, workerDeps())).kind}`);
+          handled.push(`${body.chunk}:${(await handleChunkMessage(body, deps(body, Number(message.Attributes?.ApproximateReceiveCount ?? 1)))).kind}`);
           await sqs.client.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle! }));
         } catch {
           failures++;
@@ -217,6 +219,43 @@ describe('XLSX fan-out by row ranges over local S3 + SQS + DynamoDB Local', () =
     expect(await jobs.get(jobId)).toEqual(job);
     expect(await completedEventsOf(jobId)).toHaveLength(1);
     expect(await getText(`reports/${jobId}/errors.csv`)).toBe(report);
+  }, 120_000);
+
+  it('a worker killed mid-chunk (after writing, before its checkpoint, lease never released) resumes on redelivery and the table ends the same', async () => {
+    const total0 = await db.store.count({});
+    const file = await roster('XD', 120);
+    const key = 'imports/students/fan-xd.xlsx';
+    const { outcome } = await drop(key, file);
+    const jobId = (outcome as { job: ImportJob }).job.import_id;
+    let killed = 0;
+    const neverReleases: ImportChunkStore = Object.assign(Object.create(chunks), { release: async () => undefined });
+    const { failures } = await drain(jobId, (message, receiveCount) => {
+      if (message.chunk !== 6 || receiveCount > 1) return workerDeps();
+      // First delivery of chunk 6 (rows 74–85): dies right after writing its second batch of 5 (the first is checkpointed).
+      const inner = sink();
+      let batches = 0;
+      const dying: CheckpointedSink = {
+        takeDelta: (row) => inner.takeDelta(row),
+        async writeBatch(items: readonly Record<string, unknown>[], mode: ImportMode, origin: BatchOrigin) {
+          const result = await inner.writeBatch(items, mode, origin);
+          if (++batches === 2) {
+            killed++;
+            throw new Error('worker killed');
+          }
+          return result;
+        },
+      };
+      return workerDeps({ chunks: neverReleases, sink: () => dying, writers: 1 });
+    });
+    expect(killed).toBe(1);
+    expect(failures).toBe(1);
+    const job = (await jobs.get(jobId))!;
+    const { summary: reference, report } = await onePass(file, key);
+    expectSameAsOnePass(job, reference);
+    expect((await storedWithPrefix(db.client, db.tableName, 'XD')).size).toBe(reference.created);
+    expect(await db.store.count({})).toBe(total0 + reference.created);
+    expect(await getText(`reports/${jobId}/errors.csv`)).toBe(report);
+    expect(await completedEventsOf(jobId)).toHaveLength(1);
   }, 120_000);
 
   it('a small workbook stays on the one-function path', async () => {
