@@ -15,10 +15,12 @@ describe('import fan-out policy', () => {
     expect(fanOutWidth({ capacity: { writesPerSecond: 1_000_000 } })).toBe(queueDeclaration(IMPORT_CHUNKS_QUEUE).maximumConcurrency);
   });
 
-  it('fans out CSV files over the threshold only; XLSX stays on one worker', () => {
+  it('fans out CSV and XLSX files over the same threshold', () => {
     expect(shouldFanOut('imports/students/a.csv', DEFAULT_FAN_OUT.thresholdBytes + 1, DEFAULT_FAN_OUT)).toBe(true);
     expect(shouldFanOut('imports/students/a.csv', DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
-    expect(shouldFanOut('imports/students/a.xlsx', 10 * DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
+    expect(shouldFanOut('imports/students/a.xlsx', DEFAULT_FAN_OUT.thresholdBytes + 1, DEFAULT_FAN_OUT)).toBe(true);
+    expect(shouldFanOut('imports/students/a.xlsx', DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
+    expect(shouldFanOut('imports/students/a.txt', 10 * DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
     expect(fanOutSettings({ IMPORT_FAN_OUT_THRESHOLD_BYTES: '100', IMPORT_CHUNK_BYTES: 'x' })).toEqual({ thresholdBytes: 100, chunkBytes: DEFAULT_FAN_OUT.chunkBytes });
   });
 

@@ -24,10 +24,16 @@ export type ImportChunkStatus = 'pending' | 'running' | 'done' | 'failed';
 export interface ImportChunk {
   import_id: string;
   index: number;
-  /** Bytes [start, end) of the file; `first_row` is the spreadsheet row at `start`. */
+  /**
+   * Absent or `bytes`: a CSV chunk, bytes [start, end) of the file, `first_row` the spreadsheet
+   * row at `start`. `rows`: an XLSX chunk, sheet rows [first_row, end_row); `start`/`end` are
+   * then only the share of the file it stands for (progress), every worker reads from byte 0.
+   */
+  kind?: 'bytes' | 'rows';
   start: number;
   end: number;
   first_row: number;
+  end_row?: number;
   status: ImportChunkStatus;
   checkpoint_row: number;
   checkpoint?: ImportCheckpoint;
@@ -42,12 +48,15 @@ export interface ImportChunk {
   report_segment?: string;
 }
 
+/** What the plan stores of a chunk: a byte range (CSV) or, with `kind: 'rows'` and `end_row`, a row range (XLSX). */
+export type ChunkRange = Pick<ImportChunk, 'kind' | 'start' | 'end' | 'first_row' | 'end_row'>;
+
 export type ChunkClaim = { kind: 'claimed'; chunk: ImportChunk } | { kind: 'ended'; chunk: ImportChunk } | { kind: 'busy'; chunk: ImportChunk } | { kind: 'missing' };
 
 /** Port of the chunk items in the jobs table. Every write by a worker is conditioned on its chunk lease. */
 export interface ImportChunkStore {
   /** Writes the chunk items (each only if absent: a re-plan never resets progress) and marks the job fanned out. */
-  plan(jobId: string, owner: string, plan: FanOutPlan, chunks: readonly Pick<ImportChunk, 'start' | 'end' | 'first_row'>[]): Promise<void>;
+  plan(jobId: string, owner: string, plan: FanOutPlan, chunks: readonly ChunkRange[]): Promise<void>;
   claim(jobId: string, index: number, owner: string, leaseMs: number, now: Date): Promise<ChunkClaim>;
   /** The chunk's checkpoint AND the counter delta it covers, in one transaction (lease held, previous row unchanged). */
   checkpoint(jobId: string, index: number, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void>;

@@ -1,6 +1,7 @@
 import { ImportFileError, ImportLimitError } from '../import.errors.js';
 import { emptySummary, type ImportSummary } from '../import-summary.js';
 import { openRowSource } from '../open-row-source.js';
+import type { SourceRange } from '../source-row.js';
 import { type ImportCheckpoint, runImport } from '../run-import.js';
 import type { ImportChunk, ImportChunkStore } from './import-chunk.js';
 import type { ImportJob } from './import-job.js';
@@ -16,7 +17,7 @@ export interface RunChunkDeps extends ImportRunOptions {
 export type ChunkOutcome = { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' } | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };
 
 /**
- * Imports one chunk (a byte range of a CSV) of a fanned-out job under the chunk's lease. The
+ * Imports one chunk (a byte range of a CSV, a row range of an XLSX sheet) of a fanned-out job under the chunk's lease. The
  * rows BEFORE the chunk are read again (parse + clean, nothing written or counted) only to
  * learn which ids earlier rows already carry, so "first wins" holds across chunks exactly as
  * in one pass: a later duplicate is skipped wherever its first row is. Checkpoints move the
@@ -43,7 +44,7 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
   // Segments are named by the rows they cover: a chunk's first one starts right before the chunk.
   const segmentFrom = () => (persistedRow > 0 ? persistedRow : chunk.first_row - 1);
   // Not resumed yet: "resume" right before the chunk, so the rows ahead of it only register their ids.
-  const resumeFrom: ImportCheckpoint = chunk.checkpoint ?? { position: { row: chunk.first_row - 1, byte: chunk.start }, summary: emptySummary() };
+  const resumeFrom: ImportCheckpoint = chunk.checkpoint ?? { position: chunk.kind === 'rows' ? { row: chunk.first_row - 1 } : { row: chunk.first_row - 1, byte: chunk.start }, summary: emptySummary() };
 
   const persist = async (checkpoint: ImportCheckpoint) => {
     // The report lines of the rows this checkpoint covers are durable before it commits (as for a whole job).
@@ -63,8 +64,10 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
   };
 
   try {
-    // Bytes [0, end): the header, the rows before the chunk (ids only) and the chunk's rows.
-    const source = openRowSource(deps.bytes, { name: job.source.key, entity: deps.entity, limits: deps.limits, range: { kind: 'bytes', start: 0, end: chunk.end, firstRow: 1 } });
+    // CSV: bytes [0, end); XLSX: the sheet from its first row up to the row before end_row. Either
+    // way the header, the rows before the chunk (ids only) and the chunk's rows.
+    const range: SourceRange = chunk.kind === 'rows' ? { kind: 'rows', from: 0, to: (chunk.end_row ?? Number.MAX_SAFE_INTEGER) - 1 } : { kind: 'bytes', start: 0, end: chunk.end, firstRow: 1 };
+    const source = openRowSource(deps.bytes, { name: job.source.key, entity: deps.entity, limits: deps.limits, range });
     const summary = await runImport({
       importId: job.import_id,
       source,
@@ -78,8 +81,10 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
       resumeFrom,
       ...(deps.report ? { onDetail: (kind, detail) => deps.report!.add(kind, detail) } : {}),
       onProgress: (p) => {
-        // Rows and bytes of this chunk only (the read always starts at byte 0; the header is not counted).
-        progress = { rows: Math.max(0, p.rows - (chunk.first_row - 2)), bytes: Math.max(0, p.bytes - chunk.start) };
+        // Rows and bytes of this chunk only (the read always starts at byte 0; the header is not
+        // counted). An XLSX chunk's bytes are its share of the file (compressed bytes, read from 0 by every chunk).
+        const bytes = Math.max(0, p.bytes - chunk.start);
+        progress = { rows: Math.max(0, p.rows - (chunk.first_row - 2)), bytes: chunk.kind === 'rows' ? Math.min(bytes, chunk.end - chunk.start) : bytes };
       },
       checkpoint: async (position, summary) => {
         lastSummary = summary;

@@ -82,7 +82,11 @@ async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, coun
           continue;
         }
         if (range && row.number < range.from) continue;
-        if (range && row.number > range.to) break;
+        if (range && row.number > range.to) {
+          // Past the range: stop reading (the rest of the sheet and workbook is never inflated).
+          if (block.length > 0) yield block;
+          return;
+        }
         block.push({ row: row.number, cells });
         if (block.length >= BLOCK_ROWS) {
           yield block;

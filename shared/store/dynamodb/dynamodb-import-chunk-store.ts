@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChunkClaim, FanOutPlan, ImportChunk, ImportChunkStore } from '../../import/jobs/import-chunk.js';
+import type { ChunkClaim, ChunkRange, FanOutPlan, ImportChunk, ImportChunkStore } from '../../import/jobs/import-chunk.js';
 import { FAN_OUT_OWNER } from '../../import/jobs/import-chunk.js';
 import type { CountedDelta, JobProgress } from '../../import/jobs/import-job.js';
 import type { ImportCheckpoint } from '../../import/run-import.js';
@@ -34,7 +34,7 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
     private readonly counters: (entity: string) => CounterTable,
   ) {}
 
-  async plan(jobId: string, owner: string, plan: FanOutPlan, chunks: readonly Pick<ImportChunk, 'start' | 'end' | 'first_row'>[]): Promise<void> {
+  async plan(jobId: string, owner: string, plan: FanOutPlan, chunks: readonly ChunkRange[]): Promise<void> {
     await Promise.all(
       chunks.map(async (range, index) => {
         const chunk: ImportChunk = { import_id: jobId, index, ...range, status: 'pending', checkpoint_row: 0, rows_processed: 0, bytes_processed: 0 };
