@@ -59,8 +59,9 @@ export interface RecordsStackProps extends StackProps {
   readonly autoDeleteObjects?: boolean;
   /**
    * Browser origins CORS admits (`CORS_ALLOWED_ORIGINS` of every HTTP function, the `$default`
-   * fallback that answers preflights included); the web console's origin belongs here.
-   * @default - none: no browser origin may call the API
+   * fallback that answers preflights included), besides the deployed console's (`console`), which
+   * is added by itself; a console hosted elsewhere belongs here.
+   * @default - none: only the deployed console (none at all with `console: false`)
    */
   readonly allowedOrigins?: readonly string[];
   /**

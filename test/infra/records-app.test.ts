@@ -185,7 +185,7 @@ describe('authorization', () => {
     const variables = resourceOf('AWS::Lambda::Function', stack.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       // The API client, then the console's (an output of the Console nested stack).
-      AUTH_AUDIENCE: { 'Fn::Join': [',', [ref(stack.identityProvider.client.userPoolClientId), views.view(stack.console!).output(stack.console!.client.userPoolClientId)]] },
+      AUTH_AUDIENCE: { 'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]] },
       AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
@@ -298,6 +298,7 @@ describe('function grants', () => {
 describe('functions', () => {
   it.each(withImport)('%s runs its bundle with the platform defaults', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
+    const corsVariables = (stack.functions as readonly ServiceFunction<LambdaDeclaration>[]).includes(fn) ? { CORS_ALLOWED_ORIGINS: consoleOrigin() } : {};
     const tableVariables = Object.fromEntries(
       declaration.tables.map(({ table }) => [
         stack.tables.designs[table]!.envVar,
@@ -337,14 +338,14 @@ describe('functions', () => {
           POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform/prod',
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ALLOWED_HOSTS: { 'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
-          // No allowedOrigins in this stage: the deployed console's origin only.
-          CORS_ALLOWED_ORIGINS: consoleOrigin(),
+          // HTTP functions only (not the import function); no allowedOrigins in this stage: the deployed console's origin only.
+          ...corsVariables,
           ...tableVariables,
           ...secretVariables,
         },
       },
     });
-    const variableCount = 6 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
+    const variableCount = 5 + Object.keys(corsVariables).length + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
     expect(home(fn).resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
       Properties: { RetentionInDays: 90 },
@@ -846,7 +847,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path, stack.console!.hosting.logs.node.path].sort());
     expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
       expect.stringMatching(/^RecordsPlatform-prod\/BucketNotificationsHandler[0-9a-f]+$/),
-      expect.stringMatching(/^RecordsPlatform-prod\/Console\/Custom::CDKBucketDeployment[0-9A-Fa-f]+$/),
+      expect.stringMatching(/^RecordsPlatform-prod\/Console\/Custom::CDKBucketDeployment[0-9A-Fa-f]+\d+MiB$/),
     ]);
   });
 
