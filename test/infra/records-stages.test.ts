@@ -222,6 +222,10 @@ describe('custom domain', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.records.example.com', DomainNameConfigurations: [{ CertificateArn: domain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }] });
     template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     template.hasOutput('ApiDomainTarget', {});
+    // The console calls the API by its domain (CSP connect-src; config.json's apiBaseUrl is the same value).
+    const consolePolicies = Template.fromStack(synthesized.stack.console!).findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(JSON.stringify(consolePolicies)).toContain('https://api.records.example.com');
+    expect(JSON.stringify(consolePolicies)).not.toContain('execute-api');
     for (const fn of synthesized.stack.functions) {
       expect(synthesized.stack.resolve(variablesOf(synthesized, fn).ALLOWED_HOSTS), fn.declaration.id).toEqual({
         'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, ',api.records.example.com']],
