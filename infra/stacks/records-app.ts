@@ -26,6 +26,7 @@ export function createRecordsApp(props: AppProps = {}): { app: App; stack: Recor
     domain: stage.domain,
     alarmEmail: stage.alarmEmail,
     notifications: stage.notifications,
+    console: stage.console,
   });
   for (const [key, value] of Object.entries(stage.tags)) Tags.of(stack).add(key, value);
   Aspects.of(stack).add(new LogRetentionAspect(stage.logRetention));

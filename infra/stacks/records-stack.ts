@@ -21,6 +21,7 @@ import { Observability } from '../constructs/observability.js';
 import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
 import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
+import { ConsoleStack } from './console-stack.js';
 import { placementOf } from './function-placement.js';
 import { functionStackId, functionStackOf } from './function-stacks.js';
 
@@ -58,8 +59,9 @@ export interface RecordsStackProps extends StackProps {
   readonly autoDeleteObjects?: boolean;
   /**
    * Browser origins CORS admits (`CORS_ALLOWED_ORIGINS` of every HTTP function, the `$default`
-   * fallback that answers preflights included); the web console's origin belongs here.
-   * @default - none: no browser origin may call the API
+   * fallback that answers preflights included), besides the deployed console's (`console`), which
+   * is added by itself; a console hosted elsewhere belongs here.
+   * @default - none: only the deployed console (none at all with `console: false`)
    */
   readonly allowedOrigins?: readonly string[];
   /**
@@ -79,6 +81,12 @@ export interface RecordsStackProps extends StackProps {
    * @default - not configured: notification-send gets no channel grants and refuses to start
    */
   readonly notifications?: NotificationChannelsConfig;
+  /**
+   * The web console in AWS (`ConsoleStack`: S3 + CloudFront and its Cognito client; docs/console.md).
+   * Its origin joins `allowedOrigins` and the imports bucket's CORS. `-c console=false` leaves it out.
+   * @default true
+   */
+  readonly console?: boolean;
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -134,6 +142,8 @@ export class RecordsStack extends Stack {
   public readonly notificationChannels: NotificationChannels;
   /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
   public readonly streamSources: StreamSources;
+  /** The web console's nested stack; undefined with `console: false`. */
+  public readonly console: ConsoleStack | undefined;
 
   constructor(scope: Construct, id: string, props: RecordsStackProps = {}) {
     super(scope, id, props);
@@ -253,7 +263,17 @@ export class RecordsStack extends Stack {
       // Stacks sharing a Redis of their own must not share rate-limit buckets either.
       if (runtime(fn.declaration).redis) fn.function.addEnvironment('RATE_LIMIT_KEY_PREFIX', `records:${this.stackName}:rl:`);
     }
-    if (props.allowedOrigins?.length) for (const fn of this.functions) fn.function.addEnvironment('CORS_ALLOWED_ORIGINS', props.allowedOrigins.join(','));
+    if (props.console ?? true) {
+      this.console = new ConsoleStack(this, 'Console', {
+        identityProvider: this.identityProvider,
+        apiUrl: props.domain ? `https://${props.domain.name}` : this.api.url,
+        removalPolicy,
+        autoDeleteObjects: props.autoDeleteObjects,
+      });
+      this.importsBucket.allowBrowserOrigins([this.console.origin]);
+    }
+    const allowedOrigins = [...(props.allowedOrigins ?? []), ...(this.console ? [this.console.origin] : [])];
+    if (allowedOrigins.length) for (const fn of this.functions) fn.function.addEnvironment('CORS_ALLOWED_ORIGINS', allowedOrigins.join(','));
     // The ServiceFunction default (the region's execute-api hosts) plus the custom domain.
     const allowedHosts = [`*.execute-api.${this.region}.${this.urlSuffix}`, ...(props.domain ? [props.domain.name] : [])].join(',');
     if (props.domain) for (const fn of this.functions) fn.function.addEnvironment('ALLOWED_HOSTS', allowedHosts);
@@ -286,6 +306,7 @@ export class RecordsStack extends Stack {
     if (this.api.domainName) {
       new CfnOutput(this, 'ApiDomainTarget', { value: this.api.domainName.regionalDomainName, description: `Point ${props.domain!.name} here (CNAME, or a Route 53 alias)` });
     }
+    if (this.console) new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (sign in through Cognito)' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.identityProvider.client.userPoolClientId,

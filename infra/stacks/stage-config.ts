@@ -42,6 +42,8 @@ export interface StageConfig {
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** `-c notificationsEmailFrom=… …` (infra/stacks/notifications-config.ts); empty: notifications not configured. */
   readonly notifications: NotificationChannelsConfig;
+  /** The web console in AWS (`ConsoleStack`); `-c console=false` leaves it out. Default on. */
+  readonly console: boolean;
   /** Tags every resource: `stage`, `app`. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -82,6 +84,7 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     redisUrl: text('redisUrl'),
     ...domainFrom(text('domainName'), text('certificateArn')),
     notifications: notificationsConfigFrom(context),
+    console: booleanFrom('console', context('console'), true),
     tags: { app: 'records-platform', stage },
   };
 }
@@ -113,6 +116,14 @@ function domainFrom(name: string | undefined, certificateArn: string | undefined
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(name)) throw new Error(`context domainName: '${name}' is not a host name`);
   if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) throw new Error(`context certificateArn: '${certificateArn}' is not an ACM certificate ARN`);
   return { domain: { name: name.toLowerCase(), certificateArn } };
+}
+
+/** `-c console=false` (a string on the command line; a boolean from cdk.json or a test's context). */
+function booleanFrom(key: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  throw new Error(`context ${key} must be true or false (got '${value}')`);
 }
 
 function positiveNumber(key: string, value: string | undefined): number | undefined {

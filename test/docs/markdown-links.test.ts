@@ -28,7 +28,7 @@ function proseLines(text: string): string[] {
 }
 
 /** GitHub's heading slug (github-slugger): lower case, punctuation dropped, spaces → hyphens. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   const text = heading.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
   return text.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
 }

@@ -1,4 +1,4 @@
-import { type App, Names, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { existsSync } from 'node:fs';
@@ -54,6 +54,15 @@ const logicalIdOf = (token: string): string => {
 const nestedBucketArn = () => `<referenceto${Names.uniqueId(stack.importsBucket.bucket.node.defaultChild!)}Arn>`;
 /** The imports bucket's ARN as cdk-nag prints it in the acknowledgement of a role, wherever the role lives. */
 const bucketArnSeenBy = (fn: ServiceFunction<LambdaDeclaration>) => (Stack.of(fn.role) === stack ? `<${logicalIdOf(stack.importsBucket.bucket.bucketArn)}.Arn>` : nestedBucketArn());
+/** The deployed console's domain as the app stack reads it: an output of the Console nested stack. */
+const consoleDomain = () => views.view(stack.console!).output(stack.console!.hosting.distribution.distributionDomainName);
+/** The console's origin (`https://<distribution>`) as the app stack spells it. */
+const consoleOrigin = () => ({ 'Fn::Join': ['', ['https://', consoleDomain()]] });
+/** The S3 bucket of another synthesized app stack a bucket attribute points at. */
+const resourceOfIn = (other: Template, otherStack: Stack, token: string) => {
+  const resolved = otherStack.resolve(token);
+  return other.findResources('AWS::S3::Bucket')[resolved.Ref ?? resolved['Fn::GetAtt'][0]];
+};
 /** The app stack's template resource a construct attribute points at. */
 const resourceOf = (type: string, token: string) => template.findResources(type)[logicalIdOf(token)];
 /** The template of the stack a function lives in (the app stack's or a nested one), with its values in the app stack's terms. */
@@ -175,7 +184,8 @@ describe('authorization', () => {
   it('trusts the stack’s Cognito user pool and app client', () => {
     const variables = resourceOf('AWS::Lambda::Function', stack.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
-      AUTH_AUDIENCE: ref(stack.identityProvider.client.userPoolClientId),
+      // The API client, then the console's (an output of the Console nested stack).
+      AUTH_AUDIENCE: { 'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]] },
       AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
@@ -288,6 +298,7 @@ describe('function grants', () => {
 describe('functions', () => {
   it.each(withImport)('%s runs its bundle with the platform defaults', (_id, declaration) => {
     const fn = serviceFunction(declaration.id);
+    const corsVariables = (stack.functions as readonly ServiceFunction<LambdaDeclaration>[]).includes(fn) ? { CORS_ALLOWED_ORIGINS: consoleOrigin() } : {};
     const tableVariables = Object.fromEntries(
       declaration.tables.map(({ table }) => [
         stack.tables.designs[table]!.envVar,
@@ -327,12 +338,14 @@ describe('functions', () => {
           POWERTOOLS_METRICS_NAMESPACE: 'RecordsPlatform/prod',
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ALLOWED_HOSTS: { 'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+          // HTTP functions only (not the import function); no allowedOrigins in this stage: the deployed console's origin only.
+          ...corsVariables,
           ...tableVariables,
           ...secretVariables,
         },
       },
     });
-    const variableCount = 5 + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
+    const variableCount = 5 + Object.keys(corsVariables).length + Object.keys(tableVariables).length + Object.keys(secretVariables).length;
     expect(Object.keys(props.Environment.Variables)).toHaveLength(variableCount);
     expect(home(fn).resourceOf('AWS::Logs::LogGroup', fn.logGroup.logGroupName)).toMatchObject({
       Properties: { RetentionInDays: 90 },
@@ -613,6 +626,40 @@ describe('app', () => {
   it('outputs the API URL', () => {
     template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
   });
+});
+
+describe('web console (Console nested stack)', () => {
+  it('outputs the console’s URL: the distribution’s origin and its root', () => {
+    template.hasOutput('ConsoleUrl', { Value: { 'Fn::Join': ['', ['https://', consoleDomain(), '/']] } });
+  });
+
+  it('gives the console’s origin to every HTTP function’s CORS_ALLOWED_ORIGINS', () => {
+    for (const fn of stack.functions) expect(functionProps(fn).Environment.Variables.CORS_ALLOWED_ORIGINS, fn.declaration.id).toEqual(consoleOrigin());
+  });
+
+  it('lets the console’s origin PUT uploads to and GET reports and exports from the imports bucket (CORS)', () => {
+    const rules = resourceOf('AWS::S3::Bucket', stack.importsBucket.bucket.bucketArn)?.Properties.CorsConfiguration.CorsRules;
+    expect(rules.find((rule: { Id: string }) => rule.Id === 'console')).toMatchObject({ AllowedOrigins: [consoleOrigin()], AllowedMethods: ['GET', 'HEAD', 'PUT'] });
+  });
+
+  it('gives the console a Cognito client of its own: code flow, no secret, the console root as callback and logout URL', () => {
+    const console = views.view(stack.console!);
+    const client = console.resourceOf('AWS::Cognito::UserPoolClient', stack.console!.client.userPoolClientId)?.Properties;
+    const root = { 'Fn::Join': ['', ['https://', console.ref(stack.console!.hosting.distribution.distributionDomainName), '/']] };
+    expect(client).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, CallbackURLs: [root], LogoutURLs: [root] });
+    expect(console.inParent(client.UserPoolId)).toEqual(ref(stack.identityProvider.userPool.userPoolId));
+  });
+
+  it('leaves the console out with -c console=false: no nested stack, no output, the API client as the only audience', () => {
+    const headless = createRecordsApp({ context: { ...prod, console: 'false' } }).stack;
+    expect(headless.console).toBeUndefined();
+    expect(headless.node.tryFindChild('Console')).toBeUndefined();
+    const headlessTemplate = Template.fromStack(headless);
+    expect(Object.keys(headlessTemplate.findOutputs('ConsoleUrl'))).toEqual([]);
+    const variables = stackViews(headless).root.resourceOf('AWS::Lambda::Function', headless.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
+    expect(variables.AUTH_AUDIENCE).toEqual(headless.resolve(headless.identityProvider.client.userPoolClientId));
+    expect(resourceOfIn(headlessTemplate, headless, headless.importsBucket.bucket.bucketArn)?.Properties.CorsConfiguration).toBeUndefined();
+  });
 
   it('destroys tables, logs and the cursor key with -c removalPolicy=destroy', () => {
     const throwAwayStack = createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack;
@@ -641,8 +688,8 @@ const STACK_BUDGET = { resources: 400, parameters: 160, outputs: 160 };
 describe('stack budgets and the HTTP functions’ nested stacks', () => {
   it.each([['resources'], ['parameters'], ['outputs']] as const)('keeps every stack, the app stack and each nested one, within its budget of %s', (quota) => {
     const all = views.all();
-    // The app stack, Consumers, Monitoring and one stack per HTTP function area.
-    expect(all.length).toBe(3 + Object.keys(stack.functionStacks).length);
+    // The app stack, Consumers, Monitoring, Console and one stack per HTTP function area.
+    expect(all.length).toBe(4 + Object.keys(stack.functionStacks).length);
     for (const view of all) expect(sizeOf(view.template)[quota], view.stack.node.path).toBeLessThanOrEqual(STACK_BUDGET[quota]);
   });
 
@@ -670,6 +717,34 @@ describe('stack budgets and the HTTP functions’ nested stacks', () => {
     expect(own.sort()).toEqual([stack.authorizer.function, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort());
   });
 });
+
+/** Where in the Console stack an acknowledgement sits: its log bucket, its distribution, or CDK's BucketDeployment handler (a stack singleton). */
+type ConsoleAckSite = 'logs' | 'distribution' | 'deployment-handler';
+/** The Console nested stack's acknowledgements (infra/constructs/console-hosting.ts): site, rule (`<asset bucket>` / `<console bucket>` as cdk-nag prints them) and what its reason says. */
+const CONSOLE_ACKS: readonly (readonly [ConsoleAckSite, string, RegExp])[] = [
+  ['logs', 'AwsSolutions-S1', /receives the console bucket’s and the distribution’s access logs/],
+  ['distribution', 'AwsSolutions-CFR1', /decided by sign-in \(Cognito, MFA\)/],
+  ['distribution', 'AwsSolutions-CFR2', /WAF web ACL/],
+  ['distribution', 'AwsSolutions-CFR4', /default \*\.cloudfront\.net certificate/],
+  ['deployment-handler', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', /BucketDeployment handler .* managed basic execution policy/],
+  ['deployment-handler', 'AwsSolutions-L1', /runtime is pinned by aws-cdk-lib/],
+  ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
+    (action) => ['deployment-handler', `AwsSolutions-IAM5[Action::${action}]`, /reads the asset from the bootstrap bucket and replaces every object of the console bucket/] as const,
+  ),
+  ['deployment-handler', 'AwsSolutions-IAM5[Resource::<asset bucket>/*]', /reads the asset from the bootstrap bucket/],
+  ['deployment-handler', 'AwsSolutions-IAM5[Resource::<console bucket>/*]', /reads the asset from the bootstrap bucket/],
+  ['deployment-handler', 'AwsSolutions-IAM5[Resource::*]', /cloudfront:CreateInvalidation and GetInvalidation/],
+];
+const consoleAckId = (id: string) =>
+  id
+    .replace('<asset bucket>', 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>')
+    .replace('<console bucket>', `<${stack.console!.getLogicalId(stack.console!.hosting.bucket.node.defaultChild as CfnElement)}.Arn>`);
+const consolePath = (site: ConsoleAckSite) => {
+  const hosting = stack.console!.hosting;
+  if (site === 'logs') return hosting.logs.node.path;
+  if (site === 'distribution') return hosting.distribution.node.path;
+  return stack.console!.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))!.node.path;
+};
 
 describe('cdk-nag AwsSolutions', () => {
   const acknowledgments = () =>
@@ -712,9 +787,21 @@ describe('cdk-nag AwsSolutions', () => {
           ...(declaration.largeExports ? [EXPORTS_PREFIX] : []),
         ].map((prefix) => `AwsSolutions-IAM5[Resource::${bucketArnSeenBy(serviceFunction(declaration.id))}/${prefix}*]`)),
         ...stack.consumers.flatMap((fn) => (fn.declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes)).map((prefix) => `AwsSolutions-IAM5[Resource::${nestedBucketArn()}/${prefix}*]`),
+        // The Console nested stack's (next test): CloudFront and CDK's BucketDeployment handler.
+        ...CONSOLE_ACKS.map(([, id]) => consoleAckId(id)),
       ]),
     );
     for (const ack of acks) expect(ack.reason.trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(40);
+  });
+
+  it('acknowledges in the Console stack exactly the hosting’s reviewed rules, each where it applies and why', () => {
+    const consoleAcks = acknowledgments().filter((ack) => ack.path.startsWith(`${stack.console!.node.path}/`));
+    const expected = CONSOLE_ACKS.map(([where, id]) => `${consolePath(where)} ${consoleAckId(id)}`);
+    expect(consoleAcks.map((ack) => `${ack.path} ${ack.id}`).sort()).toEqual(expected.sort());
+    for (const [where, id, reason] of CONSOLE_ACKS) {
+      const ack = consoleAcks.find((found) => found.path === consolePath(where) && found.id === consoleAckId(id));
+      expect(ack?.reason, `${where} ${id}`).toMatch(reason);
+    }
   });
 
   it('acknowledges the missing authorizer on public routes only, one by one, never for the API as a whole', () => {
@@ -731,7 +818,12 @@ describe('cdk-nag AwsSolutions', () => {
     const wildcard = statements.filter((statement) => [statement.Resource].flat().includes('*'));
     expect(wildcard.length).toBeGreaterThan(0);
     const actions = wildcard.flatMap((statement) => [statement.Action].flat());
-    expect(actions.filter((action) => !action.startsWith('xray:') && !NETWORK_INTERFACE_ACTIONS.includes(action))).toEqual([]);
+    expect(actions.filter((action) => !action.startsWith('xray:') && !NETWORK_INTERFACE_ACTIONS.includes(action) && !action.startsWith('cloudfront:'))).toEqual([]);
+    // Besides: the invalidation of CDK's BucketDeployment handler (CloudFront has no resource-level invalidation ARN in aws-cdk-lib's grant), in the Console stack only.
+    const invalidations = allStatements().filter(({ statement }) => [statement.Resource].flat().includes('*') && [statement.Action].flat().some((action) => action.startsWith('cloudfront:')));
+    expect(invalidations.map(({ view, statement }) => `${view.stack.node.path} ${[statement.Action].flat().sort().join(',')}`)).toEqual([
+      `${stack.console!.node.path} cloudfront:CreateInvalidation,cloudfront:GetInvalidation`,
+    ]);
   });
 
   it('acknowledges prefix-scoped object ARNs only on roles that hold them, with the prefix reason', () => {
@@ -750,11 +842,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(actual.sort()).toEqual(expected.sort());
   });
 
-  it('acknowledges S1 only on the access-log bucket and IAM4 only on CDK’s notifications handler', () => {
-    const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path);
-    expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path]);
+  it('acknowledges S1 only on the two access-log buckets and IAM4 only on CDK’s notifications and BucketDeployment handlers', () => {
+    const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path).sort();
+    expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path, stack.console!.hosting.logs.node.path].sort());
     expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
       expect.stringMatching(/^RecordsPlatform-prod\/BucketNotificationsHandler[0-9a-f]+$/),
+      expect.stringMatching(/^RecordsPlatform-prod\/Console\/Custom::CDKBucketDeployment[0-9A-Fa-f]+\d+MiB$/),
     ]);
   });
 

@@ -8,6 +8,7 @@ import { ROOT, bundleDir, bundleFunctions } from '../../infra/build/bundle-funct
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { lambdas } from '../../shared/registry.js';
+import { stackViews } from './records-app-support.js';
 
 /** The feature flags `cdk synth` uses; findings are reported by records-app.test.ts, not thrown here. */
 const context = {
@@ -49,8 +50,9 @@ interface Synthesized {
 
 function synth(extra: Record<string, unknown>): Synthesized {
   const { stack } = createRecordsApp({ context: { ...context, ...extra } });
-  // The app stack first and Monitoring second (tests index them), then every other nested stack: Consumers and the HTTP functions'.
-  return { stack, templates: [stack, stack.monitoring, stack.consumersStack, ...Object.values(stack.functionStacks)].map((scope) => Template.fromStack(scope as Stack)) };
+  // The app stack first and Monitoring second (tests index them), then every other nested stack: Consumers, the HTTP functions' and the Console's.
+  const scopes = [stack, stack.monitoring, stack.consumersStack, ...Object.values(stack.functionStacks), ...(stack.console ? [stack.console] : [])];
+  return { stack, templates: scopes.map((scope) => Template.fromStack(scope as Stack)) };
 }
 
 /** A name built from another resource's generated name (`/aws/lambda/<function>`) is as unique as that one. */
@@ -178,16 +180,28 @@ describe('removal policies and log retention', () => {
 });
 
 describe('CORS origins', () => {
-  it('gives allowedOrigins plus the console origin to every HTTP function, the $default fallback included', () => {
+  /** A function's CORS_ALLOWED_ORIGINS in the app stack's terms (the console's origin reaches the nested stack as a parameter). */
+  const originsOf = ({ stack }: Synthesized, fn: RecordsStack['functions'][number]) => stackViews(stack).of(fn.function).inParent(variablesOf({ stack, templates: [] }, fn).CORS_ALLOWED_ORIGINS);
+  /** The deployed console's domain as the app stack reads it: an output of the Console nested stack. */
+  const consoleDomainOf = ({ stack }: Synthesized) => stackViews(stack).view(stack.console!).output(stack.console!.hosting.distribution.distributionDomainName);
+
+  it('gives allowedOrigins plus the console origin, then the deployed console’s, to every HTTP function, the $default fallback included', () => {
     const fallback = prod.stack.functions.find((fn) => fn.declaration.defaultRoute);
     expect(fallback).toBeDefined();
-    for (const fn of prod.stack.functions) {
-      expect(variablesOf(prod, fn).CORS_ALLOWED_ORIGINS, fn.declaration.id).toBe('https://records.example.com,https://console.records.example.com');
-    }
+    const expected = { 'Fn::Join': ['', ['https://records.example.com,https://console.records.example.com,https://', consoleDomainOf(prod)]] };
+    for (const fn of prod.stack.functions) expect(originsOf(prod, fn), fn.declaration.id).toEqual(expected);
   });
 
-  it('sets no origin without the context: browsers are refused rather than all admitted', () => {
-    for (const fn of dev.stack.functions) expect(variablesOf(dev, fn).CORS_ALLOWED_ORIGINS, fn.declaration.id).toBeUndefined();
+  it('admits only the deployed console without the context', () => {
+    const expected = { 'Fn::Join': ['', ['https://', consoleDomainOf(dev)]] };
+    for (const fn of dev.stack.functions) expect(originsOf(dev, fn), fn.declaration.id).toEqual(expected);
+  });
+
+  it('sets no origin without the context and with -c console=false: browsers are refused rather than all admitted', () => {
+    const headless = synth({ console: 'false' });
+    expect(headless.stack.console).toBeUndefined();
+    for (const fn of headless.stack.functions) expect(variablesOf(headless, fn).CORS_ALLOWED_ORIGINS, fn.declaration.id).toBeUndefined();
+    expect(() => synth({ console: 'no' })).toThrow(/context console must be true or false/);
   });
 
   it('refuses * and plain HTTP outside dev, and anything that is not an origin', () => {
@@ -208,6 +222,10 @@ describe('custom domain', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.records.example.com', DomainNameConfigurations: [{ CertificateArn: domain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }] });
     template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     template.hasOutput('ApiDomainTarget', {});
+    // The console calls the API by its domain (CSP connect-src; config.json's apiBaseUrl is the same value).
+    const consolePolicies = Template.fromStack(synthesized.stack.console!).findResources('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(JSON.stringify(consolePolicies)).toContain('https://api.records.example.com');
+    expect(JSON.stringify(consolePolicies)).not.toContain('execute-api');
     for (const fn of synthesized.stack.functions) {
       expect(synthesized.stack.resolve(variablesOf(synthesized, fn).ALLOWED_HOSTS), fn.declaration.id).toEqual({
         'Fn::Join': ['', ['*.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, ',api.records.example.com']],
