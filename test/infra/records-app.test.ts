@@ -181,7 +181,9 @@ describe('authorization', () => {
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
     });
     expect(JSON.stringify(variables.AUTH_ISSUER)).toContain(logicalIdOf(stack.identityProvider.userPool.userPoolId));
-    expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    // The JWKS comes from the copy in Secrets Manager (records-network.test.ts), not from Cognito's URL.
+    expect(variables.AUTH_JWKS_SECRET_ARN).toEqual(ref(stack.jwksCopy.secret.secretArn));
+    expect(variables).not.toHaveProperty('AUTH_JWKS_URL');
   });
 
   it('lets the authorizer read single API keys and single revocations and nothing else in DynamoDB', () => {
