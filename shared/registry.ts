@@ -120,6 +120,23 @@ export const authorizer: LambdaDeclaration = {
   ],
   revocationList: true,
   identityProvider: true,
+  // Keys come from the copier's secret, through the VPC endpoint: no route to the internet.
+  jwksSecret: 'read',
+};
+
+/**
+ * Outside the VPC, on a schedule: copies the identity provider's JWKS into the secret the
+ * authorizer reads (shared/auth/jwks-copy.ts), so that nothing in the VPC needs the internet.
+ */
+export const jwksCopier: LambdaDeclaration = {
+  id: 'auth-jwks-copier',
+  entry: 'functions/auth/jwks-copier.ts',
+  description: "Copies the identity provider's JWKS into the secret the authorizer reads",
+  tables: [],
+  jwksSecret: 'write',
+  // The authorizer re-reads the copy every 5 minutes, and at once on an unknown kid.
+  scheduleMinutes: 5,
+  timeoutSeconds: 30,
 };
 
 /**
@@ -274,7 +291,7 @@ export const importWorker: LambdaDeclaration = {
 export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector, importWorker];
 
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
-export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, importFunction, outboxPublisher, ...eventConsumers];
+export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, jwksCopier, importFunction, outboxPublisher, ...eventConsumers];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
 export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];

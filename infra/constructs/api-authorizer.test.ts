@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
 import { revocationsTable } from '../../shared/auth/revocations.table.js';
@@ -16,11 +17,13 @@ const identityProvider = { jwksUrl: 'https://idp.example/.well-known/jwks.json',
 function synth() {
   const stack = new Stack(new App(), 'Test');
   const tables = new Tables(stack, 'Tables', { designs: [apiKeysTable, revocationsTable] });
+  const jwksSecret = new Secret(stack, 'Jwks');
   const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
     declaration,
     tables,
     identityProvider,
     revocationList: { keyPrefix: 'records-platform:Test:auth:' },
+    jwksSecret,
     code,
   });
   const target = new LambdaFunction(stack, 'Target', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code });
@@ -28,7 +31,7 @@ function synth() {
     functions: [{ declaration: { id: 'things-get', routes: [{ method: 'GET', path: '/things' }], permission: 'viewer' }, function: target }],
     authorizer: apiAuthorizer.authorizer,
   });
-  return { stack, apiAuthorizer, tables, template: Template.fromStack(stack) };
+  return { stack, apiAuthorizer, tables, jwksSecret, template: Template.fromStack(stack) };
 }
 
 describe('ApiAuthorizer', () => {
@@ -45,7 +48,7 @@ describe('ApiAuthorizer', () => {
   });
 
   it('runs the authorizer bundle with the identity provider and revocation settings', () => {
-    const { stack, apiAuthorizer, tables, template } = synth();
+    const { stack, apiAuthorizer, tables, jwksSecret, template } = synth();
     const props = template.findResources('AWS::Lambda::Function')[
       stack.resolve(apiAuthorizer.function.function.functionArn)['Fn::GetAtt'][0]
     ]?.Properties;
@@ -54,7 +57,7 @@ describe('ApiAuthorizer', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'auth-authorizer',
-          AUTH_JWKS_URL: identityProvider.jwksUrl,
+          AUTH_JWKS_SECRET_ARN: stack.resolve(jwksSecret.secretArn),
           AUTH_ISSUER: identityProvider.issuer,
           AUTH_AUDIENCE: 'client-1',
           AUTH_REDIS_PREFIX: 'records-platform:Test:auth:',
@@ -65,6 +68,8 @@ describe('ApiAuthorizer', () => {
     });
     // No Redis configured: the functions fall back to the local default and fail open.
     expect(props.Environment.Variables).not.toHaveProperty('REDIS_URL');
+    // The keys come from the copy only: no fetch of the identity provider's URL.
+    expect(props.Environment.Variables).not.toHaveProperty('AUTH_JWKS_URL');
   });
 
   it('passes the Redis and the subnets it is given to the function', () => {
@@ -79,6 +84,7 @@ describe('ApiAuthorizer', () => {
       tables: new Tables(stack, 'Tables', { designs: [apiKeysTable, revocationsTable] }),
       identityProvider,
       revocationList: { keyPrefix: 'p:' },
+      jwksSecret: new Secret(stack, 'Jwks'),
       redis: { url: 'rediss://cache:6379' },
       network: { vpc, subnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [securityGroup] },
       code,

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
@@ -13,14 +14,16 @@ export interface ApiAuthorizerProps {
   readonly tables: TableCatalog;
   readonly identityProvider: IdentityProviderConfig;
   readonly revocationList: RevocationListConfig;
+  /** The JWKS copy, for a declaration with `jwksSecret: 'read'` (infra/constructs/jwks-copy.ts). */
+  readonly jwksSecret?: ISecret;
   /**
    * The Redis holding the revocation list.
    * @default - none: revocation checks try redis://127.0.0.1:6379 and fail open
    */
   readonly redis?: RedisConnection;
   /**
-   * Subnets to run in. They must reach Redis and, for the JWKS, the identity provider:
-   * the internet for Cognito.
+   * Subnets to run in. They must reach Redis and the JWKS: Secrets Manager (its VPC endpoint)
+   * for the copy, the identity provider itself without one.
    * @default - outside any VPC
    */
   readonly network?: FunctionNetwork;
@@ -51,6 +54,7 @@ export class ApiAuthorizer extends Construct {
       tables: props.tables,
       identityProvider: props.identityProvider,
       revocationList: props.revocationList,
+      jwksSecret: props.jwksSecret,
       redis: props.redis,
       network: props.network,
       // Verification is CPU-light but sits in front of every request: keep it well under the route budget.

@@ -26,8 +26,9 @@ export interface NetworkProps {
   readonly maxAzs?: number;
   /**
    * Adds public subnets with ONE NAT gateway and private subnets routed through it, for
-   * functions that must reach the internet (the authorizer fetching Cognito's JWKS). The
-   * isolated subnets never get a route out either way.
+   * functions that must reach the internet. The records stack uses none: its authorizer reads
+   * the JWKS copy through the Secrets Manager endpoint (jwks-copy.ts). The isolated subnets
+   * never get a route out either way.
    * @default false
    */
   readonly internetEgress?: boolean;

@@ -50,6 +50,8 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
   readonly tables: TableCatalog;
   /** Required when `declaration.cursorSecret` is set. */
   readonly cursorSecret?: ISecret;
+  /** Required when `declaration.jwksSecret` is set: the copy of the identity provider's JWKS (infra/constructs/jwks-copy.ts). */
+  readonly jwksSecret?: ISecret;
   /** Required when `declaration.identityProvider` is set. */
   readonly identityProvider?: IdentityProviderConfig;
   /** Required when `declaration.revocationList` is set. */
@@ -199,9 +201,22 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
 
     if (declaration.identityProvider) {
       if (!props.identityProvider) throw new Error(`${declaration.id}: declares identityProvider but none was given`);
-      this.function.addEnvironment('AUTH_JWKS_URL', props.identityProvider.jwksUrl);
+      if (declaration.jwksSecret !== 'read') this.function.addEnvironment('AUTH_JWKS_URL', props.identityProvider.jwksUrl);
       this.function.addEnvironment('AUTH_ISSUER', props.identityProvider.issuer);
       this.function.addEnvironment('AUTH_AUDIENCE', props.identityProvider.audience);
+    }
+
+    if (declaration.jwksSecret) {
+      if (!props.jwksSecret) throw new Error(`${declaration.id}: declares jwksSecret but none was given`);
+      this.function.addEnvironment('AUTH_JWKS_SECRET_ARN', props.jwksSecret.secretArn);
+      if (declaration.jwksSecret === 'read') {
+        this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.jwksSecret.secretArn] }));
+      } else {
+        if (!props.identityProvider) throw new Error(`${declaration.id}: declares jwksSecret 'write' but no identityProvider was given`);
+        this.function.addEnvironment('JWKS_SOURCE_URL', props.identityProvider.jwksUrl);
+        // GetSecretValue: an unchanged key set is not rewritten (each write is a new version).
+        this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [props.jwksSecret.secretArn] }));
+      }
     }
 
     if (declaration.revocationList) {

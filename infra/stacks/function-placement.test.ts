@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, functions } from '../../shared/registry.js';
+import { authorizer, entities, functions, jwksCopier } from '../../shared/registry.js';
 import { placementOf } from './function-placement.js';
 
 const entityTables = new Set(entities.map((entity) => entity.name));
 const byId = (id: string) => functions.find((fn) => fn.id === id)!;
 
 describe('placementOf', () => {
-  it('puts the authorizer in the VPC with internet egress: it uses Redis and fetches the JWKS', () => {
-    expect(placementOf(authorizer, entityTables)).toBe('internet');
+  it('puts the authorizer in the isolated subnets: it uses Redis and reads the JWKS copy through the endpoint', () => {
+    expect(placementOf(authorizer, entityTables)).toBe('isolated');
+  });
+
+  it('leaves the JWKS copier outside the VPC: it fetches the JWKS from the internet', () => {
+    expect(placementOf(jwksCopier, entityTables)).toBe('outside');
   });
 
   it.each(functions.map((fn) => [fn.id, fn] as const))('puts HTTP function %s in the isolated subnets: the handler factory uses Redis', (_id, fn) => {

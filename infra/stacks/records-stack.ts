@@ -3,7 +3,7 @@ import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'a
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
-import { authorizer, entities, eventConsumers, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, jwksCopier, eventConsumers, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
@@ -15,6 +15,7 @@ import { FeatureFlags } from '../constructs/feature-flags.js';
 import { CursorSecret } from '../constructs/cursor-secret.js';
 import { ImportsBucket } from '../constructs/imports-bucket.js';
 import { IdentityProvider } from '../constructs/identity-provider.js';
+import { JwksCopy } from '../constructs/jwks-copy.js';
 import { Network } from '../constructs/network.js';
 import { NotificationChannels, type NotificationChannelsConfig } from '../constructs/notification-channels.js';
 import { Observability } from '../constructs/observability.js';
@@ -97,6 +98,8 @@ export class RecordsStack extends Stack {
   public readonly cursorSecret: CursorSecret;
   /** Undefined with a Redis of your own (`redisUrl`). */
   public readonly network: Network | undefined;
+  /** The JWKS copy the authorizer verifies with, and its scheduled copier (outside the VPC). */
+  public readonly jwksCopy: JwksCopy;
   /** Undefined with a Redis of your own (`redisUrl`). */
   public readonly cache: Cache | undefined;
   public readonly functions: readonly ServiceFunction[];
@@ -153,8 +156,8 @@ export class RecordsStack extends Stack {
     this.cursorSecret = new CursorSecret(this, 'CursorSecret', { removalPolicy });
     this.identityProvider = new IdentityProvider(this, 'IdentityProvider', { removalPolicy });
     if (!props.redisUrl) {
-      // The authorizer fetches Cognito's JWKS, and Cognito has no VPC endpoint for it: one NAT.
-      this.network = new Network(this, 'Network', { internetEgress: true, removalPolicy });
+      // No route out: the authorizer reads the JWKS copy (this.jwksCopy) through the Secrets Manager endpoint.
+      this.network = new Network(this, 'Network', { removalPolicy });
       this.cache = new Cache(this, 'Cache', { vpc: this.network.vpc, clients: [this.network.functionsSecurityGroup] });
     }
     const redis: RedisConnection = {
@@ -167,15 +170,16 @@ export class RecordsStack extends Stack {
     const runtime = (declaration: LambdaDeclaration): { redis?: RedisConnection; network?: FunctionNetwork } => {
       const placement = placementOf(declaration, entityTables);
       if (placement === 'outside') return {};
-      const network = placement === 'internet' ? this.network?.withInternetEgress : this.network?.isolated;
-      return { redis, ...(network ? { network } : {}) };
+      return { redis, ...(this.network ? { network: this.network.isolated } : {}) };
     };
 
+    this.jwksCopy = new JwksCopy(this, 'JwksCopy', { declaration: jwksCopier, tables: this.tables, identityProvider: this.identityProvider.config, removalPolicy });
     this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
       declaration: authorizer,
       tables: this.tables,
       identityProvider: this.identityProvider.config,
       revocationList,
+      jwksSecret: this.jwksCopy.secret,
       ...runtime(authorizer),
       logRemovalPolicy: removalPolicy,
     });
@@ -229,6 +233,7 @@ export class RecordsStack extends Stack {
     }
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { email: props.alarmEmail, removalPolicy });
     const alarmActions = [this.alarmTopic.action];
+    this.jwksCopy.addAlarmAction(...alarmActions);
     this.streamSources = new StreamSources(this, 'StreamSources', {
       tables: this.tables,
       functions: { [outboxPublisher.id]: this.outboxPublisher.function },
@@ -255,7 +260,7 @@ export class RecordsStack extends Stack {
     this.notificationChannels = new NotificationChannels(this, 'NotificationChannels', { userPool: this.identityProvider.userPool, ...props.notifications });
     for (const consumer of this.consumers) this.notificationChannels.grantDeclared(consumer);
     for (const fn of [...this.functions, ...this.consumers]) if (fn.declaration.featureFlags) this.featureFlags.grantRead(fn.function);
-    const watched = [this.authorizer.function, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];
+    const watched = [this.authorizer.function, this.jwksCopy.copier, ...this.functions, this.importFunction, this.outboxPublisher, ...this.consumers];
     // Stage-derived settings (docs/deploy.md): set after creation so that function creation stays as it is.
     const metricsNamespace = props.metricsNamespace ?? METRICS_NAMESPACE;
     for (const fn of watched) {

@@ -1,12 +1,26 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { logger } from '../powertools/logger.js';
+import { tracer } from '../powertools/tracer.js';
+import { secretJwksStore } from './secrets-manager/secret-jwks-store.js';
+import { storedJwks } from './stored-jwks.js';
 
 /**
- * The key set tokens are verified against: `AUTH_JWKS_URL` (Cognito's
- * `…/.well-known/jwks.json`, or the local gateway's) fetched and cached by jose, or
- * `AUTH_JWKS_FILE`, a JWKS on disk for tests and offline use.
+ * The key set tokens are verified against:
+ * - `AUTH_JWKS_SECRET_ARN` (deployed): the copy of Cognito's JWKS that the `auth-jwks-copier`
+ *   keeps in Secrets Manager, read through the VPC endpoint (docs/security.md, "JWKS copy");
+ * - `AUTH_JWKS_URL` (Cognito's `…/.well-known/jwks.json`, or the local gateway's) fetched and
+ *   cached by jose;
+ * - `AUTH_JWKS_FILE`, a JWKS on disk for tests and offline use.
  */
 export function jwksFromEnv(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetKey {
+  if (env.AUTH_JWKS_SECRET_ARN) {
+    const client = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+    return storedJwks(secretJwksStore(client, env.AUTH_JWKS_SECRET_ARN), {
+      onStale: (error) => logger.warn('JWKS copy unreadable; verifying with the last good keys', { error }),
+    });
+  }
   if (env.AUTH_JWKS_URL) {
     return createRemoteJWKSet(new URL(env.AUTH_JWKS_URL), {
       timeoutDuration: 2_000,
@@ -18,5 +32,5 @@ export function jwksFromEnv(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetK
   if (env.AUTH_JWKS_FILE) {
     return createLocalJWKSet(JSON.parse(readFileSync(env.AUTH_JWKS_FILE, 'utf8')) as JSONWebKeySet);
   }
-  throw new Error('AUTH_JWKS_URL or AUTH_JWKS_FILE must be set');
+  throw new Error('AUTH_JWKS_SECRET_ARN, AUTH_JWKS_URL or AUTH_JWKS_FILE must be set');
 }

@@ -37,6 +37,14 @@ export interface LambdaDeclaration {
   revocationList?: boolean;
   /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
   identityProvider?: boolean;
+  /**
+   * The secret holding the copy of the identity provider's JWKS (docs/security.md, "JWKS copy"):
+   * `read` (the authorizer: `AUTH_JWKS_SECRET_ARN` instead of `AUTH_JWKS_URL`, GetSecretValue) or
+   * `write` (the copier: `AUTH_JWKS_SECRET_ARN`, `JWKS_SOURCE_URL`, Get/PutSecretValue), on that secret only.
+   */
+  jwksSecret?: 'read' | 'write';
+  /** Invoked by an EventBridge rule every this many minutes. */
+  scheduleMinutes?: number;
   /** Evaluates feature flags: reads the AppConfig feature-flag profile (`FLAGS_APPCONFIG_*`). */
   featureFlags?: boolean;
   /** Rasterises charts: gets the chart layer (shipped fonts + the resvg native addon). */

@@ -108,6 +108,7 @@ export const metricCatalogue = {
     description: 'Credentials could not be checked (JWKS or key store unreachable).',
     alarm: { why: 'Callers could not be authenticated because the JWKS or the API-key store was unreachable' },
   },
+  JwksCopyFailed: { unit: 'Count', group: 'auth', description: 'Runs of the JWKS copier that kept the previous copy (fetch failed or the JWKS was invalid); alarmed after 3 in a row.' },
   AuthorizationDenied: { unit: 'Count', group: 'auth', description: 'Authenticated callers refused 403 for their role.' },
   RevocationCheckUnavailable: { unit: 'Count', group: 'auth', description: 'The authorizer could not read the revocation list.' },
   RevocationCheckFailedOpen: {

@@ -12,7 +12,7 @@ import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { type LambdaDeclaration, servedRoutes } from '../../shared/entity/entity-functions.js';
 import { counterKey } from '../../shared/store/dynamodb/table-design.js';
-import { authorizer, entities, eventConsumers, functions, importFunction, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import { authorizer, entities, eventConsumers, functions, importFunction, jwksCopier, lambdas, outboxPublisher, tableDesigns } from '../../shared/registry.js';
 import { importTrigger, importTriggerFilters } from '../../shared/import/import-trigger.js';
 import { EXPORT_ACTIONS, EXPORTS_PREFIX } from '../../infra/constructs/imports-bucket.js';
 import { ChartLayer } from '../../infra/constructs/chart-layer.js';
@@ -191,7 +191,9 @@ describe('authorization', () => {
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
     });
     expect(JSON.stringify(variables.AUTH_ISSUER)).toContain(logicalIdOf(stack.identityProvider.userPool.userPoolId));
-    expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain('/.well-known/jwks.json');
+    // The JWKS comes from the copy in Secrets Manager (records-network.test.ts), not from Cognito's URL.
+    expect(variables.AUTH_JWKS_SECRET_ARN).toEqual(ref(stack.jwksCopy.secret.secretArn));
+    expect(variables).not.toHaveProperty('AUTH_JWKS_URL');
   });
 
   it('lets the authorizer read single API keys and single revocations and nothing else in DynamoDB', () => {
@@ -699,9 +701,9 @@ describe('stack budgets and the HTTP functions’ nested stacks', () => {
       expect(Stack.of(fn.function), fn.declaration.id).toBe(stack.functionStacks[functionStackOf(fn.declaration)]);
       expect(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn), fn.declaration.id).toBeDefined();
     }
-    // What stays in the app stack: the authorizer, the import function and the outbox publisher (plus CDK's deploy-time handlers, which have no service name).
+    // What stays in the app stack: the authorizer, the JWKS copier, the import function and the outbox publisher (plus CDK's deploy-time handlers, which have no service name).
     const own = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME).filter(Boolean);
-    expect(own.sort()).toEqual([authorizer.id, importFunction.id, outboxPublisher.id].sort());
+    expect(own.sort()).toEqual([authorizer.id, jwksCopier.id, importFunction.id, outboxPublisher.id].sort());
   });
 
   it('lets the API invoke each HTTP function by one permission that lives with the function and names the app stack’s API', () => {
@@ -712,9 +714,9 @@ describe('stack budgets and the HTTP functions’ nested stacks', () => {
       expect(sourceArn, fn.declaration.id).toContain(JSON.stringify(ref(stack.api.api.apiId)));
       expect(sourceArn, fn.declaration.id).toContain('/*/*/*');
     }
-    // The app stack keeps the authorizer's permission and the bucket's for the import function only.
+    // The app stack keeps the authorizer's permission, the schedule's for the JWKS copier and the bucket's for the import function only.
     const own = Object.values(template.findResources('AWS::Lambda::Permission')).map((permission) => JSON.stringify(permission.Properties.FunctionName));
-    expect(own.sort()).toEqual([stack.authorizer.function, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort());
+    expect(own.sort()).toEqual([stack.authorizer.function, stack.jwksCopy.copier, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort());
   });
 });
 

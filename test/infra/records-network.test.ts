@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { placementOf } from '../../infra/stacks/function-placement.js';
 import { createRecordsApp } from '../../infra/stacks/records-app.js';
 import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
-import { authorizer, entities, eventConsumers, functions, lambdas } from '../../shared/registry.js';
+import { authorizer, entities, eventConsumers, functions, jwksCopier, lambdas } from '../../shared/registry.js';
 import { type StackViews, stackViews } from './records-app-support.js';
 
 /**
@@ -91,9 +91,8 @@ describe('network and cache', () => {
 
   it.each(inVpc)('%s runs in the VPC with the functions’ security group and REDIS_URL of the stack’s cache', (id, declaration) => {
     const props = functionProps(serviceFunction(id));
-    const subnets = placementOf(declaration, entityTables) === 'internet' ? stack.network!.vpc.privateSubnets : stack.network!.vpc.isolatedSubnets;
     expect(props.VpcConfig).toEqual({
-      SubnetIds: subnetIds(subnets),
+      SubnetIds: subnetIds(stack.network!.vpc.isolatedSubnets),
       SecurityGroupIds: [ref(stack.network!.functionsSecurityGroup.securityGroupId)],
     });
     expect(props.Environment.Variables.REDIS_URL).toEqual(ref(stack.cache!.url));
@@ -105,19 +104,60 @@ describe('network and cache', () => {
     expect(named.filter((declaration) => !usesRedis(declaration)).map((declaration) => declaration.id)).toEqual([]);
   });
 
-  it('gives internet egress (for the Cognito JWKS) to the authorizer only', () => {
-    const egress = new Set(subnetIds(stack.network!.vpc.privateSubnets).map((id) => JSON.stringify(id)));
-    const withEgress = [stack.authorizer.function, ...stack.functions, stack.importFunction]
-      .filter((fn) => (functionProps(fn).VpcConfig?.SubnetIds ?? []).some((id: unknown) => egress.has(JSON.stringify(id))))
-      .map((fn) => fn.declaration.id);
-    expect(withEgress).toEqual([authorizer.id]);
+  it('has no NAT gateway, internet gateway or egress subnet: no function has a route to the internet', () => {
+    for (const type of ['AWS::EC2::NatGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::EIP']) template.resourceCountIs(type, 0);
+    expect(stack.network!.vpc.privateSubnets).toEqual([]);
+    expect(stack.network!.vpc.publicSubnets).toEqual([]);
+    expect(stack.network!.withInternetEgress).toBeUndefined();
+    // Gateway endpoint routes are not AWS::EC2::Route resources: any Route would be a way out.
+    template.resourceCountIs('AWS::EC2::Route', 0);
   });
 
-  it('has one NAT gateway, and no route out of the isolated subnets', () => {
-    template.resourceCountIs('AWS::EC2::NatGateway', 1);
-    const isolatedTables = stack.network!.vpc.isolatedSubnets.map((subnet) => JSON.stringify(ref(subnet.routeTable.routeTableId)));
-    const routes = Object.values(template.findResources('AWS::EC2::Route')).map((route) => route.Properties);
-    expect(routes.filter((route) => isolatedTables.includes(JSON.stringify(route.RouteTableId)))).toEqual([]);
+  describe('JWKS copy (no NAT for the authorizer)', () => {
+    const secretArn = () => ref(stack.jwksCopy.secret.secretArn);
+    const secretStatements = (fn: ServiceFunction<LambdaDeclaration>) => {
+      const home = views.of(fn.role);
+      const policies = home.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [home.ref(fn.role.roleName)] } });
+      return Object.values(policies)
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('secretsmanager:')))
+        .map((statement) => ({ actions: [statement.Action].flat().sort(), resources: [statement.Resource].flat().map((resource) => home.inParent(resource)) }));
+    };
+
+    it('runs the copier outside the VPC with Get/PutSecretValue on the JWKS secret only, and the Cognito JWKS URL', () => {
+      const copier = stack.jwksCopy.copier;
+      expect(copier.declaration).toBe(jwksCopier);
+      const props = functionProps(copier);
+      expect(props.VpcConfig).toBeUndefined();
+      expect(props.Environment.Variables.AUTH_JWKS_SECRET_ARN).toEqual(secretArn());
+      expect(JSON.stringify(props.Environment.Variables.JWKS_SOURCE_URL)).toContain('/.well-known/jwks.json');
+      expect(JSON.stringify(props.Environment.Variables.JWKS_SOURCE_URL)).toContain(logicalIdOf(stack.identityProvider.userPool.userPoolId));
+      expect(secretStatements(copier)).toEqual([{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [secretArn()] }]);
+    });
+
+    it('lets the authorizer only read that secret, and no other function touch it', () => {
+      expect(secretStatements(stack.authorizer.function)).toEqual([{ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn()] }]);
+      for (const fn of [...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers]) {
+        expect(JSON.stringify(secretStatements(fn)), fn.declaration.id).not.toContain(JSON.stringify(secretArn()));
+      }
+    });
+
+    it('runs the copier every 5 minutes and alarms after 3 failed runs in a row', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: ref(stack.jwksCopy.copier.function.functionArn) })],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(stack.jwksCopy.copier.function.functionName) }],
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        AlarmActions: [ref(stack.alarmTopic.topic.topicArn)],
+      });
+    });
   });
 
   it('reaches DynamoDB and S3 through gateway endpoints, Secrets Manager, AppConfig and SQS through interface endpoints', () => {
