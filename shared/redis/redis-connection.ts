@@ -1,6 +1,6 @@
-import type { Redis } from './ioredis.js';
+import type { RedisClient } from './ioredis.js';
 
-const connections = new WeakMap<Redis, RedisConnection>();
+const connections = new WeakMap<RedisClient, RedisConnection>();
 
 /**
  * On-demand connection of a lazyConnect client: connects when idle or ended, waits for a
@@ -12,7 +12,7 @@ export class RedisConnection {
   private connecting: Promise<void> | undefined;
 
   /** The connection of `client`, shared by every adapter that uses it. */
-  static of(client: Redis): RedisConnection {
+  static of(client: RedisClient): RedisConnection {
     let connection = connections.get(client);
     if (!connection) {
       connection = new RedisConnection(client);
@@ -21,7 +21,7 @@ export class RedisConnection {
     return connection;
   }
 
-  private constructor(readonly client: Redis) {}
+  private constructor(readonly client: RedisClient) {}
 
   async ready(): Promise<void> {
     const status = this.client.status;
@@ -48,7 +48,7 @@ export class RedisConnection {
 }
 
 /** Settles with a connect started elsewhere: ready, or the error/close that ended it. */
-function untilReady(client: Redis): Promise<void> {
+function untilReady(client: RedisClient): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (error?: Error) => {
       client.off('ready', onReady);
