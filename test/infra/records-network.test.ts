@@ -98,6 +98,7 @@ describe('network and cache', () => {
     });
     expect(props.Environment.Variables.REDIS_URL).toEqual(ref(stack.cache!.url));
     expect(JSON.stringify(props.Environment.Variables.REDIS_URL)).toContain('rediss://');
+    expect(props.Environment.Variables.REDIS_CLUSTER).toBe('1'); // ElastiCache Serverless is cluster-mode
   });
 
   it('runs the functions the cache issue names in the VPC: entity functions, health, admin, the authorizer', () => {
@@ -153,6 +154,7 @@ describe('network and cache', () => {
       const props = ownViews.of(fn.function).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
       expect(props.VpcConfig, fn.declaration.id).toBeUndefined();
       expect(props.Environment.Variables.REDIS_URL, fn.declaration.id).toBe('rediss://own-redis.example:6379');
+      expect(props.Environment.Variables.REDIS_CLUSTER, fn.declaration.id).toBeUndefined();
     }
   });
 });
