@@ -12,7 +12,10 @@ export const DEFAULT_CACHE_PREFIX = 'records:';
  * L1 + Redis; `CACHE_BACKEND=memory` (set by the local runner when no Redis answers) →
  * L1 + the process-wide memory L2; neither → no cache. `CACHE_KEY_PREFIX` starts every key.
  */
-export function createCacheFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: string) => RedisClient = (url) => createRedisClient(url, {}, redisClusterMode(env))): TwoLevelCache | undefined {
+export function createCacheFromEnv(
+  env: NodeJS.ProcessEnv,
+  redisFor: (url: string) => RedisClient = (url) => createRedisClient(url, {}, redisClusterMode(env)),
+): TwoLevelCache | undefined {
   const prefix = env.CACHE_KEY_PREFIX ?? DEFAULT_CACHE_PREFIX;
   if (env.REDIS_URL) return new TwoLevelCache(new RedisBackend(redisFor(env.REDIS_URL)), { prefix });
   if (env.CACHE_BACKEND === 'memory') return new TwoLevelCache(sharedMemoryBackend(), { prefix });

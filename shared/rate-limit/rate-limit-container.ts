@@ -20,7 +20,10 @@ export function containerRateLimiter(env: NodeJS.ProcessEnv = process.env): Rate
 }
 
 /** A new limiter from `env`, or undefined when `REDIS_URL` is unset. Throws on invalid limits. */
-export function rateLimiterFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: string) => RedisClient = (url) => createRedisClient(url, {}, redisClusterMode(env))): RateLimiter | undefined {
+export function rateLimiterFromEnv(
+  env: NodeJS.ProcessEnv,
+  redisFor: (url: string) => RedisClient = (url) => createRedisClient(url, {}, redisClusterMode(env)),
+): RateLimiter | undefined {
   if (!env.REDIS_URL) return undefined;
   const rules = rateLimitRules(env);
   const store = new RedisTokenBucketStore(redisFor(env.REDIS_URL));

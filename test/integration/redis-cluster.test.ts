@@ -54,7 +54,10 @@ describeWithRedisCluster('Redis adapters on a 3-master Redis Cluster (cluster cl
     const prefix = 'cluster:cache:';
     const cache = new TwoLevelCache(new RedisBackend(clusterClient()), { prefix, settleMs: 0, statsFlushEvents: 1 });
     const other = new TwoLevelCache(new RedisBackend(clusterClient()), { prefix, settleMs: 0, statsFlushEvents: 1 });
-    closers.push(() => cache.close(), () => other.close());
+    closers.push(
+      () => cache.close(),
+      () => other.close(),
+    );
     let loads = 0;
     const load = (value: string) => async () => (loads++, { value });
 

@@ -58,15 +58,35 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
     for (const port of ports) {
       const server = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, `nodes-${port}.conf`),
-          '--dir', dir, '--save', '', '--appendonly', 'no', '--cluster-node-timeout', '2000'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          path.join(dir, `nodes-${port}.conf`),
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--cluster-node-timeout',
+          '2000',
+        ],
         { stdio: 'ignore' },
       );
       servers.push(server);
     }
     await Promise.all(ports.map((port) => until(() => cli(port, 'PING').then((reply) => reply === 'PONG'), `node ${port} answering`)));
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 15_000 });
-    await Promise.all(ports.map((port) => until(() => cli(port, 'CLUSTER', 'INFO').then((info) => info.includes('cluster_state:ok')), `node ${port} cluster_state:ok`)));
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      timeout: 15_000,
+    });
+    await Promise.all(
+      ports.map((port) => until(() => cli(port, 'CLUSTER', 'INFO').then((info) => info.includes('cluster_state:ok')), `node ${port} cluster_state:ok`)),
+    );
     return { url: `redis://127.0.0.1:${ports[0]}`, ports, stop };
   } catch (error) {
     await stop();

@@ -37,8 +37,11 @@ export class RedisBackend implements L2Backend {
     const replies: L2Reply[] = new Array(commands.length);
     await Promise.all(
       [...groups.values()].map(async (indexes) => {
-        const groupReplies = await pipelined(this.client, indexes.map((index) => commands[index]!));
-        indexes.forEach((index, at) => (replies[index] = groupReplies[at]!));
+        const groupReplies = await pipelined(
+          this.client,
+          indexes.map((index) => commands[index]!),
+        );
+        for (const [at, index] of indexes.entries()) replies[index] = groupReplies[at]!;
       }),
     );
     return replies;
@@ -91,7 +94,6 @@ export class RedisBackend implements L2Backend {
   close(): Promise<void> {
     return this.connection.close();
   }
-
 }
 
 async function pipelined(client: RedisClient, commands: readonly L2Command[]): Promise<L2Reply[]> {
