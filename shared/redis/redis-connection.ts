@@ -1,4 +1,4 @@
-import type { RedisClient } from './ioredis.js';
+import { isCluster, type RedisClient } from './ioredis.js';
 
 const connections = new WeakMap<RedisClient, RedisConnection>();
 
@@ -24,20 +24,36 @@ export class RedisConnection {
   private constructor(readonly client: RedisClient) {}
 
   async ready(): Promise<void> {
+    // A cluster client is 'ready' before its masters' connections are (see mastersReady).
+    if (this.connecting) return this.connecting;
     const status = this.client.status;
     if (status === 'ready') return;
     if (!this.connecting && (status === 'wait' || status === 'end')) {
-      this.connecting = this.client.connect().finally(() => {
-        this.connecting = undefined;
-      });
+      this.connecting = this.client
+        .connect()
+        .then(() => this.mastersReady())
+        .finally(() => {
+          this.connecting = undefined;
+        });
     }
     if (!this.connecting && (status === 'connecting' || status === 'connect')) {
-      this.connecting = untilReady(this.client).finally(() => {
-        this.connecting = undefined;
-      });
+      this.connecting = untilReady(this.client)
+        .then(() => this.mastersReady())
+        .finally(() => {
+          this.connecting = undefined;
+        });
     }
     if (!this.connecting) throw new Error(`Redis connection is ${status}`);
     await this.connecting;
+  }
+
+  /**
+   * A cluster client is ready once it knows the slot map; its connections to the masters open
+   * on their first command, which would then pay TCP and TLS within the command timeout. They
+   * are opened here instead, within the connect timeout.
+   */
+  private async mastersReady(): Promise<void> {
+    if (isCluster(this.client)) await Promise.all(this.client.nodes('master').map((node) => RedisConnection.of(node).ready()));
   }
 
   /** QUIT when connected (lets replies drain), then drop the socket. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCacheFromEnv } from '../../shared/cache/cache-from-env.js';
 import { CacheKeys } from '../../shared/cache/cache-keys.js';
 import { RedisBackend } from '../../shared/cache/redis/redis-backend.js';
 import { createRedisClient } from '../../shared/cache/redis/redis-client.js';
@@ -48,6 +49,14 @@ describeWithRedisCluster('Redis adapters on a 3-master Redis Cluster (cluster cl
   it('the cluster client is what REDIS_CLUSTER=1 selects', () => {
     expect(isCluster(createRedisClient(cluster.url, {}, true))).toBe(true);
     expect(isCluster(createRedisClient(cluster.url, {}, false))).toBe(false);
+  });
+
+  it('a cache built from REDIS_URL with REDIS_CLUSTER=1 works on the cluster', async () => {
+    const cache = createCacheFromEnv({ REDIS_URL: cluster.url, REDIS_CLUSTER: '1', CACHE_KEY_PREFIX: 'cluster:env:' })!;
+    closers.push(() => cache.close());
+    let loads = 0;
+    for (let n = 0; n < 3; n++) await cache.item(scope('students'), '1', async () => ++loads);
+    expect(loads).toBe(1);
   });
 
   it('cache: misses once then hits, invalidates an item and an entity, over entities on different masters', async () => {
