@@ -28,7 +28,10 @@ export class RedisConnection {
     if (this.connecting) return this.connecting;
     const status = this.client.status;
     if (status === 'ready') return;
-    if (!this.connecting && (status === 'wait' || status === 'end')) {
+    // A cluster client whose connections were dropped can stay at 'close' (ioredis 6 does not
+    // always move it on to 'end'); it connects again from there as well.
+    const ended = status === 'end' || (status === 'close' && isCluster(this.client));
+    if (!this.connecting && (status === 'wait' || ended)) {
       this.connecting = this.client
         .connect()
         .then(() => this.mastersReady())

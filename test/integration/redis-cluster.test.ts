@@ -129,6 +129,17 @@ describeWithRedisCluster('Redis adapters on a 3-master Redis Cluster (cluster cl
     expect(spread.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
   });
 
+  it('reconnects on the next use after the connection ended (no reconnect loop, like the standalone client)', async () => {
+    const client = clusterClient();
+    const store = new RedisTokenBucketStore(client);
+    closers.push(() => store.close());
+    const bucket = { capacity: 5, refillPerSecond: 0.001 };
+    expect((await store.take('cluster:reconnect', bucket)).remaining).toBe(4);
+    client.disconnect();
+    await expect.poll(() => client.status).toMatch(/^(close|end)$/);
+    expect((await store.take('cluster:reconnect', bucket)).remaining).toBe(3);
+  });
+
   it('request metrics: a flush (one pipeline on one hash) and a snapshot', async () => {
     const metrics = new RedisRequestMetrics(clusterClient(), { prefix: 'cluster:metrics:', flushRequests: 3 });
     closers.push(() => metrics.close());
