@@ -15,7 +15,7 @@ export default defineConfig({
           // 24 s seen with the cores saturated by other work, hence the generous bound.
           testTimeout: 60_000,
           // REDIS_URL from a developer's shell must not switch caching on in tests that don't ask.
-          env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', REDIS_URL: '' },
+          env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', REDIS_URL: '', REDIS_CLUSTER: '' },
         },
       },
       {
@@ -36,7 +36,14 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Tests that use Redis say so (test/support/local-redis.ts: TEST_REDIS_URL, REQUIRE_REDIS).
           // Those that enable REDIS_URL also get the rate limiter: 1000× limits, unless they set their own.
-          env: { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', REDIS_URL: '', RATE_LIMIT_SCALE: '1000' },
+          env: {
+            POWERTOOLS_DEV: 'true',
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_METRICS_DISABLED: 'true',
+            REDIS_URL: '',
+            REDIS_CLUSTER: '',
+            RATE_LIMIT_SCALE: '1000',
+          },
         },
       },
     ],

@@ -28,6 +28,12 @@ export interface RedisConnection {
    * @default - unset: the runtime default `records:`
    */
   readonly cacheKeyPrefix?: string;
+  /**
+   * `REDIS_CLUSTER=1`: the endpoint is cluster-mode (ElastiCache Serverless), the functions use
+   * the cluster-aware client.
+   * @default false
+   */
+  readonly cluster?: boolean;
 }
 
 /** Where a function runs inside a VPC. */
@@ -227,6 +233,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
     if (props.redis) {
       this.function.addEnvironment('REDIS_URL', props.redis.url);
       if (props.redis.cacheKeyPrefix) this.function.addEnvironment('CACHE_KEY_PREFIX', props.redis.cacheKeyPrefix);
+      if (props.redis.cluster) this.function.addEnvironment('REDIS_CLUSTER', '1');
     }
 
     Validations.of(this.role).acknowledge({

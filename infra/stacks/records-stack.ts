@@ -164,6 +164,8 @@ export class RecordsStack extends Stack {
       url: props.redisUrl ?? this.cache!.url,
       // Stacks sharing a Redis of their own must not share entries.
       cacheKeyPrefix: `records:${this.stackName}:`,
+      // ElastiCache Serverless is cluster-mode; a Redis of your own is taken as standalone.
+      cluster: !props.redisUrl,
     };
     const revocationList: RevocationListConfig = { keyPrefix: `records-platform:${this.stackName}:auth:` };
     const entityTables = new Set(entities.map((entity) => entity.name));

@@ -1,5 +1,5 @@
-import { createRedisClient } from '../cache/redis/redis-client.js';
-import type { Redis } from '../redis/ioredis.js';
+import { createRedisClient, redisClusterMode } from '../cache/redis/redis-client.js';
+import type { RedisClient } from '../redis/ioredis.js';
 import { containerRedisClient } from '../redis/container-redis.js';
 import { RedisTokenBucketStore } from './redis/redis-token-bucket-store.js';
 import { rateLimitRules } from './rate-limit-rules.js';
@@ -20,7 +20,10 @@ export function containerRateLimiter(env: NodeJS.ProcessEnv = process.env): Rate
 }
 
 /** A new limiter from `env`, or undefined when `REDIS_URL` is unset. Throws on invalid limits. */
-export function rateLimiterFromEnv(env: NodeJS.ProcessEnv, redisFor: (url: string) => Redis = createRedisClient): RateLimiter | undefined {
+export function rateLimiterFromEnv(
+  env: NodeJS.ProcessEnv,
+  redisFor: (url: string) => RedisClient = (url) => createRedisClient(url, {}, redisClusterMode(env)),
+): RateLimiter | undefined {
   if (!env.REDIS_URL) return undefined;
   const rules = rateLimitRules(env);
   const store = new RedisTokenBucketStore(redisFor(env.REDIS_URL));

@@ -1,13 +1,13 @@
 import { createRedisClient } from '../cache/redis/redis-client.js';
-import type { Redis } from './ioredis.js';
+import type { RedisClient } from './ioredis.js';
 
-const clients = new Map<string, Redis>();
+const clients = new Map<string, RedisClient>();
 
 /**
  * The container's one Redis client per URL, shared by the cache, the rate limiter and the
  * request metrics: one connection (and one TLS handshake at cold start) instead of three.
  */
-export function containerRedisClient(url: string): Redis {
+export function containerRedisClient(url: string): RedisClient {
   let client = clients.get(url);
   if (!client) {
     client = createRedisClient(url);

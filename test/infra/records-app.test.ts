@@ -188,6 +188,7 @@ describe('authorization', () => {
       AUTH_AUDIENCE: { 'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]] },
       AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
+      REDIS_CLUSTER: '1',
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
     });
     expect(JSON.stringify(variables.AUTH_ISSUER)).toContain(logicalIdOf(stack.identityProvider.userPool.userPoolId));
@@ -310,7 +311,7 @@ describe('functions', () => {
     const secretVariables = {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
       ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:` } : {}),
-      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), CACHE_KEY_PREFIX: `records:${stack.stackName}:`, RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:` } : {}),
+      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), REDIS_CLUSTER: '1', CACHE_KEY_PREFIX: `records:${stack.stackName}:`, RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:` } : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...Object.fromEntries((declaration.sendsTo ?? []).map((queue) => [`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`, ref(stack.eventQueues.queues[queue]!.queue.queueUrl)])),

@@ -89,7 +89,7 @@ describe('network and cache', () => {
     expect(rules.filter((rule) => rule.CidrIp || rule.CidrIpv6)).toEqual([]);
   });
 
-  it.each(inVpc)('%s runs in the VPC with the functions’ security group and REDIS_URL of the stack’s cache', (id, declaration) => {
+  it.each(inVpc)('%s runs in the VPC with the functions’ security group and REDIS_URL of the stack’s cache', (id, _declaration) => {
     const props = functionProps(serviceFunction(id));
     expect(props.VpcConfig).toEqual({
       SubnetIds: subnetIds(stack.network!.vpc.isolatedSubnets),
@@ -97,6 +97,7 @@ describe('network and cache', () => {
     });
     expect(props.Environment.Variables.REDIS_URL).toEqual(ref(stack.cache!.url));
     expect(JSON.stringify(props.Environment.Variables.REDIS_URL)).toContain('rediss://');
+    expect(props.Environment.Variables.REDIS_CLUSTER).toBe('1'); // ElastiCache Serverless is cluster-mode
   });
 
   it('runs the functions the cache issue names in the VPC: entity functions, health, admin, the authorizer', () => {
@@ -193,6 +194,7 @@ describe('network and cache', () => {
       const props = ownViews.of(fn.function).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
       expect(props.VpcConfig, fn.declaration.id).toBeUndefined();
       expect(props.Environment.Variables.REDIS_URL, fn.declaration.id).toBe('rediss://own-redis.example:6379');
+      expect(props.Environment.Variables.REDIS_CLUSTER, fn.declaration.id).toBeUndefined();
     }
   });
 });

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { isCluster, type Redis, type RedisClient } from '../../redis/ioredis.js';
 import { RedisConnection } from '../../redis/redis-connection.js';
 import type { L2Backend, L2Command, L2Reply } from '../l2-backend.js';
 
@@ -6,15 +7,19 @@ import type { L2Backend, L2Command, L2Reply } from '../l2-backend.js';
 const SCAN_COUNT = 500;
 
 /**
- * Redis/Valkey adapter of the L2 port over one ioredis connection (see createRedisClient
+ * Redis/Valkey adapter of the L2 port over one ioredis client (see createRedisClient
  * for the options it expects: no offline queue, no automatic reconnect). It connects on
  * first use and again on the first use after the connection ended — the cache's circuit
  * breaker spaces those attempts out.
+ *
+ * With a cluster client (ElastiCache Serverless) a batch is split into one pipeline per
+ * hash tag (every cache key has one, see CacheKeys), sent together: ioredis refuses a
+ * pipeline whose keys live on different nodes. SCAN and INFO go to every master.
  */
 export class RedisBackend implements L2Backend {
   private readonly connection: RedisConnection;
 
-  constructor(private readonly client: Redis) {
+  constructor(private readonly client: RedisClient) {
     this.connection = RedisConnection.of(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
@@ -23,13 +28,23 @@ export class RedisBackend implements L2Backend {
 
   async exec(commands: readonly L2Command[]): Promise<L2Reply[]> {
     await this.connection.ready();
-    const pipeline = this.client.pipeline();
-    for (const command of commands) queue(pipeline, command);
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, reply]) => {
-      if (error) throw error;
-      return reply as L2Reply;
+    if (!isCluster(this.client)) return pipelined(this.client, commands);
+    const groups = new Map<string, number[]>();
+    commands.forEach((command, index) => {
+      const tag = hashTag(command.op === 'mget' ? (command.keys[0] ?? '') : command.key);
+      groups.set(tag, [...(groups.get(tag) ?? []), index]);
     });
+    const replies: L2Reply[] = new Array(commands.length);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const groupReplies = await pipelined(
+          this.client,
+          indexes.map((index) => commands[index]!),
+        );
+        for (const [at, index] of indexes.entries()) replies[index] = groupReplies[at]!;
+      }),
+    );
+    return replies;
   }
 
   async hgetall(key: string): Promise<Record<string, string>> {
@@ -44,12 +59,15 @@ export class RedisBackend implements L2Backend {
 
   async *scan(match: string): AsyncIterable<string[]> {
     await this.connection.ready();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      if (keys.length > 0) yield keys;
-    } while (cursor !== '0');
+    // A cluster's keys are spread over its masters: each one is scanned in turn.
+    for (const node of this.nodes()) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        if (keys.length > 0) yield keys;
+      } while (cursor !== '0');
+    }
   }
 
   async unlink(keys: readonly string[]): Promise<number> {
@@ -60,8 +78,13 @@ export class RedisBackend implements L2Backend {
 
   async evictedKeys(): Promise<number> {
     await this.connection.ready();
-    const info = await this.client.info('stats');
-    return Number(/^evicted_keys:(\d+)/m.exec(info)?.[1] ?? 0);
+    const infos = await Promise.all(this.nodes().map((node) => node.info('stats')));
+    return infos.reduce((sum, info) => sum + Number(/^evicted_keys:(\d+)/m.exec(info)?.[1] ?? 0), 0);
+  }
+
+  /** The servers holding keys: the client itself, or each master of a cluster. */
+  private nodes(): Redis[] {
+    return isCluster(this.client) ? this.client.nodes('master') : [this.client];
   }
 
   onDisconnect(listener: () => void): void {
@@ -71,7 +94,23 @@ export class RedisBackend implements L2Backend {
   close(): Promise<void> {
     return this.connection.close();
   }
+}
 
+async function pipelined(client: RedisClient, commands: readonly L2Command[]): Promise<L2Reply[]> {
+  const pipeline = client.pipeline();
+  for (const command of commands) queue(pipeline, command);
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, reply]) => {
+    if (error) throw error;
+    return reply as L2Reply;
+  });
+}
+
+/** What a cluster hashes of `key`: the first non-empty `{…}`, else the whole key. */
+function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
 }
 
 function queue(pipeline: ChainableCommander, command: L2Command): void {

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { errorSummary } from '../../powertools/error-summary.js';
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../../redis/ioredis.js';
 import { CircuitBreaker } from '../../resilience/circuit-breaker.js';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
 import { emitMetric } from '../../observability/emit-metric.js';
@@ -54,7 +54,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
 
   /** Expects a client with the resilient options (createRedisClient); starts connecting at once. */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     options: RedisRequestMetricsOptions,
   ) {
     this.key = `${options.prefix}requests`;
@@ -127,7 +127,7 @@ export class RedisRequestMetrics implements RequestMetricsStore {
   private connected(): boolean {
     const status = this.client.status;
     if (status === 'ready') return true;
-    if (status === 'wait' || status === 'end') void this.connect();
+    if (status === 'wait' || status === 'end' || (status === 'close' && isCluster(this.client))) void this.connect();
     return false;
   }
 

@@ -1,5 +1,5 @@
 import { RedisConnection } from '../../redis/redis-connection.js';
-import type { Redis } from '../../redis/ioredis.js';
+import type { RedisClient } from '../../redis/ioredis.js';
 import type { TokenBucket, TokenBucketStore, TokenBucketTake } from '../token-bucket-store.js';
 import { TOKEN_BUCKET_SCRIPT } from './token-bucket-script.js';
 
@@ -17,16 +17,16 @@ interface TokenBucketCommand {
  * limiter's circuit breaker spaces those attempts out.
  */
 export class RedisTokenBucketStore implements TokenBucketStore {
-  private readonly client: Redis & TokenBucketCommand;
+  private readonly client: RedisClient & TokenBucketCommand;
   private readonly connection: RedisConnection;
 
-  constructor(client: Redis) {
+  constructor(client: RedisClient) {
     this.connection = RedisConnection.of(client);
     // Failures surface through the commands; an 'error' event without listener would be
     // printed by ioredis on every failed connect.
     client.on('error', () => undefined);
     client.defineCommand('takeToken', { numberOfKeys: 1, lua: TOKEN_BUCKET_SCRIPT });
-    this.client = client as Redis & TokenBucketCommand;
+    this.client = client as RedisClient & TokenBucketCommand;
   }
 
   async take(key: string, bucket: TokenBucket): Promise<TokenBucketTake> {
