@@ -40,7 +40,11 @@ export const eventCatalog = {
   'order.rejected': declare('order.rejected', orderRejected, 'The order could not be reserved and ends rejected.'),
   'order.payment_failed': declare('order.payment_failed', orderPaymentFailed, 'The order ends payment_failed; its stock is being released.'),
   'order.cancelled': declare('order.cancelled', orderCancelled, 'The customer or staff cancelled the order before payment started.'),
-  'inventory.release_requested': declare('inventory.release_requested', inventoryReleaseRequested, 'Reserved stock of a failed or cancelled order must go back.'),
+  'inventory.release_requested': declare(
+    'inventory.release_requested',
+    inventoryReleaseRequested,
+    'Reserved stock of a failed or cancelled order must go back.',
+  ),
   'inventory.released': declare('inventory.released', inventoryReleased, 'Reserved stock went back to available.'),
   'import.completed': declare('import.completed', importCompleted, 'An import job ended (completed, completed_with_errors or failed); its totals and report.'),
 } as const;

@@ -85,7 +85,14 @@ describe('generated JSON Schema', () => {
 
 describe('event rules', () => {
   it('declares the six consumers, each with its own queue declared in shared/events/queues.ts', () => {
-    expect(eventRules.map((rule) => rule.consumer)).toEqual(['inventory-reserve', 'payment-process', 'order-finalize', 'inventory-release', 'order-status-projector', 'notification-send']);
+    expect(eventRules.map((rule) => rule.consumer)).toEqual([
+      'inventory-reserve',
+      'payment-process',
+      'order-finalize',
+      'inventory-release',
+      'order-status-projector',
+      'notification-send',
+    ]);
     expect(new Set(eventRules.map((rule) => rule.queue)).size).toBe(eventRules.length);
     for (const rule of eventRules) expect(queueDeclaration(rule.queue).maxReceiveCount).toBe(3);
   });
@@ -95,7 +102,10 @@ describe('event rules', () => {
       source: ['records.inventory', 'records.payments'],
       'detail-type': ['inventory.reservation_failed', 'payment.succeeded', 'payment.failed'],
     });
-    expect(ruleFor('inventory-release').eventPattern).toEqual({ source: ['records.inventory', 'records.orders'], 'detail-type': ['inventory.release_requested', 'order.completed'] });
+    expect(ruleFor('inventory-release').eventPattern).toEqual({
+      source: ['records.inventory', 'records.orders'],
+      'detail-type': ['inventory.release_requested', 'order.completed'],
+    });
     expect(() => ruleFor('nobody')).toThrow(/no event rule/);
   });
 });

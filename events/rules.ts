@@ -32,11 +32,7 @@ function rule(consumer: string, description: string, eventTypes: readonly EventT
 export const eventRules: readonly EventRule[] = [
   rule('inventory-reserve', 'Reserve stock for a new order, all lines or none.', ['order.created']),
   rule('payment-process', 'Charge the order once its stock is reserved.', ['inventory.reserved']),
-  rule('order-finalize', 'Move the order to completed, rejected or payment_failed.', [
-    'inventory.reservation_failed',
-    'payment.succeeded',
-    'payment.failed',
-  ]),
+  rule('order-finalize', 'Move the order to completed, rejected or payment_failed.', ['inventory.reservation_failed', 'payment.succeeded', 'payment.failed']),
   rule('inventory-release', 'Give reserved stock back after a failed payment or a cancel; settle it as sold once the order completes.', [
     'inventory.release_requested',
     'order.completed',

@@ -5,7 +5,14 @@ import { idempotencyTable, idempotencyTableGrant } from './consumers/idempotency
 import type { Entity } from './entity/define-entity.js';
 import { analyticsFunctions } from './entity/analytics-functions.js';
 import { bulkFunctions } from './entity/bulk-functions.js';
-import { entityFunctions, type FunctionDeclaration, type LambdaDeclaration, NO_STORE, PRIVATE_REVALIDATE, type TableAction } from './entity/entity-functions.js';
+import {
+  entityFunctions,
+  type FunctionDeclaration,
+  type LambdaDeclaration,
+  NO_STORE,
+  PRIVATE_REVALIDATE,
+  type TableAction,
+} from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
 import { HEAVY_READ_THROTTLE } from './http/route-throttles.js';
 import { importTrigger } from './import/import-trigger.js';
@@ -148,14 +155,19 @@ export const importFunction: LambdaDeclaration = {
   entry: 'functions/imports/on-object-created.ts',
   description: 'Runs an import job for each file dropped under imports/{entity}/',
   tables: [
-    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
+    ...entities
+      .filter((entity) => entity.import)
+      .map((entity) => ({ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'] },
     // import.completed goes in the same transaction as the job's final state.
     { table: outboxTable.id, actions: ['PutItem'] },
   ],
   // GetObjectVersion: the handler heads the exact version named in the event record (the bucket is versioned).
   // reports/: PutObject for segments and errors.csv; GetObject to walk and read the segment chain (HEAD + GET).
-  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] }],
+  buckets: [
+    { bucket: importTrigger.bucket, actions: ['GetObject', 'GetObjectVersion'], prefixes: [importTrigger.prefix] },
+    { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] },
+  ],
   s3Trigger: importTrigger.bucket,
   // The first chunk of each lane of a fanned-out file (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],
@@ -269,14 +281,19 @@ export const importWorker: LambdaDeclaration = {
   entry: 'functions/imports/import-worker.ts',
   description: 'Imports one chunk of a large file dropped under imports/{entity}/',
   tables: [
-    ...entities.filter((entity) => entity.import).map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
+    ...entities
+      .filter((entity) => entity.import)
+      .map((entity) => ({ table: entity.name, actions: ['BatchGetItem', 'BatchWriteItem', 'UpdateItem'] as TableAction[] })),
     { table: importJobsTable.id, actions: ['GetItem', 'UpdateItem', 'BatchGetItem'] },
     // The last chunk ends the job: import.completed goes in the same transaction as its final state.
     { table: outboxTable.id, actions: ['PutItem'] },
   ],
   // Range GETs of the object (pinned by ETag, not VersionId); its chunks' report segments, and the
   // report of the job it ends (reading every chunk's segment chain back: HEAD + GET).
-  buckets: [{ bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] }, { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] }],
+  buckets: [
+    { bucket: importTrigger.bucket, actions: ['GetObject'], prefixes: [importTrigger.prefix] },
+    { bucket: importTrigger.bucket, actions: ['PutObject', 'GetObject'], prefixes: ['reports/'] },
+  ],
   // import-chunks' 900 s visibility must be ≥ 6× the consumer timeout; a 4 MB chunk takes ~30 s.
   // The next chunk of its lane (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],
@@ -288,13 +305,30 @@ export const importWorker: LambdaDeclaration = {
  * declaration's id is its queue's consumer name. CDK builds them in the `Consumers` nested
  * stack and maps each queue to its function; the local runtime maps queue → function by id.
  */
-export const eventConsumers: readonly LambdaDeclaration[] = [notificationSend, inventoryReserve, inventoryRelease, paymentProcess, orderFinalize, orderStatusProjector, importWorker];
+export const eventConsumers: readonly LambdaDeclaration[] = [
+  notificationSend,
+  inventoryReserve,
+  inventoryRelease,
+  paymentProcess,
+  orderFinalize,
+  orderStatusProjector,
+  importWorker,
+];
 
 /** Every bundle: the route functions, the authorizer and the event-driven functions. */
 export const lambdas: readonly LambdaDeclaration[] = [...functions, authorizer, jwksCopier, importFunction, outboxPublisher, ...eventConsumers];
 
 /** Every table: one per entity, plus the API keys, revocations, import jobs, consumer idempotency records, the outbox, orders and notification claims. CDK and the local runner create these. */
-export const tableDesigns: readonly TableDesign[] = [...entities.map(tableDesign), apiKeysTable, revocationsTable, importJobsTable, idempotencyTable, outboxTable, ordersTable, notificationsTable];
+export const tableDesigns: readonly TableDesign[] = [
+  ...entities.map(tableDesign),
+  apiKeysTable,
+  revocationsTable,
+  importJobsTable,
+  idempotencyTable,
+  outboxTable,
+  ordersTable,
+  notificationsTable,
+];
 
 /** The declaration of one function; a typo'd id fails at cold start, not at request time. */
 export function declarationOf(id: string): FunctionDeclaration {

@@ -29,7 +29,11 @@ export const handler = async (event: S3Event, context: Context) => {
         if ('job' in handled && handled.job) annotateTrace({ import_id: handled.job.import_id });
         return handled;
       });
-      logger.info('import record handled', { key: record.s3.object.key, outcome: outcome.kind, ...('job' in outcome && outcome.job ? { import_id: outcome.job.import_id, status: outcome.job.status } : {}) });
+      logger.info('import record handled', {
+        key: record.s3.object.key,
+        outcome: outcome.kind,
+        ...('job' in outcome && outcome.job ? { import_id: outcome.job.import_id, status: outcome.job.status } : {}),
+      });
       outcomes.push(outcome.kind);
     }
   } finally {

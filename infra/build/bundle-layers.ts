@@ -7,7 +7,6 @@ import { LAYER_PACKAGES, ROOT } from './bundle-functions.js';
 /** The shared-dependencies layer: Lambda mounts it at /opt, so `nodejs/node_modules` is on NODE_PATH. */
 export const SHARED_DEPS_LAYER_DIR = path.join(ROOT, '.build', 'layers', 'shared-deps');
 
-
 /**
  * Builds the layer: each package bundled by esbuild into one minified CommonJS file with its
  * own dependencies, as `nodejs/node_modules/<name>/index.js`. ~1 s.

@@ -10,7 +10,11 @@ import { ROOT } from './bundle-functions.js';
  * ~1 MB minified, full zod ~450 KB (the code uses zod/mini), vega ~800 KB.
  */
 const HEAVY: Record<string, { why: string; allowed: (id: string) => boolean }> = {
-  exceljs: { why: 'XLSX reading/writing', allowed: (id) => ['students-export', 'students-bulk-import', 'tables-export', 'tables-import', 'imports-on-object-created'].includes(id) || /import-worker/.test(id) },
+  exceljs: {
+    why: 'XLSX reading/writing',
+    allowed: (id) =>
+      ['students-export', 'students-bulk-import', 'tables-export', 'tables-import', 'imports-on-object-created'].includes(id) || /import-worker/.test(id),
+  },
   vega: { why: 'chart rendering', allowed: (id) => ['students-charts', 'students-score-distribution'].includes(id) },
   'vega-lite': { why: 'chart specs', allowed: (id) => ['students-charts', 'students-score-distribution'].includes(id) },
   zod: { why: "classic zod (use 'zod/mini')", allowed: () => false },

@@ -22,7 +22,9 @@ async function initIn(env: Record<string, string>): Promise<{ xray: boolean; und
       xray: cache.some((file) => file.includes('aws-xray-sdk-core')),
       undici: process.moduleLoadList.some((name) => name.includes('undici')),
     }));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], { env: { PATH: process.env.PATH ?? '', POWERTOOLS_SERVICE_NAME: fn.id, ...env } });
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], {
+    env: { PATH: process.env.PATH ?? '', POWERTOOLS_SERVICE_NAME: fn.id, ...env },
+  });
   return JSON.parse(stdout) as { xray: boolean; undici: boolean };
 }
 
@@ -39,7 +41,12 @@ describe('function bundles load at init only what they use', () => {
   });
 
   it('imports no ES module facade of node:http (it would load undici)', () => {
-    const files = [path.join(bundleDir(fn), 'index.mjs'), ...readdirSync(path.join(bundleDir(fn), CHUNK_DIR)).filter((name) => name.endsWith('.mjs')).map((name) => path.join(bundleDir(fn), CHUNK_DIR, name))];
+    const files = [
+      path.join(bundleDir(fn), 'index.mjs'),
+      ...readdirSync(path.join(bundleDir(fn), CHUNK_DIR))
+        .filter((name) => name.endsWith('.mjs'))
+        .map((name) => path.join(bundleDir(fn), CHUNK_DIR, name)),
+    ];
     for (const file of files) expect(readFileSync(file, 'utf8')).not.toMatch(/from\s*"(node:)?http"/);
   });
 
@@ -49,7 +56,12 @@ describe('function bundles load at init only what they use', () => {
   }, 30_000);
 
   it('loads the X-Ray SDK at init where Powertools traces (in Lambda), still without undici', async () => {
-    const env = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR', _HANDLER: 'index.handler' };
+    const env = {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+      _HANDLER: 'index.handler',
+    };
     expect(await initIn(env)).toEqual({ xray: true, undici: false });
   }, 30_000);
 });

@@ -45,7 +45,11 @@ describe('AlarmTopic', () => {
   it('subscribes an e-mail address only when given one', () => {
     synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
     const { template, stack, topic } = synth({ email: 'oncall@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: stack.resolve(topic.topic.topicArn) });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: stack.resolve(topic.topic.topicArn),
+    });
   });
 
   it('destroys the key with RemovalPolicy.DESTROY', () => {

@@ -49,9 +49,7 @@ describe('ApiAuthorizer', () => {
 
   it('runs the authorizer bundle with the identity provider and revocation settings', () => {
     const { stack, apiAuthorizer, tables, jwksSecret, template } = synth();
-    const props = template.findResources('AWS::Lambda::Function')[
-      stack.resolve(apiAuthorizer.function.function.functionArn)['Fn::GetAtt'][0]
-    ]?.Properties;
+    const props = template.findResources('AWS::Lambda::Function')[stack.resolve(apiAuthorizer.function.function.functionArn)['Fn::GetAtt'][0]]?.Properties;
     expect(props).toMatchObject({
       Timeout: 5,
       Environment: {
@@ -74,10 +72,13 @@ describe('ApiAuthorizer', () => {
 
   it('passes the Redis and the subnets it is given to the function', () => {
     const stack = new Stack(new App(), 'Vpc');
-    const vpc = new Vpc(stack, 'Vpc', { natGateways: 1, subnetConfiguration: [
-      { name: 'public', subnetType: SubnetType.PUBLIC },
-      { name: 'egress', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-    ] });
+    const vpc = new Vpc(stack, 'Vpc', {
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: SubnetType.PUBLIC },
+        { name: 'egress', subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
     const securityGroup = new SecurityGroup(stack, 'Functions', { vpc });
     const apiAuthorizer = new ApiAuthorizer(stack, 'Authorizer', {
       declaration,

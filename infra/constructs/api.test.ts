@@ -163,7 +163,12 @@ describe('HttpApi', () => {
   });
 
   it('gives each route of a function that declares a throttle its own limits, and no other route any', () => {
-    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const exportThings: Declaration = {
+      id: 'things-export',
+      routes: [{ method: 'GET', path: '/things/export' }],
+      permission: 'viewer',
+      throttle: { rateLimit: 5, burstLimit: 10 },
+    };
     const { template } = synth({}, [getOne, update, health, fallback, exportThings]);
     const settings = new Capture();
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -176,7 +181,12 @@ describe('HttpApi', () => {
   });
 
   it('makes the stage wait for the throttled routes (API Gateway refuses settings of an unknown route key)', () => {
-    const exportThings: Declaration = { id: 'things-export', routes: [{ method: 'GET', path: '/things/export' }], permission: 'viewer', throttle: { rateLimit: 5, burstLimit: 10 } };
+    const exportThings: Declaration = {
+      id: 'things-export',
+      routes: [{ method: 'GET', path: '/things/export' }],
+      permission: 'viewer',
+      throttle: { rateLimit: 5, burstLimit: 10 },
+    };
     const { template } = synth({}, [getOne, health, fallback, exportThings]);
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
     const routeIds = Object.entries(template.findResources('AWS::ApiGatewayV2::Route'))
@@ -187,7 +197,12 @@ describe('HttpApi', () => {
   });
 
   it('never lets a route throttle exceed a stage throttled lower, and sets no route settings without throttles', () => {
-    const query: Declaration = { id: 'things-query', routes: [{ method: 'POST', path: '/things/query' }], permission: 'viewer', throttle: { rateLimit: 20, burstLimit: 40 } };
+    const query: Declaration = {
+      id: 'things-query',
+      routes: [{ method: 'POST', path: '/things/query' }],
+      permission: 'viewer',
+      throttle: { rateLimit: 20, burstLimit: 40 },
+    };
     const { template } = synth({ throttleRateLimit: 10, throttleBurstLimit: 30 }, [getOne, health, fallback, query]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       RouteSettings: { 'POST /things/query': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 30, DetailedMetricsEnabled: true } },
@@ -243,4 +258,3 @@ describe('HttpApi', () => {
     expect(reasons.every(([id, reason]) => id.endsWith('AwsSolutions-APIG4') && reason.includes('"public"'))).toBe(true);
   });
 });
-

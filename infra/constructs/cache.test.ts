@@ -38,7 +38,13 @@ describe('Cache', () => {
     const cacheGroup = stack.resolve(cache.securityGroup.securityGroupId);
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((rule) => rule.Properties);
     expect(ingress).toEqual([
-      expect.objectContaining({ GroupId: cacheGroup, IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: stack.resolve(clients.securityGroupId) }),
+      expect.objectContaining({
+        GroupId: cacheGroup,
+        IpProtocol: 'tcp',
+        FromPort: 6379,
+        ToPort: 6379,
+        SourceSecurityGroupId: stack.resolve(clients.securityGroupId),
+      }),
     ]);
     const group = Object.values(template.findResources('AWS::EC2::SecurityGroup')).find((resource) =>
       String(resource.Properties.GroupDescription).startsWith('Valkey'),

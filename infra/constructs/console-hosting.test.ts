@@ -50,7 +50,9 @@ describe('ConsoleHosting', () => {
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
     });
-    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(hosting.bucket.bucketName)));
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(hosting.bucket.bucketName)),
+    );
     const statements = policy?.Properties.PolicyDocument.Statement as { Effect: string; Principal: unknown; Action: string; Condition?: unknown }[];
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
       expect.objectContaining({
@@ -60,7 +62,9 @@ describe('ConsoleHosting', () => {
       }),
     ]);
     expect(JSON.stringify(statements.find((s) => s.Effect === 'Allow')!.Condition)).toContain(JSON.stringify(ref(hosting.distribution.distributionId)));
-    expect(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(true);
+    expect(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(
+      true,
+    );
   });
 
   it('serves HTTPS only, GET/HEAD only, the page at / and for every unknown path (SPA fallback), with access logs', () => {
@@ -97,21 +101,30 @@ describe('ConsoleHosting', () => {
     });
     const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]!;
-    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0] });
+    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({
+      Ref: Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0],
+    });
     expect(policy).toBeDefined();
   });
 
   it('deploys the build (without source maps) and a config.json naming the distribution as the Cognito callback, then invalidates the edge', () => {
     const { template, hosting, app } = shared;
     const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0]!.Properties;
-    expect(deployment).toMatchObject({ DestinationBucketName: ref(hosting.bucket.bucketName), Prune: true, DistributionPaths: ['/*'], SystemMetadata: { 'cache-control': 'no-cache' } });
+    expect(deployment).toMatchObject({
+      DestinationBucketName: ref(hosting.bucket.bucketName),
+      Prune: true,
+      DistributionPaths: ['/*'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+    });
     expect(deployment.DistributionId).toEqual(ref(hosting.distribution.distributionId));
     // The config source is a JSON file with a deploy-time marker where the distribution's domain goes.
     expect(deployment.SourceObjectKeys).toHaveLength(2);
     const [marker, value] = Object.entries(deployment.SourceMarkers[1] as Record<string, unknown>)[0]!;
     expect(value).toEqual(ref(hosting.distribution.distributionDomainName));
     const outdir = app.synth().directory;
-    const assets = JSON.parse(readFileSync(path.join(outdir, 'Test.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string; packaging: string } }> };
+    const assets = JSON.parse(readFileSync(path.join(outdir, 'Test.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging: string } }>;
+    };
     const configKey = (deployment.SourceObjectKeys as string[])[1]!.replace(/\.zip$/, '');
     const configDir = path.join(outdir, assets.files[configKey]!.source.path);
     expect(JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))).toEqual({
@@ -130,11 +143,19 @@ describe('ConsoleHosting', () => {
     const app = new App();
     const stack = new Stack(app, 'Domain', { env: { region: 'us-east-1', account: '123456789012' } });
     const certificate = Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
-    const hosting = new ConsoleHosting(stack, 'Console', { webDir, runtimeConfig: () => ({ mode: 'local' }), domain: { names: ['console.example.org'], certificate } });
+    const hosting = new ConsoleHosting(stack, 'Console', {
+      webDir,
+      runtimeConfig: () => ({ mode: 'local' }),
+      domain: { names: ['console.example.org'], certificate },
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['console.example.org'],
-        ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+        ViewerCertificate: {
+          AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
       }),
     });
     expect(hosting.origin).toBe('https://console.example.org');
@@ -150,7 +171,9 @@ describe('ConsoleHosting', () => {
 
   it('passes cdk-nag AwsSolutions, with only reviewed acknowledgments', () => {
     const report = new AwsSolutionsChecks().validateScope(shared.app);
-    const findings = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`),
+    );
     expect(findings).toEqual([]);
   });
 });

@@ -96,7 +96,8 @@ export class ConsoleHosting extends Construct {
     });
     Validations.of(this.logs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the console bucket’s and the distribution’s access logs; logging its own accesses would need another bucket (or loop into itself).',
+      reason:
+        'This bucket receives the console bucket’s and the distribution’s access logs; logging its own accesses would need another bucket (or loop into itself).',
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
@@ -202,7 +203,8 @@ export class ConsoleHosting extends Construct {
     };
     const copyReason =
       'CDK’s BucketDeployment handler reads the asset from the bootstrap bucket and replaces every object of the console bucket (aws-cdk-lib’s grant: GetObject*, List*, DeleteObject*, Abort* on <bucket>/*); nothing else is in either scope.';
-    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) acks[`AwsSolutions-IAM5[Action::${action}]`] = copyReason;
+    for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'])
+      acks[`AwsSolutions-IAM5[Action::${action}]`] = copyReason;
     acks[`AwsSolutions-IAM5[Resource::${this.assetBucketArnAsNagPrintsIt()}/*]`] = copyReason;
     acks[`AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`] = copyReason;
     acks['AwsSolutions-IAM5[Resource::*]'] =

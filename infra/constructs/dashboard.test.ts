@@ -36,7 +36,11 @@ function synth(extra: Partial<DashboardProps> = {}) {
   const fn = (id: string, routeKeys: string[]) => ({
     declaration: { id },
     routeKeys,
-    function: new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => 1') }),
+    function: new LambdaFunction(stack, id, {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => 1'),
+    }),
   });
   const table = new TableV2(stack, 'Students', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   const dlq = new Queue(stack, 'Dlq');
@@ -48,8 +52,21 @@ function synth(extra: Partial<DashboardProps> = {}) {
     fn('system-fallback', ['$default']),
     fn('imports-on-object-created', []),
   ];
-  new Dashboard(stack, 'Dashboard', { stage, functions, tables: { students: { table, indexes: ['by-name', 'by-score'] } }, queues: { 'payment-process': { queue, dlq } }, alarms: [alarm], ...extra });
-  const ids = Object.fromEntries([...functions.map((f) => [f.declaration.id, stack.getLogicalId(f.function.node.defaultChild as never)]), ['table', stack.getLogicalId(table.node.defaultChild as never)], ['api', stack.getLogicalId(api.node.defaultChild as never)], ['dlq', stack.getLogicalId(dlq.node.defaultChild as never)], ['alarm', stack.getLogicalId(alarm.node.defaultChild as never)]]);
+  new Dashboard(stack, 'Dashboard', {
+    stage,
+    functions,
+    tables: { students: { table, indexes: ['by-name', 'by-score'] } },
+    queues: { 'payment-process': { queue, dlq } },
+    alarms: [alarm],
+    ...extra,
+  });
+  const ids = Object.fromEntries([
+    ...functions.map((f) => [f.declaration.id, stack.getLogicalId(f.function.node.defaultChild as never)]),
+    ['table', stack.getLogicalId(table.node.defaultChild as never)],
+    ['api', stack.getLogicalId(api.node.defaultChild as never)],
+    ['dlq', stack.getLogicalId(dlq.node.defaultChild as never)],
+    ['alarm', stack.getLogicalId(alarm.node.defaultChild as never)],
+  ]);
   return { template: Template.fromStack(stack), ids };
 }
 
@@ -127,7 +144,9 @@ describe('Dashboard', () => {
 
   it('charts every queue’s DLQ depth', () => {
     const { template, ids } = synth();
-    expect(lines(titled(widgetsOf(template), 'DLQ depth (alarms at 1)'))).toEqual([`AWS/SQS ApproximateNumberOfMessagesVisible QueueName=<GetAtt:${ids.dlq}.QueueName>`]);
+    expect(lines(titled(widgetsOf(template), 'DLQ depth (alarms at 1)'))).toEqual([
+      `AWS/SQS ApproximateNumberOfMessagesVisible QueueName=<GetAtt:${ids.dlq}.QueueName>`,
+    ]);
   });
 
   it('charts every catalogue metric in its group’s row, summed over the functions with SEARCH', () => {
@@ -135,11 +154,18 @@ describe('Dashboard', () => {
     const expressions = widgets.flatMap((widget) => (widget.properties.metrics ? lines(widget) : []));
     for (const entry of catalogueEntries()) {
       const schema = ['RecordsPlatform', ...(entry.dimensions ?? []), 'service'].join(',');
-      const reduce = entry.unit === 'Count' ? `SUM(SEARCH('{${schema}} MetricName="${entry.name}"', 'Sum', 300))` : `MAX(SEARCH('{${schema}} MetricName="${entry.name}"', 'Maximum', 300))`;
+      const reduce =
+        entry.unit === 'Count'
+          ? `SUM(SEARCH('{${schema}} MetricName="${entry.name}"', 'Sum', 300))`
+          : `MAX(SEARCH('{${schema}} MetricName="${entry.name}"', 'Maximum', 300))`;
       expect(expressions, entry.name).toContain(reduce);
     }
-    expect(lines(titled(widgets, BUSINESS_ROWS.students))).toEqual(['StudentsCreated', 'StudentsUpdated', 'StudentsDeleted'].map((name) => `SUM(SEARCH('{RecordsPlatform,service} MetricName="${name}"', 'Sum', 300))`));
-    const orderMetrics = catalogueEntries().filter((entry) => entry.group === 'orders').map((entry) => `SUM(SEARCH('{RecordsPlatform,service} MetricName="${entry.name}"', 'Sum', 300))`);
+    expect(lines(titled(widgets, BUSINESS_ROWS.students))).toEqual(
+      ['StudentsCreated', 'StudentsUpdated', 'StudentsDeleted'].map((name) => `SUM(SEARCH('{RecordsPlatform,service} MetricName="${name}"', 'Sum', 300))`),
+    );
+    const orderMetrics = catalogueEntries()
+      .filter((entry) => entry.group === 'orders')
+      .map((entry) => `SUM(SEARCH('{RecordsPlatform,service} MetricName="${entry.name}"', 'Sum', 300))`);
     expect(lines(titled(widgets, BUSINESS_ROWS.orders))).toEqual(orderMetrics);
   });
 

@@ -105,8 +105,16 @@ export class Dashboard extends Construct {
     rows.push([heading('## API')]);
     rows.push([
       graph('Requests', [stage.metricCount({ period, statistic: Stats.SUM, label: 'requests' })], 6),
-      graph('4xx / 5xx', [stage.metricClientError({ period, statistic: Stats.SUM, label: '4xx' }), stage.metricServerError({ period, statistic: Stats.SUM, label: '5xx' })], 6),
-      graph('Latency p50 / p90 / p99 (ms)', [50, 90, 99].map((p) => stage.metricLatency({ period, statistic: Stats.percentile(p), label: `p${p}` })), 6),
+      graph(
+        '4xx / 5xx',
+        [stage.metricClientError({ period, statistic: Stats.SUM, label: '4xx' }), stage.metricServerError({ period, statistic: Stats.SUM, label: '5xx' })],
+        6,
+      ),
+      graph(
+        'Latency p50 / p90 / p99 (ms)',
+        [50, 90, 99].map((p) => stage.metricLatency({ period, statistic: Stats.percentile(p), label: `p${p}` })),
+        6,
+      ),
       graph('Integration latency p99 (ms)', [stage.metricIntegrationLatency({ period, statistic: Stats.percentile(99), label: 'p99' })], 6),
     ]);
     const routeMetric = (metricName: string, routeKey: string, statistic: string, label = routeKey) =>
@@ -122,12 +130,24 @@ export class Dashboard extends Construct {
       const routeKeys = fns.flatMap((fn) => fn.routeKeys);
       if (routeKeys.length === 0) continue;
       rows.push([
-        graph(`${group}: requests per route`, routeKeys.map((key) => routeMetric('Count', key, Stats.SUM))),
-        graph(`${group}: 4xx per route`, routeKeys.map((key) => routeMetric('4xx', key, Stats.SUM))),
-        graph(`${group}: 5xx per route`, routeKeys.map((key) => routeMetric('5xx', key, Stats.SUM))),
+        graph(
+          `${group}: requests per route`,
+          routeKeys.map((key) => routeMetric('Count', key, Stats.SUM)),
+        ),
+        graph(
+          `${group}: 4xx per route`,
+          routeKeys.map((key) => routeMetric('4xx', key, Stats.SUM)),
+        ),
+        graph(
+          `${group}: 5xx per route`,
+          routeKeys.map((key) => routeMetric('5xx', key, Stats.SUM)),
+        ),
         graph(
           `${group}: latency p50 / p99 per route (ms)`,
-          routeKeys.flatMap((key) => [routeMetric('Latency', key, Stats.percentile(50), `${key} p50`), routeMetric('Latency', key, Stats.percentile(99), `${key} p99`)]),
+          routeKeys.flatMap((key) => [
+            routeMetric('Latency', key, Stats.percentile(50), `${key} p50`),
+            routeMetric('Latency', key, Stats.percentile(99), `${key} p99`),
+          ]),
         ),
       ]);
     }
@@ -136,10 +156,22 @@ export class Dashboard extends Construct {
     for (const [group, fns] of groupBy(props.functions, (fn) => groupOf(fn.declaration.id))) {
       const per = (make: (fn: DashboardFunction) => IMetric) => fns.map(make);
       rows.push([
-        graph(`${group}: errors`, per((fn) => fn.function.metricErrors({ period, statistic: Stats.SUM, label: fn.declaration.id }))),
-        graph(`${group}: throttles`, per((fn) => fn.function.metricThrottles({ period, statistic: Stats.SUM, label: fn.declaration.id }))),
-        graph(`${group}: duration p99 (ms)`, per((fn) => fn.function.metricDuration({ period, statistic: Stats.percentile(99), label: fn.declaration.id }))),
-        graph(`${group}: concurrent executions`, per((fn) => fn.function.metric('ConcurrentExecutions', { period, statistic: Stats.MAXIMUM, label: fn.declaration.id }))),
+        graph(
+          `${group}: errors`,
+          per((fn) => fn.function.metricErrors({ period, statistic: Stats.SUM, label: fn.declaration.id })),
+        ),
+        graph(
+          `${group}: throttles`,
+          per((fn) => fn.function.metricThrottles({ period, statistic: Stats.SUM, label: fn.declaration.id })),
+        ),
+        graph(
+          `${group}: duration p99 (ms)`,
+          per((fn) => fn.function.metricDuration({ period, statistic: Stats.percentile(99), label: fn.declaration.id })),
+        ),
+        graph(
+          `${group}: concurrent executions`,
+          per((fn) => fn.function.metric('ConcurrentExecutions', { period, statistic: Stats.MAXIMUM, label: fn.declaration.id })),
+        ),
       ]);
     }
 
@@ -156,8 +188,16 @@ export class Dashboard extends Construct {
         });
       const targets = [undefined, ...indexes];
       rows.push([
-        graph(`${tableId}: throttle events (table and GSIs)`, targets.flatMap((index) => [tableMetric('ReadThrottleEvents', index), tableMetric('WriteThrottleEvents', index)]), 12),
-        graph(`${tableId}: consumed capacity (table and GSIs)`, targets.flatMap((index) => [tableMetric('ConsumedReadCapacityUnits', index), tableMetric('ConsumedWriteCapacityUnits', index)]), 12),
+        graph(
+          `${tableId}: throttle events (table and GSIs)`,
+          targets.flatMap((index) => [tableMetric('ReadThrottleEvents', index), tableMetric('WriteThrottleEvents', index)]),
+          12,
+        ),
+        graph(
+          `${tableId}: consumed capacity (table and GSIs)`,
+          targets.flatMap((index) => [tableMetric('ConsumedReadCapacityUnits', index), tableMetric('ConsumedWriteCapacityUnits', index)]),
+          12,
+        ),
       ]);
     }
 
@@ -167,7 +207,10 @@ export class Dashboard extends Construct {
       rows.push([
         graph('Throttled commands', [cache('ThrottledCmds', Stats.SUM)]),
         graph('ECPUs', [cache('ElastiCacheProcessingUnits', Stats.SUM)]),
-        graph('Read / write latency p99 (µs)', [cache('SuccessfulReadRequestLatency', Stats.percentile(99)), cache('SuccessfulWriteRequestLatency', Stats.percentile(99))]),
+        graph('Read / write latency p99 (µs)', [
+          cache('SuccessfulReadRequestLatency', Stats.percentile(99)),
+          cache('SuccessfulWriteRequestLatency', Stats.percentile(99)),
+        ]),
         graph('Bytes used', [cache('BytesUsedForCache', Stats.MAXIMUM)]),
       ]);
     }
@@ -176,9 +219,21 @@ export class Dashboard extends Construct {
       const queues = Object.entries(props.queues);
       rows.push([heading('## Queues')]);
       rows.push([
-        graph('Messages waiting', queues.map(([name, { queue }]) => queue.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: name })), 8),
-        graph('Oldest message age (s)', queues.map(([name, { queue }]) => queue.metricApproximateAgeOfOldestMessage({ period, statistic: Stats.MAXIMUM, label: name })), 8),
-        graph('DLQ depth (alarms at 1)', queues.map(([name, { dlq }]) => dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: `${name}-dlq` })), 8),
+        graph(
+          'Messages waiting',
+          queues.map(([name, { queue }]) => queue.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: name })),
+          8,
+        ),
+        graph(
+          'Oldest message age (s)',
+          queues.map(([name, { queue }]) => queue.metricApproximateAgeOfOldestMessage({ period, statistic: Stats.MAXIMUM, label: name })),
+          8,
+        ),
+        graph(
+          'DLQ depth (alarms at 1)',
+          queues.map(([name, { dlq }]) => dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM, label: `${name}-dlq` })),
+          8,
+        ),
       ]);
     }
 
@@ -189,7 +244,13 @@ export class Dashboard extends Construct {
       if (members.length === 0) continue;
       const counts = members.filter((entry) => entry.unit === 'Count');
       const others = members.filter((entry) => entry.unit !== 'Count');
-      const widgets: IWidget[] = [graph(BUSINESS_ROWS[group], counts.map((entry) => catalogueMetric(namespace, entry, period)), others.length || group === 'cache' || group === 'imports' ? 12 : WIDTH)];
+      const widgets: IWidget[] = [
+        graph(
+          BUSINESS_ROWS[group],
+          counts.map((entry) => catalogueMetric(namespace, entry, period)),
+          others.length || group === 'cache' || group === 'imports' ? 12 : WIDTH,
+        ),
+      ];
       for (const entry of others) widgets.push(graph(`${entry.name} (${entry.unit}, max)`, [catalogueMetric(namespace, entry, period)], 6));
       if (group === 'cache') widgets.push(graph('Cache hit ratio (%)', [cacheHitRatio(namespace, period)], 12, { leftYAxis: { min: 0, max: 100 } }));
       if (group === 'imports') widgets.push(graph('Import rows per second', [importRowsPerSecond(namespace, period)], 6));

@@ -37,9 +37,7 @@ describe('EventBus', () => {
     template.hasResourceProperties('AWS::EventSchemas::Registry', { RegistryName: 'records-Test' });
     const schemas = Object.values(template.findResources('AWS::EventSchemas::Schema'));
     expect(schemas).toHaveLength(EVENT_TYPES.length);
-    expect(schemas.map((schema) => schema.Properties.SchemaName).sort()).toEqual(
-      EVENT_TYPES.map((type) => `${eventCatalog[type].source}@${type}`).sort(),
-    );
+    expect(schemas.map((schema) => schema.Properties.SchemaName).sort()).toEqual(EVENT_TYPES.map((type) => `${eventCatalog[type].source}@${type}`).sort());
     for (const schema of schemas) {
       expect(schema.Properties.Type).toBe('JSONSchemaDraft4');
       // What the Schemas API accepts in a name.
@@ -81,7 +79,11 @@ describe('EventBus', () => {
   it('grantPublish allows events:PutEvents on this bus only and passes its name', () => {
     const stack = new Stack(new App(), 'Test');
     const eventBus = new EventBus(stack, 'Events');
-    const fn = new LambdaFunction(stack, 'Publisher', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => {};') });
+    const fn = new LambdaFunction(stack, 'Publisher', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => {};'),
+    });
     eventBus.grantPublish(fn);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Policy', {

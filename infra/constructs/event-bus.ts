@@ -45,7 +45,9 @@ export interface EventSchemaEntry {
  * (or a catalog type without a file) is an error: the schemas are stale, rerun their generator.
  */
 export function eventSchemaEntries(dir: string = EVENT_SCHEMAS_DIR): EventSchemaEntry[] {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort();
   const types = files.map((file) => file.slice(0, -'.json'.length));
   const catalogTypes = Object.keys(eventCatalog).sort();
   const unknown = types.filter((type) => !(type in eventCatalog));

@@ -128,24 +128,24 @@ describe('EventQueues: rules', () => {
 
   it('inventory-release: release requests and order.completed (its stock is committed as sold)', () => {
     const resource = template.findResources('AWS::Events::Rule')[logicalIdOf(shared.eventQueues.rules['inventory-release']!.ruleArn)];
-    expect(resource?.Properties.EventPattern).toEqual({ source: ['records.inventory', 'records.orders'], 'detail-type': ['inventory.release_requested', 'order.completed'] });
+    expect(resource?.Properties.EventPattern).toEqual({
+      source: ['records.inventory', 'records.orders'],
+      'detail-type': ['inventory.release_requested', 'order.completed'],
+    });
   });
 
-  it.each(eventRules.map((rule) => [rule.consumer, rule.queue] as const))(
-    '%s: targets only queue %s, with retries then its DLQ',
-    (consumer, queueName) => {
-      const { queue, dlq } = shared.eventQueues.queue(queueName);
-      const resource = template.findResources('AWS::Events::Rule')[logicalIdOf(shared.eventQueues.rules[consumer]!.ruleArn)];
-      expect(resource?.Properties.Targets).toEqual([
-        {
-          Id: expect.any(String),
-          Arn: ref(queue.queueArn),
-          DeadLetterConfig: { Arn: ref(dlq.queueArn) },
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
-        },
-      ]);
-    },
-  );
+  it.each(eventRules.map((rule) => [rule.consumer, rule.queue] as const))('%s: targets only queue %s, with retries then its DLQ', (consumer, queueName) => {
+    const { queue, dlq } = shared.eventQueues.queue(queueName);
+    const resource = template.findResources('AWS::Events::Rule')[logicalIdOf(shared.eventQueues.rules[consumer]!.ruleArn)];
+    expect(resource?.Properties.Targets).toEqual([
+      {
+        Id: expect.any(String),
+        Arn: ref(queue.queueArn),
+        DeadLetterConfig: { Arn: ref(dlq.queueArn) },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+      },
+    ]);
+  });
 
   it.each(eventRules.map((rule) => [rule.queue, rule.consumer] as const))(
     'only rule %s may send to its queue and DLQ (events.amazonaws.com with aws:SourceArn)',
@@ -224,7 +224,9 @@ describe('EventQueues: consumers and producers', () => {
 
   it('addConsumer refuses a function whose timeout is over 1/6 of the visibility timeout, or an unknown queue', () => {
     const { stack, eventQueues } = build();
-    expect(() => eventQueues.addConsumer(fn(stack, 'Slow', Duration.seconds(30)), 'payment-process')).toThrow(/60 s is under 6× the timeout of Test\/Slow \(180 s needed\)/);
+    expect(() => eventQueues.addConsumer(fn(stack, 'Slow', Duration.seconds(30)), 'payment-process')).toThrow(
+      /60 s is under 6× the timeout of Test\/Slow \(180 s needed\)/,
+    );
     expect(() => eventQueues.addConsumer(fn(stack, 'Lost', Duration.seconds(5)), 'payment-processs')).toThrow(/no queue 'payment-processs'/);
   });
 
@@ -236,7 +238,9 @@ describe('EventQueues: consumers and producers', () => {
     const queue = eventQueues.queue('import-chunks').queue;
     built.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { IMPORT_CHUNKS_QUEUE_URL: stack.resolve(queue.queueUrl) } } });
     built.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Allow', Resource: stack.resolve(queue.queueArn), Action: Match.arrayWith(['sqs:SendMessage']) })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Allow', Resource: stack.resolve(queue.queueArn), Action: Match.arrayWith(['sqs:SendMessage']) })],
+      },
     });
   });
 
@@ -259,7 +263,9 @@ describe('EventQueues: consumers and producers', () => {
 describe('EventQueues: cdk-nag AwsSolutions', () => {
   it('finds nothing on the bus, registry, queues, DLQs, rules and alarms', () => {
     const report = new AwsSolutionsChecks().validateScope(shared.app);
-    const findings = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
+    const findings = report.violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`),
+    );
     expect(findings).toEqual([]);
   });
 });

@@ -9,7 +9,11 @@ import { FeatureFlags, featureFlagsDocument } from './feature-flags.js';
 function synth() {
   const stack = new Stack(new App(), 'Test');
   const flags = new FeatureFlags(stack, 'Flags', { declarations: flagDeclarations, environmentName: 'prod', maxAgeSeconds: 30 });
-  const fn = new LambdaFunction(stack, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => {}') });
+  const fn = new LambdaFunction(stack, 'Fn', {
+    runtime: Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: Code.fromInline('exports.handler = async () => {}'),
+  });
   flags.grantRead(fn);
   return { stack, flags, template: Template.fromStack(stack) };
 }
@@ -19,8 +23,17 @@ describe('FeatureFlags', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::AppConfig::Application', 1);
     template.hasResourceProperties('AWS::AppConfig::Environment', { Name: 'prod' });
-    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Name: 'feature-flags', Type: 'AWS.AppConfig.FeatureFlags', LocationUri: 'hosted' });
-    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthType: 'LINEAR', GrowthFactor: 20, DeploymentDurationInMinutes: 5, FinalBakeTimeInMinutes: 5 });
+    template.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', {
+      Name: 'feature-flags',
+      Type: 'AWS.AppConfig.FeatureFlags',
+      LocationUri: 'hosted',
+    });
+    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', {
+      GrowthType: 'LINEAR',
+      GrowthFactor: 20,
+      DeploymentDurationInMinutes: 5,
+      FinalBakeTimeInMinutes: 5,
+    });
     template.resourceCountIs('AWS::AppConfig::Deployment', 1);
   });
 
@@ -36,7 +49,9 @@ describe('FeatureFlags', () => {
   it('yields, once AppConfig evaluates it, values our rules schema accepts', () => {
     // What GetLatestConfiguration returns for a feature-flag profile: each flag's `enabled` plus its set attributes.
     const document = featureFlagsDocument(flagDeclarations);
-    const retrieved = Object.fromEntries(Object.entries(document.values).map(([name, value]) => [name, { ...(value as object), allow: ['u1'], percentage: 10 }]));
+    const retrieved = Object.fromEntries(
+      Object.entries(document.values).map(([name, value]) => [name, { ...(value as object), allow: ['u1'], percentage: 10 }]),
+    );
     expect(flagsDocumentSchema.safeParse(retrieved).success).toBe(true);
   });
 

@@ -1,5 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
-import { Application, ConfigurationContent, ConfigurationType, DeploymentStrategy, Environment, HostedConfiguration, RolloutStrategy } from 'aws-cdk-lib/aws-appconfig';
+import {
+  Application,
+  ConfigurationContent,
+  ConfigurationType,
+  DeploymentStrategy,
+  Environment,
+  HostedConfiguration,
+  RolloutStrategy,
+} from 'aws-cdk-lib/aws-appconfig';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Duration } from 'aws-cdk-lib';
@@ -64,7 +72,9 @@ export class FeatureFlags extends Construct {
 
   /** Lets a function read the flags (this profile only) and tells it where they are. */
   grantRead(fn: LambdaFunction): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'], resources: [this.sessionArn] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'], resources: [this.sessionArn] }),
+    );
     fn.addEnvironment('FLAGS_APPCONFIG_APPLICATION', this.application.applicationId);
     fn.addEnvironment('FLAGS_APPCONFIG_ENVIRONMENT', this.environment.environmentId);
     fn.addEnvironment('FLAGS_APPCONFIG_PROFILE', this.configuration.configurationProfileId);

@@ -95,7 +95,9 @@ describe('IdentityProvider', () => {
     const stack = new Stack(new App(), 'Test');
     const idp = new IdentityProvider(stack, 'Idp');
     const client = idp.addConsoleClient(stack, 'ConsoleClient', { origin: 'https://console.example.org' });
-    expect(stack.resolve(idp.config.audience)).toEqual({ 'Fn::Join': ['', [stack.resolve(idp.client.userPoolClientId), ',', stack.resolve(client.userPoolClientId)]] });
+    expect(stack.resolve(idp.config.audience)).toEqual({
+      'Fn::Join': ['', [stack.resolve(idp.client.userPoolClientId), ',', stack.resolve(client.userPoolClientId)]],
+    });
   });
 
   it('drops deletion protection when the pool is meant to be destroyed', () => {

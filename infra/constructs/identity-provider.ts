@@ -168,7 +168,12 @@ export class IdentityProvider extends Construct {
 
   /** `recordsplatform-dev-123456789012`: Cognito refuses the words aws, amazon and cognito in a prefix. */
   private defaultDomainPrefix(): string {
-    const name = Stack.of(this).stackName.toLowerCase().replace(/aws|amazon|cognito/g, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+    const name = Stack.of(this)
+      .stackName.toLowerCase()
+      .replace(/aws|amazon|cognito/g, '')
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40);
     const account = Token.isUnresolved(Stack.of(this).account) ? Aws.ACCOUNT_ID : Stack.of(this).account;
     return `${name || 'records'}-${account}`;
   }

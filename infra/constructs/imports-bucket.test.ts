@@ -20,7 +20,11 @@ const exportDeclaration = functions.find((fn) => fn.largeExports);
 if (!exportDeclaration) throw new Error('the registry has no largeExports function');
 
 /** The registry's import function, its HTTP import functions, a large export and a function that touches no bucket. */
-function synth(props: Partial<ImportsBucketProps> = {}, importDeclaration: LambdaDeclaration = importFunction, configure: (imports: ImportsBucket) => void = () => undefined) {
+function synth(
+  props: Partial<ImportsBucketProps> = {},
+  importDeclaration: LambdaDeclaration = importFunction,
+  configure: (imports: ImportsBucket) => void = () => undefined,
+) {
   const stack = new Stack(new App({ context }), 'Test');
   const tables = new Tables(stack, 'Tables', { designs: tableDesigns });
   const make = (declaration: LambdaDeclaration) => new ServiceFunction<LambdaDeclaration>(stack, declaration.id, { declaration, tables, code });
@@ -101,7 +105,11 @@ describe('ImportsBucket: the bucket', () => {
   it('takes the expiry of reports and exports from its props', () => {
     const { template, imports, logicalId } = synth({ generatedFilesExpiration: Duration.days(5) });
     const rules = bucketResource(template, logicalId(imports.bucket)).Properties.LifecycleConfiguration.Rules;
-    expect(rules.filter((rule: { ExpirationInDays?: number }) => rule.ExpirationInDays).map((rule: { Prefix: string; ExpirationInDays: number }) => `${rule.Prefix} ${rule.ExpirationInDays}`)).toEqual(['reports/ 5', 'exports/ 5']);
+    expect(
+      rules
+        .filter((rule: { ExpirationInDays?: number }) => rule.ExpirationInDays)
+        .map((rule: { Prefix: string; ExpirationInDays: number }) => `${rule.Prefix} ${rule.ExpirationInDays}`),
+    ).toEqual(['reports/ 5', 'exports/ 5']);
   });
 
   it('retains both buckets by default and deletes them with RemovalPolicy.DESTROY', () => {
@@ -119,12 +127,16 @@ describe('ImportsBucket: the access-log bucket', () => {
         .map(([id]) => id);
       expect(handlers.length).toBe(imports.handlerLogs.length);
       const groups = imports.handlerLogs.map((logs) => template.findResources('AWS::Logs::LogGroup')[logicalId(logs)]!);
-      expect(groups.map((group) => group.Properties.LogGroupName)).toEqual(expect.arrayContaining(handlers.map((id) => ({ 'Fn::Join': ['', ['/aws/lambda/', { Ref: id }]] }))));
+      expect(groups.map((group) => group.Properties.LogGroupName)).toEqual(
+        expect.arrayContaining(handlers.map((id) => ({ 'Fn::Join': ['', ['/aws/lambda/', { Ref: id }]] }))),
+      );
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
       const [notificationLogs, autoDeleteLogs] = imports.handlerLogs.map((logs) => logicalId(logs));
       const dependsOn = (type: string) => Object.values(template.findResources(type)).map((user) => user.DependsOn);
       expect(dependsOn('Custom::S3BucketNotifications')).toEqual([expect.arrayContaining([notificationLogs])]);
-      expect(dependsOn('Custom::S3AutoDeleteObjects')).toEqual(autoDeleteLogs ? [expect.arrayContaining([autoDeleteLogs]), expect.arrayContaining([autoDeleteLogs])] : []);
+      expect(dependsOn('Custom::S3AutoDeleteObjects')).toEqual(
+        autoDeleteLogs ? [expect.arrayContaining([autoDeleteLogs]), expect.arrayContaining([autoDeleteLogs])] : [],
+      );
       expect(stack.resolve(imports.bucket.bucketName)).toEqual({ Ref: logicalId(imports.bucket) });
     }
   });
@@ -133,7 +145,9 @@ describe('ImportsBucket: the access-log bucket', () => {
     synth().template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     const throwAway = synth({ removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
     const emptied = Object.values(throwAway.template.findResources('Custom::S3AutoDeleteObjects')).map((resource) => resource.Properties.BucketName);
-    expect(emptied).toEqual(expect.arrayContaining([{ Ref: throwAway.logicalId(throwAway.imports.bucket) }, { Ref: throwAway.logicalId(throwAway.imports.accessLogs) }]));
+    expect(emptied).toEqual(
+      expect.arrayContaining([{ Ref: throwAway.logicalId(throwAway.imports.bucket) }, { Ref: throwAway.logicalId(throwAway.imports.accessLogs) }]),
+    );
     expect(emptied).toHaveLength(2);
     expect(() => synth({ autoDeleteObjects: true })).toThrow(/autoDeleteObjects needs removalPolicy DESTROY/);
   });
@@ -178,7 +192,14 @@ describe('ImportsBucket: notifications', () => {
       importTriggerFilters().map((filter) => ({
         Events: ['s3:ObjectCreated:*'],
         LambdaFunctionArn: stack.resolve(fns[importFunction.id]!.function.functionArn),
-        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: filter.suffix }, { Name: 'prefix', Value: 'imports/' }] } },
+        Filter: {
+          Key: {
+            FilterRules: [
+              { Name: 'suffix', Value: filter.suffix },
+              { Name: 'prefix', Value: 'imports/' },
+            ],
+          },
+        },
       })),
     );
     expect(notifications?.Properties.NotificationConfiguration.QueueConfigurations).toBeUndefined();
@@ -229,7 +250,12 @@ describe('ImportsBucket: function environment and grants', () => {
   it('grants the import function GetObject(Version) on imports/* and PutObject + GetObject on reports/* (the report segments are read back), nothing more', () => {
     const { template, stack, fns, objects } = synth();
     expect(s3GrantsOf(template, stack, fns[importFunction.id]!)).toEqual(
-      [s3Grant('s3:GetObject', objects('imports/')), s3Grant('s3:GetObjectVersion', objects('imports/')), s3Grant('s3:GetObject', objects('reports/')), s3Grant('s3:PutObject', objects('reports/'))].sort(),
+      [
+        s3Grant('s3:GetObject', objects('imports/')),
+        s3Grant('s3:GetObjectVersion', objects('imports/')),
+        s3Grant('s3:GetObject', objects('reports/')),
+        s3Grant('s3:PutObject', objects('reports/')),
+      ].sort(),
     );
   });
 
@@ -259,7 +285,9 @@ describe('ImportsBucket: function environment and grants', () => {
         .map(([rule, reason]) => `${rule} ${reason}`)
         .sort();
     const expected = (...prefixes: string[]) =>
-      prefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${logicalId(imports.bucket)}.Arn>/${prefix}*] object-level actions scoped to the declared key prefix`).sort();
+      prefixes
+        .map((prefix) => `AwsSolutions-IAM5[Resource::<${logicalId(imports.bucket)}.Arn>/${prefix}*] object-level actions scoped to the declared key prefix`)
+        .sort();
     expect(iam5(importFunction.id)).toEqual(expected('imports/', 'reports/'));
     expect(iam5('imports-create')).toEqual(expected('imports/'));
     expect(iam5('imports-get')).toEqual(expected('reports/'));
@@ -275,7 +303,14 @@ describe('ImportsBucket: function environment and grants', () => {
     const exposed = ['ETag', 'Content-Disposition', 'Content-Length', 'x-amz-request-id', 'x-amz-version-id'];
     expect(bucket.Properties.CorsConfiguration).toEqual({
       CorsRules: [
-        { Id: 'console', AllowedOrigins: ['https://d111.cloudfront.net'], AllowedMethods: ['GET', 'HEAD', 'PUT'], AllowedHeaders: ['*'], ExposedHeaders: exposed, MaxAge: 3000 },
+        {
+          Id: 'console',
+          AllowedOrigins: ['https://d111.cloudfront.net'],
+          AllowedMethods: ['GET', 'HEAD', 'PUT'],
+          AllowedHeaders: ['*'],
+          ExposedHeaders: exposed,
+          MaxAge: 3000,
+        },
         { Id: 'presigned-downloads-after-redirect', AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'], ExposedHeaders: exposed, MaxAge: 3000 },
       ],
     });

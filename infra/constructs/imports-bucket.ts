@@ -123,8 +123,21 @@ export class ImportsBucket extends Construct {
    */
   public allowBrowserOrigins(origins: readonly string[]): void {
     const exposedHeaders = [...BUCKET_EXPOSED_HEADERS];
-    this.bucket.addCorsRule({ id: 'console', allowedOrigins: [...origins], allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT], allowedHeaders: ['*'], exposedHeaders, maxAge: 3000 });
-    this.bucket.addCorsRule({ id: 'presigned-downloads-after-redirect', allowedOrigins: ['*'], allowedMethods: [HttpMethods.GET, HttpMethods.HEAD], exposedHeaders, maxAge: 3000 });
+    this.bucket.addCorsRule({
+      id: 'console',
+      allowedOrigins: [...origins],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT],
+      allowedHeaders: ['*'],
+      exposedHeaders,
+      maxAge: 3000,
+    });
+    this.bucket.addCorsRule({
+      id: 'presigned-downloads-after-redirect',
+      allowedOrigins: ['*'],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+      exposedHeaders,
+      maxAge: 3000,
+    });
   }
 
   /** Env and object grants of one function, from its declaration; nothing for others (functions built after the bucket, e.g. consumers, call it themselves). */
@@ -154,10 +167,17 @@ export class ImportsBucket extends Construct {
     const stack = Stack.of(this);
     const handlers: { id: string; fn: CfnResource; users: IConstruct[] }[] = [];
     const notifications = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
-    if (notifications) handlers.push({ id: 'NotificationsHandlerLogs', fn: notifications.node.findChild('Resource') as CfnResource, users: [this.bucket.node.findChild('Notifications')] });
+    if (notifications)
+      handlers.push({
+        id: 'NotificationsHandlerLogs',
+        fn: notifications.node.findChild('Resource') as CfnResource,
+        users: [this.bucket.node.findChild('Notifications')],
+      });
     const autoDelete = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
     if (autoDelete) {
-      const users = [this.bucket, this.accessLogs].map((bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource')).filter((user): user is IConstruct => user !== undefined);
+      const users = [this.bucket, this.accessLogs]
+        .map((bucket) => bucket.node.tryFindChild('AutoDeleteObjectsCustomResource'))
+        .filter((user): user is IConstruct => user !== undefined);
       handlers.push({ id: 'AutoDeleteHandlerLogs', fn: autoDelete.node.findChild('Handler') as CfnResource, users });
     }
     return handlers.map(({ id, fn, users }) => {

@@ -25,18 +25,27 @@ describe('JwksCopy', () => {
     const { stack, jwksCopy, template } = synth();
     template.hasResourceProperties('AWS::Lambda::Function', {
       VpcConfig: Match.absent(),
-      Environment: { Variables: Match.objectLike({ JWKS_SOURCE_URL: identityProvider.jwksUrl, AUTH_JWKS_SECRET_ARN: stack.resolve(jwksCopy.secret.secretArn) }) },
+      Environment: {
+        Variables: Match.objectLike({ JWKS_SOURCE_URL: identityProvider.jwksUrl, AUTH_JWKS_SECRET_ARN: stack.resolve(jwksCopy.secret.secretArn) }),
+      },
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: `rate(${jwksCopier.scheduleMinutes} minutes)` });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: stack.resolve(jwksCopy.secret.secretArn) }]),
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: stack.resolve(jwksCopy.secret.secretArn) },
+        ]),
       },
     });
   });
 
   it('alarms on consecutive failed runs only', () => {
-    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' });
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('refuses a declaration that is not a scheduled JWKS writer', () => {

@@ -41,7 +41,8 @@ export class JwksCopy extends Construct {
   constructor(scope: Construct, id: string, props: JwksCopyProps) {
     super(scope, id);
     const minutes = props.declaration.scheduleMinutes;
-    if (props.declaration.jwksSecret !== 'write' || !minutes) throw new Error(`${props.declaration.id}: a JWKS copier declares jwksSecret 'write' and scheduleMinutes`);
+    if (props.declaration.jwksSecret !== 'write' || !minutes)
+      throw new Error(`${props.declaration.id}: a JWKS copier declares jwksSecret 'write' and scheduleMinutes`);
     this.secret = new Secret(this, 'Secret', {
       description: "Copy of the identity provider's JWKS (public keys), read by the API authorizer",
       // Placeholder until the first run: the authorizer refuses an empty key set (503), never trusts it.

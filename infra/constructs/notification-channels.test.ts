@@ -28,7 +28,8 @@ function synth(config: NotificationChannelsConfig, declaration: LambdaDeclaratio
     (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[],
   );
   const of = (prefix: string) => statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith(prefix)));
-  const env = () => template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.function.node.defaultChild as never)]?.Properties.Environment.Variables;
+  const env = () =>
+    template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.function.node.defaultChild as never)]?.Properties.Environment.Variables;
   return { app, stack, fn, userPool, template, of, env };
 }
 
@@ -51,9 +52,15 @@ describe('NotificationChannels', () => {
   it('grants AdminGetUser on the user pool only, and tells the function where everything is', () => {
     const { of, stack, userPool, env } = synth({ emailFrom: 'orders@shop.example', emailIdentity: 'orders@shop.example', smsSenderId: 'SHOP' });
     expect(of('cognito-idp:')).toEqual([{ Effect: 'Allow', Action: 'cognito-idp:AdminGetUser', Resource: stack.resolve(userPool.userPoolArn) }]);
-    expect(env()).toMatchObject({ NOTIFICATIONS_EMAIL_FROM: 'orders@shop.example', NOTIFICATIONS_USER_POOL_ID: stack.resolve(userPool.userPoolId), NOTIFICATIONS_SMS_SENDER_ID: 'SHOP' });
+    expect(env()).toMatchObject({
+      NOTIFICATIONS_EMAIL_FROM: 'orders@shop.example',
+      NOTIFICATIONS_USER_POOL_ID: stack.resolve(userPool.userPoolId),
+      NOTIFICATIONS_SMS_SENDER_ID: 'SHOP',
+    });
     expect(env()).not.toHaveProperty('NOTIFICATIONS_DISABLED_CHANNELS');
-    expect(of('ses:')[0]?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:eu-west-1:123456789012:identity/orders@shop.example']] });
+    expect(of('ses:')[0]?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:eu-west-1:123456789012:identity/orders@shop.example']],
+    });
   });
 
   it('SMS on (the default): sns:Publish on "*", the only form IAM has for phone numbers, acknowledged with that reason', () => {

@@ -24,7 +24,11 @@ function watched(stack: Stack): ObservabilityProps {
   const stage = new HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
   const fn = (id: string) => ({
     declaration: { id },
-    function: new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => 1') }),
+    function: new LambdaFunction(stack, id, {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => 1'),
+    }),
   });
   const table = new TableV2(stack, 'Students', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   return { stage, functions: [fn('students-get'), fn('imports-on-object-created')], tables: { students: table }, alarmActions: [action] };
@@ -48,7 +52,15 @@ describe('Observability', () => {
 
   it('alarms on the fail-open signals, authentication outages, timeouts and failed imports, each with its reason', () => {
     expect(CATALOGUE_ALARMS.map((entry) => entry.name).sort()).toEqual(
-      ['AuthenticationUnavailable', 'CacheUnavailable', 'ImportJobsFailed', 'RateLimitLocalFallback', 'RequestTimeout', 'RevocationCheckFailedClosed', 'RevocationCheckFailedOpen'].sort(),
+      [
+        'AuthenticationUnavailable',
+        'CacheUnavailable',
+        'ImportJobsFailed',
+        'RateLimitLocalFallback',
+        'RequestTimeout',
+        'RevocationCheckFailedClosed',
+        'RevocationCheckFailedOpen',
+      ].sort(),
     );
     const { template, observability } = synth();
     template.resourceCountIs('AWS::CloudWatch::Alarm', CATALOGUE_ALARMS.length);
@@ -59,7 +71,14 @@ describe('Observability', () => {
   });
 
   it('puts the declared dimensions of an alarmed metric in the query schema', () => {
-    const entry = { name: 'CircuitOpen', unit: 'Count', dimensions: ['dependency'], group: 'resilience', description: 'A circuit opened.', alarm: { threshold: 3, why: 'Circuits open' } } as const;
+    const entry = {
+      name: 'CircuitOpen',
+      unit: 'Count',
+      dimensions: ['dependency'],
+      group: 'resilience',
+      description: 'A circuit opened.',
+      alarm: { threshold: 3, why: 'Circuits open' },
+    } as const;
     synth(() => ({ catalogueAlarms: [entry] })).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [Match.objectLike({ Expression: 'SELECT SUM(CircuitOpen) FROM SCHEMA("RecordsPlatform", dependency, service)' })],
       Threshold: 3,
@@ -77,7 +96,14 @@ describe('Observability', () => {
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF(requests >= 20, 100 * errors / requests, 0)', ReturnData: true }),
         Match.objectLike({ Id: 'requests', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Count' }) }) }),
-        Match.objectLike({ Id: 'errors', ReturnData: false, MetricStat: Match.objectLike({ Stat: 'Sum', Metric: Match.objectLike({ MetricName: '5xx', Namespace: 'AWS/ApiGateway', Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: apiId }]) }) }) }),
+        Match.objectLike({
+          Id: 'errors',
+          ReturnData: false,
+          MetricStat: Match.objectLike({
+            Stat: 'Sum',
+            Metric: Match.objectLike({ MetricName: '5xx', Namespace: 'AWS/ApiGateway', Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: apiId }]) }),
+          }),
+        }),
       ]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -86,7 +112,10 @@ describe('Observability', () => {
       ExtendedStatistic: 'p99',
       Threshold: 2_000,
       EvaluationPeriods: 3,
-      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: apiId }, { Name: 'Stage', Value: '$default' }]),
+      Dimensions: Match.arrayWith([
+        { Name: 'ApiId', Value: apiId },
+        { Name: 'Stage', Value: '$default' },
+      ]),
     });
   });
 
@@ -110,7 +139,11 @@ describe('Observability', () => {
     const { template, stack } = synth(watched);
     const table = stack.node.findChild('Students') as TableV2;
     const throttle = (metricName: string) =>
-      Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'AWS/DynamoDB', MetricName: metricName, Dimensions: [{ Name: 'TableName', Value: stack.resolve(table.tableName) }] } }) });
+      Match.objectLike({
+        MetricStat: Match.objectLike({
+          Metric: { Namespace: 'AWS/DynamoDB', MetricName: metricName, Dimensions: [{ Name: 'TableName', Value: stack.resolve(table.tableName) }] },
+        }),
+      });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: DEFAULT_ALARM_THRESHOLDS.tableThrottles,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'reads + writes' }), throttle('ReadThrottleEvents'), throttle('WriteThrottleEvents')]),
@@ -135,7 +168,9 @@ describe('Observability', () => {
     const expected = CATALOGUE_ALARMS.length + 2 + 2 * 2 + 1;
     template.resourceCountIs('AWS::CloudWatch::Alarm', expected);
     expect(Object.keys(observability.alarms)).toHaveLength(expected);
-    expect(Object.keys(observability.alarms)).toEqual(expect.arrayContaining(['Api5xxRate', 'ApiP99Latency', 'students-get-errors', 'students-get-throttles', 'students-throttles']));
+    expect(Object.keys(observability.alarms)).toEqual(
+      expect.arrayContaining(['Api5xxRate', 'ApiP99Latency', 'students-get-errors', 'students-get-throttles', 'students-throttles']),
+    );
     for (const alarm of alarmsOf(template)) {
       expect(alarm.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:111111111111:ops']);
       expect(alarm.TreatMissingData).toBe('notBreaching');

@@ -43,9 +43,7 @@ function grantsOf(template: Template, stack: Stack, fn: ServiceFunction): string
   const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [roleRef] } }));
   return policies
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
-    .flatMap(({ Action, Resource }) =>
-      [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), resource))),
-    )
+    .flatMap(({ Action, Resource }) => [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), resource))))
     .sort();
 }
 
@@ -127,9 +125,7 @@ describe('ServiceFunction', () => {
   it('allows Query on each named index of the design, and not on the table, when Query is declared', () => {
     const decl = declaration({ id: 'students-list', tables: [{ table: 'students', actions: ['Query', 'GetItem'] }] });
     const { stack, fn, tableArn, template } = synth(decl);
-    const indexGrants = tableDesign(students).indexes.map((index) =>
-      grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }),
-    );
+    const indexGrants = tableDesign(students).indexes.map((index) => grant('dynamodb:Query', { 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }));
     expect(grantsOf(template, stack, fn)).toEqual([...baseGrants(stack, fn), grant('dynamodb:GetItem', tableArn), ...indexGrants].sort());
     expect(grantsOf(template, stack, fn)).not.toContain(grant('dynamodb:Query', tableArn));
   });
@@ -195,25 +191,20 @@ describe('ServiceFunction', () => {
   });
 
   it('passes REDIS_URL and CACHE_KEY_PREFIX only when a Redis is given', () => {
-    synth(declaration(), { redis: { url: 'rediss://cache:6379', cacheKeyPrefix: 'records:Test:' } }).template.hasResourceProperties(
-      'AWS::Lambda::Function',
-      { Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379', CACHE_KEY_PREFIX: 'records:Test:' }) } },
-    );
+    synth(declaration(), { redis: { url: 'rediss://cache:6379', cacheKeyPrefix: 'records:Test:' } }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379', CACHE_KEY_PREFIX: 'records:Test:' }) },
+    });
     synth(declaration()).template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REDIS_URL: Match.absent(), CACHE_KEY_PREFIX: Match.absent() }) },
     });
   });
 
   it('refuses a declaration that names an unknown table', () => {
-    expect(() => synth(declaration({ tables: [{ table: 'teachers', actions: ['GetItem'] }] }))).toThrow(
-      /students-get: unknown table 'teachers'/,
-    );
+    expect(() => synth(declaration({ tables: [{ table: 'teachers', actions: ['GetItem'] }] }))).toThrow(/students-get: unknown table 'teachers'/);
   });
 
   it('refuses a cursor declaration without a secret', () => {
-    expect(() => synth(declaration({ cursorSecret: true }), { cursorSecret: undefined })).toThrow(
-      /declares cursorSecret but none was given/,
-    );
+    expect(() => synth(declaration({ cursorSecret: true }), { cursorSecret: undefined })).toThrow(/declares cursorSecret but none was given/);
   });
 });
 

@@ -164,9 +164,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,
-      ...(props.network
-        ? { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups: [...props.network.securityGroups] }
-        : {}),
+      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups: [...props.network.securityGroups] } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: declaration.id,
@@ -221,7 +219,9 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
         if (!props.identityProvider) throw new Error(`${declaration.id}: declares jwksSecret 'write' but no identityProvider was given`);
         this.function.addEnvironment('JWKS_SOURCE_URL', props.identityProvider.jwksUrl);
         // GetSecretValue: an unchanged key set is not rewritten (each write is a new version).
-        this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [props.jwksSecret.secretArn] }));
+        this.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [props.jwksSecret.secretArn] }),
+        );
       }
     }
 

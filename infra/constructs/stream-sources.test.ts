@@ -11,7 +11,11 @@ import { Tables } from './tables.js';
 function synth(declarations?: readonly StreamSourceDeclaration[]) {
   const stack = new Stack(new App(), 'Test');
   const tables = new Tables(stack, 'Tables', { designs: [outboxTable, apiKeysTable] });
-  const fn = new LambdaFunction(stack, 'Publisher', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => ({});') });
+  const fn = new LambdaFunction(stack, 'Publisher', {
+    runtime: Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: Code.fromInline('export const handler = async () => ({});'),
+  });
   const sources = new StreamSources(stack, 'StreamSources', { tables, functions: { 'outbox-publisher': fn }, declarations });
   return { stack, tables, fn, sources, template: Template.fromStack(stack) };
 }

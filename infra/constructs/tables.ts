@@ -1,13 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  Billing,
-  type ITableV2,
-  ProjectionType,
-  StreamViewType,
-  TableEncryptionV2,
-  TableV2,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, type ITableV2, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { TableDesign } from '../../shared/store/dynamodb/table-design.js';
 
@@ -59,9 +51,7 @@ export class Tables extends Construct {
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
           // Lean entries (keys + search text): list pages fetch their items with one BatchGetItem.
-          ...(index.include
-            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-            : { projectionType: ProjectionType.KEYS_ONLY }),
+          ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : { projectionType: ProjectionType.KEYS_ONLY }),
         })),
       });
       designs[design.id] = design;

@@ -38,18 +38,23 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
           ...(design.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream } } : {}),
           KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
           AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
-          GlobalSecondaryIndexes: design.indexes.length === 0 ? undefined : design.indexes.map((index) => ({
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey, KeyType: 'HASH' },
-              { AttributeName: index.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
-          })),
+          GlobalSecondaryIndexes:
+            design.indexes.length === 0
+              ? undefined
+              : design.indexes.map((index) => ({
+                  IndexName: index.name,
+                  KeySchema: [
+                    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                  ],
+                  Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
+                })),
         }),
       );
       if (design.indexes.length > 0) {
-        await client.send(new PutItemCommand({ TableName: name, Item: { [design.partitionKey]: { S: DESIGN_KEY }, fingerprint: { S: designFingerprint(design) } } }));
+        await client.send(
+          new PutItemCommand({ TableName: name, Item: { [design.partitionKey]: { S: DESIGN_KEY }, fingerprint: { S: designFingerprint(design) } } }),
+        );
       }
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
@@ -62,9 +67,10 @@ export async function createTables(client: DynamoDBClient, designs: readonly Tab
 
 async function checkShape(client: DynamoDBClient, design: TableDesign, name: string): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-  const stored = design.indexes.length === 0
-    ? undefined
-    : await client.send(new GetItemCommand({ TableName: name, Key: { [design.partitionKey]: { S: DESIGN_KEY } }, ConsistentRead: true }));
+  const stored =
+    design.indexes.length === 0
+      ? undefined
+      : await client.send(new GetItemCommand({ TableName: name, Key: { [design.partitionKey]: { S: DESIGN_KEY } }, ConsistentRead: true }));
   const differences = shapeDifferences(design, Table ?? {}, stored?.Item?.fingerprint?.S);
   if (differences.length > 0) throw new TableShapeMismatchError(name, differences);
 }

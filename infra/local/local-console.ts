@@ -81,7 +81,12 @@ export function localConsole(options: LocalConsoleOptions): LocalConsoleHandler 
       sendJson(res, 503, { message: 'The console is not built: run npm run build' });
       return true;
     }
-    res.writeHead(200, { ...STATIC_HEADERS, 'content-security-policy': csp, 'content-type': WEB_FILES[name as keyof typeof WEB_FILES], 'content-length': file.length });
+    res.writeHead(200, {
+      ...STATIC_HEADERS,
+      'content-security-policy': csp,
+      'content-type': WEB_FILES[name as keyof typeof WEB_FILES],
+      'content-length': file.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : file);
     return true;
   };

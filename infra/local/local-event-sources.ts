@@ -88,7 +88,13 @@ export async function startLocalEventSources(options: LocalEventSourcesOptions):
     const fn = lambdaById.get(source.consumer);
     const tableName = design ? options.env[design.envVar] : undefined;
     const streamArn = tableName ? (await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LatestStreamArn : undefined;
-    const missing = !design ? `no table '${source.table}'` : !streamArn ? `table '${source.table}' has no stream` : !fn ? `no function '${source.consumer}' registered` : undefined;
+    const missing = !design
+      ? `no table '${source.table}'`
+      : !streamArn
+        ? `table '${source.table}' has no stream`
+        : !fn
+          ? `no function '${source.consumer}' registered`
+          : undefined;
     banner.push(`    ${`stream ${source.table}`.padEnd(24)} → ${missing ? `(${missing}: not polled)` : source.consumer}`);
     if (missing) continue;
     const poller = startDynamoDbStreamPoller({
@@ -141,7 +147,8 @@ function watchDeadLetterQueues(sqs: LocalSqs, declared: readonly DeclaredQueue[]
       const name = dlqName(queue.declaration);
       sqs.depth(name).then(
         (depth) => {
-          if (depth > (depths.get(name) ?? 0)) log(`DLQ ${name}: ${depth} message(s) — inspect with aws sqs receive-message --endpoint-url ${sqs.endpoint} --queue-url ${queue.dlqUrl}`);
+          if (depth > (depths.get(name) ?? 0))
+            log(`DLQ ${name}: ${depth} message(s) — inspect with aws sqs receive-message --endpoint-url ${sqs.endpoint} --queue-url ${queue.dlqUrl}`);
           depths.set(name, depth);
         },
         () => undefined,

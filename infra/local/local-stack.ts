@@ -93,7 +93,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
       ],
     });
-    const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: LOCAL_AWS_ENV.AWS_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const tableEnv = await createTables(client, tableDesigns);
     client.destroy();
     const cache = await chooseLocalCache(options.dataDir);

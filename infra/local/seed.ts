@@ -5,7 +5,7 @@ const TOWNS = ['Hanoi', 'Da Nang', 'Hue', 'Saigon', 'Lyon', null];
 
 export function demoStudents(count = 50) {
   return Array.from({ length: count }, (_, i) => {
-    const score = (offset: number) => (i % 7 === offset ? null : Math.round(((i * 37 + offset * 11) % 101) / 10 * 10) / 10);
+    const score = (offset: number) => (i % 7 === offset ? null : Math.round((((i * 37 + offset * 11) % 101) / 10) * 10) / 10);
     return {
       student_id: `S${String(i + 1).padStart(4, '0')}`,
       first_name: FIRST[i % FIRST.length]!,

@@ -92,7 +92,9 @@ Records platform running at ${stack.url}  (ready in ${((Date.now() - started) / 
     export AWS_ENDPOINT_URL_EVENTBRIDGE=${events.url}
   Routes:
 ${functions
-  .flatMap((fn) => (fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`)))
+  .flatMap((fn) =>
+    fn.defaultRoute ? [`    *       (anything else) → ${fn.id}`] : fn.routes.map((route) => `    ${route.method.padEnd(7)} ${route.path} → ${fn.id}`),
+  )
   .join('\n')}
   SQS             ${eventSources.sqs.endpoint}  queues → consumers (DLQ: <name>-dlq):
 ${eventSources.banner.join('\n')}

@@ -42,7 +42,8 @@ export function shapeDifferences(design: TableDesign, table: TableDescription, s
     }
     const hash = found.KeySchema?.find((element) => element.KeyType === 'HASH')?.AttributeName;
     const range = found.KeySchema?.find((element) => element.KeyType === 'RANGE')?.AttributeName;
-    if (hash !== index.partitionKey || range !== index.sortKey) differences.push(`index '${index.name}' has keys ${hash}/${range}, expected ${index.partitionKey}/${index.sortKey}`);
+    if (hash !== index.partitionKey || range !== index.sortKey)
+      differences.push(`index '${index.name}' has keys ${hash}/${range}, expected ${index.partitionKey}/${index.sortKey}`);
     const projection = found.Projection?.ProjectionType;
     const expected = index.include ? 'INCLUDE' : 'KEYS_ONLY';
     if (projection !== expected) differences.push(`index '${index.name}' projects ${projection}, expected ${expected}`);

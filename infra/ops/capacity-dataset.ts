@@ -2,16 +2,76 @@ import type { StoredItem } from '../../shared/store/entity-store.js';
 import { seededRandom } from './seeded-random.js';
 
 const PROVINCES = [
-  'Hà Nội', 'Hồ Chí Minh', 'Đà Nẵng', 'Hải Phòng', 'Cần Thơ', 'Huế', 'Nghệ An', 'Thanh Hóa', 'Nam Định', 'Thái Bình',
-  'Hải Dương', 'Bắc Ninh', 'Quảng Ninh', 'Khánh Hòa', 'Lâm Đồng', 'Bình Định', 'Đồng Nai', 'Bình Dương', 'Long An', 'An Giang',
-  'Kiên Giang', 'Cà Mau', 'Bến Tre', 'Tiền Giang', 'Vĩnh Long', 'Quảng Nam', 'Quảng Ngãi', 'Phú Yên', 'Đắk Lắk', 'Gia Lai',
-  'Manchester', 'Leeds', 'Bristol', 'London', 'Boston', 'Seattle', 'Toronto', 'Sydney', 'Melbourne', 'Auckland',
+  'Hà Nội',
+  'Hồ Chí Minh',
+  'Đà Nẵng',
+  'Hải Phòng',
+  'Cần Thơ',
+  'Huế',
+  'Nghệ An',
+  'Thanh Hóa',
+  'Nam Định',
+  'Thái Bình',
+  'Hải Dương',
+  'Bắc Ninh',
+  'Quảng Ninh',
+  'Khánh Hòa',
+  'Lâm Đồng',
+  'Bình Định',
+  'Đồng Nai',
+  'Bình Dương',
+  'Long An',
+  'An Giang',
+  'Kiên Giang',
+  'Cà Mau',
+  'Bến Tre',
+  'Tiền Giang',
+  'Vĩnh Long',
+  'Quảng Nam',
+  'Quảng Ngãi',
+  'Phú Yên',
+  'Đắk Lắk',
+  'Gia Lai',
+  'Manchester',
+  'Leeds',
+  'Bristol',
+  'London',
+  'Boston',
+  'Seattle',
+  'Toronto',
+  'Sydney',
+  'Melbourne',
+  'Auckland',
 ];
 const VIET_FAMILY = ['Nguyễn', 'Nguyễn', 'Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
-const VIET_GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hiếu', 'Hương', 'Khánh', 'Linh', 'Long', 'Mai', 'Minh', 'Nam', 'Ngọc', 'Phúc', 'Quân', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến'];
+const VIET_GIVEN = [
+  'An',
+  'Bình',
+  'Châu',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hiếu',
+  'Hương',
+  'Khánh',
+  'Linh',
+  'Long',
+  'Mai',
+  'Minh',
+  'Nam',
+  'Ngọc',
+  'Phúc',
+  'Quân',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Vy',
+  'Yến',
+];
 const EN_FIRST = ['Oliver', 'Amelia', 'George', 'Isla', 'Harry', 'Ava', 'Jack', 'Mia', 'Noah', 'Emily', 'Leo', 'Grace', 'Oscar', 'Chloe'];
 const EN_LAST = ['Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Johnson', "O'Brien", 'Clarke'];
-
 
 export interface DatasetOptions {
   rows: number;
@@ -51,7 +111,10 @@ export function* capacityDataset(options: DatasetOptions): Generator<StoredItem>
       student_id: `C${i.toString(36).toUpperCase().padStart(7, '0')}`,
       first_name: first,
       last_name: last,
-      email: next() < 0.1 ? null : `${first}.${last}.${i}@example.edu`.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').replace(/'/g, '').toLowerCase(),
+      email:
+        next() < 0.1
+          ? null
+          : `${first}.${last}.${i}@example.edu`.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').replace(/'/g, '').toLowerCase(),
       hometown: hometown(),
       math_score: score(),
       literature_score: score(),

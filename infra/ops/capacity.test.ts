@@ -24,7 +24,10 @@ describe('capacity model', () => {
 
   it('flags an under-sharded design: declared skew 0.05 but a city holding 35% of the rows', () => {
     const underDeclared = defineEntity({ ...students, capacity: { writesPerSecond: 10_000, skew: { hometown: 0.05 } } });
-    const report = capacityModel(underDeclared, tableDesign(underDeclared), capacityDataset({ rows: 10_000, hottestHometown: 0.35 }), { ...OPTIONS, mode: 'api' });
+    const report = capacityModel(underDeclared, tableDesign(underDeclared), capacityDataset({ rows: 10_000, hottestHometown: 0.35 }), {
+      ...OPTIONS,
+      mode: 'api',
+    });
     const flagged = report.flagged.map((line) => `${line.kind} ${line.name}`);
     expect(flagged).toContain('gsi hometown_by_student_id');
     expect(flagged).toContain('counter hometown');

@@ -20,7 +20,9 @@ const tableName = process.env[design.envVar] ?? entity.name;
 const client = createDocumentClient(process.env);
 const started = performance.now();
 const result = await repairCounters(client, entity, tableName, Number(values.segments));
-const filters = Object.entries(result.counts.filters).map(([name, counted]) => `${name}: ${Object.keys(counted).length} values`).join(', ');
+const filters = Object.entries(result.counts.filters)
+  .map(([name, counted]) => `${name}: ${Object.keys(counted).length} values`)
+  .join(', ');
 console.log(
   `${tableName}: ${result.counts.total} items (${filters}); ${result.written} counter shards written, ${result.deleted} stale deleted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

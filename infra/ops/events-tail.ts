@@ -49,7 +49,14 @@ try {
     events,
     sqs,
     busName,
-    ...(values.type ? { types: values.type.split(',').map((type) => type.trim()).filter(Boolean) } : {}),
+    ...(values.type
+      ? {
+          types: values.type
+            .split(',')
+            .map((type) => type.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(values['correlation-id'] ? { correlationId: values['correlation-id'] } : {}),
     ...(count ? { count } : {}),
     signal: abort.signal,

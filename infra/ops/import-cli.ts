@@ -50,7 +50,14 @@ async function main(argv: string[]): Promise<number> {
       const t = Date.now();
       const bytesDone = view.bytes_processed ?? 0;
       const rows = view.rows_processed ?? 0;
-      state = { phase: view.status, bytesDone, bytesTotal: view.bytes_total ?? info.size, rows, bytesPerSecond: jobBytes.add(t, bytesDone), rowsPerSecond: view.rows_per_second ?? jobRows.add(t, rows) };
+      state = {
+        phase: view.status,
+        bytesDone,
+        bytesTotal: view.bytes_total ?? info.size,
+        rows,
+        bytesPerSecond: jobBytes.add(t, bytesDone),
+        rowsPerSecond: view.rows_per_second ?? jobRows.add(t, rows),
+      };
       progress.update(state);
     },
     { initialMs: args.pollMs, maxMs: args.maxPollMs },

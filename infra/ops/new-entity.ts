@@ -32,8 +32,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${existed ? 'updated' : 'created'} ${file}\n`);
   }
   // The metric table of docs/observability.md is generated from the catalogue just edited: a fresh process reads it.
-  const refreshed = spawnSync(process.execPath, [...process.execArgv, path.join(ROOT, 'infra/ops/new-entity/refresh-metric-docs.ts')], { cwd: ROOT, stdio: 'inherit' });
-  if (refreshed.status !== 0) process.stderr.write('could not regenerate docs/observability.md: run UPDATE_DOCS=1 npx vitest run shared/observability/catalogue-table.test.ts\n');
+  const refreshed = spawnSync(process.execPath, [...process.execArgv, path.join(ROOT, 'infra/ops/new-entity/refresh-metric-docs.ts')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (refreshed.status !== 0)
+    process.stderr.write('could not regenerate docs/observability.md: run UPDATE_DOCS=1 npx vitest run shared/observability/catalogue-table.test.ts\n');
   process.stdout.write(
     `\n${spec.name}: routes under /api/v1/${spec.name}, table ${spec.name}, functions ${spec.name}-{create,get,list,query,update,delete,bulk}.\n` +
       `next: npm run build && npx vitest run shared/${spec.name} test/e2e/${spec.name.replaceAll('_', '-')}-api.test.ts\n`,

@@ -13,9 +13,6 @@ export type Placement = 'outside' | 'isolated';
  * entity's service and with it the container's cache).
  */
 export function placementOf(declaration: LambdaDeclaration | FunctionDeclaration, entityTables: ReadonlySet<string>): Placement {
-  const usesRedis =
-    'routes' in declaration ||
-    declaration.revocationList === true ||
-    declaration.tables.some((grant) => entityTables.has(grant.table));
+  const usesRedis = 'routes' in declaration || declaration.revocationList === true || declaration.tables.some((grant) => entityTables.has(grant.table));
   return usesRedis ? 'isolated' : 'outside';
 }

@@ -28,15 +28,30 @@ export function notificationsConfigFrom(context: ContextReader): NotificationCha
   };
   const emailFrom = checked('notificationsEmailFrom', EMAIL, 'an e-mail address');
   const emailIdentity = text('notificationsEmailIdentity');
-  if (emailIdentity !== undefined && !DOMAIN.test(emailIdentity) && !EMAIL.test(emailIdentity)) throw new Error(`context notificationsEmailIdentity: '${emailIdentity}' is not a domain or an e-mail address`);
-  if (emailIdentity !== undefined && emailFrom !== undefined && emailIdentity !== emailFrom && !emailFrom.toLowerCase().endsWith(`@${emailIdentity.toLowerCase()}`)) {
+  if (emailIdentity !== undefined && !DOMAIN.test(emailIdentity) && !EMAIL.test(emailIdentity))
+    throw new Error(`context notificationsEmailIdentity: '${emailIdentity}' is not a domain or an e-mail address`);
+  if (
+    emailIdentity !== undefined &&
+    emailFrom !== undefined &&
+    emailIdentity !== emailFrom &&
+    !emailFrom.toLowerCase().endsWith(`@${emailIdentity.toLowerCase()}`)
+  ) {
     throw new Error(`context notificationsEmailFrom '${emailFrom}' does not belong to the identity '${emailIdentity}'`);
   }
   const sms = text('notificationsSms');
   if (sms !== undefined && sms !== 'true' && sms !== 'false') throw new Error(`context notificationsSms must be true or false (got '${sms}')`);
-  const applications = (text('notificationsPushApplications') ?? '').split(',').map((arn) => arn.trim()).filter(Boolean);
-  for (const arn of applications) if (!PLATFORM_APPLICATION.test(arn)) throw new Error(`context notificationsPushApplications: '${arn}' is not an SNS platform application ARN`);
-  const configured = { emailFrom, emailIdentity, configurationSet: checked('notificationsConfigurationSet', CONFIGURATION_SET, 'a configuration set name'), smsSenderId: checked('notificationsSmsSenderId', SENDER_ID, 'an SMS sender id (1–11 letters/digits)') };
+  const applications = (text('notificationsPushApplications') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+  for (const arn of applications)
+    if (!PLATFORM_APPLICATION.test(arn)) throw new Error(`context notificationsPushApplications: '${arn}' is not an SNS platform application ARN`);
+  const configured = {
+    emailFrom,
+    emailIdentity,
+    configurationSet: checked('notificationsConfigurationSet', CONFIGURATION_SET, 'a configuration set name'),
+    smsSenderId: checked('notificationsSmsSenderId', SENDER_ID, 'an SMS sender id (1–11 letters/digits)'),
+  };
   return {
     ...Object.fromEntries(Object.entries(configured).filter(([, value]) => value !== undefined)),
     ...(sms !== undefined ? { sms: sms === 'true' } : {}),

@@ -13,8 +13,7 @@ export function createRecordsApp(props: AppProps = {}): { app: App; stack: Recor
   const app = new App(props);
   const stage = stageConfigFrom((key) => app.node.tryGetContext(key));
   const stack = new RecordsStack(app, stage.stackName, {
-    description:
-      `Records platform (${stage.stage}): HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC`,
+    description: `Records platform (${stage.stage}): HTTP API with a Lambda authorizer, Cognito user pool, Lambda functions, DynamoDB tables and an ElastiCache Serverless (Valkey) cache in a VPC`,
     terminationProtection: stage.terminationProtection,
     removalPolicy: stage.removalPolicy,
     autoDeleteObjects: stage.autoDeleteObjects,

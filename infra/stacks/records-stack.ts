@@ -3,7 +3,17 @@ import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'a
 import type { Construct } from 'constructs';
 import type { FunctionDeclaration, LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import { flagDeclarations } from '../../shared/flags/flag-declarations.js';
-import { authorizer, entities, jwksCopier, eventConsumers, functions, importFunction, notificationSend, outboxPublisher, tableDesigns } from '../../shared/registry.js';
+import {
+  authorizer,
+  entities,
+  jwksCopier,
+  eventConsumers,
+  functions,
+  importFunction,
+  notificationSend,
+  outboxPublisher,
+  tableDesigns,
+} from '../../shared/registry.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
@@ -175,7 +185,12 @@ export class RecordsStack extends Stack {
       return { redis, ...(this.network ? { network: this.network.isolated } : {}) };
     };
 
-    this.jwksCopy = new JwksCopy(this, 'JwksCopy', { declaration: jwksCopier, tables: this.tables, identityProvider: this.identityProvider.config, removalPolicy });
+    this.jwksCopy = new JwksCopy(this, 'JwksCopy', {
+      declaration: jwksCopier,
+      tables: this.tables,
+      identityProvider: this.identityProvider.config,
+      removalPolicy,
+    });
     this.authorizer = new ApiAuthorizer(this, 'Authorizer', {
       declaration: authorizer,
       tables: this.tables,
@@ -220,7 +235,9 @@ export class RecordsStack extends Stack {
       throttleRateLimit: props.throttleRateLimit,
       throttleBurstLimit: props.throttleBurstLimit,
       removalPolicy,
-      ...(props.domain ? { domain: { name: props.domain.name, certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } } : {}),
+      ...(props.domain
+        ? { domain: { name: props.domain.name, certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } }
+        : {}),
     });
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     this.events = new EventBus(this, 'Events');
@@ -296,9 +313,16 @@ export class RecordsStack extends Stack {
     this.dashboard = new Dashboard(this.monitoring, 'Dashboard', {
       stage: this.api.stage,
       namespace: metricsNamespace,
-      functions: watched.map((fn) => ({ declaration: fn.declaration, function: fn.function, routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [] })),
+      functions: watched.map((fn) => ({
+        declaration: fn.declaration,
+        function: fn.function,
+        routeKeys: 'routes' in fn.declaration ? routeKeysOf(fn.declaration as FunctionDeclaration) : [],
+      })),
       tables: Object.fromEntries(
-        Object.entries(this.tables.tables).map(([tableId, table]) => [tableId, { table, indexes: this.tables.designs[tableId]!.indexes.map((index) => index.name) }]),
+        Object.entries(this.tables.tables).map(([tableId, table]) => [
+          tableId,
+          { table, indexes: this.tables.designs[tableId]!.indexes.map((index) => index.name) },
+        ]),
       ),
       queues: this.eventQueues.queues,
       ...(this.cache ? { cacheName: this.cache.cache.serverlessCacheName } : {}),
@@ -311,7 +335,10 @@ export class RecordsStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     if (this.api.domainName) {
-      new CfnOutput(this, 'ApiDomainTarget', { value: this.api.domainName.regionalDomainName, description: `Point ${props.domain!.name} here (CNAME, or a Route 53 alias)` });
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: this.api.domainName.regionalDomainName,
+        description: `Point ${props.domain!.name} here (CNAME, or a Route 53 alias)`,
+      });
     }
     if (this.console) new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The web console (sign in through Cognito)' });
     new CfnOutput(this, 'UserPoolId', { value: this.identityProvider.userPool.userPoolId, description: 'Cognito user pool of API users' });

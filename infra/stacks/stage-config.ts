@@ -97,7 +97,14 @@ function removalPolicyFrom(value: string | undefined, fallback: RemovalPolicy): 
 }
 
 function originsFrom(lists: (string | undefined)[], stage: string, isDev: boolean): string[] {
-  const origins = [...new Set(lists.flatMap((list) => (list ?? '').split(',')).map((origin) => origin.trim()).filter(Boolean))];
+  const origins = [
+    ...new Set(
+      lists
+        .flatMap((list) => (list ?? '').split(','))
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const origin of origins) {
     if (origin === '*') {
       if (!isDev) throw new Error(`context allowedOrigins: '*' is refused for stage '${stage}'; list the origins`);
@@ -114,7 +121,8 @@ function domainFrom(name: string | undefined, certificateArn: string | undefined
   if (name === undefined && certificateArn === undefined) return {};
   if (name === undefined || certificateArn === undefined) throw new Error('context domainName and certificateArn go together');
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(name)) throw new Error(`context domainName: '${name}' is not a host name`);
-  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) throw new Error(`context certificateArn: '${certificateArn}' is not an ACM certificate ARN`);
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn))
+    throw new Error(`context certificateArn: '${certificateArn}' is not an ACM certificate ARN`);
   return { domain: { name: name.toLowerCase(), certificateArn } };
 }
 

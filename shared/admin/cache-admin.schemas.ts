@@ -27,9 +27,7 @@ export const cacheEntriesRemovedSchema = z
 
 /** `POST /api/v1/admin/cache/invalidate` query: which entries to drop. */
 export const cacheInvalidateQuerySchema = z.object({
-  pattern: plainText(1, 256).check(
-    z.describe('Redis glob under the cache prefix, e.g. `students:*` (one entity) or `students:*:item:*` (its items)'),
-  ),
+  pattern: plainText(1, 256).check(z.describe('Redis glob under the cache prefix, e.g. `students:*` (one entity) or `students:*:item:*` (its items)')),
 });
 
 export type CacheStatsReport = z.infer<typeof cacheStatsReportSchema>;

@@ -2,9 +2,7 @@ import * as z from 'zod/mini';
 import { cacheStatsReportSchema } from './cache-admin.schemas.js';
 
 const count = z.int().check(z.nonnegative());
-const percentile = z
-  .nullable(z.number())
-  .check(z.describe('Upper bound (ms) of the latency bucket the percentile falls in; null above the last bound (30 s)'));
+const percentile = z.nullable(z.number()).check(z.describe('Upper bound (ms) of the latency bucket the percentile falls in; null above the last bound (30 s)'));
 
 const routeMetricsSchema = z.object({
   route: z.string().check(z.describe('API Gateway route key, e.g. `GET /api/v1/students/{student_id}`; `$default` for unmatched paths')),

@@ -33,9 +33,7 @@ describe('metricsReport', () => {
   it('turns each route’s counters into counts, errors and bucket-bound percentiles, beside the cache stats', async () => {
     const metrics = fakeMetrics({
       since: '2026-11-25T19:00:00.000Z',
-      routes: [
-        { route: 'GET /api/v1/students', requests: 100, clientErrors: 3, serverErrors: 1, latencyBuckets: buckets({ 5: 60, 20: 36, 200: 3, 2000: 1 }) },
-      ],
+      routes: [{ route: 'GET /api/v1/students', requests: 100, clientErrors: 3, serverErrors: 1, latencyBuckets: buckets({ 5: 60, 20: 36, 200: 3, 2000: 1 }) }],
     });
     const report = await metricsReport({ metrics, cache: fakeCache() });
     expect(report).toEqual({

@@ -29,4 +29,3 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env): Auth
   }
   return authenticator;
 }
-

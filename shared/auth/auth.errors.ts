@@ -8,11 +8,7 @@ const CHALLENGE = `Bearer realm="${REALM}"`;
 /** No Authorization header and no X-API-Key (`auth.credentialsMissing`). */
 export class CredentialsMissingError extends UnauthenticatedError {
   constructor() {
-    super(
-      'auth.credentialsMissing',
-      'Authentication is required: send "Authorization: Bearer <token>" or "X-API-Key: <key>".',
-      CHALLENGE,
-    );
+    super('auth.credentialsMissing', 'Authentication is required: send "Authorization: Bearer <token>" or "X-API-Key: <key>".', CHALLENGE);
   }
 }
 
@@ -41,12 +37,7 @@ export class CredentialsRejectedError extends UnauthenticatedError {
 /** Authenticated, but the role does not reach the route's permission (`auth.insufficientRole`). */
 export class InsufficientRoleError extends ForbiddenError {
   constructor(required: Exclude<Permission, 'public'>) {
-    super(
-      'auth.insufficientRole',
-      `This operation needs the ${required} role or a higher one.`,
-      `${CHALLENGE}, error="insufficient_scope"`,
-      { required },
-    );
+    super('auth.insufficientRole', `This operation needs the ${required} role or a higher one.`, `${CHALLENGE}, error="insufficient_scope"`, { required });
   }
 }
 

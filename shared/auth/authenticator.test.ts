@@ -58,7 +58,12 @@ describe('createAuthenticator', () => {
 
   it('refuses other schemes, a bare token and both credentials at once as malformed', async () => {
     const { authenticator, calls } = setup();
-    for (const headers of [{ authorization: 'Basic dXNlcjpwdw==' }, { authorization: 'header.payload.signature' }, { authorization: 'Bearer a b' }, { ...bearer, ...apiKey }]) {
+    for (const headers of [
+      { authorization: 'Basic dXNlcjpwdw==' },
+      { authorization: 'header.payload.signature' },
+      { authorization: 'Bearer a b' },
+      { ...bearer, ...apiKey },
+    ]) {
       expect((await authenticator.authenticate(headers)).outcome).toEqual({ ok: false, failure: 'malformed' });
     }
     expect(calls.jwt + calls.apiKey).toBe(0);

@@ -36,14 +36,12 @@ export interface Authentication {
   error?: unknown;
 }
 
-
 export interface Authenticator {
   authenticate(headers: Readonly<Record<string, string | undefined>>, source?: RequestSource): Promise<Authentication>;
 }
 
 /** Verdicts that spend failure budget: the caller sent credentials that did not work. */
 const COUNTED_FAILURES = new Set<AuthFailure>(['malformed', 'invalid', 'expired', 'revoked']);
-
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
@@ -74,38 +72,38 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   }
 
   async function attempt(headers: Readonly<Record<string, string | undefined>>): Promise<Authentication> {
-      const authorization = headers.authorization?.trim() || undefined;
-      const apiKey = headers['x-api-key']?.trim() || undefined;
-      if (!authorization && !apiKey) return { outcome: { ok: false, failure: 'missing' }, detail: 'credentials.missing' };
-      if (authorization && apiKey) return { outcome: { ok: false, failure: 'malformed' }, detail: 'credentials.ambiguous' };
-      let kind: 'jwt' | 'api_key' = 'api_key';
-      let credential = apiKey as string;
-      if (authorization) {
-        const bearer = BEARER.exec(authorization);
-        if (!bearer) return { outcome: { ok: false, failure: 'malformed' }, detail: 'authorization.scheme' };
-        kind = 'jwt';
-        credential = bearer[1]!;
-      }
+    const authorization = headers.authorization?.trim() || undefined;
+    const apiKey = headers['x-api-key']?.trim() || undefined;
+    if (!authorization && !apiKey) return { outcome: { ok: false, failure: 'missing' }, detail: 'credentials.missing' };
+    if (authorization && apiKey) return { outcome: { ok: false, failure: 'malformed' }, detail: 'credentials.ambiguous' };
+    let kind: 'jwt' | 'api_key' = 'api_key';
+    let credential = apiKey as string;
+    if (authorization) {
+      const bearer = BEARER.exec(authorization);
+      if (!bearer) return { outcome: { ok: false, failure: 'malformed' }, detail: 'authorization.scheme' };
+      kind = 'jwt';
+      credential = bearer[1]!;
+    }
+    try {
+      const principal = await identify(kind, credential);
+      const handle = principal.method === 'jwt' ? principal.jti : apiKeyHandle(principal.sub);
+      if (handle === undefined) return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
+      let revoked: boolean;
       try {
-        const principal = await identify(kind, credential);
-        const handle = principal.method === 'jwt' ? principal.jti : apiKeyHandle(principal.sub);
-        if (handle === undefined) return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
-        let revoked: boolean;
-        try {
-          revoked = await deps.revocations.isRevoked(handle);
-        } catch (error) {
-          // Not "not revoked": the principal travels flagged, and each function decides by
-          // what it does (reads fail open, writes and admin operations fail closed).
-          return { outcome: { ok: true, principal, revocationUnchecked: true }, detail: `${kind}.revocationUnchecked`, error };
-        }
-        if (revoked) return { outcome: { ok: false, failure: 'revoked' }, detail: `${kind}.revoked` };
-        return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
+        revoked = await deps.revocations.isRevoked(handle);
       } catch (error) {
-        if (error instanceof CredentialRejected) return { outcome: { ok: false, failure: error.failure }, detail: error.detail, error: error.cause };
-        // A dependency (DynamoDB for API keys) failed: the caller may retry, nothing was decided.
-        const detail = error instanceof AppError ? error.code : 'authenticator.error';
-        return { outcome: { ok: false, failure: 'unavailable' }, detail, error };
+        // Not "not revoked": the principal travels flagged, and each function decides by
+        // what it does (reads fail open, writes and admin operations fail closed).
+        return { outcome: { ok: true, principal, revocationUnchecked: true }, detail: `${kind}.revocationUnchecked`, error };
       }
+      if (revoked) return { outcome: { ok: false, failure: 'revoked' }, detail: `${kind}.revoked` };
+      return { outcome: { ok: true, principal }, detail: `${kind}.accepted` };
+    } catch (error) {
+      if (error instanceof CredentialRejected) return { outcome: { ok: false, failure: error.failure }, detail: error.detail, error: error.cause };
+      // A dependency (DynamoDB for API keys) failed: the caller may retry, nothing was decided.
+      const detail = error instanceof AppError ? error.code : 'authenticator.error';
+      return { outcome: { ok: false, failure: 'unavailable' }, detail, error };
+    }
   }
 
   return {

@@ -82,8 +82,7 @@ function authorizerEvent(headers: Record<string, string>): APIGatewayRequestAuth
 }
 
 /** The secret parts of a credential: the whole value and each long segment but the public key id. */
-const secretsOf = (credential: string) =>
-  [credential, ...credential.split(/[.\s]/)].filter((part) => part.length > 10 && !/^ak_[a-z0-9]{16}$/.test(part));
+const secretsOf = (credential: string) => [credential, ...credential.split(/[.\s]/)].filter((part) => part.length > 10 && !/^ak_[a-z0-9]{16}$/.test(part));
 
 function expectNoSecretsLogged(credential: string) {
   expect(output.length, 'something was logged').toBeGreaterThan(0);

@@ -45,13 +45,17 @@ describe('the JWKS copier', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"keys":[]}' });
     const { handler, metrics, written } = run();
     await expect(handler()).resolves.toEqual({ outcome: 'written', kids: ['k1'] });
-    expect(written()).toEqual([{ SecretId: SECRET_ARN, SecretString: JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', use: 'sig', n: key.n, e: key.e }] }) }]);
+    expect(written()).toEqual([
+      { SecretId: SECRET_ARN, SecretString: JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', use: 'sig', n: key.n, e: key.e }] }) },
+    ]);
     expect(metrics.addMetric).not.toHaveBeenCalled();
   });
 
   it('does not write an unchanged key set again (each write is a secret version)', async () => {
     answer = { status: 200, body: JSON.stringify({ keys: [key] }) };
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', use: 'sig', n: key.n, e: key.e }] }) });
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', alg: 'RS256', use: 'sig', n: key.n, e: key.e }] }) });
     const { handler, written } = run();
     await expect(handler()).resolves.toMatchObject({ outcome: 'unchanged' });
     expect(written()).toEqual([]);

@@ -60,7 +60,10 @@ describe('storedJwks over the Secrets Manager copy', () => {
   });
 
   it('re-reads the secret once on an unknown kid (a rotated key), then accepts it', async () => {
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: jwks(oldJwk) }).resolves({ SecretString: jwks(oldJwk, newJwk) });
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: jwks(oldJwk) })
+      .resolves({ SecretString: jwks(oldJwk, newJwk) });
     const { verifier, reads } = setup();
     await verifier.verify(await token(oldKey, 'old'));
     await expect(verifier.verify(await token(newKey, 'new'))).resolves.toMatchObject({ principal: { sub: 'user-1' } });
@@ -86,7 +89,10 @@ describe('storedJwks over the Secrets Manager copy', () => {
     ['a private key', () => jwks({ ...oldJwk, d: 'AAAA' })],
   ])('keeps the last good keys when the secret holds %s', async (_label, content) => {
     const bad = typeof content === 'function' ? content() : content;
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: jwks(oldJwk) }).resolves({ SecretString: bad });
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: jwks(oldJwk) })
+      .resolves({ SecretString: bad });
     const { clock, stale, verifier } = setup({ maxAgeMs: 1_000 });
     await verifier.verify(await token(oldKey, 'old'));
     clock.now += 1_000;
@@ -95,7 +101,10 @@ describe('storedJwks over the Secrets Manager copy', () => {
   });
 
   it('keeps the last good keys when the secret cannot be read, and waits a max age before retrying', async () => {
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: jwks(oldJwk) }).rejects(new Error('endpoint unreachable'));
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: jwks(oldJwk) })
+      .rejects(new Error('endpoint unreachable'));
     const { clock, stale, verifier, reads } = setup({ maxAgeMs: 1_000 });
     await verifier.verify(await token(oldKey, 'old'));
     clock.now += 1_000;

@@ -25,7 +25,14 @@ describe('cache keys', () => {
   });
 
   it('puts the keys one read MGETs in one cluster slot: namespace, versions, settling mark and entries of an entity', () => {
-    const read = [keys.namespace('students'), keys.settling('students'), keys.listVersion('students'), keys.written('students', 'S1'), keys.entry('students', 7, 'item', 'S1'), keys.entry('students', 7, 'list', 'ff')];
+    const read = [
+      keys.namespace('students'),
+      keys.settling('students'),
+      keys.listVersion('students'),
+      keys.written('students', 'S1'),
+      keys.entry('students', 7, 'item', 'S1'),
+      keys.entry('students', 7, 'list', 'ff'),
+    ];
     expect(new Set(read.map(hashTag))).toEqual(new Set(['students']));
     expect(new Set([keys.l1Size('a'), keys.l1Size('b'), keys.stats].map(hashTag))).toEqual(new Set(['_cache']));
     // Entities do not share a slot by construction: they spread over the cluster.

@@ -4,11 +4,7 @@ import { canonicalJson } from '../runtime/canonical-json.js';
 export type EntryKind = 'item' | 'list';
 
 /** What a key under the prefix is, for SCAN-based size, clear and pattern invalidation. */
-export type KeyClass =
-  | { kind: 'entry'; entity: string }
-  | { kind: 'namespace'; entity: string }
-  | { kind: 'l1Size' }
-  | { kind: 'other' };
+export type KeyClass = { kind: 'entry'; entity: string } | { kind: 'namespace'; entity: string } | { kind: 'l1Size' } | { kind: 'other' };
 
 /** The hash tag of the statistics keys: `readStats` MGETs every container's L1 size at once. */
 const STATS_TAG = '{_cache}';
@@ -111,4 +107,3 @@ function entityEnd(glob: string): number {
 export function queryHash(query: unknown): string {
   return createHash('sha256').update(canonicalJson(query)).digest('hex');
 }
-

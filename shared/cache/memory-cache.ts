@@ -64,7 +64,11 @@ export class MemoryBackend implements L2Backend {
         const current = this.live(command.key);
         const next = Number(current?.kind === 'string' ? current.value : 0) + 1;
         if (!Number.isInteger(next)) throw new Error('ERR value is not an integer or out of range');
-        this.slots.set(command.key, { kind: 'string', value: String(next), ...(current?.kind === 'string' && current.expiresAt ? { expiresAt: current.expiresAt } : {}) });
+        this.slots.set(command.key, {
+          kind: 'string',
+          value: String(next),
+          ...(current?.kind === 'string' && current.expiresAt ? { expiresAt: current.expiresAt } : {}),
+        });
         return next;
       }
       case 'del':

@@ -211,7 +211,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
       found = await this.lookup(entity, spec, held ? undefined : this.keys.entry(entity, guess, spec.kind, spec.part));
       if (held && held.stamp === stampOf(found)) {
         this.counters.add('l1:hits');
-      emitMetric(this.metrics, 'CacheHit');
+        emitMetric(this.metrics, 'CacheHit');
         this.l1?.confirm(slot, checkedAt);
         return held.value as T;
       }
@@ -234,7 +234,8 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     this.counters.add('l2:misses');
     emitMetric(this.metrics, 'CacheMiss');
     const value = await load({ consistent: spec.kind === 'item' && found.version !== '' });
-    if (!found.settling && (spec.keep?.(value) ?? true)) await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
+    if (!found.settling && (spec.keep?.(value) ?? true))
+      await this.store(slot, this.keys.entry(entity, found.ns, spec.kind, spec.part), spec, found, value, { ttlMs, checkedAt, writes });
     return value;
   }
 
@@ -253,7 +254,14 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     };
   }
 
-  private async store(slot: string, key: string, spec: ReadSpec, found: Lookup, value: unknown, read: { ttlMs: number; checkedAt: number; writes: number }): Promise<void> {
+  private async store(
+    slot: string,
+    key: string,
+    spec: ReadSpec,
+    found: Lookup,
+    value: unknown,
+    read: { ttlMs: number; checkedAt: number; writes: number },
+  ): Promise<void> {
     const json = JSON.stringify(value);
     if (json === undefined) return;
     // An item entry stored without a token must be gone before a token set during its load

@@ -50,8 +50,14 @@ export function chartSpec(kind: ChartKind, rows: ChartRows, context: ChartContex
         height: 340,
         encoding: { x: subjectAxis },
         layer: [
-          { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y: { field: 'min', type: 'quantitative', title: 'Score', scale: scoreScale }, y2: { field: 'max' } } },
-          { mark: { type: 'bar', size: 48, stroke: '#333', strokeWidth: 1 }, encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' }, color: { ...subjectColor, legend: null } } },
+          {
+            mark: { type: 'rule', strokeWidth: 1.5 },
+            encoding: { y: { field: 'min', type: 'quantitative', title: 'Score', scale: scoreScale }, y2: { field: 'max' } },
+          },
+          {
+            mark: { type: 'bar', size: 48, stroke: '#333', strokeWidth: 1 },
+            encoding: { y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' }, color: { ...subjectColor, legend: null } },
+          },
           { mark: { type: 'tick', size: 48, thickness: 2.5, color: 'white' }, encoding: { y: { field: 'median', type: 'quantitative' } } },
           { mark: { type: 'point', shape: 'diamond', filled: true, color: '#222', size: 50 }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
         ],
@@ -65,7 +71,14 @@ export function chartSpec(kind: ChartKind, rows: ChartRows, context: ChartContex
         mark: { type: 'area', orient: 'horizontal', opacity: 0.85 },
         encoding: {
           y: { field: 'value', type: 'quantitative', title: 'Score', scale: scoreScale },
-          x: { field: 'density', type: 'quantitative', stack: 'center', impute: null, title: null, axis: { labels: false, grid: false, ticks: false, values: [0] } },
+          x: {
+            field: 'density',
+            type: 'quantitative',
+            stack: 'center',
+            impute: null,
+            title: null,
+            axis: { labels: false, grid: false, ticks: false, values: [0] },
+          },
           color: { ...subjectColor, legend: null },
           column: { field: 'subject', type: 'nominal', title: null, sort: order, spacing: 8, header: { labelOrient: 'bottom' } },
         },

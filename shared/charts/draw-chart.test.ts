@@ -16,7 +16,13 @@ function accumulated(scores: [number | null, number | null, number | null][]) {
   return stats;
 }
 
-const sample = accumulated([[9, 8, 7], [6.5, 5, null], [3, 4.25, 9.75], [10, 0, 5], [7, 7, 7]]);
+const sample = accumulated([
+  [9, 8, 7],
+  [6.5, 5, null],
+  [3, 4.25, 9.75],
+  [10, 0, 5],
+  [7, 7, 7],
+]);
 
 /** Dark pixels of a PNG, counted by decoding it again with resvg (an <image> of it). */
 function inkOf(png: Buffer): number {

@@ -18,13 +18,7 @@ export type DrawnChart =
   | { format: 'vega'; contentType: 'application/vnd.vegalite.v6+json'; spec: object };
 
 /** One chart of an entity's statistics (already accumulated), in the requested format. */
-export async function drawChart(
-  entity: Entity,
-  stats: StatisticsAccumulator,
-  kind: ChartKind,
-  format: ChartFormat,
-  scope?: string,
-): Promise<DrawnChart> {
+export async function drawChart(entity: Entity, stats: StatisticsAccumulator, kind: ChartKind, format: ChartFormat, scope?: string): Promise<DrawnChart> {
   const declaration = entity.statistics!;
   const spec = chartSpec(kind, ROWS[kind](entity, stats), {
     count: stats.result(0).count,

@@ -7,7 +7,18 @@ import { PoisonMessageError } from './consumer.errors.js';
 
 /** The SQS record of an EventBridge rule target delivering `detail` (fields as AWS sends them). */
 function record(detail: unknown, overrides: Record<string, unknown> = {}, receiveCount = '1'): SQSRecord {
-  const body = { version: '0', id: 'eb-1', 'detail-type': 'inventory.reserved', source: 'records.inventory', account: '123456789012', time: '2026-12-02T14:00:00Z', region: 'eu-west-1', resources: [], detail, ...overrides };
+  const body = {
+    version: '0',
+    id: 'eb-1',
+    'detail-type': 'inventory.reserved',
+    source: 'records.inventory',
+    account: '123456789012',
+    time: '2026-12-02T14:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+    ...overrides,
+  };
   return {
     messageId: 'msg-1',
     receiptHandle: 'rh',
@@ -42,7 +53,11 @@ describe('consumedEvent', () => {
 
   it('names the failing paths of a refused envelope but never its values', () => {
     const event = sampleEvent('inventory.reserved');
-    const error = poisonOf(() => consumedEvent(record({ ...event, data: { order_id: 'ord_1', items: [{ sku: 'tok_secret_value', quantity: 'tok_secret_value' }] } }), ['inventory.reserved']));
+    const error = poisonOf(() =>
+      consumedEvent(record({ ...event, data: { order_id: 'ord_1', items: [{ sku: 'tok_secret_value', quantity: 'tok_secret_value' }] } }), [
+        'inventory.reserved',
+      ]),
+    );
     expect(error.problem.part).toBe('envelope');
     expect(error.problem.issues).toEqual([expect.stringMatching(/^detail\.data\.items\.0\.quantity: /)]);
     expect(JSON.stringify(error)).not.toContain('tok_secret_value');
@@ -51,8 +66,12 @@ describe('consumedEvent', () => {
 
   it('refuses types the consumer does not handle and a source that does not own the type', () => {
     expect(poisonOf(() => consumedEvent(record(sampleEvent('inventory.reserved')), ['order.created' as never])).problem.part).toBe('type');
-    expect(poisonOf(() => consumedEvent(record(sampleEvent('inventory.reserved'), { source: 'records.orders' }), ['inventory.reserved'])).problem.part).toBe('type');
-    expect(poisonOf(() => consumedEvent(record(sampleEvent('inventory.reserved'), { 'detail-type': 'toString' }), ['inventory.reserved'])).problem.part).toBe('type');
+    expect(poisonOf(() => consumedEvent(record(sampleEvent('inventory.reserved'), { source: 'records.orders' }), ['inventory.reserved'])).problem.part).toBe(
+      'type',
+    );
+    expect(poisonOf(() => consumedEvent(record(sampleEvent('inventory.reserved'), { 'detail-type': 'toString' }), ['inventory.reserved'])).problem.part).toBe(
+      'type',
+    );
   });
 
   it('refuses bodies that are not JSON or not EventBridge events', () => {

@@ -51,7 +51,9 @@ export interface SqsConsumerOptions<Type extends EventType, Deps> {
  * the logger's correlation keys are per container, and a duplicate inside one batch then
  * finds the first copy COMPLETED instead of INPROGRESS (which would cost it a receive).
  */
-export function sqsConsumer<Type extends EventType, Deps>(options: SqsConsumerOptions<Type, Deps>): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+export function sqsConsumer<Type extends EventType, Deps>(
+  options: SqsConsumerOptions<Type, Deps>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const rule = ruleFor(options.consumer);
   const foreign = options.events.filter((type) => !rule.eventTypes.includes(type));
   if (foreign.length > 0) throw new Error(`${options.consumer}: its rule does not deliver ${foreign.join(', ')}`);

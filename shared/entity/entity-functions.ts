@@ -104,10 +104,7 @@ export function servedRoutes(fn: Pick<FunctionDeclaration, 'routes'>): RouteDecl
   return fn.routes.flatMap((route) => (route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route]));
 }
 
-const OPERATIONS: Record<
-  EntityOperation,
-  { methods: HttpMethod[]; on: 'collection' | 'item'; suffix?: string; actions: TableAction[]; verb: string }
-> = {
+const OPERATIONS: Record<EntityOperation, { methods: HttpMethod[]; on: 'collection' | 'item'; suffix?: string; actions: TableAction[]; verb: string }> = {
   create: { methods: ['POST'], on: 'collection', actions: ['PutItem', 'UpdateItem'], verb: 'Creates' },
   get: { methods: ['GET'], on: 'item', actions: ['GetItem'], verb: 'Reads' },
   // Index entries are lean: page items and counter shards come from BatchGetItem.

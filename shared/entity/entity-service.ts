@@ -114,10 +114,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     const counting = deps.store.count({ filter: query.filter, search: query.search });
     // A page number past the end must not walk the whole index to find nothing.
     const known = skip > 0 ? await counting : undefined;
-    const reading =
-      known !== undefined && skip >= known
-        ? Promise.resolve({ items: [], lastKey: undefined })
-        : deps.store.list({ ...query, skip });
+    const reading = known !== undefined && skip >= known ? Promise.resolve({ items: [], lastKey: undefined }) : deps.store.list({ ...query, skip });
     const [total, page] = await Promise.all([counting, reading]);
     return pageResult(query, { ...page, total }, true);
   }
@@ -127,9 +124,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     const totalPages = Math.ceil(total / query.pageSize);
     // An estimated total must not end the pages: only the index says whether more follow.
     const hasNext = page.lastKey !== undefined && (!exact || query.page < totalPages);
-    const nextCursor = hasNext
-      ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 })
-      : null;
+    const nextCursor = hasNext ? (await deps.cursors()).encode({ e: entity.name, q: query.canonical, k: page.lastKey as StartKey, p: query.page + 1 }) : null;
     return {
       items: page.items.map(view),
       total,

@@ -18,11 +18,11 @@ export class EntityAlreadyExistsError extends ConflictError {
 export class EntityVersionMismatchError extends PreconditionFailedError {
   constructor(singular: string, id: string, expected: readonly number[], actual: number) {
     const named = expected.length === 0 ? 'no strong ETag of it' : `version ${expected.join(' or ')}`;
-    super(
-      `${singular}.versionMismatch`,
-      `${capitalize(singular)} '${id}' is at version ${actual}; If-Match named ${named}. Fetch it again and retry.`,
-      { id, expected, actual },
-    );
+    super(`${singular}.versionMismatch`, `${capitalize(singular)} '${id}' is at version ${actual}; If-Match named ${named}. Fetch it again and retry.`, {
+      id,
+      expected,
+      actual,
+    });
   }
 }
 

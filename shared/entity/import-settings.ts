@@ -19,11 +19,7 @@ export interface ImportSettings {
 /** Rejects settings that name fields the entity does not have (a typo would silently ignore a column). */
 export function checkImportSettings(entityName: string, fields: readonly string[], settings: ImportSettings): void {
   const known = new Set(fields);
-  const named = [
-    ...Object.keys(settings.aliases ?? {}),
-    ...Object.keys(settings.defaults ?? {}),
-    ...(settings.nullWhenInvalid ?? []),
-  ];
+  const named = [...Object.keys(settings.aliases ?? {}), ...Object.keys(settings.defaults ?? {}), ...(settings.nullWhenInvalid ?? [])];
   for (const field of named) {
     if (!known.has(field)) throw new Error(`${entityName}: import settings name unknown field '${field}'`);
   }

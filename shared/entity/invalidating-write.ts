@@ -7,7 +7,12 @@ import { AppError } from '../errors/app-error.js';
  * 5xx), not when it certainly wrote nothing. Every write of a cached entity goes through here
  * (CRUD, the stock route, the inventory consumers).
  */
-export async function invalidatingWrite<T>(cache: EntityCache | undefined, entity: string, id: string | readonly string[], write: () => Promise<T>): Promise<T> {
+export async function invalidatingWrite<T>(
+  cache: EntityCache | undefined,
+  entity: string,
+  id: string | readonly string[],
+  write: () => Promise<T>,
+): Promise<T> {
   if (!cache) return write();
   const invalidate = () => Promise.all((typeof id === 'string' ? [id] : id).map((one) => cache.invalidate(entity, one)));
   try {

@@ -22,9 +22,7 @@ export function listQuerySchema(entity: Entity) {
       page_size: z.optional(
         z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE_SIZE), z.describe(`Items per page (default ${DEFAULT_PAGE_SIZE})`)),
       ),
-      search: z.optional(
-        plainText(0, 100).check(z.describe(`Case-insensitive substring of ${entity.list.searchFields.join(', ')}`)),
-      ),
+      search: z.optional(plainText(0, 100).check(z.describe(`Case-insensitive substring of ${entity.list.searchFields.join(', ')}`))),
       sort: z.optional(
         z
           .enum([...sorts, ...sorts.map((sort) => `-${sort}`)] as [string, ...string[]])

@@ -36,7 +36,11 @@ export function createMatchedWrites(entity: Entity, deps: MatchedWritesDeps) {
   const cache = entity.cache && deps.cache;
 
   /** `plan` returns the write to make, or undefined when there is nothing to change. */
-  async function matchedWrite(seen: StoredItem, stillMatches: (item: StoredItem) => boolean, plan: (item: StoredItem) => (() => Promise<void>) | undefined): Promise<MatchedOutcome> {
+  async function matchedWrite(
+    seen: StoredItem,
+    stillMatches: (item: StoredItem) => boolean,
+    plan: (item: StoredItem) => (() => Promise<void>) | undefined,
+  ): Promise<MatchedOutcome> {
     const id = String(seen[entity.idField]);
     let item: StoredItem | undefined = seen;
     for (let attempt = 1; ; attempt++) {

@@ -36,13 +36,11 @@ export function hasDisplaySpoofing(text: string): boolean {
  * script are fine: escaping is the output format's job.
  */
 export function plainText(min: number, max: number) {
-  return z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(min),
-      z.maxLength(max),
-      z.regex(NO_CONTROL_CHARACTERS, 'Must not contain control characters'),
-      z.refine((text) => !hasDisplaySpoofing(text), 'Must not contain bidirectional controls, lone surrogates or noncharacters'),
-    );
+  return z.string().check(
+    z.trim(),
+    z.minLength(min),
+    z.maxLength(max),
+    z.regex(NO_CONTROL_CHARACTERS, 'Must not contain control characters'),
+    z.refine((text) => !hasDisplaySpoofing(text), 'Must not contain bidirectional controls, lone surrogates or noncharacters'),
+  );
 }

@@ -130,7 +130,13 @@ export function createSearchPages(deps: SearchPageDeps) {
   function endOr(run: RunningSearch, until: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(Math.max(0, until - Date.now()), MAX_TIMER_MS))));
-    return Promise.race([run.answer.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([
+      run.answer.then(
+        () => undefined,
+        () => undefined,
+      ),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
   }
 
   async function page(query: SearchPageQuery): Promise<SearchPage> {
@@ -187,7 +193,8 @@ export function createSearchPages(deps: SearchPageDeps) {
     const kept = deps.options?.matchesKept ?? SEARCH_MATCHES_KEPT;
     const readUpTo = answer.readUpTo;
     // The position must lie past the cursor's, or the client would be handed the same cursor back.
-    const progressed = readUpTo !== undefined && (!query.startKey || deps.store.matchesUpTo([{ id: '', key: readUpTo }], query.startKey, query.descending) === 0);
+    const progressed =
+      readUpTo !== undefined && (!query.startKey || deps.store.matchesUpTo([{ id: '', key: readUpTo }], query.startKey, query.descending) === 0);
     if (!progressed || answer.matches.length >= kept || offset > answer.matches.length) return fromAnswer(query, answer);
     return slicePage(answer, offset, answer.matches.slice(offset), readUpTo);
   }

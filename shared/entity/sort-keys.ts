@@ -46,7 +46,9 @@ export const sortBy = {
       encode: (view: View) => {
         const value = view[field];
         if (typeof value !== 'number') return NULL_KEY;
-        return Math.round(value * 10 ** digits).toString().padStart(15, '0');
+        return Math.round(value * 10 ** digits)
+          .toString()
+          .padStart(15, '0');
       },
     };
   },

@@ -151,7 +151,10 @@ export class RequestTimeoutError extends AppError {
 
 export class DependencyTimeoutError extends AppError {
   readonly kind = 'dependencyTimeout';
-  constructor(readonly dependency: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly dependency: string,
+    options?: { cause?: unknown },
+  ) {
     super('dependency.timeout', `${dependency} did not answer in time.`, { dependency }, options);
   }
 }

@@ -29,7 +29,9 @@ describe('publishOutbox', () => {
     expect(result.batchItemFailures).toEqual([]);
     const calls = eb.commandCalls(PutEventsCommand);
     expect(calls.map((call) => call.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
-    expect(calls.flatMap((call) => call.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).id))).toEqual(Array.from({ length: 23 }, (_, i) => envelope(i).id));
+    expect(calls.flatMap((call) => call.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).id))).toEqual(
+      Array.from({ length: 23 }, (_, i) => envelope(i).id),
+    );
     expect(calls[0]!.args[0].input.Entries![0]).toMatchObject({ EventBusName: 'bus', DetailType: 'order.cancelled' });
   });
 

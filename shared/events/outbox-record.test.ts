@@ -50,7 +50,11 @@ describe('outboxRecord', () => {
       data: {
         order_id: 'o'.repeat(64),
         customer_id: 'u'.repeat(128),
-        items: Array.from({ length: 100 }, (_, i) => ({ sku: `${i}`.padEnd(64, 's'), quantity: 1_000_000, unit_price: { amount: Number.MAX_SAFE_INTEGER, currency: 'EUR' } })),
+        items: Array.from({ length: 100 }, (_, i) => ({
+          sku: `${i}`.padEnd(64, 's'),
+          quantity: 1_000_000,
+          unit_price: { amount: Number.MAX_SAFE_INTEGER, currency: 'EUR' },
+        })),
         total: { amount: Number.MAX_SAFE_INTEGER, currency: 'EUR' },
         payment: { method: 'card', token: 't'.repeat(256) },
       },
@@ -81,8 +85,11 @@ describe('outboxPut', () => {
 });
 
 describe('stream sources', () => {
-  it.each(streamSources.map((source) => [source.table, source.consumer, source] as const))('%s → %s: the table has a stream and the consumer is registered', (_t, _c, source) => {
-    expect(tableDesigns.find((design) => design.id === source.table)?.stream).toBeDefined();
-    expect(lambdas.some((fn) => fn.id === source.consumer)).toBe(true);
-  });
+  it.each(streamSources.map((source) => [source.table, source.consumer, source] as const))(
+    '%s → %s: the table has a stream and the consumer is registered',
+    (_t, _c, source) => {
+      expect(tableDesigns.find((design) => design.id === source.table)?.stream).toBeDefined();
+      expect(lambdas.some((fn) => fn.id === source.consumer)).toBe(true);
+    },
+  );
 });

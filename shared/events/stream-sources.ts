@@ -21,5 +21,13 @@ export const streamSources: readonly StreamSourceDeclaration[] = [
   // Transactional outbox: committed outbox rows → PutEvents. A reported failure makes the mapping
   // retry from the lowest failed sequence number, so rows after it are published again:
   // at-least-once, consumers dedupe on the envelope id.
-  { table: 'outbox', consumer: 'outbox-publisher', startingPosition: 'TRIM_HORIZON', batchSize: 100, maximumBatchingWindowSeconds: 1, bisectBatchOnFunctionError: true, maximumRetryAttempts: -1 },
+  {
+    table: 'outbox',
+    consumer: 'outbox-publisher',
+    startingPosition: 'TRIM_HORIZON',
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 1,
+    bisectBatchOnFunctionError: true,
+    maximumRetryAttempts: -1,
+  },
 ];

@@ -33,7 +33,10 @@ export const EXPORT_FORMATS = {
     // exceljs (~1 MB) is loaded by the first XLSX export, not at every cold start of the export function.
     write: async (entity, items, out) => {
       const { writeXlsx } = await import('./xlsx-writer.js');
-      return writeXlsx(items, exportColumns(entity), out, { sheetName: entity.export!.sheetName, summary: entity.statistics ? exportSummary(entity) : undefined });
+      return writeXlsx(items, exportColumns(entity), out, {
+        sheetName: entity.export!.sheetName,
+        summary: entity.statistics ? exportSummary(entity) : undefined,
+      });
     },
   },
   xml: {

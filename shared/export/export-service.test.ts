@@ -68,8 +68,12 @@ describe('exportItems', () => {
     const small = await exportItems(students, asyncItems(items.slice(0, 50)), 'xlsx', deps);
     const size = small.kind === 'inline' ? small.body.length : 0;
     const limit = Math.ceil((size * 4) / 3) - 8; // the file fits these bytes, its base64 does not
-    await expect(exportItems(students, asyncItems(items.slice(0, 50)), 'xlsx', { ...deps, inlinePayloadBytes: limit })).rejects.toBeInstanceOf(ExportTooLargeError);
-    await expect(exportItems(students, asyncItems(items.slice(0, 50)), 'xlsx', { ...deps, inlinePayloadBytes: Math.ceil((size * 4) / 3) + 8 })).resolves.toMatchObject({ kind: 'inline' });
+    await expect(exportItems(students, asyncItems(items.slice(0, 50)), 'xlsx', { ...deps, inlinePayloadBytes: limit })).rejects.toBeInstanceOf(
+      ExportTooLargeError,
+    );
+    await expect(
+      exportItems(students, asyncItems(items.slice(0, 50)), 'xlsx', { ...deps, inlinePayloadBytes: Math.ceil((size * 4) / 3) + 8 }),
+    ).resolves.toMatchObject({ kind: 'inline' });
   });
 
   it('fails with 413 past the limit when no bucket is configured', async () => {
@@ -78,7 +82,9 @@ describe('exportItems', () => {
 
   it('fails instead of hanging when the upload fails midway', async () => {
     const bucket = memoryBucket({ failAfterBytes: 10_000 });
-    await expect(exportItems(students, asyncItems(items), 'csv', { ...deps, largeExports: bucket.store, inlinePayloadBytes: 4096 })).rejects.toThrow(/upload failed/);
+    await expect(exportItems(students, asyncItems(items), 'csv', { ...deps, largeExports: bucket.store, inlinePayloadBytes: 4096 })).rejects.toThrow(
+      /upload failed/,
+    );
     expect(bucket.objects.size).toBe(0);
   });
 });

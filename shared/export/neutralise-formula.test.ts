@@ -12,7 +12,11 @@ describe('formula neutralisation', () => {
   });
 
   it('is reversed exactly by restoreNeutralised for any text', () => {
-    const text = fc.oneof(fc.string(), fc.string().map((s) => `'${s}`), fc.constantFrom('=', "'", "''=", '-', "'-"));
+    const text = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `'${s}`),
+      fc.constantFrom('=', "'", "''=", '-', "'-"),
+    );
     fc.assert(fc.property(text, (value) => restoreNeutralised(neutraliseFormula(value)) === value));
   });
 

@@ -41,7 +41,10 @@ function parse(xml: string): Record<string, unknown>[] {
 describe('XML export', () => {
   it('is well-formed and reads back to the same data for any text', async () => {
     const anyText = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 });
-    const items = fc.array(fc.tuple(studentView, anyText).map(([view, text]): Record<string, unknown> => ({ ...view, hometown: text })), { maxLength: 30 });
+    const items = fc.array(
+      fc.tuple(studentView, anyText).map(([view, text]): Record<string, unknown> => ({ ...view, hometown: text })),
+      { maxLength: 30 },
+    );
     await fc.assert(
       fc.asyncProperty(items, async (list) => {
         const out = new MemoryWritable();
@@ -57,7 +60,10 @@ describe('XML export', () => {
 
   it('escapes markup, keeps CR and replaces characters XML cannot carry', async () => {
     const out = new MemoryWritable();
-    await writeXml(asyncItems([{ student_id: 'S1', first_name: '<b>&"\'', last_name: 'a\rb\u0001\uD800' }]), columns, out, { root: 'students', item: 'student' });
+    await writeXml(asyncItems([{ student_id: 'S1', first_name: '<b>&"\'', last_name: 'a\rb\u0001\uD800' }]), columns, out, {
+      root: 'students',
+      item: 'student',
+    });
     expect(out.text).toContain('<first_name>&lt;b&gt;&amp;&quot;&apos;</first_name><last_name>a&#13;b\uFFFD\uFFFD</last_name><email nil="true"/>');
   });
 });

@@ -46,7 +46,9 @@ describe('evaluateFlag', () => {
 
   it('enables within ±1.5 points of the target over 10,000 users', () => {
     for (const target of [10, 50]) {
-      const on = Array.from({ length: 10_000 }, (_, i) => evaluateFlag(bool, rules({ percentage: target }), { userId: `user-${i}` }).value).filter(Boolean).length;
+      const on = Array.from({ length: 10_000 }, (_, i) => evaluateFlag(bool, rules({ percentage: target }), { userId: `user-${i}` }).value).filter(
+        Boolean,
+      ).length;
       expect(Math.abs(on / 100 - target)).toBeLessThanOrEqual(1.5);
     }
   });
@@ -74,7 +76,9 @@ describe('evaluateFlag', () => {
   it('gives different flags independent rollouts for the same user', () => {
     const other: FlagDeclaration = { ...bool, name: 'other' };
     const users = Array.from({ length: 2_000 }, (_, i) => `user-${i}`);
-    const both = users.filter((userId) => evaluateFlag(bool, rules({ percentage: 50 }), { userId }).value && evaluateFlag(other, rules({ percentage: 50 }), { userId }).value);
+    const both = users.filter(
+      (userId) => evaluateFlag(bool, rules({ percentage: 50 }), { userId }).value && evaluateFlag(other, rules({ percentage: 50 }), { userId }).value,
+    );
     // Independent 50 % rollouts overlap on about a quarter of users, not half.
     expect(Math.abs(both.length / users.length - 0.25)).toBeLessThan(0.05);
   });

@@ -4,13 +4,19 @@ import type { FlagSource } from './flag-source.js';
 import { flagRulesSchema } from './flag-rules.js';
 
 const source = (document: Record<string, object>): FlagSource => ({
-  current: async () => ({ document: Object.fromEntries(Object.entries(document).map(([name, rules]) => [name, flagRulesSchema.parse(rules)])), source: 'test' }),
+  current: async () => ({
+    document: Object.fromEntries(Object.entries(document).map(([name, rules]) => [name, flagRulesSchema.parse(rules)])),
+    source: 'test',
+  }),
 });
 
 describe('createFeatureFlags', () => {
   it('answers isEnabled from the live rules and counts each evaluation per flag and value', async () => {
     const counted: string[] = [];
-    const flags = createFeatureFlags({ source: source({ push_notifications: { enabled: true, allow: ['u1'] } }), count: (flag, value) => counted.push(`${flag}=${value}`) });
+    const flags = createFeatureFlags({
+      source: source({ push_notifications: { enabled: true, allow: ['u1'] } }),
+      count: (flag, value) => counted.push(`${flag}=${value}`),
+    });
     expect(await flags.isEnabled('push_notifications', { userId: 'u1' })).toBe(true);
     expect(await flags.isEnabled('push_notifications', { userId: 'u2' })).toBe(false);
     expect(counted).toEqual(['push_notifications=true', 'push_notifications=false']);

@@ -40,7 +40,8 @@ export function createFeatureFlags({ source, count = () => {} }: FeatureFlagsDep
     }
     const snapshot = given ?? (await source.current());
     const rules = snapshot.document[name];
-    if (!rules) warnOnce(`absent:${snapshot.source}:${name}`, 'feature flag has no live rules; using its declared default', { flag: name, source: snapshot.source });
+    if (!rules)
+      warnOnce(`absent:${snapshot.source}:${name}`, 'feature flag has no live rules; using its declared default', { flag: name, source: snapshot.source });
     const result = evaluateFlag(declaration, rules, context);
     count(name, String(result.value));
     return result;

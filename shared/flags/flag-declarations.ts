@@ -4,7 +4,13 @@ import { flagName } from './flag-rules.js';
 /** One feature flag as declared in code: its live rules come from AppConfig (AWS) or the local flags file. */
 export const flagDeclarationSchema = z.discriminatedUnion('type', [
   z.object({ name: flagName, description: z.string().check(z.minLength(1)), type: z.literal('boolean'), default: z.boolean() }),
-  z.object({ name: flagName, description: z.string().check(z.minLength(1)), type: z.literal('variant'), variants: z.array(z.string().check(z.minLength(1))).check(z.minLength(2)), default: z.string().check(z.minLength(1)) }),
+  z.object({
+    name: flagName,
+    description: z.string().check(z.minLength(1)),
+    type: z.literal('variant'),
+    variants: z.array(z.string().check(z.minLength(1))).check(z.minLength(2)),
+    default: z.string().check(z.minLength(1)),
+  }),
 ]);
 export type FlagDeclaration = z.infer<typeof flagDeclarationSchema>;
 

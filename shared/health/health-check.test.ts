@@ -4,7 +4,11 @@ import { checkHealth } from './health-check.js';
 
 describe('checkHealth', () => {
   it('reports ok when every probe of every dependency answers', async () => {
-    expect(await checkHealth({ dynamodb: [async () => {}, async () => {}], redis: [async () => {}] }, 2_000, () => ({}))).toEqual({ status: 'ok', checks: { dynamodb: 'ok', redis: 'ok' }, circuits: {} });
+    expect(await checkHealth({ dynamodb: [async () => {}, async () => {}], redis: [async () => {}] }, 2_000, () => ({}))).toEqual({
+      status: 'ok',
+      checks: { dynamodb: 'ok', redis: 'ok' },
+      circuits: {},
+    });
   });
 
   it('marks a dependency unavailable when a probe rejects or is too slow', async () => {

@@ -18,7 +18,11 @@ export type Probe = () => Promise<void>;
  * slower than `timeoutMs` marks its dependency unavailable (logged, never echoed). The
  * circuits are reported as they stand after the probes; an open one fails its probes fast.
  */
-export async function checkHealth(probes: Record<string, Probe[]>, timeoutMs = 2_000, circuits: () => HealthReport['circuits'] = circuitStates): Promise<HealthReport> {
+export async function checkHealth(
+  probes: Record<string, Probe[]>,
+  timeoutMs = 2_000,
+  circuits: () => HealthReport['circuits'] = circuitStates,
+): Promise<HealthReport> {
   const checks: HealthReport['checks'] = {};
   await Promise.all(
     Object.entries(probes).map(async ([name, list]) => {

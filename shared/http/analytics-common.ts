@@ -6,8 +6,7 @@ import { entityService } from '../entity/entity-container.js';
  * What the export, statistics and chart handlers share: their registry entry, and the items
  * matching the list's query (filters, search, sort) streamed from the store page by page.
  */
-export const analyticsDeclaration = (entity: Entity, suffix: string) =>
-  analyticsFunctions(entity).find((fn) => fn.id === `${entity.name}-${suffix}`)!;
+export const analyticsDeclaration = (entity: Entity, suffix: string) => analyticsFunctions(entity).find((fn) => fn.id === `${entity.name}-${suffix}`)!;
 
 export type WholeResultQuery = Record<string, unknown>;
 

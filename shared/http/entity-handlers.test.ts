@@ -1,11 +1,6 @@
 import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyEventV2WithLambdaAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { AuthorizerContext } from '../auth/authorizer-context.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -135,9 +130,7 @@ describe('GET /api/v1/students/{student_id} handler', () => {
       average_score: 8.33,
       grade: 'Excellent',
     });
-    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
-      { TableName: 'students-handler-unit', Key: { pk: 'S001' } },
-    ]);
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([{ TableName: 'students-handler-unit', Key: { pk: 'S001' } }]);
   });
 
   it('answers 404 problem+json when the record is missing', async () => {
@@ -156,9 +149,7 @@ describe('GET /api/v1/students/{student_id} handler', () => {
   });
 
   it('answers 503 problem+json with Retry-After while DynamoDB throttles', async () => {
-    ddb.on(GetCommand).rejects(
-      new ThrottlingException({ message: 'Rate of requests exceeds the allowed throughput.', $metadata: { httpStatusCode: 400 } }),
-    );
+    ddb.on(GetCommand).rejects(new ThrottlingException({ message: 'Rate of requests exceeds the allowed throughput.', $metadata: { httpStatusCode: 400 } }));
     const res = await invoke(getEvent('S001', { 'x-request-id': 'trace-0001-abcd' }));
     expect(res.statusCode).toBe(503);
     expect(res.headers).toMatchObject({

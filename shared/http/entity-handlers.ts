@@ -16,8 +16,7 @@ import { parseOrThrow } from './zod-issues.js';
  */
 const idParams = (entity: Entity) => z.object({ [entity.idField]: entity.id });
 const idOf = (entity: Entity, path: Record<string, string>) => path[entity.idField] as string;
-const declarationFor = (entity: Entity, operation: EntityOperation) =>
-  entityFunctions(entity).find((fn) => fn.operation?.name === operation)!;
+const declarationFor = (entity: Entity, operation: EntityOperation) => entityFunctions(entity).find((fn) => fn.operation?.name === operation)!;
 
 export function entityCreateHandler(entity: Entity) {
   return createHttpHandler({
@@ -67,11 +66,7 @@ export function entityUpdateHandler(entity: Entity) {
     declaration: declarationFor(entity, 'update'),
     input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField], readOnly: entity.readOnlyFields },
     handle: async ({ path, body, headers }) => {
-      const item = await entityService(entity).update(
-        idOf(entity, path),
-        body as Record<string, unknown>,
-        expectedVersion(headers['if-match']),
-      );
+      const item = await entityService(entity).update(idOf(entity, path), body as Record<string, unknown>, expectedVersion(headers['if-match']));
       return { statusCode: 200, body: item, headers: { etag: etagOf(item.version) } };
     },
   });

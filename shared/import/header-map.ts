@@ -11,7 +11,10 @@ export interface HeaderMap {
 
 /** Case, spaces, underscores, hyphens and dots do not matter: "Student ID" = "student_id" = "studentid". */
 export function headingKey(heading: string): string {
-  return heading.normalize('NFC').toLowerCase().replace(/[\s_.\-\uFEFF]+/g, '');
+  return heading
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s_.\-\uFEFF]+/g, '');
 }
 
 /**

@@ -32,7 +32,18 @@ export function jobTotals(summary: ImportSummary): Pick<ImportSummary, 'created'
 }
 
 export function emptySummary(): ImportSummary {
-  return { total_rows: 0, created: 0, updated: 0, skipped: 0, errors: 0, warnings: 0, error_details: [], warning_details: [], skipped_details: [], unknown_columns: [] };
+  return {
+    total_rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: 0,
+    warnings: 0,
+    error_details: [],
+    warning_details: [],
+    skipped_details: [],
+    unknown_columns: [],
+  };
 }
 
 /** `details` in row order, at most DETAIL_LIMIT (rows of concurrent batches finish out of order). */

@@ -10,16 +10,7 @@ export class ImportFileError extends BadRequestError {
   }
 }
 
-export type ImportFileProblem =
-  | 'empty'
-  | 'noRows'
-  | 'missingColumns'
-  | 'binary'
-  | 'encoding'
-  | 'rowTooLarge'
-  | 'malformed'
-  | 'wrongFormat'
-  | 'noSheet';
+export type ImportFileProblem = 'empty' | 'noRows' | 'missingColumns' | 'binary' | 'encoding' | 'rowTooLarge' | 'malformed' | 'wrongFormat' | 'noSheet';
 
 /** The file is over a configured limit (bytes, rows, uncompressed size, zip entries). */
 export class ImportLimitError extends PayloadTooLargeError {

@@ -16,7 +16,12 @@ describe('openRowSource', () => {
   });
 
   it('refuses a file over the byte limit before reading it', () => {
-    const bytes = { size: 2_000_000, open: () => { throw new Error('must not be read'); } };
+    const bytes = {
+      size: 2_000_000,
+      open: () => {
+        throw new Error('must not be read');
+      },
+    };
     expect(() => openRowSource(bytes, { name: 'roster.csv', entity: students, limits: { maxBytes: 1_000_000 } })).toThrow(ImportLimitError);
     expect(() => openRowSource(bytes, { name: 'roster.csv', entity: students, limits: { maxBytes: 1_000_000 } })).toThrow(/1\.9 MB, over the 976\.6 KB limit/);
   });

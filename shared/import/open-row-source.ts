@@ -13,15 +13,15 @@ export { formatOf, type ImportFormat } from './import-format.js';
  * The row source for a stored file: its size checked against the limit first, then CSV or
  * XLSX by name (the readers themselves refuse content of the other kind with a clear message).
  */
-export function openRowSource(
-  bytes: ByteSource,
-  options: { name: string; entity: Entity; limits?: Partial<ImportLimits>; range?: SourceRange },
-): RowSource {
+export function openRowSource(bytes: ByteSource, options: { name: string; entity: Entity; limits?: Partial<ImportLimits>; range?: SourceRange }): RowSource {
   const limits = importLimits(options.limits);
   const format = formatOf(options.name);
   if (!format) throw new ImportFileError('wrongFormat', `Only .csv and .xlsx files can be imported; '${options.name}' is neither.`);
   if (bytes.size > limits.maxBytes) {
-    throw new ImportLimitError('bytes', `The file is ${formatBytes(bytes.size)}, over the ${formatBytes(limits.maxBytes)} limit for one import.`, { bytes: bytes.size, maxBytes: limits.maxBytes });
+    throw new ImportLimitError('bytes', `The file is ${formatBytes(bytes.size)}, over the ${formatBytes(limits.maxBytes)} limit for one import.`, {
+      bytes: bytes.size,
+      maxBytes: limits.maxBytes,
+    });
   }
   if (format === 'csv') {
     if (options.range && options.range.kind !== 'bytes') throw new Error('a CSV chunk is a byte range');

@@ -8,7 +8,9 @@ const detail = (row: number, id: string | null, field: string | null, message: s
 describe('report lines', () => {
   it('writes kind,row,id,field,message with RFC 4180 quoting and the heading of the id field', () => {
     expect(reportHeader('student_id')).toBe('kind,row,student_id,field,message\r\n');
-    expect(reportLine('student_id', 'skipped', detail(7, 'S1', null, 'Duplicate of row 2, which is kept'))).toBe('skipped,7,S1,,"Duplicate of row 2, which is kept"\r\n');
+    expect(reportLine('student_id', 'skipped', detail(7, 'S1', null, 'Duplicate of row 2, which is kept'))).toBe(
+      'skipped,7,S1,,"Duplicate of row 2, which is kept"\r\n',
+    );
     expect(reportLine('student_id', 'error', detail(3, null, 'last_name', 'said "no"\nthen'))).toBe('error,3,,last_name,"said ""no""\nthen"\r\n');
   });
 

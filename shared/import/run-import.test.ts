@@ -32,21 +32,44 @@ async function fileError(text: string): Promise<{ error: ImportFileError; sink: 
 
 describe('runImport: students cleaning rules', () => {
   it('matches headings ignoring case, spaces and underscores, through aliases, and lists unknown columns', async () => {
-    const { summary, item } = await importCsv('Student ID,FIRST NAME,last_name,E-mail,Home Town,Math Score,literature,English,Notes,\nS1,Ana,Lê,ana@example.com,Huế,8,7,9,keep out,\n');
+    const { summary, item } = await importCsv(
+      'Student ID,FIRST NAME,last_name,E-mail,Home Town,Math Score,literature,English,Notes,\nS1,Ana,Lê,ana@example.com,Huế,8,7,9,keep out,\n',
+    );
     expect(summary.unknown_columns).toEqual(['Notes']);
-    expect(item('S1')).toEqual({ student_id: 'S1', first_name: 'Ana', last_name: 'Lê', email: 'ana@example.com', hometown: 'Huế', math_score: 8, literature_score: 7, english_score: 9 });
+    expect(item('S1')).toEqual({
+      student_id: 'S1',
+      first_name: 'Ana',
+      last_name: 'Lê',
+      email: 'ana@example.com',
+      hometown: 'Huế',
+      math_score: 8,
+      literature_score: 7,
+      english_score: 9,
+    });
     expect(summary).toMatchObject({ total_rows: 1, created: 1, errors: 0, warnings: 0 });
   });
 
-  it.each([['studentid,firstname,lastname'], ['Student_ID , First_Name, Last Name'], ['student id;first name;surname']])('accepts the heading row %j', async (header) => {
-    const delimiter = header.includes(';') ? ';' : ',';
-    const { item } = await importCsv(`${header}\nS1${delimiter}Ana${delimiter}Lê\n`);
-    expect(item('S1')).toMatchObject({ first_name: 'Ana', last_name: 'Lê' });
-  });
+  it.each([['studentid,firstname,lastname'], ['Student_ID , First_Name, Last Name'], ['student id;first name;surname']])(
+    'accepts the heading row %j',
+    async (header) => {
+      const delimiter = header.includes(';') ? ';' : ',';
+      const { item } = await importCsv(`${header}\nS1${delimiter}Ana${delimiter}Lê\n`);
+      expect(item('S1')).toMatchObject({ first_name: 'Ana', last_name: 'Lê' });
+    },
+  );
 
   it('trims every cell and upper-cases student_id', async () => {
     const { item } = await importCsv(`${HEADER}\n  s-01a ,  Ana  , Lê Thị ,  ana@example.com , Đà Nẵng , 8 ,, \n`);
-    expect(item('S-01A')).toEqual({ student_id: 'S-01A', first_name: 'Ana', last_name: 'Lê Thị', email: 'ana@example.com', hometown: 'Đà Nẵng', math_score: 8, literature_score: null, english_score: null });
+    expect(item('S-01A')).toEqual({
+      student_id: 'S-01A',
+      first_name: 'Ana',
+      last_name: 'Lê Thị',
+      email: 'ana@example.com',
+      hometown: 'Đà Nẵng',
+      math_score: 8,
+      literature_score: null,
+      english_score: null,
+    });
   });
 
   it('keeps the first of duplicate student_ids and skips the later ones with their row numbers', async () => {
@@ -63,7 +86,16 @@ describe('runImport: students cleaning rules', () => {
     const { item } = await importCsv(`${HEADER}\nS1,Ana,Lê,,,,,\n`);
     expect(item('S1')).toMatchObject({ hometown: 'Unknown', email: null });
     const narrow = await importCsv('student_id,first_name,last_name\nS2,Bo,Vũ\n');
-    expect(narrow.item('S2')).toEqual({ student_id: 'S2', first_name: 'Bo', last_name: 'Vũ', hometown: 'Unknown', email: null, math_score: null, literature_score: null, english_score: null });
+    expect(narrow.item('S2')).toEqual({
+      student_id: 'S2',
+      first_name: 'Bo',
+      last_name: 'Vũ',
+      hometown: 'Unknown',
+      email: null,
+      math_score: null,
+      literature_score: null,
+      english_score: null,
+    });
   });
 
   it('nulls a score that is not a number or outside 0–10 and warns for that row, keeping the row', async () => {
@@ -138,10 +170,22 @@ describe('runImport: students cleaning rules', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `S${i},Ana,Lê,,,,,`).join('\n');
     const sizes: number[] = [];
     const sink = new MemorySink('student_id');
-    const counting = { writeBatch: (items: readonly Record<string, unknown>[], mode: ImportMode, origin: { importId: string; rows: readonly number[] }) => (sizes.push(items.length), sink.writeBatch(items, mode, origin)) };
+    const counting = {
+      writeBatch: (items: readonly Record<string, unknown>[], mode: ImportMode, origin: { importId: string; rows: readonly number[] }) => (
+        sizes.push(items.length), sink.writeBatch(items, mode, origin)
+      ),
+    };
     const checkpoints: number[] = [];
     const progress: number[] = [];
-    await runImport({ importId: 'j', entity: students, mode: 'create', source: source(`${HEADER}\n${rows}\n`), sink: counting, checkpoint: (position) => void checkpoints.push(position.row), onProgress: (p) => progress.push(p.rows) });
+    await runImport({
+      importId: 'j',
+      entity: students,
+      mode: 'create',
+      source: source(`${HEADER}\n${rows}\n`),
+      sink: counting,
+      checkpoint: (position) => void checkpoints.push(position.row),
+      onProgress: (p) => progress.push(p.rows),
+    });
     expect(sizes).toEqual([25, 25, 10]);
     expect(checkpoints).toEqual([26, 51, 61, 61]);
     expect(progress.at(-1)).toBe(60);
@@ -186,7 +230,11 @@ describe('runImport: resume from a checkpoint', () => {
   function crashingSink(sink: MemorySink, crashAt: number) {
     let calls = 0;
     return {
-      async writeBatch(items: readonly Record<string, unknown>[], mode: ImportMode, origin: { importId: string; rows: readonly number[] }): Promise<BatchResult> {
+      async writeBatch(
+        items: readonly Record<string, unknown>[],
+        mode: ImportMode,
+        origin: { importId: string; rows: readonly number[] },
+      ): Promise<BatchResult> {
         const result = await sink.writeBatch(items, mode, origin);
         if (++calls === crashAt) throw new Error('killed');
         return result;
@@ -196,40 +244,56 @@ describe('runImport: resume from a checkpoint', () => {
 
   it('ends with the same rows and the same summary whichever batch the job dies after', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(rowArbitrary, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom<ImportMode>('create', 'upsert'), fc.integer({ min: 1, max: 3 }), async (rows, crashAt, mode, writers) => {
-        const text = `${HEADER}\n${rows.map((row) => `s${row.id},${row.first},Lê,,,${row.math},,`).join('\n')}\n`;
-        const seed = () => {
-          const sink = new MemorySink('student_id');
-          sink.items.set('S3', { student_id: 'S3', first_name: 'Existing', last_name: 'Row' });
-          return sink;
-        };
-        const reference = seed();
-        let expected: ImportSummary;
-        try {
-          expected = await runImport({ importId: 'job', entity: students, mode, source: source(text), sink: reference, batchSize: 5, writers });
-        } catch (error) {
-          // Only the "no data rows" file can fail, and it must fail the same way resumed.
-          expect((error as Error).message).toMatch(/no data rows/);
-          return;
-        }
-
-        const store = seed();
-        let last: ImportCheckpoint | undefined;
-        const save = (position: ImportCheckpoint['position'], summary: ImportSummary) => void (last = structuredClone({ position, summary }));
-        let attempts = 0;
-        let summary: ImportSummary | undefined;
-        while (!summary) {
-          attempts++;
-          const sink = attempts === 1 ? crashingSink(store, crashAt) : store;
+      fc.asyncProperty(
+        fc.array(rowArbitrary, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom<ImportMode>('create', 'upsert'),
+        fc.integer({ min: 1, max: 3 }),
+        async (rows, crashAt, mode, writers) => {
+          const text = `${HEADER}\n${rows.map((row) => `s${row.id},${row.first},Lê,,,${row.math},,`).join('\n')}\n`;
+          const seed = () => {
+            const sink = new MemorySink('student_id');
+            sink.items.set('S3', { student_id: 'S3', first_name: 'Existing', last_name: 'Row' });
+            return sink;
+          };
+          const reference = seed();
+          let expected: ImportSummary;
           try {
-            summary = await runImport({ importId: 'job', entity: students, mode, source: source(text), sink, batchSize: 5, writers, checkpoint: save, resumeFrom: last });
+            expected = await runImport({ importId: 'job', entity: students, mode, source: source(text), sink: reference, batchSize: 5, writers });
           } catch (error) {
-            expect((error as Error).message).toBe('killed');
+            // Only the "no data rows" file can fail, and it must fail the same way resumed.
+            expect((error as Error).message).toMatch(/no data rows/);
+            return;
           }
-        }
-        expect(Object.fromEntries(store.items)).toEqual(Object.fromEntries(reference.items));
-        expect(summary).toEqual(expected);
-      }),
+
+          const store = seed();
+          let last: ImportCheckpoint | undefined;
+          const save = (position: ImportCheckpoint['position'], summary: ImportSummary) => void (last = structuredClone({ position, summary }));
+          let attempts = 0;
+          let summary: ImportSummary | undefined;
+          while (!summary) {
+            attempts++;
+            const sink = attempts === 1 ? crashingSink(store, crashAt) : store;
+            try {
+              summary = await runImport({
+                importId: 'job',
+                entity: students,
+                mode,
+                source: source(text),
+                sink,
+                batchSize: 5,
+                writers,
+                checkpoint: save,
+                resumeFrom: last,
+              });
+            } catch (error) {
+              expect((error as Error).message).toBe('killed');
+            }
+          }
+          expect(Object.fromEntries(store.items)).toEqual(Object.fromEntries(reference.items));
+          expect(summary).toEqual(expected);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -251,7 +315,9 @@ describe('runImport: every row detail and bounded cuts (for the full report)', (
   it('hands every error, warning and skip to onDetail, not only the first 100 the summary keeps', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => `R${i},Ana,,,,x,,`).join('\n');
     const seen: string[] = [];
-    const { summary } = await importCsv(`${HEADER}\n${rows}\nV1,Kept,Row,,,,,\nV1,Dup,Row,,,,,\n`, { onDetail: (kind, detail) => void seen.push(`${kind}:${detail.row}:${detail.field}`) });
+    const { summary } = await importCsv(`${HEADER}\n${rows}\nV1,Kept,Row,,,,,\nV1,Dup,Row,,,,,\n`, {
+      onDetail: (kind, detail) => void seen.push(`${kind}:${detail.row}:${detail.field}`),
+    });
     expect(summary.error_details).toHaveLength(100);
     expect(seen.filter((line) => line.startsWith('error:'))).toHaveLength(150);
     expect(seen.filter((line) => line.startsWith('warning:'))).toHaveLength(150);

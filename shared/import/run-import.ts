@@ -130,7 +130,11 @@ export async function runImport(input: RunImportInput): Promise<ImportSummary> {
           continue;
         }
         if (tally.totalRows >= limits.maxRows) {
-          throw new ImportLimitError('rows', `The file has more than ${limits.maxRows.toLocaleString('en')} data rows, the limit for one import. Split it into smaller files.`, { maxRows: limits.maxRows });
+          throw new ImportLimitError(
+            'rows',
+            `The file has more than ${limits.maxRows.toLocaleString('en')} data rows, the limit for one import. Split it into smaller files.`,
+            { maxRows: limits.maxRows },
+          );
         }
         tally.row();
         if (cleaned.warnings.length > 0) tally.warn(row.row, cleaned.id, cleaned.warnings);

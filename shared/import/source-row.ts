@@ -12,9 +12,7 @@ export interface SourceRow {
 }
 
 /** Where a source starts reading: a CSV byte range cut at row boundaries, or an XLSX row range. */
-export type SourceRange =
-  | { kind: 'bytes'; start: number; end: number; firstRow: number }
-  | { kind: 'rows'; from: number; to: number };
+export type SourceRange = { kind: 'bytes'; start: number; end: number; firstRow: number } | { kind: 'rows'; from: number; to: number };
 
 /** Bytes read so far, for progress (compressed bytes for XLSX). */
 export interface ByteCounter {

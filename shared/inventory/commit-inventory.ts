@@ -56,7 +56,8 @@ export function decideCommit(input: { orderId: string; record: Reservation | und
   if (!record) return { kind: 'done', result: { outcome: 'skipped', order_id, why: 'nothingReserved' } };
   if (record.state === 'reserving') throw new ReservationInProgressError(order_id);
   if (record.state !== 'reserved' && record.state !== 'committing') {
-    if (record.state === 'released' || record.state === 'releasing') logger.warn('order completed but its reservation was released: nothing to commit', { order_id, state: record.state });
+    if (record.state === 'released' || record.state === 'releasing')
+      logger.warn('order completed but its reservation was released: nothing to commit', { order_id, state: record.state });
     return { kind: 'done', result: { outcome: 'skipped', order_id, why: 'settled', state: record.state } };
   }
   const at = input.at.toISOString();

@@ -57,9 +57,14 @@ export function decideRelease(input: { event: EventEnvelope<'inventory.release_r
   const order_id = event.data.order_id;
   if (!record) return { kind: 'done', result: { outcome: 'skipped', order_id, why: 'nothingReserved' } };
   if (record.state === 'reserving') throw new ReservationInProgressError(order_id);
-  if (record.state !== 'reserved' && record.state !== 'releasing') return { kind: 'done', result: { outcome: 'skipped', order_id, why: 'settled', state: record.state } };
+  if (record.state !== 'reserved' && record.state !== 'releasing')
+    return { kind: 'done', result: { outcome: 'skipped', order_id, why: 'settled', state: record.state } };
   if (record.state === 'reserved' && !sameLines(record, event)) {
-    logger.warn('release request names other lines than were reserved; releasing what was reserved', { order_id, requested: event.data.items, reserved: record.items });
+    logger.warn('release request names other lines than were reserved; releasing what was reserved', {
+      order_id,
+      requested: event.data.items,
+      reserved: record.items,
+    });
   }
   // A release resumed after a crash between its steps keeps the reason it started with.
   const reason = record.release_reason ?? event.data.reason;
@@ -74,7 +79,10 @@ export function decideRelease(input: { event: EventEnvelope<'inventory.release_r
       order_id,
       move: 'return',
       lines: record.items.slice(held, record.held),
-      record: { expected: { state: record.state, held: record.held }, next: { ...record, state: last ? 'released' : 'releasing', held, updated_at: at, release_reason: reason } },
+      record: {
+        expected: { state: record.state, held: record.held },
+        next: { ...record, state: last ? 'released' : 'releasing', held, updated_at: at, release_reason: reason },
+      },
       events: last ? [orderEvent('inventory.released', { order_id, items: record.items, reason }, origin, input.at)] : [],
       at,
     },

@@ -7,8 +7,18 @@ import { mergeLines } from './stock-lines.js';
 
 const at = new Date('2026-12-03T12:00:00.000Z');
 const lines = (count: number) => Array.from({ length: count }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1, unit_price: { amount: 100, currency: 'EUR' } }));
-const created = (count = 2) => sampleEvent('order.created', { data: { ...sampleEvent('order.created').data, order_id: 'ord_1', items: lines(count) } as never }) as EventEnvelope<'order.created'>;
-const record = (over: Partial<Reservation>): Reservation => ({ order_id: 'ord_1', state: 'reserved', items: mergeLines(lines(2)), held: 2, updated_at: at.toISOString(), ...over });
+const created = (count = 2) =>
+  sampleEvent('order.created', {
+    data: { ...sampleEvent('order.created').data, order_id: 'ord_1', items: lines(count) } as never,
+  }) as EventEnvelope<'order.created'>;
+const record = (over: Partial<Reservation>): Reservation => ({
+  order_id: 'ord_1',
+  state: 'reserved',
+  items: mergeLines(lines(2)),
+  held: 2,
+  updated_at: at.toISOString(),
+  ...over,
+});
 const decide = (event: EventEnvelope<'order.created'>, over: Partial<Parameters<typeof decideReservation>[0]> = {}) =>
   decideReservation({ event, items: mergeLines(event.data.items), record: undefined, status: 'pending', failure: undefined, at, ...over });
 
@@ -18,8 +28,26 @@ describe('decideReservation', () => {
     const decision = decide(event);
     expect(decision.kind).toBe('step');
     if (decision.kind !== 'step') return;
-    expect(decision.step).toMatchObject({ move: 'hold', lines: [{ sku: 'SKU-0' }, { sku: 'SKU-1' }], order: { from: 'pending', to: 'inventory_reserved' }, record: { expected: undefined, next: { state: 'reserved', held: 2 } } });
-    expect(decision.step.events).toMatchObject([{ type: 'inventory.reserved', causation_id: event.id, correlation_id: event.correlation_id, data: { order_id: 'ord_1', items: [{ sku: 'SKU-0', quantity: 1 }, { sku: 'SKU-1', quantity: 1 }] } }]);
+    expect(decision.step).toMatchObject({
+      move: 'hold',
+      lines: [{ sku: 'SKU-0' }, { sku: 'SKU-1' }],
+      order: { from: 'pending', to: 'inventory_reserved' },
+      record: { expected: undefined, next: { state: 'reserved', held: 2 } },
+    });
+    expect(decision.step.events).toMatchObject([
+      {
+        type: 'inventory.reserved',
+        causation_id: event.id,
+        correlation_id: event.correlation_id,
+        data: {
+          order_id: 'ord_1',
+          items: [
+            { sku: 'SKU-0', quantity: 1 },
+            { sku: 'SKU-1', quantity: 1 },
+          ],
+        },
+      },
+    ]);
     expect(decision.result).toEqual({ outcome: 'reserved', order_id: 'ord_1', lines: 2 });
   });
 
@@ -31,7 +59,11 @@ describe('decideReservation', () => {
     expect(first.result).toBeUndefined();
     const second = decide(event, { record: first.step.record.next });
     if (second.kind !== 'step') throw new Error('expected a step');
-    expect(second.step).toMatchObject({ lines: { length: 97 }, order: { to: 'inventory_reserved' }, record: { expected: { state: 'reserving', held: 3 }, next: { state: 'reserved', held: 100 } } });
+    expect(second.step).toMatchObject({
+      lines: { length: 97 },
+      order: { to: 'inventory_reserved' },
+      record: { expected: { state: 'reserving', held: 3 }, next: { state: 'reserved', held: 100 } },
+    });
     expect(second.step.lines[0]).toEqual({ sku: 'SKU-3', quantity: 1 });
   });
 
@@ -55,7 +87,12 @@ describe('decideReservation', () => {
     const failure = { reason: 'out_of_stock' as const, shortages: [{ sku: 'SKU-99', requested: 1, available: 0 }] };
     const held = record({ state: 'reserving', items: mergeLines(lines(100)), held: 3 });
     const decision = decide(created(100), { record: held, failure });
-    expect(decision).toMatchObject({ kind: 'step', step: { move: 'return', lines: { length: 3 }, order: { from: 'pending' }, record: { next: { state: 'failed', held: 0 } } }, result: { outcome: 'failed', ...failure } });
-    if (decision.kind === 'step') expect(decision.step.events).toMatchObject([{ type: 'inventory.reservation_failed', data: { order_id: 'ord_1', ...failure } }]);
+    expect(decision).toMatchObject({
+      kind: 'step',
+      step: { move: 'return', lines: { length: 3 }, order: { from: 'pending' }, record: { next: { state: 'failed', held: 0 } } },
+      result: { outcome: 'failed', ...failure },
+    });
+    if (decision.kind === 'step')
+      expect(decision.step.events).toMatchObject([{ type: 'inventory.reservation_failed', data: { order_id: 'ord_1', ...failure } }]);
   });
 });

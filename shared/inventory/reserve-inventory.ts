@@ -89,7 +89,14 @@ export function decideReservation(input: {
     if (held === 0) return { kind: 'done', result: { outcome: 'skipped', order_id, why, ...(status ? { status } : {}) } };
     return {
       kind: 'step',
-      step: { order_id, move: 'return', lines: heldLines, record: { expected, next: { order_id, state: 'abandoned', items, held: 0, updated_at: at } }, events: [], at },
+      step: {
+        order_id,
+        move: 'return',
+        lines: heldLines,
+        record: { expected, next: { order_id, state: 'abandoned', items, held: 0, updated_at: at } },
+        events: [],
+        at,
+      },
       result: { outcome: 'skipped', order_id, why, ...(status ? { status } : {}), returned: held },
     };
   }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ORDER_LINES } from '../orders/orders.schemas.js';
-import { commitStepSize, MAX_FINAL_COMMIT_LINES, MAX_FINAL_RELEASE_LINES, MAX_FINAL_RESERVE_LINES, MAX_HELD_LINES, MAX_RESERVATION_LINES, MAX_TRANSACTION_ACTIONS, releaseStepSize, reserveStepSize } from './transaction-plan.js';
+import {
+  commitStepSize,
+  MAX_FINAL_COMMIT_LINES,
+  MAX_FINAL_RELEASE_LINES,
+  MAX_FINAL_RESERVE_LINES,
+  MAX_HELD_LINES,
+  MAX_RESERVATION_LINES,
+  MAX_TRANSACTION_ACTIONS,
+  releaseStepSize,
+  reserveStepSize,
+} from './transaction-plan.js';
 
 /** The transactions a reservation of `lines` lines runs, as action counts (see transaction-plan.ts). */
 function reserveTransactions(lines: number) {
@@ -36,7 +46,10 @@ describe('inventory transaction plan (100 actions per TransactWriteItems)', () =
       const early = steps.slice(0, -1).reduce((sum, step) => sum + step.hold, 0);
       expect(early + 3).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
     }
-    expect(reserveTransactions(100)).toEqual([{ hold: 3, actions: 5 }, { hold: 97, actions: 100 }]);
+    expect(reserveTransactions(100)).toEqual([
+      { hold: 3, actions: 5 },
+      { hold: 97, actions: 100 },
+    ]);
   });
 
   it('keeps the early step small: it holds only what the final step cannot take', () => {

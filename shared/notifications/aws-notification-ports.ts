@@ -29,17 +29,28 @@ export function awsNotificationPorts(env: NodeJS.ProcessEnv, sdk: NotificationSd
   };
   const maxAge = Number(env[NOTIFICATION_ENV.contactMaxAgeSeconds] ?? 300);
   if (!Number.isFinite(maxAge) || maxAge < 0) throw new Error(`${NOTIFICATION_ENV.contactMaxAgeSeconds} must be a number of seconds`);
-  const disabled = new Set((env[NOTIFICATION_ENV.disabledChannels] ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+  const disabled = new Set(
+    (env[NOTIFICATION_ENV.disabledChannels] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
   const unknown = [...disabled].filter((name) => !(CHANNELS as readonly string[]).includes(name) || name === 'email');
   if (unknown.length > 0) throw new Error(`${NOTIFICATION_ENV.disabledChannels}: only sms and push can be disabled (got ${unknown.join(', ')})`);
   const unlessDisabled = (channel: Channel, adapter: () => NotificationChannel) => (disabled.has(channel) ? disabledChannel(channel) : adapter());
   return {
     channels: {
-      email: sesEmailChannel(sdk.sendEmail, { from: required(NOTIFICATION_ENV.emailFrom), configurationSet: env[NOTIFICATION_ENV.configurationSet] || undefined }),
+      email: sesEmailChannel(sdk.sendEmail, {
+        from: required(NOTIFICATION_ENV.emailFrom),
+        configurationSet: env[NOTIFICATION_ENV.configurationSet] || undefined,
+      }),
       push: unlessDisabled('push', () => snsPushChannel(sdk.sns)),
       sms: unlessDisabled('sms', () => snsSmsChannel(sdk.sns, { senderId: env[NOTIFICATION_ENV.smsSenderId] || undefined })),
     },
-    contacts: withoutPushWhen(disabled.has('push'), cognitoContactLookup(sdk.adminGetUser, { userPoolId: required(NOTIFICATION_ENV.userPoolId), maxAgeSeconds: maxAge })),
+    contacts: withoutPushWhen(
+      disabled.has('push'),
+      cognitoContactLookup(sdk.adminGetUser, { userPoolId: required(NOTIFICATION_ENV.userPoolId), maxAgeSeconds: maxAge }),
+    ),
   };
 }
 

@@ -3,10 +3,7 @@ import * as z from 'zod/mini';
 import { type ContactLookup, syntheticContacts } from './notification.js';
 
 /** `{ "<customer_id>": { "email": …, "phone": …, "device": … } }`; a missing field = no such address. */
-const contactsFileSchema = z.record(
-  z.string(),
-  z.object({ email: z.optional(z.string()), phone: z.optional(z.string()), device: z.optional(z.string()) }),
-);
+const contactsFileSchema = z.record(z.string(), z.object({ email: z.optional(z.string()), phone: z.optional(z.string()), device: z.optional(z.string()) }));
 
 /**
  * Local contacts from a JSON fixture (`NOTIFICATIONS_CONTACTS_FILE`), read once per cold start:

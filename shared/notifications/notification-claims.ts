@@ -20,11 +20,19 @@ export function notificationClaims(client: DynamoDBDocumentClient, tableName: st
     async claim(key: ClaimKey, to: string | undefined): Promise<boolean> {
       const at = now();
       try {
-        await client.send(new PutCommand({
-          TableName: tableName,
-          Item: { pk: claimPk(key), ...key, ...(to ? { to } : {}), claimed_at: new Date(at).toISOString(), expires_at: Math.floor(at / 1000) + CLAIM_TTL_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }));
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              pk: claimPk(key),
+              ...key,
+              ...(to ? { to } : {}),
+              claimed_at: new Date(at).toISOString(),
+              expires_at: Math.floor(at / 1000) + CLAIM_TTL_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -40,13 +48,15 @@ export function notificationClaims(client: DynamoDBDocumentClient, tableName: st
      * redeliveries skip the channel instead of retrying it until the DLQ.
      */
     async markFailed(key: ClaimKey, reason: string): Promise<void> {
-      await client.send(new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: claimPk(key) },
-        UpdateExpression: 'SET #status = :failed, failure = :reason, failed_at = :at',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason, ':at': new Date(now()).toISOString() },
-      }));
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: claimPk(key) },
+          UpdateExpression: 'SET #status = :failed, failure = :reason, failed_at = :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason, ':at': new Date(now()).toISOString() },
+        }),
+      );
     },
   };
 }

@@ -7,7 +7,12 @@ import { planNotifications } from './plan-notifications.js';
 import { renderNotification } from './render-notification.js';
 
 const flagsWith = (document: Record<string, object>) => {
-  const source: FlagSource = { current: async () => ({ document: Object.fromEntries(Object.entries(document).map(([name, rules]) => [name, flagRulesSchema.parse(rules)])), source: 'test' }) };
+  const source: FlagSource = {
+    current: async () => ({
+      document: Object.fromEntries(Object.entries(document).map(([name, rules]) => [name, flagRulesSchema.parse(rules)])),
+      source: 'test',
+    }),
+  };
   return createFeatureFlags({ source });
 };
 const completed = (customer_id: string) => ({ type: 'order.completed' as const, customer_id });

@@ -22,6 +22,9 @@ describe('recentOutbox with a filter', () => {
   it('keeps the newest `limit` lines that match', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'outbox-')), 'outbox.jsonl');
     for (let i = 0; i < 20; i++) await appendFile(file, `${JSON.stringify({ n: i, even: i % 2 === 0 })}\n`);
-    expect(await recentOutbox(file, 2, (line) => line.even === true)).toEqual([{ n: 18, even: true }, { n: 16, even: true }]);
+    expect(await recentOutbox(file, 2, (line) => line.even === true)).toEqual([
+      { n: 18, even: true },
+      { n: 16, even: true },
+    ]);
   });
 });

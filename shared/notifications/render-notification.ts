@@ -19,7 +19,10 @@ const TEMPLATES: Record<RenderInput['type'], { subject: string; body: string }> 
   'order.payment_failed': { subject: '⚠ Action needed for {order_id}', body: 'Payment for {order_id} failed: {reason}. Please update your card.' },
 };
 function pipeline(input: RenderInput) {
-  const values: Record<string, string> = { order_id: input.order_id, ...(input.type === 'order.completed' ? { total: formatTotal(input.total) } : { reason: input.reason }) };
+  const values: Record<string, string> = {
+    order_id: input.order_id,
+    ...(input.type === 'order.completed' ? { total: formatTotal(input.total) } : { reason: input.reason }),
+  };
   const fill = (template: string) => template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
   const template = TEMPLATES[input.type];
   return { subject: fill(template.subject), body: fill(template.body) };

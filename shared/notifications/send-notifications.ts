@@ -36,12 +36,18 @@ export type NotifiedEnvelope = EventEnvelope<'order.completed'> | EventEnvelope<
  * A permanent one (no address, NotificationRejectedError) keeps the claim marked failed: it is
  * reported in `failed`, never retried.
  */
-export async function sendNotifications(event: NotifiedEnvelope, deps: SendNotificationsDeps): Promise<{ sent: Channel[]; skipped: Channel[]; failed: FailedChannel[] }> {
+export async function sendNotifications(
+  event: NotifiedEnvelope,
+  deps: SendNotificationsDeps,
+): Promise<{ sent: Channel[]; skipped: Channel[]; failed: FailedChannel[] }> {
   const plan = await planNotifications({ type: event.type, customer_id: event.data.customer_id } as never, deps.flags);
   const contact = await deps.contacts.contactOf(event.data.customer_id);
-  const rendered = renderNotification(plan.renderer, event.type === 'order.completed'
-    ? { type: event.type, order_id: event.data.order_id, total: (event as EventEnvelope<'order.completed'>).data.total }
-    : { type: event.type, order_id: event.data.order_id, reason: (event as EventEnvelope<'order.payment_failed'>).data.reason });
+  const rendered = renderNotification(
+    plan.renderer,
+    event.type === 'order.completed'
+      ? { type: event.type, order_id: event.data.order_id, total: (event as EventEnvelope<'order.completed'>).data.total }
+      : { type: event.type, order_id: event.data.order_id, reason: (event as EventEnvelope<'order.payment_failed'>).data.reason },
+  );
   const sent: Channel[] = [];
   const skipped: Channel[] = [];
   const failed: FailedChannel[] = [];
@@ -55,7 +61,15 @@ export async function sendNotifications(event: NotifiedEnvelope, deps: SendNotif
     }
     try {
       if (!to) throw new NotificationRejectedError(channel, 'noAddress', `the customer has no ${channel} address`);
-      await deps.channels[channel].send({ channel, to, order_id: key.order_id, event_id: event.id, event_type: event.type, renderer: plan.renderer, ...rendered });
+      await deps.channels[channel].send({
+        channel,
+        to,
+        order_id: key.order_id,
+        event_id: event.id,
+        event_type: event.type,
+        renderer: plan.renderer,
+        ...rendered,
+      });
       sent.push(channel);
     } catch (error) {
       if (error instanceof NotificationRejectedError) {

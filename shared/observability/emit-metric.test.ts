@@ -52,7 +52,11 @@ describe('emitMetric', () => {
     const [line, ...more] = emfLines((metrics) => emitMetric(metrics, 'ExportRows', { format: 'csv' }, 7));
     expect(more).toEqual([]);
     expect(line).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'RecordsPlatform', Dimensions: [expect.arrayContaining(['service', 'format'])], Metrics: [{ Name: 'ExportRows', Unit: 'Count' }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: 'RecordsPlatform', Dimensions: [expect.arrayContaining(['service', 'format'])], Metrics: [{ Name: 'ExportRows', Unit: 'Count' }] },
+        ],
+      },
       service: 'students-export',
       format: 'csv',
       ExportRows: 7,

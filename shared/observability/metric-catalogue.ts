@@ -46,7 +46,11 @@ export const metricCatalogue = {
 
   ImportRowsProcessed: { unit: 'Count', group: 'imports', description: 'Data rows an import job read, counted once when the job finishes.' },
   ImportRowErrors: { unit: 'Count', group: 'imports', description: 'Rows of a finished import job rejected by validation.' },
-  ImportJobDuration: { unit: 'Milliseconds', group: 'imports', description: 'From a job’s first start to its end (completed, with errors, or failed), resumed runs included.' },
+  ImportJobDuration: {
+    unit: 'Milliseconds',
+    group: 'imports',
+    description: 'From a job’s first start to its end (completed, with errors, or failed), resumed runs included.',
+  },
   ImportJobsFailed: {
     unit: 'Count',
     group: 'imports',
@@ -59,8 +63,16 @@ export const metricCatalogue = {
   OrdersCompleted: { unit: 'Count', group: 'orders', description: 'Orders whose saga finished successfully.' },
   OrdersRejected: { unit: 'Count', group: 'orders', description: 'Orders whose saga ended rejected (stock or payment), compensations run.' },
   InventoryReserved: { unit: 'Count', group: 'orders', description: 'Orders whose stock the inventory-reserve consumer reserved (all lines).' },
-  InventoryReservationFailed: { unit: 'Count', group: 'orders', description: 'Orders the inventory-reserve consumer could not reserve (a line short or unknown): nothing held.' },
-  InventoryReleased: { unit: 'Count', group: 'orders', description: 'Reservations given back by the inventory-release consumer (payment failed or cancelled).' },
+  InventoryReservationFailed: {
+    unit: 'Count',
+    group: 'orders',
+    description: 'Orders the inventory-reserve consumer could not reserve (a line short or unknown): nothing held.',
+  },
+  InventoryReleased: {
+    unit: 'Count',
+    group: 'orders',
+    description: 'Reservations given back by the inventory-release consumer (payment failed or cancelled).',
+  },
   PaymentsSucceeded: { unit: 'Count', group: 'orders', description: 'Payments the gateway accepted.' },
   PaymentsFailed: { unit: 'Count', group: 'orders', description: 'Payments the gateway refused or could not process.' },
 
@@ -100,7 +112,11 @@ export const metricCatalogue = {
   },
   DependencyError: { unit: 'Count', group: 'resilience', description: 'Requests answered 503 because a dependency was unavailable.' },
 
-  AuthenticationFailed: { unit: 'Count', group: 'auth', description: 'Requests without a valid identity (credential missing, bad, expired or revoked), in the authorizer and in the function.' },
+  AuthenticationFailed: {
+    unit: 'Count',
+    group: 'auth',
+    description: 'Requests without a valid identity (credential missing, bad, expired or revoked), in the authorizer and in the function.',
+  },
   AuthenticationThrottled: { unit: 'Count', group: 'auth', description: 'Requests refused 429 after too many failed attempts from the same IP or API key.' },
   AuthenticationUnavailable: {
     unit: 'Count',
@@ -108,7 +124,11 @@ export const metricCatalogue = {
     description: 'Credentials could not be checked (JWKS or key store unreachable).',
     alarm: { why: 'Callers could not be authenticated because the JWKS or the API-key store was unreachable' },
   },
-  JwksCopyFailed: { unit: 'Count', group: 'auth', description: 'Runs of the JWKS copier that kept the previous copy (fetch failed or the JWKS was invalid); alarmed after 3 in a row.' },
+  JwksCopyFailed: {
+    unit: 'Count',
+    group: 'auth',
+    description: 'Runs of the JWKS copier that kept the previous copy (fetch failed or the JWKS was invalid); alarmed after 3 in a row.',
+  },
   AuthorizationDenied: { unit: 'Count', group: 'auth', description: 'Authenticated callers refused 403 for their role.' },
   RevocationCheckUnavailable: { unit: 'Count', group: 'auth', description: 'The authorizer could not read the revocation list.' },
   RevocationCheckFailedOpen: {

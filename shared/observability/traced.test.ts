@@ -2,7 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 
 // As in a Lambda container with active tracing (test/support/xray-test-segment.ts TRACING_ENV): the tracer reads it at load.
 vi.hoisted(() => {
-  Object.assign(process.env, { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true', POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false', _HANDLER: 'index.handler' });
+  Object.assign(process.env, {
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    POWERTOOLS_TRACE_ENABLED: 'true',
+    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
+    _HANDLER: 'index.handler',
+  });
 });
 
 import { withTestSegment } from '../../test/support/xray-test-segment.js';
@@ -45,7 +50,17 @@ describe('traced', () => {
 describe('annotateTrace', () => {
   it('puts id-like values only: no e-mail, no free text, nothing unbounded', () => {
     const put = vi.fn();
-    annotateTrace({ order_id: 'ord_01', import_id: 'an.nguyen@example.edu', entity: 'Nguyễn Linh', operation: 'x'.repeat(129), error_code: 'order.notFound', consumer: undefined }, { putAnnotation: put });
+    annotateTrace(
+      {
+        order_id: 'ord_01',
+        import_id: 'an.nguyen@example.edu',
+        entity: 'Nguyễn Linh',
+        operation: 'x'.repeat(129),
+        error_code: 'order.notFound',
+        consumer: undefined,
+      },
+      { putAnnotation: put },
+    );
     expect(put.mock.calls).toEqual([
       ['order_id', 'ord_01'],
       ['error_code', 'order.notFound'],

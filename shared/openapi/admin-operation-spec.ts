@@ -70,7 +70,9 @@ export function adminOperationSpec(fn: FunctionDeclaration, schemas: SchemaCompo
           'Drops every cached entry; every container stops serving what it holds in L1 too. ' +
           '`entries_removed` is 0 when no cache is configured; 503 while Redis is down.',
         parameters: [],
-        responses: { '200': { description: 'Entries removed', headers: withCommonHeaders(), content: json(schemas.schema(cacheEntriesRemovedSchema, 'output')) } },
+        responses: {
+          '200': { description: 'Entries removed', headers: withCommonHeaders(), content: json(schemas.schema(cacheEntriesRemovedSchema, 'output')) },
+        },
       };
     case 'admin-cache-invalidate':
       return {
@@ -78,7 +80,9 @@ export function adminOperationSpec(fn: FunctionDeclaration, schemas: SchemaCompo
           'Drops the cached entries whose key (after the cache prefix) matches a Redis glob: `students:*` drops ' +
           'everything cached for students. An empty or missing pattern is refused (422; use /cache/clear for everything).',
         parameters: queryParameters(cacheInvalidateQuerySchema, schemas),
-        responses: { '200': { description: 'Entries removed', headers: withCommonHeaders(), content: json(schemas.schema(cacheEntriesRemovedSchema, 'output')) } },
+        responses: {
+          '200': { description: 'Entries removed', headers: withCommonHeaders(), content: json(schemas.schema(cacheEntriesRemovedSchema, 'output')) },
+        },
       };
     case 'admin-metrics':
       return {
@@ -107,7 +111,9 @@ export function adminOperationSpec(fn: FunctionDeclaration, schemas: SchemaCompo
           'newest first, optionally for one channel or order. `{"enabled": false}` where there is no local outbox (AWS: ' +
           'notifications leave through SES/SNS).',
         parameters: queryParameters(notificationsListQuerySchema, schemas),
-        responses: { '200': { description: 'The notifications', headers: withCommonHeaders(), content: json(schemas.schema(notificationsListSchema, 'output')) } },
+        responses: {
+          '200': { description: 'The notifications', headers: withCommonHeaders(), content: json(schemas.schema(notificationsListSchema, 'output')) },
+        },
       };
     case 'flags-evaluate':
       return {

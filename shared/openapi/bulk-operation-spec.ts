@@ -50,7 +50,10 @@ export function bulkOperationSpec(entities: readonly Entity[], fn: FunctionDecla
 
 function bulkProblems(entity: Entity, operation: BulkOperation, instance: string): ProblemSample[] {
   const sample = (error: unknown, description: string) => render(error, description, instance);
-  const where = new BadRequestError('bulk.whereRequired', `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: {"${entity.idField}":{"exists":true}}.`);
+  const where = new BadRequestError(
+    'bulk.whereRequired',
+    `A bulk operation needs a non-empty where; to change every ${entity.singular}, say so: {"${entity.idField}":{"exists":true}}.`,
+  );
   const badSet = z.safeParse(bulkBodySchema(entity, 'update'), { where: { [entity.idField]: { exists: true } }, set: { [entity.idField]: 'X' } });
   return [
     sample(new BadRequestError('request.malformedJson', 'The body is not valid JSON: Unexpected end of JSON input'), 'The body is not valid JSON.'),
@@ -58,9 +61,17 @@ function bulkProblems(entity: Entity, operation: BulkOperation, instance: string
     sample(new UnsupportedMediaTypeError('request.unsupportedMediaType', 'Send the body as application/json.'), 'The body is not JSON.'),
     sample(where, 'The where is missing or empty: a bulk operation never means "everything" by omission.'),
     ...(operation === 'update' && !badSet.success
-      ? [sample(new ValidationError(toErrorDetails(badSet.error.issues, 'body', { immutable: [entity.idField], readOnly: entity.readOnlyFields })), '`set` names the key, a read-only or unknown field, or a value of the wrong type.')]
+      ? [
+          sample(
+            new ValidationError(toErrorDetails(badSet.error.issues, 'body', { immutable: [entity.idField], readOnly: entity.readOnlyFields })),
+            '`set` names the key, a read-only or unknown field, or a value of the wrong type.',
+          ),
+        ]
       : []),
-    sample(invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', ['body', 'cursor']), 'The cursor is forged, edited, or belongs to another operation.'),
+    sample(
+      invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', ['body', 'cursor']),
+      'The cursor is forged, edited, or belongs to another operation.',
+    ),
     sample(new DependencyUnavailableError('DynamoDB', 1), 'A dependency is throttling or down; retry the same call after Retry-After seconds (it is safe).'),
     ...commonProblems(instance),
   ];

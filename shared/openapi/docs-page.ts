@@ -9,7 +9,6 @@ interface Listed {
   operation: OperationObject;
 }
 
-
 /**
  * A self-contained HTML rendering of the OpenAPI document: no scripts, fonts or external
  * resources, every interpolated value escaped.
@@ -50,10 +49,12 @@ function groupByTag(doc: OpenApiDocument): Map<string, Listed[]> {
 }
 
 function navHtml(doc: OpenApiDocument, byTag: Map<string, Listed[]>): string {
-  const items = [...byTag.values()].flat().map(
-    ({ path, method, operation }) =>
-      `<li><a href="#op-${escapeHtml(operation.operationId)}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a></li>`,
-  );
+  const items = [...byTag.values()]
+    .flat()
+    .map(
+      ({ path, method, operation }) =>
+        `<li><a href="#op-${escapeHtml(operation.operationId)}">${escapeHtml(method.toUpperCase())} ${escapeHtml(path)}</a></li>`,
+    );
   const schemaCount = Object.keys(doc.components.schemas).length;
   return `<nav><h2>Operations</h2><ul>${items.join('')}</ul>
 <p><a href="#problem-types">Problem types</a> · <a href="#schemas">Schemas</a> (${schemaCount})</p></nav>`;

@@ -36,9 +36,7 @@ export function entityOperationSpec(entity: Entity, operation: EntityOperation, 
   switch (operation) {
     case 'create':
       return {
-        description:
-          `Creates a ${entity.singular}; \`${entity.idField}\` must be unique. ` +
-          'Optional fields that are left out are stored as null.',
+        description: `Creates a ${entity.singular}; \`${entity.idField}\` must be unique. Optional fields that are left out are stored as null.`,
         parameters: [],
         requestBody: body(entity.createSchema),
         responses: {
@@ -76,7 +74,11 @@ export function entityOperationSpec(entity: Entity, operation: EntityOperation, 
         parameters: [],
         requestBody: body(queryBodySchema(entity)),
         responses: {
-          '200': { description: `One page of matching ${entity.name}`, headers: withCommonHeaders({ 'X-Query-Plan': responseHeaders.queryPlan }), content: json(found) },
+          '200': {
+            description: `One page of matching ${entity.name}`,
+            headers: withCommonHeaders({ 'X-Query-Plan': responseHeaders.queryPlan }),
+            content: json(found),
+          },
         },
       };
     }

@@ -115,8 +115,7 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('documents the error statuses each operation can produce', () => {
-    const statuses = (path: string, method: PathItemMethod) =>
-      Object.keys(operation(path, method).responses).filter((status) => Number(status) >= 400);
+    const statuses = (path: string, method: PathItemMethod) => Object.keys(operation(path, method).responses).filter((status) => Number(status) >= 400);
     expect(statuses('/api/v1/students', 'post')).toEqual(['400', '401', '403', '409', '413', '415', '422', '500', '503']);
     expect(statuses('/api/v1/students', 'get')).toEqual(['401', '403', '422', '500', '503']);
     expect(statuses('/api/v1/students/{student_id}', 'get')).toEqual(['401', '403', '404', '422', '500', '503']);
@@ -144,7 +143,19 @@ describe('buildOpenApiDocument', () => {
     expect(body.additionalProperties).toBe(false);
     expect(body.properties?.delta).toMatchObject({ type: 'integer' });
     expect(op.responses['200']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Product' });
-    expect(Object.keys(op.responses).filter((status) => Number(status) >= 400)).toEqual(['400', '401', '403', '404', '409', '412', '413', '415', '422', '500', '503']);
+    expect(Object.keys(op.responses).filter((status) => Number(status) >= 400)).toEqual([
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '412',
+      '413',
+      '415',
+      '422',
+      '500',
+      '503',
+    ]);
     expect(doc['x-problem-types']).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'product.insufficientStock', status: 409 }),
@@ -271,7 +282,9 @@ describe('buildOpenApiDocument', () => {
     // Every entity's twelve by its schema name (Student, StudentCreate …; an entity made by npm run new:entity adds its own), then the rest.
     const perEntity = entities.flatMap((entity) => {
       const name = z.globalRegistry.get(entity.responseSchema)!.id!;
-      return ['', 'BulkDelete', 'BulkUpdate', 'Create', 'Page', 'Query', 'QueryPage', 'TableDelete', 'TableInsert', 'TableQuery', 'TableUpdate', 'Update'].map((suffix) => `${name}${suffix}`);
+      return ['', 'BulkDelete', 'BulkUpdate', 'Create', 'Page', 'Query', 'QueryPage', 'TableDelete', 'TableInsert', 'TableQuery', 'TableUpdate', 'Update'].map(
+        (suffix) => `${name}${suffix}`,
+      );
     });
     const others = [
       'AdminMetrics',
@@ -301,19 +314,30 @@ describe('buildOpenApiDocument', () => {
   it('documents the original table API: its routes, a body per table, the table enum, 404 entity.notFound and 400 without a where', () => {
     const tableApi = allOperations.filter(({ op }) => op.tags.includes(TABLE_API_TAG)).map(({ path, method }) => `${method.toUpperCase()} ${path}`);
     expect(tableApi.sort()).toEqual(
-      ['POST /api/{table}', 'PUT /api/{table}', 'DELETE /api/{table}', 'GET /api/{table}/query', 'POST /api/{table}/query', 'POST /api/batch/import', 'GET /api/batch/{table}/export'].sort(),
+      [
+        'POST /api/{table}',
+        'PUT /api/{table}',
+        'DELETE /api/{table}',
+        'GET /api/{table}/query',
+        'POST /api/{table}/query',
+        'POST /api/batch/import',
+        'GET /api/batch/{table}/export',
+      ].sort(),
     );
     // One body and one enum value per registered entity (students, products, and any an npm run new:entity adds).
     expect(operation('/api/{table}', 'post').requestBody?.content['application/json']?.schema).toEqual({
       oneOf: entities.map((entity) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(entity.responseSchema)!.id}TableInsert` })),
     });
     expect(entities.slice(0, 2).map((entity) => entity.name)).toEqual(['students', 'products']);
-    expect(operation('/api/{table}', 'post').parameters.filter((param) => param.in === 'path')).toEqual([expect.objectContaining({ name: 'table', schema: { type: 'string', enum: entities.map((entity) => entity.name) } })]);
+    expect(operation('/api/{table}', 'post').parameters.filter((param) => param.in === 'path')).toEqual([
+      expect.objectContaining({ name: 'table', schema: { type: 'string', enum: entities.map((entity) => entity.name) } }),
+    ]);
     expect(operation('/api/batch/{table}/export', 'get').parameters.find((param) => param.name === 'table')?.schema.enum).toEqual(['students']);
     for (const { op } of allOperations.filter(({ op }) => op.tags.includes(TABLE_API_TAG))) {
       expect(op.responses['404']?.content?.['application/problem+json']?.examples, op.operationId).toHaveProperty('entity.notFound');
     }
-    for (const method of ['put', 'delete'] as const) expect(operation('/api/{table}', method).responses['400']?.content?.['application/problem+json']?.examples).toHaveProperty('bulk.whereRequired');
+    for (const method of ['put', 'delete'] as const)
+      expect(operation('/api/{table}', method).responses['400']?.content?.['application/problem+json']?.examples).toHaveProperty('bulk.whereRequired');
     expect(operation('/api/{table}', 'delete')['x-permission']).toBe('admin');
     expect(operation('/api/batch/import', 'post').requestBody?.content).toHaveProperty('multipart/form-data');
   });

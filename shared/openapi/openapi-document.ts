@@ -96,7 +96,10 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     for (const route of fn.routes) {
       const custom = owner
         ? undefined
-        : (bulkOperationSpec(entityList, fn, route.path, schemas) ?? productOperationSpec(fn, route.path, schemas) ?? ordersOperationSpec(fn, route.path, schemas) ?? tableApiOperationSpec(entityList, fn, route, schemas));
+        : (bulkOperationSpec(entityList, fn, route.path, schemas) ??
+          productOperationSpec(fn, route.path, schemas) ??
+          ordersOperationSpec(fn, route.path, schemas) ??
+          tableApiOperationSpec(entityList, fn, route, schemas));
       const permission = routePermission(fn, route);
       const spec = owner
         ? entityOperationSpec(owner.entity, owner.operation, schemas)
@@ -123,7 +126,11 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
         description: spec.description,
         tags: [tagEntity ? tagEntity.name : admin ? 'admin' : isTableApiFunction(fn.id) ? TABLE_API_TAG : 'system'],
         // A spec may describe a path parameter itself (the table API's `table`, an enum of the tables).
-        parameters: [...pathParameters(route, owner?.entity, schemas).filter((param) => !spec.parameters.some((own) => own.in === 'path' && own.name === param.name)), ...spec.parameters, REQUEST_ID_PARAMETER],
+        parameters: [
+          ...pathParameters(route, owner?.entity, schemas).filter((param) => !spec.parameters.some((own) => own.in === 'path' && own.name === param.name)),
+          ...spec.parameters,
+          REQUEST_ID_PARAMETER,
+        ],
         ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
         // Integer-like keys enumerate in ascending order: responses list by status.
         responses: { ...problemResponses(problems, problem), ...spec.responses },
@@ -149,7 +156,10 @@ function createDocument(entityList: readonly Entity[], functionList: readonly Fu
     tags: [
       ...entityList.map((entity) => ({ name: entity.name, description: `Create, read, list, update and delete ${entity.name}` })),
       { name: 'admin', description: 'API keys, token revocation, the cache and request metrics (admin only)' },
-      { name: TABLE_API_TAG, description: 'The original table API over the same services: insert, query, where-update/delete, file import, CSV export (docs/table-api.md)' },
+      {
+        name: TABLE_API_TAG,
+        description: 'The original table API over the same services: insert, query, where-update/delete, file import, CSV export (docs/table-api.md)',
+      },
       { name: 'system', description: 'Health, this document and its HTML page' },
     ],
     paths: Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, sortMethods(item)])),

@@ -18,7 +18,13 @@ export function pageSchema(entity: Entity) {
     has_prev: z.boolean(),
     next_cursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` to read the next page; null on the last page')),
     total_estimated: z.optional(
-      z.literal(true).check(z.describe('Present only when a search ran out of time before counting everything: `total` is then an estimate (never below the items already shown) and `has_next` comes from the index')),
+      z
+        .literal(true)
+        .check(
+          z.describe(
+            'Present only when a search ran out of time before counting everything: `total` is then an estimate (never below the items already shown) and `has_next` comes from the index',
+          ),
+        ),
     ),
   } satisfies Record<keyof ListResult, z.core.$ZodType>;
   return z.object(shape);

@@ -81,16 +81,16 @@ export function entityProblems(entity: Entity, operation: EntityOperation): Prob
     query: [
       ...body,
       invalid(validationOf(queryBodySchema(entity), { limit: 1000 }, 'body')),
-      sample(whereErrorOf(entity, { and: [{ [entity.idField]: { eq: EXAMPLE_ID } }, { shoe_size: { gt: 40 } }] }), 'The where names an unknown field or operator, or a value of the wrong type; `loc` points at the part.'),
-      sample(invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', ['body', 'cursor']), 'The cursor is forged, edited, or belongs to another query.'),
+      sample(
+        whereErrorOf(entity, { and: [{ [entity.idField]: { eq: EXAMPLE_ID } }, { shoe_size: { gt: 40 } }] }),
+        'The where names an unknown field or operator, or a value of the wrong type; `loc` points at the part.',
+      ),
+      sample(
+        invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', ['body', 'cursor']),
+        'The cursor is forged, edited, or belongs to another query.',
+      ),
     ],
-    update: [
-      ...body,
-      invalid(validationOf(entity.updateSchema, { [entity.idField]: EXAMPLE_ID }, 'body', [entity.idField])),
-      notFound,
-      stale,
-      contended,
-    ],
+    update: [...body, invalid(validationOf(entity.updateSchema, { [entity.idField]: EXAMPLE_ID }, 'body', [entity.idField])), notFound, stale, contended],
     delete: [invalid(validationOf(idSchema(entity), { [entity.idField]: '!' }, 'path')), notFound, stale, contended],
   };
   return [...byOperation[operation], ...dependencyProblems(instance)];
@@ -108,7 +108,10 @@ export function stockProblems(route: string): ProblemSample[] {
     sample(new EntityNotFoundError(products.singular, EXAMPLE_ID), `No ${products.singular} has this ${products.idField}.`),
     sample(new InsufficientStockError(EXAMPLE_ID, 3, -5), 'The change would take stock_available below 0; nothing changed.'),
     sample(new StockLimitError(EXAMPLE_ID, MAX_STOCK - 1, 5, MAX_STOCK), `The change would take stock_available above ${MAX_STOCK}; nothing changed.`),
-    sample(new EntityVersionMismatchError(products.singular, EXAMPLE_ID, [3], 4), 'If-Match names a version that is no longer current; read the product again and retry.'),
+    sample(
+      new EntityVersionMismatchError(products.singular, EXAMPLE_ID, [3], 4),
+      'If-Match names a version that is no longer current; read the product again and retry.',
+    ),
     ...dependencyProblems(instance),
   ];
 }

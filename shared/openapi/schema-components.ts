@@ -23,7 +23,11 @@ export function createSchemaComponents() {
   }
 
   function convert(schema: z.core.$ZodType, io: Io): JsonSchema {
-    const { $defs, $schema: _dialect, ...root } = z.toJSONSchema(schema, {
+    const {
+      $defs,
+      $schema: _dialect,
+      ...root
+    } = z.toJSONSchema(schema, {
       io,
       target: 'draft-2020-12',
       unrepresentable: 'any',

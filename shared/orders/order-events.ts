@@ -12,7 +12,13 @@ export interface EventOrigin {
  * The envelope of one orders event, validated against the catalog's schema here, so a row the
  * outbox publisher would skip as unpublishable can never be committed.
  */
-export function orderEvent<Type extends EventType>(type: Type, data: EventData<Type>, origin: EventOrigin, at: Date, id: string = randomUUID()): EventEnvelope<Type> {
+export function orderEvent<Type extends EventType>(
+  type: Type,
+  data: EventData<Type>,
+  origin: EventOrigin,
+  at: Date,
+  id: string = randomUUID(),
+): EventEnvelope<Type> {
   const entry = eventCatalog[type];
   return entry.envelope.parse({
     id,

@@ -39,7 +39,13 @@ export class IdempotencyKeyInvalidError extends BadRequestError {
 export class IdempotencyKeyReusedError extends ValidationError {
   constructor() {
     super(
-      [{ loc: ['header', 'idempotency-key'], msg: 'This key was already used with a different request body; use a new key for a new order', type: 'idempotency_key_reused' }],
+      [
+        {
+          loc: ['header', 'idempotency-key'],
+          msg: 'This key was already used with a different request body; use a new key for a new order',
+          type: 'idempotency_key_reused',
+        },
+      ],
       'This Idempotency-Key was already used with a different request body; use a new key for a new order.',
     );
   }

@@ -79,9 +79,7 @@ export const orderAcceptedSchema = z.object({ order_id: orderId, status: z.liter
 export type OrderAccepted = z.infer<typeof orderAcceptedSchema>;
 
 /** A page of `GET /api/v1/orders`. */
-export const orderPageSchema = z
-  .object({ items: z.array(orderViewSchema), next_cursor: z.nullable(z.string()) })
-  .check(z.meta({ id: 'OrderPage' }));
+export const orderPageSchema = z.object({ items: z.array(orderViewSchema), next_cursor: z.nullable(z.string()) }).check(z.meta({ id: 'OrderPage' }));
 
 /** `GET /api/v1/orders` query: one of the filters, a page size and the cursor of the previous page. */
 export const orderListQuerySchema = z.object({

@@ -45,7 +45,9 @@ function setup(prices: Record<string, ProductPrice> = { 'SKU-A': { price_minor: 
       return true;
     },
     async list(filter, limit) {
-      const items = [...orders.values()].filter((order) => (!filter.customer_id || order.customer_id === filter.customer_id) && (!filter.status || order.status === filter.status));
+      const items = [...orders.values()].filter(
+        (order) => (!filter.customer_id || order.customer_id === filter.customer_id) && (!filter.status || order.status === filter.status),
+      );
       return { items: items.slice(0, limit) };
     },
   };
@@ -95,7 +97,12 @@ describe('orders service: create', () => {
     expect(order.timeline).toEqual([{ type: 'order.created', at: '2026-12-03T10:00:00.000Z', detail: { lines: 2, total: { amount: 2800, currency: 'EUR' } } }]);
     expect(outbox).toHaveLength(1);
     const event = domainEvent.parse(outbox[0]);
-    expect(event).toMatchObject({ type: 'order.created', correlation_id: 'corr-1', causation_id: 'req-1', data: { order_id: accepted.order_id, total: { amount: 2800 } } });
+    expect(event).toMatchObject({
+      type: 'order.created',
+      correlation_id: 'corr-1',
+      causation_id: 'req-1',
+      data: { order_id: accepted.order_id, total: { amount: 2800 } },
+    });
   });
 
   it('answers a retry with the same key and body with the same response and writes nothing new', async () => {
@@ -126,7 +133,20 @@ describe('orders service: create', () => {
 
   it('reports every unknown SKU at its line, in one 422, and writes nothing', async () => {
     const { service, orders } = setup();
-    const error = await thrown(service.create(body({ items: [{ sku: 'SKU-A', quantity: 1 }, { sku: 'NOPE', quantity: 1 }, { sku: 'GONE', quantity: 2 }] }), alice, 'k', origin));
+    const error = await thrown(
+      service.create(
+        body({
+          items: [
+            { sku: 'SKU-A', quantity: 1 },
+            { sku: 'NOPE', quantity: 1 },
+            { sku: 'GONE', quantity: 2 },
+          ],
+        }),
+        alice,
+        'k',
+        origin,
+      ),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors.map((detail) => [detail.loc, detail.type])).toEqual([
       [['body', 'items', 1, 'sku'], 'unknown_sku'],
@@ -137,9 +157,33 @@ describe('orders service: create', () => {
 
   it('refuses a SKU repeated on two lines and lines in different currencies', async () => {
     const { service } = setup({ A: { price_minor: 1, currency: 'EUR' }, B: { price_minor: 1, currency: 'USD' } });
-    const duplicate = (await thrown(service.create(body({ items: [{ sku: 'A', quantity: 1 }, { sku: 'A', quantity: 1 }] }), alice, 'k1', origin))) as ValidationError;
+    const duplicate = (await thrown(
+      service.create(
+        body({
+          items: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'A', quantity: 1 },
+          ],
+        }),
+        alice,
+        'k1',
+        origin,
+      ),
+    )) as ValidationError;
     expect(duplicate.errors).toMatchObject([{ loc: ['body', 'items', 1, 'sku'], type: 'duplicate_sku' }]);
-    const mixed = (await thrown(service.create(body({ items: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }] }), alice, 'k2', origin))) as ValidationError;
+    const mixed = (await thrown(
+      service.create(
+        body({
+          items: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'B', quantity: 1 },
+          ],
+        }),
+        alice,
+        'k2',
+        origin,
+      ),
+    )) as ValidationError;
     expect(mixed.errors).toMatchObject([{ loc: ['body', 'items', 1, 'sku'], type: 'currency_mismatch' }]);
   });
 
@@ -166,7 +210,17 @@ describe('orders service: get and cancel', () => {
     const cancelled = await service.cancel(order_id, alice, origin);
     expect(cancelled).toMatchObject({ status: 'cancelled', version: 2 });
     expect(cancelled.timeline.map((entry) => entry.type)).toEqual(['order.created', 'order.cancelled']);
-    expect(outbox.at(-1)).toMatchObject({ type: 'order.cancelled', data: { order_id, cancelled_by: 'cust-alice', items: [{ sku: 'SKU-A', quantity: 2 }, { sku: 'SKU-B', quantity: 1 }] } });
+    expect(outbox.at(-1)).toMatchObject({
+      type: 'order.cancelled',
+      data: {
+        order_id,
+        cancelled_by: 'cust-alice',
+        items: [
+          { sku: 'SKU-A', quantity: 2 },
+          { sku: 'SKU-B', quantity: 1 },
+        ],
+      },
+    });
     const again = await thrown(service.cancel(order_id, alice, origin));
     expect(again).toBeInstanceOf(OrderNotCancellableError);
     expect(again).toMatchObject({ kind: 'conflict', context: { status: 'cancelled' } });
@@ -187,7 +241,17 @@ describe('orders service: get and cancel', () => {
     orders.get(order_id)!.status = 'inventory_reserved';
     await expect(service.cancel(order_id, staff, origin)).resolves.toMatchObject({ status: 'cancelled' });
     expect(outbox.map((event) => event.type)).toEqual(['order.created', 'order.cancelled', 'inventory.release_requested']);
-    expect(outbox.at(-1)).toMatchObject({ correlation_id: 'corr-1', data: { order_id, reason: 'cancelled', items: [{ sku: 'SKU-A', quantity: 2 }, { sku: 'SKU-B', quantity: 1 }] } });
+    expect(outbox.at(-1)).toMatchObject({
+      correlation_id: 'corr-1',
+      data: {
+        order_id,
+        reason: 'cancelled',
+        items: [
+          { sku: 'SKU-A', quantity: 2 },
+          { sku: 'SKU-B', quantity: 1 },
+        ],
+      },
+    });
   });
 
   it('requests no release when a pending order is cancelled (nothing is reserved yet)', async () => {

@@ -123,7 +123,12 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
             ? [orderEvent('inventory.release_requested', { order_id: orderId, items: event.data.items, reason: 'cancelled' }, origin, new Date(at))]
             : [];
         if (await deps.store.transition(next, current, CANCELLABLE, event, ...release)) {
-          logger.info('order cancelled', { order_id: orderId, from: current.status, event_id: event.id, ...(release[0] ? { release_event_id: release[0].id } : {}) });
+          logger.info('order cancelled', {
+            order_id: orderId,
+            from: current.status,
+            event_id: event.id,
+            ...(release[0] ? { release_event_id: release[0].id } : {}),
+          });
           return next;
         }
         // The order moved on between the read and the write (the saga advanced it): judge again.
@@ -143,14 +148,19 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       }
       const limit = query.limit ?? 20;
       // The cursor is bound to the filters and page size it was issued for.
-      const bound: Record<string, string | number> = { limit, ...(filter.customer_id ? { customer_id: filter.customer_id } : {}), ...(filter.status ? { status: filter.status } : {}) };
+      const bound: Record<string, string | number> = {
+        limit,
+        ...(filter.customer_id ? { customer_id: filter.customer_id } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+      };
       if (!deps.cursors) throw new Error('listing orders needs the cursor codec');
       const codec = await deps.cursors();
       let startKey: Record<string, string> | undefined;
       let page = 2;
       if (query.cursor) {
         const cursor = codec.decode(query.cursor, 'orders');
-        if (JSON.stringify(cursor.q) !== JSON.stringify(bound)) throw invalidCursor('The cursor was issued for other filters or another limit; drop it or start again.');
+        if (JSON.stringify(cursor.q) !== JSON.stringify(bound))
+          throw invalidCursor('The cursor was issued for other filters or another limit; drop it or start again.');
         startKey = cursor.k;
         page = cursor.p + 1;
       }
@@ -173,7 +183,12 @@ async function priceLines(input: CreateOrderInput, catalog: ProductCatalog): Pro
   const errors: ErrorDetail[] = [];
   const seen = new Set<string>();
   input.items.forEach((line, index) => {
-    if (seen.has(line.sku)) errors.push({ loc: ['body', 'items', index, 'sku'], msg: `SKU '${line.sku}' appears on an earlier line; put its whole quantity on one line`, type: 'duplicate_sku' });
+    if (seen.has(line.sku))
+      errors.push({
+        loc: ['body', 'items', index, 'sku'],
+        msg: `SKU '${line.sku}' appears on an earlier line; put its whole quantity on one line`,
+        type: 'duplicate_sku',
+      });
     seen.add(line.sku);
   });
   if (errors.length > 0) throw new ValidationError(errors);
@@ -187,7 +202,11 @@ async function priceLines(input: CreateOrderInput, catalog: ProductCatalog): Pro
       return [];
     }
     if (price.currency !== currency) {
-      errors.push({ loc: ['body', 'items', index, 'sku'], msg: `SKU '${line.sku}' is priced in ${price.currency}, the order in ${currency}`, type: 'currency_mismatch' });
+      errors.push({
+        loc: ['body', 'items', index, 'sku'],
+        msg: `SKU '${line.sku}' is priced in ${price.currency}, the order in ${currency}`,
+        type: 'currency_mismatch',
+      });
       return [];
     }
     const lineAmount = price.price_minor * line.quantity;

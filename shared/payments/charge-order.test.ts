@@ -29,12 +29,18 @@ describe('chargeOrder', () => {
     const { ledger, deps } = setup();
     const outcome = await chargeOrder(order('ord_1', FAKE_TOKENS.ok), deps);
     expect(outcome).toMatchObject({ event: 'payment.succeeded', attempts: 1, data: { order_id: 'ord_1', amount } });
-    expect(ledger.charges).toEqual([{ idempotencyKey: 'order:ord_1', paymentId: outcome.event === 'payment.succeeded' ? outcome.data.payment_id : '', amount, reference: 'ord_1' }]);
+    expect(ledger.charges).toEqual([
+      { idempotencyKey: 'order:ord_1', paymentId: outcome.event === 'payment.succeeded' ? outcome.data.payment_id : '', amount, reference: 'ord_1' },
+    ]);
   });
 
   it('turns a decline into payment.failed at once, without retrying', async () => {
     const { ledger, deps } = setup();
-    expect(await chargeOrder(order('ord_d', FAKE_TOKENS.decline), deps)).toEqual({ event: 'payment.failed', attempts: 1, data: { order_id: 'ord_d', amount, reason: 'declined' } });
+    expect(await chargeOrder(order('ord_d', FAKE_TOKENS.decline), deps)).toEqual({
+      event: 'payment.failed',
+      attempts: 1,
+      data: { order_id: 'ord_d', amount, reason: 'declined' },
+    });
     expect(await chargeOrder(order('ord_f', FAKE_TOKENS.insufficientFunds), deps)).toMatchObject({ data: { reason: 'insufficient_funds' } });
     expect(ledger.attempts.get('order:ord_d')).toBe(1);
     expect(ledger.charges).toEqual([]);
@@ -55,7 +61,10 @@ describe('chargeOrder', () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
     const started = Date.now();
     try {
-      expect(await chargeOrder(order('ord_j', FAKE_TOKENS.ok), { ...deps, provider: down })).toMatchObject({ attempts: 3, data: { reason: 'gateway_unavailable' } });
+      expect(await chargeOrder(order('ord_j', FAKE_TOKENS.ok), { ...deps, provider: down })).toMatchObject({
+        attempts: 3,
+        data: { reason: 'gateway_unavailable' },
+      });
     } finally {
       random.mockRestore();
     }
@@ -82,7 +91,11 @@ describe('chargeOrder', () => {
     expect(await chargeOrder(order('ord_b', FAKE_TOKENS.ok), deps)).toMatchObject({ attempts: 2, data: { reason: 'gateway_unavailable' } });
     expect(deps.breaker.allows()).toBe(false);
     const before = [...ledger.attempts.values()].reduce((sum, count) => sum + count, 0);
-    expect(await chargeOrder(order('ord_c', FAKE_TOKENS.ok), deps)).toEqual({ event: 'payment.failed', attempts: 0, data: { order_id: 'ord_c', amount, reason: 'gateway_unavailable' } });
+    expect(await chargeOrder(order('ord_c', FAKE_TOKENS.ok), deps)).toEqual({
+      event: 'payment.failed',
+      attempts: 0,
+      data: { order_id: 'ord_c', amount, reason: 'gateway_unavailable' },
+    });
     expect([...ledger.attempts.values()].reduce((sum, count) => sum + count, 0)).toBe(before); // the gateway was not called
     // After the open period one trial goes through; the gateway is back, so the order is charged.
     ledger.outage = false;

@@ -15,9 +15,7 @@ export interface ChargeRequest {
 }
 
 /** What a provider that answered said: charged, or refused for a reason retrying won't change. */
-export type ChargeResult =
-  | { status: 'succeeded'; paymentId: string }
-  | { status: 'declined'; reason: 'declined' | 'insufficient_funds' };
+export type ChargeResult = { status: 'succeeded'; paymentId: string } | { status: 'declined'; reason: 'declined' | 'insufficient_funds' };
 
 /**
  * The payment gateway port. `charge` answers with a {@link ChargeResult} or throws a transient

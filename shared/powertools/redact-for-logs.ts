@@ -13,9 +13,5 @@ const EMAIL = /\b([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+
 export function redactForLogs(key: string, value: unknown): unknown {
   if (value != null && SECRET_KEY.test(key)) return '[REDACTED]';
   if (typeof value !== 'string') return value;
-  return value
-    .replace(BEARER, '$1[REDACTED]')
-    .replace(JWT, '[REDACTED_JWT]')
-    .replace(API_KEY, 'ak_[REDACTED]')
-    .replace(EMAIL, '$1***@$2');
+  return value.replace(BEARER, '$1[REDACTED]').replace(JWT, '[REDACTED_JWT]').replace(API_KEY, 'ak_[REDACTED]').replace(EMAIL, '$1***@$2');
 }

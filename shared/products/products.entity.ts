@@ -32,18 +32,14 @@ export const products = defineEntity({
     ),
   fields: {
     name: plainText(1, 200),
-    price_minor: z
-      .int()
-      .check(z.minimum(0), z.maximum(MAX_PRICE_MINOR), z.describe('Price in minor units of the currency (cents for USD, whole yen for JPY)')),
-    currency: z
-      .string()
-      .check(
-        z.trim(),
-        z.toUpperCase(),
-        z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code: three letters'),
-        z.refine((code) => ISO_4217.has(code), 'Not an active ISO 4217 currency code'),
-        z.describe('ISO 4217 currency code, stored upper-cased'),
-      ),
+    price_minor: z.int().check(z.minimum(0), z.maximum(MAX_PRICE_MINOR), z.describe('Price in minor units of the currency (cents for USD, whole yen for JPY)')),
+    currency: z.string().check(
+      z.trim(),
+      z.toUpperCase(),
+      z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code: three letters'),
+      z.refine((code) => ISO_4217.has(code), 'Not an active ISO 4217 currency code'),
+      z.describe('ISO 4217 currency code, stored upper-cased'),
+    ),
     stock_available: stockLevel.check(z.describe('Units that can be ordered; read-only: changed by the stock route and inventory handlers')),
     stock_reserved: stockLevel.check(z.describe('Units held by orders awaiting payment; read-only: changed by inventory handlers')),
   },

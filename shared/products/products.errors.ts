@@ -10,6 +10,11 @@ export class InsufficientStockError extends ConflictError {
 /** A stock change would take `stock_available` past the largest level a SKU may hold (`product.stockLimit`). */
 export class StockLimitError extends ConflictError {
   constructor(sku: string, available: number, delta: number, limit: number) {
-    super('product.stockLimit', `Product '${sku}' has ${available} available; a change of ${delta} would pass the limit of ${limit}.`, { sku, available, delta, limit });
+    super('product.stockLimit', `Product '${sku}' has ${available} available; a change of ${delta} would pass the limit of ${limit}.`, {
+      sku,
+      available,
+      delta,
+      limit,
+    });
   }
 }

@@ -7,7 +7,17 @@ import { InsufficientStockError } from './products.errors.js';
 import { createProductsService } from './products.service.js';
 
 const AT = '2026-03-01T10:00:00.000Z';
-const product = { sku: 'MUG-01', name: 'Mug', price_minor: 1299, currency: 'EUR', stock_available: 0, stock_reserved: 0, created_at: AT, updated_at: AT, version: 1 };
+const product = {
+  sku: 'MUG-01',
+  name: 'Mug',
+  price_minor: 1299,
+  currency: 'EUR',
+  stock_available: 0,
+  stock_reserved: 0,
+  created_at: AT,
+  updated_at: AT,
+  version: 1,
+};
 
 /** In-memory stock port with the adapter's rules: exists, never below 0. */
 function memoryStock(fail?: Error) {

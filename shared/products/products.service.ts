@@ -45,7 +45,15 @@ export function createProductsService(deps: ProductsServiceDeps) {
       );
       const product = view(item);
       const previous = Number(product.stock_available) - change.delta;
-      deps.audit?.('stock adjusted', { sku, delta: change.delta, reason: change.reason, previous, available: product.stock_available, version: product.version, actor });
+      deps.audit?.('stock adjusted', {
+        sku,
+        delta: change.delta,
+        reason: change.reason,
+        previous,
+        available: product.stock_available,
+        version: product.version,
+        actor,
+      });
       return { product, previous };
     },
   };

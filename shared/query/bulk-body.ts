@@ -17,13 +17,15 @@ export function bulkBodySchema(entity: Entity, operation: BulkOperation) {
   const name = z.globalRegistry.get(entity.responseSchema)?.id ?? entity.name;
   const shape = {
     // Optional to the schema so an absent where reaches requireWhere (400 bulk.whereRequired), not a 422.
-    where: z.optional(z.unknown()).check(
-      z.describe(
-        `Required and non-empty: which ${entity.name} to ${operation}, as in the query (\`{field: {operator: value}}\`, operators ` +
-          `${OPERATORS.join(', ')}, combined with and/or/not; at most ${MAX_NODES} parts, ${MAX_IN} values per \`in\`). ` +
-          `Every ${entity.singular} is \`{"${entity.idField}": {"exists": true}}\`, never an omitted where.`,
+    where: z
+      .optional(z.unknown())
+      .check(
+        z.describe(
+          `Required and non-empty: which ${entity.name} to ${operation}, as in the query (\`{field: {operator: value}}\`, operators ` +
+            `${OPERATORS.join(', ')}, combined with and/or/not; at most ${MAX_NODES} parts, ${MAX_IN} values per \`in\`). ` +
+            `Every ${entity.singular} is \`{"${entity.idField}": {"exists": true}}\`, never an omitted where.`,
+        ),
       ),
-    ),
     dry_run: z.optional(z.boolean().check(z.describe('Count the matches (within the same bounds) and write nothing'))),
     limit: z.optional(
       z.int().check(z.minimum(1), z.maximum(MAX_BULK_ITEMS), z.describe(`Most matches this call handles (default and at most ${MAX_BULK_ITEMS})`)),
@@ -47,13 +49,18 @@ export type BulkBody = z.infer<ReturnType<typeof bulkBodySchema>> & { set?: Reco
 /** Answer of a bulk call (both operations; `updated`/`unchanged` or `deleted`). */
 export function bulkResultSchema(operation: BulkOperation) {
   const count = (text: string) => z.int().check(z.minimum(0), z.describe(text));
-  const written = operation === 'update' ? { updated: count('Matches written (version + 1)'), unchanged: count('Matches that already held every value of set') } : { deleted: count('Matches deleted') };
+  const written =
+    operation === 'update'
+      ? { updated: count('Matches written (version + 1)'), unchanged: count('Matches that already held every value of set') }
+      : { deleted: count('Matches deleted') };
   return z
     .object({
       matched: count('Items the where matched in this call'),
       ...written,
       skipped: count('Matches that another write changed so they no longer matched, or removed, before this one got to them'),
-      failed: z.array(z.object({ key: z.string(), reason: z.string() })).check(z.describe('Matches not written, with the error code (e.g. a write conflict); send the call again to retry them')),
+      failed: z
+        .array(z.object({ key: z.string(), reason: z.string() }))
+        .check(z.describe('Matches not written, with the error code (e.g. a write conflict); send the call again to retry them')),
       dry_run: z.boolean(),
       cursor: z.nullable(z.string()).check(z.describe('Continues the operation (same body plus this cursor); null: every match was handled')),
     })

@@ -53,10 +53,12 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
   const concurrency = deps.concurrency ?? 8;
   const reserveMs = deps.reserveMs ?? 2_000;
   const pageSize = deps.pageSize ?? 100;
-  const remainingMs = deps.remainingMs ?? (() => {
-    const budget = currentBudget();
-    return budget ? budget.deadline - Date.now() : Number.POSITIVE_INFINITY;
-  });
+  const remainingMs =
+    deps.remainingMs ??
+    (() => {
+      const budget = currentBudget();
+      return budget ? budget.deadline - Date.now() : Number.POSITIVE_INFINITY;
+    });
 
   return {
     async run(operation: BulkOperation, body: BulkBody): Promise<BulkAnswer> {
@@ -80,7 +82,12 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
         const began = Date.now();
         // A dry run has no writes to pace: larger pages, fewer round trips (still within the read budgets).
         const limit = Math.min(dryRun ? pageSize * 10 : pageSize, cap - tally.matched);
-        const result = await deps.run(where, { limit, readBudget: Math.min(deps.readBudget, deps.callReadBudget - read), segments: deps.segments, start: position });
+        const result = await deps.run(where, {
+          limit,
+          readBudget: Math.min(deps.readBudget, deps.callReadBudget - read),
+          segments: deps.segments,
+          start: position,
+        });
         read += result.itemsRead;
         tally.matched += result.items.length;
         if (!dryRun) await writeAll(result.items, (item) => writeOne(operation, item, where, set!), tally);
@@ -94,8 +101,18 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
       const cursor = done || !position ? null : encodeQueryCursor(await deps.cursors(), entity.name, fingerprint, position, page + 1);
       const described = describePlan(plan, deps.readBudget);
       logger.info('bulk answered', {
-        entity: entity.name, operation, dry_run: dryRun, plan: described, call: page, items_read: read,
-        matched: tally.matched, written: tally.written, unchanged: tally.unchanged, skipped: tally.skipped, failed: tally.failed.length, has_next: cursor !== null,
+        entity: entity.name,
+        operation,
+        dry_run: dryRun,
+        plan: described,
+        call: page,
+        items_read: read,
+        matched: tally.matched,
+        written: tally.written,
+        unchanged: tally.unchanged,
+        skipped: tally.skipped,
+        failed: tally.failed.length,
+        has_next: cursor !== null,
       });
       const written = operation === 'update' ? { updated: tally.written, unchanged: tally.unchanged } : { deleted: tally.written };
       return { result: { matched: tally.matched, ...written, skipped: tally.skipped, failed: tally.failed, dry_run: dryRun, cursor }, plan: described };
@@ -108,7 +125,11 @@ export function createBulkService(entity: Entity, deps: BulkServiceDeps) {
   }
 
   /** Writes every item, `concurrency` at a time; an item's client-side failure (a conflict) is reported, anything else fails the call. */
-  async function writeAll(items: StoredItem[], write: (item: StoredItem) => Promise<MatchedOutcome>, tally: { written: number; unchanged: number; skipped: number; failed: { key: string; reason: string }[] }) {
+  async function writeAll(
+    items: StoredItem[],
+    write: (item: StoredItem) => Promise<MatchedOutcome>,
+    tally: { written: number; unchanged: number; skipped: number; failed: { key: string; reason: string }[] },
+  ) {
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
@@ -144,5 +165,8 @@ function requireWhere(entity: Entity, where: unknown): void {
 
 /** What a bulk cursor is bound to: the operation, the parsed where, the set and whether it is a dry run. */
 function bulkFingerprint(operation: BulkOperation, where: Where, set: Record<string, unknown> | undefined, dryRun: boolean): string {
-  return createHash('sha256').update(canonicalJson({ bulk: operation, where, set: set ?? null, dry_run: dryRun })).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(canonicalJson({ bulk: operation, where, set: set ?? null, dry_run: dryRun }))
+    .digest('base64url')
+    .slice(0, 22);
 }

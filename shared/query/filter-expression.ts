@@ -17,8 +17,16 @@ export function filterExpression(where: Where, ctx: { names: Record<string, stri
     const n = name(field);
     return v === null ? isNull(n) : `${n} = ${value(v)}`;
   };
-  if ('and' in where) return group(where.and.map((w) => filterExpression(w, ctx)), 'AND');
-  if ('or' in where) return group(where.or.map((w) => filterExpression(w, ctx)), 'OR');
+  if ('and' in where)
+    return group(
+      where.and.map((w) => filterExpression(w, ctx)),
+      'AND',
+    );
+  if ('or' in where)
+    return group(
+      where.or.map((w) => filterExpression(w, ctx)),
+      'OR',
+    );
   if ('not' in where) return `(NOT ${filterExpression(where.not, ctx)})`;
   const ops = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
   switch (where.op) {
@@ -38,7 +46,10 @@ export function filterExpression(where: Where, ctx: { names: Record<string, stri
     case 'contains':
       return `contains(${name(where.field)}, ${value(where.value)})`;
     case 'in':
-      return group(where.value.map((v) => eq(where.field, v)), 'OR');
+      return group(
+        where.value.map((v) => eq(where.field, v)),
+        'OR',
+      );
     case 'exists':
       return where.value ? `(NOT ${isNull(name(where.field))})` : isNull(name(where.field));
   }

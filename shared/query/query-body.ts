@@ -17,13 +17,15 @@ export function queryBodySchema(entity: Entity) {
   return z
     .strictObject({
       where: z.optional(
-        z.unknown().check(
-          z.describe(
-            `A specification over the stored fields of ${entity.name}: \`{field: {operator: value}}\` with operators ` +
-              `${OPERATORS.join(', ')}, combined with \`{and: [...]}\`, \`{or: [...]}\`, \`{not: {...}}\` ` +
-              `(at most ${MAX_NODES} parts, ${MAX_IN} values per \`in\`). Omitted: every ${entity.singular}.`,
+        z
+          .unknown()
+          .check(
+            z.describe(
+              `A specification over the stored fields of ${entity.name}: \`{field: {operator: value}}\` with operators ` +
+                `${OPERATORS.join(', ')}, combined with \`{and: [...]}\`, \`{or: [...]}\`, \`{not: {...}}\` ` +
+                `(at most ${MAX_NODES} parts, ${MAX_IN} values per \`in\`). Omitted: every ${entity.singular}.`,
+            ),
           ),
-        ),
       ),
       sort: z.optional(
         z

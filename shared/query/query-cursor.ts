@@ -21,7 +21,10 @@ const Position = z.discriminatedUnion('kind', [
  * which may change from page to page). A hash keeps the cursor short whatever the where's size.
  */
 export function queryFingerprint(where: Where, sort: QuerySort | undefined): string {
-  return createHash('sha256').update(JSON.stringify({ where, sort: sort ?? null })).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(JSON.stringify({ where, sort: sort ?? null }))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** A signed cursor (the list's codec) opening page `page` of the query at `position`. */
@@ -34,7 +37,13 @@ export function encodeQueryCursor(codec: CursorCodec, entity: string, fingerprin
  * cursor that is forged, edited, of another entity, of another where/sort or of a plan this
  * query no longer uses is a 422 at `body.cursor`, never a 500.
  */
-export function decodeQueryCursor(codec: CursorCodec, entity: string, cursor: string, fingerprint: string, plan: QueryPlan): { position: QueryPosition; page: number } {
+export function decodeQueryCursor(
+  codec: CursorCodec,
+  entity: string,
+  cursor: string,
+  fingerprint: string,
+  plan: QueryPlan,
+): { position: QueryPosition; page: number } {
   const payload = codec.decode(cursor, entity, BODY_CURSOR);
   if (payload.q.h !== fingerprint) {
     throw invalidCursor('The cursor was issued for a different where or sort; send it with the query it came from.', BODY_CURSOR);

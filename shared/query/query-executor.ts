@@ -16,10 +16,7 @@ import { matches, type Where } from './where.js';
 export type SegmentState = Record<string, unknown> | null | false;
 
 /** Where the next page of a plan starts. */
-export type QueryPosition =
-  | { kind: 'Scan'; segments: SegmentState[] }
-  | { kind: 'Index'; after: string }
-  | { kind: 'BatchGet'; offset: number };
+export type QueryPosition = { kind: 'Scan'; segments: SegmentState[] } | { kind: 'Index'; after: string } | { kind: 'BatchGet'; offset: number };
 
 export interface QueryOptions {
   /** Most items in one page (1–100); a page never holds more. */
@@ -72,10 +69,21 @@ export async function runQuery(entity: Entity, client: DynamoDBDocumentClient, t
  * At most 100 ids (the where's limit on `in`). Unsorted: the ids are paged in the order given.
  * Sorted: every id is read, and the matches are ordered as the sort's index orders them.
  */
-async function runBatchGet(entity: Entity, client: DynamoDBDocumentClient, table: string, where: Where, plan: Extract<QueryPlan, { kind: 'BatchGet' }>, options: QueryOptions): Promise<QueryResult> {
+async function runBatchGet(
+  entity: Entity,
+  client: DynamoDBDocumentClient,
+  table: string,
+  where: Where,
+  plan: Extract<QueryPlan, { kind: 'BatchGet' }>,
+  options: QueryOptions,
+): Promise<QueryResult> {
   const offset = options.start?.kind === 'BatchGet' ? options.start.offset : 0;
   const read = async (ids: string[]) => {
-    const records = await batchGet(client, table, ids.map((id) => ({ [PK]: id })));
+    const records = await batchGet(
+      client,
+      table,
+      ids.map((id) => ({ [PK]: id })),
+    );
     const byId = new Map(records.map((r) => [String(r[PK]), fromRecord(entity, r)]));
     return { items: ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])).filter((item) => matches(where, item)), read: records.length };
   };
@@ -98,7 +106,14 @@ async function runBatchGet(entity: Entity, client: DynamoDBDocumentClient, table
  * fetches their items in chunks with BatchGetItem and keeps those the where matches. The
  * position is the last sort key looked at: the next page resumes strictly after it.
  */
-async function runIndex(entity: Entity, client: DynamoDBDocumentClient, table: string, where: Where, plan: Extract<QueryPlan, { kind: 'Index' }>, options: QueryOptions): Promise<QueryResult> {
+async function runIndex(
+  entity: Entity,
+  client: DynamoDBDocumentClient,
+  table: string,
+  where: Where,
+  plan: Extract<QueryPlan, { kind: 'Index' }>,
+  options: QueryOptions,
+): Promise<QueryResult> {
   const query = (input: QueryCommandInput) => sendTranslated(() => client.send(new QueryCommand(input), budgetedCallOptions()));
   const keys = mergedSortKeys(query, {
     table,
@@ -127,7 +142,11 @@ async function runIndex(entity: Entity, client: DynamoDBDocumentClient, table: s
         chunk.push(next.value);
       }
       if (chunk.length === 0) break;
-      const records = await batchGet(client, table, chunk.map((key) => ({ [PK]: idOfSortKey(key) })));
+      const records = await batchGet(
+        client,
+        table,
+        chunk.map((key) => ({ [PK]: idOfSortKey(key) })),
+      );
       itemsRead += records.length;
       const byId = new Map(records.map((r) => [String(r[PK]), fromRecord(entity, r)]));
       for (const key of chunk) {
@@ -154,7 +173,14 @@ async function runIndex(entity: Entity, client: DynamoDBDocumentClient, table: s
  * the budget is spent. Items are taken segment by segment; a segment whose items did not all
  * fit resumes right after the last one taken (any item key is a valid ExclusiveStartKey).
  */
-async function runScan(entity: Entity, client: DynamoDBDocumentClient, table: string, where: Where, plan: Extract<QueryPlan, { kind: 'Scan' }>, options: QueryOptions): Promise<QueryResult> {
+async function runScan(
+  entity: Entity,
+  client: DynamoDBDocumentClient,
+  table: string,
+  where: Where,
+  plan: Extract<QueryPlan, { kind: 'Scan' }>,
+  options: QueryOptions,
+): Promise<QueryResult> {
   const ctx = { names: {} as Record<string, string>, values: {} as Record<string, unknown> };
   const filter = filterExpression(where, ctx);
   // Items of the entity only: counter shards and other internal records have no id field.
@@ -189,7 +215,11 @@ async function runScan(entity: Entity, client: DynamoDBDocumentClient, table: st
             budgetedCallOptions(),
           ),
         );
-        return { records: (out.Items ?? []) as Record<string, unknown>[], next: out.LastEvaluatedKey as Record<string, unknown> | undefined, read: out.ScannedCount ?? 0 };
+        return {
+          records: (out.Items ?? []) as Record<string, unknown>[],
+          next: out.LastEvaluatedKey as Record<string, unknown> | undefined,
+          read: out.ScannedCount ?? 0,
+        };
       }),
     );
     resume = rounds.map((round, segment) => {

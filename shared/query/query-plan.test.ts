@@ -4,7 +4,8 @@ import { students } from '../students/students.entity.js';
 import { describePlan, planQuery } from './query-plan.js';
 import { parseWhere } from './where.js';
 
-const plan = (where: unknown, sort?: { field: string; descending: boolean }) => describePlan(planQuery(students, parseWhere(students, where), { segments: 4, sort }), 1000);
+const plan = (where: unknown, sort?: { field: string; descending: boolean }) =>
+  describePlan(planQuery(students, parseWhere(students, where), { segments: 4, sort }), 1000);
 
 describe('planQuery', () => {
   it('answers an id eq with a GetItem, also inside an and, and an id in with a BatchGet of the distinct ids', () => {

@@ -56,7 +56,14 @@ export function createQueryService(entity: Entity, deps: QueryServiceDeps) {
         return fields ? Object.fromEntries(Object.entries(full).filter(([field]) => fields.has(field))) : full;
       });
       const described = describePlan(result.plan, deps.readBudget);
-      logger.info('query answered', { entity: entity.name, plan: described, page, items_read: result.itemsRead, items_returned: items.length, has_next: cursor !== null });
+      logger.info('query answered', {
+        entity: entity.name,
+        plan: described,
+        page,
+        items_read: result.itemsRead,
+        items_returned: items.length,
+        has_next: cursor !== null,
+      });
       return { items, cursor, plan: described, itemsRead: result.itemsRead };
     },
   };

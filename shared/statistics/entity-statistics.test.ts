@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { students } from '../students/students.entity.js';
 import { createStatisticsAccumulator } from './entity-statistics.js';
 
-const score = fc.option(fc.integer({ min: 0, max: 1000 }).map((hundredths) => hundredths / 100), { nil: null });
+const score = fc.option(
+  fc.integer({ min: 0, max: 1000 }).map((hundredths) => hundredths / 100),
+  { nil: null },
+);
 const hometown = fc.option(fc.constantFrom('Hanoi', 'hanoi ', 'Huế', 'HUẾ', 'Đà Nẵng', 'Can Tho', 'Hai Phong'), { nil: null });
 const student: fc.Arbitrary<StudentInput> = fc.record({ math_score: score, literature_score: score, english_score: score, hometown });
 
 /** What a student view holds, derived the way the entity derives it. */
-interface StudentInput { math_score: number | null; literature_score: number | null; english_score: number | null; hometown: string | null }
+interface StudentInput {
+  math_score: number | null;
+  literature_score: number | null;
+  english_score: number | null;
+  hometown: string | null;
+}
 const view = (input: StudentInput) => ({
   ...input,
   ...students.derive({ ...input, first_name: 'A', last_name: 'B' } as never),
@@ -67,8 +75,10 @@ describe('one-pass entity statistics', () => {
 
   it('groups hometowns case-insensitively under their first spelling and keeps the top 20', () => {
     const stats = createStatisticsAccumulator(students);
-    for (const hometown of ['Huế', 'HUẾ ', 'huế', 'Hanoi', 'hanoi', 'Đà Nẵng']) stats.observe(view({ math_score: 5, literature_score: null, english_score: null, hometown }));
-    for (let i = 0; i < 30; i++) stats.observe(view({ math_score: 5, literature_score: null, english_score: null, hometown: `Town ${String(i).padStart(2, '0')}` }));
+    for (const hometown of ['Huế', 'HUẾ ', 'huế', 'Hanoi', 'hanoi', 'Đà Nẵng'])
+      stats.observe(view({ math_score: 5, literature_score: null, english_score: null, hometown }));
+    for (let i = 0; i < 30; i++)
+      stats.observe(view({ math_score: 5, literature_score: null, english_score: null, hometown: `Town ${String(i).padStart(2, '0')}` }));
     const { top_groups, distinct_groups } = stats.result();
     expect(top_groups.slice(0, 3)).toEqual([
       { value: 'Huế', count: 3 },

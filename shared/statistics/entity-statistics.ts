@@ -65,9 +65,7 @@ export function createStatisticsAccumulator(entity: Entity) {
         overall_average: overall.summary().mean,
         grade_distribution: Object.fromEntries(bands),
         ungraded,
-        top_groups: [...groups.values()]
-          .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
-          .slice(0, top),
+        top_groups: [...groups.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, top),
         distinct_groups: groups.size,
       };
     },

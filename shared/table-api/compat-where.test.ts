@@ -25,7 +25,9 @@ describe('compatWhere', () => {
   it('passes v1 conditions and combinators through unchanged', () => {
     const v1 = { or: [{ math_score: { gte: 8 } }, { hometown: { begins_with: 'Ha' } }] };
     expect(compatWhere(v1).where).toEqual(v1);
-    expect(compatWhere({ math_score: { between: [5, 8] }, hometown: 'Hue' }).where).toEqual({ and: [{ math_score: { between: [5, 8] } }, { hometown: { eq: 'Hue' } }] });
+    expect(compatWhere({ math_score: { between: [5, 8] }, hometown: 'Hue' }).where).toEqual({
+      and: [{ math_score: { between: [5, 8] } }, { hometown: { eq: 'Hue' } }],
+    });
   });
 
   it('means no where for nothing or an empty object', () => {
@@ -46,7 +48,9 @@ describe('compatWhere', () => {
 describe('relocating', () => {
   it('rewrites the locations of a ValidationError and passes anything else through', async () => {
     const map = (loc: (string | number)[]) => ['query', ...loc.slice(1)];
-    await expect(relocating(map, () => Promise.reject(new ValidationError([{ loc: ['body', 'limit'], msg: 'too big', type: 'too_big' }])))).rejects.toMatchObject({
+    await expect(
+      relocating(map, () => Promise.reject(new ValidationError([{ loc: ['body', 'limit'], msg: 'too big', type: 'too_big' }]))),
+    ).rejects.toMatchObject({
       errors: [{ loc: ['query', 'limit'], msg: 'too big', type: 'too_big' }],
     });
     await expect(relocating(map, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -17,7 +17,12 @@ const CAPABILITY: Partial<Record<TableOperation, string>> = { import: 'be import
 export function resolveTable(entities: readonly Entity[], name: string, operation: TableOperation, principal: Principal | undefined): Entity {
   const able = entities.filter((entity) => tablePermission(entity, operation) !== undefined);
   const entity = able.find((candidate) => candidate.name === name);
-  if (!entity) throw new UnknownEntityError(name, able.map((candidate) => candidate.name), CAPABILITY[operation]);
+  if (!entity)
+    throw new UnknownEntityError(
+      name,
+      able.map((candidate) => candidate.name),
+      CAPABILITY[operation],
+    );
   const permission = tablePermission(entity, operation)!;
   if (permission !== 'public' && !roleSatisfies(principal?.role ?? null, permission)) throw new InsufficientRoleError(permission);
   return entity;

@@ -12,13 +12,15 @@ import { queryBodySchema } from '../query/query-body.js';
 const idOf = (entity: Entity, operation: string) => `${z.globalRegistry.get(entity.responseSchema)?.id ?? entity.name}Table${operation}`;
 
 const whereInput = (entity: Entity, required: boolean) =>
-  z.unknown().check(
-    z.describe(
-      `Which ${entity.name}: \`{field: value}\` matches exactly (a list: any of its values), \`{field: {operator: value}}\` ` +
-        'is a condition of the v1 query (eq, ne, lt, lte, gt, gte, between, begins_with, contains, in, exists; and/or/not), several keys must all match. ' +
-        (required ? 'Required and non-empty.' : `Omitted or empty: every ${entity.singular}.`),
-    ),
-  );
+  z
+    .unknown()
+    .check(
+      z.describe(
+        `Which ${entity.name}: \`{field: value}\` matches exactly (a list: any of its values), \`{field: {operator: value}}\` ` +
+          'is a condition of the v1 query (eq, ne, lt, lte, gt, gte, between, begins_with, contains, in, exists; and/or/not), several keys must all match. ' +
+          (required ? 'Required and non-empty.' : `Omitted or empty: every ${entity.singular}.`),
+      ),
+    );
 
 /** `POST /api/{table}`: `{input: row}`, the row being the v1 create body. */
 export function tableInsertBodySchema(entity: Entity) {
@@ -34,7 +36,11 @@ export function tableQueryBodySchema(entity: Entity) {
 /** `PUT /api/{table}`: `{input: fields to set, where, dry_run, limit, cursor}`; the where is required (400). */
 export function tableUpdateBodySchema(entity: Entity) {
   // The update variant of the v1 bulk body (its declared type is the union of both).
-  const { set, where: _where, ...rest } = bulkBodySchema(entity, 'update').shape as ReturnType<typeof bulkBodySchema>['shape'] & { set: z.ZodMiniType<Record<string, unknown>> };
+  const {
+    set,
+    where: _where,
+    ...rest
+  } = bulkBodySchema(entity, 'update').shape as ReturnType<typeof bulkBodySchema>['shape'] & { set: z.ZodMiniType<Record<string, unknown>> };
   return z.strictObject({ input: set, where: z.optional(whereInput(entity, true)), ...rest }).check(z.meta({ id: idOf(entity, 'Update') }));
 }
 

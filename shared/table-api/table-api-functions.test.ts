@@ -55,7 +55,8 @@ describe('resolveTable', () => {
   });
 
   it('answers entity.notFound for any other name, and for a table without the operation', () => {
-    for (const name of ['teachers', 'Students', 'students ', '__proto__', 'constructor']) expect(codeOf(() => resolveTable(tables, name, 'query', principal('admin')))).toBe('entity.notFound');
+    for (const name of ['teachers', 'Students', 'students ', '__proto__', 'constructor'])
+      expect(codeOf(() => resolveTable(tables, name, 'query', principal('admin')))).toBe('entity.notFound');
     expect(codeOf(() => resolveTable(tables, 'products', 'export', principal('admin')))).toBe('entity.notFound');
   });
 

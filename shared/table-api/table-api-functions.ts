@@ -87,7 +87,13 @@ export function tableApiFunctions(entities: readonly Entity[]): FunctionDeclarat
         { method: 'POST', path: TABLE_API_ROUTES.query },
       ],
       permission: lowest('query'),
-      tables: mergeGrants(entities.flatMap((entity) => entityFunctions(entity).filter((fn) => fn.operation?.name === 'query').flatMap((fn) => fn.tables))),
+      tables: mergeGrants(
+        entities.flatMap((entity) =>
+          entityFunctions(entity)
+            .filter((fn) => fn.operation?.name === 'query')
+            .flatMap((fn) => fn.tables),
+        ),
+      ),
       cursorSecret: true,
       throttle: QUERY_THROTTLE,
       cacheControl: NO_STORE,
@@ -115,7 +121,13 @@ export function tableApiFunctions(entities: readonly Entity[]): FunctionDeclarat
       description: 'Original table API: a table as CSV (or XLSX/XML), read page by page; 303 to a download link when large',
       routes: [{ method: 'GET', path: TABLE_API_ROUTES.export }],
       permission: lowest('export', exportable),
-      tables: mergeGrants(exportable.flatMap((entity) => analyticsFunctions(entity).filter((fn) => fn.id === `${entity.name}-export`).flatMap((fn) => fn.tables))),
+      tables: mergeGrants(
+        exportable.flatMap((entity) =>
+          analyticsFunctions(entity)
+            .filter((fn) => fn.id === `${entity.name}-export`)
+            .flatMap((fn) => fn.tables),
+        ),
+      ),
       largeExports: true,
       cacheControl: NO_STORE,
       throttle: HEAVY_READ_THROTTLE,

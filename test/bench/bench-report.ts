@@ -25,7 +25,11 @@ export interface BenchOutcome {
 /** Prints a left-aligned text table; numbers are expected pre-formatted. */
 export function printTable(headers: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   console.log(line(headers));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of rows) console.log(line(row));
@@ -80,7 +84,10 @@ export function writeResults(outcomes: readonly BenchOutcome[], crashed: readonl
   writeFileSync(json, `${JSON.stringify({ updatedAt: measuredAt, crashedLastRun: crashed, benches }, null, 2)}\n`);
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = benches.flatMap(({ name, measuredAt: at, checks }) =>
-    checks.map((check) => `| ${name} | ${cell(check.name)} | ${cell(check.measured)} | ${cell(check.target)} | ${verdict(check.pass).replace(/\s*<+$/, '')} | ${(at ?? '').slice(0, 16).replace('T', ' ')} |`),
+    checks.map(
+      (check) =>
+        `| ${name} | ${cell(check.name)} | ${cell(check.measured)} | ${cell(check.target)} | ${verdict(check.pass).replace(/\s*<+$/, '')} | ${(at ?? '').slice(0, 16).replace('T', ' ')} |`,
+    ),
   );
   const markdown = path.join(BENCH_OUT_DIR, 'results.md');
   writeFileSync(markdown, ['| bench | check | measured | target | verdict | measured at (UTC) |', '|---|---|---|---|---|---|', ...rows, ''].join('\n'));

@@ -2,10 +2,49 @@ import type { StoredItem } from '../../shared/store/entity-store.js';
 
 /** ~20 hometowns, every one used; every 50th student has none (so it counts in no filter). */
 export const HOMETOWNS = [
-  'Hanoi', 'Da Nang', 'Hue', 'Saigon', 'Hai Phong', 'Can Tho', 'Nha Trang', 'Vinh', 'Da Lat', 'Quy Nhon',
-  'Lyon', 'Paris', 'Berlin', 'Madrid', 'Rome', 'Tokyo', 'Osaka', 'Seoul', 'Boston', 'Austin',
+  'Hanoi',
+  'Da Nang',
+  'Hue',
+  'Saigon',
+  'Hai Phong',
+  'Can Tho',
+  'Nha Trang',
+  'Vinh',
+  'Da Lat',
+  'Quy Nhon',
+  'Lyon',
+  'Paris',
+  'Berlin',
+  'Madrid',
+  'Rome',
+  'Tokyo',
+  'Osaka',
+  'Seoul',
+  'Boston',
+  'Austin',
 ];
-const FIRST = ['An', 'Bình', 'Chi', 'Dũng', 'Emma', 'Farid', 'Giulia', 'Hana', 'Ivan', 'José', 'Khoa', 'Lan', 'Minh', 'Noah', 'Olga', 'Phúc', 'Quân', 'Rosa', 'Sara', 'Tuấn'];
+const FIRST = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Emma',
+  'Farid',
+  'Giulia',
+  'Hana',
+  'Ivan',
+  'José',
+  'Khoa',
+  'Lan',
+  'Minh',
+  'Noah',
+  'Olga',
+  'Phúc',
+  'Quân',
+  'Rosa',
+  'Sara',
+  'Tuấn',
+];
 /** One last name in ten is Nguyen: `search=nguyen` finds a page within ~100 items. */
 const LAST = ['Nguyen', 'Tran', 'Le', 'Pham', 'Smith', 'García', 'Rossi', 'Sato', 'Petrov', "O'Brien"];
 const CREATED_FROM = Date.UTC(2024, 0, 1);

@@ -35,7 +35,10 @@ export async function runBulkWriteBench(flags: readonly string[]): Promise<Bench
     const round = Math.ceil(rows / ROUNDS);
     for (let from = 0; from < rows; from += round) {
       const to = Math.min(rows, from + round);
-      for (const [key, design] of [['bare', BARE], ['real', real]] as const) {
+      for (const [key, design] of [
+        ['bare', BARE],
+        ['real', real],
+      ] as const) {
         const result = await seedItems(db.doc, students, localTableName(design, 'bulk_'), studentBatches(from, to, BATCH), { writers: WRITERS });
         totals[key].items += result.items;
         totals[key].ms += result.ms;
@@ -50,13 +53,24 @@ export async function runBulkWriteBench(flags: readonly string[]): Promise<Bench
       ['table', 'rows', 's', 'items/s', 'retries'],
       [
         [`bare (pk only)`, String(bare.items), (bare.ms / 1000).toFixed(1), Math.round(bare.itemsPerSecond).toString(), String(bare.retries)],
-        [`students (${real.indexes.length} sharded lean GSIs)`, String(shaped.items), (shaped.ms / 1000).toFixed(1), Math.round(shaped.itemsPerSecond).toString(), String(shaped.retries)],
+        [
+          `students (${real.indexes.length} sharded lean GSIs)`,
+          String(shaped.items),
+          (shaped.ms / 1000).toFixed(1),
+          Math.round(shaped.itemsPerSecond).toString(),
+          String(shaped.retries),
+        ],
       ],
     );
     return {
       name: 'bulk-write',
       checks: [
-        { name: `BatchWriteItem ${rows} rows, ${WRITERS} writers: real shape / bare table`, measured: `${ratio.toFixed(2)}× (${Math.round(shaped.itemsPerSecond)} vs ${Math.round(bare.itemsPerSecond)} items/s)`, target: `≥ ${TARGET_RATIO}×`, pass: ratio >= TARGET_RATIO },
+        {
+          name: `BatchWriteItem ${rows} rows, ${WRITERS} writers: real shape / bare table`,
+          measured: `${ratio.toFixed(2)}× (${Math.round(shaped.itemsPerSecond)} vs ${Math.round(bare.itemsPerSecond)} items/s)`,
+          target: `≥ ${TARGET_RATIO}×`,
+          pass: ratio >= TARGET_RATIO,
+        },
       ],
       data: { rows, writers: WRITERS, rounds: ROUNDS, bare, real: shaped, ratio },
     };

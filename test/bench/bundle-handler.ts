@@ -43,4 +43,3 @@ export async function loadBundleHandler(fn: FunctionDeclaration, instance: strin
 
 /** The functions' deployed timeout (the service-function construct's default). */
 const LAMBDA_TIMEOUT_MS = 10_000;
-

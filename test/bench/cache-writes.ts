@@ -41,7 +41,11 @@ export async function runCacheWritesBench(): Promise<BenchOutcome> {
   const probe = await probeRedis(redisUrl);
   if (!probe.ok) {
     console.log(`no Redis at ${redisUrl} (${probe.reason}): nothing measured`);
-    return { name: 'cache-writes', checks: [{ name: 'item hit rate under writes', measured: `not measured: no Redis (${probe.reason})`, target: `≥ ${TARGET_HIT_RATE * 100}%` }], data: { redisUrl, skipped: probe.reason } };
+    return {
+      name: 'cache-writes',
+      checks: [{ name: 'item hit rate under writes', measured: `not measured: no Redis (${probe.reason})`, target: `≥ ${TARGET_HIT_RATE * 100}%` }],
+      data: { redisUrl, skipped: probe.reason },
+    };
   }
   const prefix = `bench:cache-writes:${randomBytes(4).toString('hex')}:`;
   const db = await startBenchDatabase();
@@ -107,18 +111,37 @@ export async function runCacheWritesBench(): Promise<BenchOutcome> {
     const hitRate = 1 - times['miss (DynamoDB)'].length / reads;
     const l1 = paths['L1 hit, no round trip'];
     const ratio = l1.p50 / dynamoGet.p50;
-    console.log(`${reads} reads of ${HOT_IDS} hot ids in ${SECONDS} s while ${writes.done} updates of ${OTHER_IDS} other students ran (${(writes.done / SECONDS).toFixed(1)}/s, ${writes.failed} failed)\n`);
+    console.log(
+      `${reads} reads of ${HOT_IDS} hot ids in ${SECONDS} s while ${writes.done} updates of ${OTHER_IDS} other students ran (${(writes.done / SECONDS).toFixed(1)}/s, ${writes.failed} failed)\n`,
+    );
     printTable(
       ['answered by', 'reads', 'share', 'p50 ms', 'p95 ms', 'p99 ms'],
       [
-        ...CLASSES.map((name) => [name, String(paths[name].n), `${((paths[name].n / reads) * 100).toFixed(2)}%`, ms(paths[name].p50), ms(paths[name].p95), ms(paths[name].p99)]),
+        ...CLASSES.map((name) => [
+          name,
+          String(paths[name].n),
+          `${((paths[name].n / reads) * 100).toFixed(2)}%`,
+          ms(paths[name].p50),
+          ms(paths[name].p95),
+          ms(paths[name].p99),
+        ]),
         ['DynamoDB Local GET (baseline)', String(dynamoGet.n), '-', ms(dynamoGet.p50), ms(dynamoGet.p95), ms(dynamoGet.p99)],
       ],
     );
     if (breakerOpenings > 0) console.log(`\nWARNING: a cache breaker opened ${breakerOpenings} time(s); those reads went to DynamoDB`);
     const checks: Check[] = [
-      { name: 'item hit rate under 20 writes/s to other items', measured: `${(hitRate * 100).toFixed(2)}%`, target: `≥ ${TARGET_HIT_RATE * 100}%`, pass: hitRate >= TARGET_HIT_RATE },
-      { name: 'L1 hit / DynamoDB GET (p50)', measured: `${ratio.toFixed(3)}× (${ms(l1.p50)} vs ${ms(dynamoGet.p50)} ms)`, target: `≤ ${TARGET_L1_RATIO}×`, pass: ratio <= TARGET_L1_RATIO },
+      {
+        name: 'item hit rate under 20 writes/s to other items',
+        measured: `${(hitRate * 100).toFixed(2)}%`,
+        target: `≥ ${TARGET_HIT_RATE * 100}%`,
+        pass: hitRate >= TARGET_HIT_RATE,
+      },
+      {
+        name: 'L1 hit / DynamoDB GET (p50)',
+        measured: `${ratio.toFixed(3)}× (${ms(l1.p50)} vs ${ms(dynamoGet.p50)} ms)`,
+        target: `≤ ${TARGET_L1_RATIO}×`,
+        pass: ratio <= TARGET_L1_RATIO,
+      },
     ];
     console.log(`\nhit rate ${verdict(checks[0]!.pass)}, L1 hit p50 ${verdict(checks[1]!.pass)}`);
     return {
@@ -143,7 +166,15 @@ async function seed(service: EntityService, all: string[]): Promise<void> {
     Array.from({ length: 8 }, async () => {
       while (next < all.length) {
         const n = next++;
-        await service.create({ student_id: all[n]!, first_name: `Hot${n}`, last_name: 'Bench', hometown: 'Hanoi', math_score: n % 10, literature_score: 7, english_score: 8.5 });
+        await service.create({
+          student_id: all[n]!,
+          first_name: `Hot${n}`,
+          last_name: 'Bench',
+          hometown: 'Hanoi',
+          math_score: n % 10,
+          literature_score: 7,
+          english_score: 8.5,
+        });
       }
     }),
   );
@@ -188,7 +219,6 @@ function bind(store: DynamoDbEntityStore): EntityStore {
     ping: () => store.ping(),
   };
 }
-
 
 /** Everything the run left under its prefix: entries, versions, tokens, statistics. */
 async function removeKeys(redisUrl: string, prefix: string): Promise<void> {

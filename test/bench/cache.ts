@@ -25,7 +25,11 @@ export async function runCacheBench(): Promise<BenchOutcome> {
   const probe = await probeRedis(redisUrl);
   if (!probe.ok) {
     console.log(`no Redis at ${redisUrl} (${probe.reason}): nothing measured`);
-    return { name: 'cache', checks: [{ name: 'cache hit / DynamoDB (p50)', measured: `not measured: no Redis (${probe.reason})`, target: `≤ ${TARGET_RATIO}×` }], data: { redisUrl, skipped: probe.reason } };
+    return {
+      name: 'cache',
+      checks: [{ name: 'cache hit / DynamoDB (p50)', measured: `not measured: no Redis (${probe.reason})`, target: `≤ ${TARGET_RATIO}×` }],
+      data: { redisUrl, skipped: probe.reason },
+    };
   }
   const prefix = `bench:cache:${randomBytes(4).toString('hex')}:`;
   const db = await startBenchDatabase();
@@ -49,7 +53,10 @@ export async function runCacheBench(): Promise<BenchOutcome> {
       ['fresh token (verify + revocation check)', auth.freshToken],
       ['same token (cached verification + revocation check)', auth.sameToken],
     ];
-    printTable(['authorizer call', 'p50 ms', 'p95 ms', 'p99 ms'], authRows.map(([label, stat]) => [label, ms(stat.p50), ms(stat.p95), ms(stat.p99)]));
+    printTable(
+      ['authorizer call', 'p50 ms', 'p95 ms', 'p99 ms'],
+      authRows.map(([label, stat]) => [label, ms(stat.p50), ms(stat.p95), ms(stat.p99)]),
+    );
 
     const ratio = (path: 'L1 hit' | 'L2 hit (L1 off)') => reads.paths[path].p50 / dynamo.p50;
     const hitCheck = (path: 'L1 hit' | 'L2 hit (L1 off)'): Check => ({

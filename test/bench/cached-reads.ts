@@ -59,7 +59,15 @@ export async function measureCachedReads(doc: DynamoDBDocumentClient, tableName:
     const ids = Array.from({ length: ITEMS }, (_, n) => `C${String(n).padStart(5, '0')}`);
     const uncached = services['DynamoDB (no cache)'];
     for (const [n, id] of ids.entries()) {
-      await uncached.create({ student_id: id, first_name: `Cache${n}`, last_name: 'Bench', hometown: 'Hanoi', math_score: n % 10, literature_score: 7, english_score: 8.5 });
+      await uncached.create({
+        student_id: id,
+        first_name: `Cache${n}`,
+        last_name: 'Bench',
+        hometown: 'Hanoi',
+        math_score: n % 10,
+        literature_score: 7,
+        english_score: 8.5,
+      });
     }
     for (let n = 0; n < WARMUP_READS; n++) await uncached.get(ids[n % ITEMS]!);
     for (const service of Object.values(services)) for (const id of ids) await service.get(id);

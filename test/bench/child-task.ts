@@ -32,7 +32,10 @@ export class TaskTimeoutError extends Error {}
 export function runChildTask<T>(file: string, argv: readonly string[], options: ChildTaskOptions): Promise<TaskMeasure<T>> {
   const name = path.basename(file);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, ...argv], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, ...argv], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = keepTail(stdout + chunk)));
@@ -50,7 +53,11 @@ export function runChildTask<T>(file: string, argv: readonly string[], options: 
       clearTimeout(timer);
       if (timedOut) {
         const waiting = options.describe ? `; ${options.describe()}` : '';
-        reject(new TaskTimeoutError(`${name} did not finish within ${(options.timeoutMs / 1000).toFixed(0)} s and was killed${waiting}${stderr ? `\n--- its stderr (tail) ---\n${stderr}` : ''}`));
+        reject(
+          new TaskTimeoutError(
+            `${name} did not finish within ${(options.timeoutMs / 1000).toFixed(0)} s and was killed${waiting}${stderr ? `\n--- its stderr (tail) ---\n${stderr}` : ''}`,
+          ),
+        );
       } else if (code !== 0) {
         reject(new Error(`${name} failed (exit ${code ?? signal}):\n${stderr || stdout}`));
       } else {

@@ -31,18 +31,39 @@ export const TRACING_ON_ENV: Record<string, string> = {
  * bare-client baseline). "before" rows are the way a bundle loaded it until the fix.
  */
 export const IMPORT_PROBES: readonly ImportProbe[] = [
-  { label: 'Powertools Logger + injectLambdaContext', source: "import { Logger } from '@aws-lambda-powertools/logger'; import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; export const m = injectLambdaContext(new Logger({ serviceName: 'probe' }));" },
-  { label: 'Powertools Metrics', source: "import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Probe', serviceName: 'probe' });" },
-  { label: 'Powertools Tracer + X-Ray SDK, tracing on (as in AWS)', source: "import { Tracer } from '@aws-lambda-powertools/tracer'; export const t = new Tracer({ serviceName: 'probe' });", env: TRACING_ON_ENV },
+  {
+    label: 'Powertools Logger + injectLambdaContext',
+    source:
+      "import { Logger } from '@aws-lambda-powertools/logger'; import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'; export const m = injectLambdaContext(new Logger({ serviceName: 'probe' }));",
+  },
+  {
+    label: 'Powertools Metrics',
+    source: "import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Probe', serviceName: 'probe' });",
+  },
+  {
+    label: 'Powertools Tracer + X-Ray SDK, tracing on (as in AWS)',
+    source: "import { Tracer } from '@aws-lambda-powertools/tracer'; export const t = new Tracer({ serviceName: 'probe' });",
+    env: TRACING_ON_ENV,
+  },
   { label: 'X-Ray SDK from the layer, require() (now)', source: "import xray from 'aws-xray-sdk-core'; export const x = xray;" },
   { label: 'X-Ray SDK from the layer, ES import (before)', source: "import xray from 'aws-xray-sdk-core'; export const x = xray;", build: { alias: {} } },
   { label: 'node:http, require() (now)', source: "import http from 'node:http'; export const h = http;" },
   { label: 'node:http, ES import (before: loads undici)', source: "import http from 'node:http'; export const h = http;", build: { alias: {} } },
   { label: 'zod/mini + one object schema', source: "import * as z from 'zod/mini'; export const s = z.object({ a: z.string(), n: z.number() });" },
-  { label: '@middy/core + http-cors + http-security-headers', source: "import middy from '@middy/core'; import cors from '@middy/http-cors'; import headers from '@middy/http-security-headers'; export const h = middy().use(cors()).use(headers()).handler(async () => ({}));" },
+  {
+    label: '@middy/core + http-cors + http-security-headers',
+    source:
+      "import middy from '@middy/core'; import cors from '@middy/http-cors'; import headers from '@middy/http-security-headers'; export const h = middy().use(cors()).use(headers()).handler(async () => ({}));",
+  },
   { label: 'lru-cache', source: "import { LRUCache } from 'lru-cache'; export const c = new LRUCache({ max: 10 });" },
-  { label: 'students entity declaration (schemas, keys)', source: `import { students } from ${project('shared/students/students.entity.ts')}; export const e = students;` },
-  { label: 'handler factory: middlewares, logger, metrics, tracer (off)', source: `import { createHttpHandler } from ${project('shared/http/create-http-handler.ts')}; export const f = createHttpHandler;` },
+  {
+    label: 'students entity declaration (schemas, keys)',
+    source: `import { students } from ${project('shared/students/students.entity.ts')}; export const e = students;`,
+  },
+  {
+    label: 'handler factory: middlewares, logger, metrics, tracer (off)',
+    source: `import { createHttpHandler } from ${project('shared/http/create-http-handler.ts')}; export const f = createHttpHandler;`,
+  },
 ];
 
 /** Bundles each probe into `<taskDir>/probes/<n>/index.mjs`; returns their file paths in order. */

@@ -86,15 +86,33 @@ export async function runColdBench(): Promise<BenchOutcome> {
   const probeFiles = bundleProbes(layout.taskDir);
   const childFile = path.join(layout.taskDir, 'cold-child.mjs');
   writeFileSync(childFile, CHILD_SOURCE);
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...functionEnv(Object.fromEntries(entities.map((entity) => [tableDesign(entity).envVar, entity.name]))) };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    ...functionEnv(Object.fromEntries(entities.map((entity) => [tableDesign(entity).envVar, entity.name]))),
+  };
   const bundleUrl = (id: string) => pathToFileURL(path.join(layout.taskDir, id, 'index.mjs')).href;
   const baseline: Target = { label: BASELINE, arg: 'baseline', mode: 'baseline', kind: 'baseline' };
   const targets: Target[] = [
     ...fns.map((fn): Target => ({ label: fn.id, arg: bundleUrl(fn.id), mode: 'handler', kind: 'function' })),
     ...TRACED_IDS.filter((id) => FUNCTION_IDS.includes(id)).map(
-      (id): Target => ({ label: `${id} (tracing on, as in AWS)`, arg: bundleUrl(id), mode: 'handler', kind: 'traced', env: { ...TRACING_ON_ENV, LAMBDA_TASK_ROOT: path.join(layout.taskDir, id) } }),
+      (id): Target => ({
+        label: `${id} (tracing on, as in AWS)`,
+        arg: bundleUrl(id),
+        mode: 'handler',
+        kind: 'traced',
+        env: { ...TRACING_ON_ENV, LAMBDA_TASK_ROOT: path.join(layout.taskDir, id) },
+      }),
     ),
-    ...IMPORT_PROBES.map((probe, n): Target => ({ label: probe.label, arg: pathToFileURL(probeFiles[n]!).href, mode: 'after-sdk', kind: 'probe', ...(probe.env ? { env: probe.env } : {}) })),
+    ...IMPORT_PROBES.map(
+      (probe, n): Target => ({
+        label: probe.label,
+        arg: pathToFileURL(probeFiles[n]!).href,
+        mode: 'after-sdk',
+        kind: 'probe',
+        ...(probe.env ? { env: probe.env } : {}),
+      }),
+    ),
   ];
   const spawnChild = async (target: Target): Promise<ChildTiming> => {
     const started = performance.now();
@@ -105,7 +123,9 @@ export async function runColdBench(): Promise<BenchOutcome> {
   };
 
   const loadBefore = loadavg()[0]!;
-  console.log(`node ${process.version} (${process.execPath}), ${RUNS} runs each, interleaved with the baseline; one discarded warm-up round; load average ${loadBefore.toFixed(1)}\n`);
+  console.log(
+    `node ${process.version} (${process.execPath}), ${RUNS} runs each, interleaved with the baseline; one discarded warm-up round; load average ${loadBefore.toFixed(1)}\n`,
+  );
   const all = [baseline, ...targets];
   for (const target of all) await spawnChild(target); // page cache, not measured
   const timings = new Map<string, ChildTiming[]>(all.map((target) => [target.label, []]));
@@ -175,7 +195,13 @@ export async function runColdBench(): Promise<BenchOutcome> {
     { name: 'same, CPU time (p50)', measured: `${range(judged.map(cpuRatio))} (baseline ${ms(base.cpu.p50)} ms CPU)`, target: 'report' },
     ...inits
       .filter((stat) => stat.kind === 'traced')
-      .map((stat): Check => ({ name: stat.label, measured: `${ratio(stat).toFixed(2)}× wall, ${cpuRatio(stat).toFixed(2)}× CPU (${ms(stat.import.p50)} ms)`, target: 'report' })),
+      .map(
+        (stat): Check => ({
+          name: stat.label,
+          measured: `${ratio(stat).toFixed(2)}× wall, ${cpuRatio(stat).toFixed(2)}× CPU (${ms(stat.import.p50)} ms)`,
+          target: 'report',
+        }),
+      ),
     { name: 'machine load average (1 min) before → after', measured: machineLoad, target: 'report' },
   ];
   return {

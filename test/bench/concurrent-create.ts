@@ -49,11 +49,19 @@ export async function runConcurrentCreateBench(flags: readonly string[]): Promis
     const counted = await store.count({});
     const unavailable = errors.get('dependencyUnavailable') ?? 0;
     const errorCount = [...errors.values()].reduce((sum, count) => sum + count, 0);
-    printTable(['writers', 'creates', 'ok', 'errors', '503', 's', 'creates/s', 'counter'], [[String(WRITERS), String(creates), String(ok), String(errorCount), String(unavailable), seconds.toFixed(1), (ok / seconds).toFixed(0), String(counted)]]);
+    printTable(
+      ['writers', 'creates', 'ok', 'errors', '503', 's', 'creates/s', 'counter'],
+      [[String(WRITERS), String(creates), String(ok), String(errorCount), String(unavailable), seconds.toFixed(1), (ok / seconds).toFixed(0), String(counted)]],
+    );
     return {
       name: 'concurrent-create',
       checks: [
-        { name: `${WRITERS} concurrent creators: errors`, measured: `${errorCount} (${JSON.stringify(Object.fromEntries(errors))})`, target: '0', pass: errorCount === 0 },
+        {
+          name: `${WRITERS} concurrent creators: errors`,
+          measured: `${errorCount} (${JSON.stringify(Object.fromEntries(errors))})`,
+          target: '0',
+          pass: errorCount === 0,
+        },
         { name: 'TransactionConflict-driven 503s', measured: String(unavailable), target: '0', pass: unavailable === 0 },
         { name: 'throughput', measured: `${(ok / seconds).toFixed(0)} creates/s`, target: 'none (info)' },
         { name: 'summed counter = items created', measured: `${counted} vs ${ok + 500}`, target: 'equal', pass: counted === ok + 500 },

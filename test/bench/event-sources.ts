@@ -34,7 +34,12 @@ export async function runEventSourcesBench(): Promise<BenchOutcome> {
     for (let start = 0; start < SQS_BULK; start += 100) {
       await Promise.all(
         Array.from({ length: 10 }, (_, chunk) =>
-          sqs.client.send(new SendMessageBatchCommand({ QueueUrl: queue!.url, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ at: now(), n: start + chunk * 10 + i }) })) })),
+          sqs.client.send(
+            new SendMessageBatchCommand({
+              QueueUrl: queue!.url,
+              Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ at: now(), n: start + chunk * 10 + i }) })),
+            }),
+          ),
         ),
       );
     }
@@ -96,7 +101,11 @@ export async function runEventSourcesBench(): Promise<BenchOutcome> {
     await streamPoller.ready;
     const streamStarted = performance.now();
     for (let start = 0; start < STREAM_WRITES; start += 10) {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${start + i}` }, at: { N: String(now()) } } }))));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `k${start + i}` }, at: { N: String(now()) } } })),
+        ),
+      );
     }
     await waitFor(() => streamLatency.length >= STREAM_WRITES, 120_000, 'the stream records');
     const streamSeconds = (performance.now() - streamStarted) / 1000;
@@ -111,7 +120,13 @@ export async function runEventSourcesBench(): Promise<BenchOutcome> {
         [`SendMessageBatch (${SQS_BULK}, 10 calls in parallel)`, `${(SQS_BULK / sendSeconds).toFixed(0)} msg/s`, '', '', ''],
         [`SQS backlog → mapping → bundle (batch 10, 2 pollers)`, `${(SQS_BULK / bulkSeconds).toFixed(0)} msg/s`, '', '', ''],
         [`SQS send → invocation done (${SQS_SINGLE} one at a time)`, '', ms(sqsLatency.p50), ms(sqsLatency.p99), ms(sqsLatency.max)],
-        [`PutItem → stream → bundle (${STREAM_WRITES} writes, 10 at a time)`, `${(STREAM_WRITES / streamSeconds).toFixed(0)} rec/s`, ms(stream.p50), ms(stream.p99), ms(stream.max)],
+        [
+          `PutItem → stream → bundle (${STREAM_WRITES} writes, 10 at a time)`,
+          `${(STREAM_WRITES / streamSeconds).toFixed(0)} rec/s`,
+          ms(stream.p50),
+          ms(stream.p99),
+          ms(stream.max),
+        ],
       ],
     );
     return {
@@ -126,7 +141,10 @@ export async function runEventSourcesBench(): Promise<BenchOutcome> {
         // Bounded by PutItem on DynamoDB Local, not by the poller.
         { name: 'stream records delivered', measured: `${(STREAM_WRITES / streamSeconds).toFixed(0)} rec/s`, target: '-' },
       ],
-      data: { sqs: { bulk: SQS_BULK, sendSeconds, bulkSeconds, latency: sqsLatency }, stream: { writes: STREAM_WRITES, seconds: streamSeconds, latency: stream } },
+      data: {
+        sqs: { bulk: SQS_BULK, sendSeconds, bulkSeconds, latency: sqsLatency },
+        stream: { writes: STREAM_WRITES, seconds: streamSeconds, latency: stream },
+      },
     };
   } finally {
     await sqs.stop();

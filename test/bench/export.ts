@@ -35,7 +35,14 @@ export async function runExportBench(): Promise<BenchOutcome> {
   const xlsx = run('xlsx', xlsxRows);
   printTable(
     ['scenario', 'rows', 'MB out', 'seconds', 'rows/s', 'peak RSS MB'],
-    [csv, bare, xlsx].map((r) => [r.scenario, String(r.rows), (r.bytes / 1e6).toFixed(1), (r.ms / 1000).toFixed(1), perSecond(r).toFixed(0), r.maxRssMb.toFixed(0)]),
+    [csv, bare, xlsx].map((r) => [
+      r.scenario,
+      String(r.rows),
+      (r.bytes / 1e6).toFixed(1),
+      (r.ms / 1000).toFixed(1),
+      perSecond(r).toFixed(0),
+      r.maxRssMb.toFixed(0),
+    ]),
   );
   const ratio = perSecond(xlsx) / perSecond(bare);
   const checks: Check[] = [

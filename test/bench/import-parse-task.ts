@@ -14,7 +14,13 @@ import { xlsxName } from './import-parse-names.js';
 const nullSink: ImportSink = { writeBatch: async (items) => ({ created: items.length, updated: 0, errors: [] }) };
 
 function importWithoutWriting(file: string) {
-  return runImport({ importId: 'bench', entity: students, mode: 'create', sink: nullSink, source: openRowSource(fileByteSource(file), { name: file, entity: students }) });
+  return runImport({
+    importId: 'bench',
+    entity: students,
+    mode: 'create',
+    sink: nullSink,
+    source: openRowSource(fileByteSource(file), { name: file, entity: students }),
+  });
 }
 
 async function barePapaparse(file: string): Promise<number> {
@@ -26,7 +32,13 @@ async function barePapaparse(file: string): Promise<number> {
 }
 
 async function bareExcelRead(file: string): Promise<{ rows: number; altered: number }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   let rows = 0;
   let altered = 0;
   for await (const sheet of reader) {

@@ -45,11 +45,43 @@ export async function runImportParseBench(args: string[] = []): Promise<BenchOut
   printTable(
     ['run', 'rows', 'wall s', 'rows/s', 'CPU s', 'rows/CPU-s', 'peak RSS'],
     [
-      ['CSV bare papaparse (parse only)', String(bare.result), secs(bare.ms), int(bareRate), secs(bare.cpuMs), int(CSV_ROWS / (bare.cpuMs / 1000)), mb(bare.peakRss)],
+      [
+        'CSV bare papaparse (parse only)',
+        String(bare.result),
+        secs(bare.ms),
+        int(bareRate),
+        secs(bare.cpuMs),
+        int(CSV_ROWS / (bare.cpuMs / 1000)),
+        mb(bare.peakRss),
+      ],
       ['CSV import parse+clean+validate', String(summary.total_rows), secs(pipeline.ms), int(rate), secs(pipeline.cpuMs), int(cpuRate), mb(pipeline.peakRss)],
-      ['XLSX bare exceljs streaming read', String(xlsxBare.result.rows), secs(xlsxBare.ms), int(XLSX_ROWS / (xlsxBare.ms / 1000)), secs(xlsxBare.cpuMs), int(XLSX_ROWS / (xlsxBare.cpuMs / 1000)), mb(xlsxBare.peakRss)],
-      ['XLSX import reader (UTF-8 fixed)', String(xlsxOurs.result.rows), secs(xlsxOurs.ms), int(XLSX_ROWS / (xlsxOurs.ms / 1000)), secs(xlsxOurs.cpuMs), int(XLSX_ROWS / (xlsxOurs.cpuMs / 1000)), mb(xlsxOurs.peakRss)],
-      ['XLSX import parse+clean+validate', String(xlsxImport.result.total_rows), secs(xlsxImport.ms), int(XLSX_ROWS / (xlsxImport.ms / 1000)), secs(xlsxImport.cpuMs), int(XLSX_ROWS / (xlsxImport.cpuMs / 1000)), mb(xlsxImport.peakRss)],
+      [
+        'XLSX bare exceljs streaming read',
+        String(xlsxBare.result.rows),
+        secs(xlsxBare.ms),
+        int(XLSX_ROWS / (xlsxBare.ms / 1000)),
+        secs(xlsxBare.cpuMs),
+        int(XLSX_ROWS / (xlsxBare.cpuMs / 1000)),
+        mb(xlsxBare.peakRss),
+      ],
+      [
+        'XLSX import reader (UTF-8 fixed)',
+        String(xlsxOurs.result.rows),
+        secs(xlsxOurs.ms),
+        int(XLSX_ROWS / (xlsxOurs.ms / 1000)),
+        secs(xlsxOurs.cpuMs),
+        int(XLSX_ROWS / (xlsxOurs.cpuMs / 1000)),
+        mb(xlsxOurs.peakRss),
+      ],
+      [
+        'XLSX import parse+clean+validate',
+        String(xlsxImport.result.total_rows),
+        secs(xlsxImport.ms),
+        int(XLSX_ROWS / (xlsxImport.ms / 1000)),
+        secs(xlsxImport.cpuMs),
+        int(XLSX_ROWS / (xlsxImport.cpuMs / 1000)),
+        mb(xlsxImport.peakRss),
+      ],
     ],
   );
   console.log(`\nCSV summary: created ${summary.created}, skipped ${summary.skipped}, errors ${summary.errors}, warnings ${summary.warnings}`);
@@ -71,8 +103,28 @@ export async function runImportParseBench(args: string[] = []): Promise<BenchOut
       { name: 'XLSX altered names (bare exceljs)', measured: String(xlsxBare.result.altered), target: 'info' },
     ],
     data: {
-      csv: { rows: CSV_ROWS, seconds: pipeline.ms / 1000, cpuSeconds: pipeline.cpuMs / 1000, rowsPerCpuSecond: cpuRate, rowsPerSecond: rate, bareRowsPerSecond: bareRate, peakRssBytes: pipeline.peakRss, summary: { ...summary, error_details: undefined, warning_details: undefined, skipped_details: undefined } },
-      xlsx: { rows: XLSX_ROWS, bareSeconds: xlsxBare.ms / 1000, oursSeconds: xlsxOurs.ms / 1000, bareCpuSeconds: xlsxBare.cpuMs / 1000, oursCpuSeconds: xlsxOurs.cpuMs / 1000, importSeconds: xlsxImport.ms / 1000, ratio, bareAltered: xlsxBare.result.altered, oursAltered: xlsxOurs.result.altered, peakRssBytes: xlsxOurs.peakRss },
+      csv: {
+        rows: CSV_ROWS,
+        seconds: pipeline.ms / 1000,
+        cpuSeconds: pipeline.cpuMs / 1000,
+        rowsPerCpuSecond: cpuRate,
+        rowsPerSecond: rate,
+        bareRowsPerSecond: bareRate,
+        peakRssBytes: pipeline.peakRss,
+        summary: { ...summary, error_details: undefined, warning_details: undefined, skipped_details: undefined },
+      },
+      xlsx: {
+        rows: XLSX_ROWS,
+        bareSeconds: xlsxBare.ms / 1000,
+        oursSeconds: xlsxOurs.ms / 1000,
+        bareCpuSeconds: xlsxBare.cpuMs / 1000,
+        oursCpuSeconds: xlsxOurs.cpuMs / 1000,
+        importSeconds: xlsxImport.ms / 1000,
+        ratio,
+        bareAltered: xlsxBare.result.altered,
+        oursAltered: xlsxOurs.result.altered,
+        peakRssBytes: xlsxOurs.peakRss,
+      },
     },
   };
 }
@@ -85,12 +137,24 @@ export function csvLine(i: number): string {
   let math: unknown = student.math_score;
   let email = student.email ?? '';
   switch (i % 100) {
-    case 7: math = 'abc'; break;
-    case 23: math = 12; break;
-    case 41: first = ''; break;
-    case 59: id = benchStudent(i - 1).student_id as string; break;
-    case 77: id = ` ${id.toLowerCase()} `; break;
-    case 93: email = 'not-an-email'; break;
+    case 7:
+      math = 'abc';
+      break;
+    case 23:
+      math = 12;
+      break;
+    case 41:
+      first = '';
+      break;
+    case 59:
+      id = benchStudent(i - 1).student_id as string;
+      break;
+    case 77:
+      id = ` ${id.toLowerCase()} `;
+      break;
+    case 93:
+      email = 'not-an-email';
+      break;
   }
   const quotedLast = i % 10 === 3 ? `"${student.last_name}, Jr."` : (student.last_name as string).replace("'", "''");
   return `${id},${first},${quotedLast},${email},${student.hometown ?? ''},${math ?? ''},${student.literature_score ?? ''},${student.english_score ?? ''}\n`;

@@ -41,14 +41,16 @@ const TERMINAL = new Set(['completed', 'completed_with_errors', 'failed']);
 
 /** The generated CSV (~5% dirty rows, as `import-parse`), produced in 10k-row blocks. */
 function csvStream(rows: number): Readable {
-  return Readable.from((function* () {
-    yield HEADER;
-    for (let start = 0; start < rows; start += 10_000) {
-      let block = '';
-      for (let i = start; i < Math.min(rows, start + 10_000); i++) block += csvLine(i);
-      yield block;
-    }
-  })());
+  return Readable.from(
+    (function* () {
+      yield HEADER;
+      for (let start = 0; start < rows; start += 10_000) {
+        let block = '';
+        for (let i = start; i < Math.min(rows, start + 10_000); i++) block += csvLine(i);
+        yield block;
+      }
+    })(),
+  );
 }
 
 interface SizeRun {
@@ -119,14 +121,52 @@ export async function runImportS3Bench(args: string[] = []): Promise<BenchOutcom
   }
 
   printTable(
-    ['rows', 'MB', 'upload s', 'import s', 'end-to-end s', 'rows/s e2e', 'rows/s import', 'raw ceiling rows/s', 'import/ceiling', 'importer CPU s', 'importer peak RSS', 'parse rows/s', 'job'],
-    runs.map((run) => [int(run.rows), (run.bytes / 1024 / 1024).toFixed(1), secs(run.uploadSeconds), secs(run.importSeconds), secs(run.endToEndSeconds), int(run.rowsPerSecond), int(run.importRowsPerSecond), int(run.ceilingRowsPerSecond), ratio(run), secs(run.importCpuSeconds), mb(run.peakRssBytes), int(run.parseRowsPerSecond), `${run.job.status}: ${run.job.created} created, ${run.job.skipped} skipped, ${run.job.errors} errors`]),
+    [
+      'rows',
+      'MB',
+      'upload s',
+      'import s',
+      'end-to-end s',
+      'rows/s e2e',
+      'rows/s import',
+      'raw ceiling rows/s',
+      'import/ceiling',
+      'importer CPU s',
+      'importer peak RSS',
+      'parse rows/s',
+      'job',
+    ],
+    runs.map((run) => [
+      int(run.rows),
+      (run.bytes / 1024 / 1024).toFixed(1),
+      secs(run.uploadSeconds),
+      secs(run.importSeconds),
+      secs(run.endToEndSeconds),
+      int(run.rowsPerSecond),
+      int(run.importRowsPerSecond),
+      int(run.ceilingRowsPerSecond),
+      ratio(run),
+      secs(run.importCpuSeconds),
+      mb(run.peakRssBytes),
+      int(run.parseRowsPerSecond),
+      `${run.job.status}: ${run.job.created} created, ${run.job.skipped} skipped, ${run.job.errors} errors`,
+    ]),
   );
   const checks: Check[] = runs.flatMap((run) => [
     { name: `${int(run.rows)} rows: rows/s end to end (upload → job finished)`, measured: int(run.rowsPerSecond), target: 'reported' },
-    { name: `${int(run.rows)} rows: import rows/s vs raw BatchWrite ceiling (${WRITERS} writers)`, measured: `${ratio(run)} (${int(run.importRowsPerSecond)} vs ${int(run.ceilingRowsPerSecond)})`, target: '>= 0.8×', pass: run.importRowsPerSecond >= 0.8 * run.ceilingRowsPerSecond },
+    {
+      name: `${int(run.rows)} rows: import rows/s vs raw BatchWrite ceiling (${WRITERS} writers)`,
+      measured: `${ratio(run)} (${int(run.importRowsPerSecond)} vs ${int(run.ceilingRowsPerSecond)})`,
+      target: '>= 0.8×',
+      pass: run.importRowsPerSecond >= 0.8 * run.ceilingRowsPerSecond,
+    },
     { name: `${int(run.rows)} rows: importer peak RSS`, measured: mb(run.peakRssBytes), target: '<= 256 MB', pass: run.peakRssBytes <= RSS_LIMIT },
-    { name: `${int(run.rows)} rows: parse+clean+validate rows/s`, measured: int(run.parseRowsPerSecond), target: '>= 200,000', pass: run.parseRowsPerSecond >= 200_000 },
+    {
+      name: `${int(run.rows)} rows: parse+clean+validate rows/s`,
+      measured: int(run.parseRowsPerSecond),
+      target: '>= 200,000',
+      pass: run.parseRowsPerSecond >= 200_000,
+    },
   ]);
   return { name: 'import', checks, data: { writers: WRITERS, runs } };
 }
@@ -147,22 +187,38 @@ async function runSize({ database, imports, events, s3 }: Services, rows: number
   try {
     const startedAt = Date.now();
     const deadline = startedAt + timeoutMs;
-    const upload = new Upload({ client: s3, params: { Bucket: imports.bucket, Key: key, Body: csvStream(rows), ContentType: 'text/csv' }, partSize: 16 * 1024 * 1024, queueSize: 2 });
-    await withDeadline(upload.done(), deadline, () => `uploading ${key}`, () => void upload.abort());
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: imports.bucket, Key: key, Body: csvStream(rows), ContentType: 'text/csv' },
+      partSize: 16 * 1024 * 1024,
+      queueSize: 2,
+    });
+    await withDeadline(
+      upload.done(),
+      deadline,
+      () => `uploading ${key}`,
+      () => void upload.abort(),
+    );
     const uploadSeconds = (Date.now() - startedAt) / 1000;
     await withDeadline(imports.s3.idle(), deadline, () => 'the ObjectCreated notification');
     const event = events.find((candidate) => candidate.Records.some((record) => decodeURIComponent(record.s3.object.key) === key));
     if (!event) throw new Error(`the upload of ${key} raised no ObjectCreated notification: check the import trigger's prefix/suffix filters`);
     const notifiedAt = Date.now();
     const bytes = event.Records[0]!.s3.object.size;
-    console.log(`${int(rows)} rows (${(bytes / 1024 / 1024).toFixed(1)} MB) uploaded in ${uploadSeconds.toFixed(1)} s; importing (timeout ${(timeoutMs / 1000).toFixed(0)} s from upload start)…`);
+    console.log(
+      `${int(rows)} rows (${(bytes / 1024 / 1024).toFixed(1)} MB) uploaded in ${uploadSeconds.toFixed(1)} s; importing (timeout ${(timeoutMs / 1000).toFixed(0)} s from upload start)…`,
+    );
 
     let last: ImportJob | undefined;
     const findJob = async () => (last = (await jobs.list(10)).jobs.find((job) => job.source.key === key) ?? last);
     watcher = setInterval(() => {
-      void findJob().then((job) => console.log(`  ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${job ? `${job.status}, ${int(job.rows_processed)} rows` : 'no job yet'}`), () => undefined);
+      void findJob().then(
+        (job) => console.log(`  ${((Date.now() - startedAt) / 1000).toFixed(0)} s: ${job ? `${job.status}, ${int(job.rows_processed)} rows` : 'no job yet'}`),
+        () => undefined,
+      );
     }, 10_000);
-    const describe = () => (last ? `job ${last.import_id} was ${last.status} at ${int(last.rows_processed)} of ${int(rows)} rows` : `no import job for ${key} was ever created`);
+    const describe = () =>
+      last ? `job ${last.import_id} was ${last.status} at ${int(last.rows_processed)} of ${int(rows)} rows` : `no import job for ${key} was ever created`;
     const env = { ...process.env, ...database.env, ...tableEnv, ...imports.env };
     const importer = await runChildTask<null>(TASK_FILE, [JSON.stringify(event)], { env, timeoutMs: Math.max(1, deadline - Date.now()), describe });
     clearInterval(watcher);
@@ -195,7 +251,16 @@ async function runSize({ database, imports, events, s3 }: Services, rows: number
       parseSeconds: parse.ms / 1000,
       parseRowsPerSecond: rows / (parse.ms / 1000),
       ceilingRowsPerSecond: ceiling,
-      job: { import_id: job.import_id, status: job.status, rows_processed: job.rows_processed, created: job.created, skipped: job.skipped, errors: job.errors, warnings: job.warnings, rows_per_second: job.rows_per_second },
+      job: {
+        import_id: job.import_id,
+        status: job.status,
+        rows_processed: job.rows_processed,
+        created: job.created,
+        skipped: job.skipped,
+        errors: job.errors,
+        warnings: job.warnings,
+        rows_per_second: job.rows_per_second,
+      },
     };
   } finally {
     clearInterval(watcher);

@@ -75,9 +75,7 @@ async function measureGroup(scenarios: Scenario[], list: List, options: MeasureO
       totals[index] ??= call.body?.total;
     }
   }
-  const planned = warm.map((samples) =>
-    Math.min(options.iterations, Math.max(options.minIterations, Math.floor(options.budgetMs / summarize(samples).p50))),
-  );
+  const planned = warm.map((samples) => Math.min(options.iterations, Math.max(options.minIterations, Math.floor(options.budgetMs / summarize(samples).p50))));
   console.log(`${options.warmupRounds} warm-up rounds done; measuring ${planned.map((n, i) => `${scenarios[i]!.name} × ${n}`).join(', ')}`);
   const samples = scenarios.map(() => [] as number[]);
   const failures = scenarios.map(() => ({}) as Record<string, number>);

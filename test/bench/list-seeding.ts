@@ -31,7 +31,12 @@ export interface SeedingReport {
  * and seeds with concurrent BatchWrites. Counters go last, so a half-seeded database is
  * never mistaken for a complete one (re-seeding overwrites the same ids).
  */
-export async function ensureBenchStudents(db: BenchDatabase, total: number, log: (line: string) => void, options: { jvmWarmup?: boolean } = {}): Promise<SeedingReport> {
+export async function ensureBenchStudents(
+  db: BenchDatabase,
+  total: number,
+  log: (line: string) => void,
+  options: { jvmWarmup?: boolean } = {},
+): Promise<SeedingReport> {
   const tableName = db.env[tableDesign(students).envVar]!;
   const counter = await db.doc.send(new GetCommand({ TableName: tableName, Key: { [PK]: counterKey(0) } }));
   if (Number(counter.Item?.n) === total) {
@@ -58,7 +63,9 @@ export async function ensureBenchStudents(db: BenchDatabase, total: number, log:
     onProgress: (written) => log(`  ${written} written`),
   });
   await writeCounters(db.doc, tableName, seeded.counters);
-  log(`  seeded ${seeded.items} in ${(seeded.ms / 1000).toFixed(1)} s = ${Math.round(seeded.itemsPerSecond)} items/s (${seeded.retries} retries); ${seeded.counters.size} counters`);
+  log(
+    `  seeded ${seeded.items} in ${(seeded.ms / 1000).toFixed(1)} s = ${Math.round(seeded.itemsPerSecond)} items/s (${seeded.retries} retries); ${seeded.counters.size} counters`,
+  );
   return {
     mode: 'seeded',
     items: seeded.items,

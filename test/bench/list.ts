@@ -40,7 +40,9 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
   bundleFunctions([fn]);
   const db = await startBenchDatabase(keep ? { dbPath: LIST_DB_DIR } : {});
   try {
-    console.log(`DynamoDB Local ${keep ? `persistent in ${path.relative(process.cwd(), LIST_DB_DIR)} (--keep)` : 'in memory (use --keep to reuse a seeded database)'} at ${db.endpoint}`);
+    console.log(
+      `DynamoDB Local ${keep ? `persistent in ${path.relative(process.cwd(), LIST_DB_DIR)} (--keep)` : 'in memory (use --keep to reuse a seeded database)'} at ${db.endpoint}`,
+    );
     const seeding = await ensureBenchStudents(db, TOTAL, (line) => console.log(line));
     const tableName = db.env[tableDesign(students).envVar]!;
 
@@ -109,7 +111,9 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
       `  search pass: every search reads the whole index once — as COUNT queries, one shard after another, that walk takes ${ms(walk.ms)} ms (median of 3): ${walk.pages} pages, ${walk.scanned} items scanned, ${walk.count} matches`,
     );
     if (seeding.mode === 'seeded') {
-      console.log(`\nseeding: ${seeding.items} items in ${(seeding.ms! / 1000).toFixed(1)} s = ${Math.round(seeding.itemsPerSecond!)} items/s (after a ${seeding.jvmWarmup!.items}-item JVM warm-up at ${Math.round(seeding.jvmWarmup!.itemsPerSecond)} items/s)`);
+      console.log(
+        `\nseeding: ${seeding.items} items in ${(seeding.ms! / 1000).toFixed(1)} s = ${Math.round(seeding.itemsPerSecond!)} items/s (after a ${seeding.jvmWarmup!.items}-item JVM warm-up at ${Math.round(seeding.jvmWarmup!.itemsPerSecond)} items/s)`,
+      );
     }
 
     const [first, , deep] = results;
@@ -117,7 +121,13 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
     const failed = results.filter((result) => Object.keys(result.failures).length > 0);
     const checks: Check[] = [
       ...(seeding.mode === 'seeded'
-        ? [{ name: 'seeding throughput', measured: `${Math.round(seeding.itemsPerSecond!)} items/s, ${(seeding.ms! / 1000).toFixed(1)} s`, target: 'none (info)' }]
+        ? [
+            {
+              name: 'seeding throughput',
+              measured: `${Math.round(seeding.itemsPerSecond!)} items/s, ${(seeding.ms! / 1000).toFixed(1)} s`,
+              target: 'none (info)',
+            },
+          ]
         : []),
       ...results.map((result) => ({ name: result.name, measured: `p50 ${ms(result.stats.p50)} / p95 ${ms(result.stats.p95)} ms`, target: 'none (info)' })),
       {

@@ -37,7 +37,11 @@ export async function runLoadBench(): Promise<BenchOutcome> {
   const waitingFor = () => `${step} (LOAD_DEADLINE_SECONDS=${DEADLINE_SECONDS} for the whole bench)`;
   let stack: LocalStack | undefined;
   try {
-    stack = await withDeadline(startLocalStack({ port: 0, s3Port: 0, dataDir: path.join(BENCH_LOCAL_DIR, `load-${randomBytes(3).toString('hex')}`), fresh: true, log: () => undefined }), deadline, waitingFor);
+    stack = await withDeadline(
+      startLocalStack({ port: 0, s3Port: 0, dataDir: path.join(BENCH_LOCAL_DIR, `load-${randomBytes(3).toString('hex')}`), fresh: true, log: () => undefined }),
+      deadline,
+      waitingFor,
+    );
     console.log(`local stack up at ${stack.url}; seeding ${SEED_STUDENTS} students`);
     const authorization = `Bearer ${await mintLocalToken(stack.identity, { role: 'staff', sub: 'bench-load' })}`;
     const ids = Array.from({ length: SEED_STUDENTS }, (_, i) => `L${String(i).padStart(5, '0')}`);
@@ -49,7 +53,16 @@ export async function runLoadBench(): Promise<BenchOutcome> {
         return `${id},Học,Sinh ${i},s${i}@school.test,${HOMETOWNS[i % HOMETOWNS.length]},${i % 11},${(i * 3) % 11},${(i * 7) % 11}`;
       });
       step = `seeding students ${start}–${start + rows.length - 1} through POST /students/bulk-import`;
-      const seeded = await withDeadline(fetch(`${stack.url}/api/v1/students/bulk-import`, { method: 'POST', headers: { authorization, 'content-type': 'text/csv' }, body: [header, ...rows].join('\n'), signal: AbortSignal.timeout(60_000) }), deadline, waitingFor);
+      const seeded = await withDeadline(
+        fetch(`${stack.url}/api/v1/students/bulk-import`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'text/csv' },
+          body: [header, ...rows].join('\n'),
+          signal: AbortSignal.timeout(60_000),
+        }),
+        deadline,
+        waitingFor,
+      );
       if (seeded.status !== 200) throw new Error(`seeding: bulk-import → ${seeded.status} ${await seeded.text()}`);
     }
 
@@ -61,40 +74,49 @@ export async function runLoadBench(): Promise<BenchOutcome> {
     const url = stack.url;
     let load: autocannon.Instance | undefined;
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
-      load = autocannon({
-        url,
-        connections: CONNECTIONS,
-        duration: DURATION_SECONDS,
-        maxOverallRequests: MAX_REQUESTS,
-        timeout: REQUEST_TIMEOUT_SECONDS,
-        headers: { authorization },
-        requests: [
-          {
-            setupRequest: (request) => {
-              const roll = Math.random();
-              if (roll < 0.7) {
-                kinds.get++;
-                return { ...request, method: 'GET', path: `/api/v1/students/${ids[Math.floor(Math.random() * ids.length)]}` };
-              }
-              if (roll < 0.9) {
-                kinds.list++;
-                const sort = ['student_id', '-average_score', 'last_name', '-created_at'][Math.floor(Math.random() * 4)]!;
-                const hometown = Math.random() < 0.3 ? `&hometown=${encodeURIComponent(HOMETOWNS[Math.floor(Math.random() * HOMETOWNS.length)]!)}` : '';
-                return { ...request, method: 'GET', path: `/api/v1/students?sort=${encodeURIComponent(sort)}&page_size=20${hometown}` };
-              }
-              kinds.create++;
-              const n = created++;
-              return {
-                ...request,
-                method: 'POST',
-                path: '/api/v1/students',
-                headers: { ...request.headers, 'content-type': 'application/json' },
-                body: JSON.stringify({ student_id: `N${process.pid}${String(n).padStart(7, '0')}`, first_name: 'Tải', last_name: `Thử ${n}`, hometown: HOMETOWNS[n % HOMETOWNS.length], math_score: n % 11 }),
-              };
+      load = autocannon(
+        {
+          url,
+          connections: CONNECTIONS,
+          duration: DURATION_SECONDS,
+          maxOverallRequests: MAX_REQUESTS,
+          timeout: REQUEST_TIMEOUT_SECONDS,
+          headers: { authorization },
+          requests: [
+            {
+              setupRequest: (request) => {
+                const roll = Math.random();
+                if (roll < 0.7) {
+                  kinds.get++;
+                  return { ...request, method: 'GET', path: `/api/v1/students/${ids[Math.floor(Math.random() * ids.length)]}` };
+                }
+                if (roll < 0.9) {
+                  kinds.list++;
+                  const sort = ['student_id', '-average_score', 'last_name', '-created_at'][Math.floor(Math.random() * 4)]!;
+                  const hometown = Math.random() < 0.3 ? `&hometown=${encodeURIComponent(HOMETOWNS[Math.floor(Math.random() * HOMETOWNS.length)]!)}` : '';
+                  return { ...request, method: 'GET', path: `/api/v1/students?sort=${encodeURIComponent(sort)}&page_size=20${hometown}` };
+                }
+                kinds.create++;
+                const n = created++;
+                return {
+                  ...request,
+                  method: 'POST',
+                  path: '/api/v1/students',
+                  headers: { ...request.headers, 'content-type': 'application/json' },
+                  body: JSON.stringify({
+                    student_id: `N${process.pid}${String(n).padStart(7, '0')}`,
+                    first_name: 'Tải',
+                    last_name: `Thử ${n}`,
+                    hometown: HOMETOWNS[n % HOMETOWNS.length],
+                    math_score: n % 11,
+                  }),
+                };
+              },
             },
-          },
-        ],
-      }, (error, result) => (error ? reject(error) : resolve(result)));
+          ],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
     });
     // The run ends on its own at `duration`; the deadline only catches a stall (it stops autocannon too).
     const loadBefore = loadavg()[0]!;
@@ -114,7 +136,13 @@ export async function runLoadBench(): Promise<BenchOutcome> {
         ['requests (GET id / list / create)', `${total} (${kinds.get} / ${kinds.list} / ${kinds.create})`],
         ['requests/s (mean)', result.requests.average.toFixed(0)],
         ['latency p50 / p99 / max', `${result.latency.p50} / ${result.latency.p99} / ${result.latency.max} ms`],
-        ['status codes', [...statuses].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ')],
+        [
+          'status codes',
+          [...statuses]
+            .sort(([a], [b]) => a - b)
+            .map(([code, n]) => `${code}×${n}`)
+            .join(' '),
+        ],
         ['connection errors / timeouts', `${result.errors} / ${result.timeouts}`],
         ['load average (1 min) before → after', machineLoad],
       ],
@@ -131,7 +159,17 @@ export async function runLoadBench(): Promise<BenchOutcome> {
     return {
       name: 'load',
       checks,
-      data: { machineLoad, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, kinds, statuses: Object.fromEntries(statuses), requestsPerSecond: result.requests.average, latency: result.latency, errors: result.errors, timeouts: result.timeouts },
+      data: {
+        machineLoad,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_SECONDS,
+        kinds,
+        statuses: Object.fromEntries(statuses),
+        requestsPerSecond: result.requests.average,
+        latency: result.latency,
+        errors: result.errors,
+        timeouts: result.timeouts,
+      },
     };
   } finally {
     step = 'the local stack to stop';

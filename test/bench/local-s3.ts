@@ -13,9 +13,11 @@ const SIZE = 256 * MB;
 /** A 256 MB body produced on the fly from one 1 MB block (nothing held whole). */
 function body(): Readable {
   const block = Buffer.alloc(MB, 'student_id,name\nS1,Lê Thị Ánh\n');
-  return Readable.from((function* () {
-    for (let sent = 0; sent < SIZE; sent += MB) yield block;
-  })());
+  return Readable.from(
+    (function* () {
+      for (let sent = 0; sent < SIZE; sent += MB) yield block;
+    })(),
+  );
 }
 
 /**
@@ -37,7 +39,9 @@ export async function runLocalS3Bench(): Promise<BenchOutcome> {
   };
   try {
     const put = await timed(() => client.send(new PutObjectCommand({ Bucket: 'bench', Key: 'put.bin', Body: body(), ContentLength: SIZE })));
-    const multipart = await timed(() => new Upload({ client, params: { Bucket: 'bench', Key: 'multipart.bin', Body: body() }, partSize: 8 * MB, queueSize: 4 }).done());
+    const multipart = await timed(() =>
+      new Upload({ client, params: { Bucket: 'bench', Key: 'multipart.bin', Body: body() }, partSize: 8 * MB, queueSize: 4 }).done(),
+    );
     const get = await timed(async () => {
       const out = await client.send(new GetObjectCommand({ Bucket: 'bench', Key: 'put.bin' }));
       for await (const _chunk of out.Body as Readable);

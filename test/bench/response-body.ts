@@ -14,7 +14,9 @@ const DECODERS: Record<string, (input: Buffer) => Buffer> = {
 export function responseText(response: APIGatewayProxyStructuredResultV2): string {
   if (!response.isBase64Encoded) return response.body ?? '';
   const bytes = Buffer.from(response.body ?? '', 'base64');
-  const encoding = String(response.headers?.['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(response.headers?.['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const decode = DECODERS[encoding];
   return (decode ? decode(bytes) : bytes).toString('utf8');
 }

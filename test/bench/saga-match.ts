@@ -18,7 +18,17 @@ function sagaEvents(): DeliveredEvent[] {
   return EVENT_TYPES.map((type) => {
     const envelope = sampleEvent(type);
     const entry = toPutEventsEntry(envelope);
-    return { version: '0', id: envelope.id, 'detail-type': entry.DetailType, source: entry.Source, account: '000000000000', time: '2026-12-02T14:00:00Z', region: 'us-east-1', resources: [], detail: envelope };
+    return {
+      version: '0',
+      id: envelope.id,
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: '000000000000',
+      time: '2026-12-02T14:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: envelope,
+    };
   });
 }
 
@@ -40,7 +50,10 @@ function mixedPatterns(): object[] {
   return patterns;
 }
 
-function measure(events: readonly DeliveredEvent[], patterns: readonly CompiledPattern[]): { evaluationsPerSecond: number; eventsPerSecond: number; matches: number } {
+function measure(
+  events: readonly DeliveredEvent[],
+  patterns: readonly CompiledPattern[],
+): { evaluationsPerSecond: number; eventsPerSecond: number; matches: number } {
   let matches = 0;
   let evaluations = 0;
   let routed = 0;
@@ -88,8 +101,14 @@ async function measureBus(): Promise<{ eventsPerSecond: number; delivered: numbe
  */
 export async function runSagaMatchBench(): Promise<BenchOutcome> {
   const events = sagaEvents();
-  const saga = measure(events, eventRules.map((rule) => compileEventPattern(rule.eventPattern)));
-  const mixed = measure(events, mixedPatterns().map((pattern) => compileEventPattern(pattern)));
+  const saga = measure(
+    events,
+    eventRules.map((rule) => compileEventPattern(rule.eventPattern)),
+  );
+  const mixed = measure(
+    events,
+    mixedPatterns().map((pattern) => compileEventPattern(pattern)),
+  );
   const bus = await measureBus();
   const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
   printTable(
@@ -101,8 +120,18 @@ export async function runSagaMatchBench(): Promise<BenchOutcome> {
   );
   console.log(`\nPutEvents via EventBridgeClient (10 entries/call, 4 in flight): ${rate(bus.eventsPerSecond)} events, ${bus.delivered} deliveries`);
   const checks: Check[] = [
-    { name: 'saga rules: evaluations/s', measured: rate(saga.evaluationsPerSecond), target: `≥ ${rate(TARGET_EVALUATIONS_PER_SECOND)}`, pass: saga.evaluationsPerSecond >= TARGET_EVALUATIONS_PER_SECOND },
-    { name: 'mixed patterns: evaluations/s', measured: rate(mixed.evaluationsPerSecond), target: `≥ ${rate(TARGET_EVALUATIONS_PER_SECOND)}`, pass: mixed.evaluationsPerSecond >= TARGET_EVALUATIONS_PER_SECOND },
+    {
+      name: 'saga rules: evaluations/s',
+      measured: rate(saga.evaluationsPerSecond),
+      target: `≥ ${rate(TARGET_EVALUATIONS_PER_SECOND)}`,
+      pass: saga.evaluationsPerSecond >= TARGET_EVALUATIONS_PER_SECOND,
+    },
+    {
+      name: 'mixed patterns: evaluations/s',
+      measured: rate(mixed.evaluationsPerSecond),
+      target: `≥ ${rate(TARGET_EVALUATIONS_PER_SECOND)}`,
+      pass: mixed.evaluationsPerSecond >= TARGET_EVALUATIONS_PER_SECOND,
+    },
     { name: 'PutEvents through the local bus', measured: `${rate(bus.eventsPerSecond)} events`, target: 'reported' },
   ];
   return { name: 'saga-match', checks, data: { saga, mixed, bus, eventTypes: events.length } };

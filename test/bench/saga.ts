@@ -26,7 +26,13 @@ export async function runSagaBench(): Promise<BenchOutcome> {
   let stack: LocalStack | undefined;
   let eventSide: LocalEventSide | undefined;
   try {
-    stack = await startLocalStack({ port: 0, s3Port: 0, dataDir: path.join(BENCH_LOCAL_DIR, `saga-${randomBytes(3).toString('hex')}`), fresh: true, log: () => undefined });
+    stack = await startLocalStack({
+      port: 0,
+      s3Port: 0,
+      dataDir: path.join(BENCH_LOCAL_DIR, `saga-${randomBytes(3).toString('hex')}`),
+      fresh: true,
+      log: () => undefined,
+    });
     eventSide = await startLocalEventSide({ dynamodbEndpoint: stack.dynamodb.endpoint, env: stack.env, eventsPort: 0, sqsPort: 0 });
     const staff = { authorization: `Bearer ${await mintLocalToken(stack.identity, { role: 'staff', sub: 'bench-staff' })}` };
     const base = `${stack.url}/api/v1`;
@@ -59,7 +65,10 @@ export async function runSagaBench(): Promise<BenchOutcome> {
       while (next < ORDERS) {
         const n = next++;
         const declined = n % 10 === 9;
-        const items = [{ sku: skus[n % PRODUCTS]!, quantity: 1 + (n % 3) }, { sku: skus[(n * 7 + 3) % PRODUCTS]!, quantity: 1 }];
+        const items = [
+          { sku: skus[n % PRODUCTS]!, quantity: 1 + (n % 3) },
+          { sku: skus[(n * 7 + 3) % PRODUCTS]!, quantity: 1 },
+        ];
         const at = performance.now();
         const body = { customer_id: `bench-customer-${n % 50}`, items, payment: { method: 'card', token: declined ? 'tok_decline' : 'tok_ok' } };
         const accepted = await call('POST', '/orders', body, { 'idempotency-key': `bench-${n}-${randomBytes(4).toString('hex')}` });
@@ -90,18 +99,41 @@ export async function runSagaBench(): Promise<BenchOutcome> {
         ['POST → any final event', String(toFinal.n), ms(toFinal.p50), ms(toFinal.p99), ms(toFinal.max)],
       ],
     );
-    console.log(`\n${ORDERS} orders (${CONCURRENCY} in flight): ${finals.size} finished in ${seconds.toFixed(1)} s → ${ordersPerSecond.toFixed(1)} orders/s end to end; ${completed.length} completed, ${paymentFailed.length} payment_failed, ${unfinished.length} unfinished`);
+    console.log(
+      `\n${ORDERS} orders (${CONCURRENCY} in flight): ${finals.size} finished in ${seconds.toFixed(1)} s → ${ordersPerSecond.toFixed(1)} orders/s end to end; ${completed.length} completed, ${paymentFailed.length} payment_failed, ${unfinished.length} unfinished`,
+    );
 
     const checks: Check[] = [
-      { name: 'orders finished (completed or payment_failed)', measured: `${finals.size} / ${posted.size}`, target: 'all', pass: finals.size === posted.size && unfinished.length === 0 },
-      { name: 'declined cards end payment_failed', measured: String(paymentFailed.length), target: String(expectedDeclined), pass: paymentFailed.length === expectedDeclined },
+      {
+        name: 'orders finished (completed or payment_failed)',
+        measured: `${finals.size} / ${posted.size}`,
+        target: 'all',
+        pass: finals.size === posted.size && unfinished.length === 0,
+      },
+      {
+        name: 'declined cards end payment_failed',
+        measured: String(paymentFailed.length),
+        target: String(expectedDeclined),
+        pass: paymentFailed.length === expectedDeclined,
+      },
       { name: 'orders/s end to end (local stack)', measured: ordersPerSecond.toFixed(1), target: 'report' },
       { name: 'POST → completed p50 / p99', measured: `${ms(toCompleted.p50)} / ${ms(toCompleted.p99)}`, target: 'report' },
     ];
     return {
       name: 'saga',
       checks,
-      data: { orders: ORDERS, concurrency: CONCURRENCY, seconds, ordersPerSecond, accept, toCompleted, toFinal, completed: completed.length, paymentFailed: paymentFailed.length, unfinished: unfinished.length },
+      data: {
+        orders: ORDERS,
+        concurrency: CONCURRENCY,
+        seconds,
+        ordersPerSecond,
+        accept,
+        toCompleted,
+        toFinal,
+        completed: completed.length,
+        paymentFailed: paymentFailed.length,
+        unfinished: unfinished.length,
+      },
     };
   } finally {
     await eventSide?.stop();

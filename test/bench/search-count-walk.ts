@@ -22,25 +22,25 @@ export async function timeSearchCountWalk(doc: DynamoDBDocumentClient, tableName
   let count = 0;
   let scanned = 0;
   for (const partition of indexPartitions(index)) {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#p = :p',
-        FilterExpression: 'contains(#q, :q)',
-        ExpressionAttributeNames: { '#p': index.partitionKey, '#q': SEARCH_ATTR },
-        ExpressionAttributeValues: { ':p': partition, ':q': search },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    pages++;
-    count += out.Count ?? 0;
-    scanned += out.ScannedCount ?? 0;
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#p = :p',
+          FilterExpression: 'contains(#q, :q)',
+          ExpressionAttributeNames: { '#p': index.partitionKey, '#q': SEARCH_ATTR },
+          ExpressionAttributeValues: { ':p': partition, ':q': search },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      pages++;
+      count += out.Count ?? 0;
+      scanned += out.ScannedCount ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
   }
   return { ms: performance.now() - started, pages, count, scanned };
 }

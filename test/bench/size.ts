@@ -45,7 +45,8 @@ function staticGraph(entry: string): string[] {
   const visit = (file: string) => {
     if (seen.includes(file)) return;
     seen.push(file);
-    for (const match of readFileSync(file, 'utf8').matchAll(/(?:^|[;}\s])(?:import|export)[^;"']*?from\s*"(\.{1,2}\/[^"]+\.mjs)"/g)) visit(path.resolve(path.dirname(file), match[1]!));
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:^|[;}\s])(?:import|export)[^;"']*?from\s*"(\.{1,2}\/[^"]+\.mjs)"/g))
+      visit(path.resolve(path.dirname(file), match[1]!));
   };
   visit(entry);
   return seen;
@@ -53,7 +54,9 @@ function staticGraph(entry: string): string[] {
 
 function listChunks(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => name.endsWith('.mjs')).map((name) => path.join(dir, name));
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.mjs'))
+      .map((name) => path.join(dir, name));
   } catch {
     return [];
   }

@@ -90,10 +90,15 @@ export async function runWarmBench(): Promise<BenchOutcome> {
 
     printTable(
       ['path', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'max ms'],
-      [
-        ['students-get handler (bundle)', handlerStats] as const,
-        ['raw GetCommand (DocumentClient)', sdkStats] as const,
-      ].map(([label, stat]) => [label, String(stat.n), ms(stat.p50), ms(stat.p95), ms(stat.p99), ms(stat.mean), ms(stat.max)]),
+      [['students-get handler (bundle)', handlerStats] as const, ['raw GetCommand (DocumentClient)', sdkStats] as const].map(([label, stat]) => [
+        label,
+        String(stat.n),
+        ms(stat.p50),
+        ms(stat.p95),
+        ms(stat.p99),
+        ms(stat.mean),
+        ms(stat.max),
+      ]),
     );
     console.log(
       `\np50 ratio handler/raw: ${ratio.toFixed(2)}× (handler overhead ≈ ${ms(handlerStats.p50 - sdkStats.p50)} ms) — target ≤ ${TARGET_RATIO}× → ${verdict(pass)}`,

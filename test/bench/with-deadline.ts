@@ -8,10 +8,13 @@ import { TaskTimeoutError } from './child-task.js';
 export async function withDeadline<T>(work: Promise<T>, deadline: number, what: () => string, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new TaskTimeoutError(`bench timed out waiting for ${what()}`));
-    }, Math.max(1, deadline - Date.now()));
+    timer = setTimeout(
+      () => {
+        onTimeout?.();
+        reject(new TaskTimeoutError(`bench timed out waiting for ${what()}`));
+      },
+      Math.max(1, deadline - Date.now()),
+    );
   });
   try {
     return await Promise.race([work, expired]);

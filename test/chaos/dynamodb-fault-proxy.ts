@@ -38,7 +38,10 @@ export async function startDynamoDbFaultProxy(target: string): Promise<DynamoDbF
   const stats: DynamoDbFaultProxy['stats'] = { forwarded: 0, throttled: 0, dropped: 0, throttledByOperation: {} };
 
   const server = http.createServer(function proxyRequest(req, res) {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const operation =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     if (throttling && (!throttling.operations || throttling.operations.includes(operation)) && Math.random() < throttling.fraction) {
       const code = throttling.code;
       req.resume();
@@ -51,14 +54,11 @@ export async function startDynamoDbFaultProxy(target: string): Promise<DynamoDbF
       });
       return;
     }
-    const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        stats.forwarded++;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      stats.forwarded++;
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     forward.on('error', () => {
       stats.dropped++;
       req.socket.destroy();

@@ -26,7 +26,9 @@ const SCENARIOS: Record<string, () => Promise<ChaosScenario>> = {
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const unknown = names.filter((name) => !(name in SCENARIOS));
 if (unknown.length > 0 || process.argv.includes('--help')) {
-  (unknown.length > 0 ? console.error : console.log)(`usage: npm run chaos [-- <scenario>...]   (CHAOS_VERBOSE=1 prints the stack's log)\n  ${Object.keys(SCENARIOS).join('\n  ')}`);
+  (unknown.length > 0 ? console.error : console.log)(
+    `usage: npm run chaos [-- <scenario>...]   (CHAOS_VERBOSE=1 prints the stack's log)\n  ${Object.keys(SCENARIOS).join('\n  ')}`,
+  );
   process.exit(unknown.length > 0 ? 2 : 0);
 }
 const selected = names.length > 0 ? names : Object.keys(SCENARIOS);
@@ -52,7 +54,8 @@ for (const name of selected) {
     rows.push({ scenario: name, seconds, ...result });
     console.log(`  ${result.pass ? 'PASS' : 'FAIL'}  ${result.check}${result.detail ? `  (${result.detail})` : ''}`);
   }
-  if (checks.results.some((result) => !result.pass) && !process.env.CHAOS_VERBOSE) console.log(`  last stack log lines:\n    ${chaos.logs.slice(-15).join('\n    ')}`);
+  if (checks.results.some((result) => !result.pass) && !process.env.CHAOS_VERBOSE)
+    console.log(`  last stack log lines:\n    ${chaos.logs.slice(-15).join('\n    ')}`);
 }
 await chaos.stop();
 

@@ -6,18 +6,33 @@ export const STUDENTS = '/api/v1/students';
 
 /** A valid student create body; ids are `<tag>-<n>` so each scenario finds its own. */
 export function studentBody(tag: string, n: number, overrides: Record<string, unknown> = {}) {
-  return { student_id: `${tag}-${n}`, first_name: 'Chaos', last_name: `Row ${n}`, hometown: 'Hanoi', math_score: 7, literature_score: 8, english_score: 9, ...overrides };
+  return {
+    student_id: `${tag}-${n}`,
+    first_name: 'Chaos',
+    last_name: `Row ${n}`,
+    hometown: 'Hanoi',
+    math_score: 7,
+    literature_score: 8,
+    english_score: 9,
+    ...overrides,
+  };
 }
 
 /** What DynamoDB holds for the students table: item ids (counter and design items excluded) and the sum of the total counter's shards. */
 export async function studentLedger(chaos: ChaosStack): Promise<{ ids: string[]; counted: number }> {
-  const client = new DynamoDBClient({ endpoint: chaos.dynamodb.endpoint, region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: chaos.dynamodb.endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const ids: string[] = [];
   let counted = 0;
   try {
     let start: Record<string, any> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: chaos.stack.env.STUDENTS_TABLE_NAME, ProjectionExpression: 'pk, n', ExclusiveStartKey: start }));
+      const page = await client.send(
+        new ScanCommand({ TableName: chaos.stack.env.STUDENTS_TABLE_NAME, ProjectionExpression: 'pk, n', ExclusiveStartKey: start }),
+      );
       for (const item of page.Items ?? []) {
         const pk = item.pk?.S ?? '';
         if (/^#count#\d+$/.test(pk)) counted += Number(item.n?.N ?? 0);
@@ -59,7 +74,10 @@ export async function countersMatchItems(chaos: ChaosStack, baseline: number, se
     const { ids, counted } = await studentLedger(chaos);
     const drift = counted - ids.length;
     if (drift === baseline || Date.now() > deadline) {
-      return { pass: drift === baseline, detail: `counter shards ${counted}, items ${ids.length}: drift ${drift >= 0 ? '+' : ''}${drift}${baseline === 0 ? '' : ` (${baseline} before this scenario)`}` };
+      return {
+        pass: drift === baseline,
+        detail: `counter shards ${counted}, items ${ids.length}: drift ${drift >= 0 ? '+' : ''}${drift}${baseline === 0 ? '' : ` (${baseline} before this scenario)`}`,
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }

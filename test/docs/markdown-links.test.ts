@@ -9,7 +9,12 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOCS = path.join(ROOT, 'docs');
-const FILES = [path.join(ROOT, 'README.md'), ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => path.join(DOCS, f))];
+const FILES = [
+  path.join(ROOT, 'README.md'),
+  ...readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(DOCS, f)),
+];
 
 /** The lines of a Markdown text outside fenced code blocks. */
 function proseLines(text: string): string[] {
@@ -30,7 +35,11 @@ function proseLines(text: string): string[] {
 /** GitHub's heading slug (github-slugger): lower case, punctuation dropped, spaces → hyphens. */
 function slug(heading: string): string {
   const text = heading.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 const anchorCache = new Map<string, Set<string>>();
@@ -88,7 +97,9 @@ function brokenLinks(file: string): string[] {
 describe('Markdown links in README.md and docs/', () => {
   it('slugs headings as GitHub does', () => {
     expect(slug('Fan-out: large CSV files over SQS')).toBe('fan-out-large-csv-files-over-sqs');
-    expect(slug('In AWS: `infra/constructs/event-bus.ts`, `infra/constructs/event-queues.ts`')).toBe('in-aws-infraconstructsevent-busts-infraconstructsevent-queuests');
+    expect(slug('In AWS: `infra/constructs/event-bus.ts`, `infra/constructs/event-queues.ts`')).toBe(
+      'in-aws-infraconstructsevent-busts-infraconstructsevent-queuests',
+    );
     expect(slug("The saga's payment, finalize and projector steps")).toBe('the-sagas-payment-finalize-and-projector-steps');
   });
 

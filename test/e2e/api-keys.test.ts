@@ -49,7 +49,13 @@ describe('API keys', () => {
     expect(listed.status).toBe(200);
     expect(listed.headers.get('cache-control')).toBe('no-store');
     const entry = listed.body.items.find((item: { key_id: string }) => item.key_id === created.body.key_id);
-    expect(entry).toEqual({ key_id: created.body.key_id, name: 'Nightly export', role: 'viewer', created_at: created.body.created_at, created_by: 'local-admin' });
+    expect(entry).toEqual({
+      key_id: created.body.key_id,
+      name: 'Nightly export',
+      role: 'viewer',
+      created_at: created.body.created_at,
+      created_by: 'local-admin',
+    });
     expect(listed.text).not.toContain(key.split('.')[1]);
     expect(listed.text).not.toMatch(/salt|hash|api_key/);
   });

@@ -29,7 +29,13 @@ interface RouteCase {
 const concrete = (template: string) => template.replace('{table}', 'students').replace(/\{[^}]+\}/g, 'MATRIX-01');
 const routeCases = (fns: readonly FunctionDeclaration[]): RouteCase[] =>
   fns.flatMap((fn) =>
-    servedRoutes(fn).map((route) => ({ label: `${route.method} ${route.path}`, fn, route, path: concrete(route.path), permission: routePermission(fn, route) })),
+    servedRoutes(fn).map((route) => ({
+      label: `${route.method} ${route.path}`,
+      fn,
+      route,
+      path: concrete(route.path),
+      permission: routePermission(fn, route),
+    })),
   );
 
 const protectedRoutes = routeCases(functions.filter((fn) => fn.permission !== 'public'));
@@ -38,7 +44,15 @@ const publicRoutes = [
   // The $default route: anything no route matched.
   ...functions
     .filter((fn) => fn.defaultRoute)
-    .flatMap((fn) => ['GET', 'POST', 'HEAD'].map((method) => ({ label: `$default (${method})`, fn, route: { method, path: '/nowhere' } as RouteDeclaration, path: '/api/v1/nowhere', permission: 'public' as const }))),
+    .flatMap((fn) =>
+      ['GET', 'POST', 'HEAD'].map((method) => ({
+        label: `$default (${method})`,
+        fn,
+        route: { method, path: '/nowhere' } as RouteDeclaration,
+        path: '/api/v1/nowhere',
+        permission: 'public' as const,
+      })),
+    ),
 ];
 
 let api: LocalApi;

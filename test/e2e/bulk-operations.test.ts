@@ -16,10 +16,13 @@ beforeAll(async () => {
   process.env.QUERY_READ_BUDGET = '8';
   process.env.BULK_READ_BUDGET = '16';
   api = await startLocalApi({ role: 'admin' });
-  const created = await inBatches(Array.from({ length: COUNT }, (_, n) => n), 4, (n) =>
-    api.request('POST', BASE, {
-      json: { student_id: `E${String(n).padStart(3, '0')}`, first_name: 'Bulk', last_name: 'E2e', hometown: ['Hanoi', 'Hue'][n % 2], math_score: n % 10 },
-    }),
+  const created = await inBatches(
+    Array.from({ length: COUNT }, (_, n) => n),
+    4,
+    (n) =>
+      api.request('POST', BASE, {
+        json: { student_id: `E${String(n).padStart(3, '0')}`, first_name: 'Bulk', last_name: 'E2e', hometown: ['Hanoi', 'Hue'][n % 2], math_score: n % 10 },
+      }),
   );
   for (const res of created) expect(res.status, res.text).toBe(201);
 });

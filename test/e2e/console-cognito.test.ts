@@ -61,7 +61,8 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname === '/oauth2/authorize') {
       const q = url.searchParams;
-      if (q.get('client_id') !== CLIENT_ID || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return json(res, 400, { error: 'invalid_request' });
+      if (q.get('client_id') !== CLIENT_ID || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge'))
+        return json(res, 400, { error: 'invalid_request' });
       const code = randomBytes(8).toString('hex');
       codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')!, role: fake.role });
       res.writeHead(302, { location: `${q.get('redirect_uri')}?code=${code}&state=${encodeURIComponent(q.get('state') ?? '')}` });
@@ -73,7 +74,9 @@ async function startFakeCognito(consoleOrigin: () => string): Promise<FakeCognit
       if (form.get('grant_type') === 'authorization_code') {
         const pending = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
-        const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+        const challenge = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url');
         if (!pending || pending.challenge !== challenge || pending.redirectUri !== form.get('redirect_uri')) return json(res, 400, { error: 'invalid_grant' });
         const refresh = randomBytes(8).toString('hex');
         refreshTokens.set(refresh, pending.role);

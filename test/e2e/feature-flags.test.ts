@@ -29,7 +29,7 @@ describe('feature flags over HTTP', () => {
     expect(res.body.error).toBeNull();
     const byName = Object.fromEntries(res.body.flags.map((flag: { name: string }) => [flag.name, flag]));
     expect(Object.keys(byName)).toEqual(['push_notifications', 'new_notification_pipeline', 'sms_for_important']);
-    expect(byName.push_notifications.rules).toEqual({ enabled: true, allow: ['u-push'], deny: [], roles: [], });
+    expect(byName.push_notifications.rules).toEqual({ enabled: true, allow: ['u-push'], deny: [], roles: [] });
     expect(byName.new_notification_pipeline.rules).toBeNull();
     expect(byName.new_notification_pipeline.default).toBe(false);
   });

@@ -74,8 +74,19 @@ const NULL_BYTES: Hostile[] = [
 ];
 
 const OVERSIZED: Hostile[] = [
-  { name: `a header value over ${LIMITS.headerValueBytes} bytes`, method: 'GET', path: `${BASE}/S0001`, headers: { 'x-padding': 'h'.repeat(5_000) }, payload: ['hhhhhhhh'] },
-  { name: `a query string over ${LIMITS.queryStringBytes} bytes`, method: 'GET', path: `${BASE}?search=${'q'.repeat(LIMITS.queryStringBytes)}`, payload: ['qqqqqqqq'] },
+  {
+    name: `a header value over ${LIMITS.headerValueBytes} bytes`,
+    method: 'GET',
+    path: `${BASE}/S0001`,
+    headers: { 'x-padding': 'h'.repeat(5_000) },
+    payload: ['hhhhhhhh'],
+  },
+  {
+    name: `a query string over ${LIMITS.queryStringBytes} bytes`,
+    method: 'GET',
+    path: `${BASE}?search=${'q'.repeat(LIMITS.queryStringBytes)}`,
+    payload: ['qqqqqqqq'],
+  },
   { name: `a path over ${LIMITS.pathBytes} bytes`, method: 'GET', path: `${BASE}/${'p'.repeat(1_100)}`, payload: ['pppppppp'] },
 ];
 
@@ -136,7 +147,9 @@ describe('oversized requests', () => {
   });
 
   it('values just under the limits pass', async () => {
-    const res = await raw('GET', `${BASE}?search=${'q'.repeat(LIMITS.queryStringBytes - 'search='.length)}`, { 'x-padding': 'h'.repeat(LIMITS.headerValueBytes) });
+    const res = await raw('GET', `${BASE}?search=${'q'.repeat(LIMITS.queryStringBytes - 'search='.length)}`, {
+      'x-padding': 'h'.repeat(LIMITS.headerValueBytes),
+    });
     expect(res.status, res.text).toBe(422); // too long a search term for the schema, but not refused as hostile
     expect(JSON.parse(res.text).code).toBe('request.invalid');
   });
@@ -183,7 +196,11 @@ describe('ordinary requests pass', () => {
     expect(created.status, created.text).toBe(201);
     const updated = await sendJson('PATCH', `${BASE}/HN-01`, { hometown: "'; DROP TABLE students; --" });
     expect(updated.status, updated.text).toBe(200);
-    expect(JSON.parse(updated.text)).toMatchObject({ first_name: "O'Brien <b>", last_name: '<script>alert(1)</script>', hometown: "'; DROP TABLE students; --" });
+    expect(JSON.parse(updated.text)).toMatchObject({
+      first_name: "O'Brien <b>",
+      last_name: '<script>alert(1)</script>',
+      hometown: "'; DROP TABLE students; --",
+    });
   });
 
   it('accepts browser-sized headers', async () => {
@@ -270,7 +287,6 @@ describe('odd request targets and Host headers', () => {
   });
 });
 
-
 const FUZZ_SEED = 20_261_125;
 const FUZZ_REQUESTS = 300;
 
@@ -286,15 +302,34 @@ function fuzzCases(seed: number, count: number): FuzzCase[] {
   const random = seededRandom(seed);
   const int = (max: number) => Math.floor(random() * max);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  const PRINTABLE = "abcXYZ019-_.~!$&'()*+,;=:@<>\"{}|\\^`[]";
-  const TOKENS = ['..', '.%2e', '%2e%2e', '%252e', '%00', '<script>', '${jndi:x}', "'OR'1'='1", '%ff', '%', '%c0%ae', '\\', 'S0001', 'AB--12', '%20', '+', 'null', '-1', '1e309'];
+  const PRINTABLE = 'abcXYZ019-_.~!$&\'()*+,;=:@<>"{}|\\^`[]';
+  const TOKENS = [
+    '..',
+    '.%2e',
+    '%2e%2e',
+    '%252e',
+    '%00',
+    '<script>',
+    '${jndi:x}',
+    "'OR'1'='1",
+    '%ff',
+    '%',
+    '%c0%ae',
+    '\\',
+    'S0001',
+    'AB--12',
+    '%20',
+    '+',
+    'null',
+    '-1',
+    '1e309',
+  ];
   const UNICODE = ['Nguyễn', 'Δημήτρης', '李', '🐉', 'ﷺ', '\u202e', 'e\u0301', '\u00a0', 'ß', 'İ'];
 
   const bytesEncoded = () => Array.from({ length: 1 + int(24) }, () => `%${int(256).toString(16).padStart(2, '0')}`).join('');
   const printable = () => Array.from({ length: 1 + int(20) }, () => pick([...PRINTABLE])).join('');
   const unicode = () => encodeURIComponent(Array.from({ length: 1 + int(6) }, () => pick(UNICODE)).join(''));
-  const segment = (): string =>
-    pick([bytesEncoded, printable, unicode, () => pick(TOKENS), () => pick(TOKENS) + printable(), () => 'x'.repeat(int(1_500))])();
+  const segment = (): string => pick([bytesEncoded, printable, unicode, () => pick(TOKENS), () => pick(TOKENS) + printable(), () => 'x'.repeat(int(1_500))])();
   const headerValue = (): string => {
     const length = random() < 0.05 ? 4_000 + int(2_000) : int(120);
     return Array.from({ length }, () => (random() < 0.1 ? String.fromCharCode(0x80 + int(128)) : String.fromCharCode(0x20 + int(95)))).join('');
@@ -302,13 +337,7 @@ function fuzzCases(seed: number, count: number): FuzzCase[] {
   const query = (): string =>
     Array.from({ length: int(4) }, () => `${pick(['search', 'page', 'page_size', 'sort', 'cursor', 'hometown', segment()])}=${segment()}`).join('&');
   const path = (): string =>
-    pick([
-      () => `${BASE}/${segment()}`,
-      () => BASE,
-      () => `/api/v1/${segment()}/${segment()}`,
-      () => '/health',
-      () => `/${segment()}`,
-    ])();
+    pick([() => `${BASE}/${segment()}`, () => BASE, () => `/api/v1/${segment()}/${segment()}`, () => '/health', () => `/${segment()}`])();
   const HEADER_NAMES = ['accept', 'accept-encoding', 'if-none-match', 'if-match', 'origin', 'x-request-id', 'authorization', 'x-fuzz', 'content-type'];
 
   return Array.from({ length: count }, () => {
@@ -318,9 +347,21 @@ function fuzzCases(seed: number, count: number): FuzzCase[] {
     for (const name of HEADER_NAMES) if (random() < 0.35) headers[name] = headerValue();
     let body: string | undefined;
     if (['POST', 'PUT', 'PATCH'].includes(method)) {
-      headers['content-type'] = pick(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/octet-stream', headers['content-type'] ?? '']);
+      headers['content-type'] = pick([
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/octet-stream',
+        headers['content-type'] ?? '',
+      ]);
       body = pick([
-        () => JSON.stringify({ student_id: segment().slice(0, 24), first_name: decodeSafely(segment()), last_name: 'Fuzz', math_score: pick([1, -1, 11, 1e309, null, '7']) }),
+        () =>
+          JSON.stringify({
+            student_id: segment().slice(0, 24),
+            first_name: decodeSafely(segment()),
+            last_name: 'Fuzz',
+            math_score: pick([1, -1, 11, 1e309, null, '7']),
+          }),
         () => JSON.stringify({ hometown: decodeSafely(segment()), [segment()]: segment() }),
         () => Buffer.from(Array.from({ length: int(200) }, () => int(256))).toString('latin1'),
         () => '{"first_name":',

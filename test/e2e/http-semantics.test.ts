@@ -38,7 +38,8 @@ let importId = '';
 const REQUIRED_QUERY: Record<string, string> = { '/api/v1/flags/evaluate': '?user_id=u-1' };
 const pathOf = (route: Route, id = STUDENT) =>
   route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(name === 'import_id' ? importId : name === 'order_id' ? orderId : name === 'chart' ? 'histogram' : name === 'table' ? 'students' : id)) + (REQUIRED_QUERY[route.path] ?? '');
+    encodeURIComponent(name === 'import_id' ? importId : name === 'order_id' ? orderId : name === 'chart' ? 'histogram' : name === 'table' ? 'students' : id),
+  ) + (REQUIRED_QUERY[route.path] ?? '');
 /** Single resources carry the version as a strong ETag; lists and documents a weak body hash. */
 const expectedEtag = (route: Route) => (route.fn.operation?.name === 'get' ? /^"\d+"$/ : /^W\/"[A-Za-z0-9_-]+"$/);
 
@@ -131,7 +132,16 @@ afterAll(async () => {
 describe('the route table under test', () => {
   it('covers every registered route, with HEAD for each GET', () => {
     const keys = ROUTES.map((route) => `${route.method} ${route.path}`);
-    for (const key of ['GET /health', 'HEAD /health', 'GET /openapi.json', 'GET /docs', `POST ${BASE}`, `GET ${BASE}/{student_id}`, `HEAD ${BASE}`, `DELETE ${BASE}/{student_id}`]) {
+    for (const key of [
+      'GET /health',
+      'HEAD /health',
+      'GET /openapi.json',
+      'GET /docs',
+      `POST ${BASE}`,
+      `GET ${BASE}/{student_id}`,
+      `HEAD ${BASE}`,
+      `DELETE ${BASE}/{student_id}`,
+    ]) {
       expect(keys).toContain(key);
     }
     for (const get of GET_ROUTES) expect(keys).toContain(`HEAD ${get.path}`);
@@ -505,8 +515,7 @@ describe('compression', () => {
 
 describe('representation', () => {
   /** Exports default to CSV and `/charts/{chart}` to PNG; every other GET route answers JSON. */
-  const defaultType = (route: Route) =>
-    route.fn.largeExports ? 'text/csv; charset=utf-8' : route.path.endsWith('/{chart}') ? 'image/png' : JSON_TYPE;
+  const defaultType = (route: Route) => (route.fn.largeExports ? 'text/csv; charset=utf-8' : route.path.endsWith('/{chart}') ? 'image/png' : JSON_TYPE);
 
   it.each(GET_ROUTES.filter((route) => route.path !== '/docs'))('GET $path sends its default representation (text with a charset)', async (route) => {
     const res = await raw('GET', pathOf(route));
@@ -522,7 +531,12 @@ describe('representation', () => {
     const student = JSON.parse((await raw('GET', `${BASE}/${STUDENT}`)).text);
     const list = JSON.parse((await raw('GET', `${BASE}?page_size=5`)).text);
     const problem = JSON.parse((await raw('GET', `${BASE}/${MISSING}`)).text);
-    const stamps = [student.created_at, student.updated_at, ...list.items.flatMap((item: { created_at: string; updated_at: string }) => [item.created_at, item.updated_at]), problem.timestamp];
+    const stamps = [
+      student.created_at,
+      student.updated_at,
+      ...list.items.flatMap((item: { created_at: string; updated_at: string }) => [item.created_at, item.updated_at]),
+      problem.timestamp,
+    ];
     expect(stamps.length).toBe(2 + 10 + 1);
     for (const stamp of stamps) {
       expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);

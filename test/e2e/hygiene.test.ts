@@ -30,7 +30,12 @@ afterAll(async () => {
 });
 
 describe('text fields', () => {
-  const SPOOFING = { 'a right-to-left override': 'Ali\u202Ecod.exe', 'an isolate': 'Bob\u2066x\u2069', 'a lone surrogate': 'Eve\uD800', 'a noncharacter': 'Mal\uFFFE' };
+  const SPOOFING = {
+    'a right-to-left override': 'Ali\u202Ecod.exe',
+    'an isolate': 'Bob\u2066x\u2069',
+    'a lone surrogate': 'Eve\uD800',
+    'a noncharacter': 'Mal\uFFFE',
+  };
 
   it.each(Object.entries(SPOOFING))('refuses %s with 422 in student names, hometown and API key names', async (_label, text) => {
     for (const [field, value] of [

@@ -45,7 +45,15 @@ describe('imports over HTTP', () => {
     await settled();
     const job = await api.request('GET', `/api/v1/imports/${created.body.import_id}`, { as: 'viewer' });
     expect(job.status).toBe(200);
-    expect(job.body).toMatchObject({ import_id: created.body.import_id, entity: 'students', mode: 'create', status: 'completed', created: 40, errors: 0, rows_processed: 40 });
+    expect(job.body).toMatchObject({
+      import_id: created.body.import_id,
+      entity: 'students',
+      mode: 'create',
+      status: 'completed',
+      created: 40,
+      errors: 0,
+      rows_processed: 40,
+    });
     expect(job.body.bytes_processed).toBe(job.body.bytes_total);
     expect(job.body).not.toHaveProperty('checkpoint');
     const report = await fetch(job.body.report_url);

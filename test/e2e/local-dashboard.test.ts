@@ -71,7 +71,12 @@ describe('the local dashboard', () => {
     expect(data.functions.find((fn) => fn.function === 'students-create')).toMatchObject({ invocations: 3, errors: 0 });
     // The business metric arrives from the bundle's own EMF line, with the function as `service`.
     expect(data.totals.StudentsCreated).toBe(3);
-    expect(data.metrics.find((m) => m.name === 'StudentsCreated')).toMatchObject({ group: 'students', unit: 'Count', dimensions: { service: 'students-create' }, sum: 3 });
+    expect(data.metrics.find((m) => m.name === 'StudentsCreated')).toMatchObject({
+      group: 'students',
+      unit: 'Count',
+      dimensions: { service: 'students-create' },
+      sum: 3,
+    });
     expect(data.totals.ClientError).toBeGreaterThanOrEqual(1);
   });
 

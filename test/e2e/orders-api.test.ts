@@ -28,7 +28,11 @@ beforeAll(async () => {
   const outbox = await ensureOutboxTable(api.tables);
   client = createDocumentClient(process.env);
   const catalog = { lookup: async (skus: readonly string[]) => new Map(skus.map((sku) => [sku, { price_minor: 500, currency: 'EUR' }])) };
-  seeder = createOrdersService({ store: new DynamoDbOrderStore(client, api.tables.env[ordersTable.envVar]!, outbox), catalog, cursors: async () => new CursorCodec('s'.repeat(32)) });
+  seeder = createOrdersService({
+    store: new DynamoDbOrderStore(client, api.tables.env[ordersTable.envVar]!, outbox),
+    catalog,
+    cursors: async () => new CursorCodec('s'.repeat(32)),
+  });
   alice = await bearer('viewer', { sub: 'cust-e2e-alice' });
   bob = await bearer('viewer', { sub: 'cust-e2e-bob' });
 }, 60_000);
@@ -37,9 +41,14 @@ afterAll(async () => {
   await api?.close();
 });
 
-const order = (customer = 'cust-e2e-alice', items: unknown = [{ sku: 'E2E-ONE', quantity: 2 }]) => ({ customer_id: customer, items, payment: { method: 'card', token: 'tok_ok' } });
+const order = (customer = 'cust-e2e-alice', items: unknown = [{ sku: 'E2E-ONE', quantity: 2 }]) => ({
+  customer_id: customer,
+  items,
+  payment: { method: 'card', token: 'tok_ok' },
+});
 const res422Types = (res: { body: { errors: { type: string }[] } }) => res.body.errors.map((error) => error.type);
-const seed = (key: string) => seeder.create(order() as never, { sub: 'cust-e2e-alice', role: 'viewer', method: 'jwt' }, key, { correlationId: 'seed', causationId: null });
+const seed = (key: string) =>
+  seeder.create(order() as never, { sub: 'cust-e2e-alice', role: 'viewer', method: 'jwt' }, key, { correlationId: 'seed', causationId: null });
 
 describe('orders API refusals', () => {
   it('answers 400 problem+json without an Idempotency-Key header', async () => {
@@ -53,7 +62,13 @@ describe('orders API refusals', () => {
       [order(undefined, []), ['body', 'items']],
       [order(undefined, [{ sku: 'E2E-ONE', quantity: 0 }]), ['body', 'items', 0, 'quantity']],
       [order(undefined, [{ sku: 'E2E-ONE', quantity: -3 }]), ['body', 'items', 0, 'quantity']],
-      [order(undefined, Array.from({ length: 101 }, (_, i) => ({ sku: `E2E-${i}`, quantity: 1 }))), ['body', 'items']],
+      [
+        order(
+          undefined,
+          Array.from({ length: 101 }, (_, i) => ({ sku: `E2E-${i}`, quantity: 1 })),
+        ),
+        ['body', 'items'],
+      ],
       [{ ...order(), payment: { method: 'cash', token: 'x' } }, ['body', 'payment', 'method']],
     ];
     for (const [json, loc] of cases) {
@@ -117,14 +132,20 @@ describe('orders API reads and cancels', () => {
 
 describe.skipIf(!productsRegistered)('orders API priced through the products table', () => {
   beforeAll(async () => {
-    for (const [sku, price] of [['E2E-ONE', 1250], ['E2E-TWO', 300]] as const) {
+    for (const [sku, price] of [
+      ['E2E-ONE', 1250],
+      ['E2E-TWO', 300],
+    ] as const) {
       const res = await api.request('POST', '/api/v1/products', { as: 'staff', json: { sku, name: `Product ${sku}`, price_minor: price, currency: 'EUR' } });
       expect(res.status, res.text).toBe(201);
     }
   });
 
   it('accepts an order with 202 pending and answers a retry with the same key and body identically', async () => {
-    const json = order(undefined, [{ sku: 'E2E-ONE', quantity: 2 }, { sku: 'E2E-TWO', quantity: 1 }]);
+    const json = order(undefined, [
+      { sku: 'E2E-ONE', quantity: 2 },
+      { sku: 'E2E-TWO', quantity: 1 },
+    ]);
     const first = await api.request('POST', '/api/v1/orders', { headers: { ...alice, 'idempotency-key': 'e2e-create' }, json });
     expect(first.status, first.text).toBe(202);
     expect(first.body).toEqual({ order_id: expect.stringMatching(/^ord_/), status: 'pending' });
@@ -141,7 +162,13 @@ describe.skipIf(!productsRegistered)('orders API priced through the products tab
   });
 
   it('answers 422 located at the unknown SKU', async () => {
-    const res = await api.request('POST', '/api/v1/orders', { headers: { ...alice, 'idempotency-key': 'e2e-unknown' }, json: order(undefined, [{ sku: 'E2E-ONE', quantity: 1 }, { sku: 'E2E-NONE', quantity: 1 }]) });
+    const res = await api.request('POST', '/api/v1/orders', {
+      headers: { ...alice, 'idempotency-key': 'e2e-unknown' },
+      json: order(undefined, [
+        { sku: 'E2E-ONE', quantity: 1 },
+        { sku: 'E2E-NONE', quantity: 1 },
+      ]),
+    });
     expectProblem(res, 422);
     expect(errorLocs(res)).toEqual([['body', 'items', 1, 'sku']]);
   });

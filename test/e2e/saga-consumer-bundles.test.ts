@@ -45,16 +45,30 @@ afterAll(async () => {
 
 async function outboxEventsFor(orderId: string): Promise<DomainEvent[]> {
   const out = await client.send(new ScanCommand({ TableName: outboxName, ConsistentRead: true }));
-  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter(isSagaEvent).filter((event) => event.data.order_id === orderId);
+  return (out.Items ?? [])
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter(isSagaEvent)
+    .filter((event) => event.data.order_id === orderId);
 }
 
-const invoke = async (id: string, ...events: DomainEvent[]) => (await invoker.invoke(declared(id), sqsEvent(...events.map((event) => envelopeRecord(event, id))))) as SQSBatchResponse;
+const invoke = async (id: string, ...events: DomainEvent[]) =>
+  (await invoker.invoke(declared(id), sqsEvent(...events.map((event) => envelopeRecord(event, id))))) as SQSBatchResponse;
 
 describe('saga consumer bundles (local invoker, DynamoDB Local)', () => {
   it('reserved → payment-process → order-finalize → completed, charged once; the projector fills the timeline', async () => {
     const principal = { sub: 'cust-e2e', role: 'viewer' as const, method: 'jwt' as const };
-    const { order_id: orderId } = await orders.create({ customer_id: 'cust-e2e', items: [{ sku: 'SKU-E2E', quantity: 2 }], payment: { method: 'card', token: FAKE_TOKENS.ok } }, principal, 'saga-e2e-1', { correlationId: 'corr-e2e-0001', causationId: 'req-e2e' });
-    const reserved = orderEvent('inventory.reserved', { order_id: orderId, items: [{ sku: 'SKU-E2E', quantity: 2 }] }, { correlationId: 'corr-e2e-0001', causationId: 'created' }, new Date());
+    const { order_id: orderId } = await orders.create(
+      { customer_id: 'cust-e2e', items: [{ sku: 'SKU-E2E', quantity: 2 }], payment: { method: 'card', token: FAKE_TOKENS.ok } },
+      principal,
+      'saga-e2e-1',
+      { correlationId: 'corr-e2e-0001', causationId: 'req-e2e' },
+    );
+    const reserved = orderEvent(
+      'inventory.reserved',
+      { order_id: orderId, items: [{ sku: 'SKU-E2E', quantity: 2 }] },
+      { correlationId: 'corr-e2e-0001', causationId: 'created' },
+      new Date(),
+    );
     expect(await store.advance({ orderId, from: 'pending', version: 1, to: 'inventory_reserved', at: new Date(), events: [reserved] })).toBe(true);
 
     expect((await invoke('payment-process', reserved, reserved)).batchItemFailures).toEqual([]);

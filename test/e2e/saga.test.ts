@@ -24,9 +24,21 @@ const notifications = path.join(dir, 'outbox.jsonl');
 const PUSH_CUSTOMER = 'cust-saga-push';
 
 beforeAll(async () => {
-  bundleFunctions([authorizer, outboxPublisher, ...eventConsumers, ...functions.filter((fn) => fn.id.startsWith('orders-') || fn.id.startsWith('products-') || fn.defaultRoute)]);
+  bundleFunctions([
+    authorizer,
+    outboxPublisher,
+    ...eventConsumers,
+    ...functions.filter((fn) => fn.id.startsWith('orders-') || fn.id.startsWith('products-') || fn.defaultRoute),
+  ]);
   const flags = path.join(dir, 'flags.json');
-  writeFileSync(flags, JSON.stringify({ push_notifications: { enabled: true, allow: [PUSH_CUSTOMER] }, new_notification_pipeline: { enabled: false }, sms_for_important: { enabled: false } }));
+  writeFileSync(
+    flags,
+    JSON.stringify({
+      push_notifications: { enabled: true, allow: [PUSH_CUSTOMER] },
+      new_notification_pipeline: { enabled: false },
+      sms_for_important: { enabled: false },
+    }),
+  );
   Object.assign(process.env, { FLAGS_FILE: flags, NOTIFICATIONS_OUTBOX_FILE: notifications });
   api = await startLocalApi({ role: 'staff' });
   side = await startLocalEventSide({ dynamodbEndpoint: api.tables.endpoint, env: api.tables.env, eventsPort: 0, sqsPort: 0 });
@@ -54,7 +66,12 @@ async function until<T>(what: string, probe: () => Promise<T> | T, done: (value:
 }
 
 const FINAL = ['completed', 'rejected', 'payment_failed', 'cancelled'];
-const finalOrder = (orderId: string) => until(`order ${orderId} final`, () => api.request('GET', `/api/v1/orders/${orderId}`), (res: ApiResponse) => FINAL.includes(res.body?.status));
+const finalOrder = (orderId: string) =>
+  until(
+    `order ${orderId} final`,
+    () => api.request('GET', `/api/v1/orders/${orderId}`),
+    (res: ApiResponse) => FINAL.includes(res.body?.status),
+  );
 
 async function product(stock: number): Promise<string> {
   const sku = `SG-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
@@ -63,9 +80,19 @@ async function product(stock: number): Promise<string> {
   return sku;
 }
 
-async function order(items: { sku: string; quantity: number }[], token = 'tok_ok', options: { customer?: string; correlationId?: string } = {}): Promise<string> {
-  const headers: Record<string, string> = { 'idempotency-key': `saga-${Math.random().toString(36).slice(2)}`, ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}) };
-  const res = await api.request('POST', '/api/v1/orders', { headers, json: { customer_id: options.customer ?? 'cust-saga', items, payment: { method: 'card', token } } });
+async function order(
+  items: { sku: string; quantity: number }[],
+  token = 'tok_ok',
+  options: { customer?: string; correlationId?: string } = {},
+): Promise<string> {
+  const headers: Record<string, string> = {
+    'idempotency-key': `saga-${Math.random().toString(36).slice(2)}`,
+    ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
+  };
+  const res = await api.request('POST', '/api/v1/orders', {
+    headers,
+    json: { customer_id: options.customer ?? 'cust-saga', items, payment: { method: 'card', token } },
+  });
   expect(res.status, res.text).toBe(202);
   return res.body.order_id as string;
 }
@@ -77,7 +104,10 @@ const stock = async (sku: string) => {
 
 const notified = () => {
   try {
-    return readFileSync(notifications, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { order_id: string; event_type: string; channel: string });
+    return readFileSync(notifications, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { order_id: string; event_type: string; channel: string });
   } catch {
     return [];
   }
@@ -86,24 +116,52 @@ const notified = () => {
 describe('the orders saga end to end (local bus, queues, every consumer bundle)', { timeout: 180_000 }, () => {
   it('happy path: completed, stock taken, one charge, the timeline in order, correlation id on every event, the customer notified by push', async () => {
     const [a, b] = [await product(5), await product(2)];
-    const orderId = await order([{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }], 'tok_ok', { customer: PUSH_CUSTOMER, correlationId: 'corr-saga-happy-1' });
+    const orderId = await order(
+      [
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 1 },
+      ],
+      'tok_ok',
+      { customer: PUSH_CUSTOMER, correlationId: 'corr-saga-happy-1' },
+    );
     const done = await finalOrder(orderId);
     expect(done.body).toMatchObject({ status: 'completed', total: { amount: 3 * 1_250, currency: 'EUR' } });
     // The projector records each saga event of the order once, in time order (the API wrote order.created).
     const projected = (
-      await until('timeline projected', () => api.request('GET', `/api/v1/orders/${orderId}`), (res: ApiResponse) => res.body.timeline.some((entry: { type: string }) => entry.type === 'order.completed'))
+      await until(
+        'timeline projected',
+        () => api.request('GET', `/api/v1/orders/${orderId}`),
+        (res: ApiResponse) => res.body.timeline.some((entry: { type: string }) => entry.type === 'order.completed'),
+      )
     ).body.timeline as { type: string; at: string }[];
     expect(projected.map((entry) => entry.type)).toEqual(['order.created', 'inventory.reserved', 'payment.succeeded', 'order.completed']);
     expect(projected.map((entry) => entry.at)).toEqual([...projected.map((entry) => entry.at)].sort());
     // Sold: available stays reduced, and inventory-release settles the reservation on order.completed.
-    expect(await until('reservation settled', () => stock(a), (levels) => levels.stock_reserved === 0)).toEqual({ stock_available: 3, stock_reserved: 0 });
-    expect(await until('reservation settled', () => stock(b), (levels) => levels.stock_reserved === 0)).toEqual({ stock_available: 1, stock_reserved: 0 });
-    const types = await until('order.completed published', () => typesOf(orderId), (list) => list.includes('order.completed'));
+    expect(
+      await until(
+        'reservation settled',
+        () => stock(a),
+        (levels) => levels.stock_reserved === 0,
+      ),
+    ).toEqual({ stock_available: 3, stock_reserved: 0 });
+    expect(
+      await until(
+        'reservation settled',
+        () => stock(b),
+        (levels) => levels.stock_reserved === 0,
+      ),
+    ).toEqual({ stock_available: 1, stock_reserved: 0 });
+    const types = await until(
+      'order.completed published',
+      () => typesOf(orderId),
+      (list) => list.includes('order.completed'),
+    );
     expect(types.filter((type) => type === 'payment.succeeded')).toHaveLength(1);
     expect(new Set(eventsOf(orderId).map((event) => detailOf(event).correlation_id))).toEqual(new Set(['corr-saga-happy-1']));
     // Each event names the one that caused it.
     const ids = new Set(eventsOf(orderId).map((event) => detailOf(event).id));
-    for (const event of eventsOf(orderId).filter((candidate) => detailOf(candidate).type !== 'order.created')) expect(ids.has(detailOf(event).causation_id!), detailOf(event).type).toBe(true);
+    for (const event of eventsOf(orderId).filter((candidate) => detailOf(candidate).type !== 'order.created'))
+      expect(ids.has(detailOf(event).causation_id!), detailOf(event).type).toBe(true);
     const notes = await until('notification sent', notified, (lines) => lines.some((line) => line.order_id === orderId));
     expect(notes.filter((line) => line.order_id === orderId)).toEqual([expect.objectContaining({ event_type: 'order.completed', channel: 'push' })]);
   });
@@ -113,23 +171,43 @@ describe('the orders saga end to end (local bus, queues, every consumer bundle)'
     const orderId = await order([{ sku, quantity: 2 }]);
     expect((await finalOrder(orderId)).body.status).toBe('rejected');
     expect(await stock(sku)).toEqual({ stock_available: 1, stock_reserved: 0 });
-    expect(await until('order.rejected published', () => typesOf(orderId), (list) => list.includes('order.rejected'))).not.toContain('payment.succeeded');
+    expect(
+      await until(
+        'order.rejected published',
+        () => typesOf(orderId),
+        (list) => list.includes('order.rejected'),
+      ),
+    ).not.toContain('payment.succeeded');
   });
 
   it('declined card: payment_failed, the stock released exactly once, the customer told by e-mail', async () => {
     const sku = await product(4);
     const orderId = await order([{ sku, quantity: 3 }], 'tok_decline');
     expect((await finalOrder(orderId)).body.status).toBe('payment_failed');
-    const types = await until('inventory.released', () => typesOf(orderId), (list) => list.includes('inventory.released'));
+    const types = await until(
+      'inventory.released',
+      () => typesOf(orderId),
+      (list) => list.includes('inventory.released'),
+    );
     expect(types.filter((type) => type === 'inventory.released')).toHaveLength(1);
-    expect(await until('stock back', () => stock(sku), (levels) => levels.stock_reserved === 0)).toEqual({ stock_available: 4, stock_reserved: 0 });
+    expect(
+      await until(
+        'stock back',
+        () => stock(sku),
+        (levels) => levels.stock_reserved === 0,
+      ),
+    ).toEqual({ stock_available: 4, stock_reserved: 0 });
     const notes = await until('notification sent', notified, (lines) => lines.some((line) => line.order_id === orderId));
     expect(notes.filter((line) => line.order_id === orderId)).toEqual([expect.objectContaining({ event_type: 'order.payment_failed', channel: 'email' })]);
   });
 
   it('20 concurrent orders for a product with stock 5: exactly 5 complete, the rest are rejected, stock never negative', async () => {
     const sku = await product(5);
-    const ids = await inBatches(Array.from({ length: 20 }, (_, i) => i), 10, () => order([{ sku, quantity: 1 }]));
+    const ids = await inBatches(
+      Array.from({ length: 20 }, (_, i) => i),
+      10,
+      () => order([{ sku, quantity: 1 }]),
+    );
     const finals = await inBatches(ids, 5, async (id) => (await finalOrder(id)).body.status as string);
     expect(finals.filter((status) => status === 'completed')).toHaveLength(5);
     expect(finals.filter((status) => status === 'rejected')).toHaveLength(15);
@@ -144,7 +222,13 @@ describe('the orders saga end to end (local bus, queues, every consumer bundle)'
     const final = (await finalOrder(orderId)).body.status;
     if (cancel.status === 200) {
       expect(final).toBe('cancelled');
-      expect(await until('stock back', () => stock(sku), (levels) => levels.stock_available === 3 && levels.stock_reserved === 0)).toEqual({ stock_available: 3, stock_reserved: 0 });
+      expect(
+        await until(
+          'stock back',
+          () => stock(sku),
+          (levels) => levels.stock_available === 3 && levels.stock_reserved === 0,
+        ),
+      ).toEqual({ stock_available: 3, stock_reserved: 0 });
     } else {
       expect(final).toBe('completed');
       expect((await stock(sku)).stock_available).toBe(1);
@@ -155,7 +239,11 @@ describe('the orders saga end to end (local bus, queues, every consumer bundle)'
     const sku = await product(6);
     const orderId = await order([{ sku, quantity: 2 }], 'tok_ok', { customer: 'cust-saga-dup' });
     await finalOrder(orderId);
-    await until('order.completed published', () => typesOf(orderId), (list) => list.includes('order.completed'));
+    await until(
+      'order.completed published',
+      () => typesOf(orderId),
+      (list) => list.includes('order.completed'),
+    );
     const before = { stock: await stock(sku), types: typesOf(orderId).sort(), order: (await api.request('GET', `/api/v1/orders/${orderId}`)).body };
     // The bus routed each event to the queues of the rules it matched; each of those queues gets it again.
     for (const event of eventsOf(orderId)) {
@@ -168,7 +256,11 @@ describe('the orders saga end to end (local bus, queues, every consumer bundle)'
     expect(await stock(sku)).toEqual(before.stock);
     expect(typesOf(orderId).sort()).toEqual(before.types);
     const after = (await api.request('GET', `/api/v1/orders/${orderId}`)).body;
-    expect({ status: after.status, version: after.version, timeline: after.timeline }).toEqual({ status: before.order.status, version: before.order.version, timeline: before.order.timeline });
+    expect({ status: after.status, version: after.version, timeline: after.timeline }).toEqual({
+      status: before.order.status,
+      version: before.order.version,
+      timeline: before.order.timeline,
+    });
     expect(notified().filter((line) => line.order_id === orderId)).toHaveLength(1);
   });
 

@@ -60,10 +60,19 @@ describe('npm run smoke against the local gateway', () => {
   it('skips what a viewer may not do and what needs a token, and says why', async () => {
     const viewer = await runSmoke({ url: api.url, token: await tokenFor('viewer') });
     expect(failures(viewer)).toEqual([]);
-    expect(byStatus(viewer)).toMatchObject({ 'authorized read': 'pass', 'create, read and delete a throw-away student': 'skip', 'CORS preflight of an admitted origin': 'skip' });
+    expect(byStatus(viewer)).toMatchObject({
+      'authorized read': 'pass',
+      'create, read and delete a throw-away student': 'skip',
+      'CORS preflight of an admitted origin': 'skip',
+    });
     const anonymous = await runSmoke({ url: api.url });
     expect(failures(anonymous)).toEqual([]);
-    expect(anonymous.filter((result) => result.status === 'skip').map((result) => result.detail)).toEqual(['no --token', 'no --token', 'no --origin', 'no --token']);
+    expect(anonymous.filter((result) => result.status === 'skip').map((result) => result.detail)).toEqual([
+      'no --token',
+      'no --token',
+      'no --origin',
+      'no --token',
+    ]);
   });
 
   it('fails the preflight check for an origin the stage does not admit', async () => {
@@ -115,7 +124,11 @@ describe('smoke arguments', () => {
       readOnly: false,
       timeoutMs: 10_000,
     });
-    expect(parseSmokeArgs(['--api', 'http://127.0.0.1:3000', '--token', 'x', '--read-only', '--origin', ORIGIN], { TOKEN: 't' })).toMatchObject({ token: 'x', readOnly: true, origin: ORIGIN });
+    expect(parseSmokeArgs(['--api', 'http://127.0.0.1:3000', '--token', 'x', '--read-only', '--origin', ORIGIN], { TOKEN: 't' })).toMatchObject({
+      token: 'x',
+      readOnly: true,
+      origin: ORIGIN,
+    });
     expect(() => parseSmokeArgs(['--url', 'ftp://x'], {})).toThrow(SmokeUsageError);
     expect(() => parseSmokeArgs(['--url', 'nope'], {})).toThrow(/not a URL/);
     expect(() => parseSmokeArgs(['--url', 'http://x', '--timeout-ms', '0'], {})).toThrow(/timeout-ms/);

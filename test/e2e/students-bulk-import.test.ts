@@ -44,7 +44,15 @@ describe('POST /api/v1/students/bulk-import (direct upload)', () => {
     const res = await upload(form(csv, 'roster.csv'));
     expect(res.status, res.text).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(['created', 'error_details', 'errors', 'import_id', 'skipped', 'total_rows', 'updated']);
-    expect(res.body).toMatchObject({ import_id: expect.stringMatching(/^imp_/), total_rows: 2, created: 2, updated: 0, skipped: 0, errors: 0, error_details: [] });
+    expect(res.body).toMatchObject({
+      import_id: expect.stringMatching(/^imp_/),
+      total_rows: 2,
+      created: 2,
+      updated: 0,
+      skipped: 0,
+      errors: 0,
+      error_details: [],
+    });
     expect((await student('MP1')).body).toMatchObject({ first_name: 'Nguyễn', last_name: 'Thị Hương', hometown: 'Huế', math_score: 8.5 });
     expect((await student('MP2')).body).toMatchObject({ hometown: 'Unknown', math_score: null });
     const job = await api.request('GET', `/api/v1/imports/${res.body.import_id}`, { as: 'viewer' });
@@ -57,7 +65,11 @@ describe('POST /api/v1/students/bulk-import (direct upload)', () => {
     expect(first.status, first.text).toBe(200);
     expect(first.body).toMatchObject({ total_rows: 2, created: 2, errors: 0 });
     const again = await upload('student_id;first_name;last_name\nRAW1;An;Lê\n', { type: 'text/csv' });
-    expect(again.body).toMatchObject({ created: 0, errors: 1, error_details: [{ row: 2, student_id: 'RAW1', message: expect.stringContaining('already exists') }] });
+    expect(again.body).toMatchObject({
+      created: 0,
+      errors: 1,
+      error_details: [{ row: 2, student_id: 'RAW1', message: expect.stringContaining('already exists') }],
+    });
     const upsert = await upload('student_id;first_name;last_name\nRAW1;Ân;Lê Văn\n', { type: 'text/csv', query: '?mode=upsert' });
     expect(upsert.body).toMatchObject({ created: 0, updated: 1, errors: 0 });
     expect((await student('RAW1')).body).toMatchObject({ first_name: 'Ân', last_name: 'Lê Văn' });

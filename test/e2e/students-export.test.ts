@@ -141,7 +141,10 @@ describe('GET /api/v1/students/statistics', () => {
   it('summarises every subject, grade and hometown of the stored students', async () => {
     const res = await api.request('GET', '/api/v1/students/statistics');
     expect(res.status).toBe(200);
-    const math = listed.map((s) => s.math_score).filter((v): v is number => v !== null).sort((a, b) => a - b);
+    const math = listed
+      .map((s) => s.math_score)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
     expect(res.body.total_students).toBe(seed.length);
     expect(res.body.subjects.math).toMatchObject({ count: math.length, min: math[0], max: math.at(-1) });
     expect(res.body.subjects.math.mean).toBeCloseTo(math.reduce((a, b) => a + b, 0) / math.length, 2);
@@ -189,7 +192,12 @@ describe('GET /api/v1/visualizations/score-distribution', () => {
       encoding: 'base64',
       statistics: {
         total_students: seed.length,
-        average_scores: { math: stats.subjects.math.mean, literature: stats.subjects.literature.mean, english: stats.subjects.english.mean, overall: stats.overall_average },
+        average_scores: {
+          math: stats.subjects.math.mean,
+          literature: stats.subjects.literature.mean,
+          english: stats.subjects.english.mean,
+          overall: stats.overall_average,
+        },
       },
     });
   });

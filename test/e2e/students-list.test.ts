@@ -199,7 +199,11 @@ describe('sorting', () => {
     expect(items.slice(firstNull).every((s) => s.average_score === null)).toBe(true);
     const scores = items.map((s) => s.average_score);
     expect(scores.indexOf(9.5)).toBeLessThan(scores.indexOf(10));
-    const lowest = Math.min(...all().filter((s) => s.average_score !== null).map((s) => s.average_score as number));
+    const lowest = Math.min(
+      ...all()
+        .filter((s) => s.average_score !== null)
+        .map((s) => s.average_score as number),
+    );
     expect(items[0].average_score).toBe(lowest);
   });
 
@@ -230,9 +234,7 @@ describe('cursor walking', () => {
 
   it('lets a cursor request repeat the parameters it was issued for', async () => {
     const first = await list('sort=-last_name&page_size=5&hometown=Hanoi&search=Campus');
-    const second = await list(
-      `sort=-last_name&page_size=5&hometown=HANOI&search=campus&cursor=${encodeURIComponent(first.next_cursor)}`,
-    );
+    const second = await list(`sort=-last_name&page_size=5&hometown=HANOI&search=campus&cursor=${encodeURIComponent(first.next_cursor)}`);
     expect(second.page).toBe(2);
     const byPage = await list('sort=-last_name&page_size=5&hometown=hanoi&search=campus&page=2');
     expect(ids(second.items)).toEqual(ids(byPage.items));
@@ -241,9 +243,7 @@ describe('cursor walking', () => {
 
 describe('search', () => {
   const matches = (term: string) =>
-    all().filter((s) =>
-      [s.student_id, s.first_name, s.last_name, s.email].some((value) => value?.toLowerCase().includes(term.toLowerCase())),
-    );
+    all().filter((s) => [s.student_id, s.first_name, s.last_name, s.email].some((value) => value?.toLowerCase().includes(term.toLowerCase())));
 
   it.each(['đặng', 'ĐẶNG', 'élodie', 'l00', 'L05', 'campus.example', 'LEARNER1', 'ngu', 'NG', 'a', 'no-such-text'])(
     'finds %j in id, names or email, case-insensitively, with the right total',
@@ -311,10 +311,13 @@ describe('cursor validation', () => {
     ['an extra segment', () => `${cursor}.x`],
     ['garbage', () => 'bm90IGEgY3Vyc29y'],
     ['a signature from another secret', () => new CursorCodec('x'.repeat(40)).encode(JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()))],
-    ['another collection (signed with the real secret)', () => {
-      const payload = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString());
-      return new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ ...payload, e: 'teachers' });
-    }],
+    [
+      'another collection (signed with the real secret)',
+      () => {
+        const payload = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString());
+        return new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ ...payload, e: 'teachers' });
+      },
+    ],
   ])('answers 422 for %s', async (_label, make) => {
     const res = await withCursor('', make());
     expectProblem(res, 422);

@@ -85,7 +85,9 @@ describe('plans', () => {
   it('answers a between on a score with a parallel scan and returns exactly the matches, each once', async () => {
     const { ids, plans } = await walk({ where: { math_score: { between: [3, 7] } } }, 4);
     expect([...plans]).toEqual([`scan(parallel=4, budget=${READ_BUDGET})`]);
-    const expected = all().filter((s) => s.math_score !== null && s.math_score >= 3 && s.math_score <= 7).map((s) => s.student_id);
+    const expected = all()
+      .filter((s) => s.math_score !== null && s.math_score >= 3 && s.math_score <= 7)
+      .map((s) => s.student_id);
     expect(expected.length).toBeGreaterThan(10);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual(expected.sort());
@@ -189,11 +191,17 @@ describe('validation', () => {
       ['a tampered signature', () => flip(cursor, cursor.length - 3)],
       ['garbage', () => 'bm90IGEgY3Vyc29y'],
       ['a signature from another secret', () => new CursorCodec('x'.repeat(40)).encode(JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()))],
-      ['a list cursor (signed with the real secret)', () => new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ e: 'students', q: { sort: 'last_name' }, k: { after: 'x' }, p: 2 })],
-      ['a forged position (signed with the real secret)', () => {
-        const payload = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString());
-        return new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ ...payload, k: { position: '{"kind":"Scan","segments":[]}' } });
-      }],
+      [
+        'a list cursor (signed with the real secret)',
+        () => new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ e: 'students', q: { sort: 'last_name' }, k: { after: 'x' }, p: 2 }),
+      ],
+      [
+        'a forged position (signed with the real secret)',
+        () => {
+          const payload = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString());
+          return new CursorCodec(api.tables.env.CURSOR_SECRET!).encode({ ...payload, k: { position: '{"kind":"Scan","segments":[]}' } });
+        },
+      ],
     ])('answers 422 at body.cursor for %s, never a 500', async (_label, make) => {
       const res = await query({ sort: 'last_name', limit: 5, cursor: make() });
       expectProblem(res, 422);

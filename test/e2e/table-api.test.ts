@@ -34,11 +34,17 @@ afterAll(async () => {
 });
 
 const idsOf = (res: ApiResponse) => res.body.items.map((item: { student_id: string }) => item.student_id).sort();
-const expected = (keep: (s: (typeof STUDENTS)[number]) => boolean) => STUDENTS.filter(keep).map((s) => s.student_id).sort();
+const expected = (keep: (s: (typeof STUDENTS)[number]) => boolean) =>
+  STUDENTS.filter(keep)
+    .map((s) => s.student_id)
+    .sort();
 
 describe('POST /api/{table} (insert)', () => {
   it('inserts {input} with the v1 create: 201, Location of the v1 item, derived fields; the v1 route reads it', async () => {
-    const res = await api.request('POST', '/api/students', { json: { input: { student_id: 'ta-new', first_name: 'An', last_name: 'Nguyen', math_score: 9, literature_score: 8, english_score: 7 } }, as: 'staff' });
+    const res = await api.request('POST', '/api/students', {
+      json: { input: { student_id: 'ta-new', first_name: 'An', last_name: 'Nguyen', math_score: 9, literature_score: 8, english_score: 7 } },
+      as: 'staff',
+    });
     expect(res.status, res.text).toBe(201);
     expect(res.headers.get('location')).toBe('/api/v1/students/TA-NEW');
     expect(res.headers.get('etag')).toBe('"1"');
@@ -53,13 +59,19 @@ describe('POST /api/{table} (insert)', () => {
   });
 
   it('answers the v1 problems inside input: 422 located at body.input, 409 for a taken id, 422 without input', async () => {
-    const bad = await api.request('POST', '/api/students', { json: { input: { student_id: 'TA90', first_name: 'X', last_name: 'Y', math_score: 11 } }, as: 'staff' });
+    const bad = await api.request('POST', '/api/students', {
+      json: { input: { student_id: 'TA90', first_name: 'X', last_name: 'Y', math_score: 11 } },
+      as: 'staff',
+    });
     expectProblem(bad, 422);
     expect(bad.body.errors.map((e: { loc: unknown }) => e.loc)).toEqual([['body', 'input', 'math_score']]);
     const taken = await api.request('POST', '/api/students', { json: { input: STUDENTS[0] }, as: 'staff' });
     expectProblem(taken, 409);
     expect(taken.body.code).toBe('student.alreadyExists');
-    const readOnly = await api.request('POST', '/api/products', { json: { input: { sku: 'TA-2', name: 'Ink', price_minor: 1, currency: 'USD', stock_available: 5 } }, as: 'staff' });
+    const readOnly = await api.request('POST', '/api/products', {
+      json: { input: { sku: 'TA-2', name: 'Ink', price_minor: 1, currency: 'USD', stock_available: 5 } },
+      as: 'staff',
+    });
     expectProblem(readOnly, 422);
     expect(readOnly.body.errors).toEqual([expect.objectContaining({ loc: ['body', 'input', 'stock_available'], type: 'read_only_field' })]);
     expectProblem(await api.request('POST', '/api/students', { json: {}, as: 'staff' }), 422);
@@ -82,13 +94,19 @@ describe('GET and POST /api/{table}/query', () => {
     expect(res.status, res.text).toBe(200);
     expect(idsOf(res)).toEqual(expected((s) => s.hometown === 'Hue' && s.math_score <= 7));
     expect(res.body.items.map((item: { last_name: string }) => item.last_name)).toEqual(
-      STUDENTS.filter((s) => s.hometown === 'Hue' && s.math_score <= 7).map((s) => s.last_name).sort().reverse(),
+      STUDENTS.filter((s) => s.hometown === 'Hue' && s.math_score <= 7)
+        .map((s) => s.last_name)
+        .sort()
+        .reverse(),
     );
     expect(Object.keys(res.body.items[0]).sort()).toEqual(['last_name', 'student_id']);
     const first = await api.request('GET', '/api/students/query?math_score[between]=0,9&limit=5', { as: 'viewer' });
     expect(first.body.items).toHaveLength(5);
     expect(first.body.cursor).toEqual(expect.any(String));
-    const next = await api.request('POST', '/api/students/query', { json: { input: { math_score: { between: [0, 9] } }, limit: 5, cursor: first.body.cursor }, as: 'viewer' });
+    const next = await api.request('POST', '/api/students/query', {
+      json: { input: { math_score: { between: [0, 9] } }, limit: 5, cursor: first.body.cursor },
+      as: 'viewer',
+    });
     expect(next.status, next.text).toBe(200);
   });
 
@@ -121,7 +139,10 @@ describe('PUT and DELETE /api/{table} (where required)', () => {
   });
 
   it('updates the rows the where matches through the v1 bulk update; the v1 reads agree', async () => {
-    const res = await api.request('PUT', '/api/students', { json: { input: { hometown: 'Hai Phong' }, where: { hometown: 'Da Nang', math_score: { lt: 6 } } }, as: 'staff' });
+    const res = await api.request('PUT', '/api/students', {
+      json: { input: { hometown: 'Hai Phong' }, where: { hometown: 'Da Nang', math_score: { lt: 6 } } },
+      as: 'staff',
+    });
     expect(res.status, res.text).toBe(200);
     const moved = expected((s) => s.hometown === 'Da Nang' && s.math_score < 6);
     expect(res.body).toMatchObject({ matched: moved.length, updated: moved.length, failed: [], cursor: null });
@@ -176,7 +197,10 @@ async function importFile(filename: string, csv: string, role: Role = 'staff', q
 
 describe('POST /api/batch/import', () => {
   it('imports into the table the file name names (students.csv), as a recorded direct import job', async () => {
-    const res = await importFile('students.csv', ['student_id,first_name,last_name,hometown,math_score', 'TB01,Binh,Tran,Hue,7', 'TB02,Chi,Le,Hue,9'].join('\n'));
+    const res = await importFile(
+      'students.csv',
+      ['student_id,first_name,last_name,hometown,math_score', 'TB01,Binh,Tran,Hue,7', 'TB02,Chi,Le,Hue,9'].join('\n'),
+    );
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ total_rows: 2, created: 2, errors: 0 });
     expect(res.headers.get('location')).toBe(`/api/v1/imports/${res.body.import_id}`);

@@ -47,7 +47,8 @@ export function stackViews(root: Stack) {
   const nestedView = (nested: NestedStack): StackView => {
     const template = Template.fromStack(nested);
     let cached: Record<string, unknown> | undefined;
-    const parameters = () => (cached ??= (rootView.resourceOf('AWS::CloudFormation::Stack', nested.nestedStackResource!.ref)?.Properties.Parameters ?? {}) as Record<string, unknown>);
+    const parameters = () =>
+      (cached ??= (rootView.resourceOf('AWS::CloudFormation::Stack', nested.nestedStackResource!.ref)?.Properties.Parameters ?? {}) as Record<string, unknown>);
     const inParent = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(inParent);
       if (value && typeof value === 'object') {
@@ -65,7 +66,10 @@ export function stackViews(root: Stack) {
       resourceOf: (type, token) => template.findResources(type)[logicalIdOf(nested.resolve(token))],
       output: (token) => {
         const value = JSON.stringify(nested.resolve(token));
-        const [name] = Object.entries((template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>).find(([, output]) => JSON.stringify(output.Value) === value) ?? [];
+        const [name] =
+          Object.entries((template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>).find(
+            ([, output]) => JSON.stringify(output.Value) === value,
+          ) ?? [];
         if (!name) throw new Error(`no output of ${nested.node.id} carries ${value}`);
         return { 'Fn::GetAtt': [logicalIdOf(root.resolve(nested.nestedStackResource!.ref)), `Outputs.${name}`] };
       },
@@ -75,7 +79,8 @@ export function stackViews(root: Stack) {
   const view = (stack: Stack): StackView => {
     let found = views.get(stack);
     if (!found) {
-      if (!NestedStack.isNestedStack(stack) || stack.nestedStackParent !== root) throw new Error(`${stack.node.path} is not ${root.node.path} or a stack nested in it`);
+      if (!NestedStack.isNestedStack(stack) || stack.nestedStackParent !== root)
+        throw new Error(`${stack.node.path} is not ${root.node.path} or a stack nested in it`);
       found = nestedView(stack);
       views.set(stack, found);
     }

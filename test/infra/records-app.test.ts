@@ -53,7 +53,8 @@ const logicalIdOf = (token: string): string => {
 /** The imports bucket's ARN as cdk-nag prints it inside a nested stack: the parameter CDK passes in. */
 const nestedBucketArn = () => `<referenceto${Names.uniqueId(stack.importsBucket.bucket.node.defaultChild!)}Arn>`;
 /** The imports bucket's ARN as cdk-nag prints it in the acknowledgement of a role, wherever the role lives. */
-const bucketArnSeenBy = (fn: ServiceFunction<LambdaDeclaration>) => (Stack.of(fn.role) === stack ? `<${logicalIdOf(stack.importsBucket.bucket.bucketArn)}.Arn>` : nestedBucketArn());
+const bucketArnSeenBy = (fn: ServiceFunction<LambdaDeclaration>) =>
+  Stack.of(fn.role) === stack ? `<${logicalIdOf(stack.importsBucket.bucket.bucketArn)}.Arn>` : nestedBucketArn();
 /** The deployed console's domain as the app stack reads it: an output of the Console nested stack. */
 const consoleDomain = () => views.view(stack.console!).output(stack.console!.hosting.distribution.distributionDomainName);
 /** The console's origin (`https://<distribution>`) as the app stack spells it. */
@@ -68,12 +69,17 @@ const resourceOf = (type: string, token: string) => template.findResources(type)
 /** The template of the stack a function lives in (the app stack's or a nested one), with its values in the app stack's terms. */
 const home = (fn: ServiceFunction<LambdaDeclaration>) => views.of(fn.function);
 /** A function's resource properties with the parameters its (nested) stack receives replaced by the app stack's values. */
-const functionProps = (fn: ServiceFunction<LambdaDeclaration>) => home(fn).inParent(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties) as Record<string, any>;
+const functionProps = (fn: ServiceFunction<LambdaDeclaration>) =>
+  home(fn).inParent(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties) as Record<string, any>;
 /** Every IAM policy statement of every stack (the app stack's and the nested ones), in the app stack's terms, with the stack it is in. */
 const allStatements = () =>
   views.all().flatMap((view) =>
     Object.values(view.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((statement) => ({ view, roles: policy.Properties.Roles as unknown[], statement })),
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).map((statement) => ({
+        view,
+        roles: policy.Properties.Roles as unknown[],
+        statement,
+      })),
     ),
   );
 
@@ -101,9 +107,7 @@ function grantsOf(fn: ServiceFunction<LambdaDeclaration>): string[] {
   const policies = owner.findResources('AWS::IAM::Policy', { Properties: { Roles: [ownRef(fn.role.roleName)] } });
   return Object.values(policies)
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
-    .flatMap(({ Action, Resource }) =>
-      [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), inParent(resource)))),
-    )
+    .flatMap(({ Action, Resource }) => [Action].flat().flatMap((action) => [Resource].flat().map((resource) => grant(String(action), inParent(resource)))))
     .sort();
 }
 
@@ -185,7 +189,9 @@ describe('authorization', () => {
     const variables = resourceOf('AWS::Lambda::Function', stack.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       // The API client, then the console's (an output of the Console nested stack).
-      AUTH_AUDIENCE: { 'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]] },
+      AUTH_AUDIENCE: {
+        'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]],
+      },
       AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       REDIS_CLUSTER: '1',
@@ -239,12 +245,12 @@ describe('function grants', () => {
     expect(dynamo('system-health')).toEqual(entities.map((entity) => grant('dynamodb:GetItem', ref(stack.tables.tables[entity.name]!.tableArn))).sort());
     expect(entities.map((entity) => entity.name)).toEqual(expect.arrayContaining(['products', 'students']));
     const health = home(serviceFunction('system-health'));
-    const healthPolicies = health.template.findResources('AWS::IAM::Policy', { Properties: { Roles: [health.ref(serviceFunction('system-health').role.roleName)] } });
+    const healthPolicies = health.template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [health.ref(serviceFunction('system-health').role.roleName)] },
+    });
     expect(JSON.stringify(healthPolicies)).toContain(`"dynamodb:LeadingKeys":["${counterKey(0)}"]`);
     expect(dynamo('students-get')).toEqual([grant('dynamodb:GetItem', studentsArn)]);
-    expect(dynamo('students-list')).toContain(
-      grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }),
-    );
+    expect(dynamo('students-list')).toContain(grant('dynamodb:Query', { 'Fn::Join': ['', [studentsArn, '/index/all_by_student_id']] }));
     expect(dynamo('students-list').some((entry) => entry.includes('/index/*'))).toBe(false);
     expect(dynamo('students-list')).not.toContain(grant('dynamodb:Query', studentsArn));
     expect(dynamo('system-docs')).toEqual([]);
@@ -267,7 +273,12 @@ describe('function grants', () => {
     // GetObjectVersion: the handler heads the version the event names, and the bucket is versioned.
     // GetObject on reports/: errors.csv is assembled by reading the job's segment chain back.
     expect(s3(importFunction.id)).toEqual(
-      [grant('s3:GetObject', objects('imports/')), grant('s3:GetObjectVersion', objects('imports/')), grant('s3:GetObject', objects('reports/')), grant('s3:PutObject', objects('reports/'))].sort(),
+      [
+        grant('s3:GetObject', objects('imports/')),
+        grant('s3:GetObjectVersion', objects('imports/')),
+        grant('s3:GetObject', objects('reports/')),
+        grant('s3:PutObject', objects('reports/')),
+      ].sort(),
     );
     expect(s3('imports-create')).toEqual([grant('s3:PutObject', objects('imports/'))]);
     const exporter = functions.find((fn) => fn.largeExports)!;
@@ -283,9 +294,7 @@ describe('function grants', () => {
       grant('logs:PutLogEvents', logGroupArn),
       grant('xray:PutTelemetryRecords', '*'),
       grant('xray:PutTraceSegments', '*'),
-      ...(declaration.cursorSecret
-        ? [grant('secretsmanager:DescribeSecret', secretArn), grant('secretsmanager:GetSecretValue', secretArn)]
-        : []),
+      ...(declaration.cursorSecret ? [grant('secretsmanager:DescribeSecret', secretArn), grant('secretsmanager:GetSecretValue', secretArn)] : []),
       ...(usesRedis(declaration) ? NETWORK_INTERFACE_ACTIONS.map((action) => grant(action, '*')) : []),
       ...(declaration.featureFlags
         ? ['appconfig:GetLatestConfiguration', 'appconfig:StartConfigurationSession'].map((action) => grant(action, ref(stack.featureFlags.sessionArn)))
@@ -304,18 +313,27 @@ describe('functions', () => {
     const fn = serviceFunction(declaration.id);
     const corsVariables = (stack.functions as readonly ServiceFunction<LambdaDeclaration>[]).includes(fn) ? { CORS_ALLOWED_ORIGINS: consoleOrigin() } : {};
     const tableVariables = Object.fromEntries(
-      declaration.tables.map(({ table }) => [
-        stack.tables.designs[table]!.envVar,
-        ref(stack.tables.tables[table]!.tableName),
-      ]),
+      declaration.tables.map(({ table }) => [stack.tables.designs[table]!.envVar, ref(stack.tables.tables[table]!.tableName)]),
     );
     const secretVariables = {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
       ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:` } : {}),
-      ...(usesRedis(declaration) ? { REDIS_URL: ref(stack.cache!.url), REDIS_CLUSTER: '1', CACHE_KEY_PREFIX: `records:${stack.stackName}:`, RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:` } : {}),
+      ...(usesRedis(declaration)
+        ? {
+            REDIS_URL: ref(stack.cache!.url),
+            REDIS_CLUSTER: '1',
+            CACHE_KEY_PREFIX: `records:${stack.stackName}:`,
+            RATE_LIMIT_KEY_PREFIX: `records:${stack.stackName}:rl:`,
+          }
+        : {}),
       ...(declaration.buckets?.length ? { [importTrigger.bucketEnv]: ref(stack.importsBucket.bucket.bucketName) } : {}),
       ...(declaration.largeExports ? { EXPORTS_BUCKET: ref(stack.importsBucket.bucket.bucketName) } : {}),
-      ...Object.fromEntries((declaration.sendsTo ?? []).map((queue) => [`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`, ref(stack.eventQueues.queues[queue]!.queue.queueUrl)])),
+      ...Object.fromEntries(
+        (declaration.sendsTo ?? []).map((queue) => [
+          `${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`,
+          ref(stack.eventQueues.queues[queue]!.queue.queueUrl),
+        ]),
+      ),
       ...(declaration.featureFlags
         ? {
             FLAGS_APPCONFIG_APPLICATION: ref(stack.featureFlags.application.applicationId),
@@ -395,7 +413,10 @@ describe('imports bucket', () => {
       },
     });
     const expiring = bucket?.Properties.LifecycleConfiguration.Rules.filter((rule: { Prefix?: string }) => rule.Prefix);
-    expect(expiring.map((rule: { Prefix: string; ExpirationInDays: number }) => `${rule.Prefix} ${rule.ExpirationInDays}`)).toEqual(['reports/ 30', 'exports/ 30']);
+    expect(expiring.map((rule: { Prefix: string; ExpirationInDays: number }) => `${rule.Prefix} ${rule.ExpirationInDays}`)).toEqual([
+      'reports/ 30',
+      'exports/ 30',
+    ]);
   });
 });
 
@@ -430,17 +451,19 @@ describe('tables', () => {
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [{ AttributeName: design.partitionKey, KeyType: 'HASH' }],
         SSESpecification: { SSEEnabled: true },
-        Replicas: [
-          { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true },
-        ],
-        ...(design.indexes.length === 0 ? {} : { GlobalSecondaryIndexes: design.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
-        })) }),
+        Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true }],
+        ...(design.indexes.length === 0
+          ? {}
+          : {
+              GlobalSecondaryIndexes: design.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'KEYS_ONLY' },
+              })),
+            }),
       },
     });
     expect(table?.Properties.GlobalSecondaryIndexes ?? []).toHaveLength(design.indexes.length);
@@ -460,7 +483,8 @@ describe('alarms and dashboard', () => {
     expect(Object.keys(template.toJSON().Resources).length).toBeLessThan(500);
     expect(Object.keys(monitoring().toJSON().Resources).length).toBeLessThan(500);
     expect(Object.keys(Template.fromStack(stack.consumersStack).toJSON().Resources).length).toBeLessThan(500);
-    for (const nested of Object.values(stack.functionStacks)) expect(Object.keys(Template.fromStack(nested).toJSON().Resources).length, nested.node.id).toBeLessThan(500);
+    for (const nested of Object.values(stack.functionStacks))
+      expect(Object.keys(Template.fromStack(nested).toJSON().Resources).length, nested.node.id).toBeLessThan(500);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
@@ -496,7 +520,10 @@ describe('alarms and dashboard', () => {
     const [dashboard, ...more] = Object.values(monitoring().findResources('AWS::CloudWatch::Dashboard'));
     expect(more).toEqual([]);
     const body = (dashboard!.Properties.DashboardBody['Fn::Join'][1] as unknown[]).filter((part): part is string => typeof part === 'string').join('');
-    const routeKeys = functions.flatMap((fn) => [...servedRoutes(fn).map((route) => `${route.method} ${route.path}`), ...(fn.defaultRoute ? ['$default'] : [])]);
+    const routeKeys = functions.flatMap((fn) => [
+      ...servedRoutes(fn).map((route) => `${route.method} ${route.path}`),
+      ...(fn.defaultRoute ? ['$default'] : []),
+    ]);
     for (const key of routeKeys) expect(body, key).toContain(`"Route","${key}"`);
   });
 
@@ -511,21 +538,29 @@ describe('alarms and dashboard', () => {
 describe('event consumers (nested Consumers stack)', () => {
   const consumers = () => views.view(stack.consumersStack);
 
-  it.each(eventConsumers.map((declaration) => [declaration.id, declaration] as const))('%s consumes its queue with partial batch failures reported, as declared', (id, declaration) => {
-    const fn = stack.consumers.find((consumer) => consumer.declaration.id === id)!;
-    const mappings = Object.values(consumers().template.findResources('AWS::Lambda::EventSourceMapping')).filter(
-      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(stack.consumersStack.resolve(fn.function.functionName)),
-    );
-    expect(mappings).toHaveLength(1);
-    expect(consumers().inParent(mappings[0]!.Properties)).toMatchObject({ EventSourceArn: ref(stack.eventQueues.queue(id).queue.queueArn), FunctionResponseTypes: ['ReportBatchItemFailures'] });
-    const props = consumers().resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
-    expect(props.Timeout).toBe(declaration.timeoutSeconds ?? 10);
-    expect(consumers().inParent(props.Environment.Variables)).toMatchObject({
-      // Saga consumers deduplicate on the envelope id; import-worker is idempotent on its chunk items instead.
-      ...(declaration.tables.some((grant) => grant.table === 'idempotency') ? { IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName) } : {}),
-      POWERTOOLS_SERVICE_NAME: id,
-    });
-  });
+  it.each(eventConsumers.map((declaration) => [declaration.id, declaration] as const))(
+    '%s consumes its queue with partial batch failures reported, as declared',
+    (id, declaration) => {
+      const fn = stack.consumers.find((consumer) => consumer.declaration.id === id)!;
+      const mappings = Object.values(consumers().template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify(stack.consumersStack.resolve(fn.function.functionName)),
+      );
+      expect(mappings).toHaveLength(1);
+      expect(consumers().inParent(mappings[0]!.Properties)).toMatchObject({
+        EventSourceArn: ref(stack.eventQueues.queue(id).queue.queueArn),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const props = consumers().resourceOf('AWS::Lambda::Function', fn.function.functionArn)?.Properties;
+      expect(props.Timeout).toBe(declaration.timeoutSeconds ?? 10);
+      expect(consumers().inParent(props.Environment.Variables)).toMatchObject({
+        // Saga consumers deduplicate on the envelope id; import-worker is idempotent on its chunk items instead.
+        ...(declaration.tables.some((grant) => grant.table === 'idempotency')
+          ? { IDEMPOTENCY_TABLE_NAME: ref(stack.tables.tables.idempotency!.tableName) }
+          : {}),
+        POWERTOOLS_SERVICE_NAME: id,
+      });
+    },
+  );
 
   it('runs consumers that write entity tables (inventory on products, import-worker) in the isolated subnets with the functions’ security group', () => {
     const writers = stack.consumers.filter((consumer) => placementOf(consumer.declaration, new Set(entities.map((entity) => entity.name))) !== 'outside');
@@ -546,8 +581,13 @@ describe('event consumers (nested Consumers stack)', () => {
     const chunks = stack.eventQueues.queues['import-chunks']!.queue;
     const sendStatements = (fn: (typeof senders)[number]) => {
       const owner = views.of(fn.role);
-      const policies = Object.values(owner.template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(owner.ref(fn.role.roleName).Ref));
-      return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((statement) => [statement.Action].flat().includes('sqs:SendMessage')).map((statement) => owner.inParent(statement.Resource));
+      const policies = Object.values(owner.template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(owner.ref(fn.role.roleName).Ref),
+      );
+      return policies
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'))
+        .map((statement) => owner.inParent(statement.Resource));
     };
     for (const fn of senders) {
       expect(sendStatements(fn), fn.declaration.id).toEqual([ref(chunks.queueArn)]);
@@ -556,7 +596,9 @@ describe('event consumers (nested Consumers stack)', () => {
     }
     // No other role of any stack (nested ones included) may send to a queue.
     const sending = allStatements().filter(({ statement }) => [statement.Action].flat().includes('sqs:SendMessage'));
-    expect(sending.map(({ view, roles }) => JSON.stringify(view.inParent(roles))).sort()).toEqual(senders.map((fn) => JSON.stringify([views.of(fn.role).ref(fn.role.roleName)])).sort());
+    expect(sending.map(({ view, roles }) => JSON.stringify(view.inParent(roles))).sort()).toEqual(
+      senders.map((fn) => JSON.stringify([views.of(fn.role).ref(fn.role.roleName)])).sort(),
+    );
   });
 
   it('gives import-worker the outbox table and PutItem on it alone (the last chunk commits import.completed with the job)', () => {
@@ -645,7 +687,10 @@ describe('web console (Console nested stack)', () => {
 
   it('lets the console’s origin PUT uploads to and GET reports and exports from the imports bucket (CORS)', () => {
     const rules = resourceOf('AWS::S3::Bucket', stack.importsBucket.bucket.bucketArn)?.Properties.CorsConfiguration.CorsRules;
-    expect(rules.find((rule: { Id: string }) => rule.Id === 'console')).toMatchObject({ AllowedOrigins: [consoleOrigin()], AllowedMethods: ['GET', 'HEAD', 'PUT'] });
+    expect(rules.find((rule: { Id: string }) => rule.Id === 'console')).toMatchObject({
+      AllowedOrigins: [consoleOrigin()],
+      AllowedMethods: ['GET', 'HEAD', 'PUT'],
+    });
   });
 
   it('gives the console a Cognito client of its own: code flow, no secret, the console root as callback and logout URL', () => {
@@ -662,7 +707,8 @@ describe('web console (Console nested stack)', () => {
     expect(headless.node.tryFindChild('Console')).toBeUndefined();
     const headlessTemplate = Template.fromStack(headless);
     expect(Object.keys(headlessTemplate.findOutputs('ConsoleUrl'))).toEqual([]);
-    const variables = stackViews(headless).root.resourceOf('AWS::Lambda::Function', headless.authorizer.function.function.functionArn)?.Properties.Environment.Variables;
+    const variables = stackViews(headless).root.resourceOf('AWS::Lambda::Function', headless.authorizer.function.function.functionArn)?.Properties.Environment
+      .Variables;
     expect(variables.AUTH_AUDIENCE).toEqual(headless.resolve(headless.identityProvider.client.userPoolClientId));
     expect(resourceOfIn(headlessTemplate, headless, headless.importsBucket.bucket.bucketArn)?.Properties.CorsConfiguration).toBeUndefined();
   });
@@ -671,7 +717,9 @@ describe('web console (Console nested stack)', () => {
     const throwAwayStack = createRecordsApp({ context: { ...lenient, removalPolicy: 'destroy' } }).stack;
     const throwAway = Template.fromStack(throwAwayStack);
     // The functions' log groups live in the nested stacks.
-    const everyTemplate = stackViews(throwAwayStack).all().map((view) => view.template);
+    const everyTemplate = stackViews(throwAwayStack)
+      .all()
+      .map((view) => view.template);
     for (const type of ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::S3::Bucket']) {
       const policies = everyTemplate.flatMap((each) => Object.values(each.findResources(type)).map((resource) => resource.DeletionPolicy));
       expect(policies.length, type).toBeGreaterThan(0);
@@ -706,21 +754,30 @@ describe('stack budgets and the HTTP functions’ nested stacks', () => {
       expect(home(fn).resourceOf('AWS::Lambda::Function', fn.function.functionArn), fn.declaration.id).toBeDefined();
     }
     // What stays in the app stack: the authorizer, the JWKS copier, the import function and the outbox publisher (plus CDK's deploy-time handlers, which have no service name).
-    const own = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME).filter(Boolean);
+    const own = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((fn) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+      .filter(Boolean);
     expect(own.sort()).toEqual([authorizer.id, jwksCopier.id, importFunction.id, outboxPublisher.id].sort());
   });
 
   it('lets the API invoke each HTTP function by one permission that lives with the function and names the app stack’s API', () => {
     for (const fn of stack.functions) {
-      const permissions = Object.values(home(fn).template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: home(fn).ref(fn.function.functionArn) } }));
-      expect(permissions.map((permission) => permission.Properties.Principal), fn.declaration.id).toEqual(['apigateway.amazonaws.com']);
+      const permissions = Object.values(
+        home(fn).template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: home(fn).ref(fn.function.functionArn) } }),
+      );
+      expect(
+        permissions.map((permission) => permission.Properties.Principal),
+        fn.declaration.id,
+      ).toEqual(['apigateway.amazonaws.com']);
       const sourceArn = JSON.stringify(home(fn).inParent(permissions[0]!.Properties.SourceArn));
       expect(sourceArn, fn.declaration.id).toContain(JSON.stringify(ref(stack.api.api.apiId)));
       expect(sourceArn, fn.declaration.id).toContain('/*/*/*');
     }
     // The app stack keeps the authorizer's permission, the schedule's for the JWKS copier and the bucket's for the import function only.
     const own = Object.values(template.findResources('AWS::Lambda::Permission')).map((permission) => JSON.stringify(permission.Properties.FunctionName));
-    expect(own.sort()).toEqual([stack.authorizer.function, stack.jwksCopy.copier, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort());
+    expect(own.sort()).toEqual(
+      [stack.authorizer.function, stack.jwksCopy.copier, stack.importFunction].map((fn) => JSON.stringify(ref(fn.function.functionArn))).sort(),
+    );
   });
 });
 
@@ -732,10 +789,19 @@ const CONSOLE_ACKS: readonly (readonly [ConsoleAckSite, string, RegExp])[] = [
   ['distribution', 'AwsSolutions-CFR1', /decided by sign-in \(Cognito, MFA\)/],
   ['distribution', 'AwsSolutions-CFR2', /WAF web ACL/],
   ['distribution', 'AwsSolutions-CFR4', /default \*\.cloudfront\.net certificate/],
-  ['deployment-handler', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', /BucketDeployment handler .* managed basic execution policy/],
+  [
+    'deployment-handler',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    /BucketDeployment handler .* managed basic execution policy/,
+  ],
   ['deployment-handler', 'AwsSolutions-L1', /runtime is pinned by aws-cdk-lib/],
   ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map(
-    (action) => ['deployment-handler', `AwsSolutions-IAM5[Action::${action}]`, /reads the asset from the bootstrap bucket and replaces every object of the console bucket/] as const,
+    (action) =>
+      [
+        'deployment-handler',
+        `AwsSolutions-IAM5[Action::${action}]`,
+        /reads the asset from the bootstrap bucket and replaces every object of the console bucket/,
+      ] as const,
   ),
   ['deployment-handler', 'AwsSolutions-IAM5[Resource::<asset bucket>/*]', /reads the asset from the bootstrap bucket/],
   ['deployment-handler', 'AwsSolutions-IAM5[Resource::<console bucket>/*]', /reads the asset from the bootstrap bucket/],
@@ -788,11 +854,14 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-S1',
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         // In a nested stack (HTTP functions, consumers) the bucket ARN is the parameter the parent passes in.
-        ...withImport.flatMap(([, declaration]) => [
-          ...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes),
-          ...(declaration.largeExports ? [EXPORTS_PREFIX] : []),
-        ].map((prefix) => `AwsSolutions-IAM5[Resource::${bucketArnSeenBy(serviceFunction(declaration.id))}/${prefix}*]`)),
-        ...stack.consumers.flatMap((fn) => (fn.declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes)).map((prefix) => `AwsSolutions-IAM5[Resource::${nestedBucketArn()}/${prefix}*]`),
+        ...withImport.flatMap(([, declaration]) =>
+          [...(declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes), ...(declaration.largeExports ? [EXPORTS_PREFIX] : [])].map(
+            (prefix) => `AwsSolutions-IAM5[Resource::${bucketArnSeenBy(serviceFunction(declaration.id))}/${prefix}*]`,
+          ),
+        ),
+        ...stack.consumers
+          .flatMap((fn) => (fn.declaration.buckets ?? []).flatMap((bucket) => bucket.prefixes))
+          .map((prefix) => `AwsSolutions-IAM5[Resource::${nestedBucketArn()}/${prefix}*]`),
         // The Console nested stack's (next test): CloudFront and CDK's BucketDeployment handler.
         ...CONSOLE_ACKS.map(([, id]) => consoleAckId(id)),
       ]),
@@ -824,9 +893,13 @@ describe('cdk-nag AwsSolutions', () => {
     const wildcard = statements.filter((statement) => [statement.Resource].flat().includes('*'));
     expect(wildcard.length).toBeGreaterThan(0);
     const actions = wildcard.flatMap((statement) => [statement.Action].flat());
-    expect(actions.filter((action) => !action.startsWith('xray:') && !NETWORK_INTERFACE_ACTIONS.includes(action) && !action.startsWith('cloudfront:'))).toEqual([]);
+    expect(actions.filter((action) => !action.startsWith('xray:') && !NETWORK_INTERFACE_ACTIONS.includes(action) && !action.startsWith('cloudfront:'))).toEqual(
+      [],
+    );
     // Besides: the invalidation of CDK's BucketDeployment handler (CloudFront has no resource-level invalidation ARN in aws-cdk-lib's grant), in the Console stack only.
-    const invalidations = allStatements().filter(({ statement }) => [statement.Resource].flat().includes('*') && [statement.Action].flat().some((action) => action.startsWith('cloudfront:')));
+    const invalidations = allStatements().filter(
+      ({ statement }) => [statement.Resource].flat().includes('*') && [statement.Action].flat().some((action) => action.startsWith('cloudfront:')),
+    );
     expect(invalidations.map(({ view, statement }) => `${view.stack.node.path} ${[statement.Action].flat().sort().join(',')}`)).toEqual([
       `${stack.console!.node.path} cloudfront:CreateInvalidation,cloudfront:GetInvalidation`,
     ]);
@@ -835,7 +908,9 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges prefix-scoped object ARNs only on roles that hold them, with the prefix reason', () => {
     const bucketId = logicalIdOf(stack.importsBucket.bucket.bucketArn);
     // In a nested stack (the Consumers) the bucket ARN is the parameter the parent passes in.
-    const prefixed = acknowledgments().filter((ack) => ack.id.startsWith(`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/`) || ack.id.startsWith(`AwsSolutions-IAM5[Resource::${nestedBucketArn()}/`));
+    const prefixed = acknowledgments().filter(
+      (ack) => ack.id.startsWith(`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/`) || ack.id.startsWith(`AwsSolutions-IAM5[Resource::${nestedBucketArn()}/`),
+    );
     expect(prefixed.length).toBeGreaterThan(0);
     for (const ack of prefixed) expect(ack.reason).toBe('object-level actions scoped to the declared key prefix');
     const holders = [...withImport.map(([id]) => serviceFunction(id)), ...stack.consumers];
@@ -849,7 +924,11 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges S1 only on the two access-log buckets and IAM4 only on CDK’s notifications and BucketDeployment handlers', () => {
-    const at = (id: string) => acknowledgments().filter((ack) => ack.id === id).map((ack) => ack.path).sort();
+    const at = (id: string) =>
+      acknowledgments()
+        .filter((ack) => ack.id === id)
+        .map((ack) => ack.path)
+        .sort();
     expect(at('AwsSolutions-S1')).toEqual([stack.importsBucket.accessLogs.node.path, stack.console!.hosting.logs.node.path].sort());
     expect(at('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]')).toEqual([
       expect.stringMatching(/^RecordsPlatform-prod\/BucketNotificationsHandler[0-9a-f]+$/),
@@ -858,7 +937,9 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('explains the network-interface wildcard on exactly the roles of functions in the VPC', () => {
-    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers].filter((fn) => usesRedis(fn.declaration)).map((fn) => fn.role.node.path);
+    const vpcRoles = [stack.authorizer.function, ...stack.functions, stack.importFunction, stack.outboxPublisher, ...stack.consumers]
+      .filter((fn) => usesRedis(fn.declaration))
+      .map((fn) => fn.role.node.path);
     const explained = acknowledgments()
       .filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]' && ack.reason.includes('network-interface'))
       .map((ack) => ack.path);

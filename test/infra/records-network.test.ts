@@ -53,7 +53,9 @@ function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
 
 describe('network and cache', () => {
   // Event consumers live in the Consumers nested stack: records-app.test.ts checks their placement.
-  const inVpc = lambdas.filter((declaration) => usesRedis(declaration) && !eventConsumers.includes(declaration)).map((declaration) => [declaration.id, declaration] as const);
+  const inVpc = lambdas
+    .filter((declaration) => usesRedis(declaration) && !eventConsumers.includes(declaration))
+    .map((declaration) => [declaration.id, declaration] as const);
   const subnetIds = (subnets: readonly { subnetId: string }[]) => subnets.map((subnet) => ref(subnet.subnetId));
 
   it('has an ElastiCache Serverless cache with engine valkey in the isolated subnets', () => {

@@ -10,7 +10,10 @@ import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { lambdas } from '../../shared/registry.js';
 
 /** `cdk synth` feature flags; findings are reported here, not thrown. */
-const context = { ...(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>), '@aws-cdk/core:failSynthOnValidationErrors': false };
+const context = {
+  ...(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>),
+  '@aws-cdk/core:failSynthOnValidationErrors': false,
+};
 const notifications = { notificationsEmailFrom: 'orders@shop.example', notificationsConfigurationSet: 'notifications', notificationsSmsSenderId: 'SHOP' };
 
 let app: App;
@@ -35,7 +38,10 @@ describe('a stage with notifications (-c notificationsEmailFrom=…)', () => {
   it('gives notification-send SendEmail, Publish and AdminGetUser, and no other consumer any of them', () => {
     expect(actionsOf('notification-send')).toEqual(expect.arrayContaining(['ses:SendEmail', 'sns:Publish', 'cognito-idp:AdminGetUser']));
     for (const consumer of stack.consumers.filter((fn) => fn.declaration.id !== 'notification-send')) {
-      expect(actionsOf(consumer.declaration.id).filter((action) => /^(ses|sns|cognito-idp):/.test(action)), consumer.declaration.id).toEqual([]);
+      expect(
+        actionsOf(consumer.declaration.id).filter((action) => /^(ses|sns|cognito-idp):/.test(action)),
+        consumer.declaration.id,
+      ).toEqual([]);
     }
   });
 
@@ -43,16 +49,25 @@ describe('a stage with notifications (-c notificationsEmailFrom=…)', () => {
     const nested = Template.fromStack(stack.consumersStack);
     const fn = stack.notificationSend.function;
     const props = nested.findResources('AWS::Lambda::Function')[stack.consumersStack.resolve(fn.functionArn)['Fn::GetAtt'][0]]?.Properties;
-    expect(props.Environment.Variables).toMatchObject({ NOTIFICATIONS_EMAIL_FROM: 'orders@shop.example', NOTIFICATIONS_SES_CONFIGURATION_SET: 'notifications', NOTIFICATIONS_SMS_SENDER_ID: 'SHOP', NOTIFICATIONS_USER_POOL_ID: expect.anything() });
+    expect(props.Environment.Variables).toMatchObject({
+      NOTIFICATIONS_EMAIL_FROM: 'orders@shop.example',
+      NOTIFICATIONS_SES_CONFIGURATION_SET: 'notifications',
+      NOTIFICATIONS_SMS_SENDER_ID: 'SHOP',
+      NOTIFICATIONS_USER_POOL_ID: expect.anything(),
+    });
   });
 
   it('declares custom:push_endpoint on the user pool', () => {
     const pool = Object.values(Template.fromStack(stack).findResources('AWS::Cognito::UserPool'))[0];
-    expect(pool?.Properties.Schema).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'push_endpoint', AttributeDataType: 'String', Mutable: true })]));
+    expect(pool?.Properties.Schema).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Name: 'push_endpoint', AttributeDataType: 'String', Mutable: true })]),
+    );
   });
 
   it('leaves no cdk-nag finding unacknowledged', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
-    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`))).toEqual([]);
+    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`))).toEqual(
+      [],
+    );
   });
 });

@@ -86,7 +86,12 @@ let prod: Synthesized;
 beforeAll(() => {
   bundleFunctions(lambdas.filter((fn) => !existsSync(path.join(bundleDir(fn), 'index.mjs'))));
   dev = synth({});
-  prod = synth({ stage: 'prod', allowedOrigins: 'https://records.example.com', consoleOrigin: 'https://console.records.example.com', alarmEmail: 'oncall@example.com' });
+  prod = synth({
+    stage: 'prod',
+    allowedOrigins: 'https://records.example.com',
+    consoleOrigin: 'https://console.records.example.com',
+    alarmEmail: 'oncall@example.com',
+  });
 });
 
 describe('stages', () => {
@@ -111,7 +116,9 @@ describe('stages', () => {
     const [a, b] = [synth({ ...shared }), synth({ ...shared, stage: 'prod' })];
     const prefixes = (synthesized: Synthesized) => {
       const values = functionsOf(synthesized.stack).map((fn) => variablesOf(synthesized, fn));
-      return ['CACHE_KEY_PREFIX', 'AUTH_REDIS_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => new Set(values.map((variables) => variables[name]).filter(Boolean)));
+      return ['CACHE_KEY_PREFIX', 'AUTH_REDIS_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map(
+        (name) => new Set(values.map((variables) => variables[name]).filter(Boolean)),
+      );
     };
     const [ofA, ofB] = [prefixes(a), prefixes(b)];
     for (const [index, name] of ['CACHE_KEY_PREFIX', 'AUTH_REDIS_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].entries()) {
@@ -122,7 +129,10 @@ describe('stages', () => {
   });
 
   it('emits, alarms on and charts the metrics of its own namespace only', () => {
-    for (const [synthesized, namespace] of [[dev, 'RecordsPlatform/dev'], [prod, 'RecordsPlatform/prod']] as const) {
+    for (const [synthesized, namespace] of [
+      [dev, 'RecordsPlatform/dev'],
+      [prod, 'RecordsPlatform/prod'],
+    ] as const) {
       for (const fn of functionsOf(synthesized.stack)) expect(variablesOf(synthesized, fn).POWERTOOLS_METRICS_NAMESPACE, fn.declaration.id).toBe(namespace);
       const monitoring = JSON.stringify(synthesized.templates[1]!.toJSON());
       expect(monitoring).toContain(`SCHEMA(\\"${namespace}\\"`);
@@ -131,8 +141,14 @@ describe('stages', () => {
   });
 
   it('tags its resources with the app and the stage', () => {
-    for (const [synthesized, stage] of [[dev, 'dev'], [prod, 'prod']] as const) {
-      const expected = expect.arrayContaining([{ Key: 'app', Value: 'records-platform' }, { Key: 'stage', Value: stage }]);
+    for (const [synthesized, stage] of [
+      [dev, 'dev'],
+      [prod, 'prod'],
+    ] as const) {
+      const expected = expect.arrayContaining([
+        { Key: 'app', Value: 'records-platform' },
+        { Key: 'stage', Value: stage },
+      ]);
       for (const type of ['AWS::Lambda::Function', 'AWS::SQS::Queue', 'AWS::S3::Bucket']) {
         // Every stack's: the HTTP functions and the consumers live in nested stacks.
         const tagged = synthesized.templates.flatMap((template) => Object.values(template.findResources(type))).filter((resource) => resource.Properties.Tags);
@@ -144,7 +160,14 @@ describe('stages', () => {
 });
 
 describe('removal policies and log retention', () => {
-  const DATA = ['AWS::DynamoDB::GlobalTable', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret', 'AWS::SQS::Queue', 'AWS::S3::Bucket', 'AWS::Cognito::UserPool'];
+  const DATA = [
+    'AWS::DynamoDB::GlobalTable',
+    'AWS::Logs::LogGroup',
+    'AWS::SecretsManager::Secret',
+    'AWS::SQS::Queue',
+    'AWS::S3::Bucket',
+    'AWS::Cognito::UserPool',
+  ];
 
   it('dev destroys data, logs and buckets (emptied first), and leaves tables and the user pool unprotected', () => {
     for (const type of DATA) expect(deletionPolicies(dev, type), type).toEqual(new Set(['Delete']));
@@ -171,7 +194,10 @@ describe('removal policies and log retention', () => {
   });
 
   it('gives every log group of the stage its retention: a week in dev, three months elsewhere (custom-resource ones included)', () => {
-    for (const [synthesized, days] of [[dev, 7], [prod, 90]] as const) {
+    for (const [synthesized, days] of [
+      [dev, 7],
+      [prod, 90],
+    ] as const) {
       const groups = synthesized.templates.flatMap((template) => Object.values(template.findResources('AWS::Logs::LogGroup')));
       expect(groups.length).toBeGreaterThan(functionsOf(synthesized.stack).length);
       expect(new Set(groups.map((group) => group.Properties.RetentionInDays))).toEqual(new Set([days]));
@@ -181,7 +207,10 @@ describe('removal policies and log retention', () => {
 
 describe('CORS origins', () => {
   /** A function's CORS_ALLOWED_ORIGINS in the app stack's terms (the console's origin reaches the nested stack as a parameter). */
-  const originsOf = ({ stack }: Synthesized, fn: RecordsStack['functions'][number]) => stackViews(stack).of(fn.function).inParent(variablesOf({ stack, templates: [] }, fn).CORS_ALLOWED_ORIGINS);
+  const originsOf = ({ stack }: Synthesized, fn: RecordsStack['functions'][number]) =>
+    stackViews(stack)
+      .of(fn.function)
+      .inParent(variablesOf({ stack, templates: [] }, fn).CORS_ALLOWED_ORIGINS);
   /** The deployed console's domain as the app stack reads it: an output of the Console nested stack. */
   const consoleDomainOf = ({ stack }: Synthesized) => stackViews(stack).view(stack.console!).output(stack.console!.hosting.distribution.distributionDomainName);
 
@@ -214,12 +243,18 @@ describe('CORS origins', () => {
 });
 
 describe('custom domain', () => {
-  const domain = { domainName: 'api.records.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab' };
+  const domain = {
+    domainName: 'api.records.example.com',
+    certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab',
+  };
 
   it('maps the domain to the API, admits it in every HTTP function’s ALLOWED_HOSTS and outputs the DNS target', () => {
     const synthesized = synth({ stage: 'prod', ...domain });
     const template = synthesized.templates[0]!;
-    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.records.example.com', DomainNameConfigurations: [{ CertificateArn: domain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.records.example.com',
+      DomainNameConfigurations: [{ CertificateArn: domain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
     template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     template.hasOutput('ApiDomainTarget', {});
     // The console calls the API by its domain (CSP connect-src; config.json's apiBaseUrl is the same value).

@@ -56,7 +56,11 @@ const mine = { student_id: { begins_with: 'HB' } };
 
 describe('POST /api/v1/students/bulk-update and bulk-delete', () => {
   it('answers 403 to a viewer on both routes and to staff on bulk-delete, before looking at the body', async () => {
-    for (const [path, role] of [[UPDATE, 'viewer'], [DELETE, 'viewer'], [DELETE, 'staff']] as const) {
+    for (const [path, role] of [
+      [UPDATE, 'viewer'],
+      [DELETE, 'viewer'],
+      [DELETE, 'staff'],
+    ] as const) {
       const res = await call(studentsBulk, path, role, { where: {} });
       expect(res.status, `${role} ${path}`).toBe(403);
       expect(res.body.code).toBe('auth.insufficientRole');

@@ -147,7 +147,12 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
     expect(sum(applied, 'matched')).toBe(sum(dry, 'matched'));
     expect(sum(applied, 'updated')).toBe(expected.length);
     const after = await store.getMany(ids);
-    expect(after.filter((item) => item.last_name === 'Bulked').map((item) => item.student_id).sort()).toEqual(expected);
+    expect(
+      after
+        .filter((item) => item.last_name === 'Bulked')
+        .map((item) => item.student_id)
+        .sort(),
+    ).toEqual(expected);
     expect(after.filter((item) => item.last_name === 'Bulked').every((item) => item.version === 2)).toBe(true);
   });
 
@@ -176,15 +181,23 @@ describeWithRedis('bulk update and delete over DynamoDB Local and Redis', () => 
     const svc = bulk();
     const { result } = await svc.run('update', { where: prefixed('CA'), set: { english_score: 1 }, limit: 1 });
     const refused = async (operation: BulkOperation, body: Record<string, unknown>) => {
-      const error = await svc.run(operation, body as BulkBody).then(() => undefined, (e: unknown) => e);
+      const error = await svc.run(operation, body as BulkBody).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ValidationError);
       return (error as ValidationError).errors.map((detail) => [detail.loc.join('.'), detail.type]);
     };
     expect(await refused('update', { where: prefixed('CA'), set: { english_score: 2 }, cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
-    expect(await refused('update', { where: prefixed('CA'), set: { english_score: 1 }, dry_run: true, cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
+    expect(await refused('update', { where: prefixed('CA'), set: { english_score: 1 }, dry_run: true, cursor: result.cursor })).toEqual([
+      ['body.cursor', 'cursor_invalid'],
+    ]);
     expect(await refused('delete', { where: prefixed('CA'), cursor: result.cursor })).toEqual([['body.cursor', 'cursor_invalid']]);
     for (const where of [undefined, null, {}, []]) {
-      const error = await svc.run('delete', { where } as unknown as BulkBody).then(() => undefined, (e: unknown) => e);
+      const error = await svc.run('delete', { where } as unknown as BulkBody).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(BadRequestError);
       expect((error as BadRequestError).code).toBe('bulk.whereRequired');
     }

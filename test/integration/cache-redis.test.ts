@@ -27,7 +27,6 @@ const now = () => Date.now() + offset;
 const L1_STALE_MS = students.cache!.l1StaleMs!;
 const pastL1Bound = () => (offset += L1_STALE_MS);
 
-
 interface Container {
   service: EntityService;
   cache: TwoLevelCache;
@@ -98,7 +97,10 @@ describeWithRedis('entity cache on Redis, two containers', () => {
     const item = await a.service.get('S2');
     const page = await a.service.list({ page_size: 2 } as never);
     const keys = (await redis.keys()).filter((key) => key.startsWith(`${prefix}{students}:`));
-    expect(keys).toEqual([expect.stringMatching(new RegExp(`^${prefix}\\{students\\}:v0:item:S2$`)), expect.stringMatching(/:\{students\}:v0:list:[0-9a-f]{64}$/)]);
+    expect(keys).toEqual([
+      expect.stringMatching(new RegExp(`^${prefix}\\{students\\}:v0:item:S2$`)),
+      expect.stringMatching(/:\{students\}:v0:list:[0-9a-f]{64}$/),
+    ]);
     const [itemJson, pageJson] = await redis.backend.mget([`${prefix}{students}:v0:item:S2`, keys.find((key) => key.includes(':list:'))!]);
     expect(JSON.parse(itemJson!)).toEqual({ w: '', v: item }); // no write token: not written lately
     expect(JSON.parse(pageJson!)).toEqual({ w: expect.any(String), v: page }); // the list version

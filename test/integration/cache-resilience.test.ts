@@ -25,7 +25,6 @@ let proxy: TcpProxy;
 let uncached: EntityService;
 const opened: TwoLevelCache[] = [];
 
-
 function container(url: string, name: string, options: Partial<TwoLevelCacheOptions> = {}) {
   const warn = vi.fn();
   const addMetric = vi.fn();
@@ -111,7 +110,10 @@ describeWithRedis('entity cache when Redis fails', () => {
     expect(c.addMetric.mock.calls.filter(([name]) => name === 'CircuitOpen')).toHaveLength(1);
     // While the breaker is open Redis is not even tried, and the cache costs nothing measurable.
     const tried = c.exec.mock.calls.length;
-    const [open, plain] = await medians(() => c.service.get('R1'), () => uncached.get('R1'));
+    const [open, plain] = await medians(
+      () => c.service.get('R1'),
+      () => uncached.get('R1'),
+    );
     expect(c.exec.mock.calls.length).toBe(tried);
     expect(open).toBeLessThan(plain + NOISE_MS);
   });
@@ -125,7 +127,10 @@ describeWithRedis('entity cache when Redis fails', () => {
       expect(first.ms).toBeGreaterThanOrEqual(45);
       expect(first.ms).toBeLessThan(50 + 250);
       const tried = c.exec.mock.calls.length;
-      const [next, plain] = await medians(() => c.service.get('R3'), () => uncached.get('R3'));
+      const [next, plain] = await medians(
+        () => c.service.get('R3'),
+        () => uncached.get('R3'),
+      );
       expect(c.exec.mock.calls.length).toBe(tried);
       expect(next).toBeLessThan(plain + NOISE_MS);
       expect(c.warn).toHaveBeenCalledTimes(1);

@@ -27,7 +27,6 @@ const opened: TwoLevelCache[] = [];
 let clock = 1_000_000;
 const L1_STALE_MS = students.cache!.l1StaleMs!;
 
-
 interface Container {
   service: EntityService;
   backend: Counted;

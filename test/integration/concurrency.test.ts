@@ -22,8 +22,7 @@ const create = async (id: string, extra: Record<string, unknown> = {}) => {
 };
 const get = async (id: string) => (await api.request('GET', `${BASE}/${id}`)).body;
 const total = async (query = '') => (await api.request('GET', `${BASE}?page_size=1${query}`)).body.total as number;
-const patch = (id: string, json: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  api.request('PATCH', `${BASE}/${id}`, { json, headers });
+const patch = (id: string, json: Record<string, unknown>, headers: Record<string, string> = {}) => api.request('PATCH', `${BASE}/${id}`, { json, headers });
 
 describe('concurrent updates without If-Match', () => {
   it.each(Array.from({ length: ROUNDS }, (_, round) => round))('apply both changes and move the hometown counts once (round %i)', async (round) => {

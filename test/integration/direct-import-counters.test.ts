@@ -22,7 +22,10 @@ function roster(prefix: string, rows: number): Buffer {
 }
 
 function throttled(): Error {
-  return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+  return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+    name: 'ProvisionedThroughputExceededException',
+    $metadata: { httpStatusCode: 400 },
+  });
 }
 
 type Send = (...args: unknown[]) => Promise<unknown>;
@@ -63,7 +66,12 @@ function throttlingClient(batchWrites: number, thenFail: number) {
 
 function door(client: DynamoDBDocumentClient) {
   const store = new DynamoDbEntityStore(students, client, db.tableName);
-  const jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
+  const jobs = new DynamoDbImportJobStore(
+    client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: db.store.design, tableName: db.tableName }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
   return { jobs, sink: new DynamoDbImportSink(students, store, client, db.tableName), entity: students, owner: `req-${Math.random()}` };
 }
 

@@ -33,9 +33,7 @@ const next = (previous: StoredItem, fields: Partial<Record<string, unknown>>): S
 
 const counts = async (...hometowns: string[]) => ({
   total: await db.store.count({}),
-  ...Object.fromEntries(
-    await Promise.all(hometowns.map(async (town) => [town, await db.store.count({ filter: { name: 'hometown', value: town } })])),
-  ),
+  ...Object.fromEntries(await Promise.all(hometowns.map(async (town) => [town, await db.store.count({ filter: { name: 'hometown', value: town } })]))),
 });
 
 describe('create', () => {

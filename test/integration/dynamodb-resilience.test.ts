@@ -85,8 +85,10 @@ async function get(id: string, remainingMs?: number) {
   return { ...res, ms: Date.now() - started, headers: res.headers ?? {}, json: JSON.parse(res.body ?? 'null') };
 }
 
-const failing = (fault: DynamoFault, times = Number.POSITIVE_INFINITY) => (operation: string, n: number) =>
-  operation === 'GetItem' && n <= times ? fault : 'forward';
+const failing =
+  (fault: DynamoFault, times = Number.POSITIVE_INFINITY) =>
+  (operation: string, n: number) =>
+    operation === 'GetItem' && n <= times ? fault : 'forward';
 
 describe('DynamoDB retries within the request', () => {
   it('answers 200 after throttling, with X-Retry-Count and a log line saying how many retries it took', async () => {
@@ -121,15 +123,19 @@ describe('DynamoDB retries within the request', () => {
     expect(failed).toHaveBeenCalledWith('request failed', expect.objectContaining({ status: 504, retry_count: 4 }));
   }, 20_000);
 
-  it.each(['unavailable', 'internal'] as const)('answers 503 with Retry-After when DynamoDB stays %s', async (fault) => {
-    front.reset(failing(fault));
-    const res = await get('R001');
-    expect(res.statusCode, res.body).toBe(503);
-    expect(res.json).toMatchObject({ status: 503, code: 'dependency.unavailable' });
-    expect(res.headers['retry-after']).toBe('1');
-    expect(res.headers['x-retry-count']).toBe('4');
-    expect(front.seen.GetItem).toBe(5);
-  }, 20_000);
+  it.each(['unavailable', 'internal'] as const)(
+    'answers 503 with Retry-After when DynamoDB stays %s',
+    async (fault) => {
+      front.reset(failing(fault));
+      const res = await get('R001');
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json).toMatchObject({ status: 503, code: 'dependency.unavailable' });
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.headers['x-retry-count']).toBe('4');
+      expect(front.seen.GetItem).toBe(5);
+    },
+    20_000,
+  );
 
   it('answers 503 after persistent throttling', async () => {
     front.reset(failing('throttle'));

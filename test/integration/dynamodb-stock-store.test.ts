@@ -32,7 +32,17 @@ afterAll(async () => {
 const AT = '2026-02-01T00:00:00.000Z';
 const LATER = '2026-02-01T00:00:05.000Z';
 async function given(sku: string, available = 0): Promise<StoredItem> {
-  const item = { sku, name: `P ${sku}`, price_minor: 100, currency: 'EUR', stock_available: available, stock_reserved: 0, created_at: AT, updated_at: AT, version: 1 } as StoredItem;
+  const item = {
+    sku,
+    name: `P ${sku}`,
+    price_minor: 100,
+    currency: 'EUR',
+    stock_available: available,
+    stock_reserved: 0,
+    created_at: AT,
+    updated_at: AT,
+    version: 1,
+  } as StoredItem;
   await entities.create(item);
   return item;
 }
@@ -81,7 +91,10 @@ describe('DynamoDbStockStore.adjust', () => {
 
   it('applies only at a named version; [] (no strong ETag) never applies', async () => {
     await given('ADJ-05');
-    await expect(stock.adjust({ id: 'ADJ-05', delta: 1, at: LATER, versions: [2, 3] })).rejects.toMatchObject({ code: 'product.versionMismatch', context: { actual: 1 } });
+    await expect(stock.adjust({ id: 'ADJ-05', delta: 1, at: LATER, versions: [2, 3] })).rejects.toMatchObject({
+      code: 'product.versionMismatch',
+      context: { actual: 1 },
+    });
     await expect(stock.adjust({ id: 'ADJ-05', delta: 1, at: LATER, versions: [] })).rejects.toBeInstanceOf(EntityVersionMismatchError);
     expect(await stock.adjust({ id: 'ADJ-05', delta: 1, at: LATER, versions: [7, 1] })).toMatchObject({ stock_available: 1, version: 2 });
   });

@@ -78,14 +78,27 @@ function batches(streamArn: string): DynamoDBRecord[][] {
   return (state.events as DynamoDBStreamEvent[]).filter((event) => event.Records[0]?.eventSourceARN === streamArn).map((event) => event.Records);
 }
 const keysOf = (records: DynamoDBRecord[]) => records.map((record) => record.dynamodb!.Keys!.pk!.S);
-const put = (table: string, pk: string, action = 'ok') => dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, action: { S: action } } }));
+const put = (table: string, pk: string, action = 'ok') =>
+  dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk }, action: { S: action } } }));
 
 describe('DynamoDB Streams event source mapping (DynamoDB Local + poller + invoker)', () => {
   it('delivers INSERT, MODIFY and REMOVE in order with the DynamoDBStreamEvent shape', async () => {
     const table = await tableWithStream();
     poll(table.streamArn);
-    await dynamodb.send(new PutItemCommand({ TableName: table.name, Item: { pk: { S: 'a' }, n: { N: '1' }, blob: { B: new Uint8Array([1, 2, 255]) }, tags: { L: [{ S: 'x' }] } } }));
-    await dynamodb.send(new UpdateItemCommand({ TableName: table.name, Key: { pk: { S: 'a' } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '2' } } }));
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: table.name,
+        Item: { pk: { S: 'a' }, n: { N: '1' }, blob: { B: new Uint8Array([1, 2, 255]) }, tags: { L: [{ S: 'x' }] } },
+      }),
+    );
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: table.name,
+        Key: { pk: { S: 'a' } },
+        UpdateExpression: 'SET n = :n',
+        ExpressionAttributeValues: { ':n': { N: '2' } },
+      }),
+    );
     await dynamodb.send(new DeleteItemCommand({ TableName: table.name, Key: { pk: { S: 'a' } } }));
     await waitFor(() => batches(table.streamArn).flat().length === 3, 20_000, 'three stream records');
     const records = batches(table.streamArn).flat();
@@ -155,7 +168,13 @@ describe('DynamoDB Streams event source mapping (DynamoDB Local + poller + invok
 
   it('retries from the lowest reported failure, checkpointing the records before it', async () => {
     const table = await tableWithStream();
-    for (const [pk, action] of [['r1', 'ok'], ['r2', 'fail-once'], ['r3', 'ok'], ['r4', 'fail-once']]) await put(table.name, pk!, action);
+    for (const [pk, action] of [
+      ['r1', 'ok'],
+      ['r2', 'fail-once'],
+      ['r3', 'ok'],
+      ['r4', 'fail-once'],
+    ])
+      await put(table.name, pk!, action);
     const checkpoints = memoryCheckpoints();
     poll(table.streamArn, { checkpoints });
     await waitFor(() => batches(table.streamArn).length >= 2, 20_000, 'two invocations');
@@ -170,7 +189,13 @@ describe('DynamoDB Streams event source mapping (DynamoDB Local + poller + invok
 
   it('bisects a batch whose invocation threw, and skips a poison record after maximumRetryAttempts', async () => {
     const bisected = await tableWithStream();
-    for (const [pk, action] of [['b1', 'ok'], ['b2', 'ok'], ['b3', 'throw-once'], ['b4', 'ok']]) await put(bisected.name, pk!, action);
+    for (const [pk, action] of [
+      ['b1', 'ok'],
+      ['b2', 'ok'],
+      ['b3', 'throw-once'],
+      ['b4', 'ok'],
+    ])
+      await put(bisected.name, pk!, action);
     poll(bisected.streamArn, { bisectBatchOnFunctionError: true });
     await waitFor(() => batches(bisected.streamArn).length >= 3, 20_000, 'three invocations');
     expect(batches(bisected.streamArn).map(keysOf)).toEqual([
@@ -180,7 +205,11 @@ describe('DynamoDB Streams event source mapping (DynamoDB Local + poller + invok
     ]);
 
     const poisoned = await tableWithStream();
-    for (const [pk, action] of [['p1', 'throw'], ['p2', 'ok']]) await put(poisoned.name, pk!, action);
+    for (const [pk, action] of [
+      ['p1', 'throw'],
+      ['p2', 'ok'],
+    ])
+      await put(poisoned.name, pk!, action);
     poll(poisoned.streamArn, { batchSize: 1, maximumRetryAttempts: 2 });
     await waitFor(() => keysOf(batches(poisoned.streamArn).flat()).includes('p2'), 20_000, 'the record after the poison');
     expect(batches(poisoned.streamArn).map(keysOf)).toEqual([['p1'], ['p1'], ['p1'], ['p2']]);
@@ -193,6 +222,10 @@ describe('DynamoDB Streams event source mapping (DynamoDB Local + poller + invok
     await poller.ready;
     await put(table.name, 'after');
     await waitFor(() => batches(table.streamArn).length >= 1, 20_000, 'one invocation');
-    expect(batches(table.streamArn).flat().map((record) => record.dynamodb!.Keys!.pk!.S)).toEqual(['after']);
+    expect(
+      batches(table.streamArn)
+        .flat()
+        .map((record) => record.dynamodb!.Keys!.pk!.S),
+    ).toEqual(['after']);
   });
 });

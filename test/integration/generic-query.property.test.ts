@@ -29,15 +29,34 @@ const items = Array.from({ length: 40 }, (_, n) => ({
 }));
 
 const stringCond = fc.oneof(
-  fc.record({ f: fc.constantFrom('first_name', 'hometown', 'student_id'), op: fc.constantFrom('eq', 'ne', 'lt', 'gte', 'begins_with', 'contains'), v: fc.constantFrom('An', 'Hue', 'HUE', 'Q010', 'a', 'H') }).map(({ f, op, v }) => ({ [f]: { [op]: v } })),
-  fc.record({ f: fc.constantFrom('hometown', 'student_id'), v: fc.subarray(['Hanoi', 'Q001', 'Q007', 'Hue', null], { minLength: 1 }) }).map(({ f, v }) => ({ [f]: { in: v } })),
+  fc
+    .record({
+      f: fc.constantFrom('first_name', 'hometown', 'student_id'),
+      op: fc.constantFrom('eq', 'ne', 'lt', 'gte', 'begins_with', 'contains'),
+      v: fc.constantFrom('An', 'Hue', 'HUE', 'Q010', 'a', 'H'),
+    })
+    .map(({ f, op, v }) => ({ [f]: { [op]: v } })),
+  fc
+    .record({ f: fc.constantFrom('hometown', 'student_id'), v: fc.subarray(['Hanoi', 'Q001', 'Q007', 'Hue', null], { minLength: 1 }) })
+    .map(({ f, v }) => ({ [f]: { in: v } })),
   fc.record({ f: fc.constantFrom('hometown', 'math_score', 'email'), v: fc.boolean() }).map(({ f, v }) => ({ [f]: { exists: v } })),
 );
 const numberCond = fc
-  .record({ f: fc.constantFrom('math_score', 'literature_score'), op: fc.constantFrom('eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between'), v: fc.integer({ min: 0, max: 10 }) })
+  .record({
+    f: fc.constantFrom('math_score', 'literature_score'),
+    op: fc.constantFrom('eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between'),
+    v: fc.integer({ min: 0, max: 10 }),
+  })
   .map(({ f, op, v }) => ({ [f]: { [op]: op === 'between' ? [v, v + 3] : v } }));
 const where: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, stringCond, numberCond, fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((and) => ({ and })), fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((or) => ({ or })), tie('node').map((not) => ({ not }))),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    stringCond,
+    numberCond,
+    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((and) => ({ and })),
+    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((or) => ({ or })),
+    tie('node').map((not) => ({ not })),
+  ),
 })).node;
 
 const sortArb: fc.Arbitrary<QuerySort | undefined> = fc.option(
@@ -56,7 +75,11 @@ function sortedLikeIndex(found: typeof items, sort: QuerySort): string[] {
 describe('generic query over DynamoDB Local', () => {
   it('returns exactly the brute-force matches for any where and sort, in pages of at most limit, across budgeted pages', async () => {
     const design = fixture.store.design;
-    await batchWrite(fixture.client, fixture.tableName, items.map((item) => ({ PutRequest: { Item: toRecord(students, design, item as never) } })));
+    await batchWrite(
+      fixture.client,
+      fixture.tableName,
+      items.map((item) => ({ PutRequest: { Item: toRecord(students, design, item as never) } })),
+    );
     await fc.assert(
       fc.asyncProperty(where, sortArb, fc.integer({ min: 1, max: 7 }), async (raw, sort, limit) => {
         const parsed: Where = parseWhere(students, raw);

@@ -17,11 +17,21 @@ const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
 
 beforeAll(() => {
-  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
+  jobs = new DynamoDbImportJobStore(
+    db.client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: db.store.design, tableName: db.tableName }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
 });
 
 /** A report that writes nothing and answers a fixed URL (the report itself is tested in import-report.test.ts). */
-const fixedUrlReport: JobReport = { add: () => undefined, pendingBytes: 0, flush: async (_from, _to, after) => after, write: async () => 's3://records-imports/reports/x/' };
+const fixedUrlReport: JobReport = {
+  add: () => undefined,
+  pendingBytes: 0,
+  flush: async (_from, _to, after) => after,
+  write: async () => 's3://records-imports/reports/x/',
+};
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
 
@@ -34,13 +44,25 @@ async function completedEventsOf(importId: string) {
     rows.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
-  return rows.map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
+  return rows
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
 }
 
 async function newJob(name: string, csv: string, correlation_id?: string) {
   const source = { bucket: 'records-imports', key: `imports/students/${name}.csv`, etag: `"${name}"`, door: 's3' as const };
   const id = jobIdFor(source);
-  await jobs.create(queuedJob({ import_id: id, entity: 'students', source, mode: 'create', bytes_total: csv.length, now: new Date(), ...(correlation_id ? { correlation_id } : {}) }));
+  await jobs.create(
+    queuedJob({
+      import_id: id,
+      entity: 'students',
+      source,
+      mode: 'create',
+      bytes_total: csv.length,
+      now: new Date(),
+      ...(correlation_id ? { correlation_id } : {}),
+    }),
+  );
   return id;
 }
 
@@ -48,7 +70,14 @@ describe('import.completed through the outbox', () => {
   it('a finished job writes exactly one import.completed row, in the transaction of its final state', async () => {
     const csv = 'Student ID,First Name,Last Name,Math\nev1,An,Nguyen,8\nev2,Binh,,7\nev1,Dup,Row,5\nev3,Chi,Le,11\n';
     const id = await newJob('ev-done', csv, 'req-upload-123');
-    const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w1', report: fixedUrlReport });
+    const outcome = await runImportJob(id, {
+      jobs,
+      sink: sink(),
+      entity: students,
+      bytes: bufferByteSource(Buffer.from(csv)),
+      owner: 'w1',
+      report: fixedUrlReport,
+    });
     expect(outcome.kind).toBe('ran');
     const job = (await jobs.get(id))!;
     const events = await completedEventsOf(id);
@@ -85,13 +114,22 @@ describe('import.completed through the outbox', () => {
     const job = (await jobs.get(id))!;
     // The same completion again (a retry after a lost answer), by the same owner.
     await expect(
-      completeJob({ jobs, owner: 'w1', job, final: { status: 'completed', finished_at: new Date().toISOString() }, counted: { entity: 'students', delta: { total: 0, filters: {} } } }),
+      completeJob({
+        jobs,
+        owner: 'w1',
+        job,
+        final: { status: 'completed', finished_at: new Date().toISOString() },
+        counted: { entity: 'students', delta: { total: 0, filters: {} } },
+      }),
     ).rejects.toBeInstanceOf(LeaseLostError);
     // A redelivered notification: the job is finished, nothing runs.
     expect((await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w2' })).kind).toBe('skipped');
     const events = await completedEventsOf(id);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ correlation_id: id, data: { status: 'completed', totals: { created: 1, errors: 0 }, report_url: null, report_key: null } });
+    expect(events[0]).toMatchObject({
+      correlation_id: id,
+      data: { status: 'completed', totals: { created: 1, errors: 0 }, report_url: null, report_key: null },
+    });
   });
 
   it('a failed job (missing columns) publishes import.completed with status failed and its message', async () => {
@@ -113,7 +151,9 @@ describe('import.completed through the outbox', () => {
         return jobs.finish(...args);
       },
     });
-    await expect(runImportJob(id, { jobs: flaky, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w1' })).rejects.toThrow('throttled');
+    await expect(runImportJob(id, { jobs: flaky, sink: sink(), entity: students, bytes: bufferByteSource(Buffer.from(csv)), owner: 'w1' })).rejects.toThrow(
+      'throttled',
+    );
     expect(await completedEventsOf(id)).toHaveLength(0);
     expect((await jobs.get(id))!.status).toBe('running');
     // The lease was given back: the retry resumes from the checkpoint and ends the job once.

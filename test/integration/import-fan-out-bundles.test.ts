@@ -48,7 +48,11 @@ beforeAll(async () => {
   // Small thresholds so a 30 KB file fans out (the bundles read them at their first invocation).
   Object.assign(process.env, { IMPORT_FAN_OUT_THRESHOLD_BYTES: '4096', IMPORT_CHUNK_BYTES: '4096' });
   dir = mkdtempSync(path.join(tmpdir(), 'import-fan-out-'));
-  imports = await startLocalImportsBucket({ dataDir: dir, port: 0, deliver: (event) => void deliveries.push(invokeImportHandler(event, (line) => void logs.push(line))) });
+  imports = await startLocalImportsBucket({
+    dataDir: dir,
+    port: 0,
+    deliver: (event) => void deliveries.push(invokeImportHandler(event, (line) => void logs.push(line))),
+  });
   Object.assign(process.env, imports.env);
   s3 = s3Client(imports.s3.endpoint);
   client = createDocumentClient(process.env);
@@ -73,24 +77,42 @@ describe('fan-out through the bundles: S3 drop → import function → import-ch
     await s3.send(new PutObjectCommand({ Bucket: imports.bucket, Key: key, Body: body }));
     await waitFor(() => deliveries.length > 0, 10_000, 'the notification');
     await Promise.all(deliveries);
-    const jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }));
+    const jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({
+      design: store.design,
+      tableName: process.env.STUDENTS_TABLE_NAME!,
+    }));
     const store = new DynamoDbEntityStore(students, client, process.env.STUDENTS_TABLE_NAME!);
     let job: ImportJob | undefined;
-    const { jobs: [listed] } = await jobs.list(5);
+    const {
+      jobs: [listed],
+    } = await jobs.list(5);
     expect(listed?.fan_out?.chunks).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 240 && job?.status !== 'completed'; i++) {
       job = await jobs.get(listed!.import_id);
       if (job?.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(job).toMatchObject({ status: 'completed', created: 500, skipped: 1, errors: 0, chunks_done: listed!.fan_out!.chunks, bytes_processed: Buffer.byteLength(body) });
+    expect(job).toMatchObject({
+      status: 'completed',
+      created: 500,
+      skipped: 1,
+      errors: 0,
+      chunks_done: listed!.fan_out!.chunks,
+      bytes_processed: Buffer.byteLength(body),
+    });
     expect(await store.count({})).toBe(500);
     expect((await store.get('BZ7'))!.first_name).toBe('Lê Thị');
 
     // The worker bundle answers partial batch failures: a malformed body fails alone (SQS
     // redelivers it, then moves it to the DLQ); a message of the finished job is consumed.
-    const record = (messageId: string, body: string) => sqsRecord({ MessageId: messageId, ReceiptHandle: messageId, Body: body, MD5OfBody: '-' }, { queueArn: 'arn:aws:sqs:us-east-1:000000000000:import-chunks', region: 'us-east-1' });
-    const answer = await new LambdaInvoker().invoke(importWorker, { Records: [record('bad', '{"import_id":"x"}'), record('late', JSON.stringify({ import_id: listed!.import_id, chunk: 0 }))] });
+    const record = (messageId: string, body: string) =>
+      sqsRecord(
+        { MessageId: messageId, ReceiptHandle: messageId, Body: body, MD5OfBody: '-' },
+        { queueArn: 'arn:aws:sqs:us-east-1:000000000000:import-chunks', region: 'us-east-1' },
+      );
+    const answer = await new LambdaInvoker().invoke(importWorker, {
+      Records: [record('bad', '{"import_id":"x"}'), record('late', JSON.stringify({ import_id: listed!.import_id, chunk: 0 }))],
+    });
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
     expect(await jobs.get(listed!.import_id)).toEqual(job);
   }, 120_000);

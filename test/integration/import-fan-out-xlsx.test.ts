@@ -42,7 +42,11 @@ let chunks: DynamoDbImportChunkStore;
 beforeAll(async () => {
   s3 = await startTestS3();
   sqs = await startLocalSqs({ port: 0 });
-  queue = (await createQueues(sqs.client, [{ ...queueDeclaration(IMPORT_CHUNKS_QUEUE), name: `import-chunks-${randomBytes(3).toString('hex')}`, visibilityTimeoutSeconds: 2 }]))[0]!;
+  queue = (
+    await createQueues(sqs.client, [
+      { ...queueDeclaration(IMPORT_CHUNKS_QUEUE), name: `import-chunks-${randomBytes(3).toString('hex')}`, visibilityTimeoutSeconds: 2 },
+    ])
+  )[0]!;
   const counters = () => ({ design: db.store.design, tableName: db.tableName });
   jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, counters, process.env[outboxTable.envVar]);
   chunks = new DynamoDbImportChunkStore(db.client, process.env[importJobsTable.envVar]!, counters);
@@ -87,14 +91,24 @@ async function onePass(file: Buffer, name: string): Promise<{ summary: ImportSum
     sink: new MemorySink('student_id'),
     onDetail: (kind, detail) => lines.push({ row: detail.row, text: reportLine('student_id', kind, detail) }),
   });
-  return { summary, report: reportHeader('student_id') + lines.sort((a, b) => a.row - b.row).map((line) => line.text).join('') };
+  return {
+    summary,
+    report:
+      reportHeader('student_id') +
+      lines
+        .sort((a, b) => a.row - b.row)
+        .map((line) => line.text)
+        .join(''),
+  };
 }
 
 const getText = async (key: string) => (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToString();
 
 async function completedEventsOf(jobId: string) {
   const out = await db.client.send(new ScanCommand({ TableName: process.env[outboxTable.envVar], ConsistentRead: true }));
-  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === jobId);
+  return (out.Items ?? [])
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter((event) => event.type === 'import.completed' && event.data.import_id === jobId);
 }
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
@@ -116,16 +130,28 @@ async function drop(key: string, file: Buffer) {
   await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: file }));
   const event: S3Event = s3.events.slice(before).find((candidate) => candidate.Records[0]!.s3.object.key === key)!;
   const run = (owner: string) =>
-    handleObjectCreated(event.Records[0]!, { jobs, s3: s3.client, entities: [students], sink, owner, fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: 1024, chunkBytes: Math.ceil(file.length / 10) } } });
+    handleObjectCreated(event.Records[0]!, {
+      jobs,
+      s3: s3.client,
+      entities: [students],
+      sink,
+      owner,
+      fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: 1024, chunkBytes: Math.ceil(file.length / 10) } },
+    });
   return { outcome: await run('import-fn'), again: () => run('import-fn-2') };
 }
 
 /** The event source mapping in the test: up to 3 messages at once, each deleted once handled. */
-async function drain(jobId: string, deps: (message: ChunkMessage, receiveCount: number) => ChunkMessageDeps = () => workerDeps()): Promise<{ failures: number; handled: string[] }> {
+async function drain(
+  jobId: string,
+  deps: (message: ChunkMessage, receiveCount: number) => ChunkMessageDeps = () => workerDeps(),
+): Promise<{ failures: number; handled: string[] }> {
   const handled: string[] = [];
   let failures = 0;
   for (let round = 0; round < 200; round++) {
-    const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 3, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const out = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 3, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     const messages = out.Messages ?? [];
     if (messages.length === 0) {
       if ((await jobs.get(jobId))?.status !== 'running') return { failures, handled };
@@ -147,7 +173,14 @@ async function drain(jobId: string, deps: (message: ChunkMessage, receiveCount: 
 }
 
 function expectSameAsOnePass(job: ImportJob, reference: ImportSummary) {
-  expect(job).toMatchObject({ created: reference.created, updated: 0, skipped: reference.skipped, errors: reference.errors, warnings: reference.warnings, rows_processed: reference.total_rows });
+  expect(job).toMatchObject({
+    created: reference.created,
+    updated: 0,
+    skipped: reference.skipped,
+    errors: reference.errors,
+    warnings: reference.warnings,
+    rows_processed: reference.total_rows,
+  });
   expect(job.error_details).toEqual(reference.error_details);
 }
 
@@ -163,10 +196,18 @@ describe('XLSX fan-out by row ranges over local S3 + SQS + DynamoDB Local', () =
     expect(outcome).toMatchObject({ kind: 'fanned-out', plan: { chunks: 10, width: 5 } });
     const jobId = (outcome as { job: ImportJob }).job.import_id;
     const planned = await chunks.list(jobId, 10);
-    expect(planned.map((chunk) => [chunk.kind, chunk.first_row, chunk.end_row])).toEqual(Array.from({ length: 10 }, (_, i) => ['rows', 2 + 20 * i, 22 + 20 * i]));
+    expect(planned.map((chunk) => [chunk.kind, chunk.first_row, chunk.end_row])).toEqual(
+      Array.from({ length: 10 }, (_, i) => ['rows', 2 + 20 * i, 22 + 20 * i]),
+    );
     // The chunks of the later duplicates (9: row 192, 7: row 152) end before the chunks of their first rows start.
-    expect(await handleChunkMessage({ import_id: jobId, chunk: 9 }, workerDeps())).toMatchObject({ kind: 'forwarded', chunk: { kind: 'ended', status: 'done' } });
-    expect(await handleChunkMessage({ import_id: jobId, chunk: 7 }, workerDeps())).toMatchObject({ kind: 'forwarded', chunk: { kind: 'ended', status: 'done' } });
+    expect(await handleChunkMessage({ import_id: jobId, chunk: 9 }, workerDeps())).toMatchObject({
+      kind: 'forwarded',
+      chunk: { kind: 'ended', status: 'done' },
+    });
+    expect(await handleChunkMessage({ import_id: jobId, chunk: 7 }, workerDeps())).toMatchObject({
+      kind: 'forwarded',
+      chunk: { kind: 'ended', status: 'done' },
+    });
     const { failures } = await drain(jobId);
     expect(failures).toBe(0);
     const job = (await jobs.get(jobId))!;
@@ -204,7 +245,10 @@ describe('XLSX fan-out by row ranges over local S3 + SQS + DynamoDB Local', () =
     expect(await again()).toMatchObject({ kind: 'fanned-out', resent: true });
     // Chunk 2 runs to its end, then comes again (as after a lost delete), and once more on the queue.
     expect(await handleChunkMessage({ import_id: jobId, chunk: 2 }, workerDeps())).toMatchObject({ kind: 'forwarded', chunk: { kind: 'ended' } });
-    expect(await handleChunkMessage({ import_id: jobId, chunk: 2 }, workerDeps())).toMatchObject({ kind: 'forwarded', chunk: { kind: 'skipped', reason: 'ended' } });
+    expect(await handleChunkMessage({ import_id: jobId, chunk: 2 }, workerDeps())).toMatchObject({
+      kind: 'forwarded',
+      chunk: { kind: 'skipped', reason: 'ended' },
+    });
     await sqs.client.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify({ import_id: jobId, chunk: 2 }) }));
     const { failures, handled } = await drain(jobId);
     expect(failures).toBe(0);
@@ -263,7 +307,14 @@ describe('XLSX fan-out by row ranges over local S3 + SQS + DynamoDB Local', () =
     const before = s3.events.length;
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'imports/students/small.xlsx', Body: file }));
     const event = s3.events.slice(before)[0]!;
-    const outcome = await handleObjectCreated(event.Records[0]!, { jobs, s3: s3.client, entities: [students], sink, owner: 'import-fn', fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: file.length + 1, chunkBytes: 100 } } });
+    const outcome = await handleObjectCreated(event.Records[0]!, {
+      jobs,
+      s3: s3.client,
+      entities: [students],
+      sink,
+      owner: 'import-fn',
+      fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: file.length + 1, chunkBytes: 100 } },
+    });
     expect(outcome).toMatchObject({ kind: 'ran', job: { status: 'completed', created: 5 } });
     expect((outcome as { job: ImportJob }).job.fan_out).toBeUndefined();
   });

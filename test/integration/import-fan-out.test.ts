@@ -48,7 +48,11 @@ beforeAll(async () => {
   s3 = await startTestS3();
   sqs = await startLocalSqs({ port: 0 });
   // The declared queue with a 2 s visibility: a failed chunk comes back within the test.
-  queue = (await createQueues(sqs.client, [{ ...queueDeclaration(IMPORT_CHUNKS_QUEUE), name: `import-chunks-${randomBytes(3).toString('hex')}`, visibilityTimeoutSeconds: 2 }]))[0]!;
+  queue = (
+    await createQueues(sqs.client, [
+      { ...queueDeclaration(IMPORT_CHUNKS_QUEUE), name: `import-chunks-${randomBytes(3).toString('hex')}`, visibilityTimeoutSeconds: 2 },
+    ])
+  )[0]!;
   const counters = () => ({ design: db.store.design, tableName: db.tableName });
   // The job's end commits import.completed through the outbox, in the transaction of its final state.
   jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, counters, process.env[outboxTable.envVar]);
@@ -83,7 +87,13 @@ function roster(prefix: string, rows: number, dupOf: (i: number) => number | und
 
 /** What one uninterrupted pass over the same file reports (the reference the fan-out must equal). */
 async function onePass(csv: Buffer, name: string): Promise<ImportSummary> {
-  return runImport({ importId: 'reference', source: openRowSource(bufferByteSource(csv), { name, entity: students }), entity: students, mode: 'create', sink: new MemorySink('student_id') });
+  return runImport({
+    importId: 'reference',
+    source: openRowSource(bufferByteSource(csv), { name, entity: students }),
+    entity: students,
+    mode: 'create',
+    sink: new MemorySink('student_id'),
+  });
 }
 
 const stored = (prefix: string) => storedWithPrefix(db.client, db.tableName, prefix);
@@ -102,7 +112,13 @@ async function onePassReport(csv: Buffer, name: string): Promise<string> {
     sink: new MemorySink('student_id'),
     onDetail: (kind, detail) => lines.push({ row: detail.row, text: reportLine('student_id', kind, detail) }),
   });
-  return reportHeader('student_id') + lines.sort((a, b) => a.row - b.row).map((line) => line.text).join('');
+  return (
+    reportHeader('student_id') +
+    lines
+      .sort((a, b) => a.row - b.row)
+      .map((line) => line.text)
+      .join('')
+  );
 }
 
 async function errorsCsv(jobId: string): Promise<string> {
@@ -118,7 +134,9 @@ async function completedEventsOf(jobId: string) {
     rows.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
-  return rows.map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === jobId);
+  return rows
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter((event) => event.type === 'import.completed' && event.data.import_id === jobId);
 }
 
 const sink = () => new DynamoDbImportSink(students, db.store, db.client, db.tableName);
@@ -159,11 +177,22 @@ async function drop(key: string, csv: Buffer) {
  * through the worker's handling, deletes each handled one; a failed one stays and comes back after
  * the visibility timeout. Stops when the job has ended and the queue is empty.
  */
-async function drain(jobId: string, deps: (message: ChunkMessage, receiveCount: number) => ChunkMessageDeps = () => workerDeps(), parallel = 3): Promise<{ failures: number; handled: string[] }> {
+async function drain(
+  jobId: string,
+  deps: (message: ChunkMessage, receiveCount: number) => ChunkMessageDeps = () => workerDeps(),
+  parallel = 3,
+): Promise<{ failures: number; handled: string[] }> {
   const handled: string[] = [];
   let failures = 0;
   for (let round = 0; round < 200; round++) {
-    const out = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: parallel, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const out = await sqs.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue.url,
+        MaxNumberOfMessages: parallel,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
     const messages = out.Messages ?? [];
     if (messages.length === 0) {
       const job = await jobs.get(jobId);
@@ -187,7 +216,14 @@ async function drain(jobId: string, deps: (message: ChunkMessage, receiveCount: 
 }
 
 function expectSameAsOnePass(job: ImportJob, reference: ImportSummary) {
-  expect(job).toMatchObject({ created: reference.created, updated: 0, skipped: reference.skipped, errors: reference.errors, warnings: reference.warnings, rows_processed: reference.total_rows });
+  expect(job).toMatchObject({
+    created: reference.created,
+    updated: 0,
+    skipped: reference.skipped,
+    errors: reference.errors,
+    warnings: reference.warnings,
+    rows_processed: reference.total_rows,
+  });
   expect(job.error_details).toEqual(reference.error_details);
 }
 
@@ -212,9 +248,13 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     const items = await stored('FA');
     expect(items.size).toBe(reference.created);
     expect(await db.store.count({})).toBe(total0 + reference.created);
-    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } })).toBe([...items.values()].filter((item) => item.hometown === 'Huế').length);
+    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Huế')! } })).toBe(
+      [...items.values()].filter((item) => item.hometown === 'Huế').length,
+    );
     // The report is written once, by the chunk that ended the job.
-    const summary = JSON.parse(await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reports/${jobId}/summary.json` }))).Body!.transformToString());
+    const summary = JSON.parse(
+      await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reports/${jobId}/summary.json` }))).Body!.transformToString(),
+    );
     expect(summary).toMatchObject({ import_id: jobId, status: 'completed_with_errors', created: reference.created });
   }, 120_000);
 
@@ -250,7 +290,13 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'import.completed',
-      data: { import_id: jobId, status: 'completed_with_errors', door: 's3', totals: { created: job.created, skipped: job.skipped, errors: job.errors, rows_processed: job.rows_processed }, report_key: `reports/${jobId}/errors.csv` },
+      data: {
+        import_id: jobId,
+        status: 'completed_with_errors',
+        door: 's3',
+        totals: { created: job.created, skipped: job.skipped, errors: job.errors, rows_processed: job.rows_processed },
+        report_key: `reports/${jobId}/errors.csv`,
+      },
     });
     // A late duplicate of the last chunk changes nothing: still one event.
     expect(await handleChunkMessage({ import_id: jobId, chunk: 9 }, workerDeps())).toMatchObject({ kind: 'dropped' });
@@ -281,8 +327,16 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     // Row index 60 carries the id of row index 190: the earlier row wins although its chunk ran last.
     expect(items.get('FB0190')!.first_name).toBe('First60');
     expect(items.has('FB0060')).toBe(false);
-    const summary = JSON.parse(await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reports/${jobId}/summary.json` }))).Body!.transformToString());
-    expect(summary.summary.skipped_details).toEqual(expect.arrayContaining([expect.objectContaining({ row: 22, student_id: 'FB0019', message: 'Duplicate of row 21, which is kept' }), expect.objectContaining({ row: 152, student_id: 'FB0003', message: 'Duplicate of row 5, which is kept' }), expect.objectContaining({ row: 192, student_id: 'FB0190', message: 'Duplicate of row 62, which is kept' })]));
+    const summary = JSON.parse(
+      await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `reports/${jobId}/summary.json` }))).Body!.transformToString(),
+    );
+    expect(summary.summary.skipped_details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 22, student_id: 'FB0019', message: 'Duplicate of row 21, which is kept' }),
+        expect.objectContaining({ row: 152, student_id: 'FB0003', message: 'Duplicate of row 5, which is kept' }),
+        expect.objectContaining({ row: 192, student_id: 'FB0190', message: 'Duplicate of row 62, which is kept' }),
+      ]),
+    );
     expect(summary.summary.skipped_details).toEqual((await onePass(csv, key)).skipped_details);
     expect(summary.skipped).toBe(3);
   }, 120_000);
@@ -294,7 +348,14 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
     const { event, outcome } = await drop(key, csv);
     const jobId = (outcome as { job: ImportJob }).job.import_id;
     // Every lane start again (a redelivered notification re-sends them), plus another copy of chunk 2.
-    const again = await handleObjectCreated(event.Records[0]!, { jobs, s3: s3.client, entities: [students], sink, owner: 'import-fn-2', fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: 1024, chunkBytes: LINE * CHUNK_ROWS } } });
+    const again = await handleObjectCreated(event.Records[0]!, {
+      jobs,
+      s3: s3.client,
+      entities: [students],
+      sink,
+      owner: 'import-fn-2',
+      fanOut: { chunks, queue: sqsChunkQueue(sqs.client, queue.url), settings: { thresholdBytes: 1024, chunkBytes: LINE * CHUNK_ROWS } },
+    });
     expect(again).toMatchObject({ kind: 'fanned-out', resent: true });
     await sqs.client.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify({ import_id: jobId, chunk: 2 }) }));
     const { handled } = await drain(jobId, () => workerDeps(), 4);
@@ -335,7 +396,12 @@ describe('import fan-out over local S3 + SQS + DynamoDB Local', () => {
           return result;
         },
       };
-      return workerDeps({ chunks: neverReleases, sink: () => dying, writers: 1, tuning: { progressEvery: { rows: 5, ms: 60_000 }, leaseMs: 1_000, batchSize: 5 } });
+      return workerDeps({
+        chunks: neverReleases,
+        sink: () => dying,
+        writers: 1,
+        tuning: { progressEvery: { rows: 5, ms: 60_000 }, leaseMs: 1_000, batchSize: 5 },
+      });
     });
     expect(killed).toBe(1);
     expect(failures).toBe(1);

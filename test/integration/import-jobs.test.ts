@@ -16,7 +16,12 @@ const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
 
 beforeAll(() => {
-  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
+  jobs = new DynamoDbImportJobStore(
+    db.client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: db.store.design, tableName: db.tableName }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
 });
 
 const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];
@@ -74,7 +79,14 @@ describe('import jobs over DynamoDB', () => {
     const dn0 = await db.store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } });
     const { csv, valid, errors, skipped } = roster('jA', 200);
     const id = await newJob('jA', csv);
-    const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1', progressEvery: { rows: 40, ms: 60_000 } });
+    const outcome = await runImportJob(id, {
+      jobs,
+      sink: sink(),
+      entity: students,
+      bytes: bufferByteSource(csv),
+      owner: 'w1',
+      progressEvery: { rows: 40, ms: 60_000 },
+    });
     expect(outcome.kind).toBe('ran');
     const job = (await jobs.get(id))!;
     expect(job).toMatchObject({ status: 'completed_with_errors', created: valid.size, errors, skipped, rows_processed: 200, bytes_processed: csv.length });
@@ -82,14 +94,23 @@ describe('import jobs over DynamoDB', () => {
     const items = await stored('jA');
     expect(new Set(items.keys())).toEqual(new Set(valid.keys()));
     expect(await db.store.count({})).toBe(total0 + valid.size);
-    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } })).toBe(dn0 + [...items.values()].filter((item) => item.hometown === 'Đà Nẵng').length);
+    expect(await db.store.count({ filter: { name: 'hometown', value: filterValue('Đà Nẵng')! } })).toBe(
+      dn0 + [...items.values()].filter((item) => item.hometown === 'Đà Nẵng').length,
+    );
   });
 
   it('runs a job once: a second create and a second run of a finished job do nothing', async () => {
     const { csv } = roster('jB', 30);
     const id = await newJob('jB', csv);
     await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1' });
-    const again = queuedJob({ import_id: id, entity: 'students', source: { bucket: 'b', key: 'k', door: 's3' }, mode: 'create', bytes_total: 0, now: new Date() });
+    const again = queuedJob({
+      import_id: id,
+      entity: 'students',
+      source: { bucket: 'b', key: 'k', door: 's3' },
+      mode: 'create',
+      bytes_total: 0,
+      now: new Date(),
+    });
     expect(await jobs.create(again)).toBe(false);
     const second = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w2' });
     expect(second).toMatchObject({ kind: 'skipped', reason: 'finished' });
@@ -183,7 +204,9 @@ describe('import jobs over DynamoDB', () => {
     await runImportJob(id, { ...deps, sink: sink(), owner: 'w2' });
     expect((await jobs.get(id))!).toMatchObject({ status: 'completed', created: 10, updated: first.valid.size });
     expect(await db.store.count({})).toBe(total0 + 10);
-    expect(await db.store.count({ filter: { name: 'hometown', value: 'hanoi' } })).toBe(hanoi0 + (first.valid.size - [...first.valid.values()].filter((t) => t === 'Hanoi').length) + 10);
+    expect(await db.store.count({ filter: { name: 'hometown', value: 'hanoi' } })).toBe(
+      hanoi0 + (first.valid.size - [...first.valid.values()].filter((t) => t === 'Hanoi').length) + 10,
+    );
     expect(await db.store.count({ filter: { name: 'hometown', value: 'huế' } })).toBe(hue0 - hueHere);
   });
 
@@ -232,7 +255,15 @@ describe('import jobs over DynamoDB', () => {
         return inner.writeBatch(items, mode, origin);
       },
     };
-    const outcome = await runImportJob(id, { jobs: slowJobs, sink: watching, entity: students, bytes: bufferByteSource(csv), owner: 'w1', writers: 2, progressEvery: { rows: 50, ms: 60_000 } });
+    const outcome = await runImportJob(id, {
+      jobs: slowJobs,
+      sink: watching,
+      entity: students,
+      bytes: bufferByteSource(csv),
+      owner: 'w1',
+      writers: 2,
+      progressEvery: { rows: 50, ms: 60_000 },
+    });
     expect(outcome.kind).toBe('ran');
     // How many progress checkpoints run depends on speed (one in flight at a time; a fast run
     // finishes its batches inside the first one); that batches went on during one does not.

@@ -18,7 +18,12 @@ let jobs: DynamoDbImportJobStore;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  jobs = new DynamoDbImportJobStore(db.client, process.env[importJobsTable.envVar]!, () => ({ design: db.store.design, tableName: db.tableName }), process.env.OUTBOX_TABLE_NAME);
+  jobs = new DynamoDbImportJobStore(
+    db.client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: db.store.design, tableName: db.tableName }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
 }, 60_000);
 afterAll(async () => {
   await s3?.stop();
@@ -83,7 +88,16 @@ describe('the full import report (errors.csv) on the local S3', () => {
   it('holds every error, warning and skipped row of a file with hundreds of them, with their row numbers, in row order', async () => {
     const { csv, expected } = badRoster('RA', 1000);
     const id = await newJob('report-all', csv);
-    const outcome = await runImportJob(id, { jobs, sink: sink(), entity: students, bytes: bufferByteSource(csv), owner: 'w1', writers: 4, progressEvery: { rows: 100, ms: 60_000 }, report: report(id, 'w1') });
+    const outcome = await runImportJob(id, {
+      jobs,
+      sink: sink(),
+      entity: students,
+      bytes: bufferByteSource(csv),
+      owner: 'w1',
+      writers: 4,
+      progressEvery: { rows: 100, ms: 60_000 },
+      report: report(id, 'w1'),
+    });
     expect(outcome.kind).toBe('ran');
     const job = (await jobs.get(id))!;
     expect(job).toMatchObject({ status: 'completed_with_errors', errors: 250, warnings: 250, skipped: 250 });
@@ -133,7 +147,9 @@ describe('the full import report (errors.csv) on the local S3', () => {
       release: async () => undefined,
     });
     const deps = { entity: students, bytes: bufferByteSource(csv), progressEvery: { rows: 60, ms: 60_000 }, writers: 1 };
-    await expect(runImportJob(id, { ...deps, jobs: dyingJobs, sink: sink(), owner: 'w1', leaseMs: 1, report: report(id, 'w1') })).rejects.toThrow('worker killed');
+    await expect(runImportJob(id, { ...deps, jobs: dyingJobs, sink: sink(), owner: 'w1', leaseMs: 1, report: report(id, 'w1') })).rejects.toThrow(
+      'worker killed',
+    );
     const stuck = (await jobs.get(id))!;
     const w1Segments = (await segmentsOf(id)).filter((key) => key.endsWith('-w1.csv'));
     expect(w1Segments).toHaveLength(3); // two committed, one orphan

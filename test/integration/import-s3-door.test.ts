@@ -57,7 +57,12 @@ beforeAll(async () => {
   s3 = s3Client(imports.s3.endpoint);
   client = createDocumentClient(process.env);
   store = new DynamoDbEntityStore(students, client, process.env.STUDENTS_TABLE_NAME!);
-  jobs = new DynamoDbImportJobStore(client, process.env[importJobsTable.envVar]!, () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }), process.env.OUTBOX_TABLE_NAME);
+  jobs = new DynamoDbImportJobStore(
+    client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: store.design, tableName: process.env.STUDENTS_TABLE_NAME! }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
 }, 60_000);
 afterAll(async () => {
   await Promise.allSettled(deliveries);
@@ -87,10 +92,13 @@ async function jobsFor(key: string): Promise<ImportJob[]> {
 /** The import.completed events of a job in the outbox table (what the publisher puts on the bus). */
 async function completedEvents(importId: string) {
   const out = await client.send(new ScanCommand({ TableName: process.env.OUTBOX_TABLE_NAME!, ConsistentRead: true }));
-  return (out.Items ?? []).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
+  return (out.Items ?? [])
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter((event) => event.type === 'import.completed' && event.data.import_id === importId);
 }
 
-const idsWithPrefix = async (prefix: string): Promise<string[]> => [...(await storedWithPrefix(client, process.env.STUDENTS_TABLE_NAME!, prefix)).keys()].sort();
+const idsWithPrefix = async (prefix: string): Promise<string[]> =>
+  [...(await storedWithPrefix(client, process.env.STUDENTS_TABLE_NAME!, prefix)).keys()].sort();
 
 function csv(prefix: string, rows: number): string {
   const lines = ['Student ID;First Name;Last Name;Hometown;Math Score'];
@@ -111,9 +119,13 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     expect(await idsWithPrefix('SA')).toHaveLength(119);
     expect(await store.count({})).toBe(total0 + 119);
     expect((await store.get('SA7'))!.first_name).toBe('Trần Thị');
-    const summary = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: imports.bucket, Key: `reports/${job!.import_id}/summary.json` }))).Body!.transformToString());
+    const summary = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: imports.bucket, Key: `reports/${job!.import_id}/summary.json` }))).Body!.transformToString(),
+    );
     expect(summary).toMatchObject({ import_id: job!.import_id, status: 'completed_with_errors', created: 119 });
-    const errorsCsv = await (await s3.send(new GetObjectCommand({ Bucket: imports.bucket, Key: `reports/${job!.import_id}/errors.csv` }))).Body!.transformToString();
+    const errorsCsv = await (
+      await s3.send(new GetObjectCommand({ Bucket: imports.bucket, Key: `reports/${job!.import_id}/errors.csv` }))
+    ).Body!.transformToString();
     expect(errorsCsv.split('\r\n')[1]).toMatch(/^error,5,SA3,last_name,/);
     expect(job!.report_url).toBe(`s3://${imports.bucket}/reports/${job!.import_id}/`);
 
@@ -127,7 +139,10 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     // One import.completed, correlated with the PUT that dropped the file.
     const completed = await completedEvents(job!.import_id);
     expect(completed).toHaveLength(1);
-    expect(completed[0]).toMatchObject({ correlation_id: event.Records[0]!.responseElements['x-amz-request-id'], data: { status: 'completed_with_errors', totals: { created: 119, errors: 1 }, report_key: `reports/${job!.import_id}/errors.csv` } });
+    expect(completed[0]).toMatchObject({
+      correlation_id: event.Records[0]!.responseElements['x-amz-request-id'],
+      data: { status: 'completed_with_errors', totals: { created: 119, errors: 1 }, report_key: `reports/${job!.import_id}/errors.csv` },
+    });
   });
 
   it('fails a file under an unknown entity folder with "unknown entity"', async () => {
@@ -137,7 +152,9 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     const [job] = await jobsFor(key);
     expect(job).toMatchObject({ status: 'failed' });
     expect(job!.message).toMatch(/^unknown entity 'teachers'/);
-    expect((await completedEvents(job!.import_id)).map((event) => event.data)).toEqual([expect.objectContaining({ status: 'failed', entity: 'teachers', message: job!.message })]);
+    expect((await completedEvents(job!.import_id)).map((event) => event.data)).toEqual([
+      expect.objectContaining({ status: 'failed', entity: 'teachers', message: job!.message }),
+    ]);
   });
 
   it('takes a presigned PUT (fetch) through the same door into the job the upload ticket named', async () => {
@@ -154,23 +171,31 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
     expect(await idsWithPrefix('PU')).toHaveLength(29);
   });
 
-  it.skipIf(!awsVersion && process.env.CI !== 'true')('imports a file copied with the AWS CLI, in the mode its metadata names', async () => {
-    const file = path.join(dir, 'cli roster.csv');
-    writeFileSync(file, csv('CL', 12));
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: path.join(dir, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
-      AWS_PAGER: '',
-    };
-    const key = 'imports/students/cli roster.csv';
-    await run('aws', ['--endpoint-url', imports.s3.endpoint, 's3', 'cp', file, `s3://${imports.bucket}/${key}`, '--metadata', 'import-mode=upsert', '--no-progress'], { env });
-    await settled();
-    const [job] = await jobsFor(key);
-    expect(job).toMatchObject({ status: 'completed_with_errors', mode: 'upsert', created: 11, errors: 1 });
-  }, 120_000);
+  it.skipIf(!awsVersion && process.env.CI !== 'true')(
+    'imports a file copied with the AWS CLI, in the mode its metadata names',
+    async () => {
+      const file = path.join(dir, 'cli roster.csv');
+      writeFileSync(file, csv('CL', 12));
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: path.join(dir, 'no-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
+        AWS_PAGER: '',
+      };
+      const key = 'imports/students/cli roster.csv';
+      await run(
+        'aws',
+        ['--endpoint-url', imports.s3.endpoint, 's3', 'cp', file, `s3://${imports.bucket}/${key}`, '--metadata', 'import-mode=upsert', '--no-progress'],
+        { env },
+      );
+      await settled();
+      const [job] = await jobsFor(key);
+      expect(job).toMatchObject({ status: 'completed_with_errors', mode: 'upsert', created: 11, errors: 1 });
+    },
+    120_000,
+  );
 });

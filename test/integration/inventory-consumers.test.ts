@@ -6,7 +6,12 @@ import { type DomainEvent, domainEvent, type EventEnvelope, isSagaEvent } from '
 import type { Principal } from '../../shared/auth/principal.js';
 import { CursorCodec } from '../../shared/cursor/cursor-codec.js';
 import { outboxTable } from '../../shared/events/outbox.table.js';
-import { INVENTORY_RELEASE_CONSUMER, INVENTORY_RESERVE_CONSUMER, inventoryReleaseConsumer, inventoryReserveConsumer } from '../../shared/inventory/inventory-consumers.js';
+import {
+  INVENTORY_RELEASE_CONSUMER,
+  INVENTORY_RESERVE_CONSUMER,
+  inventoryReleaseConsumer,
+  inventoryReserveConsumer,
+} from '../../shared/inventory/inventory-consumers.js';
 import type { InventoryDeps } from '../../shared/inventory/inventory-deps.js';
 import type { InventoryStore } from '../../shared/inventory/inventory-store.js';
 import { orderEvent } from '../../shared/orders/order-events.js';
@@ -51,7 +56,11 @@ beforeAll(async () => {
   );
   productStore = new DynamoDbEntityStore(products, client, names.products);
   const codec = new CursorCodec('i'.repeat(32));
-  orders = createOrdersService({ store: new DynamoDbOrderStore(client, names.orders, names.outbox), catalog: new DynamoDbProductCatalog(productStore), cursors: async () => codec });
+  orders = createOrdersService({
+    store: new DynamoDbOrderStore(client, names.orders, names.outbox),
+    catalog: new DynamoDbProductCatalog(productStore),
+    cursors: async () => codec,
+  });
 });
 afterAll(async () => {
   client?.destroy();
@@ -77,7 +86,17 @@ const run = randomBytes(3).toString('hex').toUpperCase();
 async function product(stock: number): Promise<string> {
   const sku = `INV-${run}-${++skuCounter}`;
   const at = new Date().toISOString();
-  await productStore.create({ sku, name: `Product ${sku}`, price_minor: 500, currency: 'EUR', stock_available: stock, stock_reserved: 0, created_at: at, updated_at: at, version: 1 });
+  await productStore.create({
+    sku,
+    name: `Product ${sku}`,
+    price_minor: 500,
+    currency: 'EUR',
+    stock_available: stock,
+    stock_reserved: 0,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  });
   return sku;
 }
 
@@ -110,7 +129,8 @@ async function outboxEvents(orderId: string): Promise<DomainEvent[]> {
   } while (start);
   return rows
     .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
-    .filter(isSagaEvent).filter((event) => event.data.order_id === orderId)
+    .filter(isSagaEvent)
+    .filter((event) => event.data.order_id === orderId)
     .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
 }
 
@@ -119,7 +139,12 @@ const only = <Type extends DomainEvent['type']>(events: DomainEvent[], type: Typ
 
 /** Places an order through the orders service; returns its id and the order.created it committed. */
 async function placeOrder(lines: { sku: string; quantity: number }[]) {
-  const { order_id } = await orders.create({ customer_id: 'cust-alice', items: lines, payment: { method: 'card', token: 'tok_ok' } }, alice, `key-${randomBytes(6).toString('hex')}`, origin);
+  const { order_id } = await orders.create(
+    { customer_id: 'cust-alice', items: lines, payment: { method: 'card', token: 'tok_ok' } },
+    alice,
+    `key-${randomBytes(6).toString('hex')}`,
+    origin,
+  );
   const [created] = only(await outboxEvents(order_id), 'order.created');
   return { orderId: order_id, created: created! };
 }
@@ -133,7 +158,12 @@ async function reservationOf(orderId: string) {
 }
 
 /** Delivers until no record fails (SQS redelivery), at most `attempts` times; returns the number of deliveries. */
-async function deliverUntilSettled(invoke: (event: SQSEvent) => Promise<SQSBatchResponse>, envelope: DomainEvent, queue: string, attempts = 5): Promise<number> {
+async function deliverUntilSettled(
+  invoke: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  envelope: DomainEvent,
+  queue: string,
+  attempts = 5,
+): Promise<number> {
   for (let receive = 1; receive <= attempts; receive++) {
     if ((await invoke(sqsEvent(envelopeRecord(envelope, queue, receive)))).batchItemFailures.length === 0) return receive;
   }
@@ -143,7 +173,10 @@ async function deliverUntilSettled(invoke: (event: SQSEvent) => Promise<SQSBatch
 describe('inventory-reserve on DynamoDB Local', () => {
   it('reserves every line in one transaction: stock moves, the order is inventory_reserved, inventory.reserved is in the outbox', async () => {
     const [a, b] = [await product(5), await product(3)];
-    const { orderId, created } = await placeOrder([{ sku: a, quantity: 2 }, { sku: b, quantity: 3 }]);
+    const { orderId, created } = await placeOrder([
+      { sku: a, quantity: 2 },
+      { sku: b, quantity: 3 },
+    ]);
     const { reserve, metrics } = inventory();
     transactionSizes.length = 0;
     expect((await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)))).batchItemFailures).toEqual([]);
@@ -156,7 +189,17 @@ describe('inventory-reserve on DynamoDB Local', () => {
     expect((await orders.list({ status: 'inventory_reserved' }, staff)).items.map((order) => order.order_id)).toContain(orderId);
     const events = await outboxEvents(orderId);
     expect(typesOf(events)).toEqual(['order.created', 'inventory.reserved']);
-    expect(events[1]).toMatchObject({ correlation_id: origin.correlationId, causation_id: created.id, data: { order_id: orderId, items: [{ sku: a, quantity: 2 }, { sku: b, quantity: 3 }] } });
+    expect(events[1]).toMatchObject({
+      correlation_id: origin.correlationId,
+      causation_id: created.id,
+      data: {
+        order_id: orderId,
+        items: [
+          { sku: a, quantity: 2 },
+          { sku: b, quantity: 3 },
+        ],
+      },
+    });
     expect(await reservationOf(orderId)).toMatchObject({ state: 'reserved', held: 2 });
     expect(metrics.sum('InventoryReserved')).toBe(1);
     // The reservation record is invisible to the orders API.
@@ -165,7 +208,10 @@ describe('inventory-reserve on DynamoDB Local', () => {
 
   it('a short line reserves nothing and writes inventory.reservation_failed with the shortage', async () => {
     const [a, b] = [await product(5), await product(1)];
-    const { orderId, created } = await placeOrder([{ sku: a, quantity: 2 }, { sku: b, quantity: 3 }]);
+    const { orderId, created } = await placeOrder([
+      { sku: a, quantity: 2 },
+      { sku: b, quantity: 3 },
+    ]);
     const { reserve, metrics } = inventory();
     expect((await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)))).batchItemFailures).toEqual([]);
 
@@ -173,7 +219,10 @@ describe('inventory-reserve on DynamoDB Local', () => {
     expect(await stockOf(b)).toEqual({ available: 1, reserved: 0, version: 1 });
     expect(await orderOf(orderId)).toMatchObject({ status: 'pending', version: 1 });
     const [failed] = only(await outboxEvents(orderId), 'inventory.reservation_failed');
-    expect(failed).toMatchObject({ causation_id: created.id, data: { order_id: orderId, reason: 'out_of_stock', shortages: [{ sku: b, requested: 3, available: 1 }] } });
+    expect(failed).toMatchObject({
+      causation_id: created.id,
+      data: { order_id: orderId, reason: 'out_of_stock', shortages: [{ sku: b, requested: 3, available: 1 }] },
+    });
     expect(only(await outboxEvents(orderId), 'inventory.reserved')).toEqual([]);
     expect(await reservationOf(orderId)).toMatchObject({ state: 'failed', held: 0 });
     expect(metrics.sum('InventoryReservationFailed')).toBe(1);
@@ -181,13 +230,24 @@ describe('inventory-reserve on DynamoDB Local', () => {
 
   it('a SKU whose product is gone fails the reservation as unknown_sku (available 0), every shortage listed', async () => {
     const [a, b, c] = [await product(5), await product(5), await product(0)];
-    const { orderId, created } = await placeOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 1 }, { sku: c, quantity: 2 }]);
+    const { orderId, created } = await placeOrder([
+      { sku: a, quantity: 1 },
+      { sku: b, quantity: 1 },
+      { sku: c, quantity: 2 },
+    ]);
     await client.send(new DeleteCommand({ TableName: names.products, Key: { pk: b } }));
     const { reserve } = inventory();
     await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)));
 
     const [failed] = only(await outboxEvents(orderId), 'inventory.reservation_failed');
-    expect(failed!.data).toEqual({ order_id: orderId, reason: 'unknown_sku', shortages: [{ sku: b, requested: 1, available: 0 }, { sku: c, requested: 2, available: 0 }] });
+    expect(failed!.data).toEqual({
+      order_id: orderId,
+      reason: 'unknown_sku',
+      shortages: [
+        { sku: b, requested: 1, available: 0 },
+        { sku: c, requested: 2, available: 0 },
+      ],
+    });
     expect(await stockOf(a)).toEqual({ available: 5, reserved: 0, version: 1 });
   });
 
@@ -230,7 +290,9 @@ describe('inventory-reserve on DynamoDB Local', () => {
     const a = await product(10);
     const { orderId, created } = await placeOrder([{ sku: a, quantity: 4 }]);
     const { reserve } = inventory();
-    expect((await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER), envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(
+      (await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER), envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)))).batchItemFailures,
+    ).toEqual([]);
     expect((await reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER, 2)))).batchItemFailures).toEqual([]);
     const republished = { ...created, id: crypto.randomUUID() };
     expect((await reserve(sqsEvent(envelopeRecord(republished, INVENTORY_RESERVE_CONSUMER)))).batchItemFailures).toEqual([]);
@@ -352,11 +414,17 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
     // order.cancelled and inventory.release_requested share one transaction and one occurred_at.
     expect(typesOf(events).sort()).toEqual(['inventory.release_requested', 'inventory.reserved', 'order.cancelled', 'order.created']);
     const [requested] = only(events, 'inventory.release_requested');
-    expect(requested).toMatchObject({ correlation_id: origin.correlationId, data: { order_id: orderId, reason: 'cancelled', items: skus.map((sku) => ({ sku, quantity: 2 })) } });
+    expect(requested).toMatchObject({
+      correlation_id: origin.correlationId,
+      data: { order_id: orderId, reason: 'cancelled', items: skus.map((sku) => ({ sku, quantity: 2 })) },
+    });
 
     const { release, metrics } = inventory();
     transactionSizes.length = 0;
-    expect((await release(sqsEvent(envelopeRecord(requested!, INVENTORY_RELEASE_CONSUMER), envelopeRecord(requested!, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(
+      (await release(sqsEvent(envelopeRecord(requested!, INVENTORY_RELEASE_CONSUMER), envelopeRecord(requested!, INVENTORY_RELEASE_CONSUMER))))
+        .batchItemFailures,
+    ).toEqual([]);
     expect(transactionSizes).toEqual([2 + 2]); // 2 lines + record + outbox
     // A second request for the same order (a new event id) finds the reservation released.
     const again = orderEvent('inventory.release_requested', { order_id: orderId, items: requested!.data.items, reason: 'payment_failed' }, origin, new Date());
@@ -365,7 +433,10 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
     for (const sku of skus) expect(await stockOf(sku)).toEqual({ available: 5, reserved: 0, version: 3 });
     const released = only(await outboxEvents(orderId), 'inventory.released');
     expect(released).toHaveLength(1);
-    expect(released[0]).toMatchObject({ causation_id: requested!.id, data: { order_id: orderId, reason: 'cancelled', items: skus.map((sku) => ({ sku, quantity: 2 })) } });
+    expect(released[0]).toMatchObject({
+      causation_id: requested!.id,
+      data: { order_id: orderId, reason: 'cancelled', items: skus.map((sku) => ({ sku, quantity: 2 })) },
+    });
     expect(await reservationOf(orderId)).toMatchObject({ state: 'released', held: 0, release_reason: 'cancelled' });
     expect(metrics.sum('InventoryReleased')).toBe(1);
   });
@@ -374,7 +445,12 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
     const a = await product(1);
     const { orderId, created } = await placeOrder([{ sku: a, quantity: 2 }]);
     await inventory().reserve(sqsEvent(envelopeRecord(created, INVENTORY_RESERVE_CONSUMER)));
-    const request = orderEvent('inventory.release_requested', { order_id: orderId, items: [{ sku: a, quantity: 2 }], reason: 'payment_failed' }, origin, new Date());
+    const request = orderEvent(
+      'inventory.release_requested',
+      { order_id: orderId, items: [{ sku: a, quantity: 2 }], reason: 'payment_failed' },
+      origin,
+      new Date(),
+    );
     expect((await inventory().release(sqsEvent(envelopeRecord(request, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
     expect(await stockOf(a)).toEqual({ available: 1, reserved: 0, version: 1 });
     expect(only(await outboxEvents(orderId), 'inventory.released')).toEqual([]);
@@ -382,7 +458,12 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
 
   it('100 lines go back in two transactions (2 lines + record, then 98 + record + outbox)', async () => {
     const { orderId, skus } = await reservedOrder(100, 3, 1);
-    const request = orderEvent('inventory.release_requested', { order_id: orderId, items: skus.map((sku) => ({ sku, quantity: 1 })), reason: 'payment_failed' }, origin, new Date());
+    const request = orderEvent(
+      'inventory.release_requested',
+      { order_id: orderId, items: skus.map((sku) => ({ sku, quantity: 1 })), reason: 'payment_failed' },
+      origin,
+      new Date(),
+    );
     transactionSizes.length = 0;
     await deliverUntilSettled(inventory().release, request, INVENTORY_RELEASE_CONSUMER);
     expect(transactionSizes).toEqual([2 + 1, 98 + 2]);
@@ -394,7 +475,12 @@ describe('inventory-release on DynamoDB Local', { timeout: 120_000 }, () => {
   it('a product deleted while reserved is skipped; the others go back', async () => {
     const { orderId, skus } = await reservedOrder(2);
     await client.send(new DeleteCommand({ TableName: names.products, Key: { pk: skus[0] } }));
-    const request = orderEvent('inventory.release_requested', { order_id: orderId, items: skus.map((sku) => ({ sku, quantity: 2 })), reason: 'payment_failed' }, origin, new Date());
+    const request = orderEvent(
+      'inventory.release_requested',
+      { order_id: orderId, items: skus.map((sku) => ({ sku, quantity: 2 })), reason: 'payment_failed' },
+      origin,
+      new Date(),
+    );
     await deliverUntilSettled(inventory().release, request, INVENTORY_RELEASE_CONSUMER);
     expect(await stockOf(skus[1]!)).toEqual({ available: 5, reserved: 0, version: 3 });
     expect(only(await outboxEvents(orderId), 'inventory.released')).toHaveLength(1);
@@ -409,7 +495,8 @@ describe('inventory-release on order.completed: reserved units leave stock_reser
     return { ...placed, skus };
   }
   /** The order.completed order-finalize writes (a new envelope id each call, as a re-publish has). */
-  const completed = (orderId: string) => orderEvent('order.completed', { order_id: orderId, customer_id: 'cust-alice', total: { amount: 1000, currency: 'EUR' } }, origin, new Date());
+  const completed = (orderId: string) =>
+    orderEvent('order.completed', { order_id: orderId, customer_id: 'cust-alice', total: { amount: 1000, currency: 'EUR' } }, origin, new Date());
 
   it('commits in one transaction (lines + record): stock_reserved back to 0, stock_available stays reduced, no event', async () => {
     const { orderId, skus } = await reservedOrder(2);
@@ -433,7 +520,9 @@ describe('inventory-release on order.completed: reserved units leave stock_reser
     const { release } = inventory();
     const event = completed(first.orderId);
     // Same envelope twice in a batch and redelivered; then a copy with a new id (only the record condition stops it).
-    expect((await release(sqsEvent(envelopeRecord(event, INVENTORY_RELEASE_CONSUMER), envelopeRecord(event, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
+    expect(
+      (await release(sqsEvent(envelopeRecord(event, INVENTORY_RELEASE_CONSUMER), envelopeRecord(event, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures,
+    ).toEqual([]);
     expect((await release(sqsEvent(envelopeRecord(event, INVENTORY_RELEASE_CONSUMER, 2)))).batchItemFailures).toEqual([]);
     transactionSizes.length = 0;
     expect((await release(sqsEvent(envelopeRecord(completed(first.orderId), INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
@@ -441,7 +530,12 @@ describe('inventory-release on order.completed: reserved units leave stock_reser
     // The other order's 3 units stay reserved: only the completed order's 2 were sold.
     expect(await stockOf(a)).toEqual({ available: 5, reserved: 3, version: 4 });
 
-    const request = orderEvent('inventory.release_requested', { order_id: first.orderId, items: [{ sku: a, quantity: 2 }], reason: 'cancelled' }, origin, new Date());
+    const request = orderEvent(
+      'inventory.release_requested',
+      { order_id: first.orderId, items: [{ sku: a, quantity: 2 }], reason: 'cancelled' },
+      origin,
+      new Date(),
+    );
     expect((await release(sqsEvent(envelopeRecord(request, INVENTORY_RELEASE_CONSUMER)))).batchItemFailures).toEqual([]);
     expect(await stockOf(a)).toEqual({ available: 5, reserved: 3, version: 4 });
     expect(only(await outboxEvents(first.orderId), 'inventory.released')).toEqual([]);
@@ -494,25 +588,54 @@ describeWithRedis('inventory steps and the products cache (Redis)', () => {
       const sku = await product(6);
       expect(await reader.get(sku)).toMatchObject({ stock_available: 6, stock_reserved: 0, version: 1 });
       // Served from the cache from now on: a write that bypasses it stays unseen for the TTL.
-      await client.send(new UpdateCommand({ TableName: names.products, Key: { pk: sku }, UpdateExpression: 'SET #n = :n', ExpressionAttributeNames: { '#n': 'name' }, ExpressionAttributeValues: { ':n': 'Renamed behind the cache' } }));
+      await client.send(
+        new UpdateCommand({
+          TableName: names.products,
+          Key: { pk: sku },
+          UpdateExpression: 'SET #n = :n',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: { ':n': 'Renamed behind the cache' },
+        }),
+      );
       expect(await reader.get(sku)).toMatchObject({ name: `Product ${sku}` });
 
       const deps: InventoryDeps = { store: new DynamoDbInventoryStore(client, names), cache: consumerCache };
       const { orderId, created } = await placeOrder([{ sku, quantity: 4 }]);
-      await deliverUntilSettled((event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)), created, INVENTORY_RESERVE_CONSUMER);
+      await deliverUntilSettled(
+        (event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)),
+        created,
+        INVENTORY_RESERVE_CONSUMER,
+      );
       expect(await reader.get(sku)).toMatchObject({ stock_available: 2, stock_reserved: 4, version: 2, name: 'Renamed behind the cache' });
 
       await orders.cancel(orderId, alice, origin);
       const [requested] = only(await outboxEvents(orderId), 'inventory.release_requested');
-      await deliverUntilSettled((event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)), requested!, INVENTORY_RELEASE_CONSUMER);
+      await deliverUntilSettled(
+        (event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)),
+        requested!,
+        INVENTORY_RELEASE_CONSUMER,
+      );
       expect(await reader.get(sku)).toMatchObject({ stock_available: 6, stock_reserved: 0, version: 3 });
 
       // A second order reserved, then completed: the commit invalidates the cached product too.
       const second = await placeOrder([{ sku, quantity: 5 }]);
-      await deliverUntilSettled((event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)), second.created, INVENTORY_RESERVE_CONSUMER);
+      await deliverUntilSettled(
+        (event) => inventoryReserveConsumer(() => deps)(event, lambdaContext(INVENTORY_RESERVE_CONSUMER)),
+        second.created,
+        INVENTORY_RESERVE_CONSUMER,
+      );
       expect(await reader.get(sku)).toMatchObject({ stock_available: 1, stock_reserved: 5, version: 4 });
-      const done = orderEvent('order.completed', { order_id: second.orderId, customer_id: 'cust-alice', total: { amount: 2500, currency: 'EUR' } }, origin, new Date());
-      await deliverUntilSettled((event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)), done, INVENTORY_RELEASE_CONSUMER);
+      const done = orderEvent(
+        'order.completed',
+        { order_id: second.orderId, customer_id: 'cust-alice', total: { amount: 2500, currency: 'EUR' } },
+        origin,
+        new Date(),
+      );
+      await deliverUntilSettled(
+        (event) => inventoryReleaseConsumer(() => deps)(event, lambdaContext(INVENTORY_RELEASE_CONSUMER)),
+        done,
+        INVENTORY_RELEASE_CONSUMER,
+      );
       expect(await reader.get(sku)).toMatchObject({ stock_available: 1, stock_reserved: 0, version: 5 });
     } finally {
       await readerCache.close();

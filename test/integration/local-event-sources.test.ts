@@ -17,7 +17,11 @@ let tableName: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  dynamodb = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  dynamodb = new DynamoDBClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   ({ fn, state } = eventSourceTestFunction('test-local-event-sources'));
   tableName = `outbox_${randomBytes(4).toString('hex')}`;
   await dynamodb.send(
@@ -55,9 +59,12 @@ const options = (): LocalEventSourcesOptions => ({
 });
 const logged: string[] = [];
 
-const sqsBodies = () => (state.events as SQSEvent[]).flatMap((event) => event.Records.filter((record) => record.eventSource === 'aws:sqs').map((record) => record.body));
+const sqsBodies = () =>
+  (state.events as SQSEvent[]).flatMap((event) => event.Records.filter((record) => record.eventSource === 'aws:sqs').map((record) => record.body));
 const streamKeys = () =>
-  (state.events as DynamoDBStreamEvent[]).flatMap((event) => event.Records.filter((record) => record.eventSourceARN?.includes(`/${tableName}/`)).map((record) => record.dynamodb!.Keys!.pk!.S));
+  (state.events as DynamoDBStreamEvent[]).flatMap((event) =>
+    event.Records.filter((record) => record.eventSourceARN?.includes(`/${tableName}/`)).map((record) => record.dynamodb!.Keys!.pk!.S),
+  );
 
 describe('startLocalEventSources (what npm start runs)', () => {
   it('polls declared queues for registered consumers, feeds the stream consumer and resumes from persisted checkpoints', async () => {

@@ -52,7 +52,13 @@ describeWithAwsCli('local S3 endpoint with the AWS CLI', () => {
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
       AWS_PAGER: '',
     };
-    aws = async (...args) => (await run('aws', ['--endpoint-url', s3.current.s3.endpoint, ...args, ...(args[1] === 'cp' ? ['--no-progress'] : [])], { env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    aws = async (...args) =>
+      (
+        await run('aws', ['--endpoint-url', s3.current.s3.endpoint, ...args, ...(args[1] === 'cp' ? ['--no-progress'] : [])], {
+          env,
+          maxBuffer: 16 * 1024 * 1024,
+        })
+      ).stdout;
   });
   afterAll(async () => {
     await s3?.stop();
@@ -64,7 +70,9 @@ describeWithAwsCli('local S3 endpoint with the AWS CLI', () => {
     writeFileSync(file, 'student_id,full_name\nS001,Trần Văn Ơn\n');
     await aws('s3', 'cp', file, `s3://${s3.bucket}/imports/students/roster.csv`);
     await s3.current.s3.idle();
-    expect(s3.events.map((event) => [event.Records[0]!.eventName, event.Records[0]!.s3.object.key])).toEqual([['ObjectCreated:Put', 'imports/students/roster.csv']]);
+    expect(s3.events.map((event) => [event.Records[0]!.eventName, event.Records[0]!.s3.object.key])).toEqual([
+      ['ObjectCreated:Put', 'imports/students/roster.csv'],
+    ]);
   }, 120_000);
 
   it('uploads a file over 8 MB in parts and downloads the same bytes', async () => {
@@ -74,7 +82,11 @@ describeWithAwsCli('local S3 endpoint with the AWS CLI', () => {
     await aws('s3', 'cp', file, `s3://${s3.bucket}/imports/students/big roster.csv`);
     await s3.current.s3.idle();
     const record = s3.events.at(-1)!.Records[0]!;
-    expect([record.eventName, record.s3.object.key, record.s3.object.size]).toEqual(['ObjectCreated:CompleteMultipartUpload', 'imports/students/big+roster.csv', data.length]);
+    expect([record.eventName, record.s3.object.key, record.s3.object.size]).toEqual([
+      'ObjectCreated:CompleteMultipartUpload',
+      'imports/students/big+roster.csv',
+      data.length,
+    ]);
     const back = path.join(dir, 'back.csv');
     await aws('s3', 'cp', `s3://${s3.bucket}/imports/students/big roster.csv`, back);
     expect(readFileSync(back).equals(data)).toBe(true);

@@ -1,4 +1,12 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  paginateListObjectsV2,
+  PutObjectCommand,
+  type S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client, startTestS3, type TestS3 } from '../support/local-s3.js';
@@ -39,7 +47,9 @@ describe('local S3 listing and presigned URLs', () => {
     expect(first.CommonPrefixes?.map((item) => item.Prefix)).toEqual(['list/dir-a/', 'list/dir-b/']);
     expect(first.Contents ?? []).toEqual([]);
     expect(first).toMatchObject({ IsTruncated: true, KeyCount: 2 });
-    const rest = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'list/', Delimiter: '/', ContinuationToken: first.NextContinuationToken }));
+    const rest = await s3.client.send(
+      new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'list/', Delimiter: '/', ContinuationToken: first.NextContinuationToken }),
+    );
     expect(rest.CommonPrefixes ?? []).toEqual([]);
     expect(rest.Contents?.length).toBe(24);
     expect(rest.IsTruncated).toBe(false);
@@ -53,7 +63,9 @@ describe('local S3 listing and presigned URLs', () => {
     const xml = await response.text();
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
     expect(xml).toContain(`<Name>${s3.bucket}</Name><Prefix>list/name</Prefix><KeyCount>1</KeyCount><MaxKeys>5</MaxKeys><IsTruncated>false</IsTruncated>`);
-    expect(xml).toMatch(/<Contents><Key>list\/name with space\+plus é\.csv<\/Key><LastModified>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z<\/LastModified><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><Size>\d+<\/Size><StorageClass>STANDARD<\/StorageClass><\/Contents>/);
+    expect(xml).toMatch(
+      /<Contents><Key>list\/name with space\+plus é\.csv<\/Key><LastModified>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z<\/LastModified><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><Size>\d+<\/Size><StorageClass>STANDARD<\/StorageClass><\/Contents>/,
+    );
   });
 
   it('also answers ListObjects (V1) with markers', async () => {
@@ -79,7 +91,11 @@ describe('local S3 listing and presigned URLs', () => {
     const uploaded = await fetch(put, { method: 'PUT', body: 'id\nS1\n', headers: { 'Content-Type': 'text/csv' } });
     expect(uploaded.status).toBe(200);
     expect(uploaded.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
-    const get = await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: s3.bucket, Key, ResponseContentDisposition: 'attachment; filename="roster.csv"' }), { expiresIn: 300 });
+    const get = await getSignedUrl(
+      s3.client,
+      new GetObjectCommand({ Bucket: s3.bucket, Key, ResponseContentDisposition: 'attachment; filename="roster.csv"' }),
+      { expiresIn: 300 },
+    );
     const downloaded = await fetch(get);
     expect(downloaded.status).toBe(200);
     expect(downloaded.headers.get('content-type')).toBe('text/csv');
@@ -90,7 +106,10 @@ describe('local S3 listing and presigned URLs', () => {
   });
 
   it('refuses an expired presigned URL with 403 AccessDenied "Request has expired"', async () => {
-    const url = await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: s3.bucket, Key: keys[0] }), { expiresIn: 60, signingDate: new Date(Date.now() - 120_000) });
+    const url = await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: s3.bucket, Key: keys[0] }), {
+      expiresIn: 60,
+      signingDate: new Date(Date.now() - 120_000),
+    });
     const response = await fetch(url);
     expect(response.status).toBe(403);
     const xml = await response.text();
@@ -143,11 +162,15 @@ describe('local S3 listing and presigned URLs', () => {
     const url = await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: s3.bucket, Key: 'list/absent.csv' }));
     const response = await fetch(url);
     expect(response.status).toBe(404);
-    expect(await response.text()).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>list\/absent.csv<\/Key><RequestId>/);
+    expect(await response.text()).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Key>list\/absent.csv<\/Key><RequestId>/,
+    );
   });
 
   it('deletes many keys at once (DeleteObjects)', async () => {
-    const out = await s3.client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: [{ Key: 'list/dir-a/one.csv' }, { Key: 'list/dir-a/two.csv' }] } }));
+    const out = await s3.client.send(
+      new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: [{ Key: 'list/dir-a/one.csv' }, { Key: 'list/dir-a/two.csv' }] } }),
+    );
     expect(out.Deleted?.map((item) => item.Key)).toEqual(['list/dir-a/one.csv', 'list/dir-a/two.csv']);
     const left = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'list/dir-a/' }));
     expect(left.KeyCount).toBe(0);

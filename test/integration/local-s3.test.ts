@@ -54,7 +54,8 @@ describe('local S3 endpoint with the SDK v3 client', () => {
   });
   afterAll(() => s3?.stop());
 
-  const body = (key: string) => s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key })).then(async (out) => Buffer.from(await out.Body!.transformToByteArray()));
+  const body = (key: string) =>
+    s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key })).then(async (out) => Buffer.from(await out.Body!.transformToByteArray()));
 
   it('creates the imports bucket at start', async () => {
     const out = await s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
@@ -64,7 +65,12 @@ describe('local S3 endpoint with the SDK v3 client', () => {
 
   it('serves a client configured only by AWS_ENDPOINT_URL_S3, as the functions are', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.current.s3.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: s3.current.s3.endpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'us-east-1',
+    });
     const plain = new S3Client({});
     try {
       // An IP endpoint makes the SDK choose path-style by itself: no forcePathStyle in handlers.
@@ -78,7 +84,9 @@ describe('local S3 endpoint with the SDK v3 client', () => {
 
   it('stores a PutObject body with the quoted MD5 as ETag, and its headers and metadata', async () => {
     const data = Buffer.from('student_id,name\nS1,Nguyễn Thị Hằng\n');
-    const put = await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'a/roster.csv', Body: data, ContentType: 'text/csv', Metadata: { source: 'test' } }));
+    const put = await s3.client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: 'a/roster.csv', Body: data, ContentType: 'text/csv', Metadata: { source: 'test' } }),
+    );
     expect(put.ETag).toBe(`"${md5(data)}"`);
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'a/roster.csv' }));
     expect(head).toMatchObject({ ContentLength: data.length, ContentType: 'text/csv', ETag: `"${md5(data)}"`, Metadata: { source: 'test' } });
@@ -112,9 +120,11 @@ describe('local S3 endpoint with the SDK v3 client', () => {
   it('uploads with lib-storage Upload in 5 MiB parts: S3 multipart ETag and identical bytes', async () => {
     const data = randomBytes(11 * 1024 * 1024 + 3);
     const partSize = 5 * 1024 * 1024;
-    const source = Readable.from((function* () {
-      for (let offset = 0; offset < data.length; offset += 256 * 1024) yield data.subarray(offset, offset + 256 * 1024);
-    })());
+    const source = Readable.from(
+      (function* () {
+        for (let offset = 0; offset < data.length; offset += 256 * 1024) yield data.subarray(offset, offset + 256 * 1024);
+      })(),
+    );
     const out = await new Upload({ client: s3.client, params: { Bucket: s3.bucket, Key: 'big/file.bin', Body: source }, partSize, queueSize: 2 }).done();
     const parts = [0, 1, 2].map((index) => Buffer.from(md5(data.subarray(index * partSize, (index + 1) * partSize)), 'hex'));
     expect(out.ETag).toBe(`"${md5(Buffer.concat(parts))}-3"`);
@@ -129,10 +139,29 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     const part = (PartNumber: number, Body: Buffer) => s3.client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId, PartNumber, Body }));
     const first = await part(1, Buffer.from('tiny'));
     const second = await part(2, Buffer.from('last'));
-    const complete = (Parts: { PartNumber: number; ETag: string }[]) => s3.client.send(new CompleteMultipartUploadCommand({ Bucket: s3.bucket, Key: key, UploadId, MultipartUpload: { Parts } }));
-    expect((await failure(complete([{ PartNumber: 1, ETag: first.ETag! }, { PartNumber: 2, ETag: second.ETag! }]))).name).toBe('EntityTooSmall');
+    const complete = (Parts: { PartNumber: number; ETag: string }[]) =>
+      s3.client.send(new CompleteMultipartUploadCommand({ Bucket: s3.bucket, Key: key, UploadId, MultipartUpload: { Parts } }));
+    expect(
+      (
+        await failure(
+          complete([
+            { PartNumber: 1, ETag: first.ETag! },
+            { PartNumber: 2, ETag: second.ETag! },
+          ]),
+        )
+      ).name,
+    ).toBe('EntityTooSmall');
     expect((await failure(complete([{ PartNumber: 1, ETag: '"0123"' }]))).name).toBe('InvalidPart');
-    expect((await failure(complete([{ PartNumber: 2, ETag: second.ETag! }, { PartNumber: 1, ETag: first.ETag! }]))).name).toBe('InvalidPartOrder');
+    expect(
+      (
+        await failure(
+          complete([
+            { PartNumber: 2, ETag: second.ETag! },
+            { PartNumber: 1, ETag: first.ETag! },
+          ]),
+        )
+      ).name,
+    ).toBe('InvalidPartOrder');
     // A single (last) part may be small.
     const done = await complete([{ PartNumber: 2, ETag: second.ETag! }]);
     expect(done.ETag).toBe(`"${md5(Buffer.from(md5(Buffer.from('last')), 'hex'))}-1"`);
@@ -140,7 +169,9 @@ describe('local S3 endpoint with the SDK v3 client', () => {
 
     const aborted = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }));
     await s3.client.send(new AbortMultipartUploadCommand({ Bucket: s3.bucket, Key: key, UploadId: aborted.UploadId }));
-    const afterAbort = await failure(s3.client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId: aborted.UploadId, PartNumber: 1, Body: 'x' })));
+    const afterAbort = await failure(
+      s3.client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId: aborted.UploadId, PartNumber: 1, Body: 'x' })),
+    );
     expect(afterAbort.name).toBe('NoSuchUpload');
   });
 
@@ -167,7 +198,9 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     const changed = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'c/cond.txt', IfNoneMatch: '"other"' }));
     expect(await changed.Body!.transformToString()).toBe('v1');
     expect((await failure(s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'c/cond.txt', IfMatch: '"other"' })))).name).toBe('PreconditionFailed');
-    expect((await failure(s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'c/cond.txt', Body: 'v2', IfNoneMatch: '*' })))).$metadata.httpStatusCode).toBe(412);
+    expect(
+      (await failure(s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'c/cond.txt', Body: 'v2', IfNoneMatch: '*' })))).$metadata.httpStatusCode,
+    ).toBe(412);
     expect((await body('c/cond.txt')).toString()).toBe('v1');
   });
 
@@ -178,7 +211,9 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     expect([noBucket.name, noBucket.$metadata.httpStatusCode]).toEqual(['NoSuchBucket', 404]);
 
     await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'd/source.txt', Body: 'copy me', ContentType: 'text/plain' }));
-    const copy = await s3.client.send(new CopyObjectCommand({ Bucket: s3.bucket, Key: 'd/copy é.txt', CopySource: `${s3.bucket}/${encodeURIComponent('d/source.txt')}` }));
+    const copy = await s3.client.send(
+      new CopyObjectCommand({ Bucket: s3.bucket, Key: 'd/copy é.txt', CopySource: `${s3.bucket}/${encodeURIComponent('d/source.txt')}` }),
+    );
     expect(copy.CopyObjectResult?.ETag).toBe(`"${md5(Buffer.from('copy me'))}"`);
     expect((await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'd/copy é.txt' }))).ContentType).toBe('text/plain');
 
@@ -199,7 +234,14 @@ describe('local S3 endpoint with the SDK v3 client', () => {
     expect(await body('p/kept.txt')).toEqual(data);
     expect(readdirSync(path.join(s3.dir, s3.bucket, 'tmp'))).toEqual([]);
     expect(readdirSync(path.join(s3.dir, s3.bucket, 'data'))).not.toContain('orphan');
-    await s3.client.send(new CompleteMultipartUploadCommand({ Bucket: s3.bucket, Key: 'p/multi.txt', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] } }));
+    await s3.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: s3.bucket,
+        Key: 'p/multi.txt',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] },
+      }),
+    );
     expect((await body('p/multi.txt')).toString()).toBe('resumed');
   });
 });

@@ -43,13 +43,17 @@ const adminGetUser: CognitoAdminGetUser = async ({ Username }) => {
 const flags = createFeatureFlags({
   source: {
     current: async () => ({
-      document: { sms_for_important: flagRulesSchema.parse({ enabled: true }), push_notifications: flagRulesSchema.parse({ enabled: true, allow: ['sub-pushless'], percentage: 0 }) },
+      document: {
+        sms_for_important: flagRulesSchema.parse({ enabled: true }),
+        push_notifications: flagRulesSchema.parse({ enabled: true, allow: ['sub-pushless'], percentage: 0 }),
+      },
       source: 'test',
     }),
   },
 });
 
-const sesError = (name: string, text: string) => Object.assign(new Error(text), { name, $fault: 'client', $metadata: { httpStatusCode: name === 'TooManyRequestsException' ? 429 : 400 } });
+const sesError = (name: string, text: string) =>
+  Object.assign(new Error(text), { name, $fault: 'client', $metadata: { httpStatusCode: name === 'TooManyRequestsException' ? 429 : 400 } });
 
 /**
  * The real consumer with the AWS ports, selected from the environment as in Lambda (no outbox
@@ -64,7 +68,16 @@ function consumer(ses: (call: number, request: SesSendEmailRequest) => Promise<v
   };
   const sdk: NotificationSdk = { sendEmail, adminGetUser, sns: new SNSClient({ region: 'eu-west-1' }) };
   const handler = notificationConsumer((env) => ({
-    ...notificationDepsFromEnv({ ...env, NOTIFICATIONS_OUTBOX_FILE: undefined, [NOTIFICATION_ENV.emailFrom]: 'orders@shop.example', [NOTIFICATION_ENV.userPoolId]: 'eu-west-1_Pool', ...stageEnv }, () => sdk),
+    ...notificationDepsFromEnv(
+      {
+        ...env,
+        NOTIFICATIONS_OUTBOX_FILE: undefined,
+        [NOTIFICATION_ENV.emailFrom]: 'orders@shop.example',
+        [NOTIFICATION_ENV.userPoolId]: 'eu-west-1_Pool',
+        ...stageEnv,
+      },
+      () => sdk,
+    ),
     flags,
   }));
   return { emails, invoke: (event: SQSEvent) => handler(event, lambdaContext(NOTIFICATION_CONSUMER)) };
@@ -102,13 +115,20 @@ describe('notification-send with the AWS channels (SES, SNS, Cognito contacts; D
     });
     const event = sampleEvent('order.completed', { data: { order_id: 'ord_a3', customer_id: 'sub-bob', total: { amount: 100, currency: 'EUR' } } });
     expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER)))).batchItemFailures).toEqual([]);
-    expect(await claimOf({ order_id: 'ord_a3', event_id: event.id, channel: 'email' })).toMatchObject({ status: 'failed', failure: 'MessageRejected', to: 'bob@unverified.example' });
+    expect(await claimOf({ order_id: 'ord_a3', event_id: event.id, channel: 'email' })).toMatchObject({
+      status: 'failed',
+      failure: 'MessageRejected',
+      to: 'bob@unverified.example',
+    });
     expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER, 2)))).batchItemFailures).toEqual([]);
     expect(emails).toHaveLength(1);
   });
 
   it('payment failure: e-mail by SES and SMS by SNS; SNS throttled once → only the SMS is sent again', async () => {
-    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException', $fault: 'client', $metadata: {} })).resolves({ MessageId: 's-1' });
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException', $fault: 'client', $metadata: {} }))
+      .resolves({ MessageId: 's-1' });
     const { emails, invoke } = consumer();
     const event = sampleEvent('order.payment_failed', { data: { order_id: 'ord_a4', customer_id: 'sub-ada', reason: 'declined' } });
     expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER)))).batchItemFailures).toHaveLength(1);
@@ -147,6 +167,12 @@ describe('notification-send with the AWS channels (SES, SNS, Cognito contacts; D
   });
 
   it('refuses to start in AWS without the sender address', () => {
-    expect(() => notificationDepsFromEnv({ [notificationsTable.envVar]: 't', [NOTIFICATION_ENV.userPoolId]: 'p' }, () => ({ sendEmail: async () => ({}), adminGetUser, sns: new SNSClient({ region: 'eu-west-1' }) }))).toThrow(/NOTIFICATIONS_EMAIL_FROM is not set/);
+    expect(() =>
+      notificationDepsFromEnv({ [notificationsTable.envVar]: 't', [NOTIFICATION_ENV.userPoolId]: 'p' }, () => ({
+        sendEmail: async () => ({}),
+        adminGetUser,
+        sns: new SNSClient({ region: 'eu-west-1' }),
+      })),
+    ).toThrow(/NOTIFICATIONS_EMAIL_FROM is not set/);
   });
 });

@@ -27,7 +27,9 @@ afterAll(async () => {
 });
 
 const SMS_ROLLOUT = 20;
-const flags = createFeatureFlags({ source: { current: async () => ({ document: { sms_for_important: flagRulesSchema.parse({ enabled: true, percentage: SMS_ROLLOUT }) }, source: 'test' }) } });
+const flags = createFeatureFlags({
+  source: { current: async () => ({ document: { sms_for_important: flagRulesSchema.parse({ enabled: true, percentage: SMS_ROLLOUT }) }, source: 'test' }) },
+});
 const inSmsRollout = Array.from({ length: 500 }, (_, i) => `cus_sms_${i}`).find((id) => rolloutBucket('sms_for_important', id) < SMS_ROLLOUT)!;
 
 /** A real consumer on DynamoDB Local writing a fresh outbox file; `failOnce` makes that channel throw on its first send. */
@@ -52,7 +54,11 @@ function consumer(name: string, failOnce?: 'email' | 'sms') {
   }));
   return {
     invoke: (event: SQSEvent) => handler(event, lambdaContext(NOTIFICATION_CONSUMER)),
-    lines: async () => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>),
+    lines: async () =>
+      (await readFile(file, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, string>),
   };
 }
 
@@ -61,10 +67,19 @@ describe('notification-send consumer (DynamoDB Local, EventBridge→SQS records)
     const { invoke, lines } = consumer('completed');
     const event = sampleEvent('order.completed', { data: { order_id: 'ord_n1', customer_id: 'cus_plain', total: { amount: 4500, currency: 'EUR' } } });
     expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER)))).batchItemFailures).toEqual([]);
-    expect((await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER, 2), envelopeRecord(event, NOTIFICATION_CONSUMER, 2)))).batchItemFailures).toEqual([]);
+    expect(
+      (await invoke(sqsEvent(envelopeRecord(event, NOTIFICATION_CONSUMER, 2), envelopeRecord(event, NOTIFICATION_CONSUMER, 2)))).batchItemFailures,
+    ).toEqual([]);
     const sent = await lines();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ channel: 'email', to: 'cus_plain@customers.local', order_id: 'ord_n1', event_id: event.id, renderer: 'classic', subject: 'Order ord_n1 completed' });
+    expect(sent[0]).toMatchObject({
+      channel: 'email',
+      to: 'cus_plain@customers.local',
+      order_id: 'ord_n1',
+      event_id: event.id,
+      renderer: 'classic',
+      subject: 'Order ord_n1 completed',
+    });
   });
 
   it('payment_failed for a customer in the SMS rollout → e-mail + SMS', async () => {

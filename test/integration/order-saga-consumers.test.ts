@@ -56,14 +56,31 @@ afterAll(async () => {
 
 /** A placed order (2 lines, total 3 × 12.50 EUR) paying with `token`. */
 async function placeOrder(token: string, customer = 'cust-alice'): Promise<string> {
-  const { order_id } = await orders.create({ customer_id: customer, items: [{ sku: 'SKU-A', quantity: 1 }, { sku: 'SKU-B', quantity: 2 }], payment: { method: 'card', token } }, staff, `saga-${++keys}`, origin);
+  const { order_id } = await orders.create(
+    {
+      customer_id: customer,
+      items: [
+        { sku: 'SKU-A', quantity: 1 },
+        { sku: 'SKU-B', quantity: 2 },
+      ],
+      payment: { method: 'card', token },
+    },
+    staff,
+    `saga-${++keys}`,
+    origin,
+  );
   return order_id;
 }
 
 /** What inventory-reserve commits: pending → inventory_reserved with inventory.reserved, one transaction. */
 async function reserve(orderId: string): Promise<EventEnvelope<'inventory.reserved'>> {
   const { order } = (await store.load(orderId))!;
-  const event = orderEvent('inventory.reserved', { order_id: orderId, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })) }, { correlationId: origin.correlationId, causationId: 'created' }, new Date());
+  const event = orderEvent(
+    'inventory.reserved',
+    { order_id: orderId, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })) },
+    { correlationId: origin.correlationId, causationId: 'created' },
+    new Date(),
+  );
   expect(await store.advance({ orderId, from: 'pending', version: order.version, to: 'inventory_reserved', at: new Date(), events: [event] })).toBe(true);
   return event;
 }
@@ -76,7 +93,10 @@ async function outboxEventsFor(orderId: string): Promise<EventEnvelope<SagaEvent
     rows.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);
-  return rows.map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter(isSagaEvent).filter((event) => event.data.order_id === orderId);
+  return rows
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter(isSagaEvent)
+    .filter((event) => event.data.order_id === orderId);
 }
 const ofType = async (orderId: string, type: string) => (await outboxEventsFor(orderId)).filter((event) => event.type === type);
 
@@ -116,7 +136,10 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     const { ledger, metrics, invoke } = paymentStep({
       provider: (l) => {
         const fake = new FakePaymentProvider({ ledger: l });
-        return { name: 'fake', charge: async (request, opts) => ((statusDuringCharge = (await store.load(orderId))!.order.status), fake.charge(request, opts)) };
+        return {
+          name: 'fake',
+          charge: async (request, opts) => ((statusDuringCharge = (await store.load(orderId))!.order.status), fake.charge(request, opts)),
+        };
       },
     });
     expect((await invoke(deliver('payment-process', reserved))).batchItemFailures).toEqual([]);
@@ -124,10 +147,16 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect(statusDuringCharge).toBe('payment_pending');
     const { order } = (await store.load(orderId))!;
     expect(order).toMatchObject({ status: 'paid', version: 4 });
-    expect(ledger.charges).toEqual([expect.objectContaining({ idempotencyKey: `order:${orderId}`, amount: { amount: 3750, currency: 'EUR' }, reference: orderId })]);
+    expect(ledger.charges).toEqual([
+      expect.objectContaining({ idempotencyKey: `order:${orderId}`, amount: { amount: 3750, currency: 'EUR' }, reference: orderId }),
+    ]);
     const [succeeded, ...more] = await ofType(orderId, 'payment.succeeded');
     expect(more).toEqual([]);
-    expect(succeeded).toMatchObject({ correlation_id: origin.correlationId, causation_id: reserved.id, data: { order_id: orderId, payment_id: ledger.charges[0]!.paymentId, amount: { amount: 3750, currency: 'EUR' } } });
+    expect(succeeded).toMatchObject({
+      correlation_id: origin.correlationId,
+      causation_id: reserved.id,
+      data: { order_id: orderId, payment_id: ledger.charges[0]!.paymentId, amount: { amount: 3750, currency: 'EUR' } },
+    });
     expect(metrics.names).toEqual(['PaymentsSucceeded']);
   });
 
@@ -150,7 +179,10 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     const first = paymentStep();
     // Two containers, one gateway: the second step charges through the first one's ledger.
     const shared = paymentStep({ provider: () => new FakePaymentProvider({ ledger: first.ledger }) });
-    const results = await Promise.all([first.invoke(deliver('payment-process', reserved)), shared.invoke(deliver('payment-process', { ...reserved, id: crypto.randomUUID() }))]);
+    const results = await Promise.all([
+      first.invoke(deliver('payment-process', reserved)),
+      shared.invoke(deliver('payment-process', { ...reserved, id: crypto.randomUUID() })),
+    ]);
     expect(results.map((result) => result.batchItemFailures)).toEqual([[], []]);
     expect(first.ledger.charges).toHaveLength(1);
     expect((await store.load(orderId))!.order.status).toBe('paid');
@@ -196,7 +228,9 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect((await invoke(deliver('payment-process', await reserve(orderId)))).batchItemFailures).toEqual([]);
     expect(ledger.attempts.get(`order:${orderId}`)).toBe(calls);
     expect(ledger.charges).toEqual([]);
-    expect((await ofType(orderId, 'payment.failed')).map((event) => event.data)).toEqual([{ order_id: orderId, amount: { amount: 3750, currency: 'EUR' }, reason }]);
+    expect((await ofType(orderId, 'payment.failed')).map((event) => event.data)).toEqual([
+      { order_id: orderId, amount: { amount: 3750, currency: 'EUR' }, reason },
+    ]);
     expect(await store.load(orderId)).toMatchObject({ order: { status: 'payment_pending' }, paymentFailure: reason });
     expect(metrics.names).toEqual(['PaymentsFailed']);
   });
@@ -207,7 +241,8 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     const ids = [await placeOrder(FAKE_TOKENS.ok), await placeOrder(FAKE_TOKENS.ok), await placeOrder(FAKE_TOKENS.ok)];
     const events = await Promise.all(ids.map(reserve));
     expect((await invoke(deliver('payment-process', ...events))).batchItemFailures).toEqual([]);
-    for (const id of ids) expect((await ofType(id, 'payment.failed')).map((event) => (event.data as { reason: string }).reason)).toEqual(['gateway_unavailable']);
+    for (const id of ids)
+      expect((await ofType(id, 'payment.failed')).map((event) => (event.data as { reason: string }).reason)).toEqual(['gateway_unavailable']);
     // 3 + 2 calls open the breaker (5 in a row); the third order is never sent to the gateway.
     expect(ids.map((id) => ledger.attempts.get(`order:${id}`) ?? 0)).toEqual([3, 2, 0]);
   });
@@ -221,7 +256,12 @@ describe('payment-process (DynamoDB Local, fake gateway)', () => {
     expect(ledger.attempts.size).toBe(0);
     expect((await store.load(orderId))!.order.status).toBe('cancelled');
     // The cancel of a reserved order requests the stock's release in its own transaction (docs/orders.md).
-    expect((await outboxEventsFor(orderId)).map((event) => event.type).sort()).toEqual(['inventory.release_requested', 'inventory.reserved', 'order.cancelled', 'order.created']);
+    expect((await outboxEventsFor(orderId)).map((event) => event.type).sort()).toEqual([
+      'inventory.release_requested',
+      'inventory.reserved',
+      'order.cancelled',
+      'order.created',
+    ]);
   });
 
   it('a cancel that commits between the read and the payment_pending write wins: the step re-reads and charges nothing', async () => {
@@ -281,7 +321,9 @@ describe('order-finalize (DynamoDB Local)', () => {
     const { metrics, invoke } = finalizeStep();
     expect((await invoke(deliver('order-finalize', succeeded!, { ...succeeded!, id: crypto.randomUUID() }))).batchItemFailures).toEqual([]);
     expect((await store.load(orderId))!.order).toMatchObject({ status: 'completed', version: 5 });
-    expect((await ofType(orderId, 'order.completed')).map((event) => [event.data, event.causation_id])).toEqual([[{ order_id: orderId, customer_id: 'cust-alice', total: { amount: 3750, currency: 'EUR' } }, succeeded!.id]]);
+    expect((await ofType(orderId, 'order.completed')).map((event) => [event.data, event.causation_id])).toEqual([
+      [{ order_id: orderId, customer_id: 'cust-alice', total: { amount: 3750, currency: 'EUR' } }, succeeded!.id],
+    ]);
     expect(metrics.names).toEqual(['OrdersCompleted']);
   });
 
@@ -293,19 +335,40 @@ describe('order-finalize (DynamoDB Local)', () => {
     expect((await invoke(deliver('order-finalize', failed!))).batchItemFailures).toEqual([]);
     expect((await invoke(sqsEvent(envelopeRecord(failed!, 'order-finalize', 2)))).batchItemFailures).toEqual([]);
     expect((await store.load(orderId))!.order.status).toBe('payment_failed');
-    expect((await ofType(orderId, 'order.payment_failed')).map((event) => event.data)).toEqual([{ order_id: orderId, customer_id: 'cust-bob', reason: 'declined' }]);
+    expect((await ofType(orderId, 'order.payment_failed')).map((event) => event.data)).toEqual([
+      { order_id: orderId, customer_id: 'cust-bob', reason: 'declined' },
+    ]);
     const release = await ofType(orderId, 'inventory.release_requested');
-    expect(release.map((event) => event.data)).toEqual([{ order_id: orderId, items: [{ sku: 'SKU-A', quantity: 1 }, { sku: 'SKU-B', quantity: 2 }], reason: 'payment_failed' }]);
+    expect(release.map((event) => event.data)).toEqual([
+      {
+        order_id: orderId,
+        items: [
+          { sku: 'SKU-A', quantity: 1 },
+          { sku: 'SKU-B', quantity: 2 },
+        ],
+        reason: 'payment_failed',
+      },
+    ]);
     expect(release[0]!.correlation_id).toBe(origin.correlationId);
     expect(metrics.names).toEqual(['OrdersRejected']);
   });
 
   it('inventory.reservation_failed → pending → rejected + order.rejected; not for an order cancelled meanwhile', async () => {
     const orderId = await placeOrder(FAKE_TOKENS.ok);
-    const failed = orderEvent('inventory.reservation_failed', { order_id: orderId, reason: 'out_of_stock', shortages: [{ sku: 'SKU-A', requested: 1, available: 0 }] }, origin, new Date());
+    const failed = orderEvent(
+      'inventory.reservation_failed',
+      { order_id: orderId, reason: 'out_of_stock', shortages: [{ sku: 'SKU-A', requested: 1, available: 0 }] },
+      origin,
+      new Date(),
+    );
     const cancelledId = await placeOrder(FAKE_TOKENS.ok);
     await orders.cancel(cancelledId, alice, origin);
-    const failedCancelled = orderEvent('inventory.reservation_failed', { order_id: cancelledId, reason: 'out_of_stock', shortages: [{ sku: 'SKU-A', requested: 1, available: 0 }] }, origin, new Date());
+    const failedCancelled = orderEvent(
+      'inventory.reservation_failed',
+      { order_id: cancelledId, reason: 'out_of_stock', shortages: [{ sku: 'SKU-A', requested: 1, available: 0 }] },
+      origin,
+      new Date(),
+    );
     const { metrics, invoke } = finalizeStep();
     expect((await invoke(deliver('order-finalize', failed, failedCancelled))).batchItemFailures).toEqual([]);
     expect((await store.load(orderId))!.order.status).toBe('rejected');
@@ -331,7 +394,13 @@ describe('order-status-projector (DynamoDB Local)', () => {
     const invoke = (event: SQSEvent) => handler(event, lambdaContext('order-status-projector'));
     // Newest first, every one twice, then again in a later batch.
     const newestFirst = [...all].sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : -1));
-    expect((await invoke(sqsEvent(...newestFirst.flatMap((event) => [envelopeRecord(event, 'order-status-projector'), envelopeRecord(event, 'order-status-projector')])))).batchItemFailures).toEqual([]);
+    expect(
+      (
+        await invoke(
+          sqsEvent(...newestFirst.flatMap((event) => [envelopeRecord(event, 'order-status-projector'), envelopeRecord(event, 'order-status-projector')])),
+        )
+      ).batchItemFailures,
+    ).toEqual([]);
     expect((await invoke(sqsEvent(...all.map((event) => envelopeRecord(event, 'order-status-projector', 2))))).batchItemFailures).toEqual([]);
     // Past the consumer's idempotency (its record gone): the item's own condition still refuses a repeat.
     for (const event of all) await expect(projectOrderEvent(event, { store })).resolves.toEqual({ outcome: 'duplicate' });
@@ -362,13 +431,23 @@ describe('order-status-projector (DynamoDB Local)', () => {
     const orderId = await placeOrder(FAKE_TOKENS.ok);
     const outcomes: string[] = [];
     for (let i = 0; i < MAX_TIMELINE_ENTRIES; i++) {
-      const event = orderEvent('inventory.released', { order_id: orderId, items: [{ sku: 'SKU-A', quantity: 1 }], reason: 'cancelled' }, origin, new Date(Date.UTC(2026, 11, 3, 12, 0, i)));
+      const event = orderEvent(
+        'inventory.released',
+        { order_id: orderId, items: [{ sku: 'SKU-A', quantity: 1 }], reason: 'cancelled' },
+        origin,
+        new Date(Date.UTC(2026, 11, 3, 12, 0, i)),
+      );
       outcomes.push((await projectOrderEvent(event, { store })).outcome);
     }
     expect(outcomes.filter((outcome) => outcome === 'recorded')).toHaveLength(MAX_TIMELINE_ENTRIES - 1);
     expect(outcomes.at(-1)).toBe('full');
     expect((await orders.get(orderId, alice)).timeline).toHaveLength(MAX_TIMELINE_ENTRIES);
-    const stray = orderEvent('inventory.released', { order_id: 'ord_00000000000000000000000000000000', items: [{ sku: 'SKU-A', quantity: 1 }], reason: 'cancelled' }, origin, new Date());
+    const stray = orderEvent(
+      'inventory.released',
+      { order_id: 'ord_00000000000000000000000000000000', items: [{ sku: 'SKU-A', quantity: 1 }], reason: 'cancelled' },
+      origin,
+      new Date(),
+    );
     expect(await projectOrderEvent(stray, { store })).toEqual({ outcome: 'missing' });
   });
 });

@@ -49,7 +49,10 @@ function serviceOver(outbox: string): OrdersService {
 
 const body = (customer = 'cust-alice', quantity = 1): CreateOrderInput => ({
   customer_id: customer,
-  items: [{ sku: 'SKU-1', quantity }, { sku: 'SKU-2', quantity: 2 }],
+  items: [
+    { sku: 'SKU-1', quantity },
+    { sku: 'SKU-2', quantity: 2 },
+  ],
   payment: { method: 'card', token: 'tok_ok' },
 });
 
@@ -65,7 +68,9 @@ async function scan(table: string): Promise<Record<string, unknown>[]> {
 }
 
 async function outboxEventsFor(orderId: string) {
-  return (await scan(outboxName)).map((row) => domainEvent.parse(JSON.parse(String(row.event)))).filter((event) => 'order_id' in event.data && event.data.order_id === orderId);
+  return (await scan(outboxName))
+    .map((row) => domainEvent.parse(JSON.parse(String(row.event))))
+    .filter((event) => 'order_id' in event.data && event.data.order_id === orderId);
 }
 
 describe('orders on DynamoDB Local', () => {
@@ -130,7 +135,13 @@ describe('orders on DynamoDB Local', () => {
 
     const paid = await service.create(body(), alice, 'int-paid', origin);
     await client.send(
-      new UpdateCommand({ TableName: ordersName, Key: { pk: paid.order_id }, UpdateExpression: 'SET #s = :s, #v = #v + :one', ExpressionAttributeNames: { '#s': 'status', '#v': 'version' }, ExpressionAttributeValues: { ':s': 'paid', ':one': 1 } }),
+      new UpdateCommand({
+        TableName: ordersName,
+        Key: { pk: paid.order_id },
+        UpdateExpression: 'SET #s = :s, #v = #v + :one',
+        ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
+        ExpressionAttributeValues: { ':s': 'paid', ':one': 1 },
+      }),
     );
     await expect(service.cancel(paid.order_id, alice, origin)).rejects.toBeInstanceOf(OrderNotCancellableError);
     expect((await outboxEventsFor(paid.order_id)).map((event) => event.type)).toEqual(['order.created']);

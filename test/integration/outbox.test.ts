@@ -90,7 +90,9 @@ async function drain(name: string, quietMs = 1_500): Promise<Record<string, unkn
     }
     quietSince = Date.now();
     bodies.push(...Messages.map((message) => JSON.parse(message.Body!) as Record<string, unknown>));
-    await client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+    await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }),
+    );
   }
   return bodies;
 }
@@ -98,10 +100,14 @@ async function drain(name: string, quietMs = 1_500): Promise<Record<string, unkn
 /** Waits until the event with `id` reached queue `name`; returns everything drained meanwhile. */
 async function until(name: string, id: string, timeoutMs = 20_000): Promise<Record<string, unknown>[]> {
   const seen: Record<string, unknown>[] = [];
-  await waitFor(async () => {
-    seen.push(...(await drain(name, 200)));
-    return seen.some((event) => (event.detail as DomainEvent).id === id);
-  }, timeoutMs, `event ${id} in ${name}`);
+  await waitFor(
+    async () => {
+      seen.push(...(await drain(name, 200)));
+      return seen.some((event) => (event.detail as DomainEvent).id === id);
+    },
+    timeoutMs,
+    `event ${id} in ${name}`,
+  );
   return seen;
 }
 
@@ -144,7 +150,9 @@ describe('transactional outbox on the local stack', () => {
     );
     await expect(cancelled).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     // …and writing an event id again (a retried request) cancels instead of publishing twice.
-    await expect(documents.send(new TransactWriteCommand({ TransactItems: [outboxPut(first, tableName)] }))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await expect(documents.send(new TransactWriteCommand({ TransactItems: [outboxPut(first, tableName)] }))).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
     await documents.send(new TransactWriteCommand({ TransactItems: [outboxPut(marker, tableName)] }));
 
     const received = [...(await until('payment-process', marker.id)), ...(await drain('payment-process'))];

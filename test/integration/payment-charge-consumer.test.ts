@@ -29,7 +29,12 @@ function paymentConsumer(tokens: Record<string, string>) {
   const handler = sqsConsumer({
     consumer: QUEUE,
     events: ['inventory.reserved'],
-    setup: () => ({ provider: new FakePaymentProvider({ ledger }), breaker: paymentBreaker(), policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 50 }, backoff: async () => undefined }),
+    setup: () => ({
+      provider: new FakePaymentProvider({ ledger }),
+      breaker: paymentBreaker(),
+      policy: { ...DEFAULT_CHARGE_POLICY, attemptTimeoutMs: 50 },
+      backoff: async () => undefined,
+    }),
     handle: async (event, deps) => {
       effects.push(event.id);
       return chargeOrder({ order_id: event.data.order_id, amount: total, token: tokens[event.data.order_id] ?? FAKE_TOKENS.ok }, deps);
@@ -38,7 +43,8 @@ function paymentConsumer(tokens: Record<string, string>) {
   return { ledger, effects, invoke: (event: SQSEvent) => handler(event, lambdaContext(QUEUE)) };
 }
 
-const reservedFor = (order_id: string) => sampleEvent('inventory.reserved', { correlation_id: 'flow-payments-0001', data: { order_id, items: [{ sku: 'SKU-1', quantity: 1 }] } });
+const reservedFor = (order_id: string) =>
+  sampleEvent('inventory.reserved', { correlation_id: 'flow-payments-0001', data: { order_id, items: [{ sku: 'SKU-1', quantity: 1 }] } });
 
 describe('payment step: consumer idempotency + provider idempotency key', () => {
   it('a redelivered reservation (same event id) calls the gateway once', async () => {

@@ -235,7 +235,9 @@ describeWithRedis('rate limiting while Redis is down or slow', () => {
     ]);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Rate limiter unavailable'), expect.objectContaining({ retryInMs: 15_000 }));
-    expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimitLocalFallback')).toEqual(Array.from({ length: 3 }, () => ['RateLimitLocalFallback', 'Count', 1]));
+    expect(addMetric.mock.calls.filter(([name]) => name === 'RateLimitLocalFallback')).toEqual(
+      Array.from({ length: 3 }, () => ['RateLimitLocalFallback', 'Count', 1]),
+    );
     await store.close();
   });
 

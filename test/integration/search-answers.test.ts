@@ -187,7 +187,16 @@ describeWithRedis('the cached search answer', () => {
     const before = await service.list({ search: 'Le' } as never);
     await service.list({ search: 'le', page: 2 } as never);
     expect(passes).toHaveLength(1);
-    await service.create({ student_id: 'Q999', first_name: 'Zed', last_name: 'Lê Le', email: null, hometown: null, math_score: null, literature_score: null, english_score: null });
+    await service.create({
+      student_id: 'Q999',
+      first_name: 'Zed',
+      last_name: 'Lê Le',
+      email: null,
+      hometown: null,
+      math_score: null,
+      literature_score: null,
+      english_score: null,
+    });
     const after = await service.list({ search: 'le' } as never);
     expect(passes).toHaveLength(2);
     expect(after.total).toBe(before.total + 1);

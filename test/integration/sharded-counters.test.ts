@@ -13,7 +13,19 @@ const db = useStudentsStore();
 const TOWNS = ['Hanoi', 'Hue', 'Da Nang', null];
 function student(id: string, hometown: string | null, version = 1): StoredItem {
   const now = new Date().toISOString();
-  return { student_id: id, first_name: 'Count', last_name: 'Me', email: null, hometown, math_score: null, literature_score: null, english_score: null, created_at: now, updated_at: now, version } as StoredItem;
+  return {
+    student_id: id,
+    first_name: 'Count',
+    last_name: 'Me',
+    email: null,
+    hometown,
+    math_score: null,
+    literature_score: null,
+    english_score: null,
+    created_at: now,
+    updated_at: now,
+    version,
+  } as StoredItem;
 }
 
 /** What the table really holds: items (not counters), per normalised hometown. */
@@ -90,7 +102,10 @@ describe('putMany', () => {
     expect(await db.store.count({})).toBe(before.total + 59);
     expect(await townCount('hanoi')).toBe(before.hanoi + 30);
     const got = await db.store.getMany(['PM-5', 'nope', 'PM-1']);
-    expect(got.map((item) => [item.student_id, item.hometown])).toEqual([['PM-5', 'Hue'], ['PM-1', 'Hanoi']]);
+    expect(got.map((item) => [item.student_id, item.hometown])).toEqual([
+      ['PM-5', 'Hue'],
+      ['PM-1', 'Hanoi'],
+    ]);
   });
 
   it('moves filter counts and bumps the version of replaced items in upsert mode', async () => {

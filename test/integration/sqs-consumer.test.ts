@@ -86,7 +86,10 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
       sqsRecordOf('not json {', QUEUE),
       sqsRecordOf(JSON.stringify({ hello: 'world' }), QUEUE), // not an EventBridge event
       envelopeRecord(created, QUEUE), // a type this consumer does not handle
-      sqsRecordOf(JSON.stringify(eventBridgeEvent(reserved(), { 'detail-type': 'inventory.reserved', detail: { ...reserved(), type: 'inventory.released' } })), QUEUE), // detail-type ≠ envelope type
+      sqsRecordOf(
+        JSON.stringify(eventBridgeEvent(reserved(), { 'detail-type': 'inventory.reserved', detail: { ...reserved(), type: 'inventory.released' } })),
+        QUEUE,
+      ), // detail-type ≠ envelope type
       sqsRecordOf(JSON.stringify(eventBridgeEvent(reserved(), { source: 'records.orders' })), QUEUE), // wrong source for the type
       envelopeRecord({ ...reserved(), id: 'not-a-uuid' }, QUEUE),
     ];
@@ -158,14 +161,18 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
   });
 
   it('refuses, at cold start, event types its rule never delivers', () => {
-    expect(() => sqsConsumer({ consumer: 'payment-process', events: ['order.created'], setup: () => ({}), handle: async () => undefined })).toThrow(/does not deliver order.created/);
+    expect(() => sqsConsumer({ consumer: 'payment-process', events: ['order.created'], setup: () => ({}), handle: async () => undefined })).toThrow(
+      /does not deliver order.created/,
+    );
     expect(() => sqsConsumer({ consumer: 'no-such-consumer', events: [], setup: () => ({}), handle: async () => undefined })).toThrow(/no event rule/);
   });
 
   it("writes the envelope's correlation id on every line logged while the record is handled", async () => {
     // POWERTOOLS_DEV: the logger writes one (indented) JSON document per console call.
     const lines: string[] = [];
-    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line))));
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line))),
+    );
     logger.setLogLevel('INFO');
     try {
       const handler = sqsConsumer({
@@ -185,7 +192,12 @@ describe('sqsConsumer (Powertools batch + idempotency on DynamoDB Local)', () =>
       for (const spy of spies) spy.mockRestore();
     }
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(entries.map((entry) => entry.message)).toEqual(['charging', 'event handling failed; SQS will redeliver it', 'poison message: moving to the DLQ', 'after the batch']);
+    expect(entries.map((entry) => entry.message)).toEqual([
+      'charging',
+      'event handling failed; SQS will redeliver it',
+      'poison message: moving to the DLQ',
+      'after the batch',
+    ]);
     for (const entry of entries.slice(0, 2)) {
       expect(entry).toMatchObject({ correlation_id: CORRELATION, event_type: 'inventory.reserved', receive_count: 1, function_name: QUEUE });
     }

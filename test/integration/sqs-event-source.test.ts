@@ -63,9 +63,13 @@ function batches(queue: DeclaredQueue): SQSRecord[][] {
 
 describe('local SQS through the real SQSClient', () => {
   it('answers a long poll as soon as a message arrives, and ChangeMessageVisibility 0 releases it', async () => {
-    const [queue] = await createQueues(sqs.client, [{ name: `api-${randomBytes(4).toString('hex')}`, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, batchSize: 1 }]);
+    const [queue] = await createQueues(sqs.client, [
+      { name: `api-${randomBytes(4).toString('hex')}`, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, batchSize: 1 },
+    ]);
     const started = Date.now();
-    const polling = sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const polling = sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     setTimeout(() => void sqs.sendToQueue(queue!.declaration.name, 'late'), 300);
     const first = await polling;
     expect(first.Messages?.map((message) => message.Body)).toEqual(['late']);
@@ -74,7 +78,9 @@ describe('local SQS through the real SQSClient', () => {
     expect((await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url }))).Messages).toBeUndefined();
     // …until its visibility is set to 0.
     await sqs.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue!.url, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }));
-    const again = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 2, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const again = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queue!.url, WaitTimeSeconds: 2, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     expect(again.Messages?.map((message) => [message.MessageId, message.Attributes?.ApproximateReceiveCount])).toEqual([[first.Messages![0]!.MessageId, '2']]);
   });
 });
@@ -93,7 +99,18 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
     await waitFor(() => deliveries(queue).length === 1, 20_000, 'one delivery');
     const record = deliveries(queue)[0]!;
     expect(Object.keys(record).sort()).toEqual(
-      ['attributes', 'awsRegion', 'body', 'eventSource', 'eventSourceARN', 'md5OfBody', 'md5OfMessageAttributes', 'messageAttributes', 'messageId', 'receiptHandle'].sort(),
+      [
+        'attributes',
+        'awsRegion',
+        'body',
+        'eventSource',
+        'eventSourceARN',
+        'md5OfBody',
+        'md5OfMessageAttributes',
+        'messageAttributes',
+        'messageId',
+        'receiptHandle',
+      ].sort(),
     );
     expect(record).toMatchObject({
       messageId: sent.MessageId,
@@ -149,7 +166,10 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
     const queue = await queueWithPoller({ visibilityTimeoutSeconds: 3, batchSize: 10, maximumBatchingWindowSeconds: 1 });
     const actions = ['ok', 'fail-once', 'ok', 'fail-once', 'ok'];
     const sent = await sqs.client.send(
-      new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: actions.map((action, i) => ({ Id: String(i), MessageBody: JSON.stringify({ action, i }) })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: actions.map((action, i) => ({ Id: String(i), MessageBody: JSON.stringify({ action, i }) })),
+      }),
     );
     const idOf = (i: number) => sent.Successful!.find((entry) => entry.Id === String(i))!.MessageId!;
     await waitFor(() => deliveries(queue).length >= 7, 20_000, 'five deliveries and two redeliveries');
@@ -172,7 +192,10 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
 
     const capped = await queueWithPoller({ visibilityTimeoutSeconds: 30, batchSize: 5, maximumBatchingWindowSeconds: 2 });
     await sqs.client.send(
-      new SendMessageBatchCommand({ QueueUrl: capped.url, Entries: Array.from({ length: 7 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ i }) })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: capped.url,
+        Entries: Array.from({ length: 7 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ i }) })),
+      }),
     );
     await waitFor(() => deliveries(capped).length === 7, 20_000, 'seven deliveries');
     expect(batches(capped).every((batch) => batch.length <= 5)).toBe(true);
@@ -180,7 +203,9 @@ describe('SQS event source mapping (local SQS + poller + invoker)', () => {
   });
 
   it('rejects a batch size above 10 without a batching window, as AWS does', () => {
-    expect(() => startSqsPoller({ client: sqs.client, queueUrl: 'x', queueArn: 'x', region: 'us-east-1', batchSize: 50, invoke })).toThrow(/maximumBatchingWindowSeconds/);
+    expect(() => startSqsPoller({ client: sqs.client, queueUrl: 'x', queueArn: 'x', region: 'us-east-1', batchSize: 50, invoke })).toThrow(
+      /maximumBatchingWindowSeconds/,
+    );
   });
 });
 

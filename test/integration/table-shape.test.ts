@@ -8,7 +8,11 @@ import { outboxTable } from '../../shared/events/outbox.table.js';
 import { type TableDesign, tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
 
-const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: LOCAL_AWS_ENV.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = new DynamoDBClient({
+  endpoint: inject('dynamodbEndpoint'),
+  region: LOCAL_AWS_ENV.AWS_REGION,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 const prefixes: string[] = [];
 const prefix = () => {
   const value = `shape${randomBytes(3).toString('hex')}_`;

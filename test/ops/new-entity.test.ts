@@ -19,7 +19,12 @@ const VITEST = path.join(ROOT, 'node_modules', '.bin', 'vitest');
 /** The per-stack budget test/infra/records-app.test.ts holds every stack to (of CloudFormation's 500 / 200 / 200). */
 const STACK_BUDGET = { resources: 400, parameters: 160, outputs: 160 };
 /** Unit tests over the whole registry that a new entity must keep green: OpenAPI's pinned schemas, the metric catalogue and its doc table, the route table. */
-const REGISTRY_WIDE_TESTS = ['shared/openapi/openapi-document.test.ts', 'shared/observability/metric-catalogue.test.ts', 'shared/observability/catalogue-table.test.ts', 'shared/http/route-table.test.ts'];
+const REGISTRY_WIDE_TESTS = [
+  'shared/openapi/openapi-document.test.ts',
+  'shared/observability/metric-catalogue.test.ts',
+  'shared/observability/catalogue-table.test.ts',
+  'shared/http/route-table.test.ts',
+];
 
 interface Run {
   code: number | null;
@@ -61,7 +66,9 @@ function run(bin: string, args: string[], cwd: string): Promise<Run> {
 /** The copy: what `git ls-files` lists (plus files not yet committed, so the test runs on a working tree too). */
 function copyRepository(): string {
   const target = mkdtempSync(path.join(tmpdir(), 'new-entity-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(path.join(ROOT, file))) continue; // deleted in the working tree
     mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
@@ -78,13 +85,31 @@ function copyRepository(): string {
 beforeAll(async () => {
   copy = copyRepository();
   resultsFile = path.join(copy, '.build', 'new-entity-results.json');
-  generated = await run(TSX, ['infra/ops/new-entity.ts', ENTITY, '--fields', FIELDS, '--filter', 'level', '--sort', 'credits', '--sort', 'title', '--with-cache'], copy);
+  generated = await run(
+    TSX,
+    ['infra/ops/new-entity.ts', ENTITY, '--fields', FIELDS, '--filter', 'level', '--sort', 'credits', '--sort', 'title', '--with-cache'],
+    copy,
+  );
   if (generated.code !== 0) return;
   // Both the gateway and CDK's assets need the entity's bundles: they start once those exist.
   const bundled = run(TSX, ['test/ops/support/bundle-lambdas.ts', 'system-openapi'], copy);
   const afterBundling = (next: () => Promise<Run>) => bundled.then((result) => (result.code !== 0 ? result : next()));
   checks = afterBundling(() =>
-    run(VITEST, ['run', `shared/${ENTITY}`, `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`, 'test/e2e/auth-matrix.test.ts', '-t', ENTITY, '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`], copy),
+    run(
+      VITEST,
+      [
+        'run',
+        `shared/${ENTITY}`,
+        `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`,
+        'test/e2e/auth-matrix.test.ts',
+        '-t',
+        ENTITY,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${resultsFile}`,
+      ],
+      copy,
+    ),
   );
   synth = afterBundling(() => run(TSX, ['test/ops/support/synth-entity.ts', ENTITY], copy));
   // Repository-wide unit tests that enumerate the registry or pin what it produces.
@@ -106,7 +131,12 @@ const output = (result: Run) => `${result.stdout}\n${result.stderr}`.slice(-6_00
 describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, () => {
   it('writes the declaration, its Lambda entries and tests, and registers it', () => {
     expect(generated.code, output(generated)).toBe(0);
-    for (const file of [`shared/${ENTITY}/${ENTITY}.entity.ts`, `shared/${ENTITY}/${ENTITY}.entity.test.ts`, `functions/${ENTITY}/bulk.ts`, 'test/e2e/trial-courses-api.test.ts']) {
+    for (const file of [
+      `shared/${ENTITY}/${ENTITY}.entity.ts`,
+      `shared/${ENTITY}/${ENTITY}.entity.test.ts`,
+      `functions/${ENTITY}/bulk.ts`,
+      'test/e2e/trial-courses-api.test.ts',
+    ]) {
       expect(existsSync(path.join(copy, file)), file).toBe(true);
     }
     expect(readFileSync(path.join(copy, 'shared/registry.ts'), 'utf8')).toContain("import { trialCourses } from './trial_courses/trial_courses.entity.js';");
@@ -154,7 +184,8 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
     expect(result.code, output(result)).toBe(0);
     const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     for (const stack of report.stacks) {
-      for (const quota of ['resources', 'parameters', 'outputs'] as const) expect(stack[quota], `${stack.path} ${quota}`).toBeLessThanOrEqual(STACK_BUDGET[quota]);
+      for (const quota of ['resources', 'parameters', 'outputs'] as const)
+        expect(stack[quota], `${stack.path} ${quota}`).toBeLessThanOrEqual(STACK_BUDGET[quota]);
     }
     expect(report.table).toEqual({ type: 'AWS::DynamoDB::GlobalTable' });
     const collection = `/api/v1/${ENTITY}`;
@@ -169,7 +200,9 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
         ...['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'].map((method) => `${method} ${collection}/{id}`),
       ].sort(),
     );
-    expect(report.functions.map((fn: { id: string }) => fn.id).sort()).toEqual(['bulk', 'create', 'delete', 'get', 'list', 'query', 'update'].map((op) => `${ENTITY}-${op}`));
+    expect(report.functions.map((fn: { id: string }) => fn.id).sort()).toEqual(
+      ['bulk', 'create', 'delete', 'get', 'list', 'query', 'update'].map((op) => `${ENTITY}-${op}`),
+    );
     for (const fn of report.functions) {
       expect(fn.environment, fn.id).toContain('TRIAL_COURSES_TABLE_NAME');
       expect(fn.dynamodb.length, fn.id).toBeGreaterThan(0);

@@ -9,7 +9,12 @@ interface AnyRecord {
   eventSourceARN?: string;
   messageId?: string;
   body?: string;
-  dynamodb?: { SequenceNumber?: string; NewImage?: Record<string, { S?: string }>; OldImage?: Record<string, { S?: string }>; Keys?: Record<string, { S?: string }> };
+  dynamodb?: {
+    SequenceNumber?: string;
+    NewImage?: Record<string, { S?: string }>;
+    OldImage?: Record<string, { S?: string }>;
+    Keys?: Record<string, { S?: string }>;
+  };
 }
 
 interface State {

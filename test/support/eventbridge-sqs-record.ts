@@ -32,7 +32,12 @@ export function sqsRecordOf(body: string, queue: string, receiveCount = 1): SQSR
       ReceiptHandle: `AQEB${randomUUID().replaceAll('-', '')}`,
       Body: body,
       MD5OfBody: createHash('md5').update(body).digest('hex'),
-      Attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: 'AIDAEVENTBRIDGE', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      Attributes: {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: String(Date.now()),
+        SenderId: 'AIDAEVENTBRIDGE',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
     },
     { queueArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queue}`, region: REGION },
   );

@@ -32,7 +32,10 @@ export async function startFaultyDynamo(upstream: string): Promise<FaultyDynamo>
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(req.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       front.seen[operation] = (front.seen[operation] ?? 0) + 1;
       const fault = front.plan(operation, front.seen[operation]);
       if (fault === 'stall') {

@@ -6,7 +6,10 @@ const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
   fc.constantFrom('=SUM(A1:A9)', '+1', '-2+3', '@cmd', '\tTab', '\rCR', 'Nguyễn Thị Hương', 'Đặng "Bé" Ánh, Jr.', "O'Neil", 'line\nbreak', "'=already"),
 );
-const score = fc.option(fc.integer({ min: 0, max: 1000 }).map((hundredths) => hundredths / 100), { nil: null });
+const score = fc.option(
+  fc.integer({ min: 0, max: 1000 }).map((hundredths) => hundredths / 100),
+  { nil: null },
+);
 
 /** A student response view (stored + derived fields) with arbitrary text. */
 export const studentView = fc

@@ -26,7 +26,12 @@ export interface RecordedSubsegment {
 }
 
 function recorded(subsegment: Subsegment): RecordedSubsegment {
-  const raw = subsegment as unknown as { annotations?: Record<string, unknown>; fault?: boolean; error?: boolean; cause?: { exceptions?: { message?: string; type?: string }[] } };
+  const raw = subsegment as unknown as {
+    annotations?: Record<string, unknown>;
+    fault?: boolean;
+    error?: boolean;
+    cause?: { exceptions?: { message?: string; type?: string }[] };
+  };
   return {
     name: subsegment.name,
     annotations: raw.annotations ?? {},

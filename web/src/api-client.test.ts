@@ -88,7 +88,9 @@ describe('api client', () => {
   it('turns a 403 into an ApiError carrying the problem, keeping the session', async () => {
     session.set({ token: 't', role: 'viewer', expiresAt: Date.now() + 60_000 });
     answers.push((_, res) => problem(res, 403));
-    const error = await client().api.request('DELETE', '/api/v1/students/A1').catch((e: unknown) => e);
+    const error = await client()
+      .api.request('DELETE', '/api/v1/students/A1')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 403, problem: { detail: 'detail 403' } });
     expect(session.get()?.token).toBe('t');
   });

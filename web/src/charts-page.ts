@@ -92,7 +92,8 @@ export function chartsPage(options: { api: ApiClient }): HTMLElement {
       urls.push(url);
       figure.append(h('img', { src: url, alt: chart.alt }));
     } catch (cause) {
-      if (!(cause instanceof ApiError && cause.status === 401)) figure.append(h('p', { class: 'inline-error', role: 'alert' }, describeError(cause, 'Not found.')));
+      if (!(cause instanceof ApiError && cause.status === 401))
+        figure.append(h('p', { class: 'inline-error', role: 'alert' }, describeError(cause, 'Not found.')));
     }
     return figure;
   }
@@ -115,12 +116,26 @@ export function chartsPage(options: { api: ApiClient }): HTMLElement {
         'table',
         { class: 'students-table stats-table' },
         h('caption', { class: 'visually-hidden' }, 'Scores per subject'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Subject'), columns.map((c) => h('th', { scope: 'col', class: 'num' }, c === 'std' ? 'Std dev' : title(c))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Subject'),
+            columns.map((c) => h('th', { scope: 'col', class: 'num' }, c === 'std' ? 'Std dev' : title(c))),
+          ),
+        ),
         h(
           'tbody',
           {},
           Object.entries(stats.subjects).map(([subject, s]) =>
-            h('tr', { 'data-subject': subject }, h('th', { scope: 'row' }, title(subject)), columns.map((c) => h('td', { class: 'num' }, show(s[c])))),
+            h(
+              'tr',
+              { 'data-subject': subject },
+              h('th', { scope: 'row' }, title(subject)),
+              columns.map((c) => h('td', { class: 'num' }, show(s[c]))),
+            ),
           ),
         ),
       ),

@@ -1,7 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authorizeUrl, beginSignIn, checkState, completeSignIn, isCallback, PENDING_SIGN_IN_KEY, refreshTokens, SignInError, signOutUrl } from './cognito-auth.js';
+import {
+  authorizeUrl,
+  beginSignIn,
+  checkState,
+  completeSignIn,
+  isCallback,
+  PENDING_SIGN_IN_KEY,
+  refreshTokens,
+  SignInError,
+  signOutUrl,
+} from './cognito-auth.js';
 import { challengeOf } from './pkce.js';
 import type { CognitoSettings } from './runtime-config.js';
 import { RefreshRefused } from './token-refresh.js';
@@ -36,7 +46,9 @@ beforeAll(async () => {
     };
     if (req.url !== '/oauth2/token' || req.headers['content-type'] !== 'application/x-www-form-urlencoded') return json(404, {});
     if (form.get('grant_type') === 'refresh_token') {
-      return form.get('refresh_token') === 'good-refresh' ? json(200, { access_token: 'access-2', id_token: 'id-2', expires_in: 3600, token_type: 'Bearer' }) : json(400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
+      return form.get('refresh_token') === 'good-refresh'
+        ? json(200, { access_token: 'access-2', id_token: 'id-2', expires_in: 3600, token_type: 'Bearer' })
+        : json(400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
     }
     const pkceOk = (await challengeOf(form.get('code_verifier') ?? '')) === expectedChallenge;
     if (form.get('code') !== 'the-code' || !pkceOk) return json(400, { error: 'invalid_grant' });
@@ -109,7 +121,13 @@ describe('Cognito sign-in (authorization code + PKCE)', () => {
 
   it('checks the state exactly', () => {
     expect(() => checkState('abc', 'abc')).not.toThrow();
-    for (const [expected, received] of [['abc', 'abd'], ['abc', 'ab'], [undefined, 'abc'], ['abc', null], ['', '']] as const) {
+    for (const [expected, received] of [
+      ['abc', 'abd'],
+      ['abc', 'ab'],
+      [undefined, 'abc'],
+      ['abc', null],
+      ['', ''],
+    ] as const) {
       expect(() => checkState(expected, received), `${expected} vs ${received}`).toThrow(SignInError);
     }
   });

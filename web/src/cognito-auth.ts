@@ -56,25 +56,37 @@ export function isCallback(url: URL): boolean {
 
 /** Throws unless the callback's state is the one this tab sent (no state, another tab's, a forged link). */
 export function checkState(expected: string | undefined, received: string | null): void {
-  if (!expected || !received || expected.length !== received.length) throw new SignInError('This sign-in link is not from this window (state mismatch). Please sign in again.');
+  if (!expected || !received || expected.length !== received.length)
+    throw new SignInError('This sign-in link is not from this window (state mismatch). Please sign in again.');
   let diff = 0;
   for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ received.charCodeAt(i);
   if (diff !== 0) throw new SignInError('This sign-in link is not from this window (state mismatch). Please sign in again.');
 }
 
 /** Reads the callback, checks its state against the pending sign-in (used once) and redeems the code. */
-export async function completeSignIn(settings: CognitoSettings, url: URL, storage: Storage, fetchImpl: typeof fetch = fetch, now = Date.now): Promise<TokenSet> {
+export async function completeSignIn(
+  settings: CognitoSettings,
+  url: URL,
+  storage: Storage,
+  fetchImpl: typeof fetch = fetch,
+  now = Date.now,
+): Promise<TokenSet> {
   const pending = takePending(storage);
   const error = url.searchParams.get('error');
   if (error) throw new SignInError(`The sign-in was not completed: ${url.searchParams.get('error_description') ?? error}.`);
   checkState(pending?.state, url.searchParams.get('state'));
-  return tokenRequest(settings, {
-    grant_type: 'authorization_code',
-    client_id: settings.clientId,
-    code: url.searchParams.get('code') ?? '',
-    redirect_uri: settings.redirectUri,
-    code_verifier: pending!.verifier,
-  }, fetchImpl, now);
+  return tokenRequest(
+    settings,
+    {
+      grant_type: 'authorization_code',
+      client_id: settings.clientId,
+      code: url.searchParams.get('code') ?? '',
+      redirect_uri: settings.redirectUri,
+      code_verifier: pending!.verifier,
+    },
+    fetchImpl,
+    now,
+  );
 }
 
 /** New access and id tokens for a refresh token (Cognito keeps the refresh token unless it rotates it). */
@@ -127,8 +139,10 @@ async function tokenRequest(settings: CognitoSettings, form: Record<string, stri
     credentials: 'omit',
   });
   const body = (await res.json().catch(() => ({}))) as TokenResponse;
-  if (res.status >= 400 && res.status < 500 && body.error) throw new RefreshRefused(`Cognito refused the sign-in (${body.error_description ?? body.error}). Please sign in again.`);
-  if (!res.ok || typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') throw new SignInError(`Cognito's token endpoint answered ${res.status}.`);
+  if (res.status >= 400 && res.status < 500 && body.error)
+    throw new RefreshRefused(`Cognito refused the sign-in (${body.error_description ?? body.error}). Please sign in again.`);
+  if (!res.ok || typeof body.access_token !== 'string' || typeof body.expires_in !== 'number')
+    throw new SignInError(`Cognito's token endpoint answered ${res.status}.`);
   return {
     accessToken: body.access_token,
     ...(body.id_token ? { idToken: body.id_token } : {}),

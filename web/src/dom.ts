@@ -6,11 +6,7 @@ type Prop = string | number | boolean | null | undefined | EventListener;
  * become listeners, and children are appended as nodes or text: nothing is ever parsed as
  * HTML, so names from the API cannot inject markup.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Record<string, Prop> = {},
-  ...children: (Child | Child[])[]
-): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, Prop> = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;

@@ -3,7 +3,9 @@ import { dispositionFilename, exportQuery, presignedFilename } from './export-fi
 
 describe('export file', () => {
   it('sends the list filters and the format, never the paging', () => {
-    expect(exportQuery({ search: ' hà ', hometown: 'Huế', sort: '-average_score' }, 'xlsx')).toBe('format=xlsx&search=h%C3%A0&hometown=Hu%E1%BA%BF&sort=-average_score');
+    expect(exportQuery({ search: ' hà ', hometown: 'Huế', sort: '-average_score' }, 'xlsx')).toBe(
+      'format=xlsx&search=h%C3%A0&hometown=Hu%E1%BA%BF&sort=-average_score',
+    );
     expect(exportQuery({ search: '', hometown: ' ', sort: '' }, 'csv')).toBe('format=csv');
   });
 

@@ -14,7 +14,11 @@ import type { ListFilters } from './list-params.js';
  */
 export function exportPanel(api: ApiClient, filters: () => ListFilters): HTMLElement {
   let objectUrl: string | undefined;
-  const format = h('select', { id: 'export-format' }, EXPORT_FORMATS.map((f) => h('option', { value: f.value }, f.label)));
+  const format = h(
+    'select',
+    { id: 'export-format' },
+    EXPORT_FORMATS.map((f) => h('option', { value: f.value }, f.label)),
+  );
   const button = h('button', { type: 'button', onclick: () => void run() }, 'Export');
   const result = h('span', { class: 'export-result', 'aria-live': 'polite' });
 
@@ -29,13 +33,19 @@ export function exportPanel(api: ApiClient, filters: () => ListFilters): HTMLEle
         // The 303 to S3: a large export. Offer the presigned link; do not pull the file in here.
         await res.body?.cancel();
         const name = presignedFilename(res.url) ?? `students.${format.value}`;
-        result.replaceChildren(h('a', { href: res.url, class: 'download-link', download: name }, `Download ${name}`), h('span', { class: 'hint' }, ' large export · link valid for 15 minutes'));
+        result.replaceChildren(
+          h('a', { href: res.url, class: 'download-link', download: name }, `Download ${name}`),
+          h('span', { class: 'hint' }, ' large export · link valid for 15 minutes'),
+        );
         return;
       }
       const blob = await res.blob();
       const name = dispositionFilename(res.headers.get('content-disposition')) ?? `students.${format.value}`;
       objectUrl = URL.createObjectURL(blob);
-      result.replaceChildren(h('a', { href: objectUrl, class: 'download-link', download: name }, `Download ${name}`), h('span', { class: 'hint' }, ` ${formatBytes(blob.size)}`));
+      result.replaceChildren(
+        h('a', { href: objectUrl, class: 'download-link', download: name }, `Download ${name}`),
+        h('span', { class: 'hint' }, ` ${formatBytes(blob.size)}`),
+      );
     } catch (cause) {
       if (cause instanceof ApiError && cause.status === 401) return;
       result.replaceChildren(h('span', { class: 'inline-error', role: 'alert' }, describeError(cause)));

@@ -33,7 +33,13 @@ describe('import progress', () => {
   it('names the file of a key and knows the final statuses', () => {
     expect(fileNameOf(job({}).source.key)).toBe('roster.csv');
     expect(fileNameOf('roster.csv')).toBe('roster.csv');
-    expect(['queued', 'running', 'completed', 'completed_with_errors', 'failed'].map((s) => isFinished(s as ImportJob['status']))).toEqual([false, false, true, true, true]);
+    expect(['queued', 'running', 'completed', 'completed_with_errors', 'failed'].map((s) => isFinished(s as ImportJob['status']))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('measures the rate over the last window only', () => {
@@ -62,7 +68,11 @@ describe('import progress', () => {
     const meter = new RateMeter();
     meter.add(0, 0, 0);
     meter.add(2000, 1200, 40_000);
-    expect(progressLine(job({ rows_processed: 1200, bytes_processed: 40_000, bytes_total: 95_000 }), meter.rate)).toBe('40 KB of 95 KB · 1,200 rows · 600 rows/s');
-    expect(progressLine(job({ status: 'completed', rows_processed: 1, bytes_processed: 120, bytes_total: 120, rows_per_second: 3.4 }), null)).toBe('120 B of 120 B · 1 row · 3 rows/s');
+    expect(progressLine(job({ rows_processed: 1200, bytes_processed: 40_000, bytes_total: 95_000 }), meter.rate)).toBe(
+      '40 KB of 95 KB · 1,200 rows · 600 rows/s',
+    );
+    expect(progressLine(job({ status: 'completed', rows_processed: 1, bytes_processed: 120, bytes_total: 120, rows_per_second: 3.4 }), null)).toBe(
+      '120 B of 120 B · 1 row · 3 rows/s',
+    );
   });
 });

@@ -80,6 +80,7 @@ export function progressLine(job: ImportJob, rate: RateMeter['rate']): string {
   parts.push(job.bytes_total ? `${formatBytes(job.bytes_processed)} of ${formatBytes(job.bytes_total)}` : `${formatBytes(job.bytes_processed)} read`);
   parts.push(`${job.rows_processed.toLocaleString('en')} row${job.rows_processed === 1 ? '' : 's'}`);
   const perSecond = isFinished(job.status) ? job.rows_per_second : rate?.rowsPerSecond;
-  if (perSecond !== null && perSecond !== undefined && (perSecond > 0 || isFinished(job.status))) parts.push(`${Math.round(perSecond).toLocaleString('en')} rows/s`);
+  if (perSecond !== null && perSecond !== undefined && (perSecond > 0 || isFinished(job.status)))
+    parts.push(`${Math.round(perSecond).toLocaleString('en')} rows/s`);
   return parts.join(' · ');
 }

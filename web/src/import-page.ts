@@ -37,7 +37,12 @@ export function importPage(options: ImportPageOptions): HTMLElement {
   let busy = false;
   let recentCursor: string | null = null;
 
-  const input = h('input', { id: 'import-file', type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', class: 'visually-hidden' });
+  const input = h('input', {
+    id: 'import-file',
+    type: 'file',
+    accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    class: 'visually-hidden',
+  });
   const mode = h(
     'select',
     { id: 'import-mode' },
@@ -84,7 +89,8 @@ export function importPage(options: ImportPageOptions): HTMLElement {
   async function start(file: File) {
     if (busy) return showError('An import is already being uploaded. Wait for it to finish, then add the next file.');
     error.hidden = true;
-    if (!ACCEPTED.test(file.name)) return showError(`“${file.name}” is not a CSV or XLSX file. Save the sheet as “CSV UTF-8” or “Excel Workbook (.xlsx)” and try again.`);
+    if (!ACCEPTED.test(file.name))
+      return showError(`“${file.name}” is not a CSV or XLSX file. Save the sheet as “CSV UTF-8” or “Excel Workbook (.xlsx)” and try again.`);
     busy = true;
     const view = jobView(file.name);
     try {
@@ -136,7 +142,10 @@ export function importPage(options: ImportPageOptions): HTMLElement {
       const state = `${current.status}:${current.rows_processed}:${current.bytes_processed}`;
       delay = nextPollDelay(delay, state !== last);
       last = state;
-      view.bar(jobFraction(current), current.status === 'queued' ? 'Uploaded. Waiting for the importer to start…' : `Importing · ${progressLine(current, meter.rate)}`);
+      view.bar(
+        jobFraction(current),
+        current.status === 'queued' ? 'Uploaded. Waiting for the importer to start…' : `Importing · ${progressLine(current, meter.rate)}`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
     return undefined;
@@ -232,20 +241,40 @@ export function importPage(options: ImportPageOptions): HTMLElement {
     'section',
     { class: 'imports', 'aria-labelledby': 'import-title' },
     h('div', { class: 'page-head' }, h('h1', { id: 'import-title' }, 'Import students')),
-    h('div', { class: 'card import-start' }, h('div', { class: 'control' }, h('label', { for: 'import-mode' }, 'When a student ID already exists'), mode), drop, input),
+    h(
+      'div',
+      { class: 'card import-start' },
+      h('div', { class: 'control' }, h('label', { for: 'import-mode' }, 'When a student ID already exists'), mode),
+      drop,
+      input,
+    ),
     error,
     job,
     h(
       'section',
       { class: 'recent', 'aria-labelledby': 'recent-title' },
-      h('div', { class: 'page-head' }, h('h2', { id: 'recent-title' }, 'Recent imports'), h('button', { type: 'button', onclick: () => void loadRecent() }, 'Refresh')),
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h2', { id: 'recent-title' }, 'Recent imports'),
+        h('button', { type: 'button', onclick: () => void loadRecent() }, 'Refresh'),
+      ),
       h(
         'div',
         { class: 'table-wrap rounded' },
         h(
           'table',
           { class: 'students-table plain-table recent-table' },
-          h('thead', {}, h('tr', {}, ['File', 'Status', 'Rows', 'Imported', 'Errors', 'Started'].map((c, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : null }, c)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['File', 'Status', 'Rows', 'Imported', 'Errors', 'Started'].map((c, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : null }, c)),
+              h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+            ),
+          ),
           recentBody,
         ),
       ),
@@ -267,25 +296,46 @@ function resultNodes(finished: ImportJob): Node[] {
       ['Skipped', finished.skipped],
       ['Errors', finished.errors],
       ['Warnings', finished.warnings],
-    ].map(([label, value]) => h('div', { class: `count count-${String(label).toLowerCase()}` }, h('dt', {}, label), h('dd', {}, Number(value).toLocaleString('en')))),
+    ].map(([label, value]) =>
+      h('div', { class: `count count-${String(label).toLowerCase()}` }, h('dt', {}, label), h('dd', {}, Number(value).toLocaleString('en'))),
+    ),
   );
   const nodes: Node[] = [counts];
   if (finished.message) nodes.push(h('p', { class: 'form-error', role: 'alert' }, finished.message));
   if (finished.error_details.length > 0) {
     nodes.push(
-      h('h3', {}, `Rows that were not imported${finished.errors > finished.error_details.length ? ` (first ${finished.error_details.length} of ${finished.errors})` : ''}`),
+      h(
+        'h3',
+        {},
+        `Rows that were not imported${finished.errors > finished.error_details.length ? ` (first ${finished.error_details.length} of ${finished.errors})` : ''}`,
+      ),
       h(
         'div',
         { class: 'table-wrap rounded' },
         h(
           'table',
           { class: 'students-table plain-table errors-table' },
-          h('thead', {}, h('tr', {}, ['Row', 'Student ID', 'Column', 'Problem'].map((c, i) => h('th', { scope: 'col', class: i === 0 ? 'num' : null }, c)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Row', 'Student ID', 'Column', 'Problem'].map((c, i) => h('th', { scope: 'col', class: i === 0 ? 'num' : null }, c)),
+            ),
+          ),
           h(
             'tbody',
             {},
             finished.error_details.map((detail) =>
-              h('tr', { 'data-row': detail.row }, h('td', { class: 'num' }, detail.row), h('td', { class: 'mono' }, detail.student_id ?? '—'), h('td', {}, detail.field ?? '—'), h('td', {}, detail.message)),
+              h(
+                'tr',
+                { 'data-row': detail.row },
+                h('td', { class: 'num' }, detail.row),
+                h('td', { class: 'mono' }, detail.student_id ?? '—'),
+                h('td', {}, detail.field ?? '—'),
+                h('td', {}, detail.message),
+              ),
             ),
           ),
         ),
@@ -293,6 +343,9 @@ function resultNodes(finished: ImportJob): Node[] {
       h('p', { class: 'hint' }, 'Row numbers are the spreadsheet’s: the heading is row 1. Fix these rows and import the file again.'),
     );
   }
-  if (finished.report_url) nodes.push(h('p', {}, h('a', { href: finished.report_url, target: '_blank', rel: 'noopener noreferrer', class: 'report-link' }, 'Open the full report (JSON)')));
+  if (finished.report_url)
+    nodes.push(
+      h('p', {}, h('a', { href: finished.report_url, target: '_blank', rel: 'noopener noreferrer', class: 'report-link' }, 'Open the full report (JSON)')),
+    );
   return nodes;
 }

@@ -88,7 +88,11 @@ function localMode(): SignInMode {
 
 /** Cognito: the callback is redeemed first (and its `?code&state` dropped from the address bar). */
 async function cognitoMode(config: Extract<RuntimeConfig, { mode: 'cognito' }>): Promise<void> {
-  const cognito = cognitoSession(config.cognito, { onEnded: (message) => showSignIn(message) }, { storage: sessionStorage, navigate: (url) => location.assign(url) });
+  const cognito = cognitoSession(
+    config.cognito,
+    { onEnded: (message) => showSignIn(message) },
+    { storage: sessionStorage, navigate: (url) => location.assign(url) },
+  );
   mode = { page: (message) => cognitoSignInPage(cognito.signIn, message), signOut: () => void cognito.signOut(), end: cognito.end };
   const here = new URL(location.href);
   if (!isCallback(here)) return showSignIn();

@@ -9,6 +9,8 @@ describe('orders view formatting', () => {
   });
 
   it('puts a timeline detail in words', () => {
-    expect(describeDetail({ lines: 1, total: { amount: 1250, currency: 'EUR' }, cancelled_by: 'local-admin' })).toBe('lines 1 · total €12.50 · cancelled by local-admin');
+    expect(describeDetail({ lines: 1, total: { amount: 1250, currency: 'EUR' }, cancelled_by: 'local-admin' })).toBe(
+      'lines 1 · total €12.50 · cancelled by local-admin',
+    );
   });
 });

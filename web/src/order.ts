@@ -32,6 +32,9 @@ const isMoney = (value: unknown): value is Money =>
 /** A timeline entry's detail in words: `lines 1 · total €12.50 · cancelled by local-admin`. */
 export function describeDetail(detail: Record<string, unknown>): string {
   return Object.entries(detail)
-    .map(([key, value]) => `${key.replace(/_/g, ' ')} ${isMoney(value) ? formatMoney(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key.replace(/_/g, ' ')} ${isMoney(value) ? formatMoney(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`,
+    )
     .join(' · ');
 }

@@ -82,7 +82,11 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
       h('td', {}, h('span', { class: `job-status status-${order.status}` }, label(order.status))),
       h('td', { class: 'num' }, formatMoney(order.total)),
       h('td', {}, new Date(order.created_at).toLocaleString()),
-      h('td', { class: 'row-actions' }, h('button', { type: 'button', 'aria-label': `Open ${order.order_id}`, onclick: () => void open(order.order_id) }, 'Open')),
+      h(
+        'td',
+        { class: 'row-actions' },
+        h('button', { type: 'button', 'aria-label': `Open ${order.order_id}`, onclick: () => void open(order.order_id) }, 'Open'),
+      ),
     );
   }
 
@@ -125,22 +129,64 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
         ? h('button', { type: 'button', class: 'danger', onclick: () => void cancelOrder(order) }, 'Cancel order')
         : null;
     detail.replaceChildren(
-      h('div', { class: 'page-head' }, h('h2', { id: 'order-title' }, `Order ${order.order_id}`), h('span', {}, h('button', { type: 'button', onclick: () => void open(order.order_id) }, 'Refresh'), ' ', cancel)),
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h2', { id: 'order-title' }, `Order ${order.order_id}`),
+        h('span', {}, h('button', { type: 'button', onclick: () => void open(order.order_id) }, 'Refresh'), ' ', cancel),
+      ),
       notice ?? '',
-      h('p', {}, 'Customer ', h('strong', {}, order.customer_id), ' · status ', h('span', { class: `job-status status-${order.status}` }, label(order.status)), ' · total ', h('strong', {}, formatMoney(order.total))),
+      h(
+        'p',
+        {},
+        'Customer ',
+        h('strong', {}, order.customer_id),
+        ' · status ',
+        h('span', { class: `job-status status-${order.status}` }, label(order.status)),
+        ' · total ',
+        h('strong', {}, formatMoney(order.total)),
+      ),
       h(
         'table',
         { class: 'students-table plain-table' },
         h('caption', { class: 'visually-hidden' }, 'Order lines'),
-        h('thead', {}, h('tr', {}, ['SKU', 'Quantity', 'Unit price', 'Line total'].map((c, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : null }, c)))),
-        h('tbody', {}, order.items.map((item) => h('tr', {}, h('td', { class: 'mono' }, item.sku), h('td', { class: 'num' }, item.quantity), h('td', { class: 'num' }, formatMoney(item.unit_price)), h('td', { class: 'num' }, formatMoney(item.line_total))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['SKU', 'Quantity', 'Unit price', 'Line total'].map((c, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : null }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          order.items.map((item) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'mono' }, item.sku),
+              h('td', { class: 'num' }, item.quantity),
+              h('td', { class: 'num' }, formatMoney(item.unit_price)),
+              h('td', { class: 'num' }, formatMoney(item.line_total)),
+            ),
+          ),
+        ),
       ),
       h('h3', {}, 'Timeline'),
       h(
         'ol',
         { class: 'timeline' },
         order.timeline.map((entry) =>
-          h('li', {}, h('time', { datetime: entry.at }, new Date(entry.at).toLocaleString()), ' ', h('strong', {}, entry.type), Object.keys(entry.detail).length ? h('span', { class: 'hint' }, ` ${describeDetail(entry.detail)}`) : null),
+          h(
+            'li',
+            {},
+            h('time', { datetime: entry.at }, new Date(entry.at).toLocaleString()),
+            ' ',
+            h('strong', {}, entry.type),
+            Object.keys(entry.detail).length ? h('span', { class: 'hint' }, ` ${describeDetail(entry.detail)}`) : null,
+          ),
         ),
       ),
     );
@@ -149,7 +195,11 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
   }
 
   async function cancelOrder(order: Order) {
-    const confirmed = await confirmDialog({ title: 'Cancel order?', message: `Cancel order ${order.order_id} for ${order.customer_id}? Reserved stock is released.`, confirmLabel: 'Cancel order' });
+    const confirmed = await confirmDialog({
+      title: 'Cancel order?',
+      message: `Cancel order ${order.order_id} for ${order.customer_id}? Reserved stock is released.`,
+      confirmLabel: 'Cancel order',
+    });
     if (!confirmed) return;
     try {
       const { body: cancelled } = await api.request<Order>('POST', `${BASE}/${encodeURIComponent(order.order_id)}/cancel`);
@@ -159,7 +209,11 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
       if (cause instanceof ApiError && cause.status === 409) {
         // The saga moved on (paid, completed…) since the order was shown: explain, show it now.
         const fresh = await api.request<Order>('GET', `${BASE}/${encodeURIComponent(order.order_id)}`).catch(() => undefined);
-        const notice = h('p', { class: 'conflict', role: 'alert' }, `This order can no longer be cancelled: it is ${label(fresh?.body.status ?? 'past that point')} now. Only pending orders and orders whose stock is reserved can be cancelled.`);
+        const notice = h(
+          'p',
+          { class: 'conflict', role: 'alert' },
+          `This order can no longer be cancelled: it is ${label(fresh?.body.status ?? 'past that point')} now. Only pending orders and orders whose stock is reserved can be cancelled.`,
+        );
         renderDetail(fresh?.body ?? order, notice);
       } else showError(cause);
     }
@@ -179,7 +233,16 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
         'table',
         { class: 'students-table plain-table' },
         h('caption', { class: 'visually-hidden' }, 'Orders'),
-        h('thead', {}, h('tr', {}, ['Order', 'Customer', 'Status', 'Total', 'Created'].map((c) => h('th', { scope: 'col', class: c === 'Total' ? 'num' : null }, c)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Order', 'Customer', 'Status', 'Total', 'Created'].map((c) => h('th', { scope: 'col', class: c === 'Total' ? 'num' : null }, c)),
+            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+          ),
+        ),
         body,
       ),
     ),

@@ -102,9 +102,7 @@ export function studentsPage(options: StudentsPageOptions): HTMLElement {
 
   function render(current: StudentPage) {
     body.replaceChildren(
-      ...(current.items.length === 0
-        ? [h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty' }, 'No students match.'))]
-        : current.items.map(row)),
+      ...(current.items.length === 0 ? [h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty' }, 'No students match.'))] : current.items.map(row)),
     );
     const pages = Math.max(1, current.total_pages);
     // A search still counting says so instead of promising an exact number of pages.
@@ -213,7 +211,16 @@ export function studentsPage(options: StudentsPageOptions): HTMLElement {
         'table',
         { class: 'students-table' },
         h('caption', { class: 'visually-hidden' }, 'Students'),
-        h('thead', {}, h('tr', {}, COLUMNS.map((name) => h('th', { scope: 'col' }, name)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            COLUMNS.map((name) => h('th', { scope: 'col' }, name)),
+            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+          ),
+        ),
         body,
       ),
     ),

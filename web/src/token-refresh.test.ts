@@ -59,7 +59,14 @@ describe('refreshSchedule', () => {
     const time = fakeTime();
     const calls: number[] = [];
     const expired: string[] = [];
-    const schedule = refreshSchedule({ ...time, refresh: async () => { calls.push(time.now()); throw new TypeError('Failed to fetch'); }, onExpired: (reason) => expired.push(reason) });
+    const schedule = refreshSchedule({
+      ...time,
+      refresh: async () => {
+        calls.push(time.now());
+        throw new TypeError('Failed to fetch');
+      },
+      onExpired: (reason) => expired.push(reason),
+    });
     schedule.start(3_600_000);
     await time.advance(3_600_000);
     // A minute before expiry, then every 10 s while another try would still come before it.
@@ -70,7 +77,13 @@ describe('refreshSchedule', () => {
   it('ends the session at once when the refresh is refused', async () => {
     const time = fakeTime();
     const expired: string[] = [];
-    const schedule = refreshSchedule({ ...time, refresh: async () => { throw new RefreshRefused('Refresh Token has expired'); }, onExpired: (reason) => expired.push(reason) });
+    const schedule = refreshSchedule({
+      ...time,
+      refresh: async () => {
+        throw new RefreshRefused('Refresh Token has expired');
+      },
+      onExpired: (reason) => expired.push(reason),
+    });
     schedule.start(3_600_000);
     await time.advance(3_540_000);
     expect(expired).toEqual(['Refresh Token has expired']);
@@ -81,7 +94,11 @@ describe('refreshSchedule', () => {
     const time = fakeTime();
     let release!: (value: number) => void;
     const expired: string[] = [];
-    const schedule = refreshSchedule({ ...time, refresh: () => new Promise<number>((resolve) => (release = resolve)), onExpired: (reason) => expired.push(reason) });
+    const schedule = refreshSchedule({
+      ...time,
+      refresh: () => new Promise<number>((resolve) => (release = resolve)),
+      onExpired: (reason) => expired.push(reason),
+    });
     schedule.start(120_000);
     await time.advance(60_000);
     schedule.cancel();

@@ -27,10 +27,13 @@ export function uploadFile(url: string, file: File, onProgress: (sent: number, t
       }
       const code = /<Code>([^<]*)<\/Code>/.exec(xhr.responseText)?.[1];
       const detail = /<Message>([^<]*)<\/Message>/.exec(xhr.responseText)?.[1];
-      const why = code === 'AccessDenied' && /expired/i.test(detail ?? '') ? 'the upload link expired; drop the file again' : [code, detail].filter(Boolean).join(': ');
+      const why =
+        code === 'AccessDenied' && /expired/i.test(detail ?? '') ? 'the upload link expired; drop the file again' : [code, detail].filter(Boolean).join(': ');
       reject(new UploadError(xhr.status, `The file storage refused the upload (${xhr.status}${why ? `, ${why}` : ''}).`));
     });
-    xhr.addEventListener('error', () => reject(new UploadError(0, 'The upload was cut off or could not reach the file storage. Check your connection and drop the file again.')));
+    xhr.addEventListener('error', () =>
+      reject(new UploadError(0, 'The upload was cut off or could not reach the file storage. Check your connection and drop the file again.')),
+    );
     xhr.send(file);
   });
 }

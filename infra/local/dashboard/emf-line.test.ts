@@ -51,7 +51,8 @@ describe('captureEmf', () => {
   it('feeds EMF lines to the telemetry, keeps them off the terminal and passes every other line', () => {
     const { stream, written } = fakeStdout();
     const telemetry = new LocalTelemetry();
-    const emf = '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"RecordsPlatform","Dimensions":[["service"]],"Metrics":[{"Name":"CacheHit","Unit":"Count"}]}]},"service":"students-get","CacheHit":2}';
+    const emf =
+      '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"RecordsPlatform","Dimensions":[["service"]],"Metrics":[{"Name":"CacheHit","Unit":"Count"}]}]},"service":"students-get","CacheHit":2}';
     const stop = captureEmfOn(stream, telemetry);
     stream.write(`${emf}\n`);
     stream.write('GET /health → 200 system-health 1.0 ms\n');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LocalTelemetry } from './local-telemetry.js';
 
-const emf = (name: string, service: string, values: number[], unit = 'Count') => ({ namespace: 'RecordsPlatform', name, unit, dimensions: { service }, values });
+const emf = (name: string, service: string, values: number[], unit = 'Count') => ({
+  namespace: 'RecordsPlatform',
+  name,
+  unit,
+  dimensions: { service },
+  values,
+});
 
 describe('LocalTelemetry', () => {
   it('aggregates requests per route, invocations per function and metrics with their catalogue group', async () => {

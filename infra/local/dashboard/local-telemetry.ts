@@ -122,7 +122,12 @@ export class LocalTelemetry {
   recordMetric(metric: EmfMetric): void {
     const dims = Object.entries(metric.dimensions).sort(([a], [b]) => a.localeCompare(b));
     const key = `${metric.namespace}|${metric.name}|${dims.map(([k, v]) => `${k}=${v}`).join(',')}`;
-    const series = this.seriesOf(this.metrics, key, () => ({ name: metric.name, unit: metric.unit, dimensions: Object.fromEntries(dims), window: this.window() }));
+    const series = this.seriesOf(this.metrics, key, () => ({
+      name: metric.name,
+      unit: metric.unit,
+      dimensions: Object.fromEntries(dims),
+      window: this.window(),
+    }));
     if (!series) return;
     const sum = metric.values.reduce((a, b) => a + b, 0);
     series.window.addAggregate(sum, metric.values.length, Math.max(...metric.values), this.clock());
@@ -152,7 +157,14 @@ export class LocalTelemetry {
           p50_ms: round(s.latency.quantile(0.5, now)),
           p90_ms: round(s.latency.quantile(0.9, now)),
           p99_ms: round(s.latency.quantile(0.99, now)),
-          series: s.latency.buckets(now).map((b, i) => ({ t: b.t, requests: b.count, client_errors: client[i]!.count, server_errors: server[i]!.count, avg_ms: b.count ? round(b.sum / b.count) : null, max_ms: b.count ? round(b.max) : null })),
+          series: s.latency.buckets(now).map((b, i) => ({
+            t: b.t,
+            requests: b.count,
+            client_errors: client[i]!.count,
+            server_errors: server[i]!.count,
+            avg_ms: b.count ? round(b.sum / b.count) : null,
+            max_ms: b.count ? round(b.max) : null,
+          })),
         },
       ];
     });
@@ -175,7 +187,18 @@ export class LocalTelemetry {
       const total = s.window.total(now);
       if (total.count === 0) return [];
       const group: MetricGroup | 'other' = (metricCatalogue as Record<string, { group: MetricGroup }>)[s.name]?.group ?? 'other';
-      return [{ name: s.name, unit: s.unit, group, dimensions: s.dimensions, sum: total.sum, count: total.count, max: total.max, series: s.window.buckets(now).map((b) => ({ t: b.t, sum: b.sum, max: b.max })) }];
+      return [
+        {
+          name: s.name,
+          unit: s.unit,
+          group,
+          dimensions: s.dimensions,
+          sum: total.sum,
+          count: total.count,
+          max: total.max,
+          series: s.window.buckets(now).map((b) => ({ t: b.t, sum: b.sum, max: b.max })),
+        },
+      ];
     });
     const totals: Record<string, number> = {};
     for (const m of metrics) totals[m.name] = (totals[m.name] ?? 0) + (m.unit === 'Count' ? m.sum : m.max);

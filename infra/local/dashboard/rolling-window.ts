@@ -76,7 +76,11 @@ export class RollingWindow {
 
   /** Totals over the window ending at `now`. */
   total(now: number): Omit<WindowBucket, 't'> {
-    return this.buckets(now).reduce((acc, b) => ({ count: acc.count + b.count, sum: acc.sum + b.sum, max: Math.max(acc.max, b.max) }), { count: 0, sum: 0, max: 0 });
+    return this.buckets(now).reduce((acc, b) => ({ count: acc.count + b.count, sum: acc.sum + b.sum, max: Math.max(acc.max, b.max) }), {
+      count: 0,
+      sum: 0,
+      max: 0,
+    });
   }
 
   /**

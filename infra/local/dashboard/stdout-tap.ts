@@ -34,7 +34,11 @@ export function tapStdout(options: StdoutTapOptions): () => void {
     if (!options.passThrough) return original.call(this, chunk, ...rest);
     const parts = text.split('\n');
     const tail = parts.pop() ?? '';
-    const shown = parts.filter((line) => options.passThrough!(line)).map((line) => `${line}\n`).join('') + tail;
+    const shown =
+      parts
+        .filter((line) => options.passThrough!(line))
+        .map((line) => `${line}\n`)
+        .join('') + tail;
     if (shown === '') {
       (rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
       return true;

@@ -195,7 +195,13 @@ async function readShard(
 }
 
 /** Invokes until every record is done (succeeded or skipped after the retries); false if stopped first. */
-async function deliver(options: DynamoDbStreamPollerOptions, records: StreamsRecord[], save: (checkpoint: ShardCheckpoint) => Promise<void>, signal: AbortSignal, report: Report): Promise<boolean> {
+async function deliver(
+  options: DynamoDbStreamPollerOptions,
+  records: StreamsRecord[],
+  save: (checkpoint: ShardCheckpoint) => Promise<void>,
+  signal: AbortSignal,
+  report: Report,
+): Promise<boolean> {
   const maxRetries = options.maximumRetryAttempts ?? -1;
   let pending = records;
   let size = pending.length;
@@ -245,7 +251,12 @@ async function deliver(options: DynamoDbStreamPollerOptions, records: StreamsRec
 async function iteratorFor(options: DynamoDbStreamPollerOptions, shardId: string, checkpoint: ShardCheckpoint, report?: Report): Promise<string | undefined> {
   const get = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') =>
     options.client.send(
-      new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: shardId, ShardIteratorType: type, ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: checkpoint.after } : {}) }),
+      new GetShardIteratorCommand({
+        StreamArn: options.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: checkpoint.after } : {}),
+      }),
     );
   if (checkpoint.after === undefined) return (await get('TRIM_HORIZON')).ShardIterator;
   try {

@@ -110,7 +110,10 @@ async function invokeAndSettle(options: SqsPollerOptions, batch: Message[], repo
   }
   let done = batch;
   if (options.reportBatchItemFailures !== false) {
-    const outcome = batchOutcome(response, batch.map((message) => message.MessageId!));
+    const outcome = batchOutcome(
+      response,
+      batch.map((message) => message.MessageId!),
+    );
     if (outcome.kind === 'failure') {
       report(new Error(outcome.reason), `invalid batch response; all ${batch.length} record(s) return after the visibility timeout`);
       return;

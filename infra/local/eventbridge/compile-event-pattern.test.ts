@@ -49,7 +49,11 @@ const invalid: [string, string, string][] = [
   ['$or not an array', '{"$or": {"a": ["b"]}}', 'It must be an Array followed with $or.'],
   ['$or with one object', '{"$or": [{"a": ["b"]}]}', 'There must have at least 2 Objects in $or relationship.'],
   ['$or with a string', '{"$or": [{"a": ["b"]}, "c"]}', 'Only JSON object is allowed in array of $or relationship.'],
-  ['an operator name as a field inside $or', '{"$or": [{"numeric": [1]}, {"prefix": ["a"]}]}', 'numeric is Ruler reserved fieldName which cannot be used inside $or.'],
+  [
+    'an operator name as a field inside $or',
+    '{"$or": [{"numeric": [1]}, {"prefix": ["a"]}]}',
+    'numeric is Ruler reserved fieldName which cannot be used inside $or.',
+  ],
 ];
 
 describe('compileEventPattern: patterns EventBridge refuses', () => {
@@ -72,7 +76,25 @@ describe('compileEventPattern: patterns EventBridge refuses', () => {
   });
 
   it.each([
-    ['every documented operator at once', { a: ['x', 1, true, null, { prefix: 'p' }, { suffix: 's' }, { 'equals-ignore-case': 'E' }, { wildcard: 'w*' }, { exists: true }, { cidr: '10.0.0.0/8' }, { numeric: ['>=', -5e9, '<', 5e9] }, { 'anything-but': { prefix: 'q' } }] }],
+    [
+      'every documented operator at once',
+      {
+        a: [
+          'x',
+          1,
+          true,
+          null,
+          { prefix: 'p' },
+          { suffix: 's' },
+          { 'equals-ignore-case': 'E' },
+          { wildcard: 'w*' },
+          { exists: true },
+          { cidr: '10.0.0.0/8' },
+          { numeric: ['>=', -5e9, '<', 5e9] },
+          { 'anything-but': { prefix: 'q' } },
+        ],
+      },
+    ],
     ['$or nested in $or', { $or: [{ a: ['1'] }, { b: ['2'], $or: [{ c: ['3'] }, { d: ['4'] }] }] }],
     ['a CIDR not aligned to its mask', { ip: [{ cidr: '10.0.0.5/24' }] }],
     ['a duplicate key (the last one wins)', '{"a": ["x"], "a": ["y"]}'],

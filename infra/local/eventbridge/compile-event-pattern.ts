@@ -241,7 +241,12 @@ function numericConditions(terms: Json[], where: (string | number)[]): { operato
   return [first, { operator: upperOperator, bound: upperBound }];
 }
 
-const ANYTHING_BUT_SETS = { 'equals-ignore-case': equalsIgnoreCase, prefix: (text: string) => prefix(text), suffix: (text: string) => suffix(text), wildcard } as const;
+const ANYTHING_BUT_SETS = {
+  'equals-ignore-case': equalsIgnoreCase,
+  prefix: (text: string) => prefix(text),
+  suffix: (text: string) => suffix(text),
+  wildcard,
+} as const;
 const NOT_A_STRING: Record<keyof typeof ANYTHING_BUT_SETS, string> = {
   'equals-ignore-case': 'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.',
   prefix: 'prefix/suffix match pattern must be a string',
@@ -277,7 +282,7 @@ function compileAnythingBut(value: Json, where: (string | number)[]): ValueMatch
   value.forEach((item, index) => {
     if (typeof item !== 'string' && typeof item !== 'number') fail('Inside anything but list, start|null|boolean is not supported.', [...where, index]);
   });
-  if ((strings.length > 0) === (numbers.length > 0)) {
+  if (strings.length > 0 === numbers.length > 0) {
     fail('Inside anything but list, either all values are number or string, mixed type is not supported', where);
   }
   if (numbers.length > 0) return anythingBut(numbers.map((bound) => guarded(where, () => numericRange([{ operator: '=', bound }]))));

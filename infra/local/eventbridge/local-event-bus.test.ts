@@ -36,7 +36,11 @@ beforeEach(() => {
   });
 });
 
-const queuesOf = (id: string) => delivered.filter((entry) => entry.event.id === id).map((entry) => entry.target.queue).sort();
+const queuesOf = (id: string) =>
+  delivered
+    .filter((entry) => entry.event.id === id)
+    .map((entry) => entry.target.queue)
+    .sort();
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -188,7 +192,11 @@ describe('local EventBridge bus: rules and patterns', () => {
     expect(all.Rules!.map((rule) => rule.Name)).toEqual(eventRules.map((rule) => rule.consumer));
     for (const rule of all.Rules!) {
       expect(JSON.parse(rule.EventPattern!)).toEqual(eventRules.find((declared) => declared.consumer === rule.Name)!.eventPattern);
-      expect(rule).toMatchObject({ State: 'ENABLED', EventBusName: bus.busName, Arn: `arn:aws:events:us-east-1:000000000000:rule/${bus.busName}/${rule.Name}` });
+      expect(rule).toMatchObject({
+        State: 'ENABLED',
+        EventBusName: bus.busName,
+        Arn: `arn:aws:events:us-east-1:000000000000:rule/${bus.busName}/${rule.Name}`,
+      });
     }
     const inventory = await client.send(new ListRulesCommand({ EventBusName: bus.busName, NamePrefix: 'inventory-' }));
     expect(inventory.Rules!.map((rule) => rule.Name)).toEqual(['inventory-reserve', 'inventory-release']);
@@ -217,10 +225,29 @@ describe('local EventBridge bus: the AWS CLI', () => {
     );
     if (!cli) console.warn('SKIPPED: the AWS CLI (`aws`) is not installed, so the CLI checks of the local bus did not run.');
   });
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
-  const event = JSON.stringify({ id: '1', account: '1', source: 'records.orders', time: '2026-12-02T14:00:00Z', region: 'us-east-1', resources: [], 'detail-type': 'order.created', detail: {} });
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_PAGER: '',
+  };
+  const event = JSON.stringify({
+    id: '1',
+    account: '1',
+    source: 'records.orders',
+    time: '2026-12-02T14:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    'detail-type': 'order.created',
+    detail: {},
+  });
   const testPattern = (pattern: string) =>
-    run('aws', ['events', 'test-event-pattern', '--endpoint-url', bus.url, '--event-pattern', pattern, '--event', event, '--output', 'json'], { env, timeout: 30_000 });
+    run('aws', ['events', 'test-event-pattern', '--endpoint-url', bus.url, '--event-pattern', pattern, '--event', event, '--output', 'json'], {
+      env,
+      timeout: 30_000,
+    });
 
   // The CLI (Python) starts slowly on a busy machine.
   it('answers aws events test-event-pattern with the match result', { timeout: 90_000 }, async (context) => {
@@ -237,6 +264,8 @@ describe('local EventBridge bus: the AWS CLI', () => {
       (error: { stderr: string; code: number }) => error,
     );
     expect(failure?.code).not.toBe(0);
-    expect(failure?.stderr).toContain('An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Bottom must be less than top');
+    expect(failure?.stderr).toContain(
+      'An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Bottom must be less than top',
+    );
   });
 });

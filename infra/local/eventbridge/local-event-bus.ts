@@ -96,7 +96,9 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     declaration,
     pattern: compileEventPattern(declaration.eventPattern),
     arn: ruleArn(declaration.consumer),
-    targets: new Map([[declaration.queue, { rule: declaration.consumer, queue: declaration.queue, arn: `arn:aws:sqs:${region}:${account}:${declaration.queue}` }]]),
+    targets: new Map([
+      [declaration.queue, { rule: declaration.consumer, queue: declaration.queue, arn: `arn:aws:sqs:${region}:${account}:${declaration.queue}` }],
+    ]),
     runtime: false,
   }));
   let deliver: Deliver | undefined = options.deliver;
@@ -134,7 +136,11 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     const matched = rules.filter((rule) => matchesCompiled(rule.pattern, event));
     const targets = matched.flatMap((rule) => [...rule.targets.values()]);
     log(`events: ${event['detail-type']} ${event.id} from ${event.source} → ${targets.map((target) => target.queue).join(', ') || '(no rule)'}`);
-    for (const listener of listeners) listener(event, matched.map((rule) => rule.declaration.consumer));
+    for (const listener of listeners)
+      listener(
+        event,
+        matched.map((rule) => rule.declaration.consumer),
+      );
     for (const target of targets) {
       const delivery = deliverWithRetries(target, event).finally(() => pending.delete(delivery));
       pending.add(delivery);
@@ -180,7 +186,8 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
       if (typeof input.EventPattern !== 'string') {
         throw validationError("1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
       }
-      if (typeof input.Event !== 'string') throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
+      if (typeof input.Event !== 'string')
+        throw validationError("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
       const pattern = compileEventPattern(input.EventPattern);
       return { Result: matchesCompiled(pattern, parseTestEvent(input.Event)) };
     },
@@ -203,7 +210,10 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     PutRule(input) {
       if (busNamed(input.EventBusName) !== 'custom') throw validationError(`Only the ${busName} bus takes rules locally.`);
       const name = input.Name;
-      if (typeof name !== 'string' || !RULE_NAME.test(name)) throw validationError(`1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+      if (typeof name !== 'string' || !RULE_NAME.test(name))
+        throw validationError(
+          `1 validation error detected: Value '${String(name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+        );
       if (typeof input.EventPattern !== 'string') throw validationError('Parameter(s) EventPattern must be specified (the local bus has no schedules).');
       const existing = rules.find((rule) => rule.declaration.consumer === name);
       if (existing && !existing.runtime) throw validationError(`Rule ${name} is declared in events/rules.ts; change it there.`);
@@ -241,7 +251,7 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
     DeleteRule(input) {
       const rule = ruleNamed(input.Name, input.EventBusName);
       if (!rule.runtime) throw validationError(`Rule ${rule.declaration.consumer} is declared in events/rules.ts; remove it there.`);
-      if (rule.targets.size > 0) throw validationError('Rule can\'t be deleted since it has targets.');
+      if (rule.targets.size > 0) throw validationError("Rule can't be deleted since it has targets.");
       rules.splice(rules.indexOf(rule), 1);
       return {};
     },
@@ -269,7 +279,8 @@ export async function startLocalEventBus(options: LocalEventBusOptions = {}): Pr
       } catch {
         throw new EventBusApiError('SerializationException', 'Start of structure or map found where not expected.');
       }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new EventBusApiError('SerializationException', 'Request body must be a JSON object.');
+      if (typeof input !== 'object' || input === null || Array.isArray(input))
+        throw new EventBusApiError('SerializationException', 'Request body must be a JSON object.');
       send(response, 200, requestId, operation(input as Record<string, unknown>));
     } catch (error) {
       const known = error instanceof EventBusApiError || error instanceof InvalidEventPatternError;
@@ -340,7 +351,9 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       // Keep reading (and discarding) so the error can still be answered on this connection.
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => (size > MAX_BODY_BYTES ? reject(validationError('Total size of the entries in the request is over the limit.')) : resolve(Buffer.concat(chunks))));
+    request.on('end', () =>
+      size > MAX_BODY_BYTES ? reject(validationError('Total size of the entries in the request is over the limit.')) : resolve(Buffer.concat(chunks)),
+    );
     request.on('error', reject);
   });
 }

@@ -175,7 +175,13 @@ const cases: Case[] = [
       detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] },
     },
     matches: [rulerEvent, withDetail({ 'c-count': 0.000001 })],
-    misses: [withDetail({ 'c-count': 0 }), withDetail({ 'c-count': 5.000001 }), withDetail({ 'd-count': 10 }), withDetail({ 'x-limit': 301.80001 }), withDetail({ 'c-count': '5' })],
+    misses: [
+      withDetail({ 'c-count': 0 }),
+      withDetail({ 'c-count': 5.000001 }),
+      withDetail({ 'd-count': 10 }),
+      withDetail({ 'x-limit': 301.80001 }),
+      withDetail({ 'c-count': '5' }),
+    ],
   },
   {
     source: 'OPERATORS Numeric (equals), summary table',
@@ -251,7 +257,12 @@ const cases: Case[] = [
       },
     },
     matches: [rulerEvent],
-    misses: [withDetail({ state: 'initializing' }), withDetail({ 'x-limit': 200 }), withDetail({ 'source-ip': '11.0.0.1' }), { ...rulerEvent, time: '2017-10-03T00:00:00Z' }],
+    misses: [
+      withDetail({ state: 'initializing' }),
+      withDetail({ 'x-limit': 200 }),
+      withDetail({ 'source-ip': '11.0.0.1' }),
+      { ...rulerEvent, time: '2017-10-03T00:00:00Z' },
+    ],
   },
   // ---- RULER: And and Or ----
   {
@@ -314,7 +325,10 @@ const cases: Case[] = [
     source: 'OPERATORS Or (summary table)',
     name: 'Location is "New York", or Day is "Monday"',
     pattern: { $or: [{ Location: ['New York'] }, { Day: ['Monday'] }] },
-    matches: [{ Location: 'New York', Day: 'Sunday' }, { Location: 'Paris', Day: 'Monday' }],
+    matches: [
+      { Location: 'New York', Day: 'Sunday' },
+      { Location: 'Paris', Day: 'Monday' },
+    ],
     misses: [{ Location: 'Paris', Day: 'Sunday' }, {}],
   },
   {
@@ -322,7 +336,10 @@ const cases: Case[] = [
     name: 'Auto Scaling events from European regions',
     pattern: { source: ['aws.autoscaling'], region: [{ prefix: 'eu-' }] },
     matches: [{ source: 'aws.autoscaling', region: 'eu-west-1' }],
-    misses: [{ source: 'aws.autoscaling', region: 'us-east-1' }, { source: 'aws.ec2', region: 'eu-west-1' }],
+    misses: [
+      { source: 'aws.autoscaling', region: 'us-east-1' },
+      { source: 'aws.ec2', region: 'eu-west-1' },
+    ],
   },
   // ---- RULER: JSON Array Matching ----
   {
@@ -330,8 +347,22 @@ const cases: Case[] = [
     name: 'a field of objects inside an array',
     pattern: { employees: { firstName: ['Anna'] } },
     matches: [
-      { employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }, { firstName: 'Peter', lastName: 'Jones' }] },
-      { employees: [[{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }], [{ firstName: 'Peter', lastName: 'Jones' }]] },
+      {
+        employees: [
+          { firstName: 'John', lastName: 'Doe' },
+          { firstName: 'Anna', lastName: 'Smith' },
+          { firstName: 'Peter', lastName: 'Jones' },
+        ],
+      },
+      {
+        employees: [
+          [
+            { firstName: 'John', lastName: 'Doe' },
+            { firstName: 'Anna', lastName: 'Smith' },
+          ],
+          [{ firstName: 'Peter', lastName: 'Jones' }],
+        ],
+      },
     ],
     misses: [{ employees: [{ firstName: 'John' }] }],
   },
@@ -341,8 +372,22 @@ const cases: Case[] = [
     pattern: { employees: { firstName: ['Anna'], lastName: ['Jones'] } },
     matches: [{ employees: [{ firstName: 'Anna', lastName: 'Jones' }] }],
     misses: [
-      { employees: [{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }, { firstName: 'Peter', lastName: 'Jones' }] },
-      { employees: [[{ firstName: 'John', lastName: 'Doe' }, { firstName: 'Anna', lastName: 'Smith' }], [{ firstName: 'Peter', lastName: 'Jones' }]] },
+      {
+        employees: [
+          { firstName: 'John', lastName: 'Doe' },
+          { firstName: 'Anna', lastName: 'Smith' },
+          { firstName: 'Peter', lastName: 'Jones' },
+        ],
+      },
+      {
+        employees: [
+          [
+            { firstName: 'John', lastName: 'Doe' },
+            { firstName: 'Anna', lastName: 'Smith' },
+          ],
+          [{ firstName: 'Peter', lastName: 'Jones' }],
+        ],
+      },
     ],
   },
   // ---- OPERATORS: the summary table's other rows ----
@@ -462,7 +507,13 @@ const cases: Case[] = [
   {
     source: 'PATTERNS Matching values in arrays',
     name: 'any of the pattern values in the event array',
-    pattern: { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] },
+    pattern: {
+      resources: [
+        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
+        'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+      ],
+    },
     matches: [{ resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-2:123456789012:instance/i-b188560f'] }],
     misses: [{ resources: ['arn:aws:ec2:us-east-2:123456789012:instance/i-b188560f'] }, { resources: [] }],
   },

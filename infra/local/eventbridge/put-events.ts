@@ -51,7 +51,9 @@ export function checkPutEventsRequest(entries: unknown, maxBytes = MAX_ENTRIES_B
   }
   if (entries.length < 1 || entries.length > MAX_ENTRIES) {
     const bound = entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_ENTRIES}`;
-    throw validationError(`1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length ${bound}`);
+    throw validationError(
+      `1 validation error detected: Value '[${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length ${bound}`,
+    );
   }
   const total = entries.reduce((sum: number, entry) => sum + entrySize(entry as WireEntry), 0);
   if (total > maxBytes) throw validationError('Total size of the entries in the request is over the limit.');

@@ -14,9 +14,19 @@ async function decode(encoded: Buffer, pieceSize: number): Promise<{ data: Buffe
 const payload = Buffer.from('student_id,name\r\nS1,Lê Thị Ánh\r\n'.repeat(50));
 
 /** The SDK v3 framing: unsigned chunks, a CRC32 trailer. */
-const unsigned = Buffer.concat([Buffer.from(`${(1000).toString(16)}\r\n`), payload.subarray(0, 1000), Buffer.from(`\r\n${(payload.length - 1000).toString(16)}\r\n`), payload.subarray(1000), Buffer.from('\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n')]);
+const unsigned = Buffer.concat([
+  Buffer.from(`${(1000).toString(16)}\r\n`),
+  payload.subarray(0, 1000),
+  Buffer.from(`\r\n${(payload.length - 1000).toString(16)}\r\n`),
+  payload.subarray(1000),
+  Buffer.from('\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n'),
+]);
 /** SigV4 streaming framing: chunk signatures, no trailer. */
-const signed = Buffer.concat([Buffer.from(`${payload.length.toString(16)};chunk-signature=${'a'.repeat(64)}\r\n`), payload, Buffer.from(`\r\n0;chunk-signature=${'b'.repeat(64)}\r\n\r\n`)]);
+const signed = Buffer.concat([
+  Buffer.from(`${payload.length.toString(16)};chunk-signature=${'a'.repeat(64)}\r\n`),
+  payload,
+  Buffer.from(`\r\n0;chunk-signature=${'b'.repeat(64)}\r\n\r\n`),
+]);
 
 describe('AwsChunkedDecoder', () => {
   it.each([1, 2, 7, 1000, 100_000])('decodes unsigned chunks with a trailer however the bytes arrive (%i-byte pieces)', async (pieceSize) => {

@@ -39,7 +39,9 @@ export function getBucket(ctx: S3Context, target: S3Request): void {
     sendXml(target, xmlDocument('LocationConstraint', {}));
     return;
   }
-  const unsupported = ['uploads', 'versions', 'policy', 'acl', 'cors', 'lifecycle', 'notification', 'tagging', 'website', 'encryption', 'versioning'].find((name) => target.query.has(name));
+  const unsupported = ['uploads', 'versions', 'policy', 'acl', 'cors', 'lifecycle', 'notification', 'tagging', 'website', 'encryption', 'versioning'].find(
+    (name) => target.query.has(name),
+  );
   if (unsupported) throw new S3Error('NotImplemented', { Resource: `?${unsupported}` }, `The local S3 endpoint does not implement ?${unsupported}`);
   sendXml(target, listObjects(ctx.store, target.bucket, target.query));
 }

@@ -13,10 +13,12 @@ export function listObjects(store: ObjectStore, bucket: string, query: URLSearch
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
   const encodingType = query.get('encoding-type') ?? undefined;
-  if (encodingType !== undefined && encodingType !== 'url') throw new S3Error('InvalidArgument', { ArgumentName: 'encoding-type', ArgumentValue: encodingType }, 'Invalid Encoding Method specified in Request');
+  if (encodingType !== undefined && encodingType !== 'url')
+    throw new S3Error('InvalidArgument', { ArgumentName: 'encoding-type', ArgumentValue: encodingType }, 'Invalid Encoding Method specified in Request');
   const maxKeysText = query.get('max-keys') ?? '1000';
   const maxKeys = Number(maxKeysText);
-  if (!/^\d+$/.test(maxKeysText)) throw new S3Error('InvalidArgument', { ArgumentName: 'max-keys', ArgumentValue: maxKeysText }, 'Provided max-keys not an integer or within integer range');
+  if (!/^\d+$/.test(maxKeysText))
+    throw new S3Error('InvalidArgument', { ArgumentName: 'max-keys', ArgumentValue: maxKeysText }, 'Provided max-keys not an integer or within integer range');
   const limit = Math.min(maxKeys, 1000);
   const token = query.get('continuation-token') ?? undefined;
   const startAfter = query.get(v2 ? 'start-after' : 'marker') ?? '';

@@ -51,7 +51,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`local S3: port ${options.port} is already in use (choose another with S3_PORT)`, { cause: error }) : error),
+      reject(
+        error.code === 'EADDRINUSE' ? new Error(`local S3: port ${options.port} is already in use (choose another with S3_PORT)`, { cause: error }) : error,
+      ),
     );
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
@@ -114,7 +116,14 @@ interface Access {
   cors: LocalS3Cors | undefined;
 }
 
-async function handle(ctx: S3Context, access: Access, request: IncomingMessage, response: ServerResponse, log: (line: string) => void, expectsContinue = false): Promise<void> {
+async function handle(
+  ctx: S3Context,
+  access: Access,
+  request: IncomingMessage,
+  response: ServerResponse,
+  log: (line: string) => void,
+  expectsContinue = false,
+): Promise<void> {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   response.setHeader('x-amz-request-id', requestId);
   response.setHeader('x-amz-id-2', requestId);

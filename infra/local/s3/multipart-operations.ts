@@ -32,10 +32,20 @@ export async function createMultipartUpload(ctx: S3Context, target: S3Request): 
   const uploadId = randomUUID();
   const dir = ctx.store.uploadDir(target.bucket, uploadId);
   const algorithm = target.request.headers['x-amz-checksum-algorithm'];
-  const upload: Upload = { key: target.key, initiated: new Date().toISOString(), ...objectHeaders(target.request), ...(typeof algorithm === 'string' ? { checksumAlgorithm: algorithm.toLowerCase() } : {}) };
+  const upload: Upload = {
+    key: target.key,
+    initiated: new Date().toISOString(),
+    ...objectHeaders(target.request),
+    ...(typeof algorithm === 'string' ? { checksumAlgorithm: algorithm.toLowerCase() } : {}),
+  };
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'upload.json'), JSON.stringify(upload));
-  sendXml(target, xmlDocument('InitiateMultipartUploadResult', { Bucket: target.bucket, Key: target.key, UploadId: uploadId }), 200, typeof algorithm === 'string' ? { 'x-amz-checksum-algorithm': algorithm } : {});
+  sendXml(
+    target,
+    xmlDocument('InitiateMultipartUploadResult', { Bucket: target.bucket, Key: target.key, UploadId: uploadId }),
+    200,
+    typeof algorithm === 'string' ? { 'x-amz-checksum-algorithm': algorithm } : {},
+  );
 }
 
 /** UploadPart (`PUT ?partNumber&uploadId`): streamed to its own file; a re-sent part replaces it. */
@@ -43,7 +53,11 @@ export async function uploadPart(ctx: S3Context, target: S3Request): Promise<voi
   const { dir } = await openUpload(ctx, target);
   const partNumber = Number(target.query.get('partNumber'));
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) {
-    throw new S3Error('InvalidArgument', { ArgumentName: 'partNumber', ArgumentValue: target.query.get('partNumber') ?? '' }, 'Part number must be an integer between 1 and 10000, inclusive');
+    throw new S3Error(
+      'InvalidArgument',
+      { ArgumentName: 'partNumber', ArgumentValue: target.query.get('partNumber') ?? '' },
+      'Part number must be an integer between 1 and 10000, inclusive',
+    );
   }
   const file = `part-${partNumber}-${randomUUID()}`;
   try {
@@ -75,11 +89,13 @@ export async function completeMultipartUpload(ctx: S3Context, target: S3Request)
   for (const [index, entry] of listed.entries()) {
     if (index > 0 && entry.number <= listed[index - 1]!.number) throw new S3Error('InvalidPartOrder', { UploadId: target.query.get('uploadId')! });
     const part = await ctx.store.readJson<Part>(path.join(dir, `part-${entry.number}.json`));
-    if (!part || part.etag.replace(/"/g, '') !== entry.etag.replace(/"/g, '')) throw new S3Error('InvalidPart', { UploadId: target.query.get('uploadId')!, PartNumber: entry.number, ETag: entry.etag });
+    if (!part || part.etag.replace(/"/g, '') !== entry.etag.replace(/"/g, ''))
+      throw new S3Error('InvalidPart', { UploadId: target.query.get('uploadId')!, PartNumber: entry.number, ETag: entry.etag });
     parts.push(part);
   }
   const small = parts.slice(0, -1).findIndex((part) => part.size < ctx.minPartBytes);
-  if (small !== -1) throw new S3Error('EntityTooSmall', { ProposedSize: parts[small]!.size, MinSizeAllowed: ctx.minPartBytes, PartNumber: listed[small]!.number });
+  if (small !== -1)
+    throw new S3Error('EntityTooSmall', { ProposedSize: parts[small]!.size, MinSizeAllowed: ctx.minPartBytes, PartNumber: listed[small]!.number });
 
   const temp = ctx.store.tempPath(target.bucket);
   try {
@@ -92,13 +108,23 @@ export async function completeMultipartUpload(ctx: S3Context, target: S3Request)
     const meta = await ctx.store.commit(
       target.bucket,
       temp,
-      { key: upload.key, size: parts.reduce((sum, part) => sum + part.size, 0), etag, headers: upload.headers, metadata: upload.metadata, ...(checksum ? { checksum } : {}) },
+      {
+        key: upload.key,
+        size: parts.reduce((sum, part) => sum + part.size, 0),
+        etag,
+        headers: upload.headers,
+        metadata: upload.metadata,
+        ...(checksum ? { checksum } : {}),
+      },
       writeConditions(target),
     );
     await rm(dir, { recursive: true, force: true });
     const location = `http://${target.request.headers.host}/${target.bucket}/${encodeURI(upload.key)}`;
     const checksumElement = checksum ? { [`Checksum${checksum.algorithm.toUpperCase()}`]: checksum.value } : {};
-    sendXml(target, xmlDocument('CompleteMultipartUploadResult', { Location: location, Bucket: target.bucket, Key: upload.key, ETag: meta.etag, ...checksumElement }));
+    sendXml(
+      target,
+      xmlDocument('CompleteMultipartUploadResult', { Location: location, Bucket: target.bucket, Key: upload.key, ETag: meta.etag, ...checksumElement }),
+    );
     ctx.emit({ eventName: 'ObjectCreated:CompleteMultipartUpload', bucket: target.bucket, key: upload.key, size: meta.size, etag: meta.etag }, target);
   } finally {
     await rm(temp, { force: true });
@@ -116,13 +142,19 @@ export async function abortMultipartUpload(ctx: S3Context, target: S3Request): P
 /** ListParts (`GET ?uploadId`): the parts uploaded so far. */
 export async function listParts(ctx: S3Context, target: S3Request): Promise<void> {
   const { dir, upload } = await openUpload(ctx, target);
-  const numbers = (await readdir(dir)).flatMap((name) => /^part-(\d+)\.json$/.exec(name)?.[1] ?? []).map(Number).sort((a, b) => a - b);
+  const numbers = (await readdir(dir))
+    .flatMap((name) => /^part-(\d+)\.json$/.exec(name)?.[1] ?? [])
+    .map(Number)
+    .sort((a, b) => a - b);
   const parts = [];
   for (const number of numbers) {
     const part = await ctx.store.readJson<Part>(path.join(dir, `part-${number}.json`));
     if (part) parts.push({ PartNumber: number, ETag: part.etag, Size: part.size });
   }
-  sendXml(target, xmlDocument('ListPartsResult', { Bucket: target.bucket, Key: upload.key, UploadId: target.query.get('uploadId')!, IsTruncated: false, Part: parts }));
+  sendXml(
+    target,
+    xmlDocument('ListPartsResult', { Bucket: target.bucket, Key: upload.key, UploadId: target.query.get('uploadId')!, IsTruncated: false, Part: parts }),
+  );
 }
 
 async function openUpload(ctx: S3Context, target: S3Request): Promise<{ dir: string; upload: Upload }> {

@@ -16,7 +16,13 @@ export async function putObject(ctx: S3Context, target: S3Request): Promise<void
     const meta = await ctx.store.commit(
       target.bucket,
       temp,
-      { key: target.key, size: body.size, etag: `"${body.md5.toString('hex')}"`, ...objectHeaders(target.request), ...(body.checksum ? { checksum: body.checksum } : {}) },
+      {
+        key: target.key,
+        size: body.size,
+        etag: `"${body.md5.toString('hex')}"`,
+        ...objectHeaders(target.request),
+        ...(body.checksum ? { checksum: body.checksum } : {}),
+      },
       writeConditions(target),
     );
     target.response.writeHead(200, { ETag: meta.etag, 'Content-Length': 0, ...checksumHeader(meta) });
@@ -31,24 +37,35 @@ export async function putObject(ctx: S3Context, target: S3Request): Promise<void
 export async function copyObject(ctx: S3Context, target: S3Request): Promise<void> {
   const source = decodeURIComponent(String(target.request.headers['x-amz-copy-source']).split('?')[0]!).replace(/^\//, '');
   const slash = source.indexOf('/');
-  if (slash <= 0) throw new S3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source' }, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+  if (slash <= 0)
+    throw new S3Error('InvalidArgument', { ArgumentName: 'x-amz-copy-source' }, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
   const [sourceBucket, sourceKey] = [source.slice(0, slash), source.slice(slash + 1)];
   const from = ctx.store.get(sourceBucket, sourceKey);
   const ifMatch = target.request.headers['x-amz-copy-source-if-match'];
   const ifNoneMatch = target.request.headers['x-amz-copy-source-if-none-match'];
-  if ((typeof ifMatch === 'string' && !etagMatches(ifMatch, from.etag)) || (typeof ifNoneMatch === 'string' && etagMatches(ifNoneMatch, from.etag))) throw new S3Error('PreconditionFailed');
+  if ((typeof ifMatch === 'string' && !etagMatches(ifMatch, from.etag)) || (typeof ifNoneMatch === 'string' && etagMatches(ifNoneMatch, from.etag)))
+    throw new S3Error('PreconditionFailed');
   const replace = target.request.headers['x-amz-metadata-directive'] === 'REPLACE';
   const temp = ctx.store.tempPath(target.bucket);
   try {
     const md5 = createHash('md5');
-    await pipeline(createReadStream(ctx.store.dataPath(sourceBucket, from)), async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        md5.update(chunk);
-        yield chunk;
-      }
-    }, createWriteStream(temp));
+    await pipeline(
+      createReadStream(ctx.store.dataPath(sourceBucket, from)),
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          md5.update(chunk);
+          yield chunk;
+        }
+      },
+      createWriteStream(temp),
+    );
     const stored = replace ? objectHeaders(target.request) : { headers: from.headers, metadata: from.metadata };
-    const meta = await ctx.store.commit(target.bucket, temp, { key: target.key, size: from.size, etag: `"${md5.digest('hex')}"`, ...stored }, writeConditions(target));
+    const meta = await ctx.store.commit(
+      target.bucket,
+      temp,
+      { key: target.key, size: from.size, etag: `"${md5.digest('hex')}"`, ...stored },
+      writeConditions(target),
+    );
     sendXml(target, xmlDocument('CopyObjectResult', { LastModified: meta.lastModified, ETag: meta.etag }));
     ctx.emit({ eventName: 'ObjectCreated:Copy', bucket: target.bucket, key: target.key, size: meta.size, etag: meta.etag }, target);
   } finally {
@@ -65,7 +82,11 @@ export async function getObject(ctx: S3Context, target: S3Request): Promise<void
   if (typeof headers['if-match'] === 'string' ? !etagMatches(headers['if-match'], meta.etag) : modifiedSince(lastModified, headers['if-unmodified-since'])) {
     throw new S3Error('PreconditionFailed', { Condition: headers['if-match'] ? 'If-Match' : 'If-Unmodified-Since' });
   }
-  if (typeof headers['if-none-match'] === 'string' ? etagMatches(headers['if-none-match'], meta.etag) : notModifiedSince(lastModified, headers['if-modified-since'])) {
+  if (
+    typeof headers['if-none-match'] === 'string'
+      ? etagMatches(headers['if-none-match'], meta.etag)
+      : notModifiedSince(lastModified, headers['if-modified-since'])
+  ) {
     target.response.writeHead(304, validators);
     target.response.end();
     return;
@@ -110,7 +131,8 @@ const RESPONSE_OVERRIDES = {
 /** `If-None-Match: *` (create only) and `If-Match` (replace that version only) on writes. */
 export function writeConditions(target: S3Request): { ifNoneMatch?: string; ifMatch?: string } {
   const { 'if-none-match': ifNoneMatch, 'if-match': ifMatch } = target.request.headers;
-  if (typeof ifNoneMatch === 'string' && ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', { Header: 'If-None-Match' }, 'If-None-Match on writes only supports *');
+  if (typeof ifNoneMatch === 'string' && ifNoneMatch.trim() !== '*')
+    throw new S3Error('NotImplemented', { Header: 'If-None-Match' }, 'If-None-Match on writes only supports *');
   return { ...(typeof ifNoneMatch === 'string' ? { ifNoneMatch: '*' } : {}), ...(typeof ifMatch === 'string' ? { ifMatch } : {}) };
 }
 

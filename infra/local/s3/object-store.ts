@@ -50,7 +50,8 @@ export class ObjectStore {
 
   /** Creates the bucket; false when it already existed. */
   async createBucket(name: string): Promise<boolean> {
-    if (!/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) throw new S3Error('InvalidBucketName', { BucketName: name });
+    if (!/^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..'))
+      throw new S3Error('InvalidBucketName', { BucketName: name });
     if (this.buckets.has(name)) return false;
     for (const dir of ['keys', 'data', 'tmp', 'uploads']) mkdirSync(path.join(this.root, name, dir), { recursive: true });
     const created = new Date().toISOString();

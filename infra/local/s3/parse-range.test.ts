@@ -15,7 +15,9 @@ describe('parseRange', () => {
   });
 
   it('refuses ranges that start past the end with InvalidRange and Content-Range */size', () => {
-    expect(() => parseRange('bytes=10-', 10)).toThrow(expect.objectContaining({ code: 'InvalidRange', status: 416, headers: { 'Content-Range': 'bytes */10' } }));
+    expect(() => parseRange('bytes=10-', 10)).toThrow(
+      expect.objectContaining({ code: 'InvalidRange', status: 416, headers: { 'Content-Range': 'bytes */10' } }),
+    );
     expect(() => parseRange('bytes=-1', 0)).toThrow(expect.objectContaining({ code: 'InvalidRange' }));
   });
 });

@@ -39,7 +39,8 @@ export async function receiveBody(request: IncomingMessage, file: string, maxByt
     if (expected.length !== 16) throw new S3Error('InvalidDigest');
     if (!expected.equals(md5)) throw new S3Error('BadDigest', { ExpectedDigest: contentMd5 });
   }
-  if (digest.sha256 && digest.sha256.digest('hex') !== declaredSha256) throw new S3Error('XAmzContentSHA256Mismatch', { ClientComputedContentSHA256: declaredSha256 });
+  if (digest.sha256 && digest.sha256.digest('hex') !== declaredSha256)
+    throw new S3Error('XAmzContentSHA256Mismatch', { ClientComputedContentSHA256: declaredSha256 });
   const decodedLength = headers['x-amz-decoded-content-length'];
   if (chunked && typeof decodedLength === 'string' && Number(decodedLength) !== digest.size) throw new S3Error('IncompleteBody');
 
@@ -56,7 +57,9 @@ export async function receiveBody(request: IncomingMessage, file: string, maxByt
 /** The flexible checksum algorithm named by the request (header, trailer declaration or SDK hint). */
 function checksumAlgorithm(headers: IncomingMessage['headers']): string | undefined {
   const trailer = String(headers['x-amz-trailer'] ?? '').match(/x-amz-checksum-([a-z0-9]+)/i)?.[1];
-  const header = Object.keys(headers).find((name) => name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type' && name !== 'x-amz-checksum-algorithm' && name !== 'x-amz-checksum-mode');
+  const header = Object.keys(headers).find(
+    (name) => name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type' && name !== 'x-amz-checksum-algorithm' && name !== 'x-amz-checksum-mode',
+  );
   const hint = headers['x-amz-sdk-checksum-algorithm'];
   return (trailer ?? header?.slice('x-amz-checksum-'.length) ?? (typeof hint === 'string' ? hint : undefined))?.toLowerCase();
 }

@@ -45,7 +45,11 @@ describe('local S3 CORS (the console uploads and downloads from the browser)', (
   });
 
   it('refuses a preflight from another origin, for another method, or when no rule is configured (403 AccessForbidden)', async () => {
-    for (const res of [await preflight(s3.endpoint, 'https://evil.example'), await preflight(s3.endpoint, CONSOLE, 'DELETE'), await preflight(plain.endpoint, CONSOLE)]) {
+    for (const res of [
+      await preflight(s3.endpoint, 'https://evil.example'),
+      await preflight(s3.endpoint, CONSOLE, 'DELETE'),
+      await preflight(plain.endpoint, CONSOLE),
+    ]) {
       expect(res.status).toBe(403);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
       expect(await res.text()).toContain('<Code>AccessForbidden</Code>');
@@ -58,7 +62,11 @@ describe('local S3 CORS (the console uploads and downloads from the browser)', (
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(CONSOLE);
     expect(res.headers.get('access-control-expose-headers')).toContain('ETag');
-    const get = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'cors-bucket', Key: 'imports/students/roster.csv', ResponseContentDisposition: 'attachment; filename="r.csv"' }), { expiresIn: 60 });
+    const get = await getSignedUrl(
+      client,
+      new GetObjectCommand({ Bucket: 'cors-bucket', Key: 'imports/students/roster.csv', ResponseContentDisposition: 'attachment; filename="r.csv"' }),
+      { expiresIn: 60 },
+    );
     const read = await fetch(get, { headers: { origin: CONSOLE } });
     expect(await read.text()).toBe('student_id\nA1\n');
     expect(read.headers.get('access-control-allow-origin')).toBe(CONSOLE);

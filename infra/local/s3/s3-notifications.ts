@@ -58,7 +58,12 @@ export function s3Event(config: Pick<LocalS3Notification, 'id'>, event: ObjectEv
       s3SchemaVersion: '1.0',
       configurationId: config.id,
       bucket: { name: event.bucket, ownerIdentity: { principalId }, arn: `arn:aws:s3:::${event.bucket}` },
-      object: { key: s3UrlEncode(event.key), size: event.size, eTag: event.etag.replace(/"/g, ''), sequencer: lastSequence.toString(16).toUpperCase().padStart(18, '0') },
+      object: {
+        key: s3UrlEncode(event.key),
+        size: event.size,
+        eTag: event.etag.replace(/"/g, ''),
+        sequencer: lastSequence.toString(16).toUpperCase().padStart(18, '0'),
+      },
     },
   };
   return { Records: [record] };

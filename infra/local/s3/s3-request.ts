@@ -38,7 +38,12 @@ export function objectHeaders(request: IncomingMessage): { headers: Record<strin
     let value = request.headers[name];
     if (typeof value !== 'string') continue;
     // aws-chunked is the transfer framing, not part of the stored representation.
-    if (name === 'content-encoding') value = value.split(',').map((part) => part.trim()).filter((part) => part && part !== 'aws-chunked').join(', ');
+    if (name === 'content-encoding')
+      value = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part && part !== 'aws-chunked')
+        .join(', ');
     if (value) headers[name] = value;
   }
   headers['content-type'] ??= 'binary/octet-stream';

@@ -24,8 +24,14 @@ export function verifySignature(request: IncomingMessage, credentials: LocalCred
   let payloadHash: string;
   if (query.has('X-Amz-Signature')) {
     const required = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders'];
-    if (required.some((name) => !query.get(name)) || query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw new S3Error('AuthorizationQueryParametersError');
-    auth = { credential: query.get('X-Amz-Credential')!, signedHeaders: query.get('X-Amz-SignedHeaders')!, signature: query.get('X-Amz-Signature')!, amzDate: query.get('X-Amz-Date')! };
+    if (required.some((name) => !query.get(name)) || query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256')
+      throw new S3Error('AuthorizationQueryParametersError');
+    auth = {
+      credential: query.get('X-Amz-Credential')!,
+      signedHeaders: query.get('X-Amz-SignedHeaders')!,
+      signature: query.get('X-Amz-Signature')!,
+      amzDate: query.get('X-Amz-Date')!,
+    };
     const expires = Number(query.get('X-Amz-Expires'));
     if (!Number.isInteger(expires) || expires < 0 || expires > MAX_PRESIGN_SECONDS) {
       throw new S3Error('AuthorizationQueryParametersError', {}, `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGN_SECONDS}`);
@@ -33,7 +39,11 @@ export function verifySignature(request: IncomingMessage, credentials: LocalCred
     const signedAt = parseAmzDate(auth.amzDate);
     checkAccessKey(auth.credential, credentials);
     if (now > signedAt + expires * 1000) {
-      throw new S3Error('AccessDenied', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + expires * 1000).toISOString(), ServerTime: new Date(now).toISOString() }, 'Request has expired');
+      throw new S3Error(
+        'AccessDenied',
+        { 'X-Amz-Expires': expires, Expires: new Date(signedAt + expires * 1000).toISOString(), ServerTime: new Date(now).toISOString() },
+        'Request has expired',
+      );
     }
     payloadHash = header(request, 'x-amz-content-sha256') || 'UNSIGNED-PAYLOAD';
   } else if (authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
@@ -44,7 +54,12 @@ export function verifySignature(request: IncomingMessage, credentials: LocalCred
         .map((part) => part.trim().split(/=(.*)/s) as [string, string]),
     );
     if (!fields.Credential || !fields.SignedHeaders || !fields.Signature) throw new S3Error('InvalidArgument', {}, 'Authorization header is malformed');
-    auth = { credential: fields.Credential, signedHeaders: fields.SignedHeaders, signature: fields.Signature, amzDate: header(request, 'x-amz-date') || header(request, 'date') };
+    auth = {
+      credential: fields.Credential,
+      signedHeaders: fields.SignedHeaders,
+      signature: fields.Signature,
+      amzDate: header(request, 'x-amz-date') || header(request, 'date'),
+    };
     checkAccessKey(auth.credential, credentials);
     payloadHash = header(request, 'x-amz-content-sha256') || 'UNSIGNED-PAYLOAD';
   } else if (authorization) {
@@ -75,7 +90,8 @@ export function verifySignature(request: IncomingMessage, credentials: LocalCred
 
 function checkAccessKey(credential: string, credentials: LocalCredentials): void {
   const parts = credential.split('/');
-  if (parts.length !== 5 || parts[4] !== 'aws4_request') throw new S3Error('AuthorizationQueryParametersError', {}, `Error parsing the X-Amz-Credential parameter: ${credential}`);
+  if (parts.length !== 5 || parts[4] !== 'aws4_request')
+    throw new S3Error('AuthorizationQueryParametersError', {}, `Error parsing the X-Amz-Credential parameter: ${credential}`);
   if (parts[0] !== credentials.accessKeyId) throw new S3Error('InvalidAccessKeyId', { AWSAccessKeyId: parts[0] });
 }
 

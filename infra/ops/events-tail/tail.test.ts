@@ -1,4 +1,12 @@
-import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, PutEventsCommand, PutRuleCommand, DeleteRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  DeleteRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPutEventsEntry } from '../../../events/put-events-entry.js';
@@ -28,14 +36,24 @@ async function startTail(options: { count: number; types?: string[]; correlation
   const seen: TailedEvent[] = [];
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const done = tailEvents({ events, sqs: sqs.client, busName: bus.busName, waitSeconds: 1, ...options, onReady: () => ready(), onEvent: (event) => seen.push(event) });
+  const done = tailEvents({
+    events,
+    sqs: sqs.client,
+    busName: bus.busName,
+    waitSeconds: 1,
+    ...options,
+    onReady: () => ready(),
+    onEvent: (event) => seen.push(event),
+  });
   await Promise.race([isReady, done]);
   return { seen, done };
 }
 
-const put = (...envelopes: ReturnType<typeof sampleEvent>[]) => events.send(new PutEventsCommand({ Entries: envelopes.map((envelope) => toPutEventsEntry(envelope)) }));
+const put = (...envelopes: ReturnType<typeof sampleEvent>[]) =>
+  events.send(new PutEventsCommand({ Entries: envelopes.map((envelope) => toPutEventsEntry(envelope)) }));
 const tailQueues = async () => ((await sqs.client.send(new ListQueuesCommand({}))).QueueUrls ?? []).filter((url) => url.includes('events-tail-'));
-const tailRules = async () => ((await events.send(new ListRulesCommand({ EventBusName: bus.busName, NamePrefix: 'events-tail-' }))).Rules ?? []).map((rule) => rule.Name);
+const tailRules = async () =>
+  ((await events.send(new ListRulesCommand({ EventBusName: bus.busName, NamePrefix: 'events-tail-' }))).Rules ?? []).map((rule) => rule.Name);
 
 describe('tailEvents (npm run events:tail) against the local bus and SQS', () => {
   it('prints the events flowing on the bus with their ids, then removes its rule and queue', async () => {
@@ -72,7 +90,15 @@ describe('tailEvents (npm run events:tail) against the local bus and SQS', () =>
     const abort = new AbortController();
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
-    const done = tailEvents({ events, sqs: sqs.client, busName: bus.busName, waitSeconds: 1, signal: abort.signal, onReady: () => ready(), onEvent: () => undefined });
+    const done = tailEvents({
+      events,
+      sqs: sqs.client,
+      busName: bus.busName,
+      waitSeconds: 1,
+      signal: abort.signal,
+      onReady: () => ready(),
+      onEvent: () => undefined,
+    });
     await isReady;
     abort.abort();
     expect(await done).toBe(0);
@@ -83,17 +109,34 @@ describe('tailEvents (npm run events:tail) against the local bus and SQS', () =>
 
 describe('local bus rules made at run time', () => {
   it('refuses to redefine, retarget or delete a rule declared in events/rules.ts', async () => {
-    await expect(events.send(new PutRuleCommand({ Name: 'inventory-reserve', EventBusName: bus.busName, EventPattern: '{"source":["x"]}' }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(events.send(new PutTargetsCommand({ Rule: 'inventory-reserve', EventBusName: bus.busName, Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(events.send(new DeleteRuleCommand({ Name: 'inventory-reserve', EventBusName: bus.busName }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      events.send(new PutRuleCommand({ Name: 'inventory-reserve', EventBusName: bus.busName, EventPattern: '{"source":["x"]}' })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      events.send(
+        new PutTargetsCommand({ Rule: 'inventory-reserve', EventBusName: bus.busName, Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(events.send(new DeleteRuleCommand({ Name: 'inventory-reserve', EventBusName: bus.busName }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('refuses an invalid pattern, a non-SQS target, and deleting a rule that still has targets', async () => {
-    await expect(events.send(new PutRuleCommand({ Name: 'tmp-bad', EventBusName: bus.busName, EventPattern: '{"source":"not-an-array"}' }))).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
+    await expect(
+      events.send(new PutRuleCommand({ Name: 'tmp-bad', EventBusName: bus.busName, EventPattern: '{"source":"not-an-array"}' })),
+    ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
     await events.send(new PutRuleCommand({ Name: 'tmp-ok', EventBusName: bus.busName, EventPattern: '{"source":["records.orders"]}' }));
-    const lambda = await events.send(new PutTargetsCommand({ Rule: 'tmp-ok', EventBusName: bus.busName, Targets: [{ Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] }));
+    const lambda = await events.send(
+      new PutTargetsCommand({ Rule: 'tmp-ok', EventBusName: bus.busName, Targets: [{ Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] }),
+    );
     expect(lambda.FailedEntryCount).toBe(1);
-    await events.send(new PutTargetsCommand({ Rule: 'tmp-ok', EventBusName: bus.busName, Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:tmp-ok-queue' }] }));
-    await expect(events.send(new DeleteRuleCommand({ Name: 'tmp-ok', EventBusName: bus.busName }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('has targets') });
+    await events.send(
+      new PutTargetsCommand({ Rule: 'tmp-ok', EventBusName: bus.busName, Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:tmp-ok-queue' }] }),
+    );
+    await expect(events.send(new DeleteRuleCommand({ Name: 'tmp-ok', EventBusName: bus.busName }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('has targets'),
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteRuleCommand, type EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 
 /** What one tailed event prints: the EventBridge fields plus the envelope's ids. */
 export interface TailedEvent {
@@ -56,7 +64,13 @@ export async function tailEvents(options: TailOptions): Promise<number> {
     const attributes = await options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
     const queueArn = attributes.Attributes!.QueueArn!;
     ({ RuleArn: ruleArn } = await options.events.send(
-      new PutRuleCommand({ Name: name, EventBusName: options.busName, EventPattern: JSON.stringify(pattern), Description: 'Temporary rule of npm run events:tail', State: 'ENABLED' }),
+      new PutRuleCommand({
+        Name: name,
+        EventBusName: options.busName,
+        EventPattern: JSON.stringify(pattern),
+        Description: 'Temporary rule of npm run events:tail',
+        State: 'ENABLED',
+      }),
     ));
     await options.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(queuePolicy(queueArn, ruleArn!)) } }));
     const put = await options.events.send(new PutTargetsCommand({ Rule: name, EventBusName: options.busName, Targets: [{ Id: 'tail', Arn: queueArn }] }));
@@ -66,7 +80,9 @@ export async function tailEvents(options: TailOptions): Promise<number> {
 
     while (!options.signal?.aborted && (options.count === undefined || seen < options.count)) {
       const received = await options.sqs
-        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: options.waitSeconds ?? 5 }), { abortSignal: options.signal })
+        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: options.waitSeconds ?? 5 }), {
+          abortSignal: options.signal,
+        })
         .catch((error: Error) => {
           if (options.signal?.aborted) return { Messages: [] };
           throw error;
@@ -79,7 +95,12 @@ export async function tailEvents(options: TailOptions): Promise<number> {
         options.onEvent(event);
       }
       if (messages.length > 0) {
-        await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+        await options.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+          }),
+        );
       }
     }
     return seen;
@@ -95,7 +116,15 @@ export async function tailEvents(options: TailOptions): Promise<number> {
 function queuePolicy(queueArn: string, ruleArn: string) {
   return {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+    ],
   };
 }
 

@@ -78,9 +78,11 @@ function problemError(status: number, text: string, what: string): CliError {
     detail = text.slice(0, 200);
   }
   const hint =
-    status === 401 ? 'not authenticated: pass --token or set TOKEN (locally: npm run token -- --role staff)'
-    : status === 403 ? 'forbidden: importing needs a staff or admin token'
-    : undefined;
+    status === 401
+      ? 'not authenticated: pass --token or set TOKEN (locally: npm run token -- --role staff)'
+      : status === 403
+        ? 'forbidden: importing needs a staff or admin token'
+        : undefined;
   const message = [`${what} → ${status}`, hint, detail].filter(Boolean).join(': ');
   return new CliError(message, status, status >= 500 || status === 429);
 }

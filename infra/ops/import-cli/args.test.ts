@@ -3,7 +3,15 @@ import { parseImportArgs, UsageError } from './args.js';
 
 describe('parseImportArgs', () => {
   it('defaults: students, create, the local API, TOKEN from the environment', () => {
-    expect(parseImportArgs(['roster.csv'], { TOKEN: 't1' })).toEqual({ file: 'roster.csv', entity: 'students', mode: 'create', api: 'http://127.0.0.1:3000', token: 't1', pollMs: 250, maxPollMs: 2000 });
+    expect(parseImportArgs(['roster.csv'], { TOKEN: 't1' })).toEqual({
+      file: 'roster.csv',
+      entity: 'students',
+      mode: 'create',
+      api: 'http://127.0.0.1:3000',
+      token: 't1',
+      pollMs: 250,
+      maxPollMs: 2000,
+    });
   });
 
   it('options win over the environment; a trailing slash of --api is dropped', () => {

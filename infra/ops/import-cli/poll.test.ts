@@ -16,7 +16,14 @@ describe('pollUntilDone', () => {
     const sleeps: number[] = [];
     const seen: string[] = [];
     const job = await pollUntilDone(
-      scripted([{ status: 'queued' }, { status: 'queued' }, { status: 'queued' }, { status: 'queued' }, { rows_processed: 5 }, { status: 'completed', rows_processed: 9 }]),
+      scripted([
+        { status: 'queued' },
+        { status: 'queued' },
+        { status: 'queued' },
+        { status: 'queued' },
+        { rows_processed: 5 },
+        { status: 'completed', rows_processed: 9 },
+      ]),
       (view) => seen.push(view.status),
       { initialMs: 100, maxMs: 200, sleep: async (ms) => void sleeps.push(ms) },
     );
@@ -27,9 +34,17 @@ describe('pollUntilDone', () => {
 
   it('retries transient failures, throws others', async () => {
     const transient = new CliError('503', 503, true);
-    const job = await pollUntilDone(scripted([transient, transient, { status: 'failed', message: 'x' }]), () => undefined, { initialMs: 1, maxMs: 4, sleep: async () => undefined });
+    const job = await pollUntilDone(scripted([transient, transient, { status: 'failed', message: 'x' }]), () => undefined, {
+      initialMs: 1,
+      maxMs: 4,
+      sleep: async () => undefined,
+    });
     expect(job).toMatchObject({ status: 'failed', message: 'x' });
-    await expect(pollUntilDone(scripted([new CliError('401', 401)]), () => undefined, { initialMs: 1, maxMs: 1, sleep: async () => undefined })).rejects.toThrow('401');
-    await expect(pollUntilDone(scripted([transient]), () => undefined, { initialMs: 1, maxMs: 1, maxTransientFailures: 3, sleep: async () => undefined })).rejects.toBe(transient);
+    await expect(
+      pollUntilDone(scripted([new CliError('401', 401)]), () => undefined, { initialMs: 1, maxMs: 1, sleep: async () => undefined }),
+    ).rejects.toThrow('401');
+    await expect(
+      pollUntilDone(scripted([transient]), () => undefined, { initialMs: 1, maxMs: 1, maxTransientFailures: 3, sleep: async () => undefined }),
+    ).rejects.toBe(transient);
   });
 });

@@ -47,8 +47,13 @@ describe('uploadFile', () => {
   });
 
   it('an S3 refusal becomes an error with its status, code and message', async () => {
-    answer = { status: 403, body: '<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>' };
-    await expect(uploadFile(url, 'PUT', file, content.length, () => undefined)).rejects.toThrow('upload failed: 403 SignatureDoesNotMatch: The request signature we calculated does not match');
+    answer = {
+      status: 403,
+      body: '<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error>',
+    };
+    await expect(uploadFile(url, 'PUT', file, content.length, () => undefined)).rejects.toThrow(
+      'upload failed: 403 SignatureDoesNotMatch: The request signature we calculated does not match',
+    );
   });
 
   it('a connection dropped mid-upload is an upload failure naming how far it got', async () => {

@@ -37,7 +37,12 @@ const create = (input: Record<string, unknown>) => entity.createSchema.safeParse
 
 describe('the generated declaration', () => {
   it('is a defineEntity with the name, singular, key and derived routes', () => {
-    expect(entity).toMatchObject({ name: 'lab_results', singular: 'lab_result', idField: 'code', routes: { collection: '/api/v1/lab_results', item: '/api/v1/lab_results/{code}' } });
+    expect(entity).toMatchObject({
+      name: 'lab_results',
+      singular: 'lab_result',
+      idField: 'code',
+      routes: { collection: '/api/v1/lab_results', item: '/api/v1/lab_results/{code}' },
+    });
   });
 
   it('requires the fields without ? and nulls the others', () => {

@@ -29,7 +29,16 @@ describe('parseEntityArgs', () => {
   });
 
   it('takes filters and sorts repeated or comma-separated, and --with-cache', () => {
-    const spec = parse('courses', '--fields', 'code:string:key, title:string, level:string?, credits:int', '--filter', 'level', '--sort', 'credits,title', '--with-cache');
+    const spec = parse(
+      'courses',
+      '--fields',
+      'code:string:key, title:string, level:string?, credits:int',
+      '--filter',
+      'level',
+      '--sort',
+      'credits,title',
+      '--with-cache',
+    );
     expect(spec).toMatchObject({ idField: 'code', filters: ['level'], sorts: ['credits', 'title'], cache: true });
   });
 
@@ -79,7 +88,9 @@ describe('parseEntityArgs', () => {
 
   it('refuses more indexes than DynamoDB allows per table, and accepts exactly 20', () => {
     const fields = 'id:string:key,a:string,b:string,c:string,d:int,e:int';
-    expect(refusal('courses', '--fields', fields, '--filter', 'a,b,c', '--sort', 'd,e,a,b')).toMatch(/3 filter\(s\) × 6 sorts .* need 24 indexes; DynamoDB allows 20/);
+    expect(refusal('courses', '--fields', fields, '--filter', 'a,b,c', '--sort', 'd,e,a,b')).toMatch(
+      /3 filter\(s\) × 6 sorts .* need 24 indexes; DynamoDB allows 20/,
+    );
     expect(parse('courses', '--fields', fields, '--filter', 'a,b,c', '--sort', 'd,e,a').sorts).toEqual(['d', 'e', 'a']);
   });
 

@@ -48,7 +48,8 @@ const MAX_INDEXES = 20;
 /** Parses the command line of `npm run new:entity` (without node and the script) into a checked spec. */
 export function parseEntityArgs(argv: string[]): EntitySpec {
   const { values, positionals } = parseCommandLine(argv);
-  if (positionals.length !== 1) throw new SpecError(positionals.length === 0 ? 'an entity name is required' : `one entity at a time (got ${positionals.join(', ')})`);
+  if (positionals.length !== 1)
+    throw new SpecError(positionals.length === 0 ? 'an entity name is required' : `one entity at a time (got ${positionals.join(', ')})`);
   if (values['with-events']) {
     // Entities publish no change events yet: a flag that generated nothing would be a lie.
     throw new SpecError('--with-events is not supported yet: the entity service publishes no change events (docs/scaffolder.md)');
@@ -85,7 +86,10 @@ function parseCommandLine(argv: string[]) {
 
 /** `--filter a,b --filter c` → [a, b, c]. */
 function splitList(values: string[]): string[] {
-  return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  return values
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
 }
 
 interface RawSpec {
@@ -101,13 +105,18 @@ interface RawSpec {
 export function checkSpec(raw: RawSpec): EntitySpec {
   const name = raw.name;
   if (!ENTITY_NAME.test(name) || name.length > 40) {
-    throw new SpecError(`bad entity name '${name}': lower-case letters and digits, words joined by single underscores, at most 40 characters (e.g. courses, lab_results)`);
+    throw new SpecError(
+      `bad entity name '${name}': lower-case letters and digits, words joined by single underscores, at most 40 characters (e.g. courses, lab_results)`,
+    );
   }
   const singular = raw.singular ?? singularOf(name);
   if (!ENTITY_NAME.test(singular)) throw new SpecError(`bad singular '${singular}': same rules as the name`);
   if (singular === name) throw new SpecError(`the name must be plural and differ from its singular ('${name}'); pass --singular`);
 
-  const declared = raw.fields.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const declared = raw.fields
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (declared.length === 0) throw new SpecError('--fields declares no field');
   const parsed = declared.map(parseField);
   const seen = new Set<string>();
@@ -128,7 +137,8 @@ export function checkSpec(raw: RawSpec): EntitySpec {
   for (const filter of filters) {
     const field = byName.get(filter);
     if (!field) throw new SpecError(`--filter names unknown field '${filter}'${filter === key.name ? ' (the key is read by GET /{id})' : ''}`);
-    if (!FILTERABLE.includes(field.type)) throw new SpecError(`--filter ${filter}: filters match text exactly, so the field must be ${FILTERABLE.join(' or ')} (it is ${field.type})`);
+    if (!FILTERABLE.includes(field.type))
+      throw new SpecError(`--filter ${filter}: filters match text exactly, so the field must be ${FILTERABLE.join(' or ')} (it is ${field.type})`);
   }
   const sorts = unique(raw.sorts, '--sort');
   for (const sort of sorts) {
@@ -137,7 +147,9 @@ export function checkSpec(raw: RawSpec): EntitySpec {
   }
   const indexes = (1 + filters.length) * (2 + sorts.length);
   if (indexes > MAX_INDEXES) {
-    throw new SpecError(`${filters.length} filter(s) × ${2 + sorts.length} sorts (key, created_at and --sort) need ${indexes} indexes; DynamoDB allows ${MAX_INDEXES} per table`);
+    throw new SpecError(
+      `${filters.length} filter(s) × ${2 + sorts.length} sorts (key, created_at and --sort) need ${indexes} indexes; DynamoDB allows ${MAX_INDEXES} per table`,
+    );
   }
   return { name, singular, idField: key.name, fields, filters, sorts, cache: raw.cache };
 }

@@ -57,7 +57,9 @@ describe('planNewEntity', () => {
   it('declares the three write metrics entityWriteMetrics derives from the name', () => {
     const catalogue = planNewEntity(spec, workspace())[CATALOGUE_FILE]!;
     expect(catalogue).toContain("  CoursesCreated: { unit: 'Count', group: 'entities', description: 'Courses created through the API.' },\n");
-    expect(catalogue).toContain(`  CoursesDeleted: { unit: 'Count', group: 'entities', description: 'Courses deleted through the API.' },\n  ${CATALOGUE_MARK}`);
+    expect(catalogue).toContain(
+      `  CoursesDeleted: { unit: 'Count', group: 'entities', description: 'Courses deleted through the API.' },\n  ${CATALOGUE_MARK}`,
+    );
   });
 
   it.each([
@@ -66,9 +68,15 @@ describe('planNewEntity', () => {
     [{ routes: ['/api/v1/courses/{id}/enrol'] }, /the route \/api\/v1\/courses\/\{id\}\/enrol already exists/],
     [{ files: { 'shared/courses': '' } }, /shared\/courses\/ or functions\/courses\/ already exists/],
     [{ files: { 'test/e2e/courses-api.test.ts': '' } }, /test\/e2e\/courses-api.test.ts already exists/],
-    [{ files: { [REGISTRY_FILE]: 'export const entities = [students];\n' } }, /shared\/registry.ts has no line '\/\/ npm run new:entity adds entity imports above this line…'/],
+    [
+      { files: { [REGISTRY_FILE]: 'export const entities = [students];\n' } },
+      /shared\/registry.ts has no line '\/\/ npm run new:entity adds entity imports above this line…'/,
+    ],
     [{ files: { [REGISTRY_FILE]: "import { courses } from './elsewhere.js';\n" } }, /already binds 'courses'/],
-    [{ files: { [CATALOGUE_FILE]: "export const metricCatalogue = {\n  CoursesCreated: { unit: 'Count' },\n" } }, /the metric CoursesCreated is already declared/],
+    [
+      { files: { [CATALOGUE_FILE]: "export const metricCatalogue = {\n  CoursesCreated: { unit: 'Count' },\n" } },
+      /the metric CoursesCreated is already declared/,
+    ],
   ])('refuses when the repository already has it (%j)', (overrides, message) => {
     expect(() => planNewEntity(spec, workspace(overrides))).toThrow(SpecError);
     expect(() => planNewEntity(spec, workspace(overrides))).toThrow(message);

@@ -55,5 +55,6 @@ function checkUnique(spec: EntitySpec, workspace: Workspace): void {
   const identifier = camelCase(spec.name);
   if (bindsIdentifier(workspace.read(REGISTRY_FILE), identifier)) throw new SpecError(`shared/registry.ts already binds '${identifier}': choose another name`);
   const metric = `${pascalCase(spec.name)}Created`;
-  if (new RegExp(`^\\s*${metric}:`, 'm').test(workspace.read(CATALOGUE_FILE))) throw new SpecError(`the metric ${metric} is already declared in ${CATALOGUE_FILE}`);
+  if (new RegExp(`^\\s*${metric}:`, 'm').test(workspace.read(CATALOGUE_FILE)))
+    throw new SpecError(`the metric ${metric} is already declared in ${CATALOGUE_FILE}`);
 }

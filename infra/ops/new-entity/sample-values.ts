@@ -48,4 +48,7 @@ export const sampleOf = (field: FieldSpec): unknown => SAMPLE[field.type](field.
 export const otherOf = (field: FieldSpec): unknown => OTHER[field.type](field.name);
 export const ascendingOf = (field: FieldSpec): unknown[] => ASCENDING[field.type];
 /** Invalid values of a field; a sorted number also refuses a negative one (its sort key cannot encode it). */
-export const invalidOf = (field: FieldSpec, sorted: boolean): unknown[] => [...INVALID[field.type], ...(sorted && (field.type === 'int' || field.type === 'number') ? [-1] : [])];
+export const invalidOf = (field: FieldSpec, sorted: boolean): unknown[] => [
+  ...INVALID[field.type],
+  ...(sorted && (field.type === 'int' || field.type === 'number') ? [-1] : []),
+];

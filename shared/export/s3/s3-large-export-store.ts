@@ -50,4 +50,3 @@ export class S3LargeExportStore implements LargeExportStore {
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 }
-

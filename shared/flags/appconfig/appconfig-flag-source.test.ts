@@ -8,12 +8,21 @@ afterEach(() => appconfig.reset());
 
 // The SDK hands Powertools the payload bytes; the blob adapter's extra methods are not used.
 const body = (document: unknown) => new TextEncoder().encode(JSON.stringify(document)) as never;
-const options = (clock: { now: number }) => ({ application: 'records', environment: 'prod', profile: 'flags', maxAgeSeconds: 60, client: new AppConfigDataClient({ region: 'us-east-1' }), now: () => clock.now });
+const options = (clock: { now: number }) => ({
+  application: 'records',
+  environment: 'prod',
+  profile: 'flags',
+  maxAgeSeconds: 60,
+  client: new AppConfigDataClient({ region: 'us-east-1' }),
+  now: () => clock.now,
+});
 
 describe('appConfigFlagSource', () => {
   it('reads AppConfig once per max age, not once per call', async () => {
     appconfig.on(StartConfigurationSessionCommand).resolves({ InitialConfigurationToken: 't0' });
-    appconfig.on(GetLatestConfigurationCommand).resolves({ Configuration: body({ push_notifications: { enabled: true, allow: ['u1'] } }), NextPollConfigurationToken: 't1' });
+    appconfig
+      .on(GetLatestConfigurationCommand)
+      .resolves({ Configuration: body({ push_notifications: { enabled: true, allow: ['u1'] } }), NextPollConfigurationToken: 't1' });
     const source = appConfigFlagSource(options({ now: 0 }));
     for (let i = 0; i < 5; i++) expect((await source.current()).document.push_notifications?.allow).toEqual(['u1']);
     expect(appconfig.commandCalls(GetLatestConfigurationCommand)).toHaveLength(1);

@@ -25,7 +25,11 @@ export interface AppConfigFlagSourceOptions {
  * rules (declared defaults before the first good read) and says why.
  */
 export function appConfigFlagSource(options: AppConfigFlagSourceOptions): FlagSource {
-  const provider = new AppConfigProvider({ application: options.application, environment: options.environment, ...(options.client ? { awsSdkV3Client: options.client } : {}) });
+  const provider = new AppConfigProvider({
+    application: options.application,
+    environment: options.environment,
+    ...(options.client ? { awsSdkV3Client: options.client } : {}),
+  });
   const maxAge = options.maxAgeSeconds ?? 60;
   const now = options.now ?? Date.now;
   const source = `appconfig:${options.application}/${options.environment}/${options.profile}`;

@@ -174,9 +174,17 @@ describe('authorize', () => {
     expect(seen).toEqual([]);
   });
 
-  it('enforces a route\'s own permission by route key, and the function\'s on its other routes', async () => {
+  it("enforces a route's own permission by route key, and the function's on its other routes", async () => {
     const handler = createHttpHandler({
-      declaration: { id: 'test-routes', cacheControl: 'no-store', permission: 'staff', routes: [{ method: 'GET', path: '/things' }, { method: 'POST', path: '/things/purge', permission: 'admin' }] },
+      declaration: {
+        id: 'test-routes',
+        cacheControl: 'no-store',
+        permission: 'staff',
+        routes: [
+          { method: 'GET', path: '/things' },
+          { method: 'POST', path: '/things/purge', permission: 'admin' },
+        ],
+      },
       handle: async () => ({ statusCode: 200, body: { ok: true } }),
     });
     const on = (routeKey: string, role: Principal['role']) => {

@@ -107,18 +107,16 @@ describe('compressResponse content types', () => {
     expect(res).toEqual(response);
   });
 
-  it.each([
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'application/zip',
-    'application/octet-stream',
-    'image/png',
-  ])('does not compress %s even when the body is a long plain string', async (contentType) => {
-    const response: Response = { statusCode: 200, headers: { 'content-type': contentType }, body: big };
-    const res = await answer(response, 'br, gzip');
-    expect(res.body).toBe(big);
-    expect(res.headers).not.toHaveProperty('content-encoding');
-    expect(res.headers).not.toHaveProperty('vary');
-  });
+  it.each(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/zip', 'application/octet-stream', 'image/png'])(
+    'does not compress %s even when the body is a long plain string',
+    async (contentType) => {
+      const response: Response = { statusCode: 200, headers: { 'content-type': contentType }, body: big };
+      const res = await answer(response, 'br, gzip');
+      expect(res.body).toBe(big);
+      expect(res.headers).not.toHaveProperty('content-encoding');
+      expect(res.headers).not.toHaveProperty('vary');
+    },
+  );
 
   it('does not compress a body without content-type', async () => {
     const res = await answer({ statusCode: 200, body: big }, 'br');

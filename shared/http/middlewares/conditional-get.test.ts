@@ -8,8 +8,7 @@ import { headWithoutBody } from './head-without-body.js';
 
 type Response = APIGatewayProxyStructuredResultV2;
 
-const eventOf = (method: string, headers: Record<string, string> = {}) =>
-  apiGatewayV2Event({ method, headers: { accept: 'application/json', ...headers } });
+const eventOf = (method: string, headers: Record<string, string> = {}) => apiGatewayV2Event({ method, headers: { accept: 'application/json', ...headers } });
 
 const context = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 'unit' } as unknown as Context;
 

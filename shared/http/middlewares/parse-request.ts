@@ -39,7 +39,9 @@ export function parseRequest(schemas: InputSchemas): MiddlewareObj<HttpEvent, Ht
     if (isPreflight(event)) return;
     const path = schemas.path ? parseOrThrow(schemas.path, event.pathParameters ?? {}, 'path') : {};
     const query = schemas.query ? parseOrThrow(schemas.query, presentParameters(event.queryStringParameters), 'query') : {};
-    const body = schemas.body ? parseOrThrow(schemas.body, readJsonBody(event), 'body', { immutable: schemas.immutable, readOnly: schemas.readOnly }) : undefined;
+    const body = schemas.body
+      ? parseOrThrow(schemas.body, readJsonBody(event), 'body', { immutable: schemas.immutable, readOnly: schemas.readOnly })
+      : undefined;
     request.context.input = { path, query, body };
   }
   return { before: parseRequestBefore as MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext>['before'] };

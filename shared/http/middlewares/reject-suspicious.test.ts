@@ -163,12 +163,12 @@ describe('suspicionOf: ordinary requests pass', () => {
   });
 
   it.each([
-    ["an apostrophe in a name", "search=O'Brien", { search: "O'Brien" }],
+    ['an apostrophe in a name', "search=O'Brien", { search: "O'Brien" }],
     ['an encoded apostrophe', 'search=O%27Brien', { search: "O'Brien" }],
     ['angle brackets', 'search=%3Cb%3E', { search: '<b>' }],
     ['non-Latin letters', 'search=Nguy%E1%BB%85n', { search: 'Nguyễn' }],
     ['Greek', 'search=%CE%94%CE%B7%CE%BC%CE%AE%CF%84%CF%81%CE%B7%CF%82', { search: 'Δημήτρης' }],
-    ['SQL-looking text', "search=1%27%20OR%20%271%27%3D%271", { search: "1' OR '1'='1" }],
+    ['SQL-looking text', 'search=1%27%20OR%20%271%27%3D%271', { search: "1' OR '1'='1" }],
     ['paging and sorting', 'page_size=100&sort=-average_score&hometown=Da%20Nang', { page_size: '100', sort: '-average_score', hometown: 'Da Nang' }],
     ['a query of exactly 8 KiB', `search=${pad(8192 - 7)}`, { search: pad(8192 - 7) }],
   ])('query with %s', (_, rawQueryString, query) => {

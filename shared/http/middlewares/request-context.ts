@@ -15,8 +15,7 @@ type Req = Request<HttpEvent, HttpResponse, Error, HttpContext>;
 export function requestContext(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   function requestContextBefore(request: Req) {
     const given = request.event.headers?.['x-request-id'];
-    const requestId =
-      isSafeTraceId(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
+    const requestId = isSafeTraceId(given) ? given : (request.event.requestContext?.requestId ?? request.context.awsRequestId);
     const correlationId = correlationIdFrom(request.event.headers?.[CORRELATION_HEADER]);
     request.context.state = { requestId, correlationId, startedAt: process.hrtime.bigint() };
     logger.appendKeys({ request_id: requestId, correlation_id: correlationId, route: request.event.routeKey });

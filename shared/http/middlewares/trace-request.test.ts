@@ -2,7 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 
 // As in a Lambda container with active tracing (test/support/xray-test-segment.ts TRACING_ENV): the tracer reads it at load.
 vi.hoisted(() => {
-  Object.assign(process.env, { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true', POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false', _HANDLER: 'index.handler' });
+  Object.assign(process.env, {
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    POWERTOOLS_TRACE_ENABLED: 'true',
+    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
+    _HANDLER: 'index.handler',
+  });
 });
 
 import * as z from 'zod/mini';
@@ -42,7 +47,13 @@ describe('traceRequest (through the real handler chain, with a real X-Ray segmen
     const { status, segment } = await invoke(ordersGet(async (id) => ({ order_id: id, status: 'pending' })));
     expect(status).toBe(200);
     expect(segment.name).toBe('## index.handler');
-    expect(segment.annotations).toMatchObject({ entity: 'orders', operation: 'get', order_id: ORDER, Service: expect.any(String), ColdStart: expect.any(Boolean) });
+    expect(segment.annotations).toMatchObject({
+      entity: 'orders',
+      operation: 'get',
+      order_id: ORDER,
+      Service: expect.any(String),
+      ColdStart: expect.any(Boolean),
+    });
     expect(segment).toMatchObject({ fault: false, error: false, exceptions: [] });
   });
 
@@ -51,7 +62,9 @@ describe('traceRequest (through the real handler chain, with a real X-Ray segmen
       declaration: { id: 'students-create', cacheControl: 'no-store', permission: 'public', operation: { entity: 'students', name: 'create' } },
       handle: async () => ({ statusCode: 201, body: { student_id: 'S001' } }),
     });
-    const [segment] = await withTestSegment(() => handler(apiGatewayV2Event({ method: 'POST', path: '/api/v1/students' }), lambdaContext({ id: 'students-create' }, Date.now() + 10_000)));
+    const [segment] = await withTestSegment(() =>
+      handler(apiGatewayV2Event({ method: 'POST', path: '/api/v1/students' }), lambdaContext({ id: 'students-create' }, Date.now() + 10_000)),
+    );
     expect(segment!.annotations).toMatchObject({ entity: 'students', operation: 'create' });
     // A student id is not an annotation (only order and import ids are).
     expect(Object.values(segment!.annotations)).not.toContain('S001');
@@ -62,7 +75,9 @@ describe('traceRequest (through the real handler chain, with a real X-Ray segmen
       declaration: { id: 'orders-create', cacheControl: 'no-store', permission: 'public' },
       handle: async () => ({ statusCode: 202, body: { order_id: ORDER, status: 'pending' } }),
     });
-    const [segment] = await withTestSegment(() => handler(apiGatewayV2Event({ method: 'POST', path: '/api/v1/orders' }), lambdaContext({ id: 'orders-create' }, Date.now() + 10_000)));
+    const [segment] = await withTestSegment(() =>
+      handler(apiGatewayV2Event({ method: 'POST', path: '/api/v1/orders' }), lambdaContext({ id: 'orders-create' }, Date.now() + 10_000)),
+    );
     expect(segment!.annotations).toMatchObject({ entity: 'orders', operation: 'create', order_id: ORDER });
   });
 
@@ -101,7 +116,10 @@ describe('traceRequest (through the real handler chain, with a real X-Ray segmen
   });
 
   it('does not annotate an order id that is not id-like (a hostile path)', async () => {
-    const { segment } = await invoke(ordersGet(async () => ({})), `/api/v1/orders/${encodeURIComponent(EMAIL)}`);
+    const { segment } = await invoke(
+      ordersGet(async () => ({})),
+      `/api/v1/orders/${encodeURIComponent(EMAIL)}`,
+    );
     expect(segment.annotations).not.toHaveProperty('order_id');
   });
 });

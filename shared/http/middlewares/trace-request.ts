@@ -48,7 +48,10 @@ export function operationOf(declaration: Pick<FunctionDeclaration, 'id' | 'opera
  * the caller's mistake, flagged `error` as X-Ray does for 4xx, and its subsegment closed as a
  * success would be (so a 404 does not show as a fault in the service map).
  */
-export function traceRequest(declaration: Pick<FunctionDeclaration, 'id' | 'operation'>, tracer: PlatformTracer = platformTracer): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function traceRequest(
+  declaration: Pick<FunctionDeclaration, 'id' | 'operation'>,
+  tracer: PlatformTracer = platformTracer,
+): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   const capture = captureLambdaHandler(tracer as PowertoolsTracer, { captureResponse: false });
   const fixed = operationOf(declaration);
 

@@ -50,7 +50,10 @@ export class CsvRecordReader {
   push(chunk: Buffer): SourceRow[] {
     if (!this.sniffed) chunk = this.sniff(chunk);
     if (chunk.indexOf(0) !== -1) {
-      throw new ImportFileError('binary', `This file contains binary data (a zero byte near byte ${this.offset + this.pendingBytes + chunk.indexOf(0)}): it is not a CSV text file. Export the sheet as "CSV UTF-8" and upload that.`);
+      throw new ImportFileError(
+        'binary',
+        `This file contains binary data (a zero byte near byte ${this.offset + this.pendingBytes + chunk.indexOf(0)}): it is not a CSV text file. Export the sheet as "CSV UTF-8" and upload that.`,
+      );
     }
     this.ends.length = 0;
     this.scanner.scan(chunk, this.ends);
@@ -73,7 +76,9 @@ export class CsvRecordReader {
   finish(): SourceRow[] {
     if (this.pendingBytes === 0) return [];
     if (this.scanner.open) {
-      throw new ImportFileError('malformed', `Row ${this.nextRow} opens a double-quoted field that is never closed (the quote runs to the end of the file).`, { row: this.nextRow });
+      throw new ImportFileError('malformed', `Row ${this.nextRow} opens a double-quoted field that is never closed (the quote runs to the end of the file).`, {
+        row: this.nextRow,
+      });
     }
     const block = Buffer.concat(this.pending);
     this.pending = [];
@@ -93,7 +98,11 @@ export class CsvRecordReader {
     const parser = this.parser ?? this.useDelimiter(detectDelimiter(text.slice(0, ends[0])));
     const data: string[][] = text === '' ? [['']] : parser.parse(text, 0, false).data;
     if (data.length !== ends.length) {
-      throw new ImportFileError('malformed', `Rows ${this.nextRow}–${this.nextRow + ends.length - 1} could not be split into rows consistently: check for stray double quotes or old Mac (CR-only) line breaks.`, { row: this.nextRow });
+      throw new ImportFileError(
+        'malformed',
+        `Rows ${this.nextRow}–${this.nextRow + ends.length - 1} could not be split into rows consistently: check for stray double quotes or old Mac (CR-only) line breaks.`,
+        { row: this.nextRow },
+      );
     }
     const rows: SourceRow[] = new Array(data.length);
     for (let index = 0; index < data.length; index++) {
@@ -119,7 +128,11 @@ export class CsvRecordReader {
         start = end;
         row++;
       }
-      throw new ImportFileError('encoding', `The file is not UTF-8 text: row ${row} has bytes that are not UTF-8 (Latin-1 or Windows-1252 accents?). Save it as "CSV UTF-8" and upload it again.`, { row });
+      throw new ImportFileError(
+        'encoding',
+        `The file is not UTF-8 text: row ${row} has bytes that are not UTF-8 (Latin-1 or Windows-1252 accents?). Save it as "CSV UTF-8" and upload it again.`,
+        { row },
+      );
     }
   }
 

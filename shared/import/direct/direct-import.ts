@@ -46,7 +46,15 @@ export async function directImport(deps: DirectImportDeps, file: UploadedFile, m
   const now = deps.clock?.() ?? new Date();
   const importId = `imp_${randomBytes(18).toString('base64url')}`;
   await deps.jobs.create(
-    queuedJob({ import_id: importId, entity: deps.entity.name, source: { bucket: '', key: file.name, door: 'direct' }, mode, bytes_total: file.bytes.length, now, ...(deps.correlationId ? { correlation_id: deps.correlationId } : {}) }),
+    queuedJob({
+      import_id: importId,
+      entity: deps.entity.name,
+      source: { bucket: '', key: file.name, door: 'direct' },
+      mode,
+      bytes_total: file.bytes.length,
+      now,
+      ...(deps.correlationId ? { correlation_id: deps.correlationId } : {}),
+    }),
   );
   let outcome: RunJobOutcome;
   try {
@@ -66,7 +74,11 @@ export async function directImport(deps: DirectImportDeps, file: UploadedFile, m
   } catch (error) {
     if (!(error instanceof ImportInterruptedError)) {
       // Nobody resumes a direct job (its bytes leave with the request): count what was written now.
-      await closeFailed(deps, importId, () => 'The import stopped because a dependency was unavailable; the rows written before that are kept. Send the file again with mode=upsert.').catch(() => undefined);
+      await closeFailed(
+        deps,
+        importId,
+        () => 'The import stopped because a dependency was unavailable; the rows written before that are kept. Send the file again with mode=upsert.',
+      ).catch(() => undefined);
       throw error;
     }
     throw await outOfTime(deps, importId);
@@ -124,7 +136,13 @@ async function closeFailed(deps: DirectImportDeps, importId: string, message: (c
       if (!ours) return undefined;
       const text = message(claim.job.checkpoint_row);
       // completeJob: the final state, the counted delta and import.completed in one transaction.
-      await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message: text, finished_at: now.toISOString() }, counted: { entity: deps.entity.name, delta } });
+      await completeJob({
+        jobs: deps.jobs,
+        owner: deps.owner,
+        job: claim.job,
+        final: { status: 'failed', message: text, finished_at: now.toISOString() },
+        counted: { entity: deps.entity.name, delta },
+      });
       return text;
     } catch (error) {
       const left = deps.remainingMs?.() ?? Number.POSITIVE_INFINITY;

@@ -12,7 +12,12 @@ import type { UploadedFile } from './upload-body.js';
  * time budget, recorded as a job (200 with the summary, Location of the job). Shared by
  * `POST /api/v1/<entity>/bulk-import` and the table API's `POST /api/batch/import`.
  */
-export async function importUpload(entity: Entity, file: UploadedFile, mode: ImportMode, request: { requestId: string; correlationId: string }): Promise<HttpResult> {
+export async function importUpload(
+  entity: Entity,
+  file: UploadedFile,
+  mode: ImportMode,
+  request: { requestId: string; correlationId: string },
+): Promise<HttpResult> {
   const container = importJobContainer(entities);
   const budget = currentBudget();
   const remainingMs = budget ? () => budget.deadline - Date.now() : undefined;

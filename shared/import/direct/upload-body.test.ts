@@ -17,7 +17,12 @@ const form = (body: string) => readUploadedFile({ contentType: `multipart/form-d
 describe('readUploadedFile', () => {
   it('takes the `file` part of a base64 multipart body byte for byte, ignoring other fields', async () => {
     const csv = Buffer.from('student_id,first_name\nA1,Nguyễn\n', 'utf8');
-    const file = await form(multipart([{ name: 'note', content: 'x' }, { name: 'file', filename: 'C:\\roster.csv', type: 'text/csv', content: csv }]));
+    const file = await form(
+      multipart([
+        { name: 'note', content: 'x' },
+        { name: 'file', filename: 'C:\\roster.csv', type: 'text/csv', content: csv },
+      ]),
+    );
     expect(file.name).toBe('roster.csv');
     expect(file.bytes.equals(csv)).toBe(true);
   });
@@ -37,8 +42,14 @@ describe('readUploadedFile', () => {
   });
 
   it('reads raw CSV text and base64 XLSX bodies; other types are 415', async () => {
-    expect(await readUploadedFile({ contentType: 'text/csv; charset=utf-8', body: 'a,b\n1,2\n', isBase64Encoded: false })).toMatchObject({ name: 'upload.csv' });
-    const raw = await readUploadedFile({ contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: Buffer.from([0x50, 0x4b, 0xff]).toString('base64'), isBase64Encoded: true });
+    expect(await readUploadedFile({ contentType: 'text/csv; charset=utf-8', body: 'a,b\n1,2\n', isBase64Encoded: false })).toMatchObject({
+      name: 'upload.csv',
+    });
+    const raw = await readUploadedFile({
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: Buffer.from([0x50, 0x4b, 0xff]).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect([...raw.bytes]).toEqual([0x50, 0x4b, 0xff]);
     await expect(readUploadedFile({ contentType: 'application/json', body: '{}', isBase64Encoded: false })).rejects.toBeInstanceOf(UnsupportedMediaTypeError);
     await expect(readUploadedFile({ contentType: undefined, body: 'a', isBase64Encoded: false })).rejects.toBeInstanceOf(UnsupportedMediaTypeError);

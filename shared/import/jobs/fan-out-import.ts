@@ -70,11 +70,20 @@ async function planChunks(job: ImportJob, deps: FanOutDeps): Promise<{ ranges: C
   if (formatOf(job.source.key) === 'xlsx') {
     const limits = importLimits(deps.limits);
     // A broken workbook (zip bomb, no sheet, …): the one-pass run fails the job with the reader's message.
-    const plan = await planXlsxChunks(deps.bytes, { limits, sheet: deps.entity.import?.sheet ?? deps.entity.name, targetBytes: deps.settings.chunkBytes }).catch((error: unknown) => {
+    const plan = await planXlsxChunks(deps.bytes, {
+      limits,
+      sheet: deps.entity.import?.sheet ?? deps.entity.name,
+      targetBytes: deps.settings.chunkBytes,
+    }).catch((error: unknown) => {
       if (error instanceof ImportFileError || error instanceof ImportLimitError) return null;
       throw error;
     });
-    return plan && { ranges: plan.chunks.map((chunk) => ({ kind: 'rows', start: chunk.start, end: chunk.end, first_row: chunk.firstRow, end_row: chunk.endRow })), dataRows: plan.dataRows };
+    return (
+      plan && {
+        ranges: plan.chunks.map((chunk) => ({ kind: 'rows', start: chunk.start, end: chunk.end, first_row: chunk.firstRow, end_row: chunk.endRow })),
+        dataRows: plan.dataRows,
+      }
+    );
   }
   const stats: { records?: number } = {};
   const ranges = await planCsvChunks(deps.bytes, deps.settings.chunkBytes, stats);

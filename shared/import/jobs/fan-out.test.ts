@@ -21,7 +21,10 @@ describe('import fan-out policy', () => {
     expect(shouldFanOut('imports/students/a.xlsx', DEFAULT_FAN_OUT.thresholdBytes + 1, DEFAULT_FAN_OUT)).toBe(true);
     expect(shouldFanOut('imports/students/a.xlsx', DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
     expect(shouldFanOut('imports/students/a.txt', 10 * DEFAULT_FAN_OUT.thresholdBytes, DEFAULT_FAN_OUT)).toBe(false);
-    expect(fanOutSettings({ IMPORT_FAN_OUT_THRESHOLD_BYTES: '100', IMPORT_CHUNK_BYTES: 'x' })).toEqual({ thresholdBytes: 100, chunkBytes: DEFAULT_FAN_OUT.chunkBytes });
+    expect(fanOutSettings({ IMPORT_FAN_OUT_THRESHOLD_BYTES: '100', IMPORT_CHUNK_BYTES: 'x' })).toEqual({
+      thresholdBytes: 100,
+      chunkBytes: DEFAULT_FAN_OUT.chunkBytes,
+    });
   });
 
   it('keeps the worker timeout at most a sixth of the queue visibility, and a chunk well inside it', () => {
@@ -36,6 +39,7 @@ describe('import fan-out policy', () => {
     expect(laneStarts('imp_x', { chunks: 3, width: 5, chunk_bytes: 1 })).toEqual([0, 1, 2].map((chunk) => ({ import_id: 'imp_x', chunk })));
     expect(laneStarts('imp_x', { chunks: 20, width: 5, chunk_bytes: 1 })).toHaveLength(5);
     expect(chunkMessageSchema.safeParse({ import_id: 'imp_abc', chunk: 2 }).success).toBe(true);
-    for (const bad of [{ import_id: 'x', chunk: 1 }, { import_id: 'imp_a', chunk: -1 }, { import_id: 'imp_a', chunk: 1.5 }, 'imp_a']) expect(chunkMessageSchema.safeParse(bad).success).toBe(false);
+    for (const bad of [{ import_id: 'x', chunk: 1 }, { import_id: 'imp_a', chunk: -1 }, { import_id: 'imp_a', chunk: 1.5 }, 'imp_a'])
+      expect(chunkMessageSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -31,7 +31,10 @@ export function fanOutSettings(env: NodeJS.ProcessEnv = process.env): FanOutSett
     const value = Number(env[name]);
     return Number.isInteger(value) && value > 0 ? value : fallback;
   };
-  return { thresholdBytes: number('IMPORT_FAN_OUT_THRESHOLD_BYTES', DEFAULT_FAN_OUT.thresholdBytes), chunkBytes: number('IMPORT_CHUNK_BYTES', DEFAULT_FAN_OUT.chunkBytes) };
+  return {
+    thresholdBytes: number('IMPORT_FAN_OUT_THRESHOLD_BYTES', DEFAULT_FAN_OUT.thresholdBytes),
+    chunkBytes: number('IMPORT_CHUNK_BYTES', DEFAULT_FAN_OUT.chunkBytes),
+  };
 }
 
 /**

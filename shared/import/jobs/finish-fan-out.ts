@@ -66,15 +66,36 @@ export async function finishFanOut(jobId: string, deps: FinishFanOutDeps): Promi
     rows_per_second: Math.round(rows / Math.max(0.001, (finishedAt.getTime() - started) / 1000)),
   };
   // Every chunk's chain, in chunk order: the chunks cover consecutive rows, so errors.csv is in row order.
-  done.report_url = deps.report ? await deps.report.write(done, summary, chunks.map((chunk) => chunk.report_segment)) : null;
-  const { rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at, rows_per_second, report_url, message } = done;
+  done.report_url = deps.report
+    ? await deps.report.write(
+        done,
+        summary,
+        chunks.map((chunk) => chunk.report_segment),
+      )
+    : null;
+  const { rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at, rows_per_second, report_url, message } =
+    done;
   try {
     // Every chunk's counter delta went in with its own checkpoints and end: nothing is left to count.
     await completeJob({
       jobs: deps.jobs,
       owner: FAN_OUT_OWNER,
       job: done,
-      final: { status, message, rows_processed, bytes_processed, created, updated, skipped, errors, warnings, error_details, finished_at: finished_at!, rows_per_second, report_url },
+      final: {
+        status,
+        message,
+        rows_processed,
+        bytes_processed,
+        created,
+        updated,
+        skipped,
+        errors,
+        warnings,
+        error_details,
+        finished_at: finished_at!,
+        rows_per_second,
+        report_url,
+      },
       counted: { entity: job.entity, delta: { total: 0, filters: {} } },
     });
   } catch (error) {

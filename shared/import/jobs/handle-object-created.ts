@@ -34,7 +34,9 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
     deps.log?.('import refused', { bucket, key: parsed.key, reason: parsed.reason });
     return parsed;
   }
-  const head = await deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: parsed.key, ...(record.s3.object.versionId ? { VersionId: record.s3.object.versionId } : {}) }));
+  const head = await deps.s3.send(
+    new HeadObjectCommand({ Bucket: bucket, Key: parsed.key, ...(record.s3.object.versionId ? { VersionId: record.s3.object.versionId } : {}) }),
+  );
   const etag = head.ETag ?? (record.s3.object.eTag ? `"${record.s3.object.eTag.replace(/"/g, '')}"` : undefined);
   const size = head.ContentLength ?? record.s3.object.size;
   const source: ImportJobSource = {
@@ -63,8 +65,17 @@ export async function handleObjectCreated(record: S3EventRecord, deps: ObjectCre
   if (!entity) {
     const claim = await deps.jobs.claim(jobId, deps.owner, 60_000, clock());
     if (claim.kind === 'claimed') {
-      const message = `unknown entity '${parsed.entity}': files go under ${deps.entities.filter((e) => e.import).map((e) => `imports/${e.name}/`).join(', ')}`;
-      await completeJob({ jobs: deps.jobs, owner: deps.owner, job: claim.job, final: { status: 'failed', message, finished_at: clock().toISOString() }, counted: { entity: deps.entities[0]!.name, delta: { total: 0, filters: {} } } });
+      const message = `unknown entity '${parsed.entity}': files go under ${deps.entities
+        .filter((e) => e.import)
+        .map((e) => `imports/${e.name}/`)
+        .join(', ')}`;
+      await completeJob({
+        jobs: deps.jobs,
+        owner: deps.owner,
+        job: claim.job,
+        final: { status: 'failed', message, finished_at: clock().toISOString() },
+        counted: { entity: deps.entities[0]!.name, delta: { total: 0, filters: {} } },
+      });
     }
     return { kind: 'ran', job: (await deps.jobs.get(jobId))! };
   }

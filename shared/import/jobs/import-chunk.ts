@@ -51,7 +51,11 @@ export interface ImportChunk {
 /** What the plan stores of a chunk: a byte range (CSV) or, with `kind: 'rows'` and `end_row`, a row range (XLSX). */
 export type ChunkRange = Pick<ImportChunk, 'kind' | 'start' | 'end' | 'first_row' | 'end_row'>;
 
-export type ChunkClaim = { kind: 'claimed'; chunk: ImportChunk } | { kind: 'ended'; chunk: ImportChunk } | { kind: 'busy'; chunk: ImportChunk } | { kind: 'missing' };
+export type ChunkClaim =
+  | { kind: 'claimed'; chunk: ImportChunk }
+  | { kind: 'ended'; chunk: ImportChunk }
+  | { kind: 'busy'; chunk: ImportChunk }
+  | { kind: 'missing' };
 
 /** Port of the chunk items in the jobs table. Every write by a worker is conditioned on its chunk lease. */
 export interface ImportChunkStore {
@@ -59,13 +63,31 @@ export interface ImportChunkStore {
   plan(jobId: string, owner: string, plan: FanOutPlan, chunks: readonly ChunkRange[]): Promise<void>;
   claim(jobId: string, index: number, owner: string, leaseMs: number, now: Date): Promise<ChunkClaim>;
   /** The chunk's checkpoint AND the counter delta it covers, in one transaction (lease held, previous row unchanged). */
-  checkpoint(jobId: string, index: number, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void>;
+  checkpoint(
+    jobId: string,
+    index: number,
+    owner: string,
+    previousRow: number,
+    checkpoint: ImportCheckpoint,
+    progress: JobProgress,
+    counted: CountedDelta,
+    leaseUntil: number,
+  ): Promise<void>;
   /**
    * Ends the chunk (`done`, or `failed` with a file problem) in ONE transaction with its last
    * counter delta and the job's `chunks_done + 1` (and its totals): a chunk is counted exactly once.
    * `reportSegment`: the head of the chunk's report chain, which the job's end reads.
    */
-  end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null, reportSegment?: string): Promise<void>;
+  end(
+    jobId: string,
+    index: number,
+    owner: string,
+    status: 'done' | 'failed',
+    progress: JobProgress,
+    counted: CountedDelta,
+    message: string | null,
+    reportSegment?: string,
+  ): Promise<void>;
   release(jobId: string, index: number, owner: string): Promise<void>;
   /** Every chunk of the job, in index order. */
   list(jobId: string, chunks: number): Promise<ImportChunk[]>;

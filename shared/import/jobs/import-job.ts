@@ -53,7 +53,15 @@ export function jobIdFor(source: Pick<ImportJobSource, 'bucket' | 'key' | 'etag'
   return `imp_${createHash('sha256').update(`${source.bucket}\0${source.key}\0${version}`).digest('base64url').slice(0, 24)}`;
 }
 
-export function queuedJob(input: { import_id: string; entity: string; source: ImportJobSource; mode: ImportMode; bytes_total: number | null; now: Date; correlation_id?: string }): ImportJob {
+export function queuedJob(input: {
+  import_id: string;
+  entity: string;
+  source: ImportJobSource;
+  mode: ImportMode;
+  bytes_total: number | null;
+  now: Date;
+  correlation_id?: string;
+}): ImportJob {
   return {
     ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
     import_id: input.import_id,
@@ -111,12 +119,26 @@ export interface ImportJobStore {
    * Records a checkpoint AND applies the counter delta of the batches it covers, in one
    * transaction conditioned on the previous checkpoint row and the lease.
    */
-  checkpoint(id: string, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void>;
+  checkpoint(
+    id: string,
+    owner: string,
+    previousRow: number,
+    checkpoint: ImportCheckpoint,
+    progress: JobProgress,
+    counted: CountedDelta,
+    leaseUntil: number,
+  ): Promise<void>;
   /**
    * The final state, with the last counter delta and the job's events (outbox rows), in one
    * transaction (lease held, job running). Call it through `completeJob`.
    */
-  finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta, events?: readonly DomainEvent[]): Promise<void>;
+  finish(
+    id: string,
+    owner: string,
+    final: Partial<ImportJob> & { status: ImportJobStatus },
+    counted: CountedDelta,
+    events?: readonly DomainEvent[],
+  ): Promise<void>;
   /** Gives the lease back so a retry can resume at once. */
   release(id: string, owner: string): Promise<void>;
   /** Points a queued upload job at the object that arrived; false when it already has another one. */

@@ -22,7 +22,12 @@ describe('S3 keys of import files', () => {
   });
 
   it('names the entity, the file and, for presigned uploads, the job', () => {
-    expect(parseImportKey('imports/students/2026/roster.xlsx')).toEqual({ kind: 'import', key: 'imports/students/2026/roster.xlsx', entity: 'students', fileName: 'roster.xlsx' });
+    expect(parseImportKey('imports/students/2026/roster.xlsx')).toEqual({
+      kind: 'import',
+      key: 'imports/students/2026/roster.xlsx',
+      entity: 'students',
+      fileName: 'roster.xlsx',
+    });
     expect(parseImportKey('imports/students/uploads/imp_abc/r.csv')).toMatchObject({ entity: 'students', uploadId: 'imp_abc', fileName: 'r.csv' });
     expect(parseImportKey('imports/teachers/r.csv')).toMatchObject({ kind: 'import', entity: 'teachers' });
   });

@@ -23,7 +23,10 @@ export function importWorkerHandler(entities: readonly Entity[]) {
     const processRecord = async (record: SQSRecord) => {
       const parsed = chunkMessageSchema.safeParse(safeJson(record.body));
       if (!parsed.success) {
-        logger.error('malformed chunk message: refused until SQS moves it to the DLQ', { message_id: record.messageId, receive_count: record.attributes.ApproximateReceiveCount });
+        logger.error('malformed chunk message: refused until SQS moves it to the DLQ', {
+          message_id: record.messageId,
+          receive_count: record.attributes.ApproximateReceiveCount,
+        });
         throw new Error('malformed chunk message');
       }
       try {
@@ -37,14 +40,26 @@ export function importWorkerHandler(entities: readonly Entity[]) {
           owner: context.awsRequestId,
           remainingMs: () => context.getRemainingTimeInMillis(),
         });
-        logger.info('import chunk handled', { ...parsed.data, outcome: outcome.kind, ...(outcome.kind === 'forwarded' && outcome.finished ? { job_status: outcome.finished.status } : {}) });
+        logger.info('import chunk handled', {
+          ...parsed.data,
+          outcome: outcome.kind,
+          ...(outcome.kind === 'forwarded' && outcome.finished ? { job_status: outcome.finished.status } : {}),
+        });
       } catch (error) {
-        logger.error('import chunk failed; SQS redelivers it and the chunk resumes from its checkpoint', { ...parsed.data, error: errorSummary(error), receive_count: record.attributes.ApproximateReceiveCount });
+        logger.error('import chunk failed; SQS redelivers it and the chunk resumes from its checkpoint', {
+          ...parsed.data,
+          error: errorSummary(error),
+          receive_count: record.attributes.ApproximateReceiveCount,
+        });
         throw error;
       }
     };
     try {
-      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), { context, processInParallel: false, throwOnFullBatchFailure: false });
+      return await processPartialResponse(event, processRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      });
     } finally {
       publishMetrics();
     }

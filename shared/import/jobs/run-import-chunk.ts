@@ -14,7 +14,9 @@ export interface RunChunkDeps extends ImportRunOptions {
   batchSize?: number;
 }
 
-export type ChunkOutcome = { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' } | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };
+export type ChunkOutcome =
+  | { kind: 'ended'; chunk: ImportChunk; summary: ImportSummary; status: 'done' | 'failed' }
+  | { kind: 'skipped'; reason: 'ended' | 'busy' | 'missing' };
 
 /**
  * Imports one chunk (a byte range of a CSV, a row range of an XLSX sheet) of a fanned-out job under the chunk's lease. The
@@ -44,7 +46,10 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
   // Segments are named by the rows they cover: a chunk's first one starts right before the chunk.
   const segmentFrom = () => (persistedRow > 0 ? persistedRow : chunk.first_row - 1);
   // Not resumed yet: "resume" right before the chunk, so the rows ahead of it only register their ids.
-  const resumeFrom: ImportCheckpoint = chunk.checkpoint ?? { position: chunk.kind === 'rows' ? { row: chunk.first_row - 1 } : { row: chunk.first_row - 1, byte: chunk.start }, summary: emptySummary() };
+  const resumeFrom: ImportCheckpoint = chunk.checkpoint ?? {
+    position: chunk.kind === 'rows' ? { row: chunk.first_row - 1 } : { row: chunk.first_row - 1, byte: chunk.start },
+    summary: emptySummary(),
+  };
 
   const persist = async (checkpoint: ImportCheckpoint) => {
     // The report lines of the rows this checkpoint covers are durable before it commits (as for a whole job).
@@ -52,21 +57,42 @@ export async function runImportChunk(job: ImportJob, index: number, deps: RunChu
     if (segment) checkpoint = { ...checkpoint, report_segment: segment };
     persistedAt = clock().getTime();
     rowsAtPersist = progress.rows;
-    await deps.chunks.checkpoint(job.import_id, index, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, counted(checkpoint.position.row), persistedAt + leaseMs);
+    await deps.chunks.checkpoint(
+      job.import_id,
+      index,
+      deps.owner,
+      persistedRow,
+      checkpoint,
+      { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary },
+      counted(checkpoint.position.row),
+      persistedAt + leaseMs,
+    );
     persistedRow = checkpoint.position.row;
     reportHead = segment;
   };
   const end = async (status: 'done' | 'failed', summary: ImportSummary, message: string | null): Promise<ChunkOutcome> => {
     // The last lines become the chain's last segment; its key ends the chunk with it (the job's end reads it).
     const head = deps.report ? await deps.report.flush(segmentFrom(), lastRow, reportHead) : undefined;
-    await deps.chunks.end(job.import_id, index, deps.owner, status, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary }, counted(), message, head);
+    await deps.chunks.end(
+      job.import_id,
+      index,
+      deps.owner,
+      status,
+      { rows_processed: progress.rows, bytes_processed: progress.bytes, summary },
+      counted(),
+      message,
+      head,
+    );
     return { kind: 'ended', chunk: { ...chunk, status, summary, message, ...(head ? { report_segment: head } : {}) }, summary, status };
   };
 
   try {
     // CSV: bytes [0, end); XLSX: the sheet from its first row up to the row before end_row. Either
     // way the header, the rows before the chunk (ids only) and the chunk's rows.
-    const range: SourceRange = chunk.kind === 'rows' ? { kind: 'rows', from: 0, to: (chunk.end_row ?? Number.MAX_SAFE_INTEGER) - 1 } : { kind: 'bytes', start: 0, end: chunk.end, firstRow: 1 };
+    const range: SourceRange =
+      chunk.kind === 'rows'
+        ? { kind: 'rows', from: 0, to: (chunk.end_row ?? Number.MAX_SAFE_INTEGER) - 1 }
+        : { kind: 'bytes', start: 0, end: chunk.end, firstRow: 1 };
     const source = openRowSource(deps.bytes, { name: job.source.key, entity: deps.entity, limits: deps.limits, range });
     const summary = await runImport({
       importId: job.import_id,

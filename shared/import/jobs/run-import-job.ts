@@ -52,7 +52,9 @@ export interface RunJobDeps extends ImportRunOptions {
 }
 
 /** `summary`: what the run did; `error`: the file problem a failed job failed with. */
-export type RunJobOutcome = { kind: 'ran'; job: ImportJob; summary?: ImportSummary; error?: ImportFileError | ImportLimitError } | { kind: 'skipped'; reason: 'finished' | 'busy' | 'missing'; job?: ImportJob };
+export type RunJobOutcome =
+  | { kind: 'ran'; job: ImportJob; summary?: ImportSummary; error?: ImportFileError | ImportLimitError }
+  | { kind: 'skipped'; reason: 'finished' | 'busy' | 'missing'; job?: ImportJob };
 
 /**
  * Runs (or resumes) one import job under a lease: claims it, streams its file through
@@ -89,7 +91,15 @@ export async function runImportJob(jobId: string, deps: RunJobDeps): Promise<Run
     const now = clock().getTime();
     persistedAt = now;
     rowsAtPersist = progress.rows;
-    await deps.jobs.checkpoint(jobId, deps.owner, persistedRow, checkpoint, { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary }, { entity: job.entity, delta }, now + leaseMs);
+    await deps.jobs.checkpoint(
+      jobId,
+      deps.owner,
+      persistedRow,
+      checkpoint,
+      { rows_processed: progress.rows, bytes_processed: progress.bytes, summary: checkpoint.summary },
+      { entity: job.entity, delta },
+      now + leaseMs,
+    );
     persistedRow = checkpoint.position.row;
     reportHead = segment;
   };

@@ -52,7 +52,13 @@ export class S3ImportReport implements JobReport {
     if (!body) return after;
     const key = `${this.keys.segments}${rowTag(fromRow)}-${rowTag(toRow)}-${this.owner}.csv`;
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'text/csv; charset=utf-8', ...(after ? { Metadata: { [PREV_SEGMENT]: after } } : {}) }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'text/csv; charset=utf-8',
+        ...(after ? { Metadata: { [PREV_SEGMENT]: after } } : {}),
+      }),
     );
     return key;
   }

@@ -15,13 +15,18 @@ export function sqsChunkQueue(client: SQSClient, queueUrl: string): ChunkQueue {
   return {
     async send(messages) {
       for (let offset = 0; offset < messages.length; offset += BATCH) {
-        let pending = messages.slice(offset, offset + BATCH).map((message: ChunkMessage) => ({ Id: `c${message.chunk}`, MessageBody: JSON.stringify(message) }));
+        let pending = messages
+          .slice(offset, offset + BATCH)
+          .map((message: ChunkMessage) => ({ Id: `c${message.chunk}`, MessageBody: JSON.stringify(message) }));
         for (let round = 1; pending.length > 0; round++) {
           const out = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
           const failed = new Set((out.Failed ?? []).map((entry) => entry.Id));
           pending = pending.filter((entry) => failed.has(entry.Id));
           if (pending.length === 0) break;
-          if (round >= ROUNDS) throw new Error(`import-chunks: ${pending.length} message(s) not accepted: ${(out.Failed ?? []).map((entry) => entry.Message ?? entry.Code).join('; ')}`);
+          if (round >= ROUNDS)
+            throw new Error(
+              `import-chunks: ${pending.length} message(s) not accepted: ${(out.Failed ?? []).map((entry) => entry.Message ?? entry.Code).join('; ')}`,
+            );
           await fullJitter(round, { baseMs: 100, capMs: 2_000 });
         }
       }

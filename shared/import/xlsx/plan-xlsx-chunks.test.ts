@@ -84,6 +84,8 @@ describe('planXlsxChunks', () => {
 
   it('keeps the reader’s zip-bomb limits', async () => {
     const file = await workbook([{ name: 'Students', rows: roster(50) }]);
-    await expect(planXlsxChunks(bufferByteSource(file), { limits: importLimits({ maxUncompressedBytes: 1_000 }), targetBytes: 10 })).rejects.toBeInstanceOf(ImportLimitError);
+    await expect(planXlsxChunks(bufferByteSource(file), { limits: importLimits({ maxUncompressedBytes: 1_000 }), targetBytes: 10 })).rejects.toBeInstanceOf(
+      ImportLimitError,
+    );
   });
 });

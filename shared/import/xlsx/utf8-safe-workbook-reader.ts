@@ -60,7 +60,11 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
       }
       this.inflated += chunk.length;
       if (this.inflated > this.maxInflatedBytes) {
-        throw new ImportLimitError('uncompressedBytes', `The workbook expands to more than ${formatBytes(this.maxInflatedBytes)}, the limit; reading stopped.`, { maxUncompressedBytes: this.maxInflatedBytes });
+        throw new ImportLimitError(
+          'uncompressedBytes',
+          `The workbook expands to more than ${formatBytes(this.maxInflatedBytes)}, the limit; reading stopped.`,
+          { maxUncompressedBytes: this.maxInflatedBytes },
+        );
       }
       const text = decoder.decode(chunk, { stream: true });
       if (text.length > 0) yield text;

@@ -43,7 +43,40 @@ async function failure(bytes: Buffer | ByteSource, options: Partial<XlsxSourceOp
   return error as Error;
 }
 
-const SYLLABLES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Thị', 'Văn', 'Hương', 'Phượng', 'Quỳnh', 'Nguyệt', 'Thuỷ', 'Ánh', 'Đức', 'Khôi', 'Zoë', 'Łukasz', 'Søren', 'Ærøskøbing', '東京', '😀'];
+const SYLLABLES = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+  'Thị',
+  'Văn',
+  'Hương',
+  'Phượng',
+  'Quỳnh',
+  'Nguyệt',
+  'Thuỷ',
+  'Ánh',
+  'Đức',
+  'Khôi',
+  'Zoë',
+  'Łukasz',
+  'Søren',
+  'Ærøskøbing',
+  '東京',
+  '😀',
+];
 
 function accentedName(i: number): string {
   // Unique per row, so shared strings cannot collapse the text into a few entries.
@@ -136,7 +169,10 @@ describe('xlsxRowSource', () => {
   });
 
   it('stops a zip that under-declares its sizes once the inflated bytes pass the limit', async () => {
-    const liar = zipOf([{ name: 'xl/sharedStrings.xml', data: Buffer.alloc(30 * 1024 * 1024, 0x20), declaredSize: 100 }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.from('<worksheet/>') }]);
+    const liar = zipOf([
+      { name: 'xl/sharedStrings.xml', data: Buffer.alloc(30 * 1024 * 1024, 0x20), declaredSize: 100 },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.from('<worksheet/>') },
+    ]);
     const error = await failure(liar, { limits: { ...limits, maxUncompressedBytes: 5 * 1024 * 1024 } });
     expect(error).toBeInstanceOf(ImportLimitError);
   });

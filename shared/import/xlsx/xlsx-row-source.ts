@@ -63,7 +63,11 @@ async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, coun
   input.on('error', (error) => counted.destroy(error));
   // exceljs (~1 MB) is loaded by the first XLSX file read, not at every cold start of a function that imports CSV too.
   const { Utf8SafeWorkbookReader } = await import('./utf8-safe-workbook-reader.js');
-  const reader = new Utf8SafeWorkbookReader(counted, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }, limits.maxUncompressedBytes);
+  const reader = new Utf8SafeWorkbookReader(
+    counted,
+    { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' },
+    limits.maxUncompressedBytes,
+  );
   let target: string | undefined;
   let found = false;
   try {

@@ -47,7 +47,9 @@ export async function checkZipDirectory(bytes: ByteSource, limits: ImportLimits)
     directoryOffset = Number(record.readBigUInt64LE(48));
   }
   if (entries > limits.maxZipEntries) {
-    throw new ImportLimitError('zipEntries', `The workbook holds ${entries} zip entries (limit ${limits.maxZipEntries}); it is not a plain spreadsheet.`, { entries });
+    throw new ImportLimitError('zipEntries', `The workbook holds ${entries} zip entries (limit ${limits.maxZipEntries}); it is not a plain spreadsheet.`, {
+      entries,
+    });
   }
   if (directorySize > MAX_DIRECTORY_BYTES || directoryOffset + directorySize > bytes.size) throw notAWorkbook();
   const directory = await readRange(bytes, directoryOffset, directoryOffset + directorySize);
@@ -94,5 +96,8 @@ async function readRange(bytes: ByteSource, start: number, end: number): Promise
 }
 
 function notAWorkbook(): ImportFileError {
-  return new ImportFileError('wrongFormat', 'This file is not a valid XLSX workbook (its zip structure is missing or damaged). Save it again from Excel as "Excel Workbook (.xlsx)".');
+  return new ImportFileError(
+    'wrongFormat',
+    'This file is not a valid XLSX workbook (its zip structure is missing or damaged). Save it again from Excel as "Excel Workbook (.xlsx)".',
+  );
 }

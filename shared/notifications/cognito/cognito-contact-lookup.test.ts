@@ -3,7 +3,10 @@ import { type CognitoAdminGetUser, type CognitoAdminGetUserRequest, cognitoConta
 
 const SUB = '7c1e9f0a-1111-4222-8333-444455556666';
 const ENDPOINT = 'arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/shop-android/abc';
-const user = (attributes: Record<string, string>, enabled = true) => ({ Enabled: enabled, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) });
+const user = (attributes: Record<string, string>, enabled = true) => ({
+  Enabled: enabled,
+  UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+});
 
 function fakeCognito(answer: (request: CognitoAdminGetUserRequest) => ReturnType<CognitoAdminGetUser>) {
   const calls: CognitoAdminGetUserRequest[] = [];
@@ -13,7 +16,16 @@ function fakeCognito(answer: (request: CognitoAdminGetUserRequest) => ReturnType
 
 describe('cognitoContactLookup', () => {
   it('asks AdminGetUser with the customer id (the token subject) as Username and maps verified attributes', async () => {
-    const cognito = fakeCognito(async () => user({ sub: SUB, email: 'ada@example.com', email_verified: 'true', phone_number: '+4915112345678', phone_number_verified: 'true', 'custom:push_endpoint': ENDPOINT }));
+    const cognito = fakeCognito(async () =>
+      user({
+        sub: SUB,
+        email: 'ada@example.com',
+        email_verified: 'true',
+        phone_number: '+4915112345678',
+        phone_number_verified: 'true',
+        'custom:push_endpoint': ENDPOINT,
+      }),
+    );
     const contacts = cognitoContactLookup(cognito.adminGetUser, { userPoolId: 'eu-west-1_Pool' });
     expect(await contacts.contactOf(SUB)).toEqual({ email: 'ada@example.com', phone: '+4915112345678', device: ENDPOINT });
     expect(cognito.calls).toEqual([{ UserPoolId: 'eu-west-1_Pool', Username: SUB }]);
@@ -39,7 +51,9 @@ describe('cognitoContactLookup', () => {
   });
 
   it('gives a missing or disabled user no addresses', async () => {
-    const missing = fakeCognito(async () => { throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' }); });
+    const missing = fakeCognito(async () => {
+      throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
+    });
     expect(await cognitoContactLookup(missing.adminGetUser, { userPoolId: 'p' }).contactOf(SUB)).toEqual({});
     const disabled = fakeCognito(async () => user({ email: 'ada@example.com', email_verified: 'true' }, false));
     expect(await cognitoContactLookup(disabled.adminGetUser, { userPoolId: 'p' }).contactOf(SUB)).toEqual({});

@@ -11,7 +11,14 @@ afterEach(() => sns.reset());
 const client = () => new SNSClient({ region: 'eu-west-1' });
 
 const ENDPOINT = 'arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/shop-ios/5e3a1c2b-0000-4000-8000-000000000001';
-const base = { order_id: 'ord_1', event_id: 'evt_1', event_type: 'order.payment_failed', renderer: 'pipeline', subject: '⚠ Action needed for ord_1', body: 'Payment for ord_1 failed: declined.' } as const;
+const base = {
+  order_id: 'ord_1',
+  event_id: 'evt_1',
+  event_type: 'order.payment_failed',
+  renderer: 'pipeline',
+  subject: '⚠ Action needed for ord_1',
+  body: 'Payment for ord_1 failed: declined.',
+} as const;
 const sms: NotificationMessage = { ...base, channel: 'sms', to: '+4915112345678' };
 const push: NotificationMessage = { ...base, channel: 'push', to: ENDPOINT };
 const snsError = (name: string) => Object.assign(new Error(`${name} from SNS`), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
@@ -53,7 +60,11 @@ describe('snsPushChannel', () => {
     expect(input).toMatchObject({ TargetArn: ENDPOINT, MessageStructure: 'json' });
     const payloads = JSON.parse(input.Message!) as Record<string, string>;
     expect(payloads.default).toBe(base.body);
-    expect(JSON.parse(payloads.APNS!)).toEqual({ aps: { alert: { title: base.subject, body: base.body } }, order_id: 'ord_1', event_type: 'order.payment_failed' });
+    expect(JSON.parse(payloads.APNS!)).toEqual({
+      aps: { alert: { title: base.subject, body: base.body } },
+      order_id: 'ord_1',
+      event_type: 'order.payment_failed',
+    });
     expect(JSON.parse(payloads.GCM!)).toMatchObject({ notification: { title: base.subject, body: base.body } });
   });
 
@@ -65,7 +76,9 @@ describe('snsPushChannel', () => {
   });
 
   it('refuses an address that is not a platform endpoint ARN (a topic, say) without calling SNS', async () => {
-    await expect(snsPushChannel(client()).send({ ...push, to: 'arn:aws:sns:eu-west-1:123456789012:orders' })).rejects.toMatchObject({ reason: 'invalidAddress' });
+    await expect(snsPushChannel(client()).send({ ...push, to: 'arn:aws:sns:eu-west-1:123456789012:orders' })).rejects.toMatchObject({
+      reason: 'invalidAddress',
+    });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });

@@ -16,7 +16,9 @@ export interface FinalizeOrderDeps {
   now?: () => Date;
 }
 
-export type FinalizeOrderResult = { outcome: 'completed' | 'rejected' | 'payment_failed'; event_ids: string[] } | { outcome: 'skipped'; status: OrderStatus | 'missing' };
+export type FinalizeOrderResult =
+  | { outcome: 'completed' | 'rejected' | 'payment_failed'; event_ids: string[] }
+  | { outcome: 'skipped'; status: OrderStatus | 'missing' };
 
 /** One step's rule: the status it moves from, the status it ends in, and the events that causes. */
 interface FinalStep {
@@ -29,13 +31,20 @@ interface FinalStep {
 function stepOf(event: FinalizeEvent): FinalStep {
   switch (event.type) {
     case 'inventory.reservation_failed':
-      return { from: 'pending', to: 'rejected', metric: 'OrdersRejected', events: (order, origin, at) => [orderEvent('order.rejected', { order_id: order.order_id, reason: event.data.reason }, origin, at)] };
+      return {
+        from: 'pending',
+        to: 'rejected',
+        metric: 'OrdersRejected',
+        events: (order, origin, at) => [orderEvent('order.rejected', { order_id: order.order_id, reason: event.data.reason }, origin, at)],
+      };
     case 'payment.succeeded':
       return {
         from: 'paid',
         to: 'completed',
         metric: 'OrdersCompleted',
-        events: (order, origin, at) => [orderEvent('order.completed', { order_id: order.order_id, customer_id: order.customer_id, total: order.total }, origin, at)],
+        events: (order, origin, at) => [
+          orderEvent('order.completed', { order_id: order.order_id, customer_id: order.customer_id, total: order.total }, origin, at),
+        ],
       };
     case 'payment.failed':
       return {
@@ -45,7 +54,12 @@ function stepOf(event: FinalizeEvent): FinalStep {
         // The compensation travels with the outcome: the stock release is requested in the same transaction.
         events: (order, origin, at) => [
           orderEvent('order.payment_failed', { order_id: order.order_id, customer_id: order.customer_id, reason: event.data.reason }, origin, at),
-          orderEvent('inventory.release_requested', { order_id: order.order_id, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })), reason: 'payment_failed' }, origin, at),
+          orderEvent(
+            'inventory.release_requested',
+            { order_id: order.order_id, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })), reason: 'payment_failed' },
+            origin,
+            at,
+          ),
         ],
       };
   }

@@ -61,9 +61,14 @@ export async function processPayment(event: EventEnvelope<'inventory.reserved'>,
 
   async function charge(current: SagaOrder): Promise<ProcessPaymentResult> {
     const { order } = current;
-    const outcome = current.paymentToken ? await chargeOrder({ order_id: orderId, amount: order.total, token: current.paymentToken }, deps) : noToken(order.total);
+    const outcome = current.paymentToken
+      ? await chargeOrder({ order_id: orderId, amount: order.total, token: current.paymentToken }, deps)
+      : noToken(order.total);
     const at = now();
-    const out = outcome.event === 'payment.succeeded' ? orderEvent('payment.succeeded', outcome.data, origin, at) : orderEvent('payment.failed', outcome.data, origin, at);
+    const out =
+      outcome.event === 'payment.succeeded'
+        ? orderEvent('payment.succeeded', outcome.data, origin, at)
+        : orderEvent('payment.failed', outcome.data, origin, at);
     const committed = await deps.store.advance({
       orderId,
       from: 'payment_pending',

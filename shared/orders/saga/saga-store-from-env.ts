@@ -8,5 +8,9 @@ import type { OrderSagaStore } from './order-saga-store.js';
 
 /** The saga store of a consumer container: orders table `ORDERS_TABLE_NAME`, outbox rows to `OUTBOX_TABLE_NAME`. */
 export function sagaStoreFromEnv(env: NodeJS.ProcessEnv): OrderSagaStore {
-  return new DynamoDbOrderSagaStore(tracer.captureAWSv3Client(createDocumentClient(env)), requiredEnv(env, ordersTable.envVar), requiredEnv(env, outboxTable.envVar));
+  return new DynamoDbOrderSagaStore(
+    tracer.captureAWSv3Client(createDocumentClient(env)),
+    requiredEnv(env, ordersTable.envVar),
+    requiredEnv(env, outboxTable.envVar),
+  );
 }

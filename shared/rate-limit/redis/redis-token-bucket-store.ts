@@ -38,5 +38,4 @@ export class RedisTokenBucketStore implements TokenBucketStore {
   close(): Promise<void> {
     return this.connection.close();
   }
-
 }

@@ -4,15 +4,7 @@ import type { StoredItem } from '../entity-store.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
 import { toRecord } from './item-record.js';
 import { itemSize, readUnits, writeUnits } from './item-size.js';
-import {
-  COUNTER_UPDATE_WCU,
-  counterKeyFor,
-  type IndexDesign,
-  PARTITION_RCU_LIMIT,
-  PARTITION_WCU_LIMIT,
-  PK,
-  type TableDesign,
-} from './table-design.js';
+import { COUNTER_UPDATE_WCU, counterKeyFor, type IndexDesign, PARTITION_RCU_LIMIT, PARTITION_WCU_LIMIT, PK, type TableDesign } from './table-design.js';
 
 export interface CapacityOptions {
   /** Items written per second. */
@@ -123,7 +115,15 @@ export function capacityModel(entity: Entity, design: TableDesign, rows: Iterabl
   const line = (kind: CapacityLine['kind'], name: string, tally: Tally, rcu: number) => {
     const [hottestKey, units] = kind === 'table' ? [tally.hottest()[0], tally.hottest()[1]] : tally.hottest();
     const wcu = perSecond(units);
-    lines.push({ kind, name, hottestKey, hottestWcuPerSecond: wcu, hottestRcuPerSecond: rcu, wcuPerRow: count === 0 ? 0 : tally.wcu / count, flagged: wcu > PARTITION_WCU_LIMIT || rcu > PARTITION_RCU_LIMIT });
+    lines.push({
+      kind,
+      name,
+      hottestKey,
+      hottestWcuPerSecond: wcu,
+      hottestRcuPerSecond: rcu,
+      wcuPerRow: count === 0 ? 0 : tally.wcu / count,
+      flagged: wcu > PARTITION_WCU_LIMIT || rcu > PARTITION_RCU_LIMIT,
+    });
   };
   // Read mix: every page queries each shard of its index once and reads every counter shard once.
   const pages = options.pagesPerSecond;

@@ -33,7 +33,14 @@ export async function repairCounters(client: DynamoDBDocumentClient, entity: Ent
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await client.send(
-          new ScanCommand({ TableName: tableName, Segment: segment, TotalSegments: segments, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names, ExclusiveStartKey: startKey }),
+          new ScanCommand({
+            TableName: tableName,
+            Segment: segment,
+            TotalSegments: segments,
+            ProjectionExpression: Object.keys(names).join(', '),
+            ExpressionAttributeNames: names,
+            ExclusiveStartKey: startKey,
+          }),
         );
         for (const record of out.Items ?? []) {
           const pk = String(record[PK]);

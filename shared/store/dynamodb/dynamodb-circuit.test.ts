@@ -11,11 +11,15 @@ function setup() {
   const breaker = dynamoBreaker(() => now);
   const ports = { logger: { warn: vi.fn() }, metrics: { addMetric: vi.fn() } };
   const call = (outcome: () => Error | undefined) =>
-    throughCircuit(breaker, async () => {
-      const error = outcome();
-      if (error) throw error;
-      return 'ok';
-    }, ports).catch((error: unknown) => error);
+    throughCircuit(
+      breaker,
+      async () => {
+        const error = outcome();
+        if (error) throw error;
+        return 'ok';
+      },
+      ports,
+    ).catch((error: unknown) => error);
   return { breaker, ports, call, advance: (ms: number) => (now += ms) };
 }
 

@@ -1,9 +1,4 @@
-import {
-  DynamoDBServiceException,
-  ProvisionedThroughputExceededException,
-  ThrottlingException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBServiceException, ProvisionedThroughputExceededException, ThrottlingException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,13 +57,26 @@ const unavailable: [string, () => Error][] = [
   ['a reset socket wrapped by the SDK', () => new Error('socket hang up', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
   [
     'an SDK connect timeout (nothing listened)',
-    () => Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.'), { name: 'TimeoutError' }),
+    () =>
+      Object.assign(
+        new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.'),
+        { name: 'TimeoutError' },
+      ),
   ],
   // What the SDK makes of a connection the endpoint dropped: renamed TimeoutError, code kept.
   ['a dropped connection (TimeoutError, ECONNRESET)', () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' })],
-  ['a refused connection (TimeoutError, ECONNREFUSED)', () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError', code: 'ECONNREFUSED' })],
-  ['a 503 ServiceUnavailable', () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: metadata(503), message: 'Unavailable' })],
-  ['an HTTP 500 from DynamoDB', () => new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: metadata(500), message: 'Internal' })],
+  [
+    'a refused connection (TimeoutError, ECONNREFUSED)',
+    () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { name: 'TimeoutError', code: 'ECONNREFUSED' }),
+  ],
+  [
+    'a 503 ServiceUnavailable',
+    () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: metadata(503), message: 'Unavailable' }),
+  ],
+  [
+    'an HTTP 500 from DynamoDB',
+    () => new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: metadata(500), message: 'Internal' }),
+  ],
   ['an HTTP 503 of any name', () => new DynamoDBServiceException({ name: 'SomethingNew', $fault: 'server', $metadata: metadata(503), message: 'Down' })],
 ];
 
@@ -76,7 +84,11 @@ const unavailable: [string, () => Error][] = [
 const timedOut: [string, () => Error][] = [
   [
     'an SDK request timeout',
-    () => Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 5000 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
+    () =>
+      Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 5000 ms requestTimeout.'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+      }),
   ],
   ['a socket idle timeout', () => Object.assign(new Error('the request socket timed out after 5000 ms of inactivity'), { name: 'TimeoutError' })],
   ['the request budget running out (abort signal)', () => Object.assign(new Error('Request aborted'), { name: 'AbortError' })],
@@ -120,8 +132,14 @@ describe('DynamoDbEntityStore error translation', () => {
 
   it.each([
     ['a plain Error', () => new Error('boom')],
-    ['a ValidationException (a request we built wrong)', () => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: metadata(400), message: 'bad key' })],
-    ['a ResourceNotFoundException', () => new DynamoDBServiceException({ name: 'ResourceNotFoundException', $fault: 'client', $metadata: metadata(400), message: 'no table' })],
+    [
+      'a ValidationException (a request we built wrong)',
+      () => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: metadata(400), message: 'bad key' }),
+    ],
+    [
+      'a ResourceNotFoundException',
+      () => new DynamoDBServiceException({ name: 'ResourceNotFoundException', $fault: 'client', $metadata: metadata(400), message: 'no table' }),
+    ],
     ['an error with an unknown network code', () => Object.assign(new Error('weird'), { code: 'EWEIRD' })],
   ])('rethrows %s unchanged', async (_label, make) => {
     const error = make();

@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type TransactItems, transactWrite } from './transact-write.js';
 import { invalidCursor } from '../../cursor/cursor-codec.js';
 import type { Entity } from '../../entity/define-entity.js';
@@ -39,7 +34,6 @@ import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type
 const WALK_SLACK = 1.25;
 const MAX_WALK_BATCH = 1_000;
 
-
 /**
  * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
  * writes are transactions that move one counter shard each; list pages merge the sharded
@@ -65,7 +59,12 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
 
   async getMany(ids: readonly string[], consistent = false): Promise<StoredItem[]> {
     const unique = [...new Set(ids)];
-    const records = await batchGet(this.client, this.tableName, unique.map((id) => ({ [PK]: id })), { consistent });
+    const records = await batchGet(
+      this.client,
+      this.tableName,
+      unique.map((id) => ({ [PK]: id })),
+      { consistent },
+    );
     const byId = new Map(records.map((record) => [String(record[PK]), record]));
     return ids.flatMap((id) => {
       const record = byId.get(id);
@@ -76,7 +75,9 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   async create(item: StoredItem): Promise<void> {
     const id = this.idOf(item);
     const items: TransactItems = [
-      { Put: { TableName: this.tableName, Item: this.record(item), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } },
+      {
+        Put: { TableName: this.tableName, Item: this.record(item), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } },
+      },
       ...this.counterUpdates(id, this.filtersOf(item), +1),
     ];
     try {
@@ -137,10 +138,16 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     const stored = new Set<string>();
     const idOfRequest = (request: object) => String((request as { PutRequest: { Item: Record<string, unknown> } }).PutRequest.Item[PK]);
     try {
-      await batchWrite(this.client, this.tableName, records.map((record) => ({ PutRequest: { Item: record } })), options.concurrency, (sent, unprocessed) => {
-        for (const request of sent) stored.add(idOfRequest(request));
-        for (const request of unprocessed) stored.delete(idOfRequest(request));
-      });
+      await batchWrite(
+        this.client,
+        this.tableName,
+        records.map((record) => ({ PutRequest: { Item: record } })),
+        options.concurrency,
+        (sent, unprocessed) => {
+          for (const request of sent) stored.add(idOfRequest(request));
+          for (const request of unprocessed) stored.delete(idOfRequest(request));
+        },
+      );
     } catch (error) {
       options.onInterrupted?.(deltaOf(stored));
       throw error;
@@ -151,7 +158,10 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   async applyCounterDelta(delta: CounterDelta, seed: string): Promise<void> {
     const updates = counterDeltaUpdates(this.design, this.tableName, delta, seed);
     for (let i = 0; i < updates.length; i += 100) {
-      await this.transact(updates.slice(i, i + 100).map((update) => ({ Update: update })), seed);
+      await this.transact(
+        updates.slice(i, i + 100).map((update) => ({ Update: update })),
+        seed,
+      );
     }
   }
 
@@ -251,7 +261,9 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   }
 
   async ping(): Promise<void> {
-    await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()));
+    await this.send(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()),
+    );
   }
 
   private record(item: StoredItem): Record<string, unknown> {

@@ -39,7 +39,14 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
       chunks.map(async (range, index) => {
         const chunk: ImportChunk = { import_id: jobId, index, ...range, status: 'pending', checkpoint_row: 0, rows_processed: 0, bytes_processed: 0 };
         try {
-          await this.client.send(new PutCommand({ TableName: this.tableName, Item: { [PK]: chunkKey(jobId, index), ...chunk }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }));
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { [PK]: chunkKey(jobId, index), ...chunk },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': PK },
+            }),
+          );
         } catch (error) {
           if (!isConditionFailure(error)) translateDynamoError(error);
         }
@@ -71,7 +78,13 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
           UpdateExpression: 'SET #status = :running, lease_owner = :owner, lease_until = :until',
           ConditionExpression: 'attribute_exists(#pk) AND (#status = :pending OR (#status = :running AND lease_until < :now))',
           ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running', ':pending': 'pending', ':owner': owner, ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':pending': 'pending',
+            ':owner': owner,
+            ':until': now.getTime() + leaseMs,
+            ':now': now.getTime(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -79,13 +92,24 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
     } catch (error) {
       if (!isConditionFailure(error)) return translateDynamoError(error);
     }
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: chunkKey(jobId, index) }, ConsistentRead: true })).catch(translateDynamoError);
+    const out = await this.client
+      .send(new GetCommand({ TableName: this.tableName, Key: { [PK]: chunkKey(jobId, index) }, ConsistentRead: true }))
+      .catch(translateDynamoError);
     if (!out.Item) return { kind: 'missing' };
     const chunk = chunkOf(out.Item);
     return chunk.status === 'done' || chunk.status === 'failed' ? { kind: 'ended', chunk } : { kind: 'busy', chunk };
   }
 
-  async checkpoint(jobId: string, index: number, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void> {
+  async checkpoint(
+    jobId: string,
+    index: number,
+    owner: string,
+    previousRow: number,
+    checkpoint: ImportCheckpoint,
+    progress: JobProgress,
+    counted: CountedDelta,
+    leaseUntil: number,
+  ): Promise<void> {
     await this.transact(jobId, index, counted, [
       {
         Update: {
@@ -94,13 +118,31 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
           UpdateExpression: 'SET checkpoint_row = :row, #cp = :cp, rows_processed = :rows, bytes_processed = :bytes, lease_until = :until',
           ConditionExpression: 'checkpoint_row = :prev AND lease_owner = :owner AND #status = :running',
           ExpressionAttributeNames: { '#cp': 'checkpoint', '#status': 'status' },
-          ExpressionAttributeValues: { ':row': checkpoint.position.row, ':cp': checkpoint, ':rows': progress.rows_processed, ':bytes': progress.bytes_processed, ':until': leaseUntil, ':prev': previousRow, ':owner': owner, ':running': 'running' },
+          ExpressionAttributeValues: {
+            ':row': checkpoint.position.row,
+            ':cp': checkpoint,
+            ':rows': progress.rows_processed,
+            ':bytes': progress.bytes_processed,
+            ':until': leaseUntil,
+            ':prev': previousRow,
+            ':owner': owner,
+            ':running': 'running',
+          },
         },
       },
     ]);
   }
 
-  async end(jobId: string, index: number, owner: string, status: 'done' | 'failed', progress: JobProgress, counted: CountedDelta, message: string | null, reportSegment?: string): Promise<void> {
+  async end(
+    jobId: string,
+    index: number,
+    owner: string,
+    status: 'done' | 'failed',
+    progress: JobProgress,
+    counted: CountedDelta,
+    message: string | null,
+    reportSegment?: string,
+  ): Promise<void> {
     const s = progress.summary;
     await this.transact(jobId, index, counted, [
       {
@@ -131,7 +173,18 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
           UpdateExpression: 'ADD chunks_done :one, rows_processed :rows, bytes_processed :bytes, created :c, updated :u, skipped :s, #errors :e, warnings :w',
           ConditionExpression: '#status = :running AND lease_owner = :fanOut',
           ExpressionAttributeNames: { '#status': 'status', '#errors': 'errors' },
-          ExpressionAttributeValues: { ':one': 1, ':rows': progress.rows_processed, ':bytes': progress.bytes_processed, ':c': s.created, ':u': s.updated, ':s': s.skipped, ':e': s.errors, ':w': s.warnings, ':running': 'running', ':fanOut': FAN_OUT_OWNER },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':rows': progress.rows_processed,
+            ':bytes': progress.bytes_processed,
+            ':c': s.created,
+            ':u': s.updated,
+            ':s': s.skipped,
+            ':e': s.errors,
+            ':w': s.warnings,
+            ':running': 'running',
+            ':fanOut': FAN_OUT_OWNER,
+          },
         },
       },
     ]);
@@ -140,7 +193,13 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
   async release(jobId: string, index: number, owner: string): Promise<void> {
     try {
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { [PK]: chunkKey(jobId, index) }, UpdateExpression: 'SET lease_until = :zero', ConditionExpression: 'lease_owner = :owner', ExpressionAttributeValues: { ':zero': 0, ':owner': owner } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: chunkKey(jobId, index) },
+          UpdateExpression: 'SET lease_until = :zero',
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+        }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) translateDynamoError(error);
@@ -148,7 +207,12 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
   }
 
   async list(jobId: string, chunks: number): Promise<ImportChunk[]> {
-    const records = await batchGet(this.client, this.tableName, Array.from({ length: chunks }, (_, index) => ({ [PK]: chunkKey(jobId, index) })), { consistent: true });
+    const records = await batchGet(
+      this.client,
+      this.tableName,
+      Array.from({ length: chunks }, (_, index) => ({ [PK]: chunkKey(jobId, index) })),
+      { consistent: true },
+    );
     return records.map(chunkOf).sort((a, b) => a.index - b.index);
   }
 
@@ -160,7 +224,10 @@ export class DynamoDbImportChunkStore implements ImportChunkStore {
     // the overflow goes first, on its own, as the job store does.
     while (updates.length > MAX_TRANSACTION_ITEMS - items.length) {
       const overflow = updates.splice(MAX_TRANSACTION_ITEMS - items.length, MAX_TRANSACTION_ITEMS);
-      await transactWrite(this.client, overflow.map((update) => ({ Update: update }))).catch(translateDynamoError);
+      await transactWrite(
+        this.client,
+        overflow.map((update) => ({ Update: update })),
+      ).catch(translateDynamoError);
     }
     try {
       await transactWrite(this.client, [...items, ...updates.map((update) => ({ Update: update }))]);

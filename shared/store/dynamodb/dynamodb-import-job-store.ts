@@ -96,14 +96,29 @@ export class DynamoDbImportJobStore implements ImportJobStore {
           UpdateExpression: 'SET #status = :running, lease_owner = :owner, lease_until = :until, started_at = if_not_exists(started_at, :now)',
           ConditionExpression: 'attribute_exists(#pk) AND (#status = :queued OR (#status = :running AND lease_until < :nowMs))',
           ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':owner': owner, ':until': now.getTime() + leaseMs, ':nowMs': now.getTime(), ':now': now.toISOString() },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':owner': owner,
+            ':until': now.getTime() + leaseMs,
+            ':nowMs': now.getTime(),
+            ':now': now.toISOString(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
       const job = jobOf(out.Attributes!);
       // started_at is null on a queued job: if_not_exists keeps an explicit null, so set it here.
       if (job.started_at === null) {
-        await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { [PK]: id }, UpdateExpression: 'SET started_at = :now', ConditionExpression: 'lease_owner = :owner', ExpressionAttributeValues: { ':now': now.toISOString(), ':owner': owner } }));
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [PK]: id },
+            UpdateExpression: 'SET started_at = :now',
+            ConditionExpression: 'lease_owner = :owner',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':owner': owner },
+          }),
+        );
         job.started_at = now.toISOString();
       }
       return { kind: 'claimed', job };
@@ -115,54 +130,83 @@ export class DynamoDbImportJobStore implements ImportJobStore {
     return job.status === 'queued' || job.status === 'running' ? { kind: 'busy', job } : { kind: 'finished', job };
   }
 
-  async checkpoint(id: string, owner: string, previousRow: number, checkpoint: ImportCheckpoint, progress: JobProgress, counted: CountedDelta, leaseUntil: number): Promise<void> {
+  async checkpoint(
+    id: string,
+    owner: string,
+    previousRow: number,
+    checkpoint: ImportCheckpoint,
+    progress: JobProgress,
+    counted: CountedDelta,
+    leaseUntil: number,
+  ): Promise<void> {
     const s = progress.summary;
-    await this.transact(id, {
-      TableName: this.tableName,
-      Key: { [PK]: id },
-      UpdateExpression:
-        'SET checkpoint_row = :row, #cp = :cp, rows_processed = :rows, bytes_processed = :bytes, created = :c, updated = :u, skipped = :s, #errors = :e, warnings = :w, error_details = :ed, lease_until = :until',
-      ConditionExpression: 'checkpoint_row = :prev AND lease_owner = :owner AND #status = :running',
-      ExpressionAttributeNames: { '#cp': 'checkpoint', '#errors': 'errors', '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':row': checkpoint.position.row,
-        ':cp': checkpoint,
-        ':rows': progress.rows_processed,
-        ':bytes': progress.bytes_processed,
-        ':c': s.created,
-        ':u': s.updated,
-        ':s': s.skipped,
-        ':e': s.errors,
-        ':w': s.warnings,
-        ':ed': s.error_details,
-        ':until': leaseUntil,
-        ':prev': previousRow,
-        ':owner': owner,
-        ':running': 'running',
+    await this.transact(
+      id,
+      {
+        TableName: this.tableName,
+        Key: { [PK]: id },
+        UpdateExpression:
+          'SET checkpoint_row = :row, #cp = :cp, rows_processed = :rows, bytes_processed = :bytes, created = :c, updated = :u, skipped = :s, #errors = :e, warnings = :w, error_details = :ed, lease_until = :until',
+        ConditionExpression: 'checkpoint_row = :prev AND lease_owner = :owner AND #status = :running',
+        ExpressionAttributeNames: { '#cp': 'checkpoint', '#errors': 'errors', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':row': checkpoint.position.row,
+          ':cp': checkpoint,
+          ':rows': progress.rows_processed,
+          ':bytes': progress.bytes_processed,
+          ':c': s.created,
+          ':u': s.updated,
+          ':s': s.skipped,
+          ':e': s.errors,
+          ':w': s.warnings,
+          ':ed': s.error_details,
+          ':until': leaseUntil,
+          ':prev': previousRow,
+          ':owner': owner,
+          ':running': 'running',
+        },
       },
-    }, counted);
+      counted,
+    );
   }
 
-  async finish(id: string, owner: string, final: Partial<ImportJob> & { status: ImportJobStatus }, counted: CountedDelta, events: readonly DomainEvent[] = []): Promise<void> {
+  async finish(
+    id: string,
+    owner: string,
+    final: Partial<ImportJob> & { status: ImportJobStatus },
+    counted: CountedDelta,
+    events: readonly DomainEvent[] = [],
+  ): Promise<void> {
     if (events.length > 0 && !this.outboxTable) throw new Error('OUTBOX_TABLE_NAME is not set: a finished import job cannot be written without its events');
     const fields = { ...final, lease_until: 0 };
     const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     const names = Object.fromEntries(entries.map(([key], index) => [`#f${index}`, key]));
     const values = Object.fromEntries(entries.map(([, value], index) => [`:f${index}`, value]));
-    await this.transact(id, {
-      TableName: this.tableName,
-      Key: { [PK]: id },
-      UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
-      ConditionExpression: 'lease_owner = :owner AND #st = :running',
-      ExpressionAttributeNames: { ...names, '#st': 'status' },
-      ExpressionAttributeValues: { ...values, ':owner': owner, ':running': 'running' },
-    }, counted, events.map((event) => outboxPut(event, this.outboxTable)));
+    await this.transact(
+      id,
+      {
+        TableName: this.tableName,
+        Key: { [PK]: id },
+        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+        ConditionExpression: 'lease_owner = :owner AND #st = :running',
+        ExpressionAttributeNames: { ...names, '#st': 'status' },
+        ExpressionAttributeValues: { ...values, ':owner': owner, ':running': 'running' },
+      },
+      counted,
+      events.map((event) => outboxPut(event, this.outboxTable)),
+    );
   }
 
   async release(id: string, owner: string): Promise<void> {
     try {
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { [PK]: id }, UpdateExpression: 'SET lease_until = :zero', ConditionExpression: 'lease_owner = :owner', ExpressionAttributeValues: { ':zero': 0, ':owner': owner } }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: id },
+          UpdateExpression: 'SET lease_until = :zero',
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+        }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) translateDynamoError(error);
@@ -201,7 +245,9 @@ export class DynamoDbImportJobStore implements ImportJobStore {
       await this.client.send(new TransactWriteCommand({ TransactItems: overflow.map((update) => ({ Update: update })) })).catch(translateDynamoError);
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: jobUpdate as never }, ...updates.map((update) => ({ Update: update })), ...outbox] }));
+      await this.client.send(
+        new TransactWriteCommand({ TransactItems: [{ Update: jobUpdate as never }, ...updates.map((update) => ({ Update: update })), ...outbox] }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw new LeaseLostError(id);
       translateDynamoError(error);

@@ -152,11 +152,16 @@ export class DynamoDbImportSink implements ImportSink {
     const fields = Object.values(this.entity.list.filters).map((filter) => filter.field);
     const attributes = [PK, IMPORT_MARK, ...fields];
     const names = Object.fromEntries(attributes.map((attribute, index) => [`#a${index}`, attribute]));
-    const records = await batchGet(this.client, this.tableName, [...new Set(ids)].map((id) => ({ [PK]: id })), {
-      projection: Object.keys(names).join(', '),
-      names,
-      consistent: true,
-    });
+    const records = await batchGet(
+      this.client,
+      this.tableName,
+      [...new Set(ids)].map((id) => ({ [PK]: id })),
+      {
+        projection: Object.keys(names).join(', '),
+        names,
+        consistent: true,
+      },
+    );
     return new Map(records.map((record) => [String(record[PK]), { mark: record[IMPORT_MARK] as ImportMark | undefined, filters: this.filtersOf(record) }]));
   }
 

@@ -36,7 +36,9 @@ export class DynamoDbInventoryStore implements InventoryStore {
   ) {}
 
   async reservation(orderId: string): Promise<Reservation | undefined> {
-    const out = await this.send(() => this.client.send(new GetCommand({ TableName: this.tables.orders, Key: { [PK]: reservationPk(orderId) }, ConsistentRead: true }), budgetedCallOptions()));
+    const out = await this.send(() =>
+      this.client.send(new GetCommand({ TableName: this.tables.orders, Key: { [PK]: reservationPk(orderId) }, ConsistentRead: true }), budgetedCallOptions()),
+    );
     if (!out.Item) return undefined;
     const { [PK]: _key, ...record } = out.Item;
     return record as Reservation;
@@ -45,7 +47,13 @@ export class DynamoDbInventoryStore implements InventoryStore {
   async orderStatus(orderId: string): Promise<OrderStatus | undefined> {
     const out = await this.send(() =>
       this.client.send(
-        new GetCommand({ TableName: this.tables.orders, Key: { [PK]: orderId }, ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
+        new GetCommand({
+          TableName: this.tables.orders,
+          Key: { [PK]: orderId },
+          ConsistentRead: true,
+          ProjectionExpression: '#s',
+          ExpressionAttributeNames: { '#s': 'status' },
+        }),
         budgetedCallOptions(),
       ),
     );
@@ -59,7 +67,9 @@ export class DynamoDbInventoryStore implements InventoryStore {
       skus.map((sku) => ({ [PK]: sku })),
       { consistent: true, projection: '#pk, #a, #r', names: { '#pk': PK, '#a': 'stock_available', '#r': 'stock_reserved' } },
     );
-    return new Map(records.map((record) => [String(record[PK]), { available: Number(record.stock_available ?? 0), reserved: Number(record.stock_reserved ?? 0) }]));
+    return new Map(
+      records.map((record) => [String(record[PK]), { available: Number(record.stock_available ?? 0), reserved: Number(record.stock_reserved ?? 0) }]),
+    );
   }
 
   async apply(step: InventoryStep): Promise<StepOutcome> {
@@ -130,7 +140,15 @@ export class DynamoDbInventoryStore implements InventoryStore {
   /** The order's status change (with its status index entry and version) or a check that it is still `from`. */
   private orderWrite(orderId: string, order: NonNullable<InventoryStep['order']>, at: string): TransactItems[number] {
     if (!order.to) {
-      return { ConditionCheck: { TableName: this.tables.orders, Key: { [PK]: orderId }, ConditionExpression: '#s = :from', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':from': order.from } } };
+      return {
+        ConditionCheck: {
+          TableName: this.tables.orders,
+          Key: { [PK]: orderId },
+          ConditionExpression: '#s = :from',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':from': order.from },
+        },
+      };
     }
     return {
       Update: {
@@ -139,7 +157,13 @@ export class DynamoDbInventoryStore implements InventoryStore {
         UpdateExpression: 'SET #s = :to, #ps = :ps, #v = #v + :one, #u = :at',
         ConditionExpression: '#s = :from',
         ExpressionAttributeNames: { '#s': 'status', '#ps': '_p_status', '#v': 'version', '#u': 'updated_at' },
-        ExpressionAttributeValues: { ':from': order.from, ':to': order.to, ':ps': indexPartition(order.to, shardOf(orderId, STATUS_SHARDS)), ':one': 1, ':at': at },
+        ExpressionAttributeValues: {
+          ':from': order.from,
+          ':to': order.to,
+          ':ps': indexPartition(order.to, shardOf(orderId, STATUS_SHARDS)),
+          ':one': 1,
+          ':at': at,
+        },
       },
     };
   }

@@ -42,7 +42,13 @@ export class DynamoDbOrderSagaStore implements OrderSagaStore {
           Key: { [PK]: change.orderId },
           ConditionExpression: '#status = :from AND #v = :v',
           UpdateExpression: `SET #status = :to, #ps = :ps, #v = :next, #updated = :updated${failure}`,
-          ExpressionAttributeNames: { '#status': 'status', '#v': 'version', '#ps': '_p_status', '#updated': 'updated_at', ...(failure ? { '#failure': '_payment_failure' } : {}) },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#v': 'version',
+            '#ps': '_p_status',
+            '#updated': 'updated_at',
+            ...(failure ? { '#failure': '_payment_failure' } : {}),
+          },
           ExpressionAttributeValues: {
             ':from': change.from,
             ':v': change.version,

@@ -20,7 +20,6 @@ export const IDEMPOTENCY_TTL_SECONDS = 86_400;
  */
 const INTERNAL = ['_p_customer', '_p_status', '_k_created', PK, '_payment_token', '_payment_failure', '_seen'] as const;
 
-
 const STATUS_SHARDS = ordersTable.indexes.find((index) => index.name === ORDERS_BY_STATUS_INDEX)!.shards;
 /** The `status_recent` partition of an order in `status`: a status change moves it. */
 export const statusPartition = (orderId: string, status: OrderStatus) => indexPartition(status, shardOf(orderId, STATUS_SHARDS));
@@ -56,7 +55,12 @@ export class DynamoDbOrderStore implements OrderStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { [PK]: idempotencyPk(idempotency.key), ...idempotency, order_id: idempotency.response.order_id, expires_at: nowSeconds + IDEMPOTENCY_TTL_SECONDS },
+          Item: {
+            [PK]: idempotencyPk(idempotency.key),
+            ...idempotency,
+            order_id: idempotency.response.order_id,
+            expires_at: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+          },
           // An expired record TTL has not deleted yet counts as absent.
           ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
           ExpressionAttributeNames: { '#pk': PK, '#exp': 'expires_at' },
@@ -109,7 +113,14 @@ export class DynamoDbOrderStore implements OrderStore {
           Key: { [PK]: next.order_id },
           ConditionExpression: `#v = :v AND #status IN (${Object.keys(statuses).join(', ')})`,
           UpdateExpression: `SET #status = :to, #ps = :ps, #v = :next, #updated = :updated, #timeline = list_append(#timeline, :appended)${recorded.length > 0 ? ' ADD #seen :seen' : ''}`,
-          ExpressionAttributeNames: { '#v': 'version', '#status': 'status', '#ps': '_p_status', '#updated': 'updated_at', '#timeline': 'timeline', ...(recorded.length > 0 ? { '#seen': '_seen' } : {}) },
+          ExpressionAttributeNames: {
+            '#v': 'version',
+            '#status': 'status',
+            '#ps': '_p_status',
+            '#updated': 'updated_at',
+            '#timeline': 'timeline',
+            ...(recorded.length > 0 ? { '#seen': '_seen' } : {}),
+          },
           ExpressionAttributeValues: {
             ':v': previous.version,
             ...statuses,
@@ -139,14 +150,22 @@ export class DynamoDbOrderStore implements OrderStore {
     const sources = filter.customer_id
       ? [{ index: ORDERS_BY_CUSTOMER_INDEX, attribute: '_p_customer', value: filter.customer_id }]
       : (filter.status ? [filter.status] : ORDER_STATUSES).flatMap((status) =>
-          Array.from({ length: STATUS_SHARDS }, (_, shard) => ({ index: ORDERS_BY_STATUS_INDEX, attribute: '_p_status', value: indexPartition(status, shard) })),
+          Array.from({ length: STATUS_SHARDS }, (_, shard) => ({
+            index: ORDERS_BY_STATUS_INDEX,
+            attribute: '_p_status',
+            value: indexPartition(status, shard),
+          })),
         );
     const statusFilter = filter.customer_id && filter.status ? filter.status : undefined;
     const streams = await Promise.all(sources.map((source) => this.newestKeys(source, limit, after, statusFilter)));
     const merged = streams.flatMap((stream) => stream.keys).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     const pageKeys = merged.slice(0, limit);
     const more = merged.length > limit || streams.some((stream) => stream.more);
-    const records = await batchGet(this.client, this.tableName, pageKeys.map((key) => ({ [PK]: idOfSortKey(key) })));
+    const records = await batchGet(
+      this.client,
+      this.tableName,
+      pageKeys.map((key) => ({ [PK]: idOfSortKey(key) })),
+    );
     const byId = new Map(records.map((record) => [String(record[PK]), orderViewOf(record)]));
     const items = pageKeys.flatMap((key) => byId.get(idOfSortKey(key)) ?? []);
     const last = pageKeys.at(-1);

@@ -9,7 +9,10 @@ import { DynamoDbStockStore } from './dynamodb-stock-store.js';
 
 /** Branches DynamoDB Local cannot produce; conditions are tested in test/integration/dynamodb-stock-store.test.ts. */
 const ddb = mockClient(DynamoDBDocumentClient);
-const stock = new DynamoDbStockStore(products, createDocumentClient({ AWS_REGION: 'us-east-1' }), 'products-unit', { field: 'stock_available', max: MAX_STOCK });
+const stock = new DynamoDbStockStore(products, createDocumentClient({ AWS_REGION: 'us-east-1' }), 'products-unit', {
+  field: 'stock_available',
+  max: MAX_STOCK,
+});
 
 beforeEach(() => {
   ddb.reset();

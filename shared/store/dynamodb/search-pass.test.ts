@@ -34,7 +34,10 @@ function fakeQuery(data: ReturnType<typeof shards>, delayMs = 0) {
 }
 
 function expected(data: ReturnType<typeof shards>, descending = false): string[] {
-  const keys = [...data.values()].flat().filter((entry) => entry.text.includes('hit')).map((entry) => entry.key);
+  const keys = [...data.values()]
+    .flat()
+    .filter((entry) => entry.text.includes('hit'))
+    .map((entry) => entry.key);
   return keys.sort((a, b) => compareUtf8(a, b) * (descending ? -1 : 1));
 }
 

@@ -61,9 +61,12 @@ function shardInput(read: ShardedRead, partition: string): QueryCommandInput {
 export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGenerator<string> {
   const shards: Shard[] = indexPartitions(read.index, read.value).map((partition) => {
     const input = shardInput(read, partition);
-    return { input: { ...input, ProjectionExpression: '#s', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#s': read.index.sortKey } }, keys: [],
-    at: 0,
-    done: false };
+    return {
+      input: { ...input, ProjectionExpression: '#s', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#s': read.index.sortKey } },
+      keys: [],
+      at: 0,
+      done: false,
+    };
   });
   // A search filter may drop every key of a round: read more per trip so each yields something.
   const limit = read.search ? Math.max(read.batch, 200) : read.batch;

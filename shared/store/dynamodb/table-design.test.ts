@@ -22,8 +22,16 @@ describe('tableDesign', () => {
 
   it('derives one lean GSI per sort and per (filter, sort), and no separate search index', () => {
     expect(design.indexes.map((index) => index.name)).toEqual([
-      'all_by_student_id', 'all_by_first_name', 'all_by_last_name', 'all_by_average_score', 'all_by_created_at',
-      'hometown_by_student_id', 'hometown_by_first_name', 'hometown_by_last_name', 'hometown_by_average_score', 'hometown_by_created_at',
+      'all_by_student_id',
+      'all_by_first_name',
+      'all_by_last_name',
+      'all_by_average_score',
+      'all_by_created_at',
+      'hometown_by_student_id',
+      'hometown_by_first_name',
+      'hometown_by_last_name',
+      'hometown_by_average_score',
+      'hometown_by_created_at',
     ]);
     expect(new Set(design.indexes.map((index) => JSON.stringify(index.include)))).toEqual(new Set(['["_search"]']));
   });

@@ -17,21 +17,37 @@ export const dynamodbDown: ChaosScenario = {
     const tag = `DD${Date.now().toString(36).toUpperCase()}`;
     const drift = await counterDrift(chaos);
     const before = await inLanes([0, 1, 2, 3, 4], 5, (n) => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }));
-    checks.expect('seed 5 students', before.every((res) => res.status === 201), statusLine(before));
+    checks.expect(
+      'seed 5 students',
+      before.every((res) => res.status === 201),
+      statusLine(before),
+    );
 
     // Creates in flight while the JVM goes away.
-    const inFlight = inLanes(Array.from({ length: 30 }, (_, i) => 10 + i), 4, (n) => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }));
+    const inFlight = inLanes(
+      Array.from({ length: 30 }, (_, i) => 10 + i),
+      4,
+      (n) => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }),
+    );
     // Some creates complete, some are cut mid-flight.
     await sleep(1_200);
     const stoppedAt = Date.now();
     await chaos.stopDynamoDb();
     const straddling = await inFlight;
     const during: ChaosResponse[] = [...straddling];
-    checks.expect('creates straddling the stop answer 201 or 503', straddling.every((res) => res.status === 201 || res.status === 503), statusLine(straddling));
+    checks.expect(
+      'creates straddling the stop answer 201 or 503',
+      straddling.every((res) => res.status === 201 || res.status === 503),
+      statusLine(straddling),
+    );
 
     // /health answers its own documented body (`{status: 'degraded'}` + Retry-After), checked here, not as a problem.
     const health = await chaos.request('GET', '/health');
-    checks.expect('/health answers 503 degraded + Retry-After', health.status === 503 && health.body?.checks?.dynamodb === 'unavailable' && /^\d+$/.test(health.headers.get('retry-after') ?? ''), `${health.status} ${health.text.slice(0, 100)}`);
+    checks.expect(
+      '/health answers 503 degraded + Retry-After',
+      health.status === 503 && health.body?.checks?.dynamodb === 'unavailable' && /^\d+$/.test(health.headers.get('retry-after') ?? ''),
+      `${health.status} ${health.text.slice(0, 100)}`,
+    );
     const creates = await inLanes([50, 51, 52], 3, (n) => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }));
     during.push(...creates);
     checks.expect('creates while down: 503 + Retry-After problem+json', creates.every(isRetryable503), statusLine(creates));
@@ -43,7 +59,11 @@ export const dynamodbDown: ChaosScenario = {
       chaos.request('GET', '/api/v1/imports', { as: 'viewer' }),
     ]);
     during.push(...others);
-    checks.expect('update and delete while down: 503 + Retry-After', isRetryable503(others[2]!) && isRetryable503(others[3]!), `${others[2]!.status}, ${others[3]!.status}`);
+    checks.expect(
+      'update and delete while down: 503 + Retry-After',
+      isRetryable503(others[2]!) && isRetryable503(others[3]!),
+      `${others[2]!.status}, ${others[3]!.status}`,
+    );
     checks.expectDocumented('every answer while down is 2xx (cache) or 503 + Retry-After problem, no stack trace', during, [200, 201, 503]);
     await sleep(2_000);
 
@@ -65,7 +85,11 @@ export const dynamodbDown: ChaosScenario = {
       4,
       async (n) => (await withRetries(() => chaos.request('POST', STUDENTS, { json: studentBody(tag, n), as: 'staff' }))).pop()!,
     );
-    checks.expect('retried creates end 201 (or 409: it had been written)', retried.every((res) => res.status === 201 || res.status === 409), statusLine(retried));
+    checks.expect(
+      'retried creates end 201 (or 409: it had been written)',
+      retried.every((res) => res.status === 201 || res.status === 409),
+      statusLine(retried),
+    );
     const final = new Set((await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-`)));
     checks.expect('all 38 students stored exactly once', final.size === 38, `${final.size} stored`);
     const updated = await chaos.request('PATCH', `${STUDENTS}/${tag}-1`, { json: { first_name: 'Back' }, as: 'staff' });

@@ -21,8 +21,16 @@ export const dynamodbThrottled: ChaosScenario = {
     let creates: Awaited<ReturnType<typeof withRetries>>[];
     try {
       chaos.dynamodb.throttle({ fraction: FRACTION, code: 'ProvisionedThroughputExceededException' });
-      creates = await inLanes(Array.from({ length: CREATES }, (_, i) => i), 4, (n) =>
-        withRetries(() => chaos.request('POST', STUDENTS, { json: { student_id: `${tag}-${n}`, first_name: 'Throttled', last_name: `Row ${n}`, hometown: 'Hue' }, as: 'staff' })),
+      creates = await inLanes(
+        Array.from({ length: CREATES }, (_, i) => i),
+        4,
+        (n) =>
+          withRetries(() =>
+            chaos.request('POST', STUDENTS, {
+              json: { student_id: `${tag}-${n}`, first_name: 'Throttled', last_name: `Row ${n}`, hometown: 'Hue' },
+              as: 'staff',
+            }),
+          ),
       );
     } finally {
       chaos.dynamodb.throttle(undefined);
@@ -32,7 +40,11 @@ export const dynamodbThrottled: ChaosScenario = {
     const throttled = chaos.dynamodb.stats.throttled - throttledBefore;
     checks.expect('the proxy really throttled requests', throttled > 10, `${throttled} requests throttled`);
     checks.expectDocumented('every create attempt answers 201 or 503 + Retry-After (409 on a retry: it had been written)', attempts, [201, 409, 503]);
-    checks.expect('every create completes (201, or 409 after a 503 that had been written)', finals.every((res) => res.status === 201 || res.status === 409), `final ${statusLine(finals)}; ${attempts.length - creates.length} client retries`);
+    checks.expect(
+      'every create completes (201, or 409 after a 503 that had been written)',
+      finals.every((res) => res.status === 201 || res.status === 409),
+      `final ${statusLine(finals)}; ${attempts.length - creates.length} client retries`,
+    );
     const stored = (await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-`));
     checks.expect(`nothing lost: all ${CREATES} stored once`, stored.length === CREATES, `${stored.length} stored`);
     const counted = await countersMatchItems(chaos, drift);

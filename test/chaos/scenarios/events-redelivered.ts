@@ -49,7 +49,11 @@ export const eventsRedelivered: ChaosScenario = {
       prepared.map(async ({ declaration, queue, rule, sent, dlqBefore, deliveries }) => {
         // Visible and in flight: a copy that met its twin mid-processing comes back after the visibility timeout.
         const drained = await eventually(async () => (await messagesLeft(chaos, queue)) === 0, (queue.visibilityTimeoutSeconds + 30) * 1000, 500);
-        checks.expect(`${declaration.id}: queue drains, in-flight copies included (${deliveries} deliveries of ${sent.length} events: ${rule.eventTypes.length > 3 ? `${rule.eventTypes.length} types` : rule.eventTypes.join(', ')})`, drained, `${await messagesLeft(chaos, queue)} left after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        checks.expect(
+          `${declaration.id}: queue drains, in-flight copies included (${deliveries} deliveries of ${sent.length} events: ${rule.eventTypes.length > 3 ? `${rule.eventTypes.length} types` : rule.eventTypes.join(', ')})`,
+          drained,
+          `${await messagesLeft(chaos, queue)} left after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         const invariant = INVARIANTS[declaration.id];
         if (invariant) {
           const outcome = await invariant(chaos, sent);
@@ -69,7 +73,10 @@ export const eventsRedelivered: ChaosScenario = {
 async function messagesLeft(chaos: ChaosStack, queue: QueueDeclaration): Promise<number> {
   const { sqs } = chaos.eventSide.eventSources;
   const { Attributes } = await sqs.client.send(
-    new GetQueueAttributesCommand({ QueueUrl: chaos.eventSide.env[queueUrlEnvVar(queue)], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: chaos.eventSide.env[queueUrlEnvVar(queue)],
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }

@@ -30,9 +30,17 @@ export const paymentDown: ChaosScenario = {
     try {
       ledger.outage = true;
       placed = await inLanes(Array.from({ length: DURING }), DURING, () => placeOrder(chaos, sku, PER_ORDER));
-      checks.expect('orders are accepted while the gateway is down (202)', placed.every((res) => res.status === 202), statusLine(placed));
+      checks.expect(
+        'orders are accepted while the gateway is down (202)',
+        placed.every((res) => res.status === 202),
+        statusLine(placed),
+      );
       const ids = placed.map((res) => res.body?.order_id as string).filter(Boolean);
-      const ended = await eventually(async () => (await Promise.all(ids.map((id) => orderStatus(chaos, id)))).every((status) => status === 'payment_failed'), 90_000, 500);
+      const ended = await eventually(
+        async () => (await Promise.all(ids.map((id) => orderStatus(chaos, id)))).every((status) => status === 'payment_failed'),
+        90_000,
+        500,
+      );
       const statuses = await Promise.all(ids.map((id) => orderStatus(chaos, id)));
       checks.expect('each ends payment_failed', ended, statuses.join(', '));
       checks.expect('nothing charged during the outage', ledger.charges.length === chargesBefore, `${ledger.charges.length - chargesBefore} charges`);
@@ -60,7 +68,11 @@ export const paymentDown: ChaosScenario = {
     checks.expect('after the outage an order completes (no restart)', completed, `${last} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const after = await eventually(async () => stockOf(chaos, sku).then((stock) => stock.available === STOCK - PER_ORDER && stock.reserved === 0), 30_000, 500);
     const stock = await stockOf(chaos, sku);
-    checks.expect('stock holds exactly the completed order: available − 2, nothing left reserved (stock_reserved = units of orders awaiting payment, docs/products.md)', after, `available ${stock.available}, reserved ${stock.reserved}`);
+    checks.expect(
+      'stock holds exactly the completed order: available − 2, nothing left reserved (stock_reserved = units of orders awaiting payment, docs/products.md)',
+      after,
+      `available ${stock.available}, reserved ${stock.reserved}`,
+    );
   },
 };
 

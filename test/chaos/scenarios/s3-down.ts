@@ -25,19 +25,37 @@ export const s3Down: ChaosScenario = {
     const tag = `S3${Date.now().toString(36).toUpperCase()}`;
     const drift = await counterDrift(chaos);
     const captured: S3Event[] = [];
-    const stopCapture = chaos.stack.imports.s3.addNotification({ id: 'chaos-capture', bucket: chaos.stack.imports.bucket, events: importTrigger.events, prefix: 'imports/', suffix: '.csv', deliver: (event) => void captured.push(event) });
+    const stopCapture = chaos.stack.imports.s3.addNotification({
+      id: 'chaos-capture',
+      bucket: chaos.stack.imports.bucket,
+      events: importTrigger.events,
+      prefix: 'imports/',
+      suffix: '.csv',
+      deliver: (event) => void captured.push(event),
+    });
     try {
       // 1. Upload while S3 is down.
       await chaos.s3.cut();
       const ticket = await chaos.request('POST', IMPORTS, { json: { entity: 'students', filename: `${tag}-small.csv`, mode: 'create' }, as: 'staff' });
-      checks.expect('POST /imports while S3 is down: 201 ticket (signing needs no S3) or 503 + Retry-After', ticket.status === 201 || ticket.status === 503, `${ticket.status}`);
+      checks.expect(
+        'POST /imports while S3 is down: 201 ticket (signing needs no S3) or 503 + Retry-After',
+        ticket.status === 201 || ticket.status === 503,
+        `${ticket.status}`,
+      );
       if (ticket.status !== 201) await chaos.s3.restore();
-      const job = ticket.status === 201 ? ticket : await chaos.request('POST', IMPORTS, { json: { entity: 'students', filename: `${tag}-small.csv`, mode: 'create' }, as: 'staff' });
+      const job =
+        ticket.status === 201
+          ? ticket
+          : await chaos.request('POST', IMPORTS, { json: { entity: 'students', filename: `${tag}-small.csv`, mode: 'create' }, as: 'staff' });
       const small = csv(tag, 'A', SMALL);
       const failedUpload = await put(job.body.upload_url, small);
       checks.expect('the upload fails loudly at the client while S3 is down', failedUpload !== 200, `PUT → ${failedUpload}`);
       const queued = await chaos.request('GET', `${IMPORTS}/${job.body.import_id}`, { as: 'viewer' });
-      checks.expect('the job says queued (nothing arrived), not failed or completed', queued.body?.status === 'queued', `${queued.status} ${queued.body?.status}`);
+      checks.expect(
+        'the job says queued (nothing arrived), not failed or completed',
+        queued.body?.status === 'queued',
+        `${queued.status} ${queued.body?.status}`,
+      );
       await chaos.s3.restore();
       const retriedUpload = await put(job.body.upload_url, small);
       checks.expect('the same presigned URL works once S3 is back', retriedUpload === 200, `PUT → ${retriedUpload}`);
@@ -49,34 +67,56 @@ export const s3Down: ChaosScenario = {
       const bigId = big.body.import_id as string;
       const uploaded = await put(big.body.upload_url, csv(tag, 'B', LARGE));
       checks.expect(`upload of ${LARGE} rows`, uploaded === 200, `PUT → ${uploaded}`);
-      const reading = await eventually(async () => {
-        const res = await chaos.request('GET', `${IMPORTS}/${bigId}`, { as: 'viewer' });
-        return res.body?.status === 'running' || FINAL.has(res.body?.status);
-      }, 30_000, 50);
+      const reading = await eventually(
+        async () => {
+          const res = await chaos.request('GET', `${IMPORTS}/${bigId}`, { as: 'viewer' });
+          return res.body?.status === 'running' || FINAL.has(res.body?.status);
+        },
+        30_000,
+        50,
+      );
       const at = await chaos.request('GET', `${IMPORTS}/${bigId}`, { as: 'viewer' });
       await chaos.s3.cut();
-      checks.expect('S3 cut while the job runs', reading && at.body?.status === 'running', `cut at ${at.body?.status}, ${at.body?.rows_processed ?? 0} rows, ${at.body?.bytes_processed ?? 0}/${at.body?.bytes_total ?? '?'} bytes`);
+      checks.expect(
+        'S3 cut while the job runs',
+        reading && at.body?.status === 'running',
+        `cut at ${at.body?.status}, ${at.body?.rows_processed ?? 0} rows, ${at.body?.bytes_processed ?? 0}/${at.body?.bytes_total ?? '?'} bytes`,
+      );
       await sleep(3_000);
       const stuck = await chaos.request('GET', `${IMPORTS}/${bigId}`, { as: 'viewer' });
       await chaos.s3.restore();
       const storedMid = (await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-B`)).length;
       const claims = Number(stuck.body?.created ?? 0);
-      checks.expect('while S3 is down the job claims no more rows than it wrote, and is not "completed" short', claims <= storedMid && !(stuck.body?.status === 'completed' && claims < LARGE), `${describe(stuck)}; ${storedMid} stored`);
+      checks.expect(
+        'while S3 is down the job claims no more rows than it wrote, and is not "completed" short',
+        claims <= storedMid && !(stuck.body?.status === 'completed' && claims < LARGE),
+        `${describe(stuck)}; ${storedMid} stored`,
+      );
       const settled = await finished(chaos, bigId, 5_000);
       if (settled?.body?.status !== 'completed') {
         // Lambda retries an asynchronous invocation after a minute or two in AWS; the local trigger retries at once. Redeliver as the later retry would.
-        const event = captured.find((candidate) => candidate.Records.some((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).includes(`${tag}-large.csv`)));
+        const event = captured.find((candidate) =>
+          candidate.Records.some((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).includes(`${tag}-large.csv`)),
+        );
         checks.expect('the job is resumable after S3 is back (its notification redelivered)', event !== undefined, settled ? describe(settled) : 'no answer');
         if (event) await invokeImportHandler(event, (line) => chaos.logs.push(line));
       }
       const done = await finished(chaos, bigId, 240_000);
-      checks.expect(`the job ends completed with exactly ${LARGE} rows created`, done?.body?.status === 'completed' && done.body.created === LARGE && done.body.errors === 0, describe(done));
+      checks.expect(
+        `the job ends completed with exactly ${LARGE} rows created`,
+        done?.body?.status === 'completed' && done.body.created === LARGE && done.body.errors === 0,
+        describe(done),
+      );
       const storedBig = (await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-B`)).length;
       checks.expect('every row stored once (no row lost, none twice)', storedBig === LARGE, `${storedBig} stored`);
       // Imports write through the bulk path: the list (and its total) must show them as a write would.
       const ledger = await studentLedger(chaos);
       const listed = await listedTotal(chaos);
-      checks.expect('right after the import the list total shows its rows (no stale cached page)', listed === ledger.counted, `list total ${listed}, counter shards ${ledger.counted}`);
+      checks.expect(
+        'right after the import the list total shows its rows (no stale cached page)',
+        listed === ledger.counted,
+        `list total ${listed}, counter shards ${ledger.counted}`,
+      );
       const counted = await countersMatchItems(chaos, drift);
       checks.expect('counter total equals items', counted.pass, counted.detail);
     } finally {
@@ -87,7 +127,10 @@ export const s3Down: ChaosScenario = {
 };
 
 function csv(tag: string, part: string, rows: number): string {
-  return ['student_id,first_name,last_name,hometown,math_score,literature_score,english_score', ...Array.from({ length: rows }, (_, i) => `${tag}-${part}${i},Upload,Row ${i},Can Tho,6,7,8`)].join('\n');
+  return [
+    'student_id,first_name,last_name,hometown,math_score,literature_score,english_score',
+    ...Array.from({ length: rows }, (_, i) => `${tag}-${part}${i},Upload,Row ${i},Can Tho,6,7,8`),
+  ].join('\n');
 }
 
 /** PUT to a presigned URL; the status, or the client-side error code when no answer came. */
@@ -103,12 +146,18 @@ async function put(url: string, body: string): Promise<number | string> {
 
 async function finished(chaos: ChaosStack, id: string, timeoutMs: number): Promise<ChaosResponse | undefined> {
   let last: ChaosResponse | undefined;
-  await eventually(async () => {
-    last = await chaos.request('GET', `${IMPORTS}/${id}`, { as: 'viewer' });
-    return FINAL.has(last.body?.status);
-  }, timeoutMs, 300);
+  await eventually(
+    async () => {
+      last = await chaos.request('GET', `${IMPORTS}/${id}`, { as: 'viewer' });
+      return FINAL.has(last.body?.status);
+    },
+    timeoutMs,
+    300,
+  );
   return last;
 }
 
 const describe = (res: ChaosResponse | undefined) =>
-  res ? `${res.body?.status}: created ${res.body?.created}, errors ${res.body?.errors}, rows ${res.body?.rows_processed}${res.body?.message ? `, "${res.body.message}"` : ''}` : 'no answer';
+  res
+    ? `${res.body?.status}: created ${res.body?.created}, errors ${res.body?.errors}, rows ${res.body?.rows_processed}${res.body?.message ? `, "${res.body.message}"` : ''}`
+    : 'no answer';

@@ -73,7 +73,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
  * environment the authorizer bundle reads when it first runs (in this worker's process).
  * `extra.console` adds the web console (`localConsole()`), `extra.dashboard` the local dashboard.
  */
-export async function startAuthenticatedGateway(extra: Pick<LocalGatewayOptions, 'console' | 'dashboard' | 'invoker' | 'onRequest'> = {}): Promise<LocalGateway> {
+export async function startAuthenticatedGateway(
+  extra: Pick<LocalGatewayOptions, 'console' | 'dashboard' | 'invoker' | 'onRequest'> = {},
+): Promise<LocalGateway> {
   const gateway = await startLocalGateway({ functions, port: 0, jwks: (await localIdentity()).jwks, ...extra });
   Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`), {
     AUTH_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,

@@ -67,9 +67,7 @@ export const forgedTokens = {
   async hs256WithPublicKey(): Promise<string> {
     const { publicJwk } = await localIdentity();
     const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-    return new SignJWT(validClaims())
-      .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid!, typ: 'JWT' })
-      .sign(new TextEncoder().encode(String(pem)));
+    return new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid!, typ: 'JWT' }).sign(new TextEncoder().encode(String(pem)));
   },
   /** Issued for another app client. */
   async wrongAudience(): Promise<string> {
@@ -78,10 +76,7 @@ export const forgedTokens = {
   /** Signed by the right key but naming another issuer. */
   async wrongIssuer(): Promise<string> {
     const { privateKey, publicJwk } = await localIdentity();
-    return new SignJWT(validClaims())
-      .setProtectedHeader({ alg: LOCAL_ALG, kid: publicJwk.kid! })
-      .setIssuer('https://evil.example')
-      .sign(privateKey);
+    return new SignJWT(validClaims()).setProtectedHeader({ alg: LOCAL_ALG, kid: publicJwk.kid! }).setIssuer('https://evil.example').sign(privateKey);
   },
 };
 

@@ -26,7 +26,9 @@ describe('bench child tasks', () => {
 
   it('kills a task that outlives its timeout and rejects naming what it waited on', async () => {
     const started = Date.now();
-    const failure = await runChildTask(TASK, ['hang'], { timeoutMs: 1_500, describe: () => 'job imp_1 was running at 4,149 of 5,000 rows' }).catch((error: unknown) => error);
+    const failure = await runChildTask(TASK, ['hang'], { timeoutMs: 1_500, describe: () => 'job imp_1 was running at 4,149 of 5,000 rows' }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(TaskTimeoutError);
     expect((failure as Error).message).toMatch(/http-task\.mjs did not finish within 2 s and was killed; job imp_1 was running at 4,149 of 5,000 rows/);
     expect((failure as Error).message).toContain('hanging on purpose');

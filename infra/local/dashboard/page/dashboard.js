@@ -13,7 +13,11 @@ const tile = (label, value, bad = false) => el('div', { class: bad ? 'tile bad' 
 
 function fillTable(id, rows, cells) {
   const body = document.querySelector(`#${id} tbody`);
-  body.replaceChildren(...(rows.length ? rows.map((row) => el('tr', {}, ...cells(row).map((cell) => el('td', {}, num(cell))))) : [el('tr', {}, el('td', { class: 'empty', colspan: '7' }, 'no data in the window yet'))]));
+  body.replaceChildren(
+    ...(rows.length
+      ? rows.map((row) => el('tr', {}, ...cells(row).map((cell) => el('td', {}, num(cell)))))
+      : [el('tr', {}, el('td', { class: 'empty', colspan: '7' }, 'no data in the window yet'))]),
+  );
 }
 
 async function chart(id, spec) {
@@ -36,12 +40,25 @@ const windowDomain = (data) => {
 function render(data) {
   document.getElementById('window').textContent = `${data.window_seconds / 60} min in ${data.bucket_seconds} s buckets`;
   const api = data.api;
-  document.getElementById('api-tiles').replaceChildren(tile('requests', api.requests), tile('4xx', api.client_errors, api.client_errors > 0), tile('5xx', api.server_errors, api.server_errors > 0));
+  document
+    .getElementById('api-tiles')
+    .replaceChildren(
+      tile('requests', api.requests),
+      tile('4xx', api.client_errors, api.client_errors > 0),
+      tile('5xx', api.server_errors, api.server_errors > 0),
+    );
   fillTable('routes', data.routes, (r) => [r.route, r.requests, r.client_errors, r.server_errors, r.p50_ms, r.p90_ms, r.p99_ms]);
   fillTable('functions', data.functions, (f) => [f.function, f.invocations, f.errors, f.timeouts, f.batch_item_failures, f.p99_ms, f.max_ms]);
   fillTable('queues', data.queues, (q) => [q.queue, q.depth, q.dlqDepth]);
   const cache = data.cache;
-  document.getElementById('cache-tiles').replaceChildren(tile('hit ratio %', cache.hit_ratio), tile('hits', cache.hits), tile('misses', cache.misses), tile('unavailable', data.totals.CacheUnavailable ?? 0, (data.totals.CacheUnavailable ?? 0) > 0));
+  document
+    .getElementById('cache-tiles')
+    .replaceChildren(
+      tile('hit ratio %', cache.hit_ratio),
+      tile('hits', cache.hits),
+      tile('misses', cache.misses),
+      tile('unavailable', data.totals.CacheUnavailable ?? 0, (data.totals.CacheUnavailable ?? 0) > 0),
+    );
 
   // Requests, 4xx and 5xx summed over routes per bucket; latency per route.
   const byTime = new Map();
@@ -67,7 +84,11 @@ function render(data) {
     title: 'Average latency per route (ms)',
     data: { values: latency },
     mark: { type: 'line', point: true },
-    encoding: { x: { ...time, scale: { domain: windowDomain(data) } }, y: { field: 'ms', type: 'quantitative', title: 'ms' }, color: { field: 'route', type: 'nominal', title: null, legend: { labelLimit: 320 } } },
+    encoding: {
+      x: { ...time, scale: { domain: windowDomain(data) } },
+      y: { field: 'ms', type: 'quantitative', title: 'ms' },
+      color: { field: 'route', type: 'nominal', title: null, legend: { labelLimit: 320 } },
+    },
   });
 
   // One row per catalogue group, metrics summed over functions (as the CloudWatch SEARCH does).
@@ -81,7 +102,11 @@ function render(data) {
   const wanted = [...groups.keys()].sort();
   if (wanted.length === 0) container.replaceChildren(el('p', { class: 'empty' }, 'no metrics printed in the window yet'));
   else if ([...container.children].map((c) => c.dataset.group).join() !== wanted.join()) {
-    container.replaceChildren(...wanted.map((group) => Object.assign(el('div', { 'data-group': group }, el('h3', {}, group), el('div', { id: `chart-group-${group}`, class: 'chart' })), {})));
+    container.replaceChildren(
+      ...wanted.map((group) =>
+        Object.assign(el('div', { 'data-group': group }, el('h3', {}, group), el('div', { id: `chart-group-${group}`, class: 'chart' })), {}),
+      ),
+    );
   }
   for (const group of wanted) {
     const values = groups.get(group);
@@ -90,7 +115,11 @@ function render(data) {
     void chart(`chart-group-${group}`, {
       data: { values: [...summed.values()] },
       mark: { type: 'line', point: true },
-      encoding: { x: time, y: { field: 'value', type: 'quantitative', title: 'per bucket' }, color: { field: 'metric', type: 'nominal', title: null, legend: { labelLimit: 320 } } },
+      encoding: {
+        x: time,
+        y: { field: 'value', type: 'quantitative', title: 'per bucket' },
+        color: { field: 'metric', type: 'nominal', title: null, legend: { labelLimit: 320 } },
+      },
     });
   }
   document.getElementById('status').textContent = `Updated ${new Date(data.generated_at).toLocaleTimeString()}.`;
