@@ -77,8 +77,12 @@ function copyRepository(): string {
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(target, 'node_modules'));
   // Bundles of the other functions as this checkout built them; the entity's and the OpenAPI
   // document's (which lists every route) are rebuilt in the copy, missing ones are built too.
-  const bundles = path.join(ROOT, '.build', 'functions');
-  if (existsSync(bundles)) cpSync(bundles, path.join(target, '.build', 'functions'), { recursive: true });
+  // The layers and the console (CDK assets of the synthesis) as this checkout built them: a new
+  // entity changes neither.
+  for (const built of ['functions', 'layers', 'web']) {
+    const from = path.join(ROOT, '.build', built);
+    if (existsSync(from)) cpSync(from, path.join(target, '.build', built), { recursive: true });
+  }
   return target;
 }
 
