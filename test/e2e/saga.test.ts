@@ -251,6 +251,23 @@ describe('the orders saga end to end (local bus, queues, every consumer bundle)'
       () => typesOf(orderId),
       (list) => list.includes('order.completed'),
     );
+    // Settled before the snapshot: the reservation committed (inventory-release on order.completed),
+    // the timeline projected and the customer notified — each by its own consumer, after the status.
+    await until(
+      'reservation committed',
+      () => stock(sku),
+      (levels) => levels.stock_reserved === 0,
+    );
+    await until(
+      'order.completed projected',
+      async () => (await api.request('GET', `/api/v1/orders/${orderId}`)).body.timeline as { type: string }[],
+      (timeline) => timeline.some((entry) => entry.type === 'order.completed'),
+    );
+    await until(
+      'customer notified',
+      async () => notified().filter((line) => line.order_id === orderId),
+      (lines) => lines.length > 0,
+    );
     const before = { stock: await stock(sku), types: typesOf(orderId).sort(), order: (await api.request('GET', `/api/v1/orders/${orderId}`)).body };
     // The bus routed each event to the queues of the rules it matched; each of those queues gets it again.
     for (const event of eventsOf(orderId)) {
