@@ -48,7 +48,11 @@ function table(caption: string, columns: string[], numeric: Set<string>, rows: H
       h(
         'tr',
         {},
-        columns.map((c) => (c === '' ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : h('th', { scope: 'col', class: numeric.has(c) ? 'num' : null }, c))),
+        columns.map((c) =>
+          c === ''
+            ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions'))
+            : h('th', { scope: 'col', class: numeric.has(c) ? 'num' : null }, c),
+        ),
       ),
     ),
     h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty))),
@@ -72,7 +76,14 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
   // --- Cache -------------------------------------------------------------------------------
   const cacheError = errorBox();
   const cacheStats = h('div', { class: 'admin-cache-stats', 'aria-live': 'polite' });
-  const pattern = h('input', { id: 'cache-pattern', type: 'text', required: true, maxlength: 256, placeholder: 'students:*', 'aria-describedby': 'cache-pattern-hint' });
+  const pattern = h('input', {
+    id: 'cache-pattern',
+    type: 'text',
+    required: true,
+    maxlength: 256,
+    placeholder: 'students:*',
+    'aria-describedby': 'cache-pattern-hint',
+  });
 
   async function loadCache() {
     cacheError.hidden = true;
@@ -284,7 +295,12 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
     );
     created.replaceChildren(
       h('h3', {}, `New key for ${key.name} (${key.role})`),
-      h('p', { id: 'api-key-once', class: 'conflict' }, h('strong', {}, 'Copy this key now: you won’t see it again. '), 'Only a salted hash is stored; if it is lost, revoke it and create another.'),
+      h(
+        'p',
+        { id: 'api-key-once', class: 'conflict' },
+        h('strong', {}, 'Copy this key now: you won’t see it again. '),
+        'Only a salted hash is stored; if it is lost, revoke it and create another.',
+      ),
       h('div', { class: 'control' }, h('label', { for: 'api-key-secret' }, 'API key (send as X-API-Key)'), secret),
       h('div', { class: 'actions' }, copy, ' ', done, ' ', copied),
     );
