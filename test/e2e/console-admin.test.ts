@@ -146,6 +146,8 @@ describeWithRedis('console admin page in Chromium', () => {
       expect(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
       await page.keyboard.press('Escape');
       await eventually(() => dialog.count()).toBe(0);
+      // …and focus is back on the button that opened it.
+      expect(await page.getByRole('button', { name: 'Clear cache' }).evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
       await page.getByRole('button', { name: 'Clear cache' }).click();
       await page.getByRole('alertdialog').getByRole('button', { name: 'Clear cache' }).click();
       await eventually(() => page.locator('#status').textContent()).toMatch(/^Cache cleared: \d+ entries removed\.$/);
