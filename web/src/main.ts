@@ -70,7 +70,7 @@ function signedIn(next: Session) {
     h('button', { type: 'button', class: 'link', onclick: () => mode.signOut() }, 'Sign out'),
   );
   const allowed = PAGES.filter((page) => roleAllows(next.role, page.needs));
-  const tabs = allowed.map((page) => h('button', { type: 'button', class: 'tab', 'data-page': page.id, onclick: () => open(page) }, page.label));
+  const tabs = allowed.map((page) => h('button', { type: 'button', class: 'tab', 'data-page': page.id, onclick: () => open(page, true) }, page.label));
   nav.replaceChildren(...tabs);
   /** The page named by the address (`#admin`): opened when allowed, explained when not. */
   function fromAddress(): boolean {
@@ -93,7 +93,7 @@ function signedIn(next: Session) {
           { class: 'form-error', role: 'alert' },
           `The ${page.label} page is for the ${page.needs} role. You are signed in as ${next.role}; ask an administrator if you need it.`,
         ),
-        h('button', { type: 'button', onclick: () => open(allowed[0]!) }, `Go to ${allowed[0]!.label}`),
+        h('button', { type: 'button', onclick: () => open(allowed[0]!, true) }, `Go to ${allowed[0]!.label}`),
       ),
     );
     app.focus();
@@ -101,8 +101,9 @@ function signedIn(next: Session) {
   window.onhashchange = () => {
     if (session.get()) fromAddress();
   };
-  function open(page: (typeof allowed)[number]) {
-    if (location.hash !== `#${page.id}`) history.replaceState(null, '', `#${page.id}`);
+  /** Opens a page; a tab click also puts it in the address (the first page after sign-in leaves the address alone). */
+  function open(page: (typeof allowed)[number], address = false) {
+    if (address && location.hash !== `#${page.id}`) history.replaceState(null, '', `#${page.id}`);
     for (const dialog of document.querySelectorAll('dialog')) dialog.remove();
     for (const tab of tabs) {
       if (tab.dataset.page === page.id) tab.setAttribute('aria-current', 'page');
