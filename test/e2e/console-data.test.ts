@@ -12,6 +12,7 @@ import { invokeImportHandler } from '../../infra/local/local-import-trigger.js';
 import { type LocalImportsBucket, startLocalImportsBucket } from '../../infra/local/local-imports-bucket.js';
 import type { Role } from '../../shared/auth/role.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { seriousA11yViolations } from './support/axe.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { type Json, startAuthenticatedGateway } from './support/local-api.js';
 import { bearer, localIdentity } from './support/tokens.js';
@@ -53,9 +54,11 @@ async function signIn(role: Role) {
 
 const eventually = <T>(read: () => Promise<T> | T, timeout = 30_000) => expect.poll(read, { timeout });
 const tab = (name: string) => page.locator('.app-nav').getByRole('button', { name });
+/** A screenshot of the page as the test left it, which is also checked with axe-core. */
 const shot = async (name: string) => {
   await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
   await page.screenshot({ path: path.join('/tmp', name), fullPage: true });
+  expect(await seriousA11yViolations(page)).toEqual([]);
 };
 
 /** The browser globals a drop needs (the project's tsconfig has no DOM lib). */

@@ -8,6 +8,7 @@ import { localConsole } from '../../infra/local/local-console.js';
 import type { LocalGateway } from '../../infra/local/local-gateway.js';
 import type { Role } from '../../shared/auth/role.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { seriousA11yViolations } from './support/axe.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { type Json, startAuthenticatedGateway } from './support/local-api.js';
 import { bearer, localIdentity } from './support/tokens.js';
@@ -96,6 +97,7 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
       expect(await detail.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console-orders.png'), fullPage: true });
       await page.screenshot({ path: '/tmp/console-orders.png', fullPage: true });
+      expect(await seriousA11yViolations(page)).toEqual([]);
     },
     BROWSER_TIMEOUT,
   );
@@ -127,6 +129,7 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
       await eventually(() => detail.locator('.conflict').textContent()).toContain('can no longer be cancelled: it is Cancelled now');
       expect(await detail.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
       await page.screenshot({ path: '/tmp/console-orders-409.png', fullPage: true });
+      expect(await seriousA11yViolations(page)).toEqual([]);
     },
     BROWSER_TIMEOUT,
   );

@@ -8,6 +8,7 @@ import { localConsole } from '../../infra/local/local-console.js';
 import type { LocalGateway } from '../../infra/local/local-gateway.js';
 import type { Role } from '../../shared/auth/role.js';
 import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { seriousA11yViolations } from './support/axe.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { startAuthenticatedGateway } from './support/local-api.js';
 import { bearer, localIdentity } from './support/tokens.js';
@@ -115,6 +116,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
       expect(await dialog.isVisible()).toBe(true);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console-validation.png') });
       await page.screenshot({ path: '/tmp/console-validation.png' });
+      expect(await seriousA11yViolations(page)).toEqual([]);
 
       await field('math_score').fill('8.5');
       await page.getByRole('button', { name: 'Create student' }).click();
@@ -205,6 +207,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
       await eventually(() => page.locator('tbody tr').count()).toBe(12);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console.png'), fullPage: true });
       await page.screenshot({ path: '/tmp/console.png', fullPage: true });
+      expect(await seriousA11yViolations(page)).toEqual([]);
     },
     BROWSER_TIMEOUT,
   );
@@ -255,6 +258,7 @@ describe.skipIf(!chromiumAvailable())('web console in Chromium', () => {
       expect(await page.locator('.who').textContent()).toBe('');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console-sign-in.png') });
       await page.screenshot({ path: '/tmp/console-sign-in.png' });
+      expect(await seriousA11yViolations(page)).toEqual([]);
     },
     BROWSER_TIMEOUT,
   );

@@ -6,10 +6,14 @@ export interface ConfirmOptions {
   confirmLabel: string;
 }
 
-/** A modal yes/no question; resolves true only when the user confirms. Focus starts on Cancel. */
+/**
+ * A modal yes/no question; resolves true only when the user confirms. Focus starts on Cancel
+ * and returns to the control that opened it (when that is still on the page).
+ */
 export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
   return new Promise((resolve) => {
     let answer = false;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const cancel = h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel');
     const confirm = h(
       'button',
@@ -32,6 +36,7 @@ export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
     );
     dialog.addEventListener('close', () => {
       dialog.remove();
+      if (opener?.isConnected) opener.focus();
       resolve(answer);
     });
     document.body.append(dialog);

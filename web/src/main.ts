@@ -1,3 +1,4 @@
+import { adminPage } from './admin-page.js';
 import { type ApiClient, createApiClient } from './api-client.js';
 import { chartsPage } from './charts-page.js';
 import { isCallback } from './cognito-auth.js';
@@ -19,6 +20,7 @@ const PAGES = [
   { id: 'import', label: 'Import', needs: 'staff', render: () => importPage({ api, notify }) },
   { id: 'charts', label: 'Charts', needs: 'viewer', render: () => chartsPage({ api }) },
   { id: 'orders', label: 'Orders', needs: 'viewer', render: (role: Role) => ordersPage({ api, role, notify }) },
+  { id: 'admin', label: 'Admin', needs: 'admin', render: () => adminPage({ api, notify }) },
 ] as const satisfies readonly { id: string; label: string; needs: Role; render(role: Role): HTMLElement }[];
 
 /** How this deployment signs in: the local role picker, or Cognito's hosted UI. */
@@ -68,9 +70,40 @@ function signedIn(next: Session) {
     h('button', { type: 'button', class: 'link', onclick: () => mode.signOut() }, 'Sign out'),
   );
   const allowed = PAGES.filter((page) => roleAllows(next.role, page.needs));
-  const tabs = allowed.map((page) => h('button', { type: 'button', class: 'tab', 'data-page': page.id, onclick: () => open(page) }, page.label));
+  const tabs = allowed.map((page) => h('button', { type: 'button', class: 'tab', 'data-page': page.id, onclick: () => open(page, true) }, page.label));
   nav.replaceChildren(...tabs);
-  function open(page: (typeof allowed)[number]) {
+  /** The page named by the address (`#admin`): opened when allowed, explained when not. */
+  function fromAddress(): boolean {
+    const id = location.hash.slice(1);
+    const wanted = PAGES.find((page) => page.id === id);
+    if (!wanted) return false;
+    if (roleAllows(next.role, wanted.needs)) open(wanted);
+    else refuse(wanted);
+    return true;
+  }
+  function refuse(page: (typeof PAGES)[number]) {
+    for (const tab of tabs) tab.removeAttribute('aria-current');
+    app.replaceChildren(
+      h(
+        'section',
+        { class: 'denied', 'aria-labelledby': 'denied-title' },
+        h('h1', { id: 'denied-title' }, `${page.label}: not available`),
+        h(
+          'p',
+          { class: 'form-error', role: 'alert' },
+          `The ${page.label} page is for the ${page.needs} role. You are signed in as ${next.role}; ask an administrator if you need it.`,
+        ),
+        h('button', { type: 'button', onclick: () => open(allowed[0]!, true) }, `Go to ${allowed[0]!.label}`),
+      ),
+    );
+    app.focus();
+  }
+  window.onhashchange = () => {
+    if (session.get()) fromAddress();
+  };
+  /** Opens a page; a tab click also puts it in the address (the first page after sign-in leaves the address alone). */
+  function open(page: (typeof allowed)[number], address = false) {
+    if (address && location.hash !== `#${page.id}`) history.replaceState(null, '', `#${page.id}`);
     for (const dialog of document.querySelectorAll('dialog')) dialog.remove();
     for (const tab of tabs) {
       if (tab.dataset.page === page.id) tab.setAttribute('aria-current', 'page');
@@ -79,7 +112,7 @@ function signedIn(next: Session) {
     app.replaceChildren(page.render(next.role));
     app.focus();
   }
-  open(allowed[0]!);
+  if (!fromAddress()) open(allowed[0]!);
 }
 
 function localMode(): SignInMode {

@@ -6,7 +6,7 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_SUMMARIES: Record<Role, string> = {
   viewer: 'Browse students, charts and orders',
   staff: 'Also create, edit and import students',
-  admin: 'Also delete students',
+  admin: 'Also delete students and administer the cache, metrics and API keys',
 };
 
 /** Whether `role` reaches `needed` (staff may do what viewers may, admins what staff may). */
