@@ -13,7 +13,7 @@ const IMPORTS = '/api/v1/imports';
 const STUDENTS = '/api/v1/students';
 /** ~900 KB of CSV: over the chaos stack's 512 KB fan-out threshold, ~6 chunks of 160 KB. */
 const ROWS = 20_000;
-/** Every 500th row has a math score over 10: 40 error lines errors.csv must hold once each. */
+/** Every 500th row lacks its first name (required on create, an error): 40 error lines errors.csv must hold once each. */
 const BAD_EVERY = 500;
 /** Kill a worker once this many rows of the file are stored (mid-chunk: a chunk is ~3,500 rows). */
 const KILL_AFTER_ROWS = 1_500;
@@ -102,7 +102,7 @@ export const importWorkerKilled: ChaosScenario = {
       checks.expect('counter total equals items (the killed batches counted once)', counted.pass, counted.detail);
       const lines = (await errorsCsv(chaos, id)).split('\n').filter((line) => line.trim() !== '');
       // kind,row,id,field,message
-      const reportIds = lines.slice(1).map((line) => line.split(',')[2] ?? '');
+      const reportIds = lines.slice(1).map((line) => (line.startsWith('error,') ? (line.split(',')[2] ?? '') : `not an error: ${line}`));
       const badIds = new Set(bad);
       checks.expect(
         `errors.csv complete: each of the ${bad.length} bad rows once, nothing else`,
@@ -110,7 +110,11 @@ export const importWorkerKilled: ChaosScenario = {
         `${reportIds.length} lines after the header (${lines[0]}); ${new Set(reportIds).size} distinct ids`,
       );
       const dlq = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-      checks.expect('nothing in the import-chunks DLQ', Number(dlq.Attributes?.ApproximateNumberOfMessages ?? 0) === 0, `${dlq.Attributes?.ApproximateNumberOfMessages}`);
+      checks.expect(
+        'nothing in the import-chunks DLQ',
+        Number(dlq.Attributes?.ApproximateNumberOfMessages ?? 0) === 0,
+        `${dlq.Attributes?.ApproximateNumberOfMessages}`,
+      );
       probing = false;
       await probe;
       checks.expectDocumented('the API meanwhile: lists 200, no 5xx, no stack trace', probes, [200]);
@@ -128,7 +132,7 @@ export const importWorkerKilled: ChaosScenario = {
   },
 };
 
-/** The CSV, the ids of its valid rows and of its bad ones (a score out of range). */
+/** The CSV, the ids of its valid rows and of its bad ones (no first name). */
 function roster(tag: string): { rows: string; valid: string[]; bad: string[] } {
   const valid: string[] = [];
   const bad: string[] = [];
@@ -137,7 +141,7 @@ function roster(tag: string): { rows: string; valid: string[]; bad: string[] } {
     const id = `${tag}-${i}`;
     const broken = i % BAD_EVERY === BAD_EVERY - 1;
     (broken ? bad : valid).push(id);
-    lines.push(`${id},Killed,Row ${i},Hue,${broken ? 11 : 6},7,8`);
+    lines.push(`${id},${broken ? '' : 'Killed'},Row ${i},Hue,6,7,8`);
   }
   return { rows: lines.join('\n'), valid, bad };
 }
