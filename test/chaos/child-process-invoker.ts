@@ -66,6 +66,11 @@ export class ChildProcessInvoker extends LambdaInvoker {
         if (answer.ok) resolve(answer.result);
         else reject(new Error(answer.error));
       });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        if (!answered) reject(error);
+        answered = true;
+      });
       child.once('exit', (code, signal) => {
         this.running.delete(invocation.pid);
         clearTimeout(timer);
