@@ -7,7 +7,18 @@ import { mintLocalToken } from '../../infra/local/local-identity.js';
 import { LOCAL_DIR, type LocalStack, startLocalStack } from '../../infra/local/local-stack.js';
 import type { Role } from '../../shared/auth/role.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { ChildProcessInvoker } from './child-process-invoker.js';
 import { type DynamoDbFaultProxy, startDynamoDbFaultProxy } from './dynamodb-fault-proxy.js';
+
+/** The import-chunks consumer runs in a child process per invocation, so a scenario can kill it. */
+export const IMPORT_WORKER = 'import-worker';
+
+/**
+ * Files over 512 KB fan out in ~160 KB chunks (~3,500 student rows) instead of 8 MB / 4 MB
+ * (docs/import-jobs.md "Fan-out"), so `import-worker-killed` fans out a 20,000-row CSV while
+ * the 2,000-row files of `s3-down` stay on the one-function path.
+ */
+const CHAOS_FAN_OUT = { IMPORT_FAN_OUT_THRESHOLD_BYTES: String(512 * 1024), IMPORT_CHUNK_BYTES: String(160 * 1024) };
 
 /** The machine's Redis (shared with others: only ever touched under this run's prefixes). */
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -44,6 +55,8 @@ export interface ChaosStack {
   /** The S3 endpoint behind the proxy (for the scenario's own setup, never for the stack). */
   s3Direct: string;
   dynamodb: DynamoDbFaultProxy;
+  /** Runs `import-worker` in a child process per invocation: `live()` / `kill(pid)` (SIGKILL). */
+  workers: ChildProcessInvoker;
   /** Stops the DynamoDB Local JVM (data stays on disk). */
   stopDynamoDb(): Promise<void>;
   /** Starts a new DynamoDB Local on the same data and points the proxy at it. */
@@ -74,6 +87,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     AUTH_FAILURE_LIMIT_IP: '100000:100000',
     AUTH_FAILURE_LIMIT_API_KEY: '100000:100000',
     NOTIFICATIONS_OUTBOX_FILE: path.join(dataDir, 'notifications.jsonl'),
+    ...CHAOS_FAN_OUT,
   });
   const logs: string[] = [];
   const log = (line: string) => {
@@ -92,7 +106,8 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
   const faultEnv = { DYNAMODB_ENDPOINT: dynamodb.endpoint, AWS_ENDPOINT_URL_S3: s3Endpoint };
   Object.assign(stack.env, faultEnv);
   Object.assign(process.env, faultEnv);
-  const eventSide = await startLocalEventSide({ dynamodbEndpoint: dynamodb.endpoint, env: stack.env, eventsPort: 0, sqsPort: 0, log });
+  const workers = new ChildProcessInvoker(new Set([IMPORT_WORKER]), () => ({ ...process.env, ...stack.env }), log);
+  const eventSide = await startLocalEventSide({ dynamodbEndpoint: dynamodb.endpoint, env: stack.env, eventsPort: 0, sqsPort: 0, invoker: workers, log });
   const tokens = new Map<Role, Promise<string>>();
   const token = (role: Role) => {
     const found = tokens.get(role) ?? mintLocalToken(stack.identity, { role, sub: `chaos-${role}`, ttlSeconds: 3600 });
@@ -107,6 +122,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     s3,
     s3Direct,
     dynamodb,
+    workers,
     logs,
     stopDynamoDb: () => database.stop(),
     startDynamoDb: async () => {
@@ -132,6 +148,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     },
     stop: async () => {
       await eventSide.stop().catch(() => undefined);
+      workers.killAll();
       await stack.gateway.close().catch(() => undefined);
       await stack.imports.s3.close().catch(() => undefined);
       await database.stop().catch(() => undefined);

@@ -21,6 +21,7 @@ const SCENARIOS: Record<string, () => Promise<ChaosScenario>> = {
   's3-down': async () => (await import('./scenarios/s3-down.js')).s3Down,
   'payment-down': async () => (await import('./scenarios/payment-down.js')).paymentDown,
   'dynamodb-down': async () => (await import('./scenarios/dynamodb-down.js')).dynamodbDown,
+  'import-worker-killed': async () => (await import('./scenarios/import-worker-killed.js')).importWorkerKilled,
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
