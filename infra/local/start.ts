@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { watchWeb } from '../build/bundle-web.js';
 import { functions } from '../../shared/registry.js';
 import { DASHBOARD_PATH, METRICS_PATH } from './dashboard/local-dashboard.js';
 import { LambdaInvoker } from './lambda-invoker.js';
@@ -11,7 +12,8 @@ import { seed } from './seed.js';
 import { TableShapeMismatchError } from './table-shape.js';
 
 /**
- * `npm start [-- --fresh] [-- --seed] [-- --port N]`: the whole API on http://127.0.0.1:3000
+ * `npm start [-- --fresh] [-- --seed] [-- --port N] [-- --watch]` (`npm run dev` = `--watch`: the
+ * console is rebuilt when a file under web/ changes): the whole API on http://127.0.0.1:3000
  * against DynamoDB Local, data under .local/. Ctrl-C stops every child process.
  */
 const { values } = parseArgs({
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     seed: { type: 'boolean', default: false },
     port: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
   },
 });
 
@@ -53,12 +56,15 @@ const eventSide = await startLocalEventSide({
   process.exit(1);
 });
 const { events, eventSources } = eventSide;
+const webWatcher = values.watch ? watchWeb((line) => console.log(line)) : undefined;
+if (webWatcher) console.log('watching web/: the console is rebuilt on every save (reload the page)');
 stack.telemetry.setQueueDepths(eventSources.queueDepths);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  webWatcher?.close();
   console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
   await eventSide.stop();
   await stack.stop();
