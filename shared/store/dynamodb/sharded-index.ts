@@ -12,9 +12,25 @@ export interface ShardedRead {
   search?: string;
   /** Resume strictly after this index sort key (the previous page's last). */
   after?: string;
-  /** Keys each shard reads per round trip. */
-  batch: number;
+  /**
+   * Keys the caller expects to take from the merged stream (skip + page size). Each shard
+   * first reads its share of them plus a margin; one that runs dry before the caller is done
+   * reads again, what is still wanted and at least twice its previous read.
+   */
+  wanted: number;
+  /** Floor of every shard read (a caller that drops keys itself wants more per trip). @default 1 */
+  minRead?: number;
+  /** Shard queries in flight at once for the first reads. @default every shard */
+  concurrency?: number;
 }
+
+/** A shard's first read: its share of the wanted keys with slack for hash variance, plus a margin. */
+const SHARE_SLACK = 1.25;
+const SHARE_MARGIN = 2;
+/** DynamoDB returns at most 1 MB per Query anyway; lean entries are far below that at 1,000. */
+const MAX_READ = 1_000;
+/** A search filter may drop every key of a round: read more per trip so each yields something. */
+const SEARCH_MIN_READ = 200;
 
 type Query = (input: QueryCommandInput) => Promise<Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count'>>;
 
@@ -22,6 +38,8 @@ interface Shard {
   input: QueryCommandInput;
   keys: string[];
   at: number;
+  /** Limit of the shard's last read. */
+  read: number;
   startKey?: Record<string, unknown>;
   done: boolean;
 }
@@ -56,30 +74,37 @@ function shardInput(read: ShardedRead, partition: string): QueryCommandInput {
 /**
  * The sort keys of one list, in the order a single unsharded index would return them: every
  * shard is queried in parallel (keys only) and the streams are k-way merged by sort key,
- * which ends in the id and so is unique. Shards refill lazily, `batch` keys at a time.
+ * which ends in the id and so is unique. A shard's next key is needed only once the merge
+ * has taken all it read, so shards first read about `wanted / shards` keys each (a page of
+ * 10 over 20 shards reads ~60 keys, not 200) and only a shard that runs dry reads again.
  */
 export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGenerator<string> {
-  const shards: Shard[] = indexPartitions(read.index, read.value).map((partition) => {
+  const partitions = indexPartitions(read.index, read.value);
+  const floor = Math.max(1, read.minRead ?? 1, read.search ? SEARCH_MIN_READ : 1);
+  const firstRead = Math.min(MAX_READ, Math.max(floor, Math.ceil((read.wanted / partitions.length) * SHARE_SLACK) + SHARE_MARGIN));
+  const shards: Shard[] = partitions.map((partition) => {
     const input = shardInput(read, partition);
     return {
       input: { ...input, ProjectionExpression: '#s', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#s': read.index.sortKey } },
       keys: [],
       at: 0,
+      read: 0,
       done: false,
     };
   });
-  // A search filter may drop every key of a round: read more per trip so each yields something.
-  const limit = read.search ? Math.max(read.batch, 200) : read.batch;
+  let taken = 0;
   const fill = async (shard: Shard) => {
     while (shard.at >= shard.keys.length && !shard.done) {
+      const limit = shard.read === 0 ? firstRead : Math.min(MAX_READ, Math.max(floor, read.wanted - taken, shard.read * 2));
       const out = await query({ ...shard.input, Limit: limit, ExclusiveStartKey: shard.startKey });
+      shard.read = limit;
       shard.keys = (out.Items ?? []).map((item) => String(item[read.index.sortKey]));
       shard.at = 0;
       shard.startKey = out.LastEvaluatedKey;
       shard.done = !out.LastEvaluatedKey;
     }
   };
-  await Promise.all(shards.map(fill));
+  await inParallel(shards, fill, read.concurrency ?? shards.length);
   const sign = read.descending ? -1 : 1;
   for (;;) {
     let best: Shard | undefined;
@@ -88,16 +113,26 @@ export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGen
       if (!best || sign * compareUtf8(shard.keys[shard.at]!, best.keys[best.at]!) < 0) best = shard;
     }
     if (!best) return;
+    taken++;
     yield best.keys[best.at++]!;
     if (best.at >= best.keys.length) await fill(best);
   }
 }
 
+/** Runs `work` over every shard, at most `concurrency` at a time. */
+async function inParallel(shards: Shard[], work: (shard: Shard) => Promise<void>, concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < shards.length) await work(shards[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, shards.length)) }, worker));
+}
+
 /** Items matching a search over every shard of an index (COUNT queries in parallel). */
-export async function countSharded(query: Query, read: Omit<ShardedRead, 'after' | 'batch' | 'descending'>): Promise<number> {
+export async function countSharded(query: Query, read: Omit<ShardedRead, 'after' | 'wanted' | 'descending'>): Promise<number> {
   const counts = await Promise.all(
     indexPartitions(read.index, read.value).map(async (partition) => {
-      const input = { ...shardInput({ ...read, descending: false, batch: 0 }, partition), Select: 'COUNT' as const };
+      const input = { ...shardInput({ ...read, descending: false, wanted: 0 }, partition), Select: 'COUNT' as const };
       let total = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
