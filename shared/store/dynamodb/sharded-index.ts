@@ -20,8 +20,6 @@ export interface ShardedRead {
   wanted: number;
   /** Floor of every shard read (a caller that drops keys itself wants more per trip). @default 1 */
   minRead?: number;
-  /** Shard queries in flight at once for the first reads. @default every shard */
-  concurrency?: number;
 }
 
 /** A shard's first read: its share of the wanted keys with slack for hash variance, plus a margin. */
@@ -104,7 +102,7 @@ export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGen
       shard.done = !out.LastEvaluatedKey;
     }
   };
-  await inParallel(shards, fill, read.concurrency ?? shards.length);
+  await Promise.all(shards.map(fill));
   const sign = read.descending ? -1 : 1;
   for (;;) {
     let best: Shard | undefined;
@@ -117,15 +115,6 @@ export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGen
     yield best.keys[best.at++]!;
     if (best.at >= best.keys.length) await fill(best);
   }
-}
-
-/** Runs `work` over every shard, at most `concurrency` at a time. */
-async function inParallel(shards: Shard[], work: (shard: Shard) => Promise<void>, concurrency: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < shards.length) await work(shards[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, shards.length)) }, worker));
 }
 
 /** Items matching a search over every shard of an index (COUNT queries in parallel). */
