@@ -60,6 +60,11 @@ export interface LambdaDeclaration {
   s3Trigger?: string;
   /** Lambda timeout in seconds (default: the HTTP functions' timeout). */
   timeoutSeconds?: number;
+  /**
+   * /tmp in MiB (Lambda's default: 512): XLSX sheets stored before their shared strings wait there
+   * while a workbook is read (shared/import/xlsx/utf8-safe-workbook-reader.ts).
+   */
+  scratchMiB?: number;
   /** Calls PutEvents on the domain bus: `EVENT_BUS_NAME`, and events:PutEvents on that bus only. */
   publishesEvents?: boolean;
   /** Queues of shared/events/queues.ts it sends to: `<NAME>_QUEUE_URL`, and sqs:SendMessage on those queues only. */

@@ -61,9 +61,11 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
         else if (sheetNo !== undefined) {
           dir ??= await mkdtemp(join(tmpdir(), 'xlsx-sheets-'));
           const path = join(dir, `sheet${sheetNo}.xml`);
-          // Counted here, as it is inflated: the file is read back uncounted.
-          await pipeline(Readable.from(this.counted(entry)), createWriteStream(path));
           waiting.push({ sheetNo, path });
+          // Counted here, as it is inflated: the file is read back uncounted.
+          await pipeline(Readable.from(this.counted(entry)), createWriteStream(path)).catch((error: NodeJS.ErrnoException) => {
+            throw error.code === 'ENOSPC' ? scratchFull() : error;
+          });
         }
         entry.autodrain();
       }
@@ -130,6 +132,14 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
     const rest = decoder.decode();
     if (rest.length > 0) yield rest;
   }
+}
+
+/** /tmp ran out while a sheet waited there: the workbook is too big for this function, not a fault to retry. */
+function scratchFull(): ImportLimitError {
+  return new ImportLimitError(
+    'uncompressedBytes',
+    'The workbook expands to more than this function has room for (its sheets are stored before their shared strings, so they wait on disk). Split it into smaller files, or save it as CSV.',
+  );
 }
 
 /** A waiting sheet's temporary file: opened when iterated, closed when the iteration ends (its bytes were counted when written). */
