@@ -16,6 +16,9 @@ export interface Order {
   version: number;
 }
 
+/** Statuses an order never leaves (docs/orders.md): following it stops there. */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'rejected', 'payment_failed', 'cancelled']);
+
 /** Integer minor units → `€12.50`, with the currency's own number of decimals. */
 export function formatMoney(money: Money): string {
   try {

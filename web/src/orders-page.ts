@@ -3,15 +3,14 @@ import { confirmDialog } from './confirm-dialog.js';
 import { declaredQueryEnum } from './declared-sorts.js';
 import { describeError } from './describe-error.js';
 import { h } from './dom.js';
-import { describeDetail, formatMoney, type Order } from './order.js';
+import { describeDetail, formatMoney, type Order, TERMINAL_STATUSES } from './order.js';
+import { openOrderForm } from './order-form.js';
 import { type Role, roleAllows } from './roles.js';
 
 const BASE = '/api/v1/orders';
 const PAGE_SIZE = 20;
 /** Statuses from which the API still accepts a cancel (docs/orders.md). */
 const CANCELLABLE = new Set(['pending', 'inventory_reserved']);
-/** Statuses the saga still moves on from: an open order in one of them is re-read to show new timeline entries. */
-const IN_FLIGHT = new Set(['pending', 'inventory_reserved', 'payment_pending', 'paid']);
 const WATCH_MS = 2000;
 
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
@@ -19,11 +18,13 @@ const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) =
 /**
  * Orders, newest first, filtered by status (the statuses the API declares), one page at a
  * time; an order's lines and timeline; cancel for staff and admins while the API allows it
- * (a 409 says why it no longer can). Viewers see only their own orders (the API decides).
+ * (a 409 says why it no longer can); a test order made here is followed until it ends.
+ * Viewers see only their own orders (the API decides) and cannot create one.
  */
 export function ordersPage(options: { api: ApiClient; role: Role; notify(message: string): void }): HTMLElement {
   const { api } = options;
   const canCancel = roleAllows(options.role, 'staff');
+  const canCreate = roleAllows(options.role, 'staff');
   const cursors: (string | null)[] = [null];
   let nextCursor: string | null = null;
   let latest = 0;
@@ -34,6 +35,9 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
   const body = h('tbody');
   const detail = h('section', { class: 'order-detail card', 'aria-labelledby': 'order-title', hidden: true });
   const summary = h('span', { class: 'page-summary', 'aria-live': 'polite' });
+  /** Where the order made on this page stands, read out as it changes. */
+  const following = h('p', { class: 'following notice', role: 'status', hidden: true });
+  let followed: string | undefined;
   const previous = h('button', { type: 'button', disabled: true, onclick: () => void go(-1) }, '← Newer');
   const next = h('button', { type: 'button', disabled: true, onclick: () => void go(1) }, 'Older →');
   status.addEventListener('change', () => {
@@ -102,11 +106,11 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
     }
   }
 
-  /** While the open order is in flight, re-read it every 2 s so saga steps appear as they happen. */
+  /** Until the open order reaches a final status, re-read it every 2 s so saga steps appear as they happen. */
   function watch(order: Order) {
     clearTimeout(watchTimer);
     watching = order.order_id;
-    if (!IN_FLIGHT.has(order.status)) return;
+    if (TERMINAL_STATUSES.has(order.status)) return; // the saga is done with it
     watchTimer = setTimeout(async () => {
       if (!page.isConnected || watching !== order.order_id) return;
       if (document.querySelector('dialog')) return watch(order); // not under a confirmation
@@ -121,6 +125,32 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
         // Left for the next look: the user can press Refresh; a 401 already went to the sign-in.
       }
     }, WATCH_MS);
+  }
+
+  async function createOrder() {
+    try {
+      await openOrderForm({
+        api,
+        onCreated: (id) => {
+          followed = id;
+          options.notify(`Created order ${id}.`);
+          status.value = '';
+          cursors.length = 1;
+          void load();
+          void open(id);
+        },
+      });
+    } catch (cause) {
+      showError(cause);
+    }
+  }
+
+  function showProgress(order: Order) {
+    if (followed !== order.order_id) return;
+    following.textContent = TERMINAL_STATUSES.has(order.status)
+      ? `Order ${order.order_id} has finished: ${label(order.status)}.`
+      : `Following order ${order.order_id} through the saga: ${label(order.status)}…`;
+    following.hidden = false;
   }
 
   function renderDetail(order: Order, notice?: Node) {
@@ -191,6 +221,7 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
       ),
     );
     detail.hidden = false;
+    showProgress(order);
     watch(order);
   }
 
@@ -223,7 +254,13 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
   const page = h(
     'section',
     { class: 'orders', 'aria-labelledby': 'orders-title' },
-    h('div', { class: 'page-head' }, h('h1', { id: 'orders-title' }, 'Orders')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { id: 'orders-title' }, 'Orders'),
+      canCreate ? h('button', { type: 'button', class: 'primary', onclick: () => void createOrder() }, 'New test order') : null,
+    ),
+    following,
     h('div', { class: 'toolbar', role: 'search' }, h('div', { class: 'control' }, h('label', { for: 'order-status' }, 'Status'), status)),
     error,
     h(
