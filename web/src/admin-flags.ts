@@ -3,17 +3,9 @@ import { dataTable } from './data-table.js';
 import { h } from './dom.js';
 import { errorBox } from './error-box.js';
 import { fieldErrors } from './problem.js';
+import { describeRules, type FlagValue, type LiveRules, REASONS, shown } from './flag-rules.js';
 import { ROLES } from './roles.js';
 
-type FlagValue = boolean | string;
-interface LiveRules {
-  enabled: boolean;
-  allow: string[];
-  deny: string[];
-  roles: string[];
-  percentage?: number;
-  variant?: string;
-}
 /** `GET /api/v1/admin/flags` (docs/feature-flags.md). */
 interface FlagsList {
   source: string;
@@ -27,33 +19,6 @@ interface FlagsEvaluation {
   role: string | null;
   flags: Record<string, { value: FlagValue; reason: string }>;
 }
-
-/** A flag's live rules in words: `on · allow local-staff · 10 % of users`. */
-export function describeRules(rules: LiveRules | null): string {
-  if (!rules) return 'No live rules: the default applies';
-  if (!rules.enabled) return 'Off';
-  const parts = ['On'];
-  if (rules.allow.length) parts.push(`allow ${rules.allow.join(', ')}`);
-  if (rules.deny.length) parts.push(`deny ${rules.deny.join(', ')}`);
-  if (rules.roles.length) parts.push(`roles ${rules.roles.join(', ')}`);
-  if (rules.percentage !== undefined) parts.push(`${rules.percentage} % of users`);
-  if (rules.variant !== undefined) parts.push(`variant ${rules.variant}`);
-  return parts.join(' · ');
-}
-
-/** Why a flag answered what it did, for someone who did not write the rules. */
-const REASONS: Record<string, string> = {
-  default: 'no live rules: the declared default',
-  disabled: 'the flag is off',
-  deny: 'the user is on the deny list',
-  allow: 'the user is on the allow list',
-  role: 'the user’s role is targeted',
-  rollout: 'the user falls in the rollout percentage',
-  global: 'on for everyone',
-  not_targeted: 'on, but this user is not targeted',
-};
-
-const shown = (value: FlagValue) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : value);
 
 /**
  * Feature flags (admin page): every declared flag with its live rules and where they came from

@@ -17,6 +17,8 @@ interface Line {
   quantity: HTMLInputElement;
   skuError: HTMLElement;
   quantityError: HTMLElement;
+  labels: { sku: HTMLLabelElement; quantity: HTMLLabelElement };
+  remove: HTMLButtonElement;
   row: HTMLElement;
 }
 
@@ -76,7 +78,7 @@ export async function openOrderForm(options: { api: ApiClient; onCreated(orderId
     const quantityError = h('p', { id: `${id}-quantity-error`, class: 'field-error' });
     const skuLabel = h('label', { for: `${id}-sku` });
     const quantityLabel = h('label', { for: `${id}-quantity` });
-    const remove = h('button', { type: 'button', class: 'link', onclick: () => removeLine(line) });
+    const remove = h('button', { type: 'button', onclick: () => removeLine(line) });
     const row = h(
       'div',
       { class: 'order-line' },
@@ -84,7 +86,7 @@ export async function openOrderForm(options: { api: ApiClient; onCreated(orderId
       h('div', { class: 'field field-score' }, quantityLabel, quantity, quantityError),
       remove,
     );
-    const line: Line = { sku, quantity, skuError, quantityError, row };
+    const line: Line = { sku, quantity, skuError, quantityError, labels: { sku: skuLabel, quantity: quantityLabel }, remove, row };
     // Preselect a product not yet on the order: the API refuses the same SKU on two lines.
     const unused = products.find((p) => !lines.some((l) => l.sku.value === p.sku));
     if (unused) sku.value = unused.sku;
@@ -104,13 +106,11 @@ export async function openOrderForm(options: { api: ApiClient; onCreated(orderId
   /** Labels say which line they belong to ("Quantity, line 2"); the only line cannot be removed. */
   function renumber() {
     lines.forEach((line, i) => {
-      const [skuLabel, quantityLabel] = [line.sku.labels?.[0], line.quantity.labels?.[0]];
-      if (skuLabel) skuLabel.textContent = `Product, line ${i + 1}`;
-      if (quantityLabel) quantityLabel.textContent = `Quantity, line ${i + 1}`;
-      const remove = line.row.lastElementChild as HTMLButtonElement;
-      remove.textContent = 'Remove';
-      remove.setAttribute('aria-label', `Remove line ${i + 1}`);
-      remove.hidden = lines.length === 1;
+      line.labels.sku.textContent = `Product, line ${i + 1}`;
+      line.labels.quantity.textContent = `Quantity, line ${i + 1}`;
+      line.remove.textContent = 'Remove';
+      line.remove.setAttribute('aria-label', `Remove line ${i + 1}`);
+      line.remove.hidden = lines.length === 1;
     });
     addButton.disabled = lines.length >= products.length;
   }

@@ -3,7 +3,7 @@ import { confirmDialog } from './confirm-dialog.js';
 import { declaredQueryEnum } from './declared-sorts.js';
 import { describeError } from './describe-error.js';
 import { h } from './dom.js';
-import { describeDetail, formatMoney, type Order, TERMINAL_STATUSES } from './order.js';
+import { describeDetail, formatMoney, type Order, settled, TERMINAL_STATUSES } from './order.js';
 import { openOrderForm } from './order-form.js';
 import { type Role, roleAllows } from './roles.js';
 
@@ -12,6 +12,7 @@ const PAGE_SIZE = 20;
 /** Statuses from which the API still accepts a cancel (docs/orders.md). */
 const CANCELLABLE = new Set(['pending', 'inventory_reserved']);
 const WATCH_MS = 2000;
+const MAX_LATE_READS = 15;
 
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
@@ -106,23 +107,33 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
     }
   }
 
-  /** Until the open order reaches a final status, re-read it every 2 s so saga steps appear as they happen. */
+  /** Reads of a finished order while its last timeline entry is still on its way (the projector is asynchronous). */
+  let lateReads = 0;
+
+  /**
+   * Until the open order has settled (a final status and its event in the timeline), re-read it
+   * every 2 s so saga steps appear as they happen; a finished order is read at most 15 more times.
+   */
   function watch(order: Order) {
     clearTimeout(watchTimer);
+    if (watching !== order.order_id) lateReads = 0;
     watching = order.order_id;
-    if (TERMINAL_STATUSES.has(order.status)) return; // the saga is done with it
+    if (settled(order)) return;
+    if (TERMINAL_STATUSES.has(order.status) && lateReads++ >= MAX_LATE_READS) return;
     watchTimer = setTimeout(async () => {
       if (!page.isConnected || watching !== order.order_id) return;
       if (document.querySelector('dialog')) return watch(order); // not under a confirmation
       try {
         const { body: fresh } = await api.request<Order>('GET', `${BASE}/${encodeURIComponent(order.order_id)}`);
         if (watching !== order.order_id) return;
-        if (fresh.version !== order.version) {
+        // The projector adds timeline entries without a new version: both count as a change.
+        if (fresh.version !== order.version || fresh.timeline.length !== order.timeline.length) {
           renderDetail(fresh);
           if (fresh.status !== order.status) void load();
         } else watch(fresh);
-      } catch {
-        // Left for the next look: the user can press Refresh; a 401 already went to the sign-in.
+      } catch (cause) {
+        // A passing failure: look again (a 401 has already gone to the sign-in, and the page with it).
+        if (!(cause instanceof ApiError && cause.status < 500 && cause.status !== 429)) watch(order);
       }
     }, WATCH_MS);
   }

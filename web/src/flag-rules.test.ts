@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRules } from './admin-flags.js';
+import { describeRules } from './flag-rules.js';
 
 describe('describeRules', () => {
   it('puts a flag’s live rules in words', () => {
