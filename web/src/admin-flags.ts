@@ -3,7 +3,7 @@ import { dataTable } from './data-table.js';
 import { h } from './dom.js';
 import { errorBox } from './error-box.js';
 import { fieldErrors } from './problem.js';
-import { describeRules, type FlagValue, type LiveRules, REASONS, shown } from './flag-rules.js';
+import { describeRules, explainAnswer, type FlagValue, type LiveRules, shown } from './flag-rules.js';
 import { ROLES } from './roles.js';
 
 /** `GET /api/v1/admin/flags` (docs/feature-flags.md). */
@@ -82,7 +82,7 @@ export function flagsSection(api: ApiClient): HTMLElement {
           { 'data-flag': name },
           h('td', { class: 'mono' }, name),
           h('td', {}, h('strong', {}, shown(answer.value))),
-          h('td', {}, REASONS[answer.reason] ?? answer.reason),
+          h('td', {}, explainAnswer(answer.value, answer.reason)),
         ),
       );
       result.replaceChildren(

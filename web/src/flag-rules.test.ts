@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRules } from './flag-rules.js';
+import { describeRules, explainAnswer } from './flag-rules.js';
 
 describe('describeRules', () => {
   it('puts a flag’s live rules in words', () => {
@@ -9,5 +9,15 @@ describe('describeRules', () => {
       'On · allow local-staff · deny x · roles admin · 10 % of users · variant blue',
     );
     expect(describeRules({ enabled: true, allow: [], deny: [], roles: [] })).toBe('On');
+  });
+});
+
+describe('explainAnswer', () => {
+  it('says which side of a rollout the user fell on, and every other reason in words', () => {
+    expect(explainAnswer(false, 'rollout')).toBe('the user is outside the rollout percentage');
+    expect(explainAnswer(true, 'rollout')).toBe('the user is inside the rollout percentage');
+    expect(explainAnswer(true, 'allow')).toBe('the user is on the allow list');
+    expect(explainAnswer(false, 'not_targeted')).toBe('the user is not among those targeted');
+    expect(explainAnswer('blue', 'something_new')).toBe('something_new');
   });
 });

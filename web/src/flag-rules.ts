@@ -25,16 +25,28 @@ export function describeRules(rules: LiveRules | null): string {
 }
 
 /** Why a flag answered what it did, for someone who did not write the rules. */
-export const REASONS: Record<string, string> = {
-  default: 'no live rules: the declared default',
-  disabled: 'the flag is off',
-  deny: 'the user is on the deny list',
-  allow: 'the user is on the allow list',
-  role: 'the user’s role is targeted',
-  rollout: 'the user falls in the rollout percentage',
-  global: 'on for everyone',
-  not_targeted: 'on, but this user is not targeted',
-};
+export function explainAnswer(value: FlagValue, reason: string): string {
+  switch (reason) {
+    case 'default':
+      return 'no live rules: the declared default';
+    case 'disabled':
+      return 'the flag is off';
+    case 'deny':
+      return 'the user is on the deny list';
+    case 'allow':
+      return 'the user is on the allow list';
+    case 'role':
+      return 'the user’s role is targeted';
+    case 'rollout':
+      return value === false ? 'the user is outside the rollout percentage' : 'the user is inside the rollout percentage';
+    case 'global':
+      return 'on for everyone (no one is targeted)';
+    case 'not_targeted':
+      return 'the user is not among those targeted';
+    default:
+      return reason;
+  }
+}
 
 /** A flag's value in words: `on`, `off`, or the variant. */
 export const shown = (value: FlagValue) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : value);
