@@ -230,6 +230,7 @@ describe.skipIf(!chromiumAvailable())('console test orders through the saga, and
       await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke token' }).click();
       await eventually(() => page.locator('#status').textContent()).toContain(`Revoked token ${claims.jti}`);
       expect(await page.getByLabel('Token ID (jti)').inputValue()).toBe('');
+      expect(await page.locator('#revoke-exp-hint').textContent()).not.toContain('console-revoked');
       await eventually(async () => (await asToken()).status).toBe(401);
       await harness.shot('console-admin-revoke.png');
     },

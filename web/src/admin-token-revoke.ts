@@ -21,7 +21,8 @@ export function tokenRevokeSection(options: { api: ApiClient; notify(message: st
     exp: h('input', { id: 'revoke-exp', type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'revoke-exp-hint revoke-exp-error' }),
   };
   const errors = { jti: h('p', { id: 'revoke-jti-error', class: 'field-error' }), exp: h('p', { id: 'revoke-exp-error', class: 'field-error' }) };
-  const expHint = h('p', { id: 'revoke-exp-hint', class: 'hint' }, 'The token’s exp claim (epoch seconds): the revocation lasts until then');
+  const EXP_HINT = 'The token’s exp claim (epoch seconds): the revocation lasts until then';
+  const expHint = h('p', { id: 'revoke-exp-hint', class: 'hint' }, EXP_HINT);
 
   pasted.addEventListener('input', () => {
     const claims = unverifiedClaims(pasted.value.trim());
@@ -30,7 +31,7 @@ export function tokenRevokeSection(options: { api: ApiClient; notify(message: st
     expHint.textContent =
       typeof claims.exp === 'number'
         ? `Expires ${new Date(claims.exp * 1000).toLocaleString()}${typeof claims.sub === 'string' ? ` · issued to ${claims.sub}` : ''}`
-        : 'The token’s exp claim (epoch seconds): the revocation lasts until then';
+        : EXP_HINT;
   });
 
   function clearErrors() {
@@ -60,6 +61,7 @@ export function tokenRevokeSection(options: { api: ApiClient; notify(message: st
       pasted.value = '';
       inputs.jti.value = '';
       inputs.exp.value = '';
+      expHint.textContent = EXP_HINT;
     } catch (cause) {
       if (!(cause instanceof ApiError && cause.status === 422)) return error.show(cause);
       const { byField, other } = fieldErrors(cause.problem, FIELDS);
