@@ -120,6 +120,7 @@ async function runIndex(
     index: plan.index,
     value: plan.value,
     descending: plan.descending,
+    ...(plan.prefix ? { prefix: plan.prefix.key } : {}),
     after: options.start?.kind === 'Index' ? options.start.after : undefined,
     batch: Math.min(MAX_CHUNK, options.limit),
   })[Symbol.asyncIterator]();

@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type TransactItems, transactWrite } from './transact-write.js';
+import type { DomainEvent } from '../../../events/catalog.js';
+import { outboxPut } from '../../events/outbox-record.js';
 import { invalidCursor } from '../../cursor/cursor-codec.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { filterValue } from '../../entity/filter-value.js';
@@ -38,7 +40,8 @@ const MAX_WALK_BATCH = 1_000;
  * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
  * writes are transactions that move one counter shard each; list pages merge the sharded
  * keys-only index and fetch their items with one BatchGetItem; bulk writes are
- * BatchWriteItem plus an aggregated counter delta.
+ * BatchWriteItem plus an aggregated counter delta. An entity's change events are outbox rows
+ * (`outboxTable`) in the transaction of the write that causes them.
  */
 export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   readonly design: TableDesign;
@@ -47,6 +50,8 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     private readonly entity: Entity,
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The outbox table (`OUTBOX_TABLE_NAME`): needed only by writes that carry events. */
+    private readonly outboxTable = '',
   ) {
     this.design = tableDesign(entity);
   }
@@ -72,13 +77,14 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     });
   }
 
-  async create(item: StoredItem): Promise<void> {
+  async create(item: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(item);
     const items: TransactItems = [
       {
         Put: { TableName: this.tableName, Item: this.record(item), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } },
       },
       ...this.counterUpdates(id, this.filtersOf(item), +1),
+      ...this.outboxPuts(events),
     ];
     try {
       await transactWrite(this.client, items);
@@ -88,7 +94,7 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     }
   }
 
-  async replace(next: StoredItem, previous: StoredItem): Promise<void> {
+  async replace(next: StoredItem, previous: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(previous);
     const before = this.filtersOf(previous);
     const after = this.filtersOf(next);
@@ -96,17 +102,26 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
       { Put: { TableName: this.tableName, Item: this.record(next), ...versionCondition(previous.version) } },
       ...this.counterUpdates(id, moved(before, after), -1, false),
       ...this.counterUpdates(id, moved(after, before), +1, false),
+      ...this.outboxPuts(events),
     ];
     await this.transact(items, id);
   }
 
-  async remove(previous: StoredItem): Promise<void> {
+  async remove(previous: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(previous);
     const items: TransactItems = [
       { Delete: { TableName: this.tableName, Key: { [PK]: id }, ...versionCondition(previous.version) } },
       ...this.counterUpdates(id, this.filtersOf(previous), -1),
+      ...this.outboxPuts(events),
     ];
     await this.transact(items, id);
+  }
+
+  /** The outbox rows of a write's events (shared/events/outbox-record.ts), after the item and its counters. */
+  private outboxPuts(events: readonly DomainEvent[]): TransactItems {
+    if (events.length === 0) return [];
+    if (!this.outboxTable) throw new Error(`OUTBOX_TABLE_NAME is not set: ${this.entity.name} changes cannot be written without their events`);
+    return events.map((event) => outboxPut(event, this.outboxTable));
   }
 
   async putMany(items: readonly StoredItem[], options: PutManyOptions): Promise<PutManyResult> {
