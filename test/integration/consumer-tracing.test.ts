@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 // As in a Lambda container with active tracing: the tracer reads the environment when it loads, before the imports below.
 await vi.hoisted(() => import('../support/lambda-tracing-env.js'));
@@ -6,16 +6,10 @@ await vi.hoisted(() => import('../support/lambda-tracing-env.js'));
 import { sampleEvent } from '../../events/sample-events.js';
 import { sqsConsumer } from '../../shared/consumers/sqs-consumer.js';
 import { envelopeRecord, lambdaContext, sqsEvent } from '../support/eventbridge-sqs-record.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { useLocalTables } from '../support/local-tables.js';
 import { withTestSegment } from '../support/xray-test-segment.js';
 
-let tables: LocalTables;
-beforeAll(async () => {
-  tables = await createLocalTables();
-});
-afterAll(async () => {
-  await tables?.drop();
-});
+useLocalTables();
 
 const QUEUE = 'payment-process';
 
