@@ -24,6 +24,7 @@ import type {
 } from '../entity-store.js';
 import { batchGet, batchWrite } from './batch-io.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
+import { pastOpenCircuit } from './dynamodb-circuit.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
 import { type SearchPass, searchPass } from './search-pass.js';
@@ -275,9 +276,12 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     return count;
   }
 
+  /** The health probe: one small read, let through an open circuit breaker (`/health` reports both). */
   async ping(): Promise<void> {
-    await this.send(() =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()),
+    await pastOpenCircuit(() =>
+      this.send(() =>
+        this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()),
+      ),
     );
   }
 
