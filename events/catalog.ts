@@ -4,6 +4,15 @@ import { importCompleted } from './imports.js';
 import { inventoryReleased, inventoryReleaseRequested, inventoryReservationFailed, inventoryReserved } from './inventory.js';
 import { orderCancelled, orderCompleted, orderCreated, orderPaymentFailed, orderRejected } from './orders.js';
 import { paymentFailed, paymentSucceeded } from './payments.js';
+// npm run new:entity adds event imports above this line
+
+/**
+ * EventBridge `source` of each entity that publishes its changes (`npm run new:entity --
+ * --with-events`): `<singular>.created|updated|deleted` from `records.<name>`.
+ */
+export const ENTITY_EVENT_SOURCES = {
+  // npm run new:entity adds entity event sources above this line
+} as const;
 
 /** EventBridge `source` per domain: the part of the type before the dot picks it. */
 export const EVENT_SOURCES = {
@@ -11,6 +20,7 @@ export const EVENT_SOURCES = {
   inventory: 'records.inventory',
   payment: 'records.payments',
   import: 'records.imports',
+  ...ENTITY_EVENT_SOURCES,
 } as const;
 
 export type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
@@ -47,14 +57,18 @@ export const eventCatalog = {
   ),
   'inventory.released': declare('inventory.released', inventoryReleased, 'Reserved stock went back to available.'),
   'import.completed': declare('import.completed', importCompleted, 'An import job ended (completed, completed_with_errors or failed); its totals and report.'),
+  // npm run new:entity adds entity change events above this line
 } as const;
 
 export type EventType = keyof typeof eventCatalog;
 export const EVENT_TYPES = Object.keys(eventCatalog) as EventType[];
 
-/** The order saga's events: the catalog without the import pipeline's (they name no order). */
-export type SagaEventType = Exclude<EventType, `import.${string}`>;
-export const SAGA_EVENT_TYPES = EVENT_TYPES.filter((type): type is SagaEventType => eventCatalog[type].source !== EVENT_SOURCES.import);
+/** The order saga's events: those of orders, inventory and payments (import and entity change events name no order). */
+export type SagaEventType = Extract<EventType, `order.${string}` | `inventory.${string}` | `payment.${string}`>;
+const SAGA_SOURCES: readonly string[] = [EVENT_SOURCES.order, EVENT_SOURCES.inventory, EVENT_SOURCES.payment];
+export const SAGA_EVENT_TYPES = EVENT_TYPES.filter((type): type is SagaEventType => SAGA_SOURCES.includes(eventCatalog[type].source));
+/** The change events of entities (`<singular>.created|updated|deleted`), declared by the scaffolder. */
+export const ENTITY_EVENT_TYPES = EVENT_TYPES.filter((type) => (Object.values(ENTITY_EVENT_SOURCES) as string[]).includes(eventCatalog[type].source));
 
 /** The envelope of `type`, typed. */
 export type EventEnvelope<Type extends EventType> = z.infer<(typeof eventCatalog)[Type]['envelope']>;
@@ -73,7 +87,7 @@ export type DomainEvent = z.infer<typeof domainEvent>;
 
 /** A saga event (it names its order): narrows a parsed envelope for the order consumers. */
 export function isSagaEvent(event: DomainEvent): event is EventEnvelope<SagaEventType> {
-  return eventCatalog[event.type].source !== EVENT_SOURCES.import;
+  return SAGA_SOURCES.includes(eventCatalog[event.type].source);
 }
 
 /** The source of `type` (`order.created` → `records.orders`). */

@@ -23,7 +23,7 @@ export function envelopeOf<Type extends string, Data extends z.core.$ZodType>(ty
 /** Any envelope, `data` unchecked: for consumers that only route or record events. */
 export const anyEnvelope = z.object({
   ...envelopeFields,
-  type: z.string().check(z.regex(/^[a-z]+\.[a-z_]+$/, 'domain.event_name')),
+  type: z.string().check(z.regex(/^[a-z][a-z0-9_]*\.[a-z_]+$/, 'domain.event_name')),
   data: z.record(z.string(), z.unknown()),
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../infra/build/bundle-functions.js';
-import { domainEvent, EVENT_SOURCES, eventCatalog, EVENT_TYPES } from './catalog.js';
+import { domainEvent, ENTITY_EVENT_SOURCES, ENTITY_EVENT_TYPES, EVENT_SOURCES, eventCatalog, EVENT_TYPES } from './catalog.js';
 import { eventJsonSchemas, SCHEMAS_DIR } from './json-schemas.js';
 import { toPutEventsEntry } from './put-events-entry.js';
 import { queueDeclaration } from '../shared/events/queues.js';
@@ -11,7 +11,8 @@ import { sampleEvent } from './sample-events.js';
 
 describe('event catalog', () => {
   it('declares every saga event type and import.completed, each with the source of its domain', () => {
-    expect([...EVENT_TYPES].sort()).toEqual(
+    // Besides the change events of entities scaffolded with --with-events (next test).
+    expect(EVENT_TYPES.filter((type) => !ENTITY_EVENT_TYPES.includes(type)).sort()).toEqual(
       [
         'import.completed',
         'inventory.release_requested',
@@ -27,11 +28,25 @@ describe('event catalog', () => {
         'payment.succeeded',
       ].sort(),
     );
-    for (const type of EVENT_TYPES) {
+    for (const type of EVENT_TYPES.filter((type) => !ENTITY_EVENT_TYPES.includes(type))) {
       const expected = { order: 'records.orders', inventory: 'records.inventory', payment: 'records.payments', import: 'records.imports' }[type.split('.')[0]!];
       expect(eventCatalog[type].source).toBe(expected);
     }
-    expect(Object.values(EVENT_SOURCES).sort()).toEqual(['records.imports', 'records.inventory', 'records.orders', 'records.payments']);
+    const entitySources = Object.values(ENTITY_EVENT_SOURCES) as string[];
+    expect(
+      Object.values(EVENT_SOURCES)
+        .filter((source) => !entitySources.includes(source))
+        .sort(),
+    ).toEqual(['records.imports', 'records.inventory', 'records.orders', 'records.payments']);
+  });
+
+  it('gives each entity with change events exactly <singular>.created, .updated and .deleted from records.<entity>', () => {
+    for (const [domain, source] of Object.entries(ENTITY_EVENT_SOURCES) as [string, string][]) {
+      expect(source).toMatch(/^records\.[a-z][a-z0-9_]*$/);
+      const types = EVENT_TYPES.filter((type) => eventCatalog[type].source === source);
+      expect(types.sort()).toEqual([`${domain}.created`, `${domain}.deleted`, `${domain}.updated`]);
+    }
+    expect(ENTITY_EVENT_TYPES).toHaveLength(Object.keys(ENTITY_EVENT_SOURCES).length * 3);
   });
 
   it.each(EVENT_TYPES)('parses a valid %s envelope and routes it by type', (type) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DomainEvent, eventCatalog, type EventData, type EventType } from './catalog.js';
+// npm run new:entity adds sample imports above this line
 
 const items = [
   { sku: 'SKU-1', quantity: 2 },
@@ -42,6 +43,7 @@ export const sampleData: { [Type in EventType]: EventData<Type> } = {
     started_at: '2026-12-02T13:58:00.000Z',
     finished_at: '2026-12-02T14:00:00.000Z',
   },
+  // npm run new:entity adds the sample data of entity change events above this line
 };
 
 /** A complete, valid envelope of `type` with fresh ids. */

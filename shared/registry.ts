@@ -15,6 +15,7 @@ import {
 } from './entity/entity-functions.js';
 import { outboxTable } from './events/outbox.table.js';
 import { HEAVY_READ_THROTTLE } from './http/route-throttles.js';
+import { XLSX_SCRATCH_MIB } from './import/import-limits.js';
 import { importTrigger } from './import/import-trigger.js';
 import { bulkImportFunctions, importFunctions } from './import/jobs/import-functions.js';
 import { importJobsTable } from './import/jobs/import-jobs.table.js';
@@ -172,6 +173,8 @@ export const importFunction: LambdaDeclaration = {
   // The first chunk of each lane of a fanned-out file (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],
   timeoutSeconds: 900,
+  // The planner's count pass reads XLSX sheets that may wait on disk for their shared strings.
+  scratchMiB: XLSX_SCRATCH_MIB,
 };
 
 /**
@@ -298,6 +301,7 @@ export const importWorker: LambdaDeclaration = {
   // The next chunk of its lane (shared/import/jobs/fan-out.ts).
   sendsTo: ['import-chunks'],
   timeoutSeconds: 150,
+  scratchMiB: XLSX_SCRATCH_MIB,
 };
 
 /**

@@ -10,6 +10,7 @@ import { entities } from '../../shared/registry.js';
 
 export const handler = async (event: S3Event, context: Context) => {
   const container = importJobContainer(entities);
+  const s3 = await container.s3();
   const outcomes = [];
   // The import metrics (rows, errors, duration, failures) are written even when a record throws.
   try {
@@ -18,7 +19,7 @@ export const handler = async (event: S3Event, context: Context) => {
       const outcome = await traced('### import', { entity: 'imports', operation: 'object-created' }, async () => {
         const handled = await handleObjectCreated(record, {
           jobs: container.jobs,
-          s3: container.s3,
+          s3,
           entities,
           sink: container.sink,
           fanOut: container.fanOut,

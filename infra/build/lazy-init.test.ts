@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functions } from '../../shared/registry.js';
+import { functions, lambdas } from '../../shared/registry.js';
 import { bundleDir, bundleFunctions, CHUNK_DIR } from './bundle-functions.js';
 
 const run = promisify(execFile);
@@ -64,4 +64,54 @@ describe('function bundles load at init only what they use', () => {
     };
     expect(await initIn(env)).toEqual({ xray: true, undici: false });
   }, 30_000);
+});
+
+/** The AWS SDK packages a fresh process loaded by the end of `id`'s module init (no tracing). */
+async function sdkPackagesAtInit(id: string): Promise<string[]> {
+  const url = pathToFileURL(path.join(bundleDir({ id }), 'index.mjs')).href;
+  const source = `
+    import { createRequire } from 'node:module';
+    const bundle = await import(${JSON.stringify(url)});
+    if (typeof bundle.handler !== 'function') throw new Error('no handler');
+    const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /@aws-sdk[\\/]([^\\/]+)/.exec(file)?.[1]);
+    process.stdout.write(JSON.stringify([...new Set(names.filter(Boolean))].sort()));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], {
+    env: { PATH: process.env.PATH ?? '', POWERTOOLS_SERVICE_NAME: id, AUTH_JWKS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwks' },
+  });
+  return JSON.parse(stdout) as string[];
+}
+
+/** The functions that reach S3 (or the authorizer, Secrets Manager) on some requests only. */
+const LAZY_SDK_USERS = [
+  'imports-create',
+  'imports-get',
+  'imports-list',
+  'students-bulk-import',
+  'students-export',
+  'tables-export',
+  'tables-import',
+  'auth-authorizer',
+];
+const LAZY_PACKAGES = ['client-s3', 'lib-storage', 's3-request-presigner', 'client-secrets-manager', 'client-sqs'];
+
+describe('the S3 and Secrets Manager SDKs load with their first use, not at init', () => {
+  beforeAll(() => {
+    bundleFunctions(lambdas.filter((lambda) => [...LAZY_SDK_USERS, 'products-stock'].includes(lambda.id)));
+  }, 120_000);
+
+  it.each(LAZY_SDK_USERS)(
+    '%s loads none of them at init',
+    async (id) => {
+      const loaded = await sdkPackagesAtInit(id);
+      expect(loaded.length).toBeGreaterThan(0); // the DynamoDB SDK, so the probe sees packages at all
+      expect(loaded.filter((name) => LAZY_PACKAGES.includes(name))).toEqual([]);
+    },
+    30_000,
+  );
+
+  it('products-stock imports util-dynamodb (CommonJS, already loaded by lib-dynamodb) only with its first refusal', () => {
+    const index = readFileSync(path.join(bundleDir({ id: 'products-stock' }), 'index.mjs'), 'utf8');
+    expect(index).toContain('import("@aws-sdk/util-dynamodb")');
+    expect(index).not.toMatch(/from\s*"@aws-sdk\/util-dynamodb"/);
+  });
 });

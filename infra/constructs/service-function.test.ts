@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { FunctionDeclaration } from '../../shared/entity/entity-functions.js';
 import { tableDesign } from '../../shared/store/dynamodb/table-design.js';
 import { students } from '../../shared/students/students.entity.js';
+import { XLSX_SCRATCH_MIB } from '../../shared/import/import-limits.js';
+import { lambdas } from '../../shared/registry.js';
 import { CursorSecret } from './cursor-secret.js';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';
 import { apiKeysTable } from '../../shared/api-keys/api-keys.table.js';
@@ -109,6 +111,17 @@ describe('ServiceFunction', () => {
     });
     template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 20 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('sizes /tmp from the declaration (the XLSX readers of the S3 door) and leaves Lambda’s default otherwise', () => {
+    synth(declaration()).template.hasResourceProperties('AWS::Lambda::Function', { EphemeralStorage: Match.absent() });
+    synth(declaration({ scratchMiB: 2560 })).template.hasResourceProperties('AWS::Lambda::Function', { EphemeralStorage: { Size: 2560 } });
+    const readers = lambdas.filter((fn) => fn.scratchMiB !== undefined).map((fn) => [fn.id, fn.scratchMiB]);
+    expect(readers).toEqual([
+      ['imports-on-object-created', XLSX_SCRATCH_MIB],
+      ['import-worker', XLSX_SCRATCH_MIB],
+    ]);
+    expect(XLSX_SCRATCH_MIB).toBe(2560);
   });
 
   it('uses its own role without managed policies', () => {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -158,6 +158,7 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
       architecture: charts?.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(declaration.timeoutSeconds ?? 10),
+      ...(declaration.scratchMiB ? { ephemeralStorageSize: Size.mebibytes(declaration.scratchMiB) } : {}),
       code: props.code ?? Code.fromAsset(bundleDir(declaration)),
       handler: 'index.handler',
       layers: [SharedDependenciesLayer.of(this).layer, ...(charts ? [charts.layer] : [])],

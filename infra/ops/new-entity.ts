@@ -6,9 +6,10 @@ import { parseEntityArgs, SpecError, USAGE } from './new-entity/entity-spec.js';
 import { planNewEntity } from './new-entity/plan.js';
 
 /**
- * `npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--filter f] [--sort f] [--with-cache]`:
+ * `npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--filter f] [--sort f] [--with-cache] [--with-events]`:
  * writes a new entity's declaration, Lambda entries and tests, and registers it in
- * shared/registry.ts and the metric catalogue (docs/scaffolder.md). Bad arguments or a
+ * shared/registry.ts and the metric catalogue (with `--with-events`, its change events in
+ * events/ and their JSON Schema too; docs/scaffolder.md). Bad arguments or a
  * collision with what exists: the reason, exit 1, nothing written.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
   });
   if (refreshed.status !== 0)
     process.stderr.write('could not regenerate docs/observability.md: run UPDATE_DOCS=1 npx vitest run shared/observability/catalogue-table.test.ts\n');
+  if (spec.events) {
+    // The committed JSON Schema of the new events (events/schemas/, checked by events/events.test.ts), from the catalog just edited.
+    const schemas = spawnSync(process.execPath, [...process.execArgv, path.join(ROOT, 'events/generate-schemas.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (schemas.status !== 0) process.stderr.write('could not regenerate events/schemas/: run npm run events:schemas\n');
+  }
   process.stdout.write(
     `\n${spec.name}: routes under /api/v1/${spec.name}, table ${spec.name}, functions ${spec.name}-{create,get,list,query,update,delete,bulk}.\n` +
       `next: npm run build && npx vitest run shared/${spec.name} test/e2e/${spec.name.replaceAll('_', '-')}-api.test.ts\n`,

@@ -1,9 +1,8 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { logger } from '../powertools/logger.js';
 import { tracer } from '../powertools/tracer.js';
-import { secretJwksStore } from './secrets-manager/secret-jwks-store.js';
+import type { JwksStore } from './jwks-store.js';
 import { storedJwks } from './stored-jwks.js';
 
 /**
@@ -16,8 +15,7 @@ import { storedJwks } from './stored-jwks.js';
  */
 export function jwksFromEnv(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetKey {
   if (env.AUTH_JWKS_SECRET_ARN) {
-    const client = tracer.captureAWSv3Client(new SecretsManagerClient({}));
-    return storedJwks(secretJwksStore(client, env.AUTH_JWKS_SECRET_ARN), {
+    return storedJwks(lazySecretJwksStore(env.AUTH_JWKS_SECRET_ARN), {
       onStale: (error) => logger.warn('JWKS copy unreadable; verifying with the last good keys', { error }),
     });
   }
@@ -33,4 +31,24 @@ export function jwksFromEnv(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetK
     return createLocalJWKSet(JSON.parse(readFileSync(env.AUTH_JWKS_FILE, 'utf8')) as JSONWebKeySet);
   }
   throw new Error('AUTH_JWKS_SECRET_ARN, AUTH_JWKS_URL or AUTH_JWKS_FILE must be set');
+}
+
+/**
+ * The secret's JWKS store, its Secrets Manager client (captured by the tracer) built by the
+ * first read: the authorizer answers API-key requests without it, and the SDK's import would
+ * otherwise run at every cold start.
+ */
+function lazySecretJwksStore(secretId: string): JwksStore {
+  let store: Promise<JwksStore> | undefined;
+  const load = async () => {
+    const [{ SecretsManagerClient }, { secretJwksStore }] = await Promise.all([
+      import('@aws-sdk/client-secrets-manager'),
+      import('./secrets-manager/secret-jwks-store.js'),
+    ]);
+    return secretJwksStore(tracer.captureAWSv3Client(new SecretsManagerClient({})), secretId);
+  };
+  return {
+    read: async () => (await (store ??= load())).read(),
+    write: async (text) => (await (store ??= load())).write(text),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Entity } from './define-entity.js';
-import { type FunctionDeclaration, NO_STORE } from './entity-functions.js';
+import { type FunctionDeclaration, NO_STORE, outboxGrant } from './entity-functions.js';
 import { lowestPermission } from './lowest-permission.js';
 
 /** The bulk routes of an entity, under its collection path. */
@@ -29,7 +29,10 @@ export function bulkFunctions(entity: Entity): FunctionDeclaration[] {
         { method: 'POST', path: routes.delete, permission: remove },
       ],
       permission: lowestPermission(update, remove),
-      tables: [{ table: entity.name, actions: ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'DeleteItem', 'UpdateItem'] }],
+      tables: [
+        { table: entity.name, actions: ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'DeleteItem', 'UpdateItem'] },
+        ...outboxGrant(entity, 'bulk'),
+      ],
       cursorSecret: true,
       // Pages of writes until the time budget (which answers before API Gateway's 29 s) runs short.
       timeoutSeconds: 29,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { EventType } from '../../events/catalog.js';
 import './zod-locale.js';
 import { checkImportSettings, type ImportSettings } from './import-settings.js';
 
@@ -17,6 +18,12 @@ export interface SortField {
   field: string;
   /** Sortable string: DynamoDB orders GSI sort keys by UTF-8 bytes. */
   encode(view: Record<string, unknown>): string;
+  /**
+   * The key prefix every value starting with `value` encodes to (a `begins_with` on the field
+   * becomes a key condition on its index), or undefined when the encoding does not keep
+   * prefixes (numbers, case-folded non-ASCII text): the query then filters a scan.
+   */
+  prefix?(value: string): string | undefined;
 }
 
 /** A case-insensitive exact-match filter on a stored string field, backed by its own GSIs. */
@@ -73,12 +80,24 @@ export interface EntityInput<TFields extends Shape, TDerived extends Shape> {
   cache?: { ttlSeconds: number; l1StaleMs?: number };
   /** Load the table must sustain; index and counter shard counts are derived from it. */
   capacity?: EntityCapacity;
+  /**
+   * Change events (events/catalog.ts) written to the outbox in the same transaction as each
+   * create, update and delete, single or bulk (docs/scaffolder.md); omitted = none.
+   */
+  events?: EntityEvents;
   /** Bulk import from CSV/XLSX files (header aliases, defaults, lenient fields); omitted = not importable. */
   import?: ImportSettings;
   /** Bulk export (CSV/XLSX/XML); omitted = the entity has no export routes. */
   export?: ExportDeclaration;
   /** One-pass statistics and charts; omitted = none. */
   statistics?: StatisticsDeclaration;
+}
+
+/** The catalog's event type of each kind of write. */
+export interface EntityEvents {
+  created: EventType;
+  updated: EventType;
+  deleted: EventType;
 }
 
 /** Declared write load: items per second, and the share of writes the hottest value of a filter takes. */

@@ -12,6 +12,7 @@ import type { Entity } from './define-entity.js';
 import { createEntityService, type EntityService } from './entity-service.js';
 import { createMatchedWrites } from './matched-writes.js';
 import { tableDesign } from '../store/dynamodb/table-design.js';
+import { outboxTable } from '../events/outbox.table.js';
 import { runQuery } from '../query/query-executor.js';
 import { createQueryService, type QueryService } from '../query/query-service.js';
 import { type BulkService, createBulkService } from '../query/bulk-service.js';
@@ -36,9 +37,9 @@ export function containerCache(env: NodeJS.ProcessEnv = process.env): TwoLevelCa
 export function entityService(entity: Entity, env: NodeJS.ProcessEnv = process.env): EntityService {
   let service = services.get(entity.name);
   if (!service) {
-    const { client, tableName, cursors } = tableAccess(entity, env);
+    const { client, tableName, cursors, outbox } = tableAccess(entity, env);
     service = createEntityService(entity, {
-      store: new DynamoDbEntityStore(entity, client, tableName),
+      store: new DynamoDbEntityStore(entity, client, tableName, outbox),
       cursors,
       cache: containerCache(env),
       metrics,
@@ -80,11 +81,11 @@ const bulkServices = new Map<string, BulkService>();
 export function entityBulkService(entity: Entity, env: NodeJS.ProcessEnv = process.env): BulkService {
   let service = bulkServices.get(entity.name);
   if (!service) {
-    const { client, tableName, cursors } = tableAccess(entity, env);
+    const { client, tableName, cursors, outbox } = tableAccess(entity, env);
     service = createBulkService(entity, {
       run: (where, options) => runQuery(entity, client, tableName, where, options),
       cursors,
-      writer: createMatchedWrites(entity, { store: new DynamoDbEntityStore(entity, client, tableName), cache: containerCache(env), metrics }),
+      writer: createMatchedWrites(entity, { store: new DynamoDbEntityStore(entity, client, tableName, outbox), cache: containerCache(env), metrics }),
       readBudget: positiveInt(env.QUERY_READ_BUDGET, 1_000, 'QUERY_READ_BUDGET'),
       callReadBudget: positiveInt(env.BULK_READ_BUDGET, 10_000, 'BULK_READ_BUDGET'),
       segments: positiveInt(env.QUERY_SCAN_SEGMENTS, 4, 'QUERY_SCAN_SEGMENTS'),
@@ -95,13 +96,17 @@ export function entityBulkService(entity: Entity, env: NodeJS.ProcessEnv = proce
   return service;
 }
 
-/** An entity's table (`<ENTITY>_TABLE_NAME`), a traced DocumentClient and the lazily loaded cursor codec. */
+/**
+ * An entity's table (`<ENTITY>_TABLE_NAME`), a traced DocumentClient, the lazily loaded cursor
+ * codec and the outbox table (`OUTBOX_TABLE_NAME`; only the writers of an entity with events get
+ * it, and their writes fail without it).
+ */
 function tableAccess(entity: Entity, env: NodeJS.ProcessEnv) {
   const tableName = requiredEnv(env, tableDesign(entity).envVar);
   const client = tracer.captureAWSv3Client(createDocumentClient(env));
   let codec: Promise<CursorCodec> | undefined;
   const cursors = () => (codec ??= loadCursorSecret(env).then((secret) => new CursorCodec(secret)));
-  return { client, tableName, cursors };
+  return { client, tableName, cursors, outbox: env[outboxTable.envVar] ?? '' };
 }
 
 function positiveInt(raw: string | undefined, fallback: number, name: string): number {

@@ -1,4 +1,5 @@
 import { QUERY_THROTTLE, type RouteThrottle } from '../http/route-throttles.js';
+import { outboxTable } from '../events/outbox.table.js';
 import type { Entity, EntityOperation, Permission } from './define-entity.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -60,6 +61,11 @@ export interface LambdaDeclaration {
   s3Trigger?: string;
   /** Lambda timeout in seconds (default: the HTTP functions' timeout). */
   timeoutSeconds?: number;
+  /**
+   * /tmp in MiB (Lambda's default: 512): XLSX sheets stored before their shared strings wait there
+   * while a workbook is read (shared/import/xlsx/utf8-safe-workbook-reader.ts).
+   */
+  scratchMiB?: number;
   /** Calls PutEvents on the domain bus: `EVENT_BUS_NAME`, and events:PutEvents on that bus only. */
   publishesEvents?: boolean;
   /** Queues of shared/events/queues.ts it sends to: `<NAME>_QUEUE_URL`, and sqs:SendMessage on those queues only. */
@@ -125,11 +131,17 @@ export function entityFunctions(entity: Entity): FunctionDeclaration[] {
       description: `${spec.verb} ${entity.name}`,
       routes: spec.methods.map((method) => ({ method, path: `${entity.routes[spec.on]}${spec.suffix ?? ''}` })),
       permission: entity.permissions[operation],
-      tables: [{ table: entity.name, actions: spec.actions }],
+      tables: [{ table: entity.name, actions: spec.actions }, ...outboxGrant(entity, operation)],
       operation: { entity: entity.name, name: operation },
       ...(operation === 'list' || operation === 'query' ? { cursorSecret: true } : {}),
       ...(operation === 'query' ? { throttle: QUERY_THROTTLE } : {}),
       cacheControl: operation === 'get' || operation === 'list' ? PRIVATE_REVALIDATE : NO_STORE,
     };
   });
+}
+
+/** Writers of an entity with change events put their outbox rows (in the write's transaction). */
+export function outboxGrant(entity: Entity, operation: EntityOperation | 'bulk'): { table: string; actions: TableAction[] }[] {
+  const writes = operation === 'create' || operation === 'update' || operation === 'delete' || operation === 'bulk';
+  return entity.events && writes ? [{ table: outboxTable.id, actions: ['PutItem'] }] : [];
 }

@@ -12,6 +12,8 @@ import { filterValue } from './filter-value.js';
 import { emitMetric, type MetricSink, NO_METRICS } from '../observability/emit-metric.js';
 import { entityWriteMetrics } from '../observability/entity-write-metrics.js';
 import { entityView } from './entity-view.js';
+import { changeEvents } from './change-events.js';
+import type { EventOrigin } from '../events/event-origin.js';
 import { invalidatingWrite } from './invalidating-write.js';
 import { createSearchPages, isSearchable, type SearchOptions } from './search-page.js';
 
@@ -60,6 +62,7 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
   const cache = entity.cache && deps.cache;
   const scope = { entity: entity.name, ttlSeconds: entity.cache?.ttlSeconds ?? 0, l1StaleMs: entity.cache?.l1StaleMs ?? 0 };
   const view = entityView(entity);
+  const events = changeEvents(entity);
 
   async function current(id: string, read: LoadContext = { consistent: false }): Promise<StoredItem> {
     // A miss right after a write of this item reads strongly consistent (see LoadContext).
@@ -144,11 +147,12 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
     /** Reachability of the store, for /health. */
     ping: () => deps.store.ping(),
 
-    async create(input: Record<string, unknown>): Promise<EntityView> {
+    /** `origin`: the request, for the correlation of the change event (entities that declare `events`). */
+    async create(input: Record<string, unknown>, origin?: EventOrigin): Promise<EntityView> {
       const now = clock().toISOString();
       // Read-only fields start at their declared values whatever the caller passed.
       const item = { ...nulls(entity), ...input, ...entity.readOnly, created_at: now, updated_at: now, version: 1 } as StoredItem;
-      await invalidating(String(item[entity.idField]), () => deps.store.create(item));
+      await invalidating(String(item[entity.idField]), () => deps.store.create(item, events.created(item, origin)));
       emitMetric(metrics, written.created);
       return view(item);
     },
@@ -158,11 +162,11 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       return cache ? cache.item(scope, id, load) : load();
     },
 
-    async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion): Promise<EntityView> {
+    async update(id: string, patch: Record<string, unknown>, expected?: ExpectedVersion, origin?: EventOrigin): Promise<EntityView> {
       const updated = (await invalidating(id, () =>
         writeWithRetry(id, expected, async (item) => {
           const next = { ...item, ...writable(entity, patch), updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
-          await deps.store.replace(next, item);
+          await deps.store.replace(next, item, events.updated(next, item, origin));
           return view(next);
         }),
       )) as EntityView;
@@ -170,8 +174,10 @@ export function createEntityService(entity: Entity, deps: EntityServiceDeps) {
       return updated;
     },
 
-    async remove(id: string, expected?: ExpectedVersion): Promise<void> {
-      await invalidating(id, () => writeWithRetry(id, expected, (item) => deps.store.remove(item).then(() => undefined)));
+    async remove(id: string, expected?: ExpectedVersion, origin?: EventOrigin): Promise<void> {
+      await invalidating(id, () =>
+        writeWithRetry(id, expected, (item) => deps.store.remove(item, events.deleted(item, clock(), origin)).then(() => undefined)),
+      );
       emitMetric(metrics, written.deleted);
     },
 

@@ -7,6 +7,7 @@ import type { Entity } from './define-entity.js';
 import { ConcurrentModificationError, EntityWriteConflictError } from './entity.errors.js';
 import { WRITE_ATTEMPTS, WRITE_BACKOFF } from './entity-service.js';
 import { invalidatingWrite } from './invalidating-write.js';
+import { changeEvents } from './change-events.js';
 
 export interface MatchedWritesDeps {
   store: EntityStore;
@@ -34,6 +35,7 @@ export function createMatchedWrites(entity: Entity, deps: MatchedWritesDeps) {
   const metrics = deps.metrics ?? NO_METRICS;
   const written = entityWriteMetrics(entity.name);
   const cache = entity.cache && deps.cache;
+  const events = changeEvents(entity);
 
   /** `plan` returns the write to make, or undefined when there is nothing to change. */
   async function matchedWrite(
@@ -70,7 +72,7 @@ export function createMatchedWrites(entity: Entity, deps: MatchedWritesDeps) {
       const outcome = await matchedWrite(seen, stillMatches, (item) => {
         if (Object.entries(changes).every(([field, value]) => sameValue(item[field], value))) return undefined;
         const next = { ...item, ...changes, updated_at: clock().toISOString(), version: item.version + 1 } as StoredItem;
-        return () => deps.store.replace(next, item);
+        return () => deps.store.replace(next, item, events.updated(next, item));
       });
       if (outcome === 'written') emitMetric(metrics, written.updated);
       return outcome;
@@ -78,7 +80,7 @@ export function createMatchedWrites(entity: Entity, deps: MatchedWritesDeps) {
 
     /** Deletes `seen` unless it changed since and no longer matches. */
     async removeMatched(seen: StoredItem, stillMatches: (item: StoredItem) => boolean): Promise<MatchedOutcome> {
-      const outcome = await matchedWrite(seen, stillMatches, (item) => () => deps.store.remove(item));
+      const outcome = await matchedWrite(seen, stillMatches, (item) => () => deps.store.remove(item, events.deleted(item, clock())));
       if (outcome === 'written') emitMetric(metrics, written.deleted);
       return outcome;
     },

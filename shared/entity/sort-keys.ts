@@ -30,13 +30,16 @@ export function foldText(value: string): string {
 export const sortBy = {
   /** Byte order of the value itself (ids, ISO timestamps). */
   exact(field: string): SortField {
-    return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : capped(String(view[field]))) };
+    return { field, encode: (view: View) => (view[field] == null ? NULL_KEY : capped(String(view[field]))), prefix: (value) => capped(value) };
   },
   /** Case- and accent-insensitive text order ("Élodie" sorts with "elodie", not after "z"). */
   text(field: string): SortField {
     return {
       field,
       encode: (view: View) => (view[field] == null ? NULL_KEY : capped(foldText(String(view[field])))),
+      // Folding a printable-ASCII prefix is lower-casing it, and a value starting with it folds
+      // to a key starting with that; elsewhere folding depends on what follows (final sigma).
+      prefix: (value) => (/^[\x20-\x7e]*$/.test(value) ? capped(value.toLowerCase()) : undefined),
     };
   },
   /** Non-negative decimals with a fixed number of fraction digits, zero-padded. */

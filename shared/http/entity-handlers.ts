@@ -9,6 +9,7 @@ import { queryBodySchema } from '../query/query-body.js';
 import { createHttpHandler } from './create-http-handler.js';
 import { etagOf, expectedVersion } from './etag.js';
 import { parseOrThrow } from './zod-issues.js';
+import type { EventOrigin } from '../events/event-origin.js';
 
 /**
  * The CRUD and query handlers of any declared entity. Each is the same three steps: the factory
@@ -17,13 +18,18 @@ import { parseOrThrow } from './zod-issues.js';
 const idParams = (entity: Entity) => z.object({ [entity.idField]: entity.id });
 const idOf = (entity: Entity, path: Record<string, string>) => path[entity.idField] as string;
 const declarationFor = (entity: Entity, operation: EntityOperation) => entityFunctions(entity).find((fn) => fn.operation?.name === operation)!;
+/** The request as the origin of the change events it causes (entities that declare `events`). */
+const originOf = (request: { correlationId: string; requestId: string }): EventOrigin => ({
+  correlationId: request.correlationId,
+  causationId: request.requestId,
+});
 
 export function entityCreateHandler(entity: Entity) {
   return createHttpHandler({
     declaration: declarationFor(entity, 'create'),
     input: { body: entity.createSchema, readOnly: entity.readOnlyFields },
-    handle: async ({ body }) => {
-      const item = await entityService(entity).create(body as Record<string, unknown>);
+    handle: async (request) => {
+      const item = await entityService(entity).create(request.body as Record<string, unknown>, originOf(request));
       const location = `${entity.routes.collection}/${encodeURIComponent(String(item[entity.idField]))}`;
       return { statusCode: 201, body: item, headers: { location, etag: etagOf(item.version) } };
     },
@@ -65,8 +71,14 @@ export function entityUpdateHandler(entity: Entity) {
   return createHttpHandler({
     declaration: declarationFor(entity, 'update'),
     input: { path: idParams(entity), body: entity.updateSchema, immutable: [entity.idField], readOnly: entity.readOnlyFields },
-    handle: async ({ path, body, headers }) => {
-      const item = await entityService(entity).update(idOf(entity, path), body as Record<string, unknown>, expectedVersion(headers['if-match']));
+    handle: async (request) => {
+      const { path, body, headers } = request;
+      const item = await entityService(entity).update(
+        idOf(entity, path),
+        body as Record<string, unknown>,
+        expectedVersion(headers['if-match']),
+        originOf(request),
+      );
       return { statusCode: 200, body: item, headers: { etag: etagOf(item.version) } };
     },
   });
@@ -76,8 +88,8 @@ export function entityDeleteHandler(entity: Entity) {
   return createHttpHandler({
     declaration: declarationFor(entity, 'delete'),
     input: { path: idParams(entity) },
-    handle: async ({ path, headers }) => {
-      await entityService(entity).remove(idOf(entity, path), expectedVersion(headers['if-match']));
+    handle: async (request) => {
+      await entityService(entity).remove(idOf(entity, request.path), expectedVersion(request.headers['if-match']), originOf(request));
       return { statusCode: 204 };
     },
   });

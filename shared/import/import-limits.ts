@@ -20,6 +20,14 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxZipEntries: 10_000,
 };
 
+/**
+ * /tmp (MiB) of the functions that read dropped XLSX files: a workbook's sheets stored before its
+ * shared strings wait on disk, at most the whole inflated workbook (`maxUncompressedBytes`, 2 GiB),
+ * plus Lambda's default 512 MiB for everything else. Billed only while it runs: 2 GiB extra ×
+ * 150 s ≈ $0.00001 per chunk at $0.0000000309 per GB-s.
+ */
+export const XLSX_SCRATCH_MIB = Math.ceil(DEFAULT_IMPORT_LIMITS.maxUncompressedBytes / 2 ** 20) + 512;
+
 /** The defaults with `overrides` applied (env or caller supplied). */
 export function importLimits(overrides: Partial<ImportLimits> = {}): ImportLimits {
   return { ...DEFAULT_IMPORT_LIMITS, ...overrides };

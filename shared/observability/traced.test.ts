@@ -1,14 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
-// As in a Lambda container with active tracing (test/support/xray-test-segment.ts TRACING_ENV): the tracer reads it at load.
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    POWERTOOLS_TRACE_ENABLED: 'true',
-    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
-    _HANDLER: 'index.handler',
-  });
-});
+// As in a Lambda container with active tracing: the tracer reads the environment when it loads, before the imports below.
+await vi.hoisted(() => import('../../test/support/lambda-tracing-env.js'));
 
 import { withTestSegment } from '../../test/support/xray-test-segment.js';
 import { annotateTrace, orderIdOf } from './trace-annotations.js';

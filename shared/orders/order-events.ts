@@ -1,32 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { type EventData, type EventEnvelope, type EventType, eventCatalog } from '../../events/catalog.js';
+import { eventEnvelope } from '../events/event-envelope.js';
 
-/** Where an event comes from: the request that caused it. */
-export interface EventOrigin {
-  correlationId: string;
-  /** The request (or event) that directly caused it; null when it started the flow. */
-  causationId: string | null;
-}
+export type { EventOrigin } from '../events/event-origin.js';
 
-/**
- * The envelope of one orders event, validated against the catalog's schema here, so a row the
- * outbox publisher would skip as unpublishable can never be committed.
- */
-export function orderEvent<Type extends EventType>(
-  type: Type,
-  data: EventData<Type>,
-  origin: EventOrigin,
-  at: Date,
-  id: string = randomUUID(),
-): EventEnvelope<Type> {
-  const entry = eventCatalog[type];
-  return entry.envelope.parse({
-    id,
-    type,
-    version: entry.version,
-    occurred_at: at.toISOString(),
-    correlation_id: origin.correlationId,
-    causation_id: origin.causationId,
-    data,
-  }) as EventEnvelope<Type>;
-}
+/** The envelope of one orders event (validated: see {@link eventEnvelope}). */
+export const orderEvent = eventEnvelope;

@@ -120,6 +120,7 @@ async function runIndex(
     index: plan.index,
     value: plan.value,
     descending: plan.descending,
+    ...(plan.prefix ? { prefix: plan.prefix.key } : {}),
     after: options.start?.kind === 'Index' ? options.start.after : undefined,
     wanted: options.limit,
     // The where drops keys the index cannot: keep reading a chunk per shard per trip.

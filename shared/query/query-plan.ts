@@ -10,6 +10,13 @@ export interface QuerySort {
   descending: boolean;
 }
 
+/** A `begins_with` of the where on the index's sort field, as a prefix of its sort keys. */
+export interface KeyPrefix {
+  field: string;
+  /** The encoded prefix: every key of a matching item starts with it. */
+  key: string;
+}
+
 /**
  * How a where is answered: a key lookup, a batch of keys, a Query of a declared sorted index
  * (all its write shards merged in order), or a parallel filtered Scan.
@@ -17,22 +24,34 @@ export interface QuerySort {
 export type QueryPlan =
   | { kind: 'GetItem'; id: string }
   | { kind: 'BatchGet'; ids: string[]; sort?: QuerySort }
-  | { kind: 'Index'; index: IndexDesign; value?: string; descending: boolean }
+  | { kind: 'Index'; index: IndexDesign; value?: string; descending: boolean; prefix?: KeyPrefix }
   | { kind: 'Scan'; segments: number; filter: string };
 
 /**
- * Chooses the plan: `id eq` → GetItem; `id in` → BatchGet; a sort, or an `eq` on a declared
- * filter field → Query of the matching sorted index (inside the filter value's partitions when
- * there is one; the where still filters what it returns); anything else → parallel Scan.
+ * Chooses the plan: `id eq` → GetItem; `id in` → BatchGet; a sort, an `eq` on a declared
+ * filter field, or a `begins_with` on a declared sort field → Query of the matching sorted
+ * index (inside the filter value's partitions when there is one, with a `begins_with` key
+ * condition when the index is sorted by that field; the where still filters what it returns);
+ * anything else → parallel Scan.
  */
 export function planQuery(entity: Entity, where: Where, options: { segments?: number; sort?: QuerySort } = {}): QueryPlan {
   const key = keyCondition(entity, where);
   if (key && key.length === 1) return { kind: 'GetItem', id: key[0]! };
   if (key) return { kind: 'BatchGet', ids: key, ...(options.sort ? { sort: options.sort } : {}) };
   const filter = filterCondition(entity, where);
-  if (options.sort || filter) {
-    const index = indexFor(tableDesign(entity), options.sort?.field ?? entity.list.defaultSort, filter?.name);
-    return { kind: 'Index', index, ...(filter ? { value: filter.value } : {}), descending: options.sort?.descending ?? false };
+  const prefixes = prefixConditions(entity, where);
+  // A requested sort fixes the index; without one, a prefix picks the index sorted by its field.
+  const sort = options.sort?.field ?? prefixes[0]?.sort ?? entity.list.defaultSort;
+  const prefix = prefixes.find((candidate) => candidate.sort === sort);
+  if (options.sort || filter || prefix) {
+    const index = indexFor(tableDesign(entity), sort, filter?.name);
+    return {
+      kind: 'Index',
+      index,
+      ...(filter ? { value: filter.value } : {}),
+      descending: options.sort?.descending ?? false,
+      ...(prefix ? { prefix: { field: prefix.field, key: prefix.key } } : {}),
+    };
   }
   return { kind: 'Scan', segments: options.segments ?? 4, filter: filterExpression(where, { names: {}, values: {} }) };
 }
@@ -45,7 +64,7 @@ export function describePlan(plan: QueryPlan, readBudget: number): string {
     case 'BatchGet':
       return `batch-get(${plan.ids.length})`;
     case 'Index':
-      return `index(${plan.index.name}, shards=${plan.index.shards})`;
+      return `index(${plan.index.name}, shards=${plan.index.shards}${plan.prefix ? `, begins_with=${plan.prefix.field}` : ''})`;
     case 'Scan':
       return `scan(parallel=${plan.segments}, budget=${readBudget})`;
   }
@@ -72,4 +91,16 @@ function filterCondition(entity: Entity, where: Where): { name: string; value: s
     if (name && value) return { name, value };
   }
   return undefined;
+}
+
+/** The `begins_with` conjuncts on a declared sort field whose encoding keeps prefixes, with that sort's name. */
+function prefixConditions(entity: Entity, where: Where): { sort: string; field: string; key: string }[] {
+  return conjuncts(where).flatMap((w) => {
+    if (!('field' in w) || w.op !== 'begins_with' || typeof w.value !== 'string' || w.value === '') return [];
+    const { field, value } = w;
+    return Object.entries(entity.list.sorts).flatMap(([sort, declared]) => {
+      const key = declared.field === field ? declared.prefix?.(value) : undefined;
+      return key ? [{ sort, field, key }] : [];
+    });
+  });
 }

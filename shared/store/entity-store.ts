@@ -1,3 +1,4 @@
+import type { DomainEvent } from '../../events/catalog.js';
 import type { EntityView } from '../entity/define-entity.js';
 
 /** An item as stored: declared fields plus created_at/updated_at/version. */
@@ -60,12 +61,15 @@ export interface PutManyResult {
 export interface EntityStore {
   /** `consistent`: a strongly consistent read (twice the read cost), e.g. right after a write. */
   get(id: string, options?: { consistent?: boolean }): Promise<StoredItem | undefined>;
-  /** Fails with EntityAlreadyExistsError when the id is taken. */
-  create(item: StoredItem): Promise<void>;
-  /** Fails with ConcurrentModificationError unless `previous` is still current. */
-  replace(next: StoredItem, previous: StoredItem): Promise<void>;
-  /** Fails with ConcurrentModificationError unless `previous` is still current. */
-  remove(previous: StoredItem): Promise<void>;
+  /**
+   * Fails with EntityAlreadyExistsError when the id is taken. `events` (the entity's change
+   * events) commit with the write or not at all: the outbox rows of the same transaction.
+   */
+  create(item: StoredItem, events?: readonly DomainEvent[]): Promise<void>;
+  /** Fails with ConcurrentModificationError unless `previous` is still current; `events` as for create. */
+  replace(next: StoredItem, previous: StoredItem, events?: readonly DomainEvent[]): Promise<void>;
+  /** Fails with ConcurrentModificationError unless `previous` is still current; `events` as for create. */
+  remove(previous: StoredItem, events?: readonly DomainEvent[]): Promise<void>;
   list(query: ListQuery): Promise<ListPage>;
   /** Items matching; O(1) from counters unless `search` is given (then it reads the index). */
   count(query: { filter?: ListFilter; search?: string }): Promise<number>;

@@ -1,4 +1,4 @@
-import type { ChaosResponse } from './chaos-stack.js';
+import type { ChaosResponse, ChaosStack } from './chaos-stack.js';
 
 /** One assertion of a scenario, printed as a row of the table. */
 export interface ChaosCheck {
@@ -107,3 +107,26 @@ export async function withRetries(send: () => Promise<ChaosResponse>, attempts =
   }
   return seen;
 }
+
+/** The statuses an import job ends in. */
+export const FINAL_IMPORT_STATUSES = new Set(['completed', 'completed_with_errors', 'failed']);
+
+/** Polls `GET /api/v1/imports/{id}` every `everyMs` until the job ends or `timeoutMs` passes; the last answer (undefined if none came). */
+export async function importFinished(chaos: ChaosStack, id: string, timeoutMs: number, everyMs: number): Promise<ChaosResponse | undefined> {
+  let last: ChaosResponse | undefined;
+  await eventually(
+    async () => {
+      last = await chaos.request('GET', `/api/v1/imports/${id}`, { as: 'viewer' });
+      return FINAL_IMPORT_STATUSES.has(last.body?.status);
+    },
+    timeoutMs,
+    everyMs,
+  );
+  return last;
+}
+
+/** `completed: created 200, errors 0, rows 200`: an import job's answer for a check's detail. */
+export const describeImport = (res: ChaosResponse | undefined) =>
+  res
+    ? `${res.body?.status}: created ${res.body?.created}, errors ${res.body?.errors}, rows ${res.body?.rows_processed}${res.body?.message ? `, "${res.body.message}"` : ''}`
+    : 'no answer';

@@ -6,7 +6,11 @@ import type { AddressInfo } from 'node:net';
 export type ThrottleCode = 'ProvisionedThroughputExceededException' | 'ThrottlingException';
 
 export interface Throttling {
-  /** Share of matching requests answered with the error instead of being forwarded (0–1). */
+  /**
+   * Share of matching requests answered with the error instead of being forwarded (0–1), spread
+   * evenly (every 4th at 0.25), not drawn at random: a run's count of throttled requests is the
+   * share of the requests the functions made, never a low draw that leaves a scenario untested.
+   */
   fraction: number;
   code: ThrottleCode;
   /** Operations (the `X-Amz-Target` suffix, e.g. `BatchWriteItem`) it applies to. @default every operation */
@@ -34,6 +38,8 @@ export interface DynamoDbFaultProxy {
 export async function startDynamoDbFaultProxy(target: string): Promise<DynamoDbFaultProxy> {
   let upstream = new URL(target);
   let throttling: Throttling | undefined;
+  // Error diffusion: each matching request adds `fraction`; a whole one throttles that request.
+  let owed = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const stats: DynamoDbFaultProxy['stats'] = { forwarded: 0, throttled: 0, dropped: 0, throttledByOperation: {} };
 
@@ -42,8 +48,11 @@ export async function startDynamoDbFaultProxy(target: string): Promise<DynamoDbF
       String(req.headers['x-amz-target'] ?? '')
         .split('.')
         .pop() ?? '';
-    if (throttling && (!throttling.operations || throttling.operations.includes(operation)) && Math.random() < throttling.fraction) {
-      const code = throttling.code;
+    const matches = throttling !== undefined && (!throttling.operations || throttling.operations.includes(operation));
+    if (matches) owed += throttling!.fraction;
+    if (matches && owed >= 1) {
+      owed -= 1;
+      const code = throttling!.code;
       req.resume();
       req.once('end', () => {
         stats.throttled++;
@@ -79,6 +88,7 @@ export async function startDynamoDbFaultProxy(target: string): Promise<DynamoDbF
     },
     throttle: (next) => {
       throttling = next;
+      owed = 0;
     },
     stats,
     close: async () => {

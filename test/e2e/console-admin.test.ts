@@ -1,52 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundleWeb } from '../../infra/build/bundle-web.js';
-import { ROOT } from '../../infra/build/bundle-functions.js';
-import { localConsole } from '../../infra/local/local-console.js';
-import type { LocalGateway } from '../../infra/local/local-gateway.js';
-import type { Role } from '../../shared/auth/role.js';
 import { describeWithRedis, type RedisTestPrefix, redisTestPrefix, TEST_REDIS_URL } from '../support/local-redis.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
 import { seriousA11yViolations } from './support/axe.js';
-import { chromiumAvailable, launchChromium } from './support/browser.js';
-import { type Json, startAuthenticatedGateway } from './support/local-api.js';
-import { bearer, localIdentity } from './support/tokens.js';
+import { chromiumAvailable } from './support/browser.js';
+import { BROWSER_TIMEOUT, type ConsoleHarness, eventually, startConsoleHarness } from './support/console.js';
+import type { Json } from './support/local-api.js';
 
 /**
  * The console's admin page in Chromium (cache statistics, clear and invalidate, request
  * metrics, API keys created once, listed, revoked), its refusal for staff, and an axe-core
  * check of every page. With Redis, so the cache and the metrics have numbers to show.
  */
-const SCREENSHOTS = path.join(ROOT, '.build', 'screenshots');
-const BROWSER_TIMEOUT = 90_000;
-
-let tables: LocalTables;
-let gateway: LocalGateway;
+let harness: ConsoleHarness;
 let redis: RedisTestPrefix;
-let browser: Browser;
 let page: Page;
-
-async function apiCall(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gateway.url}${path}`, {
-    method,
-    headers: { ...(await bearer('admin')), ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : undefined) as Json };
-}
-
-async function signIn(role: Role, hash = '') {
-  await page.goto('about:blank'); // a fresh load, even when only the #page differs
-  await page.goto(`${gateway.url}/console/${hash}`);
-  await page.getByRole('radio', { name: new RegExp(`^${role}\\b`) }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-const tab = (name: string) => page.locator('.app-nav').getByRole('button', { name });
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
-const expectAccessible = async () => expect(await seriousA11yViolations(page)).toEqual([]);
+const apiCall: ConsoleHarness['apiCall'] = (...args) => harness.apiCall(...args);
+const signIn: ConsoleHarness['signIn'] = (...args) => harness.signIn(...args);
+const tab = (name: string) => harness.tab(name);
+const expectAccessible = () => harness.expectAccessible();
 
 describeWithRedis('console admin page in Chromium', () => {
   beforeAll(async () => {
@@ -59,21 +30,15 @@ describeWithRedis('console admin page in Chromium', () => {
       METRICS_KEY_PREFIX: `${redis.prefix}metrics:`,
       RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
     });
-    bundleWeb();
-    tables = await createLocalTables();
-    gateway = await startAuthenticatedGateway({ console: localConsole({ identity: await localIdentity() }) });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    harness = await startConsoleHarness();
+    ({ page } = harness);
     for (const id of ['ADM1', 'ADM2']) {
       const res = await apiCall('POST', '/api/v1/students', { student_id: id, first_name: 'Nguyễn', last_name: `Thị ${id}`, math_score: 7 });
       expect(res.status).toBe(201);
     }
   }, BROWSER_TIMEOUT);
   afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await tables?.drop();
+    await harness?.close();
     await redis?.cleanup();
   });
 
@@ -172,12 +137,10 @@ describeWithRedis('console admin page in Chromium', () => {
       await eventually(() => row.count()).toBe(1);
       expect(await row.innerText()).toMatch(/Timetable sync\s+ak_\w+\s+staff/);
       // The key works, and the list never shows its secret again.
-      const withKey = await fetch(`${gateway.url}/api/v1/students?limit=1`, { headers: { 'x-api-key': key } });
+      const withKey = await fetch(`${harness.gateway.url}/api/v1/students?limit=1`, { headers: { 'x-api-key': key } });
       expect(withKey.status).toBe(200);
       expect(await page.locator('.admin-keys table').innerText()).not.toContain(key);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-admin.png'), fullPage: true });
-      await page.screenshot({ path: '/tmp/console-admin.png', fullPage: true });
-      await expectAccessible(); // with the secret panel open
+      await harness.shot('console-admin.png'); // with the secret panel open
 
       await page.getByRole('button', { name: 'I have saved it' }).click();
       expect(await page.locator('.api-key-created').isHidden()).toBe(true);
@@ -192,7 +155,7 @@ describeWithRedis('console admin page in Chromium', () => {
       await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
       await eventually(() => row.count()).toBe(0);
       expect((await apiCall('GET', '/api/v1/admin/api-keys')).body.items.map((k: Json) => k.key_id)).not.toContain(keyId);
-      await eventually(async () => (await fetch(`${gateway.url}/api/v1/students?limit=1`, { headers: { 'x-api-key': key } })).status).toBe(401);
+      await eventually(async () => (await fetch(`${harness.gateway.url}/api/v1/students?limit=1`, { headers: { 'x-api-key': key } })).status).toBe(401);
     },
     BROWSER_TIMEOUT,
   );
@@ -213,8 +176,7 @@ describeWithRedis('console admin page in Chromium', () => {
         'The Admin page is for the admin role. You are signed in as staff; ask an administrator if you need it.',
       );
       expect(await page.getByRole('heading', { name: 'Cache' }).count()).toBe(0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-admin-denied.png'), fullPage: true });
-      await expectAccessible();
+      await harness.shot('console-admin-denied.png');
       await page.getByRole('button', { name: 'Go to Students' }).click();
       await page.getByRole('heading', { name: 'Students' }).waitFor();
     },

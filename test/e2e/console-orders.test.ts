@@ -1,59 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWeb } from '../../infra/build/bundle-web.js';
-import { ROOT } from '../../infra/build/bundle-functions.js';
-import { localConsole } from '../../infra/local/local-console.js';
-import type { LocalGateway } from '../../infra/local/local-gateway.js';
-import type { Role } from '../../shared/auth/role.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
-import { seriousA11yViolations } from './support/axe.js';
-import { chromiumAvailable, launchChromium } from './support/browser.js';
-import { type Json, startAuthenticatedGateway } from './support/local-api.js';
-import { bearer, localIdentity } from './support/tokens.js';
+import { chromiumAvailable } from './support/browser.js';
+import { BROWSER_TIMEOUT, type ConsoleHarness, eventually, startConsoleHarness } from './support/console.js';
 
 /** The console's orders view in Chromium: list and status filter, an order's lines and timeline, cancel and its 409. */
-const SCREENSHOTS = path.join(ROOT, '.build', 'screenshots');
-const BROWSER_TIMEOUT = 90_000;
+
 /** The subject of the local sign-in's viewer token (infra/local/local-console.ts). */
 const VIEWER_CUSTOMER = 'local-console-viewer';
 
-let tables: LocalTables;
-let gateway: LocalGateway;
-let browser: Browser;
-let page: Page;
+let harness: ConsoleHarness;
 const orders: string[] = [];
+const apiCall: ConsoleHarness['apiCall'] = (...args) => harness.apiCall(...args);
+let page: Page;
 
-async function apiCall(method: string, path: string, json?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gateway.url}${path}`, {
-    method,
-    headers: { ...(await bearer('admin')), ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : undefined) as Json };
-}
-
-async function signIn(role: Role) {
-  await page.goto(`${gateway.url}/console/`);
-  await page.getByRole('radio', { name: new RegExp(`^${role}\\b`) }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function signIn(role: 'staff' | 'viewer') {
+  await harness.signIn(role);
   await page.getByRole('heading', { name: 'Students' }).waitFor();
-  await page.locator('.app-nav').getByRole('button', { name: 'Orders' }).click();
-  await page.getByRole('heading', { name: 'Orders' }).waitFor();
+  await harness.openPage('Orders');
 }
 
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000 });
 const rows = () => page.locator('.orders tbody tr[data-id]');
 
 describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
   beforeAll(async () => {
-    bundleWeb();
-    tables = await createLocalTables();
-    gateway = await startAuthenticatedGateway({ console: localConsole({ identity: await localIdentity() }) });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    harness = await startConsoleHarness();
+    ({ page } = harness);
     expect((await apiCall('POST', '/api/v1/products', { sku: 'MUG-01', name: 'Mug', price_minor: 1250, currency: 'EUR' })).status).toBe(201);
     for (const [key, customer, quantity] of [
       ['console-1', 'cust-hoa', 2],
@@ -71,9 +42,7 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
     }
   }, BROWSER_TIMEOUT);
   afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    await tables?.drop();
+    await harness?.close();
   });
 
   it(
@@ -95,9 +64,7 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
       expect(await detail.innerText()).toMatch(/cust-hoa/);
       expect(await detail.innerText()).toContain('€25.00'); // 2 × €12.50, minor units shown as money
       expect(await detail.locator('.timeline li').count()).toBeGreaterThanOrEqual(1);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-orders.png'), fullPage: true });
-      await page.screenshot({ path: '/tmp/console-orders.png', fullPage: true });
-      expect(await seriousA11yViolations(page)).toEqual([]);
+      await harness.shot('console-orders.png');
     },
     BROWSER_TIMEOUT,
   );
@@ -128,8 +95,7 @@ describe.skipIf(!chromiumAvailable())('console orders view in Chromium', () => {
       await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel order' }).click();
       await eventually(() => detail.locator('.conflict').textContent()).toContain('can no longer be cancelled: it is Cancelled now');
       expect(await detail.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
-      await page.screenshot({ path: '/tmp/console-orders-409.png', fullPage: true });
-      expect(await seriousA11yViolations(page)).toEqual([]);
+      await harness.shot('console-orders-409.png');
     },
     BROWSER_TIMEOUT,
   );

@@ -101,6 +101,18 @@ describe('plans', () => {
     expect(ids).toHaveLength(COUNT);
   });
 
+  it('answers a begins_with on a sort field with its index and a begins_with key condition: the scan plan’s matches, in list order', async () => {
+    const keyed = await walk({ where: { last_name: { begins_with: 'Ng' } }, sort: '-last_name' }, 3);
+    expect([...keyed.plans]).toEqual(['index(all_by_last_name, shards=20, begins_with=last_name)']);
+    // The same where under an `or` is no conjunct the planner uses: the filtered scan.
+    const scanned = await walk({ where: { or: [{ last_name: { begins_with: 'Ng' } }] } }, 3);
+    expect([...scanned.plans]).toEqual([`scan(parallel=4, budget=${READ_BUDGET})`]);
+    expect([...keyed.ids].sort()).toEqual([...scanned.ids].sort());
+    const listed = await api.request('GET', `${BASE}?sort=-last_name&page_size=100`);
+    expect(keyed.ids).toEqual(listed.body.items.filter((s: Json) => s.last_name.startsWith('Ng')).map((s: Json) => s.student_id));
+    expect(keyed.ids.length).toBeGreaterThan(5);
+  });
+
   it('queries the filter index when the where pins a filter field, and still matches the value exactly', async () => {
     const { ids, plans } = await walk({ where: { and: [{ hometown: { eq: 'Hanoi' } }, { literature_score: { gte: 3 } }] }, sort: '-last_name' }, 3);
     expect([...plans]).toEqual([expect.stringMatching(/^index\(hometown_by_last_name, shards=\d+\)$/)]);

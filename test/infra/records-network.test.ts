@@ -14,7 +14,8 @@ import { type StackViews, stackViews } from './records-app-support.js';
 
 /**
  * The stack's network, cache and alarms as `cdk synth` produces them; routes, grants, tables
- * and the cdk-nag pass (which covers these resources too) are in records-app.test.ts.
+ * and the cdk-nag pass (which covers these resources too) are in records-app.test.ts,
+ * records-app-functions.test.ts and records-app-nag.test.ts.
  */
 const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 const lenient = { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false };
@@ -52,7 +53,7 @@ function serviceFunction(id: string): ServiceFunction<LambdaDeclaration> {
 }
 
 describe('network and cache', () => {
-  // Event consumers live in the Consumers nested stack: records-app.test.ts checks their placement.
+  // Event consumers live in the Consumers nested stack: records-app-functions.test.ts checks their placement.
   const inVpc = lambdas
     .filter((declaration) => usesRedis(declaration) && !eventConsumers.includes(declaration))
     .map((declaration) => [declaration.id, declaration] as const);

@@ -10,7 +10,7 @@ import type { RecordsStack } from '../../infra/stacks/records-stack.js';
 import { lambdas } from '../../shared/registry.js';
 import { stackViews } from './records-app-support.js';
 
-/** The feature flags `cdk synth` uses; findings are reported by records-app.test.ts, not thrown here. */
+/** The feature flags `cdk synth` uses; findings are reported by records-app-nag.test.ts, not thrown here. */
 const context = {
   ...(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>),
   '@aws-cdk/core:failSynthOnValidationErrors': false,

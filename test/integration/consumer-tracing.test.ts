@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-// As in a Lambda container with active tracing (test/support/xray-test-segment.ts TRACING_ENV): the tracer reads it at load.
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    POWERTOOLS_TRACE_ENABLED: 'true',
-    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
-    _HANDLER: 'index.handler',
-  });
-});
+// As in a Lambda container with active tracing: the tracer reads the environment when it loads, before the imports below.
+await vi.hoisted(() => import('../support/lambda-tracing-env.js'));
 
 import { sampleEvent } from '../../events/sample-events.js';
 import { sqsConsumer } from '../../shared/consumers/sqs-consumer.js';
 import { envelopeRecord, lambdaContext, sqsEvent } from '../support/eventbridge-sqs-record.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { useLocalTables } from '../support/local-tables.js';
 import { withTestSegment } from '../support/xray-test-segment.js';
 
-let tables: LocalTables;
-beforeAll(async () => {
-  tables = await createLocalTables();
-});
-afterAll(async () => {
-  await tables?.drop();
-});
+useLocalTables();
 
 const QUEUE = 'payment-process';
 

@@ -169,15 +169,35 @@ describe('the DynamoDB circuit breaker', () => {
     expect(Number(fast.headers['retry-after'])).toBeLessThanOrEqual(DYNAMODB_BREAKER.openMs / 1_000);
     expect(front.seen.GetItem).toBe(reached); // not even tried
 
-    const report = await health(event('/health', 'GET /health'), context());
-    expect(report.statusCode).toBe(503);
-    expect(JSON.parse(report.body!)).toMatchObject({ status: 'degraded', checks: { dynamodb: 'unavailable' }, circuits: { dynamodb: 'open' } });
-
-    // Half-open after its period: DynamoDB is back, the trial works and closes it.
+    // DynamoDB is back while the breaker is open: requests still fail fast, /health asks DynamoDB
+    // itself (its probe passes the breaker) and reports it answering, beside the open circuit.
     front.reset();
+    expect((await get('R001')).statusCode).toBe(503);
+    expect(front.seen.GetItem ?? 0).toBe(0);
+    const report = await health(event('/health', 'GET /health'), context());
+    expect(report.statusCode).toBe(200);
+    expect(JSON.parse(report.body!)).toMatchObject({ status: 'ok', checks: { dynamodb: 'ok' }, circuits: { dynamodb: 'open' } });
+    expect(front.seen.GetItem).toBeGreaterThan(0);
+
+    // After its period the breaker lets calls through again and closes.
     await new Promise((resolve) => setTimeout(resolve, DYNAMODB_BREAKER.openMs));
     expect((await get('R001')).statusCode).toBe(200);
     const healed = await health(event('/health', 'GET /health'), context());
     expect(JSON.parse(healed.body!)).toMatchObject({ status: 'ok', circuits: { dynamodb: 'closed' } });
+  }, 30_000);
+
+  it('/health reports DynamoDB failing (503, degraded) and the open circuit, its probes reaching DynamoDB', async () => {
+    front.reset(failing('unavailable'));
+    await Promise.all(Array.from({ length: DYNAMODB_BREAKER.failureThreshold }, () => get('R001')));
+    expect((await get('R001')).statusCode).toBe(503);
+    const reached = front.seen.GetItem;
+    const report = await health(event('/health', 'GET /health'), context());
+    expect(report.statusCode).toBe(503);
+    expect(report.headers).toMatchObject({ 'retry-after': '5' });
+    expect(JSON.parse(report.body!)).toMatchObject({ status: 'degraded', checks: { dynamodb: 'unavailable' }, circuits: { dynamodb: 'open' } });
+    expect(front.seen.GetItem).toBeGreaterThan(reached!);
+    // The failed probes kept it open; wait it out so the next test starts closed.
+    front.reset();
+    await new Promise((resolve) => setTimeout(resolve, DYNAMODB_BREAKER.openMs + 3_000));
   }, 30_000);
 });

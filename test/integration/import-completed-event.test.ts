@@ -6,23 +6,17 @@ import { completeJob } from '../../shared/import/jobs/complete-job.js';
 import { importCompletedEventId } from '../../shared/import/jobs/import-completed-event.js';
 import { jobIdFor, queuedJob } from '../../shared/import/jobs/import-job.js';
 import type { JobReport } from '../../shared/import/jobs/job-report.js';
-import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { runImportJob } from '../../shared/import/jobs/run-import-job.js';
-import { DynamoDbImportJobStore, LeaseLostError } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
+import { type DynamoDbImportJobStore, LeaseLostError } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
 import { students } from '../../shared/students/students.entity.js';
-import { useStudentsStore } from '../support/students-store.js';
+import { importJobStoreOf, useStudentsStore } from '../support/students-store.js';
 
 const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
 
 beforeAll(() => {
-  jobs = new DynamoDbImportJobStore(
-    db.client,
-    process.env[importJobsTable.envVar]!,
-    () => ({ design: db.store.design, tableName: db.tableName }),
-    process.env.OUTBOX_TABLE_NAME,
-  );
+  jobs = importJobStoreOf(db);
 });
 
 /** A report that writes nothing and answers a fixed URL (the report itself is tested in import-report.test.ts). */

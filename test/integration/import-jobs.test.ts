@@ -3,25 +3,19 @@ import { filterValue } from '../../shared/entity/filter-value.js';
 import { bufferByteSource } from '../../shared/import/byte-source.js';
 import type { BatchOrigin, ImportMode } from '../../shared/import/import-sink.js';
 import { jobIdFor, queuedJob } from '../../shared/import/jobs/import-job.js';
-import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { runImportJob, type CheckpointedSink } from '../../shared/import/jobs/run-import-job.js';
-import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
+import type { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
 import { students } from '../../shared/students/students.entity.js';
 import { recordingMetrics } from '../support/recording-metrics.js';
-import { useStudentsStore } from '../support/students-store.js';
+import { importJobStoreOf, useStudentsStore } from '../support/students-store.js';
 import { storedWithPrefix } from '../support/table-scan.js';
 
 const db = useStudentsStore();
 let jobs: DynamoDbImportJobStore;
 
 beforeAll(() => {
-  jobs = new DynamoDbImportJobStore(
-    db.client,
-    process.env[importJobsTable.envVar]!,
-    () => ({ design: db.store.design, tableName: db.tableName }),
-    process.env.OUTBOX_TABLE_NAME,
-  );
+  jobs = importJobStoreOf(db);
 });
 
 const TOWNS = ['Hanoi', 'Huế', 'Đà Nẵng', ''];

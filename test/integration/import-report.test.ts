@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferByteSource } from '../../shared/import/byte-source.js';
 import type { BatchOrigin, ImportMode } from '../../shared/import/import-sink.js';
 import { jobIdFor, queuedJob } from '../../shared/import/jobs/import-job.js';
-import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { type CheckpointedSink, runImportJob } from '../../shared/import/jobs/run-import-job.js';
 import { S3ImportReport } from '../../shared/import/s3/s3-import-report.js';
-import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
+import type { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbImportSink } from '../../shared/store/dynamodb/dynamodb-import-sink.js';
 import { students } from '../../shared/students/students.entity.js';
 import { startTestS3, type TestS3 } from '../support/local-s3.js';
-import { useStudentsStore } from '../support/students-store.js';
+import { importJobStoreOf, useStudentsStore } from '../support/students-store.js';
 
 const db = useStudentsStore();
 let s3: TestS3;
@@ -18,12 +17,7 @@ let jobs: DynamoDbImportJobStore;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  jobs = new DynamoDbImportJobStore(
-    db.client,
-    process.env[importJobsTable.envVar]!,
-    () => ({ design: db.store.design, tableName: db.tableName }),
-    process.env.OUTBOX_TABLE_NAME,
-  );
+  jobs = importJobStoreOf(db);
 }, 60_000);
 afterAll(async () => {
   await s3?.stop();

@@ -158,7 +158,10 @@ describe('S3 door: a file dropped in the local imports bucket becomes rows', () 
   });
 
   it('takes a presigned PUT (fetch) through the same door into the job the upload ticket named', async () => {
-    const ticket = await createUpload({ jobs, s3, bucket: imports.bucket, entities }, { entity: 'students', filename: 'class 7A.csv', mode: 'upsert' });
+    const ticket = await createUpload(
+      { jobs, s3: async () => s3, bucket: imports.bucket, entities },
+      { entity: 'students', filename: 'class 7A.csv', mode: 'upsert' },
+    );
     expect(ticket.method).toBe('PUT');
     expect((await jobs.get(ticket.import_id))!.status).toBe('queued');
     const put = await fetch(ticket.upload_url, { method: 'PUT', body: csv('PU', 30) });

@@ -1,15 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-// As in a Lambda container with active tracing (test/support/xray-test-segment.ts TRACING_ENV): the tracer reads it at load.
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-    POWERTOOLS_TRACE_ENABLED: 'true',
-    POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
-    _HANDLER: 'index.handler',
-  });
-});
+// As in a Lambda container with active tracing: the tracer reads the environment when it loads, before the imports below.
+await vi.hoisted(() => import('../support/lambda-tracing-env.js'));
 
 import { handler } from '../../functions/imports/on-object-created.js';
 import { waitFor } from '../support/event-source-test-function.js';

@@ -1,19 +1,13 @@
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sampleEvent } from '../../events/sample-events.js';
 import { sqsConsumer } from '../../shared/consumers/sqs-consumer.js';
 import { chargeOrder, DEFAULT_CHARGE_POLICY, paymentBreaker } from '../../shared/payments/charge-order.js';
 import { FAKE_TOKENS, FakePaymentProvider, type FakePaymentLedger } from '../../shared/payments/fake/fake-payment-provider.js';
 import { envelopeRecord, lambdaContext, sqsEvent } from '../support/eventbridge-sqs-record.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { useLocalTables } from '../support/local-tables.js';
 
-let tables: LocalTables;
-beforeAll(async () => {
-  tables = await createLocalTables();
-});
-afterAll(async () => {
-  await tables?.drop();
-});
+useLocalTables();
 
 const QUEUE = 'payment-process';
 const total = { amount: 4500, currency: 'EUR' };

@@ -12,15 +12,9 @@ import { idempotencyTable } from '../../shared/consumers/idempotency.table.js';
 import { logger } from '../../shared/powertools/logger.js';
 import { envelopeRecord, eventBridgeEvent, lambdaContext, sqsEvent, sqsRecordOf } from '../support/eventbridge-sqs-record.js';
 import { waitFor } from '../support/event-source-test-function.js';
-import { createLocalTables, type LocalTables } from '../support/local-tables.js';
+import { useLocalTables } from '../support/local-tables.js';
 
-let tables: LocalTables;
-beforeAll(async () => {
-  tables = await createLocalTables();
-});
-afterAll(async () => {
-  await tables?.drop();
-});
+const local = useLocalTables();
 
 const QUEUE = 'payment-process';
 const CORRELATION = 'flow-0123456789abcdef';
@@ -49,7 +43,7 @@ function countingConsumer(consumer = QUEUE) {
 const reserved = (overrides: Partial<DomainEvent> = {}) => sampleEvent('inventory.reserved', { correlation_id: CORRELATION, ...overrides });
 
 async function idempotencyItems(): Promise<Record<string, unknown>[]> {
-  const out = await tables.client.send(new ScanCommand({ TableName: process.env[idempotencyTable.envVar] }));
+  const out = await local.tables.client.send(new ScanCommand({ TableName: process.env[idempotencyTable.envVar] }));
   return (out.Items ?? []).map((item) => unmarshall(item));
 }
 

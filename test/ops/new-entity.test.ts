@@ -8,9 +8,10 @@ import { ROOT } from '../../infra/build/bundle-functions.js';
 /**
  * `npm run new:entity` end to end, in a temporary copy of the repository (tracked and
  * untracked-but-not-ignored files, node_modules symlinked, this checkout's bundles copied):
- * generate a throwaway entity, then — concurrently — bundle its functions and run its
- * generated unit and e2e tests plus the auth matrix of its routes through the local gateway,
- * and synthesize the CDK app in-process to find its table, routes, functions and grants.
+ * generate a throwaway entity (every option, `--with-events` included), then — concurrently —
+ * bundle its functions and run its generated unit, e2e and outbox tests plus the auth matrix of
+ * its routes through the local gateway, and synthesize the CDK app in-process to find its
+ * table, routes, functions and grants.
  */
 const ENTITY = 'trial_courses';
 const FIELDS = 'id:string:key,title:string,credits:int?,level:string?,starts_on:date';
@@ -21,6 +22,10 @@ const STACK_BUDGET = { resources: 400, parameters: 160, outputs: 160 };
 /** Unit tests over the whole registry that a new entity must keep green: OpenAPI's pinned schemas, the metric catalogue and its doc table, the route table. */
 const REGISTRY_WIDE_TESTS = [
   'shared/openapi/openapi-document.test.ts',
+  // The event catalog with the entity's change events: envelopes, the JSON Schema drift test, the bus's schema registry, the rules.
+  'events/events.test.ts',
+  'infra/constructs/event-bus.test.ts',
+  'infra/local/eventbridge/event-rules.test.ts',
   'shared/observability/metric-catalogue.test.ts',
   'shared/observability/catalogue-table.test.ts',
   'shared/http/route-table.test.ts',
@@ -91,7 +96,7 @@ beforeAll(async () => {
   resultsFile = path.join(copy, '.build', 'new-entity-results.json');
   generated = await run(
     TSX,
-    ['infra/ops/new-entity.ts', ENTITY, '--fields', FIELDS, '--filter', 'level', '--sort', 'credits', '--sort', 'title', '--with-cache'],
+    ['infra/ops/new-entity.ts', ENTITY, '--fields', FIELDS, '--filter', 'level', '--sort', 'credits', '--sort', 'title', '--with-cache', '--with-events'],
     copy,
   );
   if (generated.code !== 0) return;
@@ -105,6 +110,7 @@ beforeAll(async () => {
         'run',
         `shared/${ENTITY}`,
         `test/e2e/${ENTITY.replaceAll('_', '-')}-api.test.ts`,
+        `test/integration/${ENTITY.replaceAll('_', '-')}-events.test.ts`,
         'test/e2e/auth-matrix.test.ts',
         '-t',
         ENTITY,
@@ -116,8 +122,9 @@ beforeAll(async () => {
     ),
   );
   synth = afterBundling(() => run(TSX, ['test/ops/support/synth-entity.ts', ENTITY], copy));
-  // Repository-wide unit tests that enumerate the registry or pin what it produces.
-  registryWide = run(VITEST, ['run', ...REGISTRY_WIDE_TESTS], copy);
+  // Repository-wide unit tests that enumerate the registry or pin what it produces: after the
+  // nested run, so their CDK syntheses do not starve its DynamoDB Local's start on 2 cores.
+  registryWide = checks.catch(() => undefined).then(() => run(VITEST, ['run', ...REGISTRY_WIDE_TESTS], copy));
   // None is awaited here: each test below waits for the result it judges.
   checks.catch(() => undefined);
   synth.catch(() => undefined);
@@ -140,9 +147,15 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
       `shared/${ENTITY}/${ENTITY}.entity.test.ts`,
       `functions/${ENTITY}/bulk.ts`,
       'test/e2e/trial-courses-api.test.ts',
+      'events/trial_courses.ts',
+      'test/integration/trial-courses-events.test.ts',
+      ...['created', 'updated', 'deleted'].map((kind) => `events/schemas/trial_course.${kind}.json`),
     ]) {
       expect(existsSync(path.join(copy, file)), file).toBe(true);
     }
+    expect(readFileSync(path.join(copy, 'events/catalog.ts'), 'utf8')).toContain("trial_course: 'records.trial_courses',");
+    const schema = JSON.parse(readFileSync(path.join(copy, 'events/schemas/trial_course.created.json'), 'utf8'));
+    expect(schema['x-eventbridge']).toEqual({ source: 'records.trial_courses', 'detail-type': 'trial_course.created' });
     expect(readFileSync(path.join(copy, 'shared/registry.ts'), 'utf8')).toContain("import { trialCourses } from './trial_courses/trial_courses.entity.js';");
     expect(readFileSync(path.join(copy, 'docs/observability.md'), 'utf8')).toContain('`TrialCoursesCreated`');
   });
@@ -172,13 +185,19 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
     expect(report.numFailedTests).toBe(0);
     expect(passed(`${ENTITY}.entity.test.ts`).length).toBeGreaterThan(5);
     expect(passed('trial-courses-api.test.ts')).toContain(`${ENTITY} API creates, reads, lists, patches with If-Match and deletes a trial_course`);
+    // --with-events: the outbox rows of its writes, on the copy's DynamoDB Local.
+    expect(passed('trial-courses-events.test.ts')).toEqual([
+      `${ENTITY} change events through the outbox a create leaves exactly one trial_course.created: the envelope of the request, the item as stored`,
+      `${ENTITY} change events through the outbox a create that fails its condition (the id exists) writes no event`,
+      `${ENTITY} change events through the outbox an update and a delete add one event each; a write over a stale version adds none`,
+    ]);
     // 11 route keys (HEAD for each GET) × 11 ways of presenting credentials.
     const matrix = passed('auth-matrix.test.ts');
     expect(matrix).toHaveLength(121);
     expect(matrix).toContain(`DELETE /api/v1/${ENTITY}/{id} (permission: admin) answers 403 to a valid token whose role is below admin`);
   }, 180_000);
 
-  it('keeps the registry-wide unit tests green (OpenAPI schemas, metric catalogue and its doc table, route table)', async () => {
+  it('keeps the registry-wide unit tests green (OpenAPI schemas, metric catalogue and its doc table, route table, event catalog and schemas)', async () => {
     const result = await registryWide;
     expect(result.code, output(result)).toBe(0);
   }, 180_000);
@@ -207,10 +226,16 @@ describe(`npm run new:entity ${ENTITY} in a temporary copy of the repository`, (
     expect(report.functions.map((fn: { id: string }) => fn.id).sort()).toEqual(
       ['bulk', 'create', 'delete', 'get', 'list', 'query', 'update'].map((op) => `${ENTITY}-${op}`),
     );
+    // --with-events: the writers put outbox rows (PutItem on the outbox table only), the readers never see it.
+    const writers = ['bulk', 'create', 'delete', 'update'].map((op) => `${ENTITY}-${op}`);
     for (const fn of report.functions) {
       expect(fn.environment, fn.id).toContain('TRIAL_COURSES_TABLE_NAME');
-      expect(fn.dynamodb.length, fn.id).toBeGreaterThan(0);
-      for (const grant of fn.dynamodb) expect(grant.onTable, `${fn.id}: ${grant.actions}`).toBe(true);
+      expect(fn.dynamodb.filter((grant: { onTable: boolean }) => grant.onTable).length, fn.id).toBeGreaterThan(0);
+      const writes = writers.includes(fn.id);
+      for (const grant of fn.dynamodb) expect(grant.onTable || (writes && grant.onOutbox), `${fn.id}: ${grant.actions}`).toBe(true);
+      const outbox = fn.dynamodb.filter((grant: { onOutbox: boolean }) => grant.onOutbox).flatMap((grant: { actions: string[] }) => grant.actions);
+      expect(outbox, fn.id).toEqual(writes ? ['dynamodb:PutItem'] : []);
+      expect(fn.environment.includes('OUTBOX_TABLE_NAME'), fn.id).toBe(writes);
     }
     const get = report.functions.find((fn: { id: string }) => fn.id === `${ENTITY}-get`);
     expect(get.dynamodb.flatMap((grant: { actions: string[] }) => grant.actions)).toEqual(['dynamodb:GetItem']);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createTables, dropTables } from '../../infra/local/create-tables.js';
 import { LOCAL_AWS_ENV } from '../../infra/local/dynamodb-local.js';
 import { tableDesigns } from '../../shared/registry.js';
@@ -39,4 +39,19 @@ export async function createLocalTables(): Promise<LocalTables> {
       client.destroy();
     },
   };
+}
+
+/**
+ * Registers the `beforeAll`/`afterAll` of a test file that needs its own tables on DynamoDB
+ * Local (`createLocalTables`): created before its tests, dropped after them.
+ */
+export function useLocalTables(): { readonly tables: LocalTables } {
+  const fixture = {} as { tables: LocalTables };
+  beforeAll(async () => {
+    fixture.tables = await createLocalTables();
+  });
+  afterAll(async () => {
+    await fixture.tables?.drop();
+  });
+  return fixture;
 }

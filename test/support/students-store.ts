@@ -1,5 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
+import { importJobsTable } from '../../shared/import/jobs/import-jobs.table.js';
 import { createDocumentClient } from '../../shared/store/dynamodb/document-client.js';
+import { DynamoDbImportJobStore } from '../../shared/store/dynamodb/dynamodb-import-job-store.js';
 import { DynamoDbEntityStore } from '../../shared/store/dynamodb/dynamodb-entity-store.js';
 import { students } from '../../shared/students/students.entity.js';
 import { createLocalTables, type LocalTables } from './local-tables.js';
@@ -29,4 +31,14 @@ export function useStudentsStore(): StudentsStoreFixture {
     await fixture.tables?.drop();
   });
   return fixture;
+}
+
+/** The import-job store over a students-store file's tables, its jobs importing into the students table (call it once the fixture is filled). */
+export function importJobStoreOf(db: StudentsStoreFixture): DynamoDbImportJobStore {
+  return new DynamoDbImportJobStore(
+    db.client,
+    process.env[importJobsTable.envVar]!,
+    () => ({ design: db.store.design, tableName: db.tableName }),
+    process.env.OUTBOX_TABLE_NAME,
+  );
 }

@@ -2,18 +2,6 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { Segment, type Subsegment } from 'aws-xray-sdk-core';
 import { tracer } from '../../shared/powertools/tracer.js';
 
-/**
- * The environment of a Lambda container with active tracing. A test file sets it in
- * `vi.hoisted(() => Object.assign(process.env, TRACING_ENV))` with the values written out (hoisted
- * code runs before imports): the tracer singleton reads it when its module loads.
- */
-export const TRACING_ENV = {
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-  POWERTOOLS_TRACE_ENABLED: 'true',
-  POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
-  _HANDLER: 'index.handler',
-} as const;
-
 /** What a subsegment recorded, as X-Ray would receive it. */
 export interface RecordedSubsegment {
   name: string;
@@ -48,7 +36,7 @@ function recorded(subsegment: Subsegment): RecordedSubsegment {
  * the segment is never closed, so the SDK never emits it to a daemon.
  */
 export async function withTestSegment(work: () => Promise<unknown>): Promise<RecordedSubsegment[]> {
-  if (!tracer.isTracingEnabled()) throw new Error('tracing is off: set TRACING_ENV in vi.hoisted before the imports');
+  if (!tracer.isTracingEnabled()) throw new Error('tracing is off: load lambda-tracing-env.js in vi.hoisted before the imports');
   const segment = new Segment('records-platform-test');
   // Tracing is on, so the singleton is Powertools' Tracer.
   const namespace = (tracer as Tracer).provider.getNamespace();

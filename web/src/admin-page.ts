@@ -1,7 +1,11 @@
-import { type ApiClient, ApiError } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { confirmDialog } from './confirm-dialog.js';
-import { describeError } from './describe-error.js';
+import { dataTable } from './data-table.js';
 import { h } from './dom.js';
+import { flagsSection } from './admin-flags.js';
+import { notificationsSection } from './admin-notifications.js';
+import { tokenRevokeSection } from './admin-token-revoke.js';
+import { errorBox } from './error-box.js';
 import { ROLES } from './roles.js';
 
 const ADMIN = '/api/v1/admin';
@@ -36,42 +40,13 @@ type ApiKeyCreated = ApiKey & { api_key: string };
 
 const ms = (value: number | null) => (value === null ? '> 30 s' : `≤ ${value} ms`);
 
-/** A table with a caption (hidden), column headings and rows; `num` columns align right. */
-function table(caption: string, columns: string[], numeric: Set<string>, rows: HTMLTableRowElement[], empty: string) {
-  return h(
-    'table',
-    { class: 'students-table plain-table' },
-    h('caption', { class: 'visually-hidden' }, caption),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        columns.map((c) =>
-          c === ''
-            ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions'))
-            : h('th', { scope: 'col', class: numeric.has(c) ? 'num' : null }, c),
-        ),
-      ),
-    ),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, empty))),
-  );
-}
-
 /**
  * Administration (admin role only): the cache's statistics with clear and invalidate-by-pattern,
- * request metrics per route, and API keys (create — the secret shown once —, list, revoke).
+ * request metrics per route, API keys (create — the secret shown once —, list, revoke), token
+ * revocation by jti, feature flags (live rules, evaluation for a user) and the notifications sent.
  */
 export function adminPage(options: { api: ApiClient; notify(message: string): void }): HTMLElement {
   const { api, notify } = options;
-
-  const errorBox = () => h('div', { class: 'form-error', role: 'alert', hidden: true });
-  function showError(box: HTMLElement, cause: unknown) {
-    if (cause instanceof ApiError && cause.status === 401) return;
-    box.textContent = describeError(cause, 'This API key no longer exists. The list has been refreshed.');
-    box.hidden = false;
-  }
 
   // --- Cache -------------------------------------------------------------------------------
   const cacheError = errorBox();
@@ -86,7 +61,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
   });
 
   async function loadCache() {
-    cacheError.hidden = true;
+    cacheError.hide();
     try {
       const { body } = await api.request<CacheStats>('GET', `${ADMIN}/cache/stats`);
       if (!body.enabled) {
@@ -106,10 +81,10 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
         );
       const columns = ['Level', 'Hits', 'Misses', 'Hit rate', 'Entries', 'Evictions'];
       cacheStats.replaceChildren(
-        table('Cache statistics', columns, new Set(columns.slice(1)), [level('L1 (in memory)', body.l1), level('L2 (Redis)', body.l2)], ''),
+        dataTable('Cache statistics', columns, new Set(columns.slice(1)), [level('L1 (in memory)', body.l1), level('L2 (Redis)', body.l2)], ''),
       );
     } catch (cause) {
-      showError(cacheError, cause);
+      cacheError.show(cause);
     }
   }
 
@@ -125,20 +100,20 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
       notify(`Cache cleared: ${body.entries_removed} entries removed.`);
       await loadCache();
     } catch (cause) {
-      showError(cacheError, cause);
+      cacheError.show(cause);
     }
   }
 
   async function invalidate(event: Event) {
     event.preventDefault();
-    cacheError.hidden = true;
+    cacheError.hide();
     try {
       const query = new URLSearchParams({ pattern: pattern.value.trim() });
       const { body } = await api.request<{ entries_removed: number }>('POST', `${ADMIN}/cache/invalidate?${query}`);
       notify(`Invalidated ${pattern.value.trim()}: ${body.entries_removed} entries removed.`);
       await loadCache();
     } catch (cause) {
-      showError(cacheError, cause);
+      cacheError.show(cause);
     }
   }
 
@@ -157,7 +132,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
         h('button', { type: 'button', class: 'danger', onclick: () => void clearCache() }, 'Clear cache'),
       ),
     ),
-    cacheError,
+    cacheError.element,
     cacheStats,
     h(
       'form',
@@ -178,7 +153,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
   const metrics = h('div', { class: 'admin-metrics', 'aria-live': 'polite' });
 
   async function loadMetrics() {
-    metricsError.hidden = true;
+    metricsError.hide();
     try {
       const { body } = await api.request<MetricsReport>('GET', `${ADMIN}/metrics`);
       if (!body.enabled) {
@@ -203,10 +178,10 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
         );
       metrics.replaceChildren(
         h('p', { class: 'hint' }, body.since ? `Recorded since ${new Date(body.since).toLocaleString()}.` : 'No request recorded yet.'),
-        h('div', { class: 'table-wrap' }, table('Requests per route', columns, new Set(columns.slice(1)), rows, 'No request recorded yet.')),
+        h('div', { class: 'table-wrap' }, dataTable('Requests per route', columns, new Set(columns.slice(1)), rows, 'No request recorded yet.')),
       );
     } catch (cause) {
-      showError(metricsError, cause);
+      metricsError.show(cause);
     }
   }
 
@@ -219,12 +194,12 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
       h('h2', { id: 'admin-metrics-title' }, 'Requests per route'),
       h('button', { type: 'button', onclick: () => void loadMetrics() }, 'Refresh request metrics'),
     ),
-    metricsError,
+    metricsError.element,
     metrics,
   );
 
   // --- API keys ----------------------------------------------------------------------------
-  const keysError = errorBox();
+  const keysError = errorBox('This API key no longer exists. The list has been refreshed.');
   const keysBody = h('div', { class: 'table-wrap' });
   const created = h('div', { class: 'api-key-created', hidden: true });
   const keyName = h('input', { id: 'api-key-name', type: 'text', required: true, maxlength: 100, autocomplete: 'off' });
@@ -235,7 +210,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
   );
 
   async function loadKeys() {
-    keysError.hidden = true;
+    keysError.hide();
     try {
       const { body } = await api.request<{ items: ApiKey[] }>('GET', `${ADMIN}/api-keys`);
       const rows = [...body.items]
@@ -256,9 +231,9 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
             ),
           ),
         );
-      keysBody.replaceChildren(table('API keys', ['Name', 'Key ID', 'Role', 'Created', 'Created by', ''], new Set(), rows, 'No API keys yet.'));
+      keysBody.replaceChildren(dataTable('API keys', ['Name', 'Key ID', 'Role', 'Created', 'Created by', ''], new Set(), rows, 'No API keys yet.'));
     } catch (cause) {
-      showError(keysError, cause);
+      keysError.show(cause);
     }
   }
 
@@ -311,7 +286,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
 
   async function createKey(event: Event) {
     event.preventDefault();
-    keysError.hidden = true;
+    keysError.hide();
     try {
       const { body } = await api.request<ApiKeyCreated>('POST', `${ADMIN}/api-keys`, { json: { name: keyName.value.trim(), role: keyRole.value } });
       keyName.value = '';
@@ -319,7 +294,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
       notify(`Created API key ${body.key_id}.`);
       await loadKeys();
     } catch (cause) {
-      showError(keysError, cause);
+      keysError.show(cause);
     }
   }
 
@@ -334,7 +309,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
       await api.request('DELETE', `${ADMIN}/api-keys/${encodeURIComponent(key.key_id)}`);
       notify(`Revoked ${key.key_id}.`);
     } catch (cause) {
-      showError(keysError, cause);
+      keysError.show(cause);
     }
     await loadKeys();
     keysBody.querySelector<HTMLElement>('button')?.focus();
@@ -352,7 +327,7 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
       h('button', { type: 'submit' }, 'Create API key'),
     ),
     created,
-    keysError,
+    keysError.element,
     keysBody,
   );
 
@@ -363,6 +338,9 @@ export function adminPage(options: { api: ApiClient; notify(message: string): vo
     cacheSection,
     metricsSection,
     keysSection,
+    tokenRevokeSection({ api, notify }),
+    flagsSection(api),
+    notificationsSection(api),
   );
   void loadCache();
   void loadMetrics();

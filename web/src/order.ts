@@ -16,6 +16,18 @@ export interface Order {
   version: number;
 }
 
+/** Statuses an order never leaves (docs/orders.md): following it stops there. */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'rejected', 'payment_failed', 'cancelled']);
+
+/**
+ * Whether the saga is done with an order as far as the page can see: a final status AND the
+ * event that made it so (`order.completed`, `order.cancelled`, …) in the timeline, which the
+ * status projector appends a moment after the status changed.
+ */
+export function settled(order: Pick<Order, 'status' | 'timeline'>): boolean {
+  return TERMINAL_STATUSES.has(order.status) && order.timeline.some((entry) => entry.type === `order.${order.status}`);
+}
+
 /** Integer minor units → `€12.50`, with the currency's own number of decimals. */
 export function formatMoney(money: Money): string {
   try {

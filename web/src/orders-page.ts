@@ -3,27 +3,29 @@ import { confirmDialog } from './confirm-dialog.js';
 import { declaredQueryEnum } from './declared-sorts.js';
 import { describeError } from './describe-error.js';
 import { h } from './dom.js';
-import { describeDetail, formatMoney, type Order } from './order.js';
+import { describeDetail, formatMoney, type Order, settled, TERMINAL_STATUSES } from './order.js';
+import { openOrderForm } from './order-form.js';
 import { type Role, roleAllows } from './roles.js';
 
 const BASE = '/api/v1/orders';
 const PAGE_SIZE = 20;
 /** Statuses from which the API still accepts a cancel (docs/orders.md). */
 const CANCELLABLE = new Set(['pending', 'inventory_reserved']);
-/** Statuses the saga still moves on from: an open order in one of them is re-read to show new timeline entries. */
-const IN_FLIGHT = new Set(['pending', 'inventory_reserved', 'payment_pending', 'paid']);
 const WATCH_MS = 2000;
+const MAX_LATE_READS = 15;
 
 const label = (status: string) => status.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 
 /**
  * Orders, newest first, filtered by status (the statuses the API declares), one page at a
  * time; an order's lines and timeline; cancel for staff and admins while the API allows it
- * (a 409 says why it no longer can). Viewers see only their own orders (the API decides).
+ * (a 409 says why it no longer can); a test order made here is followed until it ends.
+ * Viewers see only their own orders (the API decides) and cannot create one.
  */
 export function ordersPage(options: { api: ApiClient; role: Role; notify(message: string): void }): HTMLElement {
   const { api } = options;
   const canCancel = roleAllows(options.role, 'staff');
+  const canCreate = roleAllows(options.role, 'staff');
   const cursors: (string | null)[] = [null];
   let nextCursor: string | null = null;
   let latest = 0;
@@ -34,6 +36,9 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
   const body = h('tbody');
   const detail = h('section', { class: 'order-detail card', 'aria-labelledby': 'order-title', hidden: true });
   const summary = h('span', { class: 'page-summary', 'aria-live': 'polite' });
+  /** Where the order made on this page stands, read out as it changes. */
+  const following = h('p', { class: 'following notice', role: 'status', hidden: true });
+  let followed: string | undefined;
   const previous = h('button', { type: 'button', disabled: true, onclick: () => void go(-1) }, '← Newer');
   const next = h('button', { type: 'button', disabled: true, onclick: () => void go(1) }, 'Older →');
   status.addEventListener('change', () => {
@@ -102,25 +107,61 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
     }
   }
 
-  /** While the open order is in flight, re-read it every 2 s so saga steps appear as they happen. */
+  /** Reads of a finished order while its last timeline entry is still on its way (the projector is asynchronous). */
+  let lateReads = 0;
+
+  /**
+   * Until the open order has settled (a final status and its event in the timeline), re-read it
+   * every 2 s so saga steps appear as they happen; a finished order is read at most 15 more times.
+   */
   function watch(order: Order) {
     clearTimeout(watchTimer);
+    if (watching !== order.order_id) lateReads = 0;
     watching = order.order_id;
-    if (!IN_FLIGHT.has(order.status)) return;
+    if (settled(order)) return;
+    if (TERMINAL_STATUSES.has(order.status) && lateReads++ >= MAX_LATE_READS) return;
     watchTimer = setTimeout(async () => {
       if (!page.isConnected || watching !== order.order_id) return;
       if (document.querySelector('dialog')) return watch(order); // not under a confirmation
       try {
         const { body: fresh } = await api.request<Order>('GET', `${BASE}/${encodeURIComponent(order.order_id)}`);
         if (watching !== order.order_id) return;
-        if (fresh.version !== order.version) {
+        // The projector adds timeline entries without a new version: both count as a change.
+        if (fresh.version !== order.version || fresh.timeline.length !== order.timeline.length) {
           renderDetail(fresh);
           if (fresh.status !== order.status) void load();
         } else watch(fresh);
-      } catch {
-        // Left for the next look: the user can press Refresh; a 401 already went to the sign-in.
+      } catch (cause) {
+        // A passing failure: look again (a 401 has already gone to the sign-in, and the page with it).
+        if (!(cause instanceof ApiError && cause.status < 500 && cause.status !== 429)) watch(order);
       }
     }, WATCH_MS);
+  }
+
+  async function createOrder() {
+    try {
+      await openOrderForm({
+        api,
+        onCreated: (id) => {
+          followed = id;
+          options.notify(`Created order ${id}.`);
+          status.value = '';
+          cursors.length = 1;
+          void load();
+          void open(id);
+        },
+      });
+    } catch (cause) {
+      showError(cause);
+    }
+  }
+
+  function showProgress(order: Order) {
+    if (followed !== order.order_id) return;
+    following.textContent = TERMINAL_STATUSES.has(order.status)
+      ? `Order ${order.order_id} has finished: ${label(order.status)}.`
+      : `Following order ${order.order_id} through the saga: ${label(order.status)}…`;
+    following.hidden = false;
   }
 
   function renderDetail(order: Order, notice?: Node) {
@@ -191,6 +232,7 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
       ),
     );
     detail.hidden = false;
+    showProgress(order);
     watch(order);
   }
 
@@ -223,7 +265,13 @@ export function ordersPage(options: { api: ApiClient; role: Role; notify(message
   const page = h(
     'section',
     { class: 'orders', 'aria-labelledby': 'orders-title' },
-    h('div', { class: 'page-head' }, h('h1', { id: 'orders-title' }, 'Orders')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { id: 'orders-title' }, 'Orders'),
+      canCreate ? h('button', { type: 'button', class: 'primary', onclick: () => void createOrder() }, 'New test order') : null,
+    ),
+    following,
     h('div', { class: 'toolbar', role: 'search' }, h('div', { class: 'control' }, h('label', { for: 'order-status' }, 'Status'), status)),
     error,
     h(

@@ -5,8 +5,8 @@ export type Role = (typeof ROLES)[number];
 /** What each role may do in the console, as the API's route permissions allow it. */
 export const ROLE_SUMMARIES: Record<Role, string> = {
   viewer: 'Browse students, charts and orders',
-  staff: 'Also create, edit and import students',
-  admin: 'Also delete students and administer the cache, metrics and API keys',
+  staff: 'Also create, edit and import students, and place test orders',
+  admin: 'Also delete students and administer the cache, metrics, API keys, tokens and flags',
 };
 
 /** Whether `role` reaches `needed` (staff may do what viewers may, admins what staff may). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from '../../../events/catalog.js';
+import { ENTITY_EVENT_TYPES, EVENT_TYPES, SAGA_EVENT_TYPES } from '../../../events/catalog.js';
 import { toPutEventsEntry } from '../../../events/put-events-entry.js';
 import { cdkEventPattern, eventRules } from '../../../events/rules.js';
 import { sampleEvent } from '../../../events/sample-events.js';
@@ -23,8 +23,11 @@ describe('the declared event rules', () => {
 
   it('sends every saga event type to the status projector, order.created to inventory-reserve, order.completed to inventory-release, and import.completed to no saga consumer', () => {
     const consumers = (type: string) => eventRules.filter((rule) => rule.eventTypes.includes(type as never)).map((rule) => rule.consumer);
-    for (const type of EVENT_TYPES.filter((type) => !type.startsWith('import.'))) expect(consumers(type)).toContain('order-status-projector');
+    expect(SAGA_EVENT_TYPES).toEqual(EVENT_TYPES.filter((type) => !type.startsWith('import.') && !ENTITY_EVENT_TYPES.includes(type)));
+    for (const type of SAGA_EVENT_TYPES) expect(consumers(type)).toContain('order-status-projector');
     expect(consumers('import.completed')).toEqual([]);
+    // Entity change events are published for whoever subscribes; no saga consumer does.
+    for (const type of ENTITY_EVENT_TYPES) expect(consumers(type)).toEqual([]);
     expect(consumers('order.created')).toEqual(['inventory-reserve', 'order-status-projector']);
     // The reserved units of a completed order are settled as sold by inventory-release.
     expect(consumers('order.completed')).toEqual(['inventory-release', 'order-status-projector', 'notification-send']);

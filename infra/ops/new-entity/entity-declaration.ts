@@ -99,6 +99,13 @@ export function entityDeclaration(spec: EntitySpec): string {
           '  cache: { ttlSeconds: 60, l1StaleMs: 0 },',
         ]
       : []),
+    ...(spec.events
+      ? [
+          `  // Each create, update and delete (single or bulk) commits its change event to the outbox in the`,
+          `  // same transaction; the outbox publisher puts it on the bus as source records.${spec.name} (events/${spec.name}.ts).`,
+          `  events: { created: '${spec.singular}.created', updated: '${spec.singular}.updated', deleted: '${spec.singular}.deleted' },`,
+        ]
+      : []),
     '});',
     '',
     `export type ${pascalType(spec.singular)} = z.infer<typeof ${camelCase(spec.name)}.responseSchema>;`,

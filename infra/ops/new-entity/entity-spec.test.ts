@@ -25,6 +25,7 @@ describe('parseEntityArgs', () => {
       filters: [],
       sorts: [],
       cache: false,
+      events: false,
     });
   });
 
@@ -94,8 +95,9 @@ describe('parseEntityArgs', () => {
     expect(parse('courses', '--fields', fields, '--filter', 'a,b,c', '--sort', 'd,e,a').sorts).toEqual(['d', 'e', 'a']);
   });
 
-  it('refuses --with-events, which would generate nothing yet', () => {
-    expect(refusal('courses', '--fields', 'id:string:key,title:string', '--with-events')).toMatch(/--with-events is not supported yet/);
+  it('reads --with-events', () => {
+    expect(parse('courses', '--fields', 'id:string:key,title:string', '--with-events').events).toBe(true);
+    expect(parse('courses', '--fields', 'id:string:key,title:string').events).toBe(false);
   });
 
   it.each([[[]], [['a', 'b']], [['courses', '--nope']]])('refuses the command line %j', (argv) => {

@@ -28,12 +28,14 @@ export interface EntitySpec {
   /** Fields the list sorts on besides the key and created_at. */
   sorts: string[];
   cache: boolean;
+  /** `<singular>.created|updated|deleted` through the outbox with every write (events/<name>.ts). */
+  events: boolean;
 }
 
 export const USAGE =
-  'usage: npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--singular <word>] [--filter field]... [--sort field]... [--with-cache]\n' +
+  'usage: npm run new:entity -- <name> --fields "id:string:key,title:string,credits:int?" [--singular <word>] [--filter field]... [--sort field]... [--with-cache] [--with-events]\n' +
   `  types: ${FIELD_TYPES.join(', ')}; "?" = nullable (optional on create); exactly one string field marked ":key"\n` +
-  '  --with-events is refused for now: entities publish no change events yet (docs/scaffolder.md)';
+  '  --with-events: publish <singular>.created|updated|deleted through the outbox (docs/scaffolder.md)';
 
 /** Plural names the routes, the table and the `<NAME>_TABLE_NAME` variable: letters, digits and single underscores. */
 const ENTITY_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -50,10 +52,6 @@ export function parseEntityArgs(argv: string[]): EntitySpec {
   const { values, positionals } = parseCommandLine(argv);
   if (positionals.length !== 1)
     throw new SpecError(positionals.length === 0 ? 'an entity name is required' : `one entity at a time (got ${positionals.join(', ')})`);
-  if (values['with-events']) {
-    // Entities publish no change events yet: a flag that generated nothing would be a lie.
-    throw new SpecError('--with-events is not supported yet: the entity service publishes no change events (docs/scaffolder.md)');
-  }
   if (values.fields === undefined) throw new SpecError('--fields is required, e.g. --fields "id:string:key,title:string"');
   return checkSpec({
     name: positionals[0]!,
@@ -62,6 +60,7 @@ export function parseEntityArgs(argv: string[]): EntitySpec {
     filters: splitList(values.filter),
     sorts: splitList(values.sort),
     cache: values['with-cache'],
+    events: values['with-events'],
   });
 }
 
@@ -99,6 +98,7 @@ interface RawSpec {
   filters: string[];
   sorts: string[];
   cache: boolean;
+  events?: boolean;
 }
 
 /** Checks a spec against what defineEntity, the table design and CDK accept. */
@@ -151,7 +151,7 @@ export function checkSpec(raw: RawSpec): EntitySpec {
       `${filters.length} filter(s) × ${2 + sorts.length} sorts (key, created_at and --sort) need ${indexes} indexes; DynamoDB allows ${MAX_INDEXES} per table`,
     );
   }
-  return { name, singular, idField: key.name, fields, filters, sorts, cache: raw.cache };
+  return { name, singular, idField: key.name, fields, filters, sorts, cache: raw.cache, events: raw.events ?? false };
 }
 
 function parseField(text: string): FieldSpec & { key: boolean } {

@@ -62,6 +62,31 @@ describe('planNewEntity', () => {
     );
   });
 
+  it('with --with-events, writes the event details and their test, and declares the three events and their samples', () => {
+    const withEvents = parseEntityArgs(['courses', '--fields', 'id:string:key,title:string,credits:int?', '--with-events']);
+    const plan = planNewEntity(withEvents, workspace());
+    expect(Object.keys(plan)).toEqual(
+      expect.arrayContaining(['events/courses.ts', 'test/integration/courses-events.test.ts', 'events/catalog.ts', 'events/sample-events.ts']),
+    );
+    expect(plan['shared/courses/courses.entity.ts']).toContain("events: { created: 'course.created', updated: 'course.updated', deleted: 'course.deleted' },");
+    const catalog = plan['events/catalog.ts']!;
+    const added = catalog.split('\n').filter((line) => !readFileSync(path.join(ROOT, 'events/catalog.ts'), 'utf8').split('\n').includes(line));
+    expect(added.map((line) => line.trim())).toEqual([
+      "import { courseChanges } from './courses.js';",
+      "course: 'records.courses',",
+      expect.stringMatching(/^'course\.created': declare\('course\.created', courseChanges\.created, 'A course was created through the API: /),
+      expect.stringMatching(/^'course\.updated': declare\('course\.updated', courseChanges\.updated, 'A course was updated through the API/),
+      expect.stringMatching(/^'course\.deleted': declare\('course\.deleted', courseChanges\.deleted, 'A course was deleted through the API/),
+    ]);
+    expect(plan['events/sample-events.ts']).toContain("  'course.deleted': { id: courseSample.id, version: 2 },\n");
+    expect(planNewEntity(spec, workspace())['events/catalog.ts']).toBeUndefined();
+  });
+
+  it('refuses --with-events for a singular that already names an event domain', () => {
+    const receipts = parseEntityArgs(['receipts', '--singular', 'payment', '--fields', 'id:string:key,total:int', '--with-events']);
+    expect(() => planNewEntity(receipts, workspace())).toThrow(/already declares the event domain 'payment'/);
+  });
+
   it.each([
     [{ entities: ['students', 'courses'] }, /entity 'courses' already exists/],
     [{ tables: ['courses'] }, /a table 'courses' already exists/],

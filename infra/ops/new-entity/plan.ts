@@ -1,6 +1,7 @@
 import { entityDeclaration } from './entity-declaration.js';
 import { camelCase, type EntitySpec, pascalCase, SpecError } from './entity-spec.js';
-import { entityE2eTest, entityUnitTest } from './entity-tests.js';
+import { entityE2eTest, entityEventsTest, entityUnitTest } from './entity-tests.js';
+import { CATALOG_FILE, entityEventsFile, eventsFileOf, registerEntityEvents, registerEventSamples, SAMPLES_FILE } from './entity-events.js';
 import { functionEntries } from './function-entries.js';
 import { bindsIdentifier, registerEntity, registerWriteMetrics } from './registration.js';
 
@@ -23,7 +24,9 @@ export type FilePlan = Record<string, string>;
 
 /**
  * The files of a new entity: its declaration and unit test, its Lambda entry files, its e2e
- * test, and the registry and metric catalogue with it registered. Throws SpecError, before
+ * test, and the registry and metric catalogue with it registered; with `--with-events` also
+ * its event details (events/<name>.ts), their catalog entries and samples, and a DynamoDB
+ * Local test of its outbox rows. Throws SpecError, before
  * anything is written, when the entity would collide with what exists.
  */
 export function planNewEntity(spec: EntitySpec, workspace: Workspace): FilePlan {
@@ -33,6 +36,9 @@ export function planNewEntity(spec: EntitySpec, workspace: Workspace): FilePlan 
     [`shared/${spec.name}/${spec.name}.entity.test.ts`]: entityUnitTest(spec),
     ...functionEntries(spec),
     [`test/e2e/${spec.name.replaceAll('_', '-')}-api.test.ts`]: entityE2eTest(spec),
+    ...(spec.events
+      ? { [eventsFileOf(spec)]: entityEventsFile(spec), [`test/integration/${spec.name.replaceAll('_', '-')}-events.test.ts`]: entityEventsTest(spec) }
+      : {}),
   };
   const clash = Object.keys(created).find((file) => workspace.exists(file));
   if (clash) throw new SpecError(`${clash} already exists: remove it or choose another name`);
@@ -40,6 +46,9 @@ export function planNewEntity(spec: EntitySpec, workspace: Workspace): FilePlan 
     ...created,
     [REGISTRY_FILE]: registerEntity(workspace.read(REGISTRY_FILE), spec),
     [CATALOGUE_FILE]: registerWriteMetrics(workspace.read(CATALOGUE_FILE), spec),
+    ...(spec.events
+      ? { [CATALOG_FILE]: registerEntityEvents(workspace.read(CATALOG_FILE), spec), [SAMPLES_FILE]: registerEventSamples(workspace.read(SAMPLES_FILE), spec) }
+      : {}),
   };
 }
 

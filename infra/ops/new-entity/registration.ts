@@ -30,7 +30,7 @@ export function bindsIdentifier(source: string, identifier: string): boolean {
 }
 
 /** `line` inserted above the marker line, with the marker's indentation. */
-function insertAbove(source: string, mark: string, line: string, file: string): string {
+export function insertAbove(source: string, mark: string, line: string, file: string): string {
   const at = source.indexOf(mark);
   if (at === -1) throw new SpecError(`${file} has no line '${mark}…': restore it where new entries belong`);
   if (source.indexOf(mark, at + 1) !== -1) throw new SpecError(`${file} has the line '${mark}…' twice`);

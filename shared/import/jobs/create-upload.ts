@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Entity } from '../../entity/define-entity.js';
 import { BadRequestError } from '../../errors/app-error.js';
 import { formatOf } from '../import-format.js';
 import type { ImportMode } from '../import-sink.js';
 import { importTrigger } from '../import-trigger.js';
+import { presignedUrl } from '../s3/presigned-url.js';
+import type { S3ClientLoader } from '../s3/s3-client.js';
 import { type ImportJobStore, queuedJob } from './import-job.js';
 import { UPLOADS_FOLDER } from './import-object-key.js';
 
@@ -29,7 +29,7 @@ export interface UploadTicket {
 export async function createUpload(
   deps: {
     jobs: ImportJobStore;
-    s3: S3Client;
+    s3: S3ClientLoader;
     bucket: string;
     entities: readonly Entity[];
     clock?: () => Date;
@@ -70,6 +70,6 @@ export async function createUpload(
       ...(deps.correlationId ? { correlation_id: deps.correlationId } : {}),
     }),
   );
-  const upload_url = await getSignedUrl(deps.s3, new PutObjectCommand({ Bucket: deps.bucket, Key: key }), { expiresIn });
+  const upload_url = await presignedUrl(await deps.s3(), 'PUT', { Bucket: deps.bucket, Key: key }, expiresIn);
   return { import_id: importId, upload_url, method: 'PUT', expires_at: new Date(now.getTime() + expiresIn * 1000).toISOString() };
 }

@@ -7,7 +7,7 @@ import { DynamoDbImportJobStore } from '../../store/dynamodb/dynamodb-import-job
 import { DynamoDbImportSink } from '../../store/dynamodb/dynamodb-import-sink.js';
 import { tableDesign } from '../../store/dynamodb/table-design.js';
 import type { Entity } from '../../entity/define-entity.js';
-import { createS3Client } from '../s3/s3-client.js';
+import { lazyS3Client } from '../s3/s3-client.js';
 import { importJobsTable } from './import-jobs.table.js';
 import { queueUrlEnvVar } from '../../events/queues.js';
 import { DynamoDbImportChunkStore } from '../../store/dynamodb/dynamodb-import-chunk-store.js';
@@ -36,7 +36,9 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
   const chunkQueueUrl = env[queueUrlEnvVar({ name: IMPORT_CHUNKS_QUEUE })];
   const chunks = new DynamoDbImportChunkStore(client, jobsTable, counterTable);
   return {
-    s3: tracer.captureAWSv3Client(createS3Client(env)),
+    // Loaded by the first presigned link or object read: the import API functions sign one per
+    // request at most, a direct import (bulk-import) never reaches S3.
+    s3: lazyS3Client(env),
     bucket: env.IMPORTS_BUCKET,
     // Only a job's end writes the outbox (import.completed, in the transaction of its final state).
     jobs: new DynamoDbImportJobStore(client, jobsTable, counterTable, env[outboxTable.envVar] ?? ''),

@@ -1,19 +1,20 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { invalidCursor } from '../../cursor/cursor-codec.js';
 import { NotFoundError } from '../../errors/app-error.js';
+import { presignedUrl } from '../s3/presigned-url.js';
+import type { S3ClientLoader } from '../s3/s3-client.js';
 import { type ImportJob, type ImportJobStore, jobView } from './import-job.js';
 
 /** Report links handed out by GET: presigned for an hour. */
 const REPORT_URL_SECONDS = 3600;
 
-/** The read side of import jobs: views with a presigned report link, and the recent list. */
-export function importJobsService(deps: { jobs: ImportJobStore; s3: S3Client }) {
+/**
+ * The read side of import jobs: views with a presigned report link, and the recent list.
+ * The S3 client is loaded by the first job that has a report.
+ */
+export function importJobsService(deps: { jobs: ImportJobStore; s3: S3ClientLoader }) {
   const view = async (job: ImportJob) => {
     const match = job.report_url ? /^s3:\/\/([^/]+)\/(.+)$/.exec(job.report_url) : null;
-    const report_url = match
-      ? await getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: match[1], Key: `${match[2]}summary.json` }), { expiresIn: REPORT_URL_SECONDS })
-      : null;
+    const report_url = match ? await presignedUrl(await deps.s3(), 'GET', { Bucket: match[1]!, Key: `${match[2]}summary.json` }, REPORT_URL_SECONDS) : null;
     const { source, ...rest } = jobView(job);
     return { ...rest, source: { door: source.door, key: source.key }, report_url };
   };

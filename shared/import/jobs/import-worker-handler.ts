@@ -19,6 +19,7 @@ export function importWorkerHandler(entities: readonly Entity[]) {
     const container = importJobContainer(entities);
     if (!container.fanOut) throw new Error('import-worker: IMPORT_CHUNKS_QUEUE_URL is not set');
     const { chunks, queue } = container.fanOut;
+    const s3 = await container.s3();
     logger.addContext(context);
     const processRecord = async (record: SQSRecord) => {
       const parsed = chunkMessageSchema.safeParse(safeJson(record.body));
@@ -34,7 +35,7 @@ export function importWorkerHandler(entities: readonly Entity[]) {
           jobs: container.jobs,
           chunks,
           queue,
-          s3: container.s3,
+          s3,
           entities,
           sink: container.sink,
           owner: context.awsRequestId,

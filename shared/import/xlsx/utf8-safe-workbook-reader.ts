@@ -1,9 +1,16 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
+import unzipper from 'unzipper';
 import { ImportLimitError } from '../import.errors.js';
 import { formatBytes } from '../import-limits.js';
 
 type WorkbookReaderClass = new (input: Readable, options: Record<string, unknown>) => Record<string, unknown>;
+type ParseEvent = { eventType: string; value: unknown };
 // The private hooks below exist on the JS class, not in its typings.
 const WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as WorkbookReaderClass;
 
@@ -14,6 +21,16 @@ const WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as Workbook
  * #2084, #2316). Every XML part is handed to exceljs already decoded by one streaming decoder
  * per part: exceljs passes strings through untouched. The same hook counts inflated bytes, so
  * a workbook whose zip directory under-declares its sizes still stops at the limit.
+ *
+ * `parse` replaces exceljs's own for one more reason: a worksheet stored before the shared
+ * strings (exceljs's writer and others put them last) must wait in a temporary file. exceljs
+ * opens each waiting file's stream before the caller decides to read that sheet and deletes
+ * the file as soon as the caller moves on, so a skipped sheet's stream can fail to open
+ * (ENOENT, an error nobody listens to: the process's uncaught exception), and a reader left
+ * early — a chunk stops at the end of its row range — leaves its files and descriptors in
+ * /tmp until the process exits (a warm Lambda container fills its /tmp chunk by chunk). Here a
+ * waiting sheet's file is opened only when the caller iterates that sheet, is closed by the
+ * iteration, and the reader's directory is removed when the reader finishes, fails or is left.
  */
 export class Utf8SafeWorkbookReader extends WorkbookReader {
   private inflated = 0;
@@ -24,6 +41,42 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
     private readonly maxInflatedBytes: number,
   ) {
     super(input, options);
+  }
+
+  async *parse(): AsyncGenerator<ParseEvent> {
+    const zip = unzipper.Parse({ forceStream: true });
+    const input = this.input as Readable;
+    input.on('error', (error) => zip.destroy(error));
+    input.pipe(zip);
+    const waiting: { sheetNo: string; path: string }[] = [];
+    let dir: string | undefined;
+    try {
+      for await (const entry of zip) {
+        const sheetNo = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(entry.path)?.[1];
+        if (entry.path === 'xl/_rels/workbook.xml.rels') await this._parseRels(entry);
+        else if (entry.path === 'xl/workbook.xml') await this._parseWorkbook(entry);
+        else if (entry.path === 'xl/styles.xml') await this._parseStyles(entry);
+        else if (entry.path === 'xl/sharedStrings.xml') yield* this._parseSharedStrings(entry);
+        else if (sheetNo !== undefined && this.sharedStrings && this.workbookRels) yield* this._parseWorksheet(entry, sheetNo);
+        else if (sheetNo !== undefined) {
+          dir ??= await mkdtemp(join(tmpdir(), 'xlsx-sheets-'));
+          const path = join(dir, `sheet${sheetNo}.xml`);
+          waiting.push({ sheetNo, path });
+          // Counted here, as it is inflated: the file is read back uncounted.
+          await pipeline(Readable.from(this.counted(entry)), createWriteStream(path)).catch((error: NodeJS.ErrnoException) => {
+            throw error.code === 'ENOSPC' ? scratchFull() : error;
+          });
+        }
+        entry.autodrain();
+      }
+      for (const { sheetNo, path } of waiting) {
+        yield* this._parseWorksheet(fileChunks(path), sheetNo);
+        await rm(path, { force: true });
+      }
+    } finally {
+      zip.destroy();
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   _parseRels(entry: Readable) {
@@ -39,11 +92,11 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
   }
 
   _parseSharedStrings(entry: Readable) {
-    return (super._parseSharedStrings as (entry: Readable) => AsyncGenerator)(this.decoded(entry));
+    return (super._parseSharedStrings as (entry: Readable) => AsyncGenerator<ParseEvent>)(this.decoded(entry));
   }
 
   _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string) {
-    return (super._parseWorksheet as (iterator: AsyncIterable<string>, sheetNo: string) => Generator).call(this, this.decode(iterator), sheetNo);
+    return (super._parseWorksheet as (iterator: AsyncIterable<string>, sheetNo: string) => Generator<ParseEvent>).call(this, this.decode(iterator), sheetNo);
   }
 
   /** A stream of the entry's text, for the parts exceljs reads with its own stream iterator. */
@@ -51,13 +104,9 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
     return Readable.from(this.decode(entry));
   }
 
-  private async *decode(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-    const decoder = new TextDecoder('utf-8');
+  /** An entry's inflated bytes, refused past the workbook's limit. */
+  private async *counted(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of chunks) {
-      if (typeof chunk === 'string') {
-        yield chunk;
-        continue;
-      }
       this.inflated += chunk.length;
       if (this.inflated > this.maxInflatedBytes) {
         throw new ImportLimitError(
@@ -66,10 +115,47 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
           { maxUncompressedBytes: this.maxInflatedBytes },
         );
       }
+      yield chunk;
+    }
+  }
+
+  private async *decode(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+    const decoder = new TextDecoder('utf-8');
+    for await (const chunk of chunks instanceof TempSheet ? chunks : this.counted(chunks as AsyncIterable<Buffer>)) {
+      if (typeof chunk === 'string') {
+        yield chunk;
+        continue;
+      }
       const text = decoder.decode(chunk, { stream: true });
       if (text.length > 0) yield text;
     }
     const rest = decoder.decode();
     if (rest.length > 0) yield rest;
   }
+}
+
+/** /tmp ran out while a sheet waited there: the workbook is too big for this function, not a fault to retry. */
+function scratchFull(): ImportLimitError {
+  return new ImportLimitError(
+    'uncompressedBytes',
+    'The workbook expands to more than this function has room for (its sheets are stored before their shared strings, so they wait on disk). Split it into smaller files, or save it as CSV.',
+  );
+}
+
+/** A waiting sheet's temporary file: opened when iterated, closed when the iteration ends (its bytes were counted when written). */
+class TempSheet implements AsyncIterable<Buffer> {
+  constructor(private readonly path: string) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const stream = createReadStream(this.path, { highWaterMark: 256 * 1024 });
+    try {
+      for await (const chunk of stream) yield chunk as Buffer;
+    } finally {
+      stream.destroy();
+    }
+  }
+}
+
+function fileChunks(path: string): TempSheet {
+  return new TempSheet(path);
 }

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +178,38 @@ describe('xlsxRowSource', () => {
     ]);
     const error = await failure(liar, { limits: { ...limits, maxUncompressedBytes: 5 * 1024 * 1024 } });
     expect(error).toBeInstanceOf(ImportLimitError);
+  });
+
+  it('leaves no temporary file or descriptor behind: sheets skipped, ranges left early, reads failed', async () => {
+    // exceljs's writer stores the shared strings after the sheets, so both sheets wait in temporary files.
+    const file = await workbook([
+      { name: 'Read me', rows: [['notes'], ['hello']] },
+      { name: 'Students', rows: [['id'], ...Array.from({ length: 2_000 }, (_, i) => [`R${i + 2}`])] },
+    ]);
+    const liar = zipOf([
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(8 * 1024 * 1024, 0x20), declaredSize: 100 },
+      { name: 'xl/sharedStrings.xml', data: Buffer.from('<sst/>') },
+    ]);
+    const descriptors = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    const previous = process.env.TMPDIR;
+    const scratch = mkdtempSync(join(tmpdir(), 'xlsx-reader-test-'));
+    process.env.TMPDIR = scratch;
+    try {
+      const before = descriptors();
+      for (let round = 0; round < 10; round++) {
+        expect((await read(file, { sheet: 'students', range: { kind: 'rows', from: 5, to: 6 } })).map((row) => row.row)).toEqual([1, 5, 6]);
+        expect(await read(file, { sheet: 'students' })).toHaveLength(2_001);
+        expect((await read(file)).map((row) => row.cells)).toEqual([['notes'], ['hello']]);
+        expect(await failure(liar, { limits: { ...limits, maxUncompressedBytes: 1024 * 1024 } })).toBeInstanceOf(ImportLimitError);
+        expect(readdirSync(scratch)).toEqual([]);
+      }
+      // Streams close on their own schedule: allow a few in flight, not one per read.
+      expect(descriptors() - before).toBeLessThan(5);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('refuses too many zip entries', async () => {

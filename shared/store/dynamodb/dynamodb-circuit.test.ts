@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DependencyUnavailableError } from '../../errors/app-error.js';
-import { DYNAMODB_BREAKER, dynamoBreaker, throughCircuit } from './dynamodb-circuit.js';
+import { DYNAMODB_BREAKER, dynamoBreaker, pastOpenCircuit, throughCircuit } from './dynamodb-circuit.js';
 
 const throttled = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' });
 const aborted = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
@@ -47,5 +47,23 @@ describe('throughCircuit (DynamoDB)', () => {
     await call(conditionFailed); // DynamoDB answered: the run of failures ends
     await call(throttled);
     expect(breaker.state()).toBe('closed');
+  });
+
+  it('lets a health probe through an open breaker, counts its outcome and leaves other calls failing fast', async () => {
+    const { breaker, ports, call, advance } = setup();
+    for (let i = 0; i < DYNAMODB_BREAKER.failureThreshold; i++) await call(throttled);
+    expect(breaker.state()).toBe('open');
+    advance(DYNAMODB_BREAKER.openMs - 1_000);
+    // Still failing: the probe reaches DynamoDB, and its failure keeps the breaker open a full period.
+    expect(await pastOpenCircuit(() => call(throttled))).toMatchObject({ name: 'ThrottlingException' });
+    expect(breaker.retryInMs()).toBe(DYNAMODB_BREAKER.openMs);
+    expect(ports.logger.warn).toHaveBeenCalledTimes(1); // not a new opening
+    // Back: the probe answers while ordinary calls (outside it, even concurrent ones) still fail fast.
+    const [probed, ordinary] = await Promise.all([pastOpenCircuit(() => call(() => undefined)), call(() => undefined)]);
+    expect(probed).toBe('ok');
+    expect(ordinary).toBeInstanceOf(DependencyUnavailableError);
+    expect(breaker.state()).toBe('open');
+    advance(DYNAMODB_BREAKER.openMs);
+    expect(breaker.state()).toBe('closed'); // the probe that worked was its trial
   });
 });

@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type TransactItems, transactWrite } from './transact-write.js';
+import type { DomainEvent } from '../../../events/catalog.js';
+import { outboxPut } from '../../events/outbox-record.js';
 import { invalidCursor } from '../../cursor/cursor-codec.js';
 import type { Entity } from '../../entity/define-entity.js';
 import { filterValue } from '../../entity/filter-value.js';
@@ -22,6 +24,7 @@ import type {
 } from '../entity-store.js';
 import { batchGet, batchWrite } from './batch-io.js';
 import { addToDelta, counterDeltaUpdates, noDelta } from './counter-delta.js';
+import { pastOpenCircuit } from './dynamodb-circuit.js';
 import { translateDynamoError } from './dynamodb-errors.js';
 import { fromRecord, toRecord } from './item-record.js';
 import { type SearchPass, searchPass } from './search-pass.js';
@@ -33,7 +36,8 @@ import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type
  * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
  * writes are transactions that move one counter shard each; list pages merge the sharded
  * keys-only index and fetch their items with one BatchGetItem; bulk writes are
- * BatchWriteItem plus an aggregated counter delta.
+ * BatchWriteItem plus an aggregated counter delta. An entity's change events are outbox rows
+ * (`outboxTable`) in the transaction of the write that causes them.
  */
 export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
   readonly design: TableDesign;
@@ -42,6 +46,8 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     private readonly entity: Entity,
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The outbox table (`OUTBOX_TABLE_NAME`): needed only by writes that carry events. */
+    private readonly outboxTable = '',
   ) {
     this.design = tableDesign(entity);
   }
@@ -67,13 +73,14 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     });
   }
 
-  async create(item: StoredItem): Promise<void> {
+  async create(item: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(item);
     const items: TransactItems = [
       {
         Put: { TableName: this.tableName, Item: this.record(item), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } },
       },
       ...this.counterUpdates(id, this.filtersOf(item), +1),
+      ...this.outboxPuts(events),
     ];
     try {
       await transactWrite(this.client, items);
@@ -83,7 +90,7 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     }
   }
 
-  async replace(next: StoredItem, previous: StoredItem): Promise<void> {
+  async replace(next: StoredItem, previous: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(previous);
     const before = this.filtersOf(previous);
     const after = this.filtersOf(next);
@@ -91,17 +98,26 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
       { Put: { TableName: this.tableName, Item: this.record(next), ...versionCondition(previous.version) } },
       ...this.counterUpdates(id, moved(before, after), -1, false),
       ...this.counterUpdates(id, moved(after, before), +1, false),
+      ...this.outboxPuts(events),
     ];
     await this.transact(items, id);
   }
 
-  async remove(previous: StoredItem): Promise<void> {
+  async remove(previous: StoredItem, events: readonly DomainEvent[] = []): Promise<void> {
     const id = this.idOf(previous);
     const items: TransactItems = [
       { Delete: { TableName: this.tableName, Key: { [PK]: id }, ...versionCondition(previous.version) } },
       ...this.counterUpdates(id, this.filtersOf(previous), -1),
+      ...this.outboxPuts(events),
     ];
     await this.transact(items, id);
+  }
+
+  /** The outbox rows of a write's events (shared/events/outbox-record.ts), after the item and its counters. */
+  private outboxPuts(events: readonly DomainEvent[]): TransactItems {
+    if (events.length === 0) return [];
+    if (!this.outboxTable) throw new Error(`OUTBOX_TABLE_NAME is not set: ${this.entity.name} changes cannot be written without their events`);
+    return events.map((event) => outboxPut(event, this.outboxTable));
   }
 
   async putMany(items: readonly StoredItem[], options: PutManyOptions): Promise<PutManyResult> {
@@ -253,9 +269,12 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     return count;
   }
 
+  /** The health probe: one small read, let through an open circuit breaker (`/health` reports both). */
   async ping(): Promise<void> {
-    await this.send(() =>
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()),
+    await pastOpenCircuit(() =>
+      this.send(() =>
+        this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: counterKey(0) }, ProjectionExpression: 'n' }), budgetedCallOptions()),
+      ),
     );
   }
 

@@ -12,6 +12,8 @@ export interface ShardedRead {
   search?: string;
   /** Resume strictly after this index sort key (the previous page's last). */
   after?: string;
+  /** Only sort keys starting with this (a `begins_with` key condition); `after`, if given, starts with it too. */
+  prefix?: string;
   /**
    * Keys the caller expects to take from the merged stream (skip + page size). Each shard
    * first reads its share of them plus a margin; one that runs dry before the caller is done
@@ -52,7 +54,22 @@ function shardInput(read: ShardedRead, partition: string): QueryCommandInput {
   const names: Record<string, string> = { '#p': read.index.partitionKey };
   const values: Record<string, unknown> = { ':p': partition };
   let condition = '#p = :p';
-  if (read.after !== undefined) {
+  if (read.prefix !== undefined) {
+    // One condition per sort key: resuming inside the prefix's range is a BETWEEN that
+    // includes `after` (and the range's upper bound), which the merge drops (keepKey).
+    names['#s'] = read.index.sortKey;
+    values[':b'] = read.prefix;
+    if (read.after === undefined) condition += ' AND begins_with(#s, :b)';
+    else if (read.descending) {
+      condition += ' AND #s BETWEEN :b AND :a';
+      values[':a'] = read.after;
+    } else {
+      condition += ' AND #s BETWEEN :a AND :z';
+      values[':a'] = read.after;
+      values[':z'] = prefixEnd(read.prefix);
+      delete values[':b'];
+    }
+  } else if (read.after !== undefined) {
     condition += read.descending ? ' AND #s < :a' : ' AND #s > :a';
     names['#s'] = read.index.sortKey;
     values[':a'] = read.after;
@@ -95,13 +112,15 @@ export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGen
       done: false,
     };
   });
+  // A prefix's BETWEEN bounds are inclusive: drop `after` itself and the bound past the range.
+  const keepKey = (key: string) => read.prefix === undefined || (key !== read.after && key.startsWith(read.prefix));
   let taken = 0;
   const fill = async (shard: Shard) => {
     while (shard.at >= shard.keys.length && !shard.done) {
       const limit = shard.read === 0 ? firstRead : Math.min(MAX_READ, Math.max(floor, read.wanted - taken, shard.read * 2));
       const out = await query({ ...shard.input, Limit: limit, ExclusiveStartKey: shard.startKey });
       shard.read = limit;
-      shard.keys = (out.Items ?? []).map((item) => String(item[read.index.sortKey]));
+      shard.keys = (out.Items ?? []).map((item) => String(item[read.index.sortKey])).filter(keepKey);
       shard.at = 0;
       shard.startKey = out.LastEvaluatedKey;
       shard.done = !out.LastEvaluatedKey;
@@ -138,4 +157,17 @@ export async function countSharded(query: Query, read: Omit<ShardedRead, 'after'
     }),
   );
   return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * The least string after every string that starts with `prefix` (its last code point + 1,
+ * skipping surrogates): the inclusive upper bound of a prefix range; a key equal to it is dropped.
+ */
+export function prefixEnd(prefix: string): string {
+  const points = Array.from(prefix).map((ch) => ch.codePointAt(0)!);
+  while (points.length > 0 && points.at(-1) === 0x10ffff) points.pop();
+  if (points.length === 0) return '\u{10FFFF}'.repeat(prefix.length + 1);
+  const last = points.pop()! + 1;
+  points.push(last === 0xd800 ? 0xe000 : last);
+  return String.fromCodePoint(...points);
 }

@@ -4,7 +4,7 @@ import { dlqName, queueDeclaration, queueUrlEnvVar } from '../../../shared/event
 import { LOCAL_AWS_ENV } from '../../../infra/local/dynamodb-local.js';
 import { IMPORT_CHUNKS_QUEUE } from '../../../shared/import/jobs/fan-out.js';
 import { reportKeys } from '../../../shared/import/jobs/report-keys.js';
-import { eventually, sleep, statusLine } from '../chaos-checks.js';
+import { describeImport, eventually, importFinished, sleep, statusLine } from '../chaos-checks.js';
 import type { ChaosScenario } from '../chaos-scenario.js';
 import { type ChaosResponse, type ChaosStack, IMPORT_WORKER } from '../chaos-stack.js';
 import { counterDrift, countersMatchItems, storedStudentIds } from '../student-ledger.js';
@@ -24,7 +24,6 @@ const KILL_AFTER_ROWS = 1_500;
  * of a live delivery, which is why AWS's 900 s ≥ 6× the worker timeout.
  */
 const VISIBILITY_SECONDS = 75;
-const FINAL = new Set(['completed', 'completed_with_errors', 'failed']);
 
 /**
  * The import worker's process is SIGKILLed mid-chunk (after some batches of its chunk are
@@ -78,17 +77,17 @@ export const importWorkerKilled: ChaosScenario = {
       checks.expect(
         'an import-worker process SIGKILLed mid-chunk (file part-written, job running)',
         killed && storedAtKill < ROWS && atKill.body?.status === 'running',
-        `pid ${victim?.pid} after ${victim ? ((killedAt - victim.startedAt) / 1000).toFixed(1) : '?'} s; ${storedAtKill} rows stored; job ${describe(atKill)}, fan-out ${JSON.stringify(atKill.body?.fan_out ?? null)}`,
+        `pid ${victim?.pid} after ${victim ? ((killedAt - victim.startedAt) / 1000).toFixed(1) : '?'} s; ${storedAtKill} rows stored; job ${describeImport(atKill)}, fan-out ${JSON.stringify(atKill.body?.fan_out ?? null)}`,
       );
       const before = chaos.workers.started[IMPORT_WORKER] ?? 0;
 
-      const done = await finished(chaos, id, (VISIBILITY_SECONDS + 180) * 1000);
+      const done = await importFinished(chaos, id, (VISIBILITY_SECONDS + 180) * 1000, 500);
       const recoverySeconds = (Date.now() - killedAt) / 1000;
       const redelivered = (chaos.workers.started[IMPORT_WORKER] ?? 0) - before;
       checks.expect(
         `the job completes after SQS redelivers the killed chunk (visibility ${VISIBILITY_SECONDS} s)`,
         done?.body?.status === 'completed_with_errors' && done.body.created === valid.length && done.body.errors === bad.length,
-        `${describe(done)}; ${recoverySeconds.toFixed(1)} s from kill to end, ${redelivered} invocations after the kill`,
+        `${describeImport(done)}; ${recoverySeconds.toFixed(1)} s from kill to end, ${redelivered} invocations after the kill`,
       );
       const mine = (await storedStudentIds(chaos)).filter((stored) => stored.startsWith(`${tag}-`));
       const expected = new Set(valid);
@@ -163,21 +162,3 @@ async function errorsCsv(chaos: ChaosStack, id: string): Promise<string> {
     s3.destroy();
   }
 }
-
-async function finished(chaos: ChaosStack, id: string, timeoutMs: number): Promise<ChaosResponse | undefined> {
-  let last: ChaosResponse | undefined;
-  await eventually(
-    async () => {
-      last = await chaos.request('GET', `${IMPORTS}/${id}`, { as: 'viewer' });
-      return FINAL.has(last.body?.status);
-    },
-    timeoutMs,
-    500,
-  );
-  return last;
-}
-
-const describe = (res: ChaosResponse | undefined) =>
-  res
-    ? `${res.body?.status}: created ${res.body?.created}, errors ${res.body?.errors}, rows ${res.body?.rows_processed}${res.body?.message ? `, "${res.body.message}"` : ''}`
-    : 'no answer';

@@ -1,15 +1,13 @@
 import type { S3Event } from 'aws-lambda';
 import { invokeImportHandler } from '../../../infra/local/local-import-trigger.js';
 import { importTrigger } from '../../../shared/import/import-trigger.js';
-import { eventually, sleep } from '../chaos-checks.js';
+import { describeImport, eventually, FINAL_IMPORT_STATUSES, importFinished, sleep } from '../chaos-checks.js';
 import type { ChaosScenario } from '../chaos-scenario.js';
-import type { ChaosResponse, ChaosStack } from '../chaos-stack.js';
 import { counterDrift, countersMatchItems, listedTotal, storedStudentIds, studentLedger } from '../student-ledger.js';
 
 const IMPORTS = '/api/v1/imports';
 const SMALL = 200;
 const LARGE = 2_000;
-const FINAL = new Set(['completed', 'completed_with_errors', 'failed']);
 
 /**
  * The local S3 endpoint goes away (a TCP proxy in front of it cuts every connection), first
@@ -59,8 +57,12 @@ export const s3Down: ChaosScenario = {
       await chaos.s3.restore();
       const retriedUpload = await put(job.body.upload_url, small);
       checks.expect('the same presigned URL works once S3 is back', retriedUpload === 200, `PUT → ${retriedUpload}`);
-      const smallJob = await finished(chaos, job.body.import_id, 60_000);
-      checks.expect(`that job completes with all ${SMALL} rows`, smallJob?.body?.status === 'completed' && smallJob.body.created === SMALL, describe(smallJob));
+      const smallJob = await importFinished(chaos, job.body.import_id, 60_000, 300);
+      checks.expect(
+        `that job completes with all ${SMALL} rows`,
+        smallJob?.body?.status === 'completed' && smallJob.body.created === SMALL,
+        describeImport(smallJob),
+      );
 
       // 2. S3 goes away while a job reads its file.
       const big = await chaos.request('POST', IMPORTS, { json: { entity: 'students', filename: `${tag}-large.csv`, mode: 'create' }, as: 'staff' });
@@ -70,7 +72,7 @@ export const s3Down: ChaosScenario = {
       const reading = await eventually(
         async () => {
           const res = await chaos.request('GET', `${IMPORTS}/${bigId}`, { as: 'viewer' });
-          return res.body?.status === 'running' || FINAL.has(res.body?.status);
+          return res.body?.status === 'running' || FINAL_IMPORT_STATUSES.has(res.body?.status);
         },
         30_000,
         50,
@@ -90,22 +92,26 @@ export const s3Down: ChaosScenario = {
       checks.expect(
         'while S3 is down the job claims no more rows than it wrote, and is not "completed" short',
         claims <= storedMid && !(stuck.body?.status === 'completed' && claims < LARGE),
-        `${describe(stuck)}; ${storedMid} stored`,
+        `${describeImport(stuck)}; ${storedMid} stored`,
       );
-      const settled = await finished(chaos, bigId, 5_000);
+      const settled = await importFinished(chaos, bigId, 5_000, 300);
       if (settled?.body?.status !== 'completed') {
         // Lambda retries an asynchronous invocation after a minute or two in AWS; the local trigger retries at once. Redeliver as the later retry would.
         const event = captured.find((candidate) =>
           candidate.Records.some((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).includes(`${tag}-large.csv`)),
         );
-        checks.expect('the job is resumable after S3 is back (its notification redelivered)', event !== undefined, settled ? describe(settled) : 'no answer');
+        checks.expect(
+          'the job is resumable after S3 is back (its notification redelivered)',
+          event !== undefined,
+          settled ? describeImport(settled) : 'no answer',
+        );
         if (event) await invokeImportHandler(event, (line) => chaos.logs.push(line));
       }
-      const done = await finished(chaos, bigId, 240_000);
+      const done = await importFinished(chaos, bigId, 240_000, 300);
       checks.expect(
         `the job ends completed with exactly ${LARGE} rows created`,
         done?.body?.status === 'completed' && done.body.created === LARGE && done.body.errors === 0,
-        describe(done),
+        describeImport(done),
       );
       const storedBig = (await storedStudentIds(chaos)).filter((id) => id.startsWith(`${tag}-B`)).length;
       checks.expect('every row stored once (no row lost, none twice)', storedBig === LARGE, `${storedBig} stored`);
@@ -143,21 +149,3 @@ async function put(url: string, body: string): Promise<number | string> {
     return ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as Error).message;
   }
 }
-
-async function finished(chaos: ChaosStack, id: string, timeoutMs: number): Promise<ChaosResponse | undefined> {
-  let last: ChaosResponse | undefined;
-  await eventually(
-    async () => {
-      last = await chaos.request('GET', `${IMPORTS}/${id}`, { as: 'viewer' });
-      return FINAL.has(last.body?.status);
-    },
-    timeoutMs,
-    300,
-  );
-  return last;
-}
-
-const describe = (res: ChaosResponse | undefined) =>
-  res
-    ? `${res.body?.status}: created ${res.body?.created}, errors ${res.body?.errors}, rows ${res.body?.rows_processed}${res.body?.message ? `, "${res.body.message}"` : ''}`
-    : 'no answer';

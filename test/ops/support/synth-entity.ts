@@ -10,8 +10,8 @@ import { createRecordsApp } from '../../../infra/stacks/records-app.js';
  * `tsx test/ops/support/synth-entity.ts <entity>`: synthesizes the app of this checkout
  * in-process (as `npm run synth:count` does) and prints, as one JSON line, the resource,
  * parameter and output counts of every stack and what the template holds for the entity: its table, its route keys, and
- * per function its stack, environment and DynamoDB grants (table references resolved through
- * nested-stack parameters). Assertions are the caller's.
+ * per function its stack, environment and DynamoDB grants (on its table or the outbox table;
+ * references resolved through nested-stack parameters). Assertions are the caller's.
  */
 type Json = any;
 const entity = process.argv[2]!;
@@ -45,6 +45,8 @@ const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).resol
 
 const table = stack.tables.tables[entity];
 const tableId = table ? logicalIdOf(table) : undefined;
+const outbox = stack.tables.tables.outbox;
+const outboxId = outbox ? logicalIdOf(outbox) : undefined;
 const routeKeys = stacks.flatMap((each) =>
   Object.values(templates.get(each).Resources as Record<string, Json>)
     .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
@@ -63,7 +65,10 @@ const functions = stack.functions
       .flatMap((resource) => resource.Properties.PolicyDocument.Statement as Json[]);
     const dynamodb = statements
       .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')))
-      .map((statement) => ({ actions: [statement.Action].flat(), onTable: JSON.stringify(inParent(owner, statement.Resource)).includes(`"${tableId}"`) }));
+      .map((statement) => {
+        const resource = JSON.stringify(inParent(owner, statement.Resource));
+        return { actions: [statement.Action].flat(), onTable: resource.includes(`"${tableId}"`), onOutbox: resource.includes(`"${outboxId}"`) };
+      });
     return {
       id: fn.declaration.id,
       stack: owner.node.path,
