@@ -122,7 +122,9 @@ async function runIndex(
     descending: plan.descending,
     ...(plan.prefix ? { prefix: plan.prefix.key } : {}),
     after: options.start?.kind === 'Index' ? options.start.after : undefined,
-    batch: Math.min(MAX_CHUNK, options.limit),
+    wanted: options.limit,
+    // The where drops keys the index cannot: keep reading a chunk per shard per trip.
+    minRead: Math.min(MAX_CHUNK, options.limit),
   })[Symbol.asyncIterator]();
   const items: StoredItem[] = [];
   let itemsRead = 0;
