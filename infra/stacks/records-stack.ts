@@ -30,7 +30,7 @@ import { JwksCopy } from '../constructs/jwks-copy.js';
 import { Network } from '../constructs/network.js';
 import { NotificationChannels, type NotificationChannelsConfig } from '../constructs/notification-channels.js';
 import { Observability } from '../constructs/observability.js';
-import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, ServiceFunction } from '../constructs/service-function.js';
 import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { ConsoleStack } from './console-stack.js';
@@ -186,7 +186,6 @@ export class RecordsStack extends Stack {
       // ElastiCache Serverless is cluster-mode; a Redis of your own is taken as standalone.
       cluster: !props.redisUrl,
     };
-    const revocationList: RevocationListConfig = { keyPrefix: `records-platform:${this.stackName}:auth:` };
     const entityTables = new Set(entities.map((entity) => entity.name));
     const runtime = (declaration: LambdaDeclaration): { redis?: RedisConnection; network?: FunctionNetwork } => {
       const placement = placementOf(declaration, entityTables);
@@ -204,7 +203,6 @@ export class RecordsStack extends Stack {
       declaration: authorizer,
       tables: this.tables,
       identityProvider: this.identityProvider.config,
-      revocationList,
       jwksSecret: this.jwksCopy.secret,
       ...runtime(authorizer),
       logRemovalPolicy: removalPolicy,
@@ -221,7 +219,6 @@ export class RecordsStack extends Stack {
           declaration,
           tables: this.tables,
           cursorSecret: this.cursorSecret.secret,
-          revocationList,
           ...runtime(declaration),
           logRemovalPolicy: removalPolicy,
         }),
