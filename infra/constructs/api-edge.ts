@@ -9,7 +9,6 @@ import {
   OriginRequestPolicy,
   OriginSslPolicy,
   PriceClass,
-  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -83,7 +82,6 @@ export class ApiEdge extends Construct {
       },
       webAclId: props.webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logs,
@@ -93,7 +91,7 @@ export class ApiEdge extends Construct {
       'AwsSolutions-CFR1':
         'The API serves the platform’s staff and integrations wherever they are; who may call it is decided by the authorizer (Cognito JWT or API key) and the roles, not by country. The web ACL’s rate rule limits every source.',
       'AwsSolutions-CFR4':
-        'Without a domain of its own the distribution uses the default *.cloudfront.net certificate, whose viewer TLS policy CloudFront fixes (TLSv1); the origin leg is TLS 1.2 only and minimumProtocolVersion is TLSv1.2_2021 for when a certificate is attached.',
+        'The distribution has no domain of its own (not offered yet), so it uses the default *.cloudfront.net certificate, whose viewer TLS policy CloudFront fixes (TLSv1; modern clients negotiate TLS 1.2/1.3); the origin leg is TLS 1.2 only.',
     };
     for (const [rule, reason] of Object.entries(acks)) Validations.of(this.distribution).acknowledge({ id: rule, reason });
     this.url = `https://${this.distribution.distributionDomainName}/`;
