@@ -22,7 +22,6 @@ function synth() {
     declaration,
     tables,
     identityProvider,
-    revocationList: { keyPrefix: 'records-platform:Test:auth:' },
     jwksSecret,
     code,
   });
@@ -58,7 +57,6 @@ describe('ApiAuthorizer', () => {
           AUTH_JWKS_SECRET_ARN: stack.resolve(jwksSecret.secretArn),
           AUTH_ISSUER: identityProvider.issuer,
           AUTH_AUDIENCE: 'client-1',
-          AUTH_REDIS_PREFIX: 'records-platform:Test:auth:',
           API_KEYS_TABLE_NAME: stack.resolve(tables.tables[apiKeysTable.id]!.tableName),
           [revocationsTable.envVar]: stack.resolve(tables.tables[revocationsTable.id]!.tableName),
         },
@@ -84,14 +82,13 @@ describe('ApiAuthorizer', () => {
       declaration,
       tables: new Tables(stack, 'Tables', { designs: [apiKeysTable, revocationsTable] }),
       identityProvider,
-      revocationList: { keyPrefix: 'p:' },
       jwksSecret: new Secret(stack, 'Jwks'),
       redis: { url: 'rediss://cache:6379' },
       network: { vpc, subnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [securityGroup] },
       code,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379', AUTH_REDIS_PREFIX: 'p:' }) },
+      Environment: { Variables: Match.objectLike({ REDIS_URL: 'rediss://cache:6379' }) },
       VpcConfig: {
         SubnetIds: vpc.privateSubnets.map((subnet) => stack.resolve(subnet.subnetId)),
         SecurityGroupIds: [stack.resolve(securityGroup.securityGroupId)],

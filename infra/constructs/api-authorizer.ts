@@ -5,7 +5,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LambdaDeclaration } from '../../shared/entity/entity-functions.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
-import { type FunctionNetwork, type RedisConnection, type RevocationListConfig, ServiceFunction, type TableCatalog } from './service-function.js';
+import { type FunctionNetwork, type RedisConnection, ServiceFunction, type TableCatalog } from './service-function.js';
 
 export interface ApiAuthorizerProps {
   /** The authorizer's registry entry (`authorizer` in `shared/registry.ts`). */
@@ -13,12 +13,11 @@ export interface ApiAuthorizerProps {
   /** Where its declared tables (api-keys, GetItem) are looked up. */
   readonly tables: TableCatalog;
   readonly identityProvider: IdentityProviderConfig;
-  readonly revocationList: RevocationListConfig;
   /** The JWKS copy, for a declaration with `jwksSecret: 'read'` (infra/constructs/jwks-copy.ts). */
   readonly jwksSecret?: ISecret;
   /**
-   * The Redis holding the revocation list.
-   * @default - none: revocation checks try redis://127.0.0.1:6379 and fail open
+   * `REDIS_URL` of the stack's Redis (revocations live in the revocations table, not here).
+   * @default - none
    */
   readonly redis?: RedisConnection;
   /**
@@ -53,7 +52,6 @@ export class ApiAuthorizer extends Construct {
       declaration: props.declaration,
       tables: props.tables,
       identityProvider: props.identityProvider,
-      revocationList: props.revocationList,
       jwksSecret: props.jwksSecret,
       redis: props.redis,
       network: props.network,

@@ -218,6 +218,8 @@ export class ConsoleHosting extends Construct {
     const qualifier = (stack.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    return `arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}`;
+    // A stack with a region of its own (the app stack with -c waf=true) spells its partition out.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    return `arn:${partition}:s3:::cdk-${qualifier}-assets-${account}-${region}`;
   }
 }

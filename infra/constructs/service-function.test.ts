@@ -195,12 +195,11 @@ describe('ServiceFunction', () => {
     expect(() => synth(decl)).toThrow(/declares identityProvider but none was given/);
   });
 
-  it('passes the revocation list prefix to a function that declares it', () => {
+  it('passes no Redis key prefix for the revocation list, which lives in DynamoDB (the revocations table)', () => {
     const decl = declaration({ id: 'admin-tokens-revoke', tables: [], revocationList: true });
-    synth(decl, { revocationList: { keyPrefix: 'p:' } }).template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ AUTH_REDIS_PREFIX: 'p:', REDIS_URL: Match.absent() }) },
+    synth(decl).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AUTH_REDIS_PREFIX: Match.absent(), REDIS_URL: Match.absent() }) },
     });
-    expect(() => synth(decl)).toThrow(/declares revocationList but none was given/);
   });
 
   it('passes REDIS_URL and CACHE_KEY_PREFIX only when a Redis is given', () => {

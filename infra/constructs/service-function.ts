@@ -13,13 +13,7 @@ import { ChartLayer } from './chart-layer.js';
 import { SharedDependenciesLayer } from './shared-dependencies-layer.js';
 import type { IdentityProviderConfig } from './identity-provider.js';
 
-/** Where revocations live in Redis: a key prefix of this deployment. */
-export interface RevocationListConfig {
-  /** `AUTH_REDIS_PREFIX` */
-  readonly keyPrefix: string;
-}
-
-/** The Redis a function uses for the cache and the revocation list. */
+/** The Redis a function uses for the cache and the rate limiter. */
 export interface RedisConnection {
   /** `REDIS_URL`, e.g. `rediss://…:6379` of an ElastiCache endpoint the function can reach. */
   readonly url: string;
@@ -60,11 +54,9 @@ export interface ServiceFunctionProps<D extends LambdaDeclaration = FunctionDecl
   readonly jwksSecret?: ISecret;
   /** Required when `declaration.identityProvider` is set. */
   readonly identityProvider?: IdentityProviderConfig;
-  /** Required when `declaration.revocationList` is set. */
-  readonly revocationList?: RevocationListConfig;
   /**
-   * `REDIS_URL` (+ `CACHE_KEY_PREFIX`) for functions that use the cache or the revocation list.
-   * @default - none: no cache, and revocation checks try redis://127.0.0.1:6379 and fail open
+   * `REDIS_URL` (+ `CACHE_KEY_PREFIX`) for functions that use the cache or the rate limiter.
+   * @default - none: no cache
    */
   readonly redis?: RedisConnection;
   /**
@@ -224,11 +216,6 @@ export class ServiceFunction<D extends LambdaDeclaration = FunctionDeclaration> 
           new PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resources: [props.jwksSecret.secretArn] }),
         );
       }
-    }
-
-    if (declaration.revocationList) {
-      if (!props.revocationList) throw new Error(`${declaration.id}: declares revocationList but none was given`);
-      this.function.addEnvironment('AUTH_REDIS_PREFIX', props.revocationList.keyPrefix);
     }
 
     if (props.redis) {

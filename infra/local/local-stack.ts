@@ -120,7 +120,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-      AUTH_REDIS_PREFIX: process.env.AUTH_REDIS_PREFIX ?? 'records-platform:local:auth:',
       // Feature flag rules (AppConfig's shape); edits apply within a second while the stack runs.
       FLAGS_FILE: process.env.FLAGS_FILE ?? LOCAL_FLAGS_FILE,
       // Every notification channel appends a JSON line here locally (docs/notifications.md).

@@ -26,8 +26,11 @@ function contextArguments(args: readonly string[]): Record<string, string> {
 }
 
 const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-const { stack } = createRecordsApp({ context: { ...context, ...contextArguments(process.argv.slice(2)), '@aws-cdk/core:failSynthOnValidationErrors': false } });
-const stacks: Stack[] = [stack, ...stack.node.findAll().filter((node): node is Stack => Stack.isStack(node) && node !== stack)];
+const { stack, edgeAcl } = createRecordsApp({
+  context: { ...context, ...contextArguments(process.argv.slice(2)), '@aws-cdk/core:failSynthOnValidationErrors': false },
+});
+// With -c waf=true the web ACL's us-east-1 stack too.
+const stacks: Stack[] = [stack, ...stack.node.findAll().filter((node): node is Stack => Stack.isStack(node) && node !== stack), ...(edgeAcl ? [edgeAcl] : [])];
 console.log(`${'stack'.padEnd(40)} ${'resources'.padStart(9)} ${'parameters'.padStart(10)} ${'outputs'.padStart(7)}`);
 for (const each of stacks) {
   const template = Template.fromStack(each).toJSON() as Record<string, object | undefined>;

@@ -17,6 +17,7 @@ import {
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { ApiAuthorizer } from '../constructs/api-authorizer.js';
 import { HttpApi, routeKeysOf } from '../constructs/api.js';
+import { ApiEdge } from '../constructs/api-edge.js';
 import { Cache } from '../constructs/cache.js';
 import { Dashboard } from '../constructs/dashboard.js';
 import { EventBus } from '../constructs/event-bus.js';
@@ -29,7 +30,7 @@ import { JwksCopy } from '../constructs/jwks-copy.js';
 import { Network } from '../constructs/network.js';
 import { NotificationChannels, type NotificationChannelsConfig } from '../constructs/notification-channels.js';
 import { Observability } from '../constructs/observability.js';
-import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, type RevocationListConfig, ServiceFunction } from '../constructs/service-function.js';
+import { type FunctionNetwork, METRICS_NAMESPACE, type RedisConnection, ServiceFunction } from '../constructs/service-function.js';
 import { StreamSources } from '../constructs/stream-sources.js';
 import { Tables } from '../constructs/tables.js';
 import { ConsoleStack } from './console-stack.js';
@@ -98,6 +99,12 @@ export interface RecordsStackProps extends StackProps {
    * @default true
    */
   readonly console?: boolean;
+  /**
+   * CloudFront in front of the API with this `CLOUDFRONT`-scope WAFv2 web ACL (`ApiEdge`,
+   * docs/security.md#aws-waf). `ApiUrl` becomes the distribution's URL, which the console uses too.
+   * @default - none: clients call the execute-api URL (or the custom domain)
+   */
+  readonly waf?: { readonly webAclArn: string };
 }
 
 /** The platform: everything is derived from the registry, so this file only wires. */
@@ -155,6 +162,8 @@ export class RecordsStack extends Stack {
   public readonly notificationChannels: NotificationChannels;
   /** The DynamoDB stream mappings of shared/events/stream-sources.ts. */
   public readonly streamSources: StreamSources;
+  /** CloudFront + WAF in front of the API; undefined without `waf`. */
+  public readonly edge: ApiEdge | undefined;
   /** The web console's nested stack; undefined with `console: false`. */
   public readonly console: ConsoleStack | undefined;
 
@@ -177,7 +186,6 @@ export class RecordsStack extends Stack {
       // ElastiCache Serverless is cluster-mode; a Redis of your own is taken as standalone.
       cluster: !props.redisUrl,
     };
-    const revocationList: RevocationListConfig = { keyPrefix: `records-platform:${this.stackName}:auth:` };
     const entityTables = new Set(entities.map((entity) => entity.name));
     const runtime = (declaration: LambdaDeclaration): { redis?: RedisConnection; network?: FunctionNetwork } => {
       const placement = placementOf(declaration, entityTables);
@@ -195,7 +203,6 @@ export class RecordsStack extends Stack {
       declaration: authorizer,
       tables: this.tables,
       identityProvider: this.identityProvider.config,
-      revocationList,
       jwksSecret: this.jwksCopy.secret,
       ...runtime(authorizer),
       logRemovalPolicy: removalPolicy,
@@ -212,7 +219,6 @@ export class RecordsStack extends Stack {
           declaration,
           tables: this.tables,
           cursorSecret: this.cursorSecret.secret,
-          revocationList,
           ...runtime(declaration),
           logRemovalPolicy: removalPolicy,
         }),
@@ -239,6 +245,16 @@ export class RecordsStack extends Stack {
         ? { domain: { name: props.domain.name, certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } }
         : {}),
     });
+    if (props.waf) {
+      this.edge = new ApiEdge(this, 'ApiEdge', {
+        api: this.api.api,
+        webAclArn: props.waf.webAclArn,
+        removalPolicy,
+        autoDeleteObjects: props.autoDeleteObjects,
+      });
+    }
+    // What clients (and the console) call: the edge when there is one, else the custom domain or execute-api.
+    const apiUrl = this.edge ? this.edge.url : props.domain ? `https://${props.domain.name}` : this.api.url;
     this.featureFlags = new FeatureFlags(this, 'FeatureFlags', { declarations: flagDeclarations });
     this.events = new EventBus(this, 'Events');
     this.outboxPublisher = new ServiceFunction(this, outboxPublisher.id, {
@@ -290,7 +306,7 @@ export class RecordsStack extends Stack {
     if (props.console ?? true) {
       this.console = new ConsoleStack(this, 'Console', {
         identityProvider: this.identityProvider,
-        apiUrl: props.domain ? `https://${props.domain.name}` : this.api.url,
+        apiUrl,
         removalPolicy,
         autoDeleteObjects: props.autoDeleteObjects,
       });
@@ -333,7 +349,15 @@ export class RecordsStack extends Stack {
       ],
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    if (this.edge) {
+      new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Base URL of the API: CloudFront with the WAF web ACL (use this one)' });
+      new CfnOutput(this, 'ApiOriginUrl', {
+        value: this.api.url,
+        description: 'The execute-api URL behind the distribution (not for clients: it skips the web ACL)',
+      });
+    } else {
+      new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    }
     if (this.api.domainName) {
       new CfnOutput(this, 'ApiDomainTarget', {
         value: this.api.domainName.regionalDomainName,

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_WAF_RATE_LIMIT } from '../constructs/edge-web-acl.js';
 import type { NotificationChannelsConfig } from '../constructs/notification-channels.js';
 import { notificationsConfigFrom } from './notifications-config.js';
 
@@ -42,6 +43,12 @@ export interface StageConfig {
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   /** `-c notificationsEmailFrom=… …` (infra/stacks/notifications-config.ts); empty: notifications not configured. */
   readonly notifications: NotificationChannelsConfig;
+  /**
+   * CloudFront + an AWS WAF web ACL in front of the API (`-c waf=true`, docs/security.md#aws-waf):
+   * the ACL's rate limit per source IP per 5 minutes (`-c wafRateLimit=…`), or an existing
+   * `CLOUDFRONT` web ACL (`-c wafWebAclArn=arn:aws:wafv2:us-east-1:…`). Off by default.
+   */
+  readonly waf?: { readonly rateLimit: number; readonly webAclArn?: string };
   /** The web console in AWS (`ConsoleStack`); `-c console=false` leaves it out. Default on. */
   readonly console: boolean;
   /** Tags every resource: `stage`, `app`. */
@@ -84,6 +91,7 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     redisUrl: text('redisUrl'),
     ...domainFrom(text('domainName'), text('certificateArn')),
     notifications: notificationsConfigFrom(context),
+    ...wafFrom(booleanFrom('waf', context('waf'), false), text('wafRateLimit'), text('wafWebAclArn')),
     console: booleanFrom('console', context('console'), true),
     tags: { app: 'records-platform', stage },
   };
@@ -124,6 +132,19 @@ function domainFrom(name: string | undefined, certificateArn: string | undefined
   if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn))
     throw new Error(`context certificateArn: '${certificateArn}' is not an ACM certificate ARN`);
   return { domain: { name: name.toLowerCase(), certificateArn } };
+}
+
+function wafFrom(on: boolean, rateLimit: string | undefined, webAclArn: string | undefined): Pick<StageConfig, 'waf'> {
+  if (!on) {
+    if (rateLimit !== undefined || webAclArn !== undefined) throw new Error('context wafRateLimit and wafWebAclArn need -c waf=true');
+    return {};
+  }
+  const limit = rateLimit === undefined ? DEFAULT_WAF_RATE_LIMIT : Number(rateLimit);
+  if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000)
+    throw new Error(`context wafRateLimit must be an integer from 10 to 2000000000 (got '${rateLimit}')`);
+  if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[A-Za-z0-9-]+$/.test(webAclArn))
+    throw new Error(`context wafWebAclArn: '${webAclArn}' is not the ARN of a CLOUDFRONT (global, us-east-1) WAFv2 web ACL`);
+  return { waf: { rateLimit: limit, ...(webAclArn ? { webAclArn } : {}) } };
 }
 
 /** `-c console=false` (a string on the command line; a boolean from cdk.json or a test's context). */

@@ -34,7 +34,7 @@ export interface LambdaDeclaration {
   tables: { table: string; actions: TableAction[]; leadingKeys?: string[] }[];
   /** Needs the HMAC secret that signs list cursors. */
   cursorSecret?: boolean;
-  /** Reads or writes the token revocation list (Redis: `REDIS_URL`, `AUTH_REDIS_PREFIX`). */
+  /** Reads or writes the token revocation list (the revocations table; see shared/auth/revocation-container.ts). */
   revocationList?: boolean;
   /** Verifies JWTs of the identity provider (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `AUTH_AUDIENCE`). */
   identityProvider?: boolean;

@@ -80,7 +80,6 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
   // Everything this run puts into the shared Redis sits under its own prefix.
   Object.assign(process.env, {
     REDIS_URL: redis.url,
-    AUTH_REDIS_PREFIX: `${run}:auth:`,
     RATE_LIMIT_KEY_PREFIX: `${run}:rl:`,
     METRICS_KEY_PREFIX: `${run}:metrics:`,
     // One caller drives every scenario: keep its failed-auth budget out of the way.

@@ -67,7 +67,6 @@ describe('authorization', () => {
       AUTH_AUDIENCE: {
         'Fn::Join': ['', [ref(stack.identityProvider.client.userPoolClientId), ',', views.view(stack.console!).output(stack.console!.client.userPoolClientId)]],
       },
-      AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:`,
       REDIS_URL: ref(stack.cache!.url),
       REDIS_CLUSTER: '1',
       API_KEYS_TABLE_NAME: ref(stack.tables.tables['api-keys']!.tableName),
@@ -192,7 +191,6 @@ describe('functions', () => {
     );
     const secretVariables = {
       ...(declaration.cursorSecret ? { CURSOR_SECRET_ARN: ref(stack.cursorSecret.secret.secretArn) } : {}),
-      ...(declaration.revocationList ? { AUTH_REDIS_PREFIX: `records-platform:${stack.stackName}:auth:` } : {}),
       ...(usesRedis(declaration)
         ? {
             REDIS_URL: ref(stack.cache!.url),

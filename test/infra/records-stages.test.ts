@@ -111,17 +111,15 @@ describe('stages', () => {
     expect(devNames.filter((name) => prodNames.has(name))).toEqual([]);
   });
 
-  it('keeps cache, revocation and rate-limit keys of two stages apart in a Redis they share', () => {
+  it('keeps cache and rate-limit keys of two stages apart in a Redis they share (revocations live in each stage’s own table)', () => {
     const shared = { redisUrl: 'rediss://shared.example:6379' };
     const [a, b] = [synth({ ...shared }), synth({ ...shared, stage: 'prod' })];
     const prefixes = (synthesized: Synthesized) => {
       const values = functionsOf(synthesized.stack).map((fn) => variablesOf(synthesized, fn));
-      return ['CACHE_KEY_PREFIX', 'AUTH_REDIS_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map(
-        (name) => new Set(values.map((variables) => variables[name]).filter(Boolean)),
-      );
+      return ['CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => new Set(values.map((variables) => variables[name]).filter(Boolean)));
     };
     const [ofA, ofB] = [prefixes(a), prefixes(b)];
-    for (const [index, name] of ['CACHE_KEY_PREFIX', 'AUTH_REDIS_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].entries()) {
+    for (const [index, name] of ['CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].entries()) {
       expect(ofA[index]!.size, name).toBe(1);
       expect([...ofA[index]!][0], name).toContain('RecordsPlatform-dev:');
       expect([...ofB[index]!][0], name).toContain('RecordsPlatform-prod:');

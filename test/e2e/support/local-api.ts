@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { JWKS_PATH, type LocalGateway, type LocalGatewayOptions, startLocalGateway } from '../../../infra/local/local-gateway.js';
 import { localAuthEnv } from '../../../infra/local/local-identity.js';
 import type { Role } from '../../../shared/auth/role.js';
@@ -46,7 +45,7 @@ export interface LocalApi {
 /**
  * This test file's own tables on the shared DynamoDB Local plus the local gateway over the
  * esbuild bundles (run `npm run build` after source changes), trusting the local identity
- * provider, with revocations under a key prefix of its own on the shared Redis.
+ * provider (revocations in its own revocations table).
  */
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const tables = await createLocalTables();
@@ -77,9 +76,7 @@ export async function startAuthenticatedGateway(
   extra: Pick<LocalGatewayOptions, 'console' | 'dashboard' | 'invoker' | 'onRequest'> = {},
 ): Promise<LocalGateway> {
   const gateway = await startLocalGateway({ functions, port: 0, jwks: (await localIdentity()).jwks, ...extra });
-  Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`), {
-    AUTH_REDIS_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-  });
+  Object.assign(process.env, localAuthEnv(`${gateway.url}${JWKS_PATH}`));
   // Every request of a test file comes from 127.0.0.1, and the auth tests fail on purpose
   // hundreds of times: failed-attempt budgets stay out of their way unless a file sets its own.
   process.env.AUTH_FAILURE_LIMIT_IP ??= '100000:100000';
