@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bufferByteSource } from '../byte-source.js';
 import { ImportLimitError } from '../import.errors.js';
 import { importLimits } from '../import-limits.js';
-import { planXlsxChunks, xlsxRowChunks } from './plan-xlsx-chunks.js';
+import { declaredLastRow, planXlsxChunks, xlsxRowChunks } from './plan-xlsx-chunks.js';
 import { xlsxRowSource } from './xlsx-row-source.js';
 
 async function workbook(sheets: { name: string; rows: unknown[][] }[]): Promise<Buffer> {
@@ -19,6 +19,13 @@ async function workbook(sheets: { name: string; rows: unknown[][] }[]): Promise<
   }
   await writer.commit();
   return Buffer.concat(parts);
+}
+
+/** A workbook from exceljs's in-memory writer, which (unlike its streaming writer) writes `<dimension ref>`. */
+async function workbookWithDimension(sheets: { name: string; rows: unknown[][] }[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  for (const sheet of sheets) book.addWorksheet(sheet.name).addRows(sheet.rows);
+  return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 const roster = (rows: number) => [['Student ID', 'First Name'], ...Array.from({ length: rows }, (_, i) => [`S${i}`, `First ${i}`])];
@@ -60,7 +67,7 @@ describe('planXlsxChunks', () => {
     ]);
     const bytes = bufferByteSource(file, 4 * 1024);
     const plan = await planXlsxChunks(bytes, { limits: importLimits(), sheet: 'students', targetBytes: Math.ceil(file.length / 4) });
-    expect(plan.dataRows).toBe(95);
+    expect(plan).toMatchObject({ dataRows: 95, counted: 'pass' });
     expect(plan.chunks.map((chunk) => [chunk.firstRow, chunk.endRow])).toEqual([
       [2, 26],
       [26, 50],
@@ -87,5 +94,63 @@ describe('planXlsxChunks', () => {
     await expect(planXlsxChunks(bufferByteSource(file), { limits: importLimits({ maxUncompressedBytes: 1_000 }), targetBytes: 10 })).rejects.toBeInstanceOf(
       ImportLimitError,
     );
+  });
+
+  it('takes the row count from the sheet’s <dimension> without a count pass, the last chunk open-ended', async () => {
+    const file = await workbookWithDimension([
+      { name: 'Notes', rows: [['a'], ['b']] },
+      { name: 'Students', rows: roster(95) },
+    ]);
+    const bytes = bufferByteSource(file, 4 * 1024);
+    const plan = await planXlsxChunks(bytes, { limits: importLimits(), sheet: 'students', targetBytes: Math.ceil(file.length / 4) });
+    expect(plan).toMatchObject({ dataRows: 95, counted: 'dimension' });
+    expect(plan.chunks.map((chunk) => [chunk.firstRow, chunk.endRow])).toEqual([
+      [2, 26],
+      [26, 50],
+      [50, 74],
+      [74, Number.MAX_SAFE_INTEGER],
+    ]);
+    const seen: number[] = [];
+    for (const chunk of plan.chunks) {
+      for await (const block of xlsxRowSource(bytes, { limits: importLimits(), sheet: 'students', range: { kind: 'rows', from: 0, to: chunk.endRow - 1 } })) {
+        for (const row of block) if (row.row >= chunk.firstRow) seen.push(row.row);
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 95 }, (_, i) => i + 2));
+  });
+
+  it('counts instead when the dimension is over the row limit, so the limit is checked on real rows', async () => {
+    const file = await workbookWithDimension([{ name: 'Students', rows: roster(95) }]);
+    const plan = await planXlsxChunks(bufferByteSource(file), { limits: importLimits({ maxRows: 90 }), targetBytes: Math.ceil(file.length / 4) });
+    expect(plan).toMatchObject({ dataRows: 95, counted: 'pass' });
+  });
+});
+
+describe('declaredLastRow', () => {
+  const limits = importLimits({ maxRows: 1_000_000 });
+  const sheet = (dimension: string | undefined, xmlBytes = 1_000) => ({ name: 'Students', xmlBytes, dimension });
+
+  it.each([
+    ['A1:E200001', 200_001],
+    ['$A$1:$H$96', 96],
+    ['B3:XFD999999', 999_999],
+  ])('reads %s as last row %d', (dimension, last) => {
+    expect(declaredLastRow(sheet(dimension), 1, limits)).toBe(last);
+  });
+
+  it.each([
+    ['absent', sheet(undefined)],
+    ['a single cell (what some writers leave)', sheet('A1')],
+    ['not a range', sheet('A1:E')],
+    ['past Excel’s last row', sheet('A1:E1048577')],
+    ['over the row limit', sheet('A1:E1000002')],
+    ['far too few rows for the XML (stale)', sheet('A1:E20', 20 * 1_000_000)],
+  ])('distrusts a dimension that is %s', (_, info) => {
+    expect(declaredLastRow(info, 1, limits)).toBeUndefined();
+  });
+
+  it('distrusts a last row at or before the header', () => {
+    expect(declaredLastRow(sheet('A1:E5'), 5, limits)).toBeUndefined();
+    expect(declaredLastRow(undefined, 1, limits)).toBeUndefined();
   });
 });

@@ -9,6 +9,9 @@ import unzipper from 'unzipper';
 import { ImportLimitError } from '../import.errors.js';
 import { formatBytes } from '../import-limits.js';
 
+const DIMENSION = /<(?:\w+:)?dimension\s[^>]*?\bref="([^"]*)"/;
+const DIMENSION_SEARCH_CHARS = 64 * 1024;
+
 type WorkbookReaderClass = new (input: Readable, options: Record<string, unknown>) => Record<string, unknown>;
 type ParseEvent = { eventType: string; value: unknown };
 // The private hooks below exist on the JS class, not in its typings.
@@ -34,6 +37,8 @@ const WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as Workbook
  */
 export class Utf8SafeWorkbookReader extends WorkbookReader {
   private inflated = 0;
+  /** Per sheet number (`xl/worksheets/sheet{N}.xml`): the `ref` of its `<dimension>` element, once its start is read. */
+  readonly dimensions = new Map<string, string>();
 
   constructor(
     input: Readable,
@@ -96,7 +101,25 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
   }
 
   _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string) {
-    return (super._parseWorksheet as (iterator: AsyncIterable<string>, sheetNo: string) => Generator<ParseEvent>).call(this, this.decode(iterator), sheetNo);
+    return (super._parseWorksheet as (iterator: AsyncIterable<string>, sheetNo: string) => Generator<ParseEvent>).call(
+      this,
+      this.sniffDimension(this.decode(iterator), sheetNo),
+      sheetNo,
+    );
+  }
+
+  /** The sheet's text unchanged, noting its `<dimension ref>` (it precedes `<sheetData>`; exceljs ignores it). */
+  private async *sniffDimension(texts: AsyncIterable<string>, sheetNo: string): AsyncGenerator<string> {
+    let head: string | undefined = '';
+    for await (const text of texts) {
+      if (head !== undefined) {
+        head += text;
+        const dimension = DIMENSION.exec(head);
+        if (dimension) this.dimensions.set(String(sheetNo), dimension[1]!);
+        if (dimension || head.includes('<sheetData') || head.length > DIMENSION_SEARCH_CHARS) head = undefined;
+      }
+      yield text;
+    }
   }
 
   /** A stream of the entry's text, for the parts exceljs reads with its own stream iterator. */

@@ -24,28 +24,55 @@ interface ExcelRow {
   values: unknown[];
 }
 interface ExcelSheet extends AsyncIterable<ExcelRow> {
+  id: number | string;
   name: string;
 }
 interface ExcelModel {
   sheets?: { name: string }[];
 }
 
+/** The worksheet a source reads, known once its header row is out. */
+export interface XlsxSheetInfo {
+  name: string;
+  /** Declared uncompressed size of its XML part (0 when the zip directory does not list it). */
+  xmlBytes: number;
+  /** Its `<dimension ref>` ("A1:E200001"), when the sheet declares one. */
+  readonly dimension: string | undefined;
+}
+
+export type XlsxRowSource = RowSource & { readonly sheet: XlsxSheetInfo | undefined };
+
 /**
  * Rows of one worksheet of an XLSX workbook, header (its first non-empty row) first, read by the
  * exceljs streaming reader with fixed UTF-8 decoding. The zip directory is checked against the
  * limits before anything is inflated.
  */
-export function xlsxRowSource(bytes: ByteSource, options: XlsxSourceOptions): RowSource {
+export function xlsxRowSource(bytes: ByteSource, options: XlsxSourceOptions): XlsxRowSource {
   let bytesRead = 0;
+  let sheet: XlsxSheetInfo | undefined;
   return {
     get bytesRead() {
       return bytesRead;
     },
-    [Symbol.asyncIterator]: () => readWorkbook(bytes, options, (n) => (bytesRead += n)),
+    get sheet() {
+      return sheet;
+    },
+    [Symbol.asyncIterator]: () =>
+      readWorkbook(
+        bytes,
+        options,
+        (n) => (bytesRead += n),
+        (info) => (sheet = info),
+      ),
   };
 }
 
-async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, count: (n: number) => void): AsyncGenerator<SourceRow[]> {
+async function* readWorkbook(
+  bytes: ByteSource,
+  options: XlsxSourceOptions,
+  count: (n: number) => void,
+  onSheet: (sheet: XlsxSheetInfo) => void,
+): AsyncGenerator<SourceRow[]> {
   const { limits, range } = options;
   const directory = await checkZipDirectory(bytes, limits);
   if (!directory.names.some((name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name))) {
@@ -75,6 +102,16 @@ async function* readWorkbook(bytes: ByteSource, options: XlsxSourceOptions, coun
       target ??= chooseSheet((reader as { model?: ExcelModel }).model, options.sheet);
       if (found || (target !== undefined && sheet.name !== target)) continue;
       found = true;
+      const entry = directory.names.indexOf(`xl/worksheets/sheet${sheet.id}.xml`);
+      const dimensions = reader.dimensions;
+      const sheetNo = String(sheet.id);
+      onSheet({
+        name: sheet.name,
+        xmlBytes: entry === -1 ? 0 : directory.sizes[entry]!,
+        get dimension() {
+          return dimensions.get(sheetNo);
+        },
+      });
       let header = false;
       let block: SourceRow[] = [];
       for await (const row of sheet) {

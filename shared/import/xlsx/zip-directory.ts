@@ -15,6 +15,8 @@ export interface ZipDirectory {
   entries: number;
   uncompressedBytes: number;
   names: string[];
+  /** Declared uncompressed size of each entry, in the order of `names`. */
+  sizes: number[];
 }
 
 /**
@@ -55,6 +57,7 @@ export async function checkZipDirectory(bytes: ByteSource, limits: ImportLimits)
   const directory = await readRange(bytes, directoryOffset, directoryOffset + directorySize);
   let uncompressedBytes = 0;
   const names: string[] = [];
+  const sizes: number[] = [];
   let position = 0;
   for (let index = 0; index < entries; index++) {
     if (position + 46 > directory.length || directory.readUInt32LE(position) !== CENTRAL_ENTRY) throw notAWorkbook();
@@ -65,6 +68,7 @@ export async function checkZipDirectory(bytes: ByteSource, limits: ImportLimits)
     names.push(directory.toString('utf8', position + 46, position + 46 + nameLength));
     if (size === 0xffffffff) size = zip64Size(directory.subarray(position + 46 + nameLength, position + 46 + nameLength + extraLength));
     uncompressedBytes += size;
+    sizes.push(size);
     position += 46 + nameLength + extraLength + commentLength;
   }
   if (uncompressedBytes > limits.maxUncompressedBytes) {
@@ -74,7 +78,7 @@ export async function checkZipDirectory(bytes: ByteSource, limits: ImportLimits)
       { uncompressedBytes, maxUncompressedBytes: limits.maxUncompressedBytes },
     );
   }
-  return { entries, uncompressedBytes, names };
+  return { entries, uncompressedBytes, names, sizes };
 }
 
 /** The uncompressed size from a zip64 extended-information extra field (it comes first there). */
