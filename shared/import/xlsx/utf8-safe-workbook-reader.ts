@@ -170,7 +170,7 @@ class TempSheet implements AsyncIterable<Buffer> {
   constructor(private readonly path: string) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    const stream = createReadStream(this.path, { highWaterMark: 256 * 1024 });
+    const stream = createReadStream(this.path, { highWaterMark: 64 * 1024 });
     try {
       for await (const chunk of stream) yield chunk as Buffer;
     } finally {
