@@ -1,3 +1,4 @@
+import { containerCache } from '../../cache/container-cache.js';
 import { outboxTable } from '../../events/outbox.table.js';
 import { tracer } from '../../powertools/tracer.js';
 import { requiredEnv } from '../../runtime/required-env.js';
@@ -13,6 +14,7 @@ import { queueUrlEnvVar } from '../../events/queues.js';
 import { DynamoDbImportChunkStore } from '../../store/dynamodb/dynamodb-import-chunk-store.js';
 import type { ChunkQueue } from './import-chunk.js';
 import { fanOutSettings, IMPORT_CHUNKS_QUEUE } from './fan-out.js';
+import { cacheInvalidatingSink } from './cache-invalidating-sink.js';
 
 let built: ReturnType<typeof build> | undefined;
 
@@ -46,7 +48,11 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
     fanOut: chunkQueueUrl ? { chunks, queue: lazySqsChunkQueue(chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
-      return new DynamoDbImportSink(entity, store, client, tableName);
+      const sink = new DynamoDbImportSink(entity, store, client, tableName);
+      // Imported items invalidate the read cache as CRUD writes do (the container's one cache:
+      // none without REDIS_URL; Redis connects on the first batch, not at cold start).
+      const cache = entity.cache ? containerCache(env) : undefined;
+      return cache ? cacheInvalidatingSink(sink, entity, cache) : sink;
     },
   };
 }
