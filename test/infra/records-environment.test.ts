@@ -30,11 +30,10 @@ const COMPUTED: readonly { readonly names: (name: string) => boolean; readonly t
  */
 const KNOWN_UNREAD: readonly string[] = [
   // The stack gives every function it places in the VPC the Redis settings (records-stack.ts `runtime`);
-  // these are in the VPC for their tables or the JWKS endpoint and never open Redis.
-  ...['auth-authorizer', 'imports-on-object-created', 'import-worker'].flatMap((id) =>
-    ['REDIS_URL', 'REDIS_CLUSTER', 'CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => `${id} ${name}`),
-  ),
-  ...['inventory-reserve', 'inventory-release'].map((id) => `${id} RATE_LIMIT_KEY_PREFIX`),
+  // the authorizer is in the VPC for the JWKS endpoint and never opens Redis.
+  ...['REDIS_URL', 'REDIS_CLUSTER', 'CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => `auth-authorizer ${name}`),
+  // These open Redis for the cache only (imports invalidate what they write), never rate-limit.
+  ...['imports-on-object-created', 'import-worker', 'inventory-reserve', 'inventory-release'].map((id) => `${id} RATE_LIMIT_KEY_PREFIX`),
   // ServiceFunction's defaults for every function; the outbox publisher neither serves HTTP nor emits EMF metrics.
   'outbox-publisher ALLOWED_HOSTS',
   'outbox-publisher POWERTOOLS_METRICS_NAMESPACE',
