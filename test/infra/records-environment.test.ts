@@ -1,7 +1,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
@@ -61,6 +61,13 @@ function variablesOf(fn: LambdaFunction): Record<string, unknown> {
   return templates.get(home)!.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Environment.Variables ?? {};
 }
 
+/** The function's esbuild bundle: index.mjs and the chunks it loads on demand (dynamic imports). */
+function bundleOf(declaration: LambdaDeclaration): string {
+  const dir = bundleDir(declaration);
+  const chunks = existsSync(path.join(dir, 'chunks')) ? readdirSync(path.join(dir, 'chunks')).filter((name) => name.endsWith('.mjs')) : [];
+  return [path.join(dir, 'index.mjs'), ...chunks.map((name) => path.join(dir, 'chunks', name))].map((file) => readFileSync(file, 'utf8')).join('\n');
+}
+
 /** Whether the function's esbuild bundle reads the variable. */
 function reads(bundle: string, name: string): boolean {
   if (name in READ_BY_RUNTIME || bundle.includes(name)) return true;
@@ -70,7 +77,7 @@ function reads(bundle: string, name: string): boolean {
 describe('function environments', () => {
   it('set no variable that the function’s code does not read (beyond the listed leftovers)', () => {
     const unread = serviceFunctions().flatMap(({ declaration, function: fn }) => {
-      const bundle = readFileSync(path.join(bundleDir(declaration), 'index.mjs'), 'utf8');
+      const bundle = bundleOf(declaration);
       return Object.keys(variablesOf(fn))
         .filter((name) => !reads(bundle, name))
         .map((name) => `${declaration.id} ${name}`);

@@ -111,7 +111,7 @@ describeWithRedis('imports invalidate the read cache (real Redis)', () => {
   it('still imports when the cache is unreachable (and the next reads go to the store)', async () => {
     const down = new TwoLevelCache(new RedisBackend(createRedisClient('redis://127.0.0.1:1', { connectTimeout: 200 })), { prefix: redis.prefix });
     const client = createDocumentClient(tables.env);
-    const sink = cacheInvalidatingSink(new DynamoDbImportSink(students, store, client, tables.env.STUDENTS_TABLE_NAME!), students, down);
+    const sink = cacheInvalidatingSink(new DynamoDbImportSink(students, store, client, tables.env.STUDENTS_TABLE_NAME!), students, async () => down);
     const jobs = importJobStoreOf({ client, store, tableName: tables.env.STUDENTS_TABLE_NAME!, tables });
     const result = await directImport({ jobs, sink, entity: students, owner: 'req-cache-down' }, roster([['IC3', 'Offline']]), 'upsert');
     expect(result).toMatchObject({ updated: 1, errors: 0 });

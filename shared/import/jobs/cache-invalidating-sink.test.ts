@@ -27,7 +27,7 @@ const row = (id: string) => ({ student_id: id, first_name: 'An' });
 describe('cacheInvalidatingSink', () => {
   it('invalidates the ids of each written batch with one call per batch', async () => {
     const { cache, calls } = recordingCache();
-    const sink = cacheInvalidatingSink(memorySink(), students, cache);
+    const sink = cacheInvalidatingSink(memorySink(), students, async () => cache);
     await sink.writeBatch([row('S1'), row('S2')], 'upsert', origin([2, 3]));
     await sink.writeBatch([row('S3')], 'upsert', origin([4]));
     expect(calls).toEqual([
@@ -40,7 +40,7 @@ describe('cacheInvalidatingSink', () => {
     const { cache, calls } = recordingCache();
     const inner = memorySink();
     inner.items.set('S1', row('S1'));
-    const sink = cacheInvalidatingSink(inner, students, cache);
+    const sink = cacheInvalidatingSink(inner, students, async () => cache);
     const result = await sink.writeBatch([row('S1'), row('S2')], 'create', origin([2, 3]));
     expect(result.errors.map((error) => error.id)).toEqual(['S1']);
     expect(calls).toEqual([['students', 'S2']]);
@@ -54,7 +54,7 @@ describe('cacheInvalidatingSink', () => {
       },
       takeDelta: () => ({ total: 0, filters: {} }),
     };
-    const sink = cacheInvalidatingSink(failing, students, cache);
+    const sink = cacheInvalidatingSink(failing, students, async () => cache);
     await expect(sink.writeBatch([row('S1'), row('S2')], 'upsert', origin([2, 3]))).rejects.toThrow('throttled');
     expect(calls).toEqual([['students', 'S1', 'S2']]);
   });
@@ -62,7 +62,7 @@ describe('cacheInvalidatingSink', () => {
   it('hands the counter deltas through to the checkpoint', () => {
     const inner = memorySink();
     inner.takeDelta = (row) => ({ total: row ?? -1, filters: {} });
-    const sink = cacheInvalidatingSink(inner, students, recordingCache().cache);
+    const sink = cacheInvalidatingSink(inner, students, async () => recordingCache().cache);
     expect(sink.takeDelta(7)).toEqual({ total: 7, filters: {} });
   });
 });

@@ -1,4 +1,4 @@
-import { containerCache } from '../../cache/container-cache.js';
+import type { EntityCache } from '../../cache/entity-cache.js';
 import { outboxTable } from '../../events/outbox.table.js';
 import { tracer } from '../../powertools/tracer.js';
 import { requiredEnv } from '../../runtime/required-env.js';
@@ -19,6 +19,7 @@ import { cacheInvalidatingSink } from './cache-invalidating-sink.js';
 let built: ReturnType<typeof build> | undefined;
 
 function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
+  const cache = lazyContainerCache(env);
   const client = tracer.captureAWSv3Client(createDocumentClient(env));
   const stores = new Map(
     entities.map((entity) => {
@@ -49,12 +50,19 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
       const sink = new DynamoDbImportSink(entity, store, client, tableName);
-      // Imported items invalidate the read cache as CRUD writes do (the container's one cache:
-      // none without REDIS_URL; Redis connects on the first batch, not at cold start).
-      const cache = entity.cache ? containerCache(env) : undefined;
-      return cache ? cacheInvalidatingSink(sink, entity, cache) : sink;
+      // Imported items invalidate the read cache as CRUD writes do.
+      return entity.cache ? cacheInvalidatingSink(sink, entity, cache) : sink;
     },
   };
+}
+
+/**
+ * The container's cache (none without REDIS_URL), its code loaded by the first batch: the
+ * import API functions build this container too and never write an item.
+ */
+function lazyContainerCache(env: NodeJS.ProcessEnv): () => Promise<EntityCache | undefined> {
+  let cache: Promise<EntityCache | undefined> | undefined;
+  return () => (cache ??= import('../../cache/container-cache.js').then(({ containerCache }) => containerCache(env)));
 }
 
 /**
