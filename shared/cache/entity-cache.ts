@@ -43,6 +43,11 @@ export interface EntityCache {
    * (other items stay cached); without `id`, everything cached for `entity`.
    */
   invalidate(entity: string, id?: string): Promise<void>;
+  /**
+   * After writes of the items `ids` (a transaction, an import batch): what `invalidate(entity,
+   * id)` does for each, sent together (one round trip where the cache can). Empty: a no-op.
+   */
+  invalidateMany(entity: string, ids: readonly string[]): Promise<void>;
 }
 
 /** One cache level's counters, in the original system's shape. */

@@ -211,6 +211,59 @@ describe('TwoLevelCache under writes', () => {
     expect(await cache.item(scope, 'S1', async () => 'S1@2')).toBe('S1@2');
   });
 
+  it('invalidates a batch of written ids in one round trip: those items and the lists, not the others', async () => {
+    const { backend, container, advance } = setup();
+    const [writer, reader] = [container(), container()];
+    const store = fakeStore();
+    let version = 1;
+    const page = async () => ({ items: [version] });
+    for (const id of ['S1', 'S2', 'S3']) await reader.item(scope, id, store.loader(id));
+    await reader.list(scope, { p: 1 }, page);
+    for (const id of ['S1', 'S2']) store.values.set(id, `${id}@2`);
+    version = 2;
+    const before = backend.roundTrips;
+    await writer.invalidateMany('students', ['S1', 'S2', 'S1']);
+    expect(backend.roundTrips).toBe(before + 1);
+    advance(L1_STALE_MS);
+    expect(await reader.item(scope, 'S1', store.loader('S1'))).toBe('S1@2');
+    expect(await reader.item(scope, 'S2', store.loader('S2'))).toBe('S2@2');
+    expect(await reader.item(scope, 'S3', store.loader('S3'))).toBe('S3@1');
+    expect(await reader.list(scope, { p: 1 }, page)).toEqual({ items: [2] });
+    // S3 was served from the cache; S1 and S2 were loaded again, strongly consistent.
+    expect(store.load.mock.calls.slice(3)).toEqual([
+      ['S1', { consistent: true }],
+      ['S2', { consistent: true }],
+    ]);
+  });
+
+  it('sends nothing for an empty batch (nothing was written)', async () => {
+    const { backend, container } = setup();
+    const cache = container();
+    let version = 1;
+    const page = async () => ({ items: [version] });
+    await cache.list(scope, { p: 1 }, page);
+    version = 2;
+    const before = backend.roundTrips;
+    await cache.invalidateMany('students', []);
+    expect(backend.roundTrips).toBe(before);
+    expect(await cache.list(scope, { p: 1 }, page)).toEqual({ items: [1] });
+  });
+
+  it('never throws from invalidateMany when L2 fails, and replays the invalidation once it answers', async () => {
+    const { backend, container, advance } = setup();
+    const [writer, reader] = [container({ breakerOpenMs: 1_000 }), container()];
+    const store = fakeStore();
+    await reader.item(scope, 'S1', store.loader('S1'));
+    store.values.set('S1', 'S1@2');
+    const exec = vi.spyOn(backend.inner, 'exec').mockRejectedValueOnce(new Error('connection reset'));
+    await expect(writer.invalidateMany('students', ['S1'])).resolves.toBeUndefined();
+    exec.mockRestore();
+    advance(1_000);
+    await writer.flushStats(); // the first command after the outage carries the replay
+    advance(L1_STALE_MS);
+    expect(await reader.item(scope, 'S1', store.loader('S1'))).toBe('S1@2');
+  });
+
   it('adds L1 hits that made no round trip to the shared statistics in the background', async () => {
     const { container } = setup();
     const [reader, admin] = [container({ statsFlushEvents: 10 }), container()];

@@ -111,13 +111,26 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
    * the lists settling and DELs the item's entry; without `id` moves the entity namespace.
    * This container's L1 forgets the item and the lists at once. Never throws.
    */
-  async invalidate(entity: string, id?: string): Promise<void> {
+  invalidate(entity: string, id?: string): Promise<void> {
+    return this.invalidateIds(entity, id === undefined ? undefined : [id]);
+  }
+
+  /**
+   * After writes of `ids` (an import batch): what `invalidate(entity, id)` does for each, in
+   * one round trip — one list version INCR and settle mark, a token and a DEL per id. No ids,
+   * no write: nothing is sent. Never throws.
+   */
+  async invalidateMany(entity: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.invalidateIds(entity, [...new Set(ids)]);
+  }
+
+  private async invalidateIds(entity: string, ids: readonly string[] | undefined): Promise<void> {
     this.writes++;
     // Reads starting after this write must not join a load that may predate it.
-    const dropped = id === undefined ? `${entity}:` : `${entity}:list:`;
+    const dropped = ids === undefined ? `${entity}:` : `${entity}:list:`;
     for (const slot of this.inflight.keys()) if (slot.startsWith(dropped)) this.inflight.delete(slot);
     this.l1?.deleteStartingWith(dropped);
-    if (id !== undefined) {
+    for (const id of ids ?? []) {
       this.inflight.delete(`${entity}:item:${id}`);
       this.l1?.delete(`${entity}:item:${id}`);
     }
@@ -126,7 +139,7 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
         this.unsent.set(entity, ++this.unsentAttempts);
         return;
       }
-      await this.run(this.writeCommands(entity, id));
+      await this.run(this.writeCommands(entity, ids));
     } catch (error) {
       this.unsent.set(entity, ++this.unsentAttempts);
       this.unavailable(error);
@@ -279,19 +292,22 @@ export class TwoLevelCache implements EntityCache, CacheAdmin {
     if (this.writes === read.writes) this.l1?.set(slot, stampOf(found), JSON.parse(json), read.checkedAt, ttlMs);
   }
 
-  /** What a write sends; without `id` (replays after an outage) the whole namespace moves. */
-  private writeCommands(entity: string, id?: string): L2Command[] {
+  /** What a write of `ids` sends; without `ids` (replays after an outage) the whole namespace moves. */
+  private writeCommands(entity: string, ids?: readonly string[]): L2Command[] {
     const commands: L2Command[] = [];
     // The mark first: a reader that sees the new list version then sees the mark too.
     if (this.settleMs > 0) commands.push({ op: 'set', key: this.keys.settling(entity), value: '1', ttlMs: this.settleMs });
     commands.push({ op: 'incr', key: this.keys.listVersion(entity) });
-    if (id === undefined) {
+    if (ids === undefined) {
       commands.push({ op: 'incr', key: this.keys.namespace(entity) });
       return commands;
     }
-    commands.push({ op: 'set', key: this.keys.written(entity, id), value: randomUUID(), ttlMs: this.writeTokenMs });
-    // Memory only: the token already makes the entry unservable.
-    commands.push({ op: 'del', key: this.keys.entry(entity, this.seen.get(entity) ?? 0, 'item', id) });
+    const ns = this.seen.get(entity) ?? 0;
+    for (const id of ids) {
+      commands.push({ op: 'set', key: this.keys.written(entity, id), value: randomUUID(), ttlMs: this.writeTokenMs });
+      // Memory only: the token already makes the entry unservable.
+      commands.push({ op: 'del', key: this.keys.entry(entity, ns, 'item', id) });
+    }
     return commands;
   }
 

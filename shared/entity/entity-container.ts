@@ -1,7 +1,5 @@
-import { createCacheFromEnv } from '../cache/cache-from-env.js';
+import { containerCache } from '../cache/container-cache.js';
 import { requiredEnv } from '../runtime/required-env.js';
-import { containerRedisClient } from '../redis/container-redis.js';
-import type { TwoLevelCache } from '../cache/two-level-cache.js';
 import { CursorCodec } from '../cursor/cursor-codec.js';
 import { loadCursorSecret } from '../cursor/cursor-secret.js';
 import { createDocumentClient } from '../store/dynamodb/document-client.js';
@@ -17,17 +15,10 @@ import { runQuery } from '../query/query-executor.js';
 import { createQueryService, type QueryService } from '../query/query-service.js';
 import { type BulkService, createBulkService } from '../query/bulk-service.js';
 
-const services = new Map<string, EntityService>();
-let cache: { built: TwoLevelCache | undefined } | undefined;
+// Its callers (admin endpoints, other containers) import it from here as before.
+export { containerCache } from '../cache/container-cache.js';
 
-/**
- * The container's cache, built once from the environment (`REDIS_URL`; absent → none).
- * Admin endpoints use the same instance for `stats()`, `clear()`, `invalidatePattern()`.
- */
-export function containerCache(env: NodeJS.ProcessEnv = process.env): TwoLevelCache | undefined {
-  cache ??= { built: createCacheFromEnv(env, containerRedisClient) };
-  return cache.built;
-}
+const services = new Map<string, EntityService>();
 
 /**
  * Builds an entity's service once per container (cold start): the DynamoDB adapter for its

@@ -14,7 +14,7 @@ export async function invalidatingWrite<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   if (!cache) return write();
-  const invalidate = () => Promise.all((typeof id === 'string' ? [id] : id).map((one) => cache.invalidate(entity, one)));
+  const invalidate = () => (typeof id === 'string' ? cache.invalidate(entity, id) : cache.invalidateMany(entity, id));
   try {
     const result = await write();
     await invalidate();

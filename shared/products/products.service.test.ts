@@ -47,6 +47,9 @@ function recordingCache() {
     invalidate: async (entity, id) => {
       invalidated.push(`${entity}:${id}`);
     },
+    invalidateMany: async (entity, ids) => {
+      invalidated.push(...ids.map((id) => `${entity}:${id}`));
+    },
   };
   return { cache, invalidated };
 }

@@ -1,7 +1,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleDir, bundleFunctions } from '../../infra/build/bundle-functions.js';
@@ -30,11 +30,10 @@ const COMPUTED: readonly { readonly names: (name: string) => boolean; readonly t
  */
 const KNOWN_UNREAD: readonly string[] = [
   // The stack gives every function it places in the VPC the Redis settings (records-stack.ts `runtime`);
-  // these are in the VPC for their tables or the JWKS endpoint and never open Redis.
-  ...['auth-authorizer', 'imports-on-object-created', 'import-worker'].flatMap((id) =>
-    ['REDIS_URL', 'REDIS_CLUSTER', 'CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => `${id} ${name}`),
-  ),
-  ...['inventory-reserve', 'inventory-release'].map((id) => `${id} RATE_LIMIT_KEY_PREFIX`),
+  // the authorizer is in the VPC for the JWKS endpoint and never opens Redis.
+  ...['REDIS_URL', 'REDIS_CLUSTER', 'CACHE_KEY_PREFIX', 'RATE_LIMIT_KEY_PREFIX'].map((name) => `auth-authorizer ${name}`),
+  // These open Redis for the cache only (imports invalidate what they write), never rate-limit.
+  ...['imports-on-object-created', 'import-worker', 'inventory-reserve', 'inventory-release'].map((id) => `${id} RATE_LIMIT_KEY_PREFIX`),
   // ServiceFunction's defaults for every function; the outbox publisher neither serves HTTP nor emits EMF metrics.
   'outbox-publisher ALLOWED_HOSTS',
   'outbox-publisher POWERTOOLS_METRICS_NAMESPACE',
@@ -62,6 +61,13 @@ function variablesOf(fn: LambdaFunction): Record<string, unknown> {
   return templates.get(home)!.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Environment.Variables ?? {};
 }
 
+/** The function's esbuild bundle: index.mjs and the chunks it loads on demand (dynamic imports). */
+function bundleOf(declaration: LambdaDeclaration): string {
+  const dir = bundleDir(declaration);
+  const chunks = existsSync(path.join(dir, 'chunks')) ? readdirSync(path.join(dir, 'chunks')).filter((name) => name.endsWith('.mjs')) : [];
+  return [path.join(dir, 'index.mjs'), ...chunks.map((name) => path.join(dir, 'chunks', name))].map((file) => readFileSync(file, 'utf8')).join('\n');
+}
+
 /** Whether the function's esbuild bundle reads the variable. */
 function reads(bundle: string, name: string): boolean {
   if (name in READ_BY_RUNTIME || bundle.includes(name)) return true;
@@ -71,7 +77,7 @@ function reads(bundle: string, name: string): boolean {
 describe('function environments', () => {
   it('set no variable that the function’s code does not read (beyond the listed leftovers)', () => {
     const unread = serviceFunctions().flatMap(({ declaration, function: fn }) => {
-      const bundle = readFileSync(path.join(bundleDir(declaration), 'index.mjs'), 'utf8');
+      const bundle = bundleOf(declaration);
       return Object.keys(variablesOf(fn))
         .filter((name) => !reads(bundle, name))
         .map((name) => `${declaration.id} ${name}`);

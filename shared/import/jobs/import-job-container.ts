@@ -1,3 +1,4 @@
+import type { EntityCache } from '../../cache/entity-cache.js';
 import { outboxTable } from '../../events/outbox.table.js';
 import { tracer } from '../../powertools/tracer.js';
 import { requiredEnv } from '../../runtime/required-env.js';
@@ -13,10 +14,12 @@ import { queueUrlEnvVar } from '../../events/queues.js';
 import { DynamoDbImportChunkStore } from '../../store/dynamodb/dynamodb-import-chunk-store.js';
 import type { ChunkQueue } from './import-chunk.js';
 import { fanOutSettings, IMPORT_CHUNKS_QUEUE } from './fan-out.js';
+import { cacheInvalidatingSink } from './cache-invalidating-sink.js';
 
 let built: ReturnType<typeof build> | undefined;
 
 function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
+  const cache = lazyContainerCache(env);
   const client = tracer.captureAWSv3Client(createDocumentClient(env));
   const stores = new Map(
     entities.map((entity) => {
@@ -46,9 +49,20 @@ function build(entities: readonly Entity[], env: NodeJS.ProcessEnv) {
     fanOut: chunkQueueUrl ? { chunks, queue: lazySqsChunkQueue(chunkQueueUrl), settings: fanOutSettings(env) } : undefined,
     sink: (entity: Entity) => {
       const { store, tableName } = of(entity.name);
-      return new DynamoDbImportSink(entity, store, client, tableName);
+      const sink = new DynamoDbImportSink(entity, store, client, tableName);
+      // Imported items invalidate the read cache as CRUD writes do.
+      return entity.cache ? cacheInvalidatingSink(sink, entity, cache) : sink;
     },
   };
+}
+
+/**
+ * The container's cache (none without REDIS_URL), its code loaded by the first batch: the
+ * import API functions build this container too and never write an item.
+ */
+function lazyContainerCache(env: NodeJS.ProcessEnv): () => Promise<EntityCache | undefined> {
+  let cache: Promise<EntityCache | undefined> | undefined;
+  return () => (cache ??= import('../../cache/container-cache.js').then(({ containerCache }) => containerCache(env)));
 }
 
 /**
