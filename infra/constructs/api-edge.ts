@@ -12,8 +12,9 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogBucket } from './access-log-bucket.js';
 
 export interface ApiEdgeProps {
   /** The HTTP API the distribution forwards to (its execute-api host). */
@@ -48,19 +49,10 @@ export class ApiEdge extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.logs = new Bucket(this, 'Logs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: BucketEncryption.S3_MANAGED,
-      // CloudFront's standard logs are written with an ACL: the bucket must keep ACLs enabled.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+    this.logs = accessLogBucket(this, 'Logs', {
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects ?? false,
-    });
-    Validations.of(this.logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the API distribution’s access logs; logging its own accesses would need another bucket (or loop into itself).',
+      receives: 'the API distribution’s access logs',
     });
 
     const originHost = `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import type { RuntimeConfig } from '../../web/src/runtime-config.js';
 import { WEB_BUNDLE_DIR } from '../build/bundle-web.js';
 import { consoleContentSecurityPolicy } from '../build/console-browser-policy.js';
+import { accessLogBucket } from './access-log-bucket.js';
 
 /** The console's runtime config file, beside its page (web/src/runtime-config.ts reads it). */
 export const CONSOLE_CONFIG_FILE = 'config.json';
@@ -84,20 +85,10 @@ export class ConsoleHosting extends Construct {
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
     if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) throw new Error('autoDeleteObjects needs removalPolicy DESTROY');
 
-    this.logs = new Bucket(this, 'Logs', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      encryption: BucketEncryption.S3_MANAGED,
-      // CloudFront's standard logs are written with an ACL: the bucket must keep ACLs enabled.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+    this.logs = accessLogBucket(this, 'Logs', {
       removalPolicy,
       autoDeleteObjects,
-    });
-    Validations.of(this.logs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket receives the console bucket’s and the distribution’s access logs; logging its own accesses would need another bucket (or loop into itself).',
+      receives: 'the console bucket’s and the distribution’s access logs',
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
