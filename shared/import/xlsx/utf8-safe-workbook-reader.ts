@@ -75,7 +75,7 @@ export class Utf8SafeWorkbookReader extends WorkbookReader {
         entry.autodrain();
       }
       for (const { sheetNo, path } of waiting) {
-        yield* this._parseWorksheet(fileChunks(path), sheetNo);
+        yield* this._parseWorksheet(new TempSheet(path), sheetNo);
         await rm(path, { force: true });
       }
     } finally {
@@ -177,8 +177,4 @@ class TempSheet implements AsyncIterable<Buffer> {
       stream.destroy();
     }
   }
-}
-
-function fileChunks(path: string): TempSheet {
-  return new TempSheet(path);
 }
