@@ -122,9 +122,7 @@ async function runIndex(
     descending: plan.descending,
     ...(plan.prefix ? { prefix: plan.prefix.key } : {}),
     after: options.start?.kind === 'Index' ? options.start.after : undefined,
-    wanted: options.limit,
-    // The where drops keys the index cannot: keep reading a chunk per shard per trip.
-    minRead: Math.min(MAX_CHUNK, options.limit),
+    batch: Math.min(MAX_CHUNK, options.limit),
   })[Symbol.asyncIterator]();
   const items: StoredItem[] = [];
   let itemsRead = 0;

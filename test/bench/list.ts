@@ -8,9 +8,7 @@ import { BENCH_LOCAL_DIR, startBenchDatabase } from './bench-database.js';
 import { type BenchOutcome, type Check, printTable } from './bench-report.js';
 import { HOMETOWNS } from './bench-students.js';
 import { functionById, loadBundleHandler } from './bundle-handler.js';
-import { BREAKDOWN_HEADERS, breakdownRows, listBreakdown } from './list-breakdown.js';
 import { ensureBenchStudents } from './list-seeding.js';
-import { filterValue } from '../../shared/entity/filter-value.js';
 import { responseText } from './response-body.js';
 import { failureText, type ListBody, type ListCall, measureScenarios, type Scenario } from './list-scenarios.js';
 import { ms } from './percentiles.js';
@@ -94,12 +92,6 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
     const walks: CountWalk[] = [];
     for (let run = 0; run < 3; run++) walks.push(await timeSearchCountWalk(db.doc, tableName, SEARCH));
     const walk = walks.sort((a, b) => a.ms - b.ms)[1]!;
-    // Where a page's time goes: the store's reads, each Query timed (page 500 starts after page 499's last key).
-    const breakdown = await listBreakdown(db.doc, tableName, [
-      { name: 'page 1, default sort' },
-      { name: `page ${CURSOR_PAGE} (after page ${CURSOR_PAGE - 1}'s last key)`, after: cursorStart(cursor) },
-      { name: `page 1, hometown=${hometown}`, filter: filterValue(hometown) },
-    ]);
 
     console.log('');
     printTable(
@@ -115,8 +107,6 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
       ]),
     );
     for (const result of results.filter((candidate) => candidate.note)) console.log(`  note: ${result.name}: ${result.note}`);
-    console.log("\nwhere a page goes (p50 of 20; the store's reads without the handler; keys asked = sum of the shard Queries' Limits):");
-    printTable(BREAKDOWN_HEADERS, breakdownRows(breakdown));
     console.log(
       `  search pass: every search reads the whole index once — as COUNT queries, one shard after another, that walk takes ${ms(walk.ms)} ms (median of 3): ${walk.pages} pages, ${walk.scanned} items scanned, ${walk.count} matches`,
     );
@@ -161,17 +151,10 @@ export async function runListBench(flags: readonly string[]): Promise<BenchOutco
         seeding,
         cursorWalk: { pages: CURSOR_PAGE - 1, ms: walkMs },
         searchCountWalk: { search: SEARCH, median: walk, runs: walks },
-        breakdown,
         scenarios: results,
       },
     };
   } finally {
     await db.stop();
   }
-}
-
-/** The sort key a cursor resumes after (its payload, read without checking the signature). */
-function cursorStart(cursor: string): string {
-  const payload = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString('utf8')) as { k: { after: string } };
-  return payload.k.after;
 }

@@ -32,6 +32,11 @@ import { compareUtf8 } from './utf8-order.js';
 import { countSharded, mergedSortKeys } from './sharded-index.js';
 import { counterKey, counterKeyFor, counterKeys, idOfSortKey, indexFor, PK, type TableDesign, tableDesign } from './table-design.js';
 
+/** Attempts of a transaction cancelled by TransactionConflict before answering 503. */
+/** Keys a shard reads per round trip beyond its fair share of the walk. */
+const WALK_SLACK = 1.25;
+const MAX_WALK_BATCH = 1_000;
+
 /**
  * DynamoDB adapter of the entity store (physical design: ./table-design.ts). Single-item
  * writes are transactions that move one counter shard each; list pages merge the sharded
@@ -182,6 +187,8 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
     if (query.startKey !== undefined && typeof after !== 'string') {
       throw invalidCursor('The cursor was issued before the list indexes changed; start again from page 1.');
     }
+    const wanted = query.skip + query.pageSize;
+    const batch = Math.min(MAX_WALK_BATCH, Math.ceil((wanted / index.shards) * WALK_SLACK) + query.pageSize);
     const keys = mergedSortKeys((input) => this.query(input), {
       table: this.tableName,
       index,
@@ -189,7 +196,7 @@ export class DynamoDbEntityStore implements BulkEntityStore, SearchableStore {
       descending: query.descending,
       search: query.search,
       after,
-      wanted: query.skip + query.pageSize,
+      batch: query.skip === 0 ? query.pageSize : batch,
     });
     const page: string[] = [];
     let passed = 0;

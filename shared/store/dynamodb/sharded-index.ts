@@ -14,28 +14,9 @@ export interface ShardedRead {
   after?: string;
   /** Only sort keys starting with this (a `begins_with` key condition); `after`, if given, starts with it too. */
   prefix?: string;
-  /**
-   * Keys the caller expects to take from the merged stream (skip + page size). Each shard
-   * first reads its share of them plus a margin; one that runs dry before the caller is done
-   * reads again, what is still wanted and at least twice its previous read.
-   */
-  wanted: number;
-  /** Floor of every shard read (a caller that drops keys itself wants more per trip). @default 1 */
-  minRead?: number;
+  /** Keys each shard reads per round trip. */
+  batch: number;
 }
-
-/**
- * A shard's first read: its share of the wanted keys with slack for hash variance, plus a
- * margin. A re-read is one more round trip in series; with a margin of 3 a page of 10 needs
- * one in ~1.3% of pages over 20 shards (4 keys each) and ~0.3% over 7 (5 keys each); with 2
- * it would be ~16% and ~20%, i.e. in the p95.
- */
-const SHARE_SLACK = 1.25;
-const SHARE_MARGIN = 3;
-/** DynamoDB returns at most 1 MB per Query anyway; lean entries are far below that at 1,000. */
-const MAX_READ = 1_000;
-/** A search filter may drop every key of a round: read more per trip so each yields something. */
-const SEARCH_MIN_READ = 200;
 
 type Query = (input: QueryCommandInput) => Promise<Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'Count'>>;
 
@@ -43,8 +24,6 @@ interface Shard {
   input: QueryCommandInput;
   keys: string[];
   at: number;
-  /** Limit of the shard's last read. */
-  read: number;
   startKey?: Record<string, unknown>;
   done: boolean;
 }
@@ -94,32 +73,25 @@ function shardInput(read: ShardedRead, partition: string): QueryCommandInput {
 /**
  * The sort keys of one list, in the order a single unsharded index would return them: every
  * shard is queried in parallel (keys only) and the streams are k-way merged by sort key,
- * which ends in the id and so is unique. A shard's next key is needed only once the merge
- * has taken all it read, so shards first read about `wanted / shards` keys each (a page of
- * 10 over 20 shards reads 80 keys, not 200) and only a shard that runs dry reads again.
+ * which ends in the id and so is unique. Shards refill lazily, `batch` keys at a time.
  */
 export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGenerator<string> {
-  const partitions = indexPartitions(read.index, read.value);
-  const floor = Math.max(1, read.minRead ?? 1, read.search ? SEARCH_MIN_READ : 1);
-  const firstRead = Math.min(MAX_READ, Math.max(floor, Math.ceil((read.wanted / partitions.length) * SHARE_SLACK) + SHARE_MARGIN));
-  const shards: Shard[] = partitions.map((partition) => {
+  const shards: Shard[] = indexPartitions(read.index, read.value).map((partition) => {
     const input = shardInput(read, partition);
     return {
       input: { ...input, ProjectionExpression: '#s', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#s': read.index.sortKey } },
       keys: [],
       at: 0,
-      read: 0,
       done: false,
     };
   });
   // A prefix's BETWEEN bounds are inclusive: drop `after` itself and the bound past the range.
   const keepKey = (key: string) => read.prefix === undefined || (key !== read.after && key.startsWith(read.prefix));
-  let taken = 0;
+  // A search filter may drop every key of a round: read more per trip so each yields something.
+  const limit = read.search ? Math.max(read.batch, 200) : read.batch;
   const fill = async (shard: Shard) => {
     while (shard.at >= shard.keys.length && !shard.done) {
-      const limit = shard.read === 0 ? firstRead : Math.min(MAX_READ, Math.max(floor, read.wanted - taken, shard.read * 2));
       const out = await query({ ...shard.input, Limit: limit, ExclusiveStartKey: shard.startKey });
-      shard.read = limit;
       shard.keys = (out.Items ?? []).map((item) => String(item[read.index.sortKey])).filter(keepKey);
       shard.at = 0;
       shard.startKey = out.LastEvaluatedKey;
@@ -135,17 +107,16 @@ export async function* mergedSortKeys(query: Query, read: ShardedRead): AsyncGen
       if (!best || sign * compareUtf8(shard.keys[shard.at]!, best.keys[best.at]!) < 0) best = shard;
     }
     if (!best) return;
-    taken++;
     yield best.keys[best.at++]!;
     if (best.at >= best.keys.length) await fill(best);
   }
 }
 
 /** Items matching a search over every shard of an index (COUNT queries in parallel). */
-export async function countSharded(query: Query, read: Omit<ShardedRead, 'after' | 'wanted' | 'descending'>): Promise<number> {
+export async function countSharded(query: Query, read: Omit<ShardedRead, 'after' | 'batch' | 'descending'>): Promise<number> {
   const counts = await Promise.all(
     indexPartitions(read.index, read.value).map(async (partition) => {
-      const input = { ...shardInput({ ...read, descending: false, wanted: 0 }, partition), Select: 'COUNT' as const };
+      const input = { ...shardInput({ ...read, descending: false, batch: 0 }, partition), Select: 'COUNT' as const };
       let total = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
